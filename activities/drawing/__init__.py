@@ -1,0 +1,3 @@
+from activities.drawing.activity import DrawingActivity
+
+__all__ = ["DrawingActivity"]

@@ -1,0 +1,3 @@
+from expressive.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,156 @@
+"""The activity contract: what a plugin declares, what the host hands it, what it returns.
+
+An activity never writes to the portfolio itself. It builds its widget, lets the client
+create, and when asked to finish returns `ArtifactDraft`s; the host validates and saves
+them (the Sugar model: the host owns saving). This module imports no Kivy so that the
+registry, the command line and the tests can inspect activities without a window.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+API_VERSION = 1
+
+ACTIVITY_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
+FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+# The complexity levels a client's settings can ask for; an activity shows fewer tools
+# at lower levels (Tux Paint's "complexity" idea).
+COMPLEXITY_LEVELS = ("simple", "standard", "full")
+
+
+class ActivityError(Exception):
+    """An activity broke its contract; the message names the activity and the fault."""
+
+
+@dataclass(frozen=True)
+class ActivityInfo:
+    """What an activity declares about itself; validated by the registry at discovery."""
+
+    id: str
+    title: str
+    icon: str
+    artifact_kinds: tuple[str, ...]
+    api_version: int
+    description: str = ""
+
+    def problems(self) -> list[str]:
+        """Everything wrong with this declaration, in words a developer can act on."""
+        found = []
+        if not isinstance(self.id, str) or not ACTIVITY_ID_PATTERN.match(self.id):
+            found.append(
+                f"id {self.id!r} must be 2-40 characters: lower-case letters, digits, '-' or '_'"
+            )
+        if not isinstance(self.title, str) or not self.title.strip():
+            found.append("title is empty")
+        elif len(self.title) > 24:
+            found.append(f"title {self.title!r} is longer than 24 characters (it is a label under an icon)")
+        if not isinstance(self.icon, str) or not self.icon.strip():
+            found.append("icon is empty")
+        kinds = self.artifact_kinds
+        if not isinstance(kinds, tuple) or not kinds or not all(
+            isinstance(kind, str) and ACTIVITY_ID_PATTERN.match(kind) for kind in kinds
+        ):
+            found.append("artifact_kinds must be a non-empty tuple of short lower-case names")
+        if self.api_version != API_VERSION:
+            found.append(
+                f"api_version {self.api_version!r} is not supported (this host speaks version {API_VERSION})"
+            )
+        return found
+
+
+@dataclass
+class ArtifactDraft:
+    """One finished piece of work, not yet in the portfolio.
+
+    `files` maps file names to their bytes. `product` names the main file (what a viewer
+    shows large), `process` the replayable log of how it was made, and `thumbnail` a small
+    PNG for galleries; all three must be keys of `files`.
+    """
+
+    kind: str
+    files: dict[str, bytes]
+    product: str
+    thumbnail: str
+    process: str | None = None
+    title: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def problems(self) -> list[str]:
+        found = []
+        if not self.files:
+            found.append("the draft has no files")
+        for name, content in self.files.items():
+            if not FILE_NAME_PATTERN.match(name) or name == "manifest.json":
+                found.append(f"file name {name!r} is not allowed")
+            if not isinstance(content, (bytes, bytearray)):
+                found.append(f"file {name!r} is not bytes")
+        for role in ("product", "thumbnail", "process"):
+            name = getattr(self, role)
+            if name is not None and name not in self.files:
+                found.append(f"{role} {name!r} is not one of the draft's files")
+        return found
+
+
+@dataclass
+class Host:
+    """The narrow set of services the host lends an activity for one run.
+
+    `prompt` is the session plan's invitation for this step ("Draw a safe place"), or None
+    in a free-choice session. `settings` are the client's settings (e.g. "complexity").
+    `drafts_dir` is a folder of the activity's own for work in progress.
+    """
+
+    drafts_dir: Path
+    logger: logging.Logger
+    settings: dict[str, Any] = field(default_factory=dict)
+    prompt: str | None = None
+
+    @property
+    def complexity(self) -> str:
+        level = self.settings.get("complexity", "standard")
+        return level if level in COMPLEXITY_LEVELS else "standard"
+
+
+class Activity:
+    """Base class of every activity. Subclasses set `info` and override the hooks.
+
+    Lifecycle, all called by the host on the UI thread:
+    `build()` once -> `start()` -> (`pause()` / `resume()`)* -> `finish()`.
+    `has_work()` tells the host whether Done should save anything at all.
+    `demo_drafts()` makes example artifacts for `expressive demo` without any window.
+    """
+
+    info: ClassVar[ActivityInfo]
+
+    def __init__(self, host: Host):
+        self.host = host
+
+    def build(self):
+        """Return the Kivy widget the client works in."""
+        raise NotImplementedError
+
+    def start(self) -> None:
+        pass
+
+    def pause(self) -> None:
+        pass
+
+    def resume(self) -> None:
+        pass
+
+    def has_work(self) -> bool:
+        return True
+
+    def finish(self) -> list[ArtifactDraft]:
+        raise NotImplementedError
+
+    @classmethod
+    def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:
+        """Example work for a newcomer's demo portfolio; `variant` varies it per session."""
+        return []
