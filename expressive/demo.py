@@ -1,0 +1,47 @@
+"""A demo client with a few past sessions, so a newcomer sees a living portfolio."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+
+from expressive.portfolio import Client, Portfolio
+from expressive.registry import discover
+
+log = logging.getLogger(__name__)
+
+DEMO_SESSIONS = (
+    # days ago, plan, goal, feeling in, feeling out, title, about, therapist note
+    (21, "open", "Get to know the tablet", 2, 3, "My house", "This is where I live with my mum and our cat.",
+     "First session. Chose bright colours quickly; hesitant to talk, more open while drawing."),
+    (14, "safe-place", "Find a calm place inside", 2, 4, "The beach", "The sea is quiet and nobody shouts there.",
+     "Drew for a long time without speaking. Breathing slowed when describing the waves."),
+    (7, "feelings-weather", "Notice feelings in the body", 3, 4, "Sunny with clouds", "Some clouds but the sun is winning.",
+     "Named worry as 'clouds' unprompted. Follow up on school next week."),
+)
+
+
+def make_demo(store: Portfolio, name: str = "Robin (demo)") -> tuple[Client, int]:
+    """Add the demo client; returns it and how many pieces of work were saved."""
+    registry = discover()
+    client = store.add_client(name, year_of_birth=2017, notes="An example client made by 'expressive demo'.")
+    made = 0
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    for variant, (days_ago, plan_id, goal, feeling_in, feeling_out, title, about, note) in enumerate(DEMO_SESSIONS):
+        started = now - timedelta(days=days_ago, hours=2)
+        session = store.start_session(client.id, plan_id=plan_id, goal=goal, feeling_in=feeling_in, started=started)
+        for activity_id, activity in registry.activities.items():
+            try:
+                drafts = activity.demo_drafts(variant)
+            except Exception:  # one broken activity must not stop the demo
+                log.exception("Activity %s could not make demo work", activity_id)
+                continue
+            for draft in drafts:
+                record = store.save_artifact(
+                    client.id, session.id, activity_id, draft, created=started + timedelta(minutes=20)
+                )
+                store.set_reflection(record, title=title, about=about)
+                made += 1
+        store.set_therapist_note(client.id, session.id, note)
+        store.finish_session(client.id, session.id, feeling_out=feeling_out, ended=started + timedelta(minutes=50))
+    return client, made

@@ -1,0 +1,99 @@
+"""The Kivy application: one ScreenManager, the current client and session, plain messages."""
+
+from __future__ import annotations
+
+import logging
+
+from kivy.app import App
+from kivy.core.window import Window
+from kivy.properties import ObjectProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from expressive.plans import SessionPlan
+from expressive.portfolio import Client, Portfolio
+from expressive.registry import Registry
+from expressive.ui import theme
+from expressive.ui.dialogs import show_message
+from expressive.ui.screens.clients import AddClientScreen, ClientsScreen
+from expressive.ui.screens.portfolio import ArtifactScreen, PortfolioScreen
+from expressive.ui.screens.session import (
+    ActivityScreen,
+    CheckInScreen,
+    CheckoutScreen,
+    LauncherScreen,
+    NoteScreen,
+)
+from expressive.flow import RunningSession
+
+log = logging.getLogger(__name__)
+
+SCREENS = {
+    "clients": ClientsScreen,
+    "add_client": AddClientScreen,
+    "portfolio": PortfolioScreen,
+    "artifact": ArtifactScreen,
+    "session": CheckInScreen,
+    "launcher": LauncherScreen,
+    "activity": ActivityScreen,
+    "checkout": CheckoutScreen,
+    "note": NoteScreen,
+}
+
+
+class ExpressiveApp(App):
+    title = "Expressive"
+    client = ObjectProperty(None, allownone=True)
+    running = ObjectProperty(None, allownone=True)
+
+    def __init__(self, store: Portfolio, registry: Registry, plans: list[SessionPlan], **kwargs):
+        super().__init__(**kwargs)
+        self.store = store
+        self.registry = registry
+        self.plans = plans
+
+    def build(self):
+        Window.clearcolor = theme.BACKGROUND
+        # Keep the text being typed visible above the on-screen keyboard.
+        Window.softinput_mode = "below_target"
+        manager = ScreenManager(transition=NoTransition())
+        for name, screen_class in SCREENS.items():
+            manager.add_widget(screen_class(name=name))
+        return manager
+
+    def go(self, screen_name: str, **details) -> None:
+        """Show a screen; `details` are handed to its `show()`."""
+        screen = self.root.get_screen(screen_name)
+        screen.show(**details)
+        self.root.current = screen_name
+
+    def open_client(self, client: Client) -> None:
+        self.client = client
+        self.go("portfolio")
+
+    def begin_session(self, plan: SessionPlan, goal: str, feeling_in: int) -> None:
+        session = self.store.start_session(
+            self.client.id, plan_id=plan.id, goal=goal, feeling_in=feeling_in
+        )
+        self.running = RunningSession(plan=plan, session=session)
+        step = self.running.upcoming()
+        if step is not None and step.kind == "activity" and self.registry.get(step.activity):
+            self.go("activity", activity_id=step.activity)
+        else:
+            self.go("launcher")
+
+    def end_session(self) -> None:
+        self.running = None
+        self.go("portfolio")
+
+    def on_pause(self):
+        self.root.get_screen("activity").pause()
+        return True
+
+    def on_resume(self):
+        self.root.get_screen("activity").resume()
+
+    @staticmethod
+    def tell(title: str, message: str) -> None:
+        show_message(title, message)
+
+

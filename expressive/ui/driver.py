@@ -1,0 +1,65 @@
+"""Driving the real app without its main loop: for screenshots, benchmarks and tests.
+
+The app is built and shown in the window as `App.run()` would, but the caller advances
+frames itself and sends touches through Kivy's own input path (`UnitTestTouch`), so what
+is exercised is exactly what a finger on the tablet exercises.
+"""
+
+from __future__ import annotations
+
+from kivy.base import EventLoop
+from kivy.tests.common import UnitTestTouch
+
+from expressive.plans import load_plans
+from expressive.portfolio import Portfolio
+from expressive.registry import discover
+
+
+def start_app(store: Portfolio):
+    from expressive.ui.app import ExpressiveApp
+
+    EventLoop.ensure_window()
+    app = ExpressiveApp(store, discover(), load_plans())
+    # What App.run() does before it enters the main loop; the caller advances frames.
+    app._run_prepare()
+    advance_frames(3)
+    return app
+
+
+def stop_app(app) -> None:
+    app.dispatch("on_stop")
+    EventLoop.window.remove_widget(app.root)
+    for view in list(EventLoop.window.children):
+        EventLoop.window.remove_widget(view)
+    advance_frames(1)
+
+
+def advance_frames(count: int = 2) -> None:
+    for _ in range(count):
+        EventLoop.idle()
+
+
+def tap(widget, frames: int = 2) -> None:
+    """A finger tap at the centre of `widget` (in window coordinates)."""
+    x, y = widget.to_window(*widget.center)
+    touch = UnitTestTouch(x, y)
+    touch.touch_down()
+    touch.touch_up()
+    advance_frames(frames)
+
+
+def drag(points: list[tuple[float, float]], frames: int = 2) -> None:
+    """One finger put down at the first window point, moved through the rest, lifted."""
+    touch = UnitTestTouch(*points[0])
+    touch.touch_down()
+    for x, y in points[1:]:
+        touch.touch_move(x, y)
+    touch.touch_up()
+    advance_frames(frames)
+
+
+def type_into(text_input, text: str) -> None:
+    """Text as if typed on the on-screen keyboard (focus, then characters)."""
+    tap(text_input, frames=1)
+    text_input.insert_text(text)
+    advance_frames(1)

@@ -1,0 +1,85 @@
+"""Feeling faces: drawn shapes and colours a five-year-old can read without words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.graphics import Color, Ellipse, Line
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+from kivy.utils import get_color_from_hex
+
+from expressive.feelings import FEELINGS, feeling
+
+
+class Face(Widget):
+    """A round face whose colour and mouth show feeling `value` (1-5); grey when 0."""
+
+    value = NumericProperty(0)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.bind(pos=self._draw, size=self._draw, value=self._draw)
+        self._draw()
+
+    def _draw(self, *_args):
+        self.canvas.clear()
+        chosen = feeling(int(self.value))
+        diameter = min(self.width, self.height)
+        left = self.center_x - diameter / 2
+        bottom = self.center_y - diameter / 2
+        ink = (0.15, 0.15, 0.2, 1)
+        with self.canvas:
+            Color(*(get_color_from_hex(chosen.colour) if chosen else (0.85, 0.85, 0.85, 1)))
+            Ellipse(pos=(left, bottom), size=(diameter, diameter))
+            if chosen is None:
+                return
+            Color(*ink)
+            eye = diameter * 0.1
+            for offset in (-0.17, 0.17):
+                Ellipse(
+                    pos=(self.center_x + offset * diameter - eye / 2, self.center_y + diameter * 0.1),
+                    size=(eye, eye * 1.25),
+                )
+            # A smile is a U: the curve's middle sits below its ends; a frown turns it over.
+            half_width = diameter * 0.22
+            mouth_y = self.center_y - diameter * 0.18
+            bend = chosen.smile * diameter * 0.14
+            Line(
+                bezier=(
+                    self.center_x - half_width, mouth_y + bend / 2,
+                    self.center_x, mouth_y - bend,
+                    self.center_x + half_width, mouth_y + bend / 2,
+                ),
+                width=max(1.5, diameter * 0.035),
+                cap="round",
+            )
+
+
+class FaceButton(ButtonBehavior, BoxLayout):
+    value = NumericProperty(0)
+    selected = BooleanProperty(False)
+
+
+class FeelingScale(BoxLayout):
+    """Five face buttons; `value` is the chosen feeling (0 until one is tapped)."""
+
+    value = NumericProperty(0)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for choice in FEELINGS:
+            button = FaceButton(value=choice.value)
+            button.bind(on_release=lambda pressed: setattr(self, "value", pressed.value))
+            self.add_widget(button)
+        self.bind(value=self._mark)
+
+    def _mark(self, *_args):
+        for button in self.children:
+            button.selected = button.value == self.value
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

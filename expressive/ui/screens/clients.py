@@ -1,0 +1,67 @@
+"""The client list (the first screen) and the form to add a client."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+
+from expressive.portfolio import PortfolioError
+from expressive.ui.screens.base import BaseScreen
+from expressive.ui.widgets import CardButton
+
+
+class ClientCard(CardButton):
+    client = ObjectProperty(None)
+    name = StringProperty("")
+    initials = StringProperty("")
+
+
+def initials_of(name: str) -> str:
+    words = name.split()
+    return "".join(word[0] for word in words[:2]).upper() if words else "?"
+
+
+class ClientsScreen(BaseScreen):
+    empty = BooleanProperty(True)
+
+    def show(self, **_details):
+        grid = self.ids.grid
+        grid.clear_widgets()
+        clients = self.app.store.clients()
+        self.empty = not clients
+        for client in clients:
+            card = ClientCard(client=client, name=client.name, initials=initials_of(client.name))
+            card.bind(on_release=lambda card: self.app.open_client(card.client))
+            grid.add_widget(card)
+
+
+class AddClientScreen(BaseScreen):
+    error = StringProperty("")
+
+    def show(self, **_details):
+        self.error = ""
+        for field in ("name", "year", "notes"):
+            self.ids[field].text = ""
+
+    def save(self):
+        name = self.ids.name.text.strip()
+        year_text = self.ids.year.text.strip()
+        if not name:
+            self.error = "Please type a name, a pseudonym or initials."
+            return
+        year = int(year_text) if year_text.isdigit() else None
+        if year_text and (year is None or not 1900 <= year <= date.today().year):
+            self.error = f"The year of birth should be between 1900 and {date.today().year}, or left empty."
+            return
+        try:
+            client = self.app.store.add_client(name, year_of_birth=year, notes=self.ids.notes.text.strip())
+        except PortfolioError as error:
+            self.error = str(error)
+            return
+        self.app.open_client(client)
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -1,0 +1,142 @@
+"""A client's portfolio: their sessions newest first, and one piece of work shown large."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+
+from expressive.portfolio import ArtifactRecord, PortfolioError
+from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
+from expressive.ui.screens.base import BaseScreen
+from expressive.ui.widgets import Card, CardButton
+
+SESSIONS_PER_PAGE = 8
+THUMBNAILS_PER_ROW = 8
+
+
+def local_time(moment) -> str:
+    return moment.astimezone().strftime("%A %-d %B %Y, %H:%M")
+
+
+class ArtifactThumbnail(CardButton):
+    artifact = ObjectProperty(None)
+    source = StringProperty("")
+    damaged = BooleanProperty(False)
+    label = StringProperty("")
+
+
+class MoreThumbnails(CardButton):
+    count = NumericProperty(0)
+
+
+class SessionRow(Card):
+    session = ObjectProperty(None)
+    when = StringProperty("")
+    plan_title = StringProperty("")
+    goal = StringProperty("")
+    feeling_in = NumericProperty(0)
+    feeling_out = NumericProperty(0)
+    finished = BooleanProperty(True)
+
+
+def thumbnail_for(store, artifact: ArtifactRecord) -> ArtifactThumbnail:
+    path = store.file_path(artifact, artifact.thumbnail) if artifact.thumbnail and not artifact.damaged else None
+    usable = path is not None and path.is_file()
+    return ArtifactThumbnail(
+        artifact=artifact, source=str(path) if usable else "", damaged=not usable, label=artifact.title
+    )
+
+
+class PortfolioScreen(BaseScreen):
+    client_name = StringProperty("")
+    empty = BooleanProperty(False)
+    more_sessions = BooleanProperty(False)
+
+    def show(self, **_details):
+        self.client_name = self.app.client.name
+        self.ids.rows.clear_widgets()
+        self.ids.scroll.scroll_y = 1
+        self._shown = 0
+        self.show_more()
+        self.empty = self._shown == 0
+
+    def show_more(self):
+        """Add the next page of sessions; only their rows and thumbnails are loaded."""
+        app = self.app
+        store = app.store
+        client_id = app.client.id
+        page = store.sessions(client_id, limit=SESSIONS_PER_PAGE + 1, offset=self._shown)
+        self.more_sessions = len(page) > SESSIONS_PER_PAGE
+        page = page[:SESSIONS_PER_PAGE]
+        artifacts = store.artifacts_by_session(client_id, [session.id for session in page])
+        plan_titles = {plan.id: plan.title for plan in app.plans}
+        for session in page:
+            row = SessionRow(
+                session=session,
+                when=local_time(session.started),
+                plan_title=plan_titles.get(session.plan_id, session.plan_id),
+                goal=session.goal,
+                feeling_in=session.feeling_in or 0,
+                feeling_out=session.feeling_out or 0,
+                finished=session.ended is not None,
+            )
+            self._fill_thumbnails(row, artifacts.get(session.id, []), limit=THUMBNAILS_PER_ROW)
+            self.ids.rows.add_widget(row)
+        self._shown += len(page)
+
+    def _fill_thumbnails(self, row: SessionRow, artifacts: list[ArtifactRecord], limit: int | None):
+        strip = row.ids.thumbnails
+        strip.clear_widgets()
+        shown = artifacts if limit is None else artifacts[:limit]
+        for artifact in shown:
+            thumbnail = thumbnail_for(self.app.store, artifact)
+            thumbnail.bind(on_release=lambda thumb: self.app.go("artifact", artifact=thumb.artifact))
+            strip.add_widget(thumbnail)
+        hidden = len(artifacts) - len(shown)
+        if hidden:
+            more = MoreThumbnails(count=hidden)
+            more.bind(on_release=lambda _more: self._fill_thumbnails(row, artifacts, limit=None))
+            strip.add_widget(more)
+        if not artifacts:
+            strip.add_widget(NothingMade())
+
+    def show_note(self, session):
+        app = self.app
+        try:
+            note = app.store.therapist_note(app.client.id, session.id)
+        except PortfolioError as error:
+            app.tell("The note cannot be read", str(error))
+            return
+        app.tell("Therapist's note", note or "No note was written for this session.")
+
+
+class NothingMade(Card):
+    pass
+
+
+class ArtifactScreen(BaseScreen):
+    artifact = ObjectProperty(None, allownone=True)
+    source = StringProperty("")
+    title = StringProperty("")
+    about = StringProperty("")
+    details = StringProperty("")
+    problem = StringProperty("")
+
+    def show(self, artifact: ArtifactRecord, **_details):
+        store = self.app.store
+        self.artifact = artifact
+        self.title = artifact.title or "Untitled"
+        self.about = artifact.about
+        self.details = f"{artifact.activity.title()}, {local_time(artifact.created)}"
+        problems = [artifact.damaged] if artifact.damaged else store.verify_artifact(artifact)
+        self.problem = (
+            "This piece of work is damaged and cannot be shown: " + " ".join(problems) +
+            " Everything else in the portfolio is fine. 'expressive check' lists the details."
+            if problems else ""
+        )
+        self.source = "" if problems or not artifact.product else str(store.file_path(artifact, artifact.product))
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -1,0 +1,270 @@
+"""A session, step by step: check-in, the launcher, an activity, check-out, the private note."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.togglebutton import ToggleButtonBehavior
+
+from expressive.activity import Activity, ActivityError, ArtifactDraft, Host
+from expressive.portfolio import PortfolioError
+from expressive.ui import theme
+from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
+from expressive.ui.screens.base import BaseScreen
+from expressive.ui.widgets import Card, CardButton, IconButton
+
+log = logging.getLogger(__name__)
+
+
+class PlanCard(ToggleButtonBehavior, CardButton):
+    plan = ObjectProperty(None)
+    title = StringProperty("")
+    description = StringProperty("")
+
+
+class CheckInScreen(BaseScreen):
+    client_name = StringProperty("")
+    plan = ObjectProperty(None, allownone=True)
+
+    def show(self, **_details):
+        self.client_name = self.app.client.name
+        self.ids.goal.text = ""
+        self.ids.feelings.value = 0
+        plans = self.ids.plans
+        plans.clear_widgets()
+        for plan in self.app.plans:
+            card = PlanCard(plan=plan, title=plan.title, description=plan.description, group="plan")
+            card.bind(on_release=self._choose)
+            plans.add_widget(card)
+        first = plans.children[-1]
+        first.state = "down"
+        self.plan = first.plan
+
+    def _choose(self, card):
+        # A toggle group may be emptied by tapping the chosen card again; keep one chosen.
+        card.state = "down"
+        self.plan = card.plan
+
+    def start(self):
+        self.app.begin_session(self.plan, self.ids.goal.text.strip(), int(self.ids.feelings.value))
+
+
+class ActivityTile(IconButton):
+    activity_id = StringProperty("")
+    reason = StringProperty("")
+
+
+class MadeThumbnail(CardButton):
+    source = StringProperty("")
+
+
+class LauncherScreen(BaseScreen):
+    goal = StringProperty("")
+    next_prompt = StringProperty("")
+    next_activity = StringProperty("")
+    made_count = NumericProperty(0)
+
+    def show(self, **_details):
+        running = self.app.running
+        self.goal = running.session.goal
+        step = running.upcoming()
+        planned = step is not None and step.kind == "activity" and self.app.registry.get(step.activity)
+        self.next_activity = step.activity if planned else ""
+        self.next_prompt = (step.prompt or "") if planned else ""
+        self._fill_tiles()
+        self._fill_made()
+
+    def _fill_tiles(self):
+        grid = self.ids.tiles
+        grid.clear_widgets()
+        registry = self.app.registry
+        for activity_id, activity in registry.activities.items():
+            tile = ActivityTile(activity_id=activity_id, icon=activity.info.icon, text=activity.info.title)
+            tile.bind(on_release=lambda tile: self.app.go("activity", activity_id=tile.activity_id))
+            grid.add_widget(tile)
+        for broken in registry.unavailable:
+            tile = ActivityTile(
+                activity_id=broken.name, icon="puzzle-remove-outline", text=broken.name.title(),
+                reason=broken.reason, background=theme.DISABLED, foreground=theme.MUTED_INK,
+            )
+            tile.bind(on_release=self._explain_unavailable)
+            grid.add_widget(tile)
+
+    def _explain_unavailable(self, tile):
+        self.app.tell(
+            f"{tile.text} cannot be used",
+            f"This activity did not load, so the rest of the session carries on without it.\n"
+            f"For whoever looks after this tablet: {tile.reason}",
+        )
+
+    def _fill_made(self):
+        strip = self.ids.made
+        strip.clear_widgets()
+        store = self.app.store
+        made = self.app.running.made
+        self.made_count = len(made)
+        for artifact in made:
+            source = str(store.file_path(artifact, artifact.thumbnail)) if artifact.thumbnail else ""
+            strip.add_widget(MadeThumbnail(source=source))
+
+    def start_next(self):
+        self.app.go("activity", activity_id=self.next_activity)
+
+
+class ActivityScreen(BaseScreen):
+    """Hosts one activity's widget: the host owns saving, the activity only hands over drafts."""
+
+    prompt = StringProperty("")
+    title = StringProperty("")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.activity: Activity | None = None
+        self.activity_id = ""
+        self._unsaved: list[ArtifactDraft] = []
+
+    def show(self, activity_id: str, **_details):
+        app = self.app
+        activity_class = app.registry.get(activity_id)
+        running = app.running
+        self.activity_id = activity_id
+        self.prompt = running.prompt_for(activity_id) or ""
+        self.title = activity_class.info.title
+        drafts_dir = app.store.root / "drafts" / running.session.id / activity_id
+        host = Host(
+            drafts_dir=drafts_dir,
+            logger=logging.getLogger(f"expressive.activity.{activity_id}"),
+            settings={},
+            prompt=self.prompt or None,
+        )
+        area = self.ids.area
+        area.clear_widgets()
+        self._unsaved = []
+        try:
+            self.activity = activity_class(host)
+            area.add_widget(self.activity.build())
+            self.activity.start()
+        except Exception as error:  # an activity's own code may fail in any way
+            self._activity_failed("could not start", error)
+
+    def _activity_failed(self, what: str, error: Exception) -> None:
+        log.exception("Activity %s %s", self.activity_id, what)
+        self.ids.area.clear_widgets()
+        self.activity = None
+        reason = f"it {what}: {type(error).__name__}: {error}"
+        self.app.registry.mark_unavailable(self.activity_id, reason)
+        self.app.go("launcher")
+        self.app.tell(
+            f"{self.title} stopped working",
+            "Sorry, this activity ran into a problem and was closed. "
+            "Everything saved so far is safe. Please choose another activity.",
+        )
+
+    def done(self):
+        """Save the work (if any) to the portfolio, then go back to the launcher."""
+        activity = self.activity
+        if activity is None:
+            return
+        app = self.app
+        running = app.running
+        if not self._unsaved:
+            try:
+                drafts = activity.finish() if activity.has_work() else []
+                for draft in drafts:
+                    problems = draft.problems()
+                    if problems:
+                        raise ActivityError(f"{activity.info.id} returned a bad draft: {'; '.join(problems)}")
+            except Exception as error:
+                self._activity_failed("could not finish", error)
+                return
+            self._unsaved = drafts
+        while self._unsaved:
+            try:
+                record = app.store.save_artifact(
+                    app.client.id, running.session.id, activity.info.id, self._unsaved[0]
+                )
+            except PortfolioError as error:
+                # The work stays on screen; tapping Done again saves what is still unsaved.
+                app.tell("Not saved yet", f"{error}\nYour work is still here.")
+                return
+            self._unsaved.pop(0)
+            running.made.append(record)
+        running.completed(activity.info.id)
+        self.ids.area.clear_widgets()
+        self.activity = None
+        app.go("launcher")
+
+    def pause(self):
+        if self.activity is not None:
+            self.activity.pause()
+
+    def resume(self):
+        if self.activity is not None:
+            self.activity.resume()
+
+
+class Reflection(Card):
+    """The client's own words about one thing they made."""
+
+    artifact = ObjectProperty(None)
+    source = StringProperty("")
+    hint = StringProperty("")
+
+
+class CheckoutScreen(BaseScreen):
+    prompts = ListProperty([])
+
+    def show(self, **_details):
+        app = self.app
+        running = app.running
+        self.ids.feelings.value = 0
+        self.prompts = list(running.plan.checkout_prompts)
+        hint = " ".join(self.prompts) or "What is it about?"
+        box = self.ids.reflections
+        box.clear_widgets()
+        for artifact in running.made:
+            source = str(app.store.file_path(artifact, artifact.thumbnail)) if artifact.thumbnail else ""
+            box.add_widget(Reflection(artifact=artifact, source=source, hint=hint))
+
+    def next(self):
+        app = self.app
+        try:
+            for reflection in self.ids.reflections.children:
+                title = reflection.ids.title.text.strip()
+                about = reflection.ids.about.text.strip()
+                if title or about:
+                    app.store.set_reflection(reflection.artifact, title=title, about=about)
+        except PortfolioError as error:
+            app.tell("Not saved yet", str(error))
+            return
+        app.go("note", feeling_out=int(self.ids.feelings.value) or None)
+
+
+class NoteScreen(BaseScreen):
+    """The therapist's private note, written after the tablet is handed back."""
+
+    feeling_out = ObjectProperty(None, allownone=True)
+
+    def show(self, feeling_out=None, **_details):
+        self.feeling_out = feeling_out
+        self.ids.note.text = ""
+
+    def finish(self):
+        app = self.app
+        session = app.running.session
+        try:
+            note = self.ids.note.text.strip()
+            if note:
+                app.store.set_therapist_note(app.client.id, session.id, note)
+            app.store.finish_session(app.client.id, session.id, feeling_out=self.feeling_out)
+        except PortfolioError as error:
+            app.tell("Not saved yet", str(error))
+            return
+        app.end_session()
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

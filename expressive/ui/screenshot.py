@@ -1,0 +1,96 @@
+"""`expressive screenshot`: put the real app on a named screen, with real taps, and save a PNG.
+
+It works on a scratch copy (of the given portfolio, or of a fresh demo one), so taking a
+screenshot never changes anybody's portfolio.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import tempfile
+from pathlib import Path
+
+from expressive.demo import make_demo
+from expressive.portfolio import Portfolio
+from expressive.ui.driver import advance_frames, drag, start_app, stop_app, tap, type_into
+
+
+def scribble(area) -> None:
+    """Draw a sun and a hill with a finger inside `area` (a widget), as a client might."""
+    left, bottom = area.to_window(area.x, area.y)
+    width, height = area.size
+
+    def at(fx, fy):
+        return left + fx * width, bottom + fy * height
+
+    drag([at(0.3 + 0.07 * math.cos(a / 10), 0.7 + 0.1 * math.sin(a / 10)) for a in range(0, 64)])
+    drag([at(0.1 + i / 60, 0.25 + 0.12 * math.sin(i / 12)) for i in range(0, 48)])
+
+
+def stage(app, screen: str) -> None:
+    """Bring the app to `screen` the way a therapist and client would get there."""
+    store = app.store
+    app.go("clients")
+    if screen in ("clients", "add_client"):
+        if screen == "add_client":
+            app.go("add_client")
+            type_into(app.root.get_screen("add_client").ids.name, "Sam")
+        return
+    clients = store.clients()
+    if not clients:
+        raise SystemExit("The portfolio has no clients to show; run 'expressive demo' first.")
+    app.open_client(clients[0])
+    if screen == "portfolio":
+        return
+    if screen == "artifact":
+        artifacts = store.artifacts(clients[0].id)
+        if artifacts:
+            app.go("artifact", artifact=artifacts[0])
+        return
+    app.go("session")
+    checkin = app.root.get_screen("session")
+    type_into(checkin.ids.goal, "Show what today felt like")
+    tap(checkin.ids.feelings.children[1])
+    if screen == "session":
+        return
+    tap(checkin.ids.start)
+    if screen == "launcher":
+        return
+    app.go("activity", activity_id="drawing")
+    activity_screen = app.root.get_screen("activity")
+    advance_frames(2)
+    scribble(activity_screen.ids.area)
+    if screen == "drawing":
+        return
+    tap(activity_screen.ids.done)
+    app.go("checkout")
+    checkout = app.root.get_screen("checkout")
+    tap(checkout.ids.feelings.children[0])
+    for reflection in checkout.ids.reflections.children:
+        type_into(reflection.ids.title, "Sunny hill")
+        type_into(reflection.ids.about, "A sun over a green hill where I like to run.")
+    if screen == "checkout":
+        return
+    tap(checkout.ids.next)
+    type_into(app.root.get_screen("note").ids.note, "Chose bright colours; relaxed while drawing.")
+
+
+def take_screenshot(screen: str, out: Path, source: Path | None) -> None:
+    with tempfile.TemporaryDirectory(prefix="expressive-screenshot-") as scratch:
+        root = Path(scratch) / "portfolio"
+        if source is not None:
+            shutil.copytree(source, root)
+            store = Portfolio.open(root)
+        else:
+            store = Portfolio.open(root)
+            make_demo(store)
+        app = start_app(store)
+        try:
+            stage(app, screen)
+            advance_frames(4)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            app.root.export_to_png(str(out))
+        finally:
+            stop_app(app)
+            store.close()
