@@ -1,0 +1,141 @@
+"""Crash-safe filesystem primitives, and the plain words for what went wrong.
+
+A file is replaced in one rename of a fully written, fsynced temporary file beside it; a
+new folder is built under a hidden name and renamed into place once complete. After a
+crash at any instant a reader finds either the old state or the new one, plus at worst
+some hidden leftovers (".tmp-*" files, ".*.partial" folders) that `check` tidies away.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .records import PortfolioError
+
+TEMP_PREFIX = ".tmp-"
+PARTIAL_SUFFIX = ".partial"
+
+# Windows cannot open a folder to fsync it; NTFS journals renames itself.
+_CAN_SYNC_FOLDERS = os.name != "nt"
+
+
+def is_leftover(name: str) -> bool:
+    """Whether a file or folder name is what an interrupted write leaves behind."""
+    return name.startswith(TEMP_PREFIX) or (name.startswith(".") and name.endswith(PARTIAL_SUFFIX))
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make the creation, renaming or removal of the folder's entries durable."""
+    if not _CAN_SYNC_FOLDERS:
+        return
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_file(path: Path, data: bytes, *, fsync: bool, sync_folder: bool = True) -> None:
+    """Replace `path` with `data` so that a crash leaves either the old or the new content.
+
+    `sync_folder=False` is for files inside a staging folder, whose entries are made
+    durable all at once before the folder is renamed into place.
+    """
+    temp = path.with_name(f"{TEMP_PREFIX}{secrets.token_hex(4)}-{path.name}")
+    try:
+        with open(temp, "xb") as stream:
+            stream.write(data)
+            stream.flush()
+            if fsync:
+                os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        _remove_quietly(temp)
+        raise
+    if fsync and sync_folder:
+        fsync_folder(path.parent)
+
+
+def ensure_folder(folder: Path, *, fsync: bool) -> None:
+    """Create `folder` if missing (its parent must exist), durably."""
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        return
+    if fsync:
+        fsync_folder(folder.parent)
+
+
+@contextmanager
+def staged_folder(final: Path, *, fsync: bool) -> Iterator[Path]:
+    """Yield a hidden folder to fill; on a clean exit it becomes `final` in one rename.
+
+    Until then nothing with the final name exists, so a folder with a final name is always
+    complete. On an error the staging folder is removed and the error propagates.
+    """
+    staging = final.with_name(f".{final.name}{PARTIAL_SUFFIX}")
+    staging.mkdir()
+    try:
+        yield staging
+        if fsync:
+            fsync_folder(staging)
+        os.rename(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if fsync:
+        fsync_folder(final.parent)
+
+
+def remove_leftover(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass  # the original error is the one worth reporting
+
+
+_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+_DENIED = (errno.EACCES, errno.EPERM)
+
+
+def reason(exc: OSError) -> str:
+    """Why an operation failed, as a short phrase: 'permission denied'."""
+    if exc.errno in _DENIED:
+        return "permission denied"
+    if exc.errno in _FULL:
+        return "the device is full"
+    if exc.errno == errno.EROFS:
+        return "the device is read-only"
+    if exc.errno == errno.EIO:
+        return "the device reported a read or write error"
+    return (exc.strerror or str(exc)).lower()
+
+
+def write_failure(exc: OSError, action: str, folder: Path) -> PortfolioError:
+    """The error to show when `action` ("save the drawing") failed in `folder`."""
+    if exc.errno in _FULL:
+        return PortfolioError(
+            f"Could not {action} in {folder}. The device is full, so this was not saved. "
+            "Free some space and try again."
+        )
+    if exc.errno in _DENIED or exc.errno == errno.EROFS:
+        advice = (
+            "Nothing was saved. Make the portfolio folder writable, or choose another folder "
+            "with --portfolio or EXPRESSIVE_PORTFOLIO."
+        )
+    else:
+        advice = "Nothing was saved. Try again; if it keeps failing, run `expressive check`."
+    return PortfolioError(f"Could not {action} in {folder}: {reason(exc)}. {advice}")

@@ -1,0 +1,269 @@
+"""The SQLite index: derived data for fast listing, rebuilt from the JSON records at will.
+
+Nothing is stored here that is not in the files. Beside the rows it keeps a stamp
+(mtime_ns, size) of every record's JSON file; `sync` compares the stamps with a fresh
+walk of the tree and re-reads only what changed, so a tree edited by hand or by a sync
+engine is noticed on open. A "dirty" flag is raised before every filesystem write and
+lowered in the same transaction that records it, so a write interrupted between the two
+leads to a full rebuild (a stamp alone can miss a same-size rewrite on a coarse clock).
+
+The rows hold client data (names, titles, reflections): when encryption at rest arrives
+the index must be encrypted too, or kept in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+from .layout import Key, Layout, Stamp, level
+from .records import ArtifactRecord, Client, FileEntry, Session, format_time
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES ('dirty', '0');
+CREATE TABLE stamps (
+    client_id TEXT NOT NULL, session_id TEXT NOT NULL, artifact_id TEXT NOT NULL,
+    mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
+    PRIMARY KEY (client_id, session_id, artifact_id)
+) WITHOUT ROWID;
+CREATE TABLE clients (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, year_of_birth INTEGER, notes TEXT NOT NULL,
+    created TEXT NOT NULL, damaged TEXT
+);
+CREATE TABLE sessions (
+    client_id TEXT NOT NULL, id TEXT NOT NULL, plan_id TEXT NOT NULL, goal TEXT NOT NULL,
+    feeling_in INTEGER, feeling_out INTEGER, started TEXT NOT NULL, ended TEXT, damaged TEXT,
+    PRIMARY KEY (client_id, id)
+);
+CREATE INDEX sessions_newest_first ON sessions (client_id, started DESC, id DESC);
+CREATE TABLE artifacts (
+    client_id TEXT NOT NULL, session_id TEXT NOT NULL, id TEXT NOT NULL,
+    activity TEXT NOT NULL, kind TEXT NOT NULL, created TEXT NOT NULL,
+    title TEXT NOT NULL, about TEXT NOT NULL, files TEXT NOT NULL,
+    product TEXT, thumbnail TEXT, process TEXT, metadata TEXT NOT NULL, damaged TEXT,
+    PRIMARY KEY (client_id, session_id, id)
+);
+CREATE INDEX artifacts_oldest_first ON artifacts (client_id, session_id, created, id);
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+
+# SQLite's primary result codes for a file that is not (or no longer) a database.
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+
+_CLIENT_COLUMNS = "id, name, year_of_birth, notes, created, damaged"
+_SESSION_COLUMNS = "id, client_id, plan_id, goal, feeling_in, feeling_out, started, ended, damaged"
+_ARTIFACT_FIELDS = (
+    "id", "client_id", "session_id", "activity", "kind", "created", "title", "about", "files",
+    "product", "thumbnail", "process", "metadata", "damaged",
+)
+_ARTIFACT_COLUMNS = ", ".join(_ARTIFACT_FIELDS)
+
+Record = Client | Session | ArtifactRecord
+
+
+class Index:
+    def __init__(self, db: sqlite3.Connection, layout: Layout, *, fresh: bool):
+        self._db = db
+        self._layout = layout
+        # A new database holds nothing yet, whatever its stamps say.
+        self._needs_rebuild = fresh
+
+    @classmethod
+    def open(cls, path: Path, layout: Layout, *, fsync: bool) -> Index:
+        """Open the index at `path`; a corrupt or outdated one is deleted and started anew.
+
+        sqlite3.Error and OSError other than corruption propagate (e.g. a read-only folder).
+        """
+        db = None
+        try:
+            db = _connect(path, fsync=fsync)
+            if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                return cls(db, layout, fresh=False)
+        except sqlite3.DatabaseError as exc:
+            if exc.sqlite_errorcode & 0xFF not in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+                raise
+        if db is not None:
+            db.close()
+        for suffix in ("", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        db = _connect(path, fsync=fsync)
+        db.executescript(_SCHEMA)
+        return cls(db, layout, fresh=True)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- keeping up with the tree ------------------------------------------------------
+
+    def sync(self, found: dict[Key, Stamp], load: Callable[[Key], Record], *, full: bool = False) -> None:
+        """Make the index match `found` (a walk of the tree), reading records with `load`.
+
+        With `full`, or after an interrupted write, every record is read again; otherwise
+        only those whose stamp changed, and nothing at all when the tree is unchanged.
+        """
+        full = full or self._needs_rebuild or self._meta("dirty") == "1"
+        known = {} if full else self._stamps()
+        if not full and known == found:
+            return
+        with self._db:
+            if full:
+                for table in ("stamps", "clients", "sessions", "artifacts"):
+                    self._db.execute(f"DELETE FROM {table}")
+            for key in known.keys() - found.keys():
+                self._delete(key)
+            for key, stamp in found.items():
+                if known.get(key) != stamp:
+                    self._store(key, stamp, load(key))
+            self._set_meta("dirty", "0")
+        self._needs_rebuild = False
+
+    def mark_dirty(self) -> None:
+        """Call before a filesystem write that `put` will record."""
+        with self._db:
+            self._set_meta("dirty", "1")
+
+    def put(self, key: Key, stamp: Stamp, record: Record) -> None:
+        """Record a write that has reached the disk, and lower the dirty flag."""
+        with self._db:
+            self._store(key, stamp, record)
+            self._set_meta("dirty", "0")
+
+    def _stamps(self) -> dict[Key, Stamp]:
+        rows = self._db.execute("SELECT client_id, session_id, artifact_id, mtime_ns, size FROM stamps")
+        return {(c, s, a): (mtime, size) for c, s, a, mtime, size in rows}
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def _delete(self, key: Key) -> None:
+        # Removing a folder removes the keys below it too, each deleted in its turn.
+        self._db.execute(
+            "DELETE FROM stamps WHERE client_id = ? AND session_id = ? AND artifact_id = ?", key
+        )
+        kind = level(key)
+        if kind == "client":
+            self._db.execute("DELETE FROM clients WHERE id = ?", key[:1])
+        elif kind == "session":
+            self._db.execute("DELETE FROM sessions WHERE client_id = ? AND id = ?", key[:2])
+        else:
+            self._db.execute("DELETE FROM artifacts WHERE client_id = ? AND session_id = ? AND id = ?", key)
+
+    def _store(self, key: Key, stamp: Stamp, record: Record) -> None:
+        self._db.execute("INSERT OR REPLACE INTO stamps VALUES (?, ?, ?, ?, ?)", (*key, *stamp))
+        if isinstance(record, Client):
+            self._db.execute(
+                f"INSERT OR REPLACE INTO clients ({_CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                (record.id, record.name, record.year_of_birth, record.notes, format_time(record.created), record.damaged),
+            )
+        elif isinstance(record, Session):
+            self._db.execute(
+                f"INSERT OR REPLACE INTO sessions ({_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.id, record.client_id, record.plan_id, record.goal, record.feeling_in,
+                    record.feeling_out, format_time(record.started),
+                    None if record.ended is None else format_time(record.ended), record.damaged,
+                ),
+            )
+        else:
+            files = [[f.name, f.role, f.media_type, f.size, f.sha256] for f in record.files]
+            self._db.execute(
+                f"INSERT OR REPLACE INTO artifacts ({_ARTIFACT_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.id, record.client_id, record.session_id, record.activity, record.kind,
+                    format_time(record.created), record.title, record.about, json.dumps(files),
+                    record.product, record.thumbnail, record.process, json.dumps(record.metadata),
+                    record.damaged,
+                ),
+            )
+
+    # --- queries -----------------------------------------------------------------------
+
+    def clients(self) -> list[Client]:
+        clients = [_client(row) for row in self._db.execute(f"SELECT {_CLIENT_COLUMNS} FROM clients")]
+        # In Python rather than SQL: NOCASE only folds ASCII, and names are not ASCII.
+        return sorted(clients, key=lambda client: (client.name.casefold(), client.id))
+
+    def client(self, client_id: str) -> Client | None:
+        row = self._db.execute(f"SELECT {_CLIENT_COLUMNS} FROM clients WHERE id = ?", (client_id,)).fetchone()
+        return None if row is None else _client(row)
+
+    def sessions(self, client_id: str, *, limit: int | None, offset: int) -> list[Session]:
+        rows = self._db.execute(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE client_id = ? "
+            "ORDER BY started DESC, id DESC LIMIT ? OFFSET ?",
+            (client_id, -1 if limit is None else limit, offset),
+        )
+        return [_session(row) for row in rows]
+
+    def session(self, client_id: str, session_id: str) -> Session | None:
+        row = self._db.execute(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE client_id = ? AND id = ?", (client_id, session_id)
+        ).fetchone()
+        return None if row is None else _session(row)
+
+    def artifacts(self, client_id: str, session_ids: Iterable[str] | None = None) -> list[ArtifactRecord]:
+        """A client's artifacts, newest session first and oldest first inside each session."""
+        query = (
+            f"SELECT {', '.join('a.' + field for field in _ARTIFACT_FIELDS)} "
+            "FROM artifacts a JOIN sessions s ON s.client_id = a.client_id AND s.id = a.session_id "
+            "WHERE a.client_id = ?"
+        )
+        parameters: list[str] = [client_id]
+        if session_ids is not None:
+            wanted = list(session_ids)
+            query += f" AND a.session_id IN ({', '.join('?' * len(wanted))})"
+            parameters += wanted
+        query += " ORDER BY s.started DESC, s.id DESC, a.created, a.id"
+        return [self._artifact(row) for row in self._db.execute(query, parameters)]
+
+    def artifact(self, client_id: str, session_id: str, artifact_id: str) -> ArtifactRecord | None:
+        row = self._db.execute(
+            f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE client_id = ? AND session_id = ? AND id = ?",
+            (client_id, session_id, artifact_id),
+        ).fetchone()
+        return None if row is None else self._artifact(row)
+
+    def _artifact(self, row: tuple) -> ArtifactRecord:
+        (id, client_id, session_id, activity, kind, created, title, about, files,
+         product, thumbnail, process, metadata, damaged) = row
+        return ArtifactRecord(
+            id=id, client_id=client_id, session_id=session_id, activity=activity, kind=kind,
+            created=datetime.fromisoformat(created), title=title, about=about,
+            files=tuple(FileEntry(*entry) for entry in json.loads(files)),
+            product=product, thumbnail=thumbnail, process=process, metadata=json.loads(metadata),
+            damaged=damaged, path=self._layout.artifact_dir(client_id, session_id, id),
+        )
+
+
+def _client(row: tuple) -> Client:
+    id, name, year_of_birth, notes, created, damaged = row
+    return Client(id, name, year_of_birth, notes, datetime.fromisoformat(created), damaged)
+
+
+def _session(row: tuple) -> Session:
+    id, client_id, plan_id, goal, feeling_in, feeling_out, started, ended, damaged = row
+    return Session(
+        id, client_id, plan_id, goal, feeling_in, feeling_out, datetime.fromisoformat(started),
+        None if ended is None else datetime.fromisoformat(ended), damaged,
+    )
+
+
+def _connect(path: Path, *, fsync: bool) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode = WAL")
+    # NORMAL in WAL mode never corrupts, it may only lose the last commits on power loss,
+    # which the stamps then catch: the index is derived data.
+    db.execute(f"PRAGMA synchronous = {'NORMAL' if fsync else 'OFF'}")
+    return db

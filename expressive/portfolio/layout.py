@@ -1,0 +1,100 @@
+"""Where everything lives inside a portfolio folder, and the cheap walk that stamps it.
+
+A record is addressed by a key (client_id, session_id, artifact_id), with "" for the
+levels below it: ("c-1a2b3c4d", "", "") is a client, ("c-...", "2026-...", "") a session.
+The key is read from folder names, never from file content: where a record lies is what
+it is, so an artifact folder copied into another session belongs to that session.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+MARKER_FILE = "portfolio.json"
+INDEX_FILE = "index.sqlite"
+CLIENTS = "clients"
+SESSIONS = "sessions"
+ARTIFACTS = "artifacts"
+PRIVATE = "private"
+CLIENT_FILE = "client.json"
+SESSION_FILE = "session.json"
+MANIFEST_FILE = "manifest.json"
+
+Key = tuple[str, str, str]
+# (mtime_ns, size) of a record's JSON file; MISSING when the file is absent.
+Stamp = tuple[int, int]
+MISSING: Stamp = (0, -1)
+
+
+def level(key: Key) -> str:
+    """ "client", "session" or "artifact"."""
+    if key[2]:
+        return "artifact"
+    return "session" if key[1] else "client"
+
+
+class Layout:
+    def __init__(self, root: Path):
+        self.root = root
+        self.clients = root / CLIENTS
+
+    def client_dir(self, client_id: str) -> Path:
+        return self.clients / client_id
+
+    def session_dir(self, client_id: str, session_id: str) -> Path:
+        return self.client_dir(client_id) / SESSIONS / session_id
+
+    def artifact_dir(self, client_id: str, session_id: str, artifact_id: str) -> Path:
+        return self.session_dir(client_id, session_id) / ARTIFACTS / artifact_id
+
+    def note_file(self, client_id: str, session_id: str) -> Path:
+        return self.client_dir(client_id) / PRIVATE / f"notes-{session_id}.json"
+
+    def folder(self, key: Key) -> Path:
+        kind = level(key)
+        if kind == "client":
+            return self.client_dir(key[0])
+        if kind == "session":
+            return self.session_dir(key[0], key[1])
+        return self.artifact_dir(*key)
+
+    def record_file(self, key: Key) -> Path:
+        name = {"client": CLIENT_FILE, "session": SESSION_FILE, "artifact": MANIFEST_FILE}[level(key)]
+        return self.folder(key) / name
+
+    def stamp(self, key: Key) -> Stamp:
+        return _stamp(str(self.record_file(key)))
+
+    def scan(self) -> dict[Key, Stamp]:
+        """Every visible record in the tree with its stamp: one stat per record.
+
+        Hidden names (staging folders, temporary files, a sync engine's own files) are
+        not records. Strings rather than Paths: this runs on every open, over thousands.
+        """
+        found: dict[Key, Stamp] = {}
+        for client_id, client_path in _subfolders(str(self.clients)):
+            found[(client_id, "", "")] = _stamp(os.path.join(client_path, CLIENT_FILE))
+            for session_id, session_path in _subfolders(os.path.join(client_path, SESSIONS)):
+                found[(client_id, session_id, "")] = _stamp(os.path.join(session_path, SESSION_FILE))
+                for artifact_id, artifact_path in _subfolders(os.path.join(session_path, ARTIFACTS)):
+                    found[(client_id, session_id, artifact_id)] = _stamp(
+                        os.path.join(artifact_path, MANIFEST_FILE)
+                    )
+        return found
+
+
+def _subfolders(path: str) -> list[tuple[str, str]]:
+    try:
+        with os.scandir(path) as entries:
+            return [(entry.name, entry.path) for entry in entries if not entry.name.startswith(".") and entry.is_dir()]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def _stamp(path: str) -> Stamp:
+    try:
+        status = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return MISSING
+    return (status.st_mtime_ns, status.st_size)

@@ -1,0 +1,418 @@
+"""What the portfolio holds, and how each record is read from and written to its JSON file.
+
+The loaders here are shared by the index (which reads every record when it rebuilds) and
+by `check` (which reads every record to report on it), so a record counts as damaged for
+exactly the same reasons everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from expressive.activity import FILE_NAME_PATTERN
+
+FORMAT_VERSION = 1
+
+PORTFOLIO_FORMAT = "expressive-portfolio"
+CLIENT_FORMAT = "expressive-client"
+SESSION_FORMAT = "expressive-session"
+ARTIFACT_FORMAT = "expressive-artifact"
+NOTE_FORMAT = "expressive-therapist-note"
+
+FILE_ROLES = ("product", "thumbnail", "process", "file")
+SESSION_ID_TIME_FORMAT = "%Y-%m-%d_%H%M"
+_SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+class PortfolioError(Exception):
+    """Something the person using the app must know about; the message is plain language."""
+
+
+class RecordError(Exception):
+    """A record or file is missing or invalid; the message says why, in plain words."""
+
+
+class MissingRecord(RecordError):
+    """The record's file does not exist."""
+
+
+class NewerVersionError(RecordError):
+    """The file was written by a newer version of Expressive than this one."""
+
+
+@dataclass(frozen=True)
+class Client:
+    id: str
+    name: str
+    year_of_birth: int | None
+    notes: str
+    created: datetime
+    # Set to a plain reason when client.json is missing or unreadable; the client is still
+    # listed (under its folder id as name) so that its work stays reachable.
+    damaged: str | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    client_id: str
+    plan_id: str
+    goal: str
+    feeling_in: int | None
+    feeling_out: int | None
+    started: datetime
+    ended: datetime | None
+    # Set when session.json is missing or unreadable; `started` is then read from the id.
+    damaged: str | None = None
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    name: str
+    role: str
+    media_type: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ArtifactRecord:
+    id: str
+    client_id: str
+    session_id: str
+    activity: str
+    kind: str
+    created: datetime
+    title: str
+    about: str
+    files: tuple[FileEntry, ...]
+    product: str | None
+    thumbnail: str | None
+    process: str | None
+    metadata: dict[str, Any]
+    damaged: str | None
+    path: Path
+
+    def file(self, name: str) -> FileEntry | None:
+        return next((entry for entry in self.files if entry.name == name), None)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    message: str
+
+
+@dataclass
+class CheckReport:
+    problems: list[Problem] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    artifacts_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --- dates ---------------------------------------------------------------------------
+
+
+def utc(moment: datetime | None) -> datetime:
+    """`moment` in UTC (now when None); a naive datetime is taken to be local time."""
+    if moment is None:
+        return datetime.now(timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def format_time(moment: datetime) -> str:
+    # A fixed width keeps the strings sortable, which the index relies on.
+    return utc(moment).isoformat(timespec="microseconds")
+
+
+def _parse_time(text: Any) -> datetime:
+    if not isinstance(text, str):
+        raise ValueError(text)
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(text)
+    return moment.astimezone(timezone.utc)
+
+
+def session_id_time(session_id: str) -> datetime:
+    """The start time a session id was named after, for sessions whose session.json is lost."""
+    try:
+        return datetime.strptime(session_id[:15], SESSION_ID_TIME_FORMAT).replace(tzinfo=timezone.utc)
+    except ValueError:
+        return _EPOCH
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def parse_document(data: bytes, file_name: str, expected_format: str) -> dict[str, Any]:
+    """The JSON object in `data`, checked for its format and a version this code can read."""
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise RecordError(f"{file_name} is not readable (it is not valid JSON)") from None
+    if not isinstance(doc, dict) or doc.get("format") != expected_format:
+        raise RecordError(f"{file_name} is not an {expected_format} file")
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise RecordError(f"{file_name} has no valid version number")
+    if version > FORMAT_VERSION:
+        raise NewerVersionError(f"{file_name} was made by a newer version of Expressive")
+    return doc
+
+
+class _Fields:
+    """Typed access to a document's fields; a missing or mistyped field raises RecordError."""
+
+    def __init__(self, doc: dict[str, Any], file_name: str):
+        self.doc = doc
+        self.file_name = file_name
+
+    def invalid(self, key: str) -> RecordError:
+        return RecordError(f"{self.file_name} has a missing or invalid '{key}'")
+
+    def text(self, key: str, default: str | None = None) -> str:
+        value = self.doc.get(key, default)
+        if not isinstance(value, str):
+            raise self.invalid(key)
+        return value
+
+    def optional_int(self, key: str) -> int | None:
+        value = self.doc.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise self.invalid(key)
+        return value
+
+    def time(self, key: str) -> datetime:
+        try:
+            return _parse_time(self.doc.get(key))
+        except ValueError:
+            raise self.invalid(key) from None
+
+    def optional_time(self, key: str) -> datetime | None:
+        return None if self.doc.get(key) is None else self.time(key)
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        value = self.doc.get(key, {})
+        if not isinstance(value, dict):
+            raise self.invalid(key)
+        return value
+
+
+def note_text(doc: dict[str, Any], file_name: str) -> str:
+    return _Fields(doc, file_name).text("text")
+
+
+def client_from_document(doc: dict[str, Any], client_id: str) -> Client:
+    """`client_id` is the folder's name: where a record lies is what identifies it."""
+    fields = _Fields(doc, "client.json")
+    name = fields.text("name")
+    if not name.strip():
+        raise fields.invalid("name")
+    return Client(
+        id=client_id,
+        name=name,
+        year_of_birth=fields.optional_int("year_of_birth"),
+        notes=fields.text("notes", ""),
+        created=fields.time("created"),
+    )
+
+
+def damaged_client(client_id: str, reason: str) -> Client:
+    return Client(id=client_id, name=client_id, year_of_birth=None, notes="", created=_EPOCH, damaged=reason)
+
+
+def session_from_document(doc: dict[str, Any], client_id: str, session_id: str) -> Session:
+    fields = _Fields(doc, "session.json")
+    return Session(
+        id=session_id,
+        client_id=client_id,
+        plan_id=fields.text("plan_id"),
+        goal=fields.text("goal", ""),
+        feeling_in=fields.optional_int("feeling_in"),
+        feeling_out=fields.optional_int("feeling_out"),
+        started=fields.time("started"),
+        ended=fields.optional_time("ended"),
+    )
+
+
+def damaged_session(client_id: str, session_id: str, reason: str) -> Session:
+    return Session(
+        id=session_id,
+        client_id=client_id,
+        plan_id="",
+        goal="",
+        feeling_in=None,
+        feeling_out=None,
+        started=session_id_time(session_id),
+        ended=None,
+        damaged=reason,
+    )
+
+
+def _file_entry(raw: Any) -> FileEntry:
+    if not isinstance(raw, dict):
+        raise RecordError("manifest.json has an invalid entry in 'files'")
+    name, role, media_type = raw.get("name"), raw.get("role"), raw.get("media_type")
+    size, sha256 = raw.get("size"), raw.get("sha256")
+    if not isinstance(name, str) or not FILE_NAME_PATTERN.match(name) or name == "manifest.json":
+        raise RecordError(f"manifest.json lists a file with an invalid name ({name!r})")
+    if (
+        role not in FILE_ROLES
+        or not isinstance(media_type, str)
+        or not isinstance(size, int)
+        or isinstance(size, bool)
+        or size < 0
+        or not isinstance(sha256, str)
+        or not _SHA256_PATTERN.match(sha256)
+    ):
+        raise RecordError(f"manifest.json has an invalid entry for {name}")
+    return FileEntry(name=name, role=role, media_type=media_type, size=size, sha256=sha256)
+
+
+def artifact_from_document(doc: dict[str, Any], client_id: str, session_id: str, artifact_id: str, path: Path) -> ArtifactRecord:
+    fields = _Fields(doc, "manifest.json")
+    raw_files = doc.get("files")
+    if not isinstance(raw_files, list) or not raw_files:
+        raise fields.invalid("files")
+    files = tuple(_file_entry(raw) for raw in raw_files)
+    names = {entry.name for entry in files}
+    if len(names) != len(files):
+        raise RecordError("manifest.json lists the same file twice")
+    roles = {}
+    for role in ("product", "thumbnail", "process"):
+        name = doc.get(role)
+        if name is not None and name not in names:
+            raise fields.invalid(role)
+        roles[role] = name
+    return ArtifactRecord(
+        id=artifact_id,
+        client_id=client_id,
+        session_id=session_id,
+        activity=fields.text("activity"),
+        kind=fields.text("kind"),
+        created=fields.time("created"),
+        title=fields.text("title", ""),
+        about=_Fields(fields.mapping("reflection"), "manifest.json").text("about", ""),
+        files=files,
+        metadata=fields.mapping("metadata"),
+        damaged=None,
+        path=path,
+        **roles,
+    )
+
+
+def damaged_artifact(client_id: str, session_id: str, artifact_id: str, path: Path, reason: str) -> ArtifactRecord:
+    return ArtifactRecord(
+        id=artifact_id,
+        client_id=client_id,
+        session_id=session_id,
+        activity="",
+        kind="unknown",
+        created=_EPOCH,
+        title="",
+        about="",
+        files=(),
+        product=None,
+        thumbnail=None,
+        process=None,
+        metadata={},
+        damaged=reason,
+        path=path,
+    )
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def encode_document(doc: dict[str, Any]) -> bytes:
+    # Indented and UTF-8 so that a person can open the file and read it.
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def client_document(client: Client) -> dict[str, Any]:
+    return {
+        "format": CLIENT_FORMAT,
+        "version": FORMAT_VERSION,
+        "id": client.id,
+        "name": client.name,
+        "year_of_birth": client.year_of_birth,
+        "notes": client.notes,
+        "created": format_time(client.created),
+    }
+
+
+def session_document(session: Session) -> dict[str, Any]:
+    return {
+        "format": SESSION_FORMAT,
+        "version": FORMAT_VERSION,
+        "id": session.id,
+        "client_id": session.client_id,
+        "plan_id": session.plan_id,
+        "goal": session.goal,
+        "feeling_in": session.feeling_in,
+        "feeling_out": session.feeling_out,
+        "started": format_time(session.started),
+        "ended": None if session.ended is None else format_time(session.ended),
+    }
+
+
+def artifact_document(artifact: ArtifactRecord) -> dict[str, Any]:
+    return {
+        "format": ARTIFACT_FORMAT,
+        "version": FORMAT_VERSION,
+        "id": artifact.id,
+        "client_id": artifact.client_id,
+        "session_id": artifact.session_id,
+        "activity": artifact.activity,
+        "kind": artifact.kind,
+        "created": format_time(artifact.created),
+        "title": artifact.title,
+        "reflection": {"about": artifact.about},
+        "tags": [],
+        "files": [
+            {
+                "name": entry.name,
+                "role": entry.role,
+                "media_type": entry.media_type,
+                "size": entry.size,
+                "sha256": entry.sha256,
+            }
+            for entry in artifact.files
+        ],
+        "product": artifact.product,
+        "thumbnail": artifact.thumbnail,
+        "process": artifact.process,
+        "metadata": artifact.metadata,
+    }
+
+
+def note_document(client_id: str, session_id: str, text: str) -> dict[str, Any]:
+    return {
+        "format": NOTE_FORMAT,
+        "version": FORMAT_VERSION,
+        "client_id": client_id,
+        "session_id": session_id,
+        "text": text,
+        "updated": format_time(utc(None)),
+    }
+
+
+def portfolio_document() -> dict[str, Any]:
+    return {
+        "format": PORTFOLIO_FORMAT,
+        "version": FORMAT_VERSION,
+        "created": format_time(utc(None)),
+        "encryption": None,
+    }
