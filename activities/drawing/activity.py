@@ -1,0 +1,59 @@
+"""Drawing: paint with a finger on a sheet of paper; keeps the picture and how it was made.
+
+Kivy is imported only in `build()`: the registry and the command line import this module
+on machines with no window.
+"""
+
+from __future__ import annotations
+
+from activities.drawing.demo import demo_log
+from activities.drawing.render import render_image, png_bytes, thumbnail_png
+from activities.drawing.strokes import DrawingLog
+from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
+
+
+def draft_from_log(log: DrawingLog) -> ArtifactDraft:
+    """The picture, its stroke log and a thumbnail, ready for the host to save."""
+    image = render_image(log)
+    return ArtifactDraft(
+        kind="drawing",
+        files={
+            "drawing.png": png_bytes(image),
+            "strokes.json": log.to_json().encode("utf-8"),
+            "thumbnail.png": thumbnail_png(image),
+        },
+        product="drawing.png",
+        process="strokes.json",
+        thumbnail="thumbnail.png",
+        metadata={"width": log.width, "height": log.height, "strokes": len(log.visible_strokes())},
+    )
+
+
+class DrawingActivity(Activity):
+    info = ActivityInfo(
+        id="drawing",
+        title="Drawing",
+        icon="brush",
+        artifact_kinds=("drawing",),
+        api_version=API_VERSION,
+        description="Draw and paint with your finger",
+    )
+
+    def __init__(self, host: Host):
+        super().__init__(host)
+        self.log = DrawingLog()
+
+    def build(self):
+        from activities.drawing.studio import DrawingStudio
+
+        return DrawingStudio(log=self.log)
+
+    def has_work(self) -> bool:
+        return not self.log.is_empty
+
+    def finish(self) -> list[ArtifactDraft]:
+        return [draft_from_log(self.log)]
+
+    @classmethod
+    def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:
+        return [draft_from_log(demo_log(variant))]

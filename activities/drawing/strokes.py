@@ -1,0 +1,268 @@
+"""The drawing document and its event log: what was drawn, with what, and when.
+
+The log is the process record therapists look back on, so it keeps everything that
+happened (strokes, undos, redos, clears) with times, and the picture is derived from it
+by replaying those events. No Kivy here: tests, the renderer and the demo use it without
+a window.
+
+Coordinates are document pixels with the origin at the top left, as in image files.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+DOC_WIDTH = 2048
+DOC_HEIGHT = 1536
+PAPER_COLOUR = "#FFFFFF"
+
+FORMAT_NAME = "expressive-strokes"
+FORMAT_VERSION = 1
+
+TOOLS = ("brush", "eraser")
+
+# Bright, clearly different colours a child can name, plus the browns and skin tones
+# people reach for when drawing themselves and their family.
+PALETTE: dict[str, str] = {
+    "black": "#222222",
+    "grey": "#8C8C8C",
+    "red": "#E53935",
+    "orange": "#FB8C00",
+    "yellow": "#FDD835",
+    "light green": "#8BC34A",
+    "green": "#2E7D32",
+    "light blue": "#4FC3F7",
+    "blue": "#1E56C8",
+    "purple": "#8E24AA",
+    "pink": "#F48FB1",
+    "peach": "#F6CBA5",
+    "tan": "#C68642",
+    "brown": "#7B4A24",
+}
+
+# Brush widths in document pixels (a full line width, not a radius).
+BRUSH_SIZES: dict[str, float] = {"small": 8, "medium": 22, "large": 56}
+
+# x, y in document pixels, pressure 0..1, t in seconds since the drawing began.
+Point = tuple[float, float, float, float]
+
+
+@dataclass
+class Stroke:
+    """One continuous touch on the paper. An eraser stroke records the paper colour."""
+
+    tool: str
+    colour: str
+    width: float
+    t: float
+    points: list[Point] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "type": "stroke",
+            "t": self.t,
+            "tool": self.tool,
+            "colour": self.colour,
+            "width": self.width,
+            "points": [list(point) for point in self.points],
+        }
+
+
+@dataclass
+class Undo:
+    t: float
+
+
+@dataclass
+class Redo:
+    t: float
+
+
+@dataclass
+class Clear:
+    t: float
+
+
+Event = Stroke | Undo | Redo | Clear
+_COMMANDS: dict[str, type] = {"undo": Undo, "redo": Redo, "clear": Clear}
+
+
+class DrawingLog:
+    """The event log of one drawing, and the picture it adds up to.
+
+    Undo takes back the last stroke or clear (so undo after clear brings the picture
+    back); redo puts it back; a new stroke or clear drops whatever could have been redone.
+    Undo, redo and clear end a stroke that is still being drawn.
+
+    Every method that records an event takes an optional `t`; without it the time is read
+    from `clock`, counted from when the log was made.
+    """
+
+    def __init__(
+        self,
+        *,
+        width: int = DOC_WIDTH,
+        height: int = DOC_HEIGHT,
+        background: str = PAPER_COLOUR,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.width = width
+        self.height = height
+        self.background = background
+        self.events: list[Event] = []
+        self._clock = clock
+        self._clock_origin = clock()
+        self._current: Stroke | None = None
+        # Replay state: the strokes and clears in effect, and those undone (last on top).
+        self._done: list[Stroke | Clear] = []
+        self._undone: list[Stroke | Clear] = []
+
+    # --- recording -------------------------------------------------------------------
+
+    def begin_stroke(self, tool: str, colour: str, width: float, t: float | None = None) -> Stroke:
+        if tool not in TOOLS:
+            raise ValueError(f"tool {tool!r} is not one of {TOOLS}")
+        if width <= 0:
+            raise ValueError(f"stroke width must be positive, not {width!r}")
+        self.end_stroke()
+        paint = self.background if tool == "eraser" else colour
+        # The stroke is recorded at once, and fills in as points arrive, so that a
+        # snapshot taken mid-stroke already shows it.
+        self._current = Stroke(tool, paint, width, self._time(t))
+        self._record(self._current)
+        return self._current
+
+    def add_point(self, x: float, y: float, pressure: float = 1.0, t: float | None = None) -> None:
+        if self._current is None:
+            raise RuntimeError("add_point() needs begin_stroke() first")
+        self._current.points.append((round(x, 2), round(y, 2), round(pressure, 3), self._time(t)))
+
+    def end_stroke(self) -> None:
+        stroke, self._current = self._current, None
+        if stroke is not None and not stroke.points:
+            # A touch that never reached the paper leaves nothing to keep.
+            self.events.pop()
+            self._done.pop()
+
+    def undo(self, t: float | None = None) -> bool:
+        self.end_stroke()
+        if not self.can_undo:
+            return False
+        self._record(Undo(self._time(t)))
+        return True
+
+    def redo(self, t: float | None = None) -> bool:
+        self.end_stroke()
+        if not self.can_redo:
+            return False
+        self._record(Redo(self._time(t)))
+        return True
+
+    def clear(self, t: float | None = None) -> bool:
+        """Clear the picture (an undoable step); does nothing when it is already clear."""
+        self.end_stroke()
+        if not self.visible_strokes():
+            return False
+        self._record(Clear(self._time(t)))
+        return True
+
+    def _time(self, t: float | None) -> float:
+        return round(self._clock() - self._clock_origin if t is None else t, 3)
+
+    def _record(self, event: Event) -> None:
+        self.events.append(event)
+        if isinstance(event, Undo):
+            self._undone.append(self._done.pop())
+        elif isinstance(event, Redo):
+            self._done.append(self._undone.pop())
+        else:
+            self._done.append(event)
+            self._undone.clear()
+
+    # --- the picture -----------------------------------------------------------------
+
+    @property
+    def current_stroke(self) -> Stroke | None:
+        """The stroke being drawn right now, if any."""
+        return self._current
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._done)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._undone)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the paper shows nothing: no strokes, or only eraser strokes."""
+        return all(stroke.tool == "eraser" for stroke in self.visible_strokes())
+
+    @property
+    def duration(self) -> float:
+        """Seconds from the start of the drawing to its last recorded moment."""
+        if not self.events:
+            return 0.0
+        last = self.events[-1]
+        return last.points[-1][3] if isinstance(last, Stroke) and last.points else last.t
+
+    def visible_strokes(self) -> list[Stroke]:
+        """The strokes on the paper now, oldest first (what a clear leaves is nothing)."""
+        visible: list[Stroke] = []
+        for action in self._done:
+            if isinstance(action, Clear):
+                visible.clear()
+            else:
+                visible.append(action)
+        return visible
+
+    # --- the file format -------------------------------------------------------------
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "format": FORMAT_NAME,
+                "version": FORMAT_VERSION,
+                "width": self.width,
+                "height": self.height,
+                "background": self.background,
+                "events": [
+                    event.to_json() if isinstance(event, Stroke) else {"type": _type_name(event), "t": event.t}
+                    for event in self.events
+                ],
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str | bytes, *, clock: Callable[[], float] = time.monotonic) -> DrawingLog:
+        """Load a log saved by `to_json`; its clock carries on from the last event."""
+        data = json.loads(text)
+        if data.get("format") != FORMAT_NAME or data.get("version") != FORMAT_VERSION:
+            raise ValueError(
+                f"not an {FORMAT_NAME} version {FORMAT_VERSION} file "
+                f"(format {data.get('format')!r}, version {data.get('version')!r})"
+            )
+        log = cls(width=data["width"], height=data["height"], background=data["background"], clock=clock)
+        for number, item in enumerate(data["events"]):
+            kind = item.get("type")
+            if kind == "stroke":
+                points = [tuple(point) for point in item["points"]]
+                log._record(Stroke(item["tool"], item["colour"], item["width"], item["t"], points))
+            elif kind in _COMMANDS:
+                replayable = {"undo": log.can_undo, "redo": log.can_redo}.get(kind, True)
+                if not replayable:
+                    raise ValueError(f"event {number}: nothing to {kind}")
+                log._record(_COMMANDS[kind](item["t"]))
+            else:
+                raise ValueError(f"event {number}: unknown type {kind!r}")
+        log._clock_origin = clock() - log.duration
+        return log
+
+
+def _type_name(event: Event) -> str:
+    return type(event).__name__.lower()

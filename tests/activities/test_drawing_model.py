@@ -1,0 +1,209 @@
+"""The stroke log: what is recorded, what undo/redo/clear do, and the file format."""
+
+import json
+
+import pytest
+
+from activities.drawing.strokes import (
+    BRUSH_SIZES,
+    DOC_HEIGHT,
+    DOC_WIDTH,
+    PALETTE,
+    PAPER_COLOUR,
+    DrawingLog,
+)
+
+RED = PALETTE["red"]
+BLUE = PALETTE["blue"]
+
+
+def draw(log, colour, points, tool="brush", width=BRUSH_SIZES["medium"], t=0.0):
+    log.begin_stroke(tool, colour, width, t=t)
+    for index, (x, y) in enumerate(points):
+        log.add_point(x, y, 1.0, t=t + 0.01 * index)
+    log.end_stroke()
+
+
+def colours(log):
+    return [stroke.colour for stroke in log.visible_strokes()]
+
+
+def test_palette_and_brush_sizes_are_usable():
+    assert len(PALETTE) >= 12
+    assert len(set(PALETTE.values())) == len(PALETTE)
+    assert {"black", "brown", "peach"} <= set(PALETTE)
+    assert all(len(colour) == 7 and colour.startswith("#") for colour in PALETTE.values())
+    assert list(BRUSH_SIZES) == ["small", "medium", "large"]
+    assert BRUSH_SIZES["small"] < BRUSH_SIZES["medium"] < BRUSH_SIZES["large"]
+    assert (DOC_WIDTH, DOC_HEIGHT) == (2048, 1536)
+
+
+def test_a_new_log_is_empty_and_has_no_history():
+    log = DrawingLog()
+    assert log.is_empty
+    assert not log.can_undo and not log.can_redo
+    assert log.visible_strokes() == []
+    assert not log.undo() and not log.redo() and not log.clear()
+    assert log.events == []
+
+
+def test_a_stroke_keeps_its_tool_colour_width_and_timed_points():
+    log = DrawingLog()
+    log.begin_stroke("brush", RED, 22, t=1.5)
+    log.add_point(10, 20, 0.5, t=1.5)
+    log.add_point(30.123456, 40, 0.75, t=1.6)
+    assert log.current_stroke is not None
+    log.end_stroke()
+    (stroke,) = log.visible_strokes()
+    assert (stroke.tool, stroke.colour, stroke.width, stroke.t) == ("brush", RED, 22, 1.5)
+    assert stroke.points == [(10, 20, 0.5, 1.5), (30.12, 40, 0.75, 1.6)]
+    assert log.current_stroke is None
+    assert not log.is_empty
+
+
+def test_a_stroke_is_visible_while_it_is_being_drawn():
+    log = DrawingLog()
+    log.begin_stroke("brush", RED, 22, t=0)
+    log.add_point(5, 5, t=0)
+    assert colours(log) == [RED]
+    assert not log.is_empty
+
+
+def test_a_stroke_without_points_leaves_no_trace():
+    log = DrawingLog()
+    log.begin_stroke("brush", RED, 22, t=0)
+    log.end_stroke()
+    assert log.events == [] and log.is_empty and not log.can_undo
+
+
+def test_eraser_paints_the_paper_colour_and_alone_leaves_the_paper_empty():
+    log = DrawingLog()
+    draw(log, RED, [(0, 0), (5, 5)], tool="eraser")
+    assert colours(log) == [PAPER_COLOUR]
+    assert log.visible_strokes()[0].tool == "eraser"
+    assert log.is_empty
+    draw(log, RED, [(0, 0)])
+    assert not log.is_empty
+
+
+def test_bad_input_is_refused():
+    log = DrawingLog()
+    with pytest.raises(ValueError):
+        log.begin_stroke("spray", RED, 22)
+    with pytest.raises(ValueError):
+        log.begin_stroke("brush", RED, 0)
+    with pytest.raises(RuntimeError):
+        log.add_point(1, 2)
+
+
+def test_undo_and_redo_step_back_and_forth_through_strokes():
+    log = DrawingLog()
+    draw(log, RED, [(0, 0)])
+    draw(log, BLUE, [(1, 1)])
+    assert log.undo()
+    assert colours(log) == [RED] and log.can_redo
+    assert log.undo()
+    assert colours(log) == [] and log.is_empty and not log.can_undo
+    assert log.redo() and log.redo()
+    assert colours(log) == [RED, BLUE] and not log.can_redo
+
+
+def test_a_new_stroke_drops_what_could_have_been_redone():
+    log = DrawingLog()
+    draw(log, RED, [(0, 0)])
+    draw(log, BLUE, [(1, 1)])
+    log.undo()
+    draw(log, PALETTE["green"], [(2, 2)])
+    assert not log.can_redo and not log.redo()
+    assert colours(log) == [RED, PALETTE["green"]]
+
+
+def test_clear_empties_the_paper_and_undo_brings_the_picture_back():
+    log = DrawingLog()
+    draw(log, RED, [(0, 0)])
+    draw(log, BLUE, [(1, 1)])
+    assert log.clear()
+    assert log.is_empty and log.visible_strokes() == []
+    assert not log.clear()  # clearing clear paper records nothing
+    assert log.undo()
+    assert colours(log) == [RED, BLUE]
+    assert log.redo()
+    assert log.is_empty
+    draw(log, PALETTE["green"], [(2, 2)])
+    assert colours(log) == [PALETTE["green"]]
+    log.undo()
+    log.undo()  # takes back the clear
+    assert colours(log) == [RED, BLUE]
+
+
+def test_undo_during_a_stroke_ends_it_and_takes_it_back():
+    log = DrawingLog()
+    draw(log, RED, [(0, 0)])
+    log.begin_stroke("brush", BLUE, 22, t=1)
+    log.add_point(1, 1, t=1)
+    assert log.undo()
+    assert log.current_stroke is None
+    assert colours(log) == [RED]
+
+
+def test_every_event_is_kept_with_its_time():
+    clock = iter([100.0, 101.0, 101.5, 102.0, 103.0, 104.0]).__next__
+    log = DrawingLog(clock=clock)  # the log starts counting at 100
+    log.begin_stroke("brush", RED, 22)
+    log.add_point(1, 1)
+    log.end_stroke()
+    log.undo()
+    log.redo()
+    log.clear()
+    kinds = [json_event["type"] for json_event in json.loads(log.to_json())["events"]]
+    assert kinds == ["stroke", "undo", "redo", "clear"]
+    assert [event.t for event in log.events] == [1.0, 2.0, 3.0, 4.0]
+    assert log.events[0].points[0][3] == 1.5
+    assert log.duration == 4.0
+
+
+def test_json_round_trip_keeps_events_and_picture():
+    log = DrawingLog()
+    draw(log, RED, [(10, 20), (30, 40)], t=0.5)
+    draw(log, BLUE, [(50, 60)], tool="eraser", width=56, t=2)
+    log.clear(t=3)
+    log.undo(t=4)
+    draw(log, PALETTE["green"], [(70, 80)], t=5)
+    text = log.to_json()
+    data = json.loads(text)
+    assert data["format"] == "expressive-strokes" and data["version"] == 1
+    assert (data["width"], data["height"], data["background"]) == (2048, 1536, "#FFFFFF")
+    assert data["events"][0]["points"] == [[10, 20, 1.0, 0.5], [30, 40, 1.0, 0.51]]
+    assert all("t" in event for event in data["events"])
+
+    loaded = DrawingLog.from_json(text.encode("utf-8"))
+    assert loaded.events == log.events
+    assert loaded.visible_strokes() == log.visible_strokes()
+    assert loaded.to_json() == text
+    assert loaded.can_undo and not loaded.can_redo
+
+
+def test_a_loaded_log_carries_on_from_its_last_moment():
+    log = DrawingLog()
+    draw(log, RED, [(1, 1), (2, 2)], t=7)
+    loaded = DrawingLog.from_json(log.to_json(), clock=lambda: 500.0)
+    loaded.begin_stroke("brush", RED, 22)
+    assert loaded.current_stroke.t == 7.01
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda data: data.update(format="something-else"),
+        lambda data: data.update(version=2),
+        lambda data: data["events"].append({"type": "wave", "t": 9}),
+        lambda data: data["events"].append({"type": "redo", "t": 9}),
+    ],
+)
+def test_files_that_are_not_stroke_logs_are_refused(change):
+    log = DrawingLog()
+    draw(log, RED, [(1, 1)])
+    data = json.loads(log.to_json())
+    change(data)
+    with pytest.raises(ValueError):
+        DrawingLog.from_json(json.dumps(data))
