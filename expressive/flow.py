@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from expressive.plans import SessionPlan, Step
-from expressive.portfolio import ArtifactRecord, Session
+
+if TYPE_CHECKING:
+    from expressive.portfolio import ArtifactRecord, Session
 
 
 @dataclass

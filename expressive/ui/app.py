@@ -61,10 +61,9 @@ class ExpressiveApp(App):
         return manager
 
     def go(self, screen_name: str, **details) -> None:
-        """Show a screen; `details` are handed to its `show()`."""
-        screen = self.root.get_screen(screen_name)
-        screen.show(**details)
+        """Show a screen; `details` are handed to its `show()`, which may itself move on."""
         self.root.current = screen_name
+        self.root.get_screen(screen_name).show(**details)
 
     def open_client(self, client: Client) -> None:
         self.client = client

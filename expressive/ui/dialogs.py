@@ -25,7 +25,7 @@ def _dialog(title: str, message: str, buttons: list[tuple[str, str, tuple, Calla
         button = IconButton(icon=icon, text=label, background=colour, foreground=(1, 1, 1, 1), size_hint=(1, 1))
 
         def pressed(_button, action=action):
-            view.dismiss()
+            view.dismiss(animation=False)
             if action is not None:
                 action()
 

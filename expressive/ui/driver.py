@@ -40,7 +40,8 @@ def advance_frames(count: int = 2) -> None:
 
 
 def tap(widget, frames: int = 2) -> None:
-    """A finger tap at the centre of `widget` (in window coordinates)."""
+    """A finger tap at the centre of `widget` as it is on screen (layout settled first)."""
+    advance_frames(1)
     x, y = widget.to_window(*widget.center)
     touch = UnitTestTouch(x, y)
     touch.touch_down()

@@ -1,0 +1,189 @@
+"""`expressive bench`: each figure measured on this machine, printed beside its budget.
+
+Budgets come from DESIGN.md ("Numbers to design for"). Benchmarks make their own scratch
+portfolios in a temporary folder and never touch a real one.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    budget: float
+    what: str
+
+    @property
+    def within_budget(self) -> bool:
+        return self.value <= self.budget
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def bench_app_start(runs: int) -> list[Figure]:
+    """From launching the process to the first screen drawn, in a fresh process each time."""
+    timings = []
+    with tempfile.TemporaryDirectory(prefix="expressive-bench-") as scratch:
+        for _ in range(runs):
+            started = time.time()
+            result = subprocess.run(
+                [sys.executable, "-m", "expressive", "run", "--quit-after-first-frame", "--portfolio", f"{scratch}/p"],
+                capture_output=True, text=True, timeout=120,
+            )
+            marks = [line for line in result.stdout.splitlines() if line.startswith("first-frame ")]
+            if result.returncode != 0 or not marks:
+                raise RuntimeError(f"the app did not start: {result.stderr.strip()[-500:]}")
+            timings.append(float(marks[0].split()[1]) - started)
+    return [Figure("app_start_to_first_screen", statistics.median(timings), "s", 2.0,
+                   f"median of {runs} cold starts, process launch to first frame")]
+
+
+def _drawing_screen(app):
+    app.open_client(app.store.add_client("Bench"))
+    plan = next(plan for plan in app.plans if plan.id == "open")
+    app.begin_session(plan, "", 3)
+    app.go("activity", activity_id="drawing")
+    from expressive.ui.driver import advance_frames
+
+    advance_frames(2)
+    return app.root.get_screen("activity")
+
+
+def bench_drawing(scratch: Path, strokes_on_screen: int, measured_moves: int) -> list[Figure]:
+    from kivy.tests.common import UnitTestTouch
+
+    from expressive.portfolio import Portfolio
+    from expressive.ui.driver import advance_frames, drag, start_app, stop_app
+
+    store = Portfolio.open(scratch / "drawing")
+    app = start_app(store)
+    try:
+        screen = _drawing_screen(app)
+        area = screen.ids.area
+        left, bottom = area.to_window(area.x, area.y)
+        width, height = area.size
+
+        def at(fx, fy):
+            return left + width * (0.2 + 0.6 * fx), bottom + height * (0.2 + 0.6 * fy)
+
+        for stroke in range(strokes_on_screen):
+            drag([at(i / 30, (stroke % 50) / 50) for i in range(30)], frames=0)
+        advance_frames(2)
+        costs = []
+        per_stroke = 200
+        for stroke in range(max(1, measured_moves // per_stroke)):
+            touch = UnitTestTouch(*at(0, stroke / 10 % 1))
+            touch.touch_down()
+            for i in range(1, per_stroke):
+                x, y = at(i / per_stroke, (stroke / 10 + 0.1 * (i % 7) / 7) % 1)
+                begun = time.perf_counter()
+                touch.touch_move(x, y)
+                costs.append((time.perf_counter() - begun) * 1000)
+            touch.touch_up()
+            advance_frames(1)
+        activity = screen.activity
+        saves = []
+        for _ in range(3):
+            begun = time.perf_counter()
+            for draft in activity.finish():
+                store.save_artifact(app.client.id, app.running.session.id, "drawing", draft)
+            saves.append(time.perf_counter() - begun)
+    finally:
+        stop_app(app)
+        store.close()
+    context = f"{strokes_on_screen} strokes on screen, {len(costs)} moves"
+    return [
+        Figure("touch_move_p50", percentile(costs, 0.5), "ms", 4.0, context),
+        Figure("touch_move_p99", percentile(costs, 0.99), "ms", 4.0, context),
+        # Not in DESIGN.md: Done should feel finished within a second, like a page turn.
+        Figure("save_drawing_durably", statistics.median(saves) * 1000, "ms", 1000.0,
+               f"render the PNG and thumbnail with Pillow, write and fsync; {strokes_on_screen + measured_moves // per_stroke} strokes, median of 3"),
+    ]
+
+
+def generate_portfolio(root: Path, sessions: int, per_session: int):
+    """A client with sessions x per_session drawings, written without fsync to be quick."""
+    from datetime import datetime, timedelta, timezone
+
+    from expressive.portfolio import Portfolio
+    from activities.drawing import DrawingActivity
+
+    draft = DrawingActivity.demo_drafts(0)[0]
+    with Portfolio.open(root, fsync=False) as store:
+        client = store.add_client("Long-term client")
+        first = datetime(2020, 1, 6, 9, tzinfo=timezone.utc)
+        for number in range(sessions):
+            started = first + timedelta(days=7 * number)
+            session = store.start_session(client.id, plan_id="open", goal=f"Goal {number}", feeling_in=3, started=started)
+            for _ in range(per_session):
+                store.save_artifact(client.id, session.id, "drawing", draft, created=started)
+            store.finish_session(client.id, session.id, feeling_out=4, ended=started + timedelta(minutes=50))
+        return client.id
+
+
+def bench_portfolio_page(scratch: Path, sessions: int, per_session: int) -> list[Figure]:
+    from expressive.portfolio import Portfolio
+    from expressive.ui.driver import advance_frames, start_app, stop_app
+
+    root = scratch / "large"
+    generate_portfolio(root, sessions, per_session)
+    begun = time.perf_counter()
+    store = Portfolio.open(root)
+    app = start_app(store)
+    try:
+        app.open_client(store.clients()[0])
+        advance_frames(2)
+        elapsed = time.perf_counter() - begun
+        shown = len(app.root.get_screen("portfolio").ids.rows.children)
+    finally:
+        stop_app(app)
+        store.close()
+    return [Figure("portfolio_first_page", elapsed, "s", 1.0,
+                   f"{sessions * per_session} artifacts in {sessions} sessions: open the portfolio (index check included), "
+                   f"build the screen, draw {shown} sessions with thumbnails")]
+
+
+def run_benchmarks(*, as_json: bool, quick: bool) -> int:
+    from expressive.ui.display import prepare_kivy
+
+    prepare_kivy(headless_ok=True)
+    sessions, per_session = (50, 20) if quick else (500, 20)
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="expressive-bench-") as scratch_name:
+        scratch = Path(scratch_name)
+        steps = [
+            lambda: bench_app_start(1 if quick else 5),
+            lambda: bench_drawing(scratch, strokes_on_screen=200, measured_moves=400 if quick else 2000),
+            lambda: bench_portfolio_page(scratch, sessions, per_session),
+        ]
+        for step in steps:
+            for figure in step():
+                figures.append(figure)
+                print_figure(figure, as_json)
+    return 0 if all(figure.within_budget for figure in figures) else 1
+
+
+def print_figure(figure: Figure, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({
+            "name": figure.name, "value": round(figure.value, 4), "unit": figure.unit,
+            "budget": figure.budget, "within_budget": figure.within_budget,
+        }), flush=True)
+    else:
+        verdict = "ok" if figure.within_budget else "OVER BUDGET"
+        print(f"{figure.name:28} {figure.value:10.3f} {figure.unit:3} budget {figure.budget:8.3f} {figure.unit:3} "
+              f"{verdict:12} {figure.what}", flush=True)

@@ -1,0 +1,201 @@
+"""The real app in a virtual display, driven by touches the way a therapist and client use it."""
+
+from io import BytesIO
+
+import pytest
+from PIL import Image
+
+from expressive.activity import API_VERSION, Activity, ActivityInfo
+from expressive.portfolio import Portfolio
+from expressive.ui.driver import advance_frames, drag, start_app, stop_app, tap, type_into
+
+
+@pytest.fixture
+def app(window, portfolio_dir):
+    store = Portfolio.open(portfolio_dir)
+    running = start_app(store)
+    yield running
+    stop_app(running)
+    store.close()
+
+
+def screen(app, name):
+    return app.root.get_screen(name)
+
+
+def open_popup_texts(window):
+    from kivy.uix.label import Label
+    from kivy.uix.modalview import ModalView
+
+    texts = []
+    for view in window.children:
+        if isinstance(view, ModalView):
+            texts.extend(widget.text for widget in view.walk() if isinstance(widget, Label))
+    return texts
+
+
+def tap_popup_button(window, label):
+    from kivy.uix.modalview import ModalView
+
+    from expressive.ui.widgets import IconButton
+
+    for view in list(window.children):
+        if isinstance(view, ModalView):
+            button = next(widget for widget in view.walk() if isinstance(widget, IconButton) and widget.text == label)
+            tap(button)
+            return
+    raise AssertionError(f"no popup with a {label!r} button")
+
+
+def test_first_start_shows_a_friendly_empty_state(app):
+    clients = screen(app, "clients")
+    assert app.root.current == "clients"
+    assert clients.empty
+    assert clients.ids.empty_state.opacity == 1
+    assert clients.ids.add_first.text == "Add your first client"
+
+
+def test_a_whole_session_from_adding_a_client_to_the_portfolio(app, window):
+    store = app.store
+    tap(screen(app, "clients").ids.add_first)
+    assert app.root.current == "add_client"
+    form = screen(app, "add_client")
+    type_into(form.ids.name, "Sam")
+    type_into(form.ids.year, "2018")
+    tap(form.ids.save)
+    assert app.root.current == "portfolio"
+    (client,) = store.clients()
+    assert (client.name, client.year_of_birth) == ("Sam", 2018)
+
+    tap(screen(app, "portfolio").ids.start)
+    checkin = screen(app, "session")
+    assert app.root.current == "session"
+    assert checkin.ids.start.disabled, "a feeling is asked for before the session starts"
+    type_into(checkin.ids.goal, "Draw something calm")
+    happy = next(face for face in checkin.ids.feelings.children if face.value == 4)
+    tap(happy)
+    tap(checkin.ids.start)
+    assert app.root.current == "launcher"
+
+    launcher = screen(app, "launcher")
+    drawing_tile = next(tile for tile in launcher.ids.tiles.children if tile.activity_id == "drawing")
+    tap(drawing_tile)
+    assert app.root.current == "activity"
+    activity_screen = screen(app, "activity")
+    area = activity_screen.ids.area
+    studio = area.children[0]
+    paper = studio.ids.canvas if "canvas" in studio.ids else studio
+    # A horizontal stroke across the middle of the paper, in window coordinates.
+    x0, y0 = paper.to_window(*paper.center)
+    drag([(x0 - 150 + i * 10, y0) for i in range(31)])
+    tap(activity_screen.ids.done)
+    assert app.root.current == "launcher"
+    assert len(app.running.made) == 1
+
+    tap(launcher.ids.finish)
+    checkout = screen(app, "checkout")
+    very_happy = next(face for face in checkout.ids.feelings.children if face.value == 5)
+    tap(very_happy)
+    (reflection,) = checkout.ids.reflections.children
+    type_into(reflection.ids.title, "Calm line")
+    type_into(reflection.ids.about, "The sea when it is flat")
+    tap(checkout.ids.next)
+    assert app.root.current == "note"
+    type_into(screen(app, "note").ids.note, "Relaxed shoulders while drawing.")
+    tap(screen(app, "note").ids.finish)
+    assert app.root.current == "portfolio"
+
+    # What the portfolio now holds, read back from disk by a fresh store.
+    with Portfolio.open(store.root) as reopened:
+        (session,) = reopened.sessions(client.id)
+        assert (session.goal, session.feeling_in, session.feeling_out) == ("Draw something calm", 4, 5)
+        assert session.ended is not None
+        assert reopened.therapist_note(client.id, session.id) == "Relaxed shoulders while drawing."
+        (artifact,) = reopened.artifacts(client.id, session.id)
+        assert (artifact.kind, artifact.title, artifact.about) == ("drawing", "Calm line", "The sea when it is flat")
+        assert reopened.verify_artifact(artifact) == []
+        assert reopened.check().ok
+        picture = Image.open(BytesIO(reopened.read_file(artifact, artifact.product))).convert("RGB")
+    # The stroke went through the middle of the paper: its pixels are ink, its surroundings paper.
+    width, height = picture.size
+    middle = picture.getpixel((width // 2, height // 2))
+    above = picture.getpixel((width // 2, height // 4))
+    assert middle != (255, 255, 255)
+    assert above == (255, 255, 255)
+
+    # The portfolio screen shows the session with its thumbnail; tapping it shows the work large.
+    rows = screen(app, "portfolio").ids.rows.children
+    assert len(rows) == 1
+    (thumbnail,) = rows[0].ids.thumbnails.children
+    assert not thumbnail.damaged and thumbnail.label == "Calm line"
+    tap(thumbnail)
+    assert app.root.current == "artifact"
+    shown = screen(app, "artifact")
+    assert shown.title == "Calm line" and shown.about == "The sea when it is flat"
+    assert shown.problem == "" and shown.source.endswith(artifact.product)
+
+
+def test_a_guided_plan_opens_its_activity_with_the_prompt(app):
+    client = app.store.add_client("Ari")
+    app.open_client(client)
+    app.go("session")
+    checkin = screen(app, "session")
+    guided = next(card for card in checkin.ids.plans.children if card.plan.id == "safe-place")
+    tap(guided)
+    tap(checkin.ids.feelings.children[2])
+    tap(checkin.ids.start)
+    assert app.root.current == "activity"
+    assert screen(app, "activity").prompt.startswith("Draw a place where you feel safe")
+    tap(screen(app, "activity").ids.done)
+    assert app.root.current == "launcher", "Done on an empty page saves nothing and goes on"
+    assert app.running.made == []
+    assert app.running.upcoming() is None
+
+
+class ExplodingActivity(Activity):
+    info = ActivityInfo(id="explodes", title="Explodes", icon="bomb", artifact_kinds=("boom",), api_version=API_VERSION)
+
+    def build(self):
+        raise RuntimeError("kaboom")
+
+
+def test_an_activity_that_crashes_is_closed_and_the_session_goes_on(app, window):
+    app.registry.activities["explodes"] = ExplodingActivity
+    client = app.store.add_client("Kim")
+    app.open_client(client)
+    app.begin_session(app.plans[0], "", 3)
+    app.go("launcher")
+    tile = next(tile for tile in screen(app, "launcher").ids.tiles.children if tile.activity_id == "explodes")
+    tap(tile)
+    assert app.root.current == "launcher"
+    assert any("stopped working" in text for text in open_popup_texts(window))
+    tap_popup_button(window, "OK")
+    assert open_popup_texts(window) == []
+    assert "explodes" not in app.registry.activities
+    assert any(broken.name == "explodes" and "kaboom" in broken.reason for broken in app.registry.unavailable)
+    unavailable_tile = next(t for t in screen(app, "launcher").ids.tiles.children if t.activity_id == "explodes")
+    assert unavailable_tile.reason
+    # The session itself is untouched and still usable.
+    tap(next(t for t in screen(app, "launcher").ids.tiles.children if t.activity_id == "drawing"))
+    assert app.root.current == "activity"
+
+
+def test_a_damaged_artifact_is_shown_as_damaged_and_the_rest_as_normal(app, window):
+    from activities.drawing import DrawingActivity
+
+    store = app.store
+    client = store.add_client("Lee")
+    session = store.start_session(client.id, plan_id="open", feeling_in=3)
+    draft = DrawingActivity.demo_drafts(0)[0]
+    intact = store.save_artifact(client.id, session.id, "drawing", draft)
+    damaged = store.save_artifact(client.id, session.id, "drawing", draft)
+    store.file_path(damaged, damaged.product).write_bytes(b"not a picture any more")
+    app.open_client(client)
+    advance_frames(2)
+    thumbnails = {thumb.artifact.id: thumb for thumb in screen(app, "portfolio").ids.rows.children[0].ids.thumbnails.children}
+    assert not thumbnails[intact.id].damaged
+    tap(thumbnails[damaged.id])
+    assert "damaged" in screen(app, "artifact").problem
+    assert screen(app, "artifact").source == ""
+    app.go("artifact", artifact=intact)
+    assert screen(app, "artifact").problem == ""
