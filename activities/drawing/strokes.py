@@ -72,18 +72,25 @@ class Stroke:
 
 
 @dataclass
-class Undo:
+class _Command:
+    """A step that changes which strokes are on the paper, rather than adding one."""
+
     t: float
 
-
-@dataclass
-class Redo:
-    t: float
+    def to_json(self) -> dict:
+        return {"type": type(self).__name__.lower(), "t": self.t}
 
 
-@dataclass
-class Clear:
-    t: float
+class Undo(_Command):
+    pass
+
+
+class Redo(_Command):
+    pass
+
+
+class Clear(_Command):
+    pass
 
 
 Event = Stroke | Undo | Redo | Clear
@@ -230,10 +237,7 @@ class DrawingLog:
                 "width": self.width,
                 "height": self.height,
                 "background": self.background,
-                "events": [
-                    event.to_json() if isinstance(event, Stroke) else {"type": _type_name(event), "t": event.t}
-                    for event in self.events
-                ],
+                "events": [event.to_json() for event in self.events],
             },
             separators=(",", ":"),
         )
@@ -262,7 +266,3 @@ class DrawingLog:
                 raise ValueError(f"event {number}: unknown type {kind!r}")
         log._clock_origin = clock() - log.duration
         return log
-
-
-def _type_name(event: Event) -> str:
-    return type(event).__name__.lower()

@@ -70,7 +70,7 @@ class DrawingCanvas(StencilView):
     the edge from painting over the tools.
     """
 
-    log = ObjectProperty(None, rebind=True)
+    log = ObjectProperty(None)
     colour = StringProperty(DEFAULT_COLOUR)
     tool = OptionProperty("brush", options=TOOLS)
     stroke_width = NumericProperty(BRUSH_SIZES[DEFAULT_BRUSH_SIZE])
@@ -195,7 +195,7 @@ class DrawingStudio(BoxLayout):
     `on_change`, which fires after every finished stroke, undo, redo and clear.
     """
 
-    log = ObjectProperty(None, rebind=True)
+    log = ObjectProperty(None)
     colour = StringProperty(DEFAULT_COLOUR)
     brush_size = OptionProperty(DEFAULT_BRUSH_SIZE, options=tuple(BRUSH_SIZES))
     tool = OptionProperty("brush", options=TOOLS)
