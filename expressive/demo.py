@@ -14,10 +14,10 @@ DEMO_SESSIONS = (
     # days ago, plan, goal, feeling in, feeling out, title, about, therapist note
     (21, "open", "Get to know the tablet", 2, 3, "My house", "This is where I live with my mum and our cat.",
      "First session. Chose bright colours quickly; hesitant to talk, more open while drawing."),
-    (14, "safe-place", "Find a calm place inside", 2, 4, "The beach", "The sea is quiet and nobody shouts there.",
-     "Drew for a long time without speaking. Breathing slowed when describing the waves."),
-    (7, "feelings-weather", "Notice feelings in the body", 3, 4, "Sunny with clouds", "Some clouds but the sun is winning.",
-     "Named worry as 'clouds' unprompted. Follow up on school next week."),
+    (14, "safe-place", "Find a calm place inside", 2, 4, "My garden", "The flowers are quiet and nobody shouts there.",
+     "Drew for a long time without speaking. Breathing slowed when describing the garden."),
+    (7, "feelings-weather", "Notice feelings in the body", 3, 4, "Sailing in the sun", "The waves are big but the boat is fine.",
+     "Named worry as 'big waves' unprompted. Follow up on school next week."),
 )
 
 

@@ -24,8 +24,8 @@ def scribble(area) -> None:
     def at(fx, fy):
         return left + fx * width, bottom + fy * height
 
-    drag([at(0.3 + 0.07 * math.cos(a / 10), 0.7 + 0.1 * math.sin(a / 10)) for a in range(0, 64)])
-    drag([at(0.1 + i / 60, 0.25 + 0.12 * math.sin(i / 12)) for i in range(0, 48)])
+    drag([at(0.35 + 0.05 * math.cos(a / 10), 0.72 + 0.08 * math.sin(a / 10)) for a in range(0, 64)])
+    drag([at(0.22 + i / 80, 0.3 + 0.1 * math.sin(i / 9)) for i in range(0, 48)])
 
 
 def stage(app, screen: str) -> None:

@@ -20,8 +20,8 @@ class ClientCard(CardButton):
 
 
 def initials_of(name: str) -> str:
-    words = name.split()
-    return "".join(word[0] for word in words[:2]).upper() if words else "?"
+    letters = [word[0] for word in name.split() if word[0].isalnum()]
+    return "".join(letters[:2]).upper() or "?"
 
 
 class ClientsScreen(BaseScreen):
