@@ -1,8 +1,5 @@
 """Damage is shown and named, never hidden and never deleted; leftovers are tidied."""
 
-import os
-from pathlib import Path
-
 import pytest
 from conftest import drawing_draft
 
@@ -138,9 +135,8 @@ def test_unfinished_saves_are_notes_and_repair_removes_them(store, client, sessi
         assert reopened.check().notes == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores permission bits")
-def test_an_unreadable_file_is_named(store, three):
-    picture: Path = three[0].path / "drawing.png"
+def test_an_unreadable_file_is_named(store, three, permission_bits_enforced):
+    picture = three[0].path / "drawing.png"
     picture.chmod(0)
     try:
         assert [p.message for p in store.check().problems] == ["drawing.png cannot be read: permission denied"]
