@@ -28,7 +28,7 @@ MISSING: Stamp = (0, -1)
 
 
 def level(key: Key) -> str:
-    """ "client", "session" or "artifact"."""
+    """Which kind of record `key` addresses: "client", "session" or "artifact"."""
     if key[2]:
         return "artifact"
     return "session" if key[1] else "client"

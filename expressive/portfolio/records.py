@@ -124,11 +124,13 @@ class CheckReport:
 # --- dates ---------------------------------------------------------------------------
 
 
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 def utc(moment: datetime | None) -> datetime:
     """`moment` in UTC (now when None); a naive datetime is taken to be local time."""
-    if moment is None:
-        return datetime.now(timezone.utc)
-    return moment.astimezone(timezone.utc)
+    return now() if moment is None else moment.astimezone(timezone.utc)
 
 
 def format_time(moment: datetime) -> str:
@@ -405,7 +407,7 @@ def note_document(client_id: str, session_id: str, text: str) -> dict[str, Any]:
         "client_id": client_id,
         "session_id": session_id,
         "text": text,
-        "updated": format_time(utc(None)),
+        "updated": format_time(now()),
     }
 
 
@@ -413,6 +415,6 @@ def portfolio_document() -> dict[str, Any]:
     return {
         "format": PORTFOLIO_FORMAT,
         "version": FORMAT_VERSION,
-        "created": format_time(utc(None)),
+        "created": format_time(now()),
         "encryption": None,
     }

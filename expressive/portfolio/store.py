@@ -76,6 +76,7 @@ from .records import (
     damaged_session,
     encode_document,
     format_time,
+    now,
     note_document,
     note_text,
     parse_document,
@@ -112,6 +113,8 @@ _CHOOSE_ANOTHER = "Choose another folder with --portfolio or EXPRESSIVE_PORTFOLI
 
 
 class Portfolio:
+    """An open portfolio folder; get one with `Portfolio.open`."""
+
     def __init__(self, layout: Layout, index: Index, *, fsync: bool):
         self._layout = layout
         self._index = index
@@ -125,22 +128,21 @@ class Portfolio:
         portfolios use it.
         """
         root = Path(root).expanduser().absolute()
+        layout = Layout(root)
         try:
             _prepare_root(root, fsync=fsync)
-            layout = Layout(root)
-            index = Index.open(root / INDEX_FILE, layout, fsync=fsync)
+            store = cls(layout, Index.open(root / INDEX_FILE, layout, fsync=fsync), fsync=fsync)
+            try:
+                store._sync_index(full=False)
+            except BaseException:
+                store.close()
+                raise
         except OSError as exc:
             raise PortfolioError(f"Cannot write to the portfolio folder {root}: {reason(exc)}. {_CHOOSE_ANOTHER}") from exc
         except sqlite3.Error as exc:
             raise PortfolioError(
                 f"Cannot write to the portfolio folder {root}: its index cannot be opened ({exc}). {_CHOOSE_ANOTHER}"
             ) from exc
-        store = cls(layout, index, fsync=fsync)
-        try:
-            store._sync_index(full=False)
-        except BaseException:
-            store.close()
-            raise
         return store
 
     @property
@@ -162,15 +164,15 @@ class Portfolio:
         name = name.strip() if isinstance(name, str) else ""
         if not name:
             raise PortfolioError("A client needs a name.")
-        this_year = utc(None).year
+        this_year = now().year
         if year_of_birth is not None and (
             not isinstance(year_of_birth, int) or not _EARLIEST_BIRTH_YEAR <= year_of_birth <= this_year
         ):
             raise PortfolioError(
                 f"The year of birth {year_of_birth!r} is not a year between {_EARLIEST_BIRTH_YEAR} and {this_year}."
             )
-        client_id = self._unused_name(self._layout.clients, lambda: f"c-{secrets.token_hex(4)}")
-        client = Client(id=client_id, name=name, year_of_birth=year_of_birth, notes=notes, created=utc(None))
+        client_id = _unused_name(self._layout.clients, lambda: f"c-{secrets.token_hex(4)}")
+        client = Client(id=client_id, name=name, year_of_birth=year_of_birth, notes=notes, created=now())
         self._create((client_id, "", ""), client, client_document(client), subfolders=(SESSIONS, PRIVATE), action="add the client")
         return client
 
@@ -198,7 +200,7 @@ class Portfolio:
         started = utc(started)
         # Named after its start time, so the folders list in order for a person too.
         prefix = started.strftime(SESSION_ID_TIME_FORMAT)
-        session_id = self._unused_name(
+        session_id = _unused_name(
             self._layout.client_dir(client_id) / SESSIONS, lambda: f"{prefix}_{_random_letters()}"
         )
         session = Session(
@@ -257,7 +259,7 @@ class Portfolio:
 
         artifacts_folder = self._layout.session_dir(client_id, session_id) / ARTIFACTS
         sequence = _next_sequence(artifacts_folder)
-        artifact_id = self._unused_name(artifacts_folder, lambda: f"{sequence:02d}-{activity_id}-{_random_letters()}")
+        artifact_id = _unused_name(artifacts_folder, lambda: f"{sequence:02d}-{activity_id}-{_random_letters()}")
         files = {name: bytes(content) for name, content in draft.files.items()}
         artifact = ArtifactRecord(
             id=artifact_id,
@@ -538,12 +540,6 @@ class Portfolio:
                 "Restart Expressive: the index is rebuilt from the saved files."
             ) from exc
 
-    def _unused_name(self, folder: Path, make: Callable[[], str]) -> str:
-        while True:
-            name = make()
-            if not (folder / name).exists():
-                return name
-
     # The single choke point for client data: encryption at rest goes here.
 
     def _write_bytes(self, path: Path, data: bytes, *, sync_folder: bool = True) -> None:
@@ -599,6 +595,13 @@ def _next_sequence(artifacts_folder: Path) -> int:
         return 1
     numbers = [int(match.group(1)) for name in names if (match := _SEQUENCE_PREFIX.match(name))]
     return max(numbers, default=0) + 1
+
+
+def _unused_name(folder: Path, make: Callable[[], str]) -> str:
+    while True:
+        name = make()
+        if not (folder / name).exists():
+            return name
 
 
 def _random_letters(length: int = 4) -> str:

@@ -1,34 +1,8 @@
-"""Shared material for the portfolio tests: real PNGs, drafts, an open store with a session."""
-
-import io
+"""Fixtures for the portfolio tests: an open store with a client and a session."""
 
 import pytest
-from PIL import Image
 
-from expressive.activity import ArtifactDraft
 from expressive.portfolio import Portfolio
-
-
-def png(size: int, colour: str) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (size, size), colour).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def drawing_draft(title: str = "", colour: str = "teal") -> ArtifactDraft:
-    return ArtifactDraft(
-        kind="drawing",
-        files={
-            "drawing.png": png(64, colour),
-            "strokes.json": b'{"strokes": [[0, 0, 10, 10]]}',
-            "thumbnail.png": png(16, colour),
-        },
-        product="drawing.png",
-        thumbnail="thumbnail.png",
-        process="strokes.json",
-        title=title,
-        metadata={"canvas": [64, 64]},
-    )
 
 
 @pytest.fixture

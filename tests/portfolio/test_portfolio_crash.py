@@ -8,7 +8,7 @@ import sys
 import time
 
 import pytest
-from conftest import drawing_draft
+from portfolio_helpers import drawing_draft
 
 from expressive.portfolio import Portfolio
 

@@ -1,7 +1,7 @@
 """Damage is shown and named, never hidden and never deleted; leftovers are tidied."""
 
 import pytest
-from conftest import drawing_draft
+from portfolio_helpers import drawing_draft
 
 from expressive.portfolio import Portfolio, PortfolioError
 

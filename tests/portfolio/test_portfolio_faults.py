@@ -9,7 +9,7 @@ import errno
 import os
 
 import pytest
-from conftest import drawing_draft
+from portfolio_helpers import drawing_draft
 
 from expressive.portfolio import Portfolio, PortfolioError
 from expressive.portfolio import atomic

@@ -5,7 +5,7 @@ import os
 import shutil
 import sqlite3
 
-from conftest import drawing_draft
+from portfolio_helpers import drawing_draft
 
 from expressive.portfolio import Portfolio
 

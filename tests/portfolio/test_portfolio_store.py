@@ -5,7 +5,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import drawing_draft
+from portfolio_helpers import drawing_draft
 
 from expressive.activity import ArtifactDraft
 from expressive.portfolio import FORMAT_VERSION, Portfolio, PortfolioError
