@@ -99,9 +99,12 @@ def bench_drawing(scratch: Path, strokes_on_screen: int, measured_moves: int) ->
         saves = []
         for _ in range(3):
             begun = time.perf_counter()
-            for draft in activity.finish():
-                store.save_artifact(app.client.id, app.running.session.id, "drawing", draft)
+            (draft,) = activity.finish()
+            store.save_artifact(app.client.id, app.running.session.id, "drawing", draft)
             saves.append(time.perf_counter() - begun)
+        strokes = draft.metadata["strokes"]
+        if strokes < strokes_on_screen:
+            raise RuntimeError(f"only {strokes} of the benchmark's strokes reached the canvas")
     finally:
         stop_app(app)
         store.close()
@@ -111,7 +114,7 @@ def bench_drawing(scratch: Path, strokes_on_screen: int, measured_moves: int) ->
         Figure("touch_move_p99", percentile(costs, 0.99), "ms", 4.0, context),
         # Not in DESIGN.md: Done should feel finished within a second, like a page turn.
         Figure("save_drawing_durably", statistics.median(saves) * 1000, "ms", 1000.0,
-               f"render the PNG and thumbnail with Pillow, write and fsync; {strokes_on_screen + measured_moves // per_stroke} strokes, median of 3"),
+               f"render the PNG and thumbnail with Pillow, write and fsync; {strokes} strokes, median of 3"),
     ]
 
 
@@ -143,18 +146,21 @@ def bench_portfolio_page(scratch: Path, sessions: int, per_session: int) -> list
     generate_portfolio(root, sessions, per_session)
     begun = time.perf_counter()
     store = Portfolio.open(root)
+    opening = time.perf_counter() - begun
+    # Building the app's screens is start-up, measured above; the page is timed from the tap.
     app = start_app(store)
     try:
+        begun = time.perf_counter()
         app.open_client(store.clients()[0])
         advance_frames(2)
-        elapsed = time.perf_counter() - begun
+        page = time.perf_counter() - begun
         shown = len(app.root.get_screen("portfolio").ids.rows.children)
     finally:
         stop_app(app)
         store.close()
-    return [Figure("portfolio_first_page", elapsed, "s", 1.0,
-                   f"{sessions * per_session} artifacts in {sessions} sessions: open the portfolio (index check included), "
-                   f"build the screen, draw {shown} sessions with thumbnails")]
+    return [Figure("portfolio_first_page", opening + page, "s", 1.0,
+                   f"{sessions * per_session} artifacts in {sessions} sessions: open the portfolio cold "
+                   f"({opening:.3f} s, index check included), then show {shown} sessions with thumbnails ({page:.3f} s)")]
 
 
 def run_benchmarks(*, as_json: bool, quick: bool) -> int:
