@@ -17,6 +17,7 @@ CLIENTS = "clients"
 SESSIONS = "sessions"
 ARTIFACTS = "artifacts"
 PRIVATE = "private"
+DRAFTS = "drafts"
 CLIENT_FILE = "client.json"
 SESSION_FILE = "session.json"
 MANIFEST_FILE = "manifest.json"
@@ -47,6 +48,9 @@ class Layout:
 
     def artifact_dir(self, client_id: str, session_id: str, artifact_id: str) -> Path:
         return self.session_dir(client_id, session_id) / ARTIFACTS / artifact_id
+
+    def drafts_dir(self, client_id: str, session_id: str, activity_id: str) -> Path:
+        return self.client_dir(client_id) / DRAFTS / session_id / activity_id
 
     def note_file(self, client_id: str, session_id: str) -> Path:
         return self.client_dir(client_id) / PRIVATE / f"notes-{session_id}.json"

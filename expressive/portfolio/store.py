@@ -330,6 +330,10 @@ class Portfolio:
 
     # --- artifact files -----------------------------------------------------------------
 
+    def drafts_dir(self, client_id: str, session_id: str, activity_id: str) -> Path:
+        """Where an activity may keep work in progress; created by the activity when it needs it."""
+        return self._layout.drafts_dir(client_id, session_id, activity_id)
+
     def file_path(self, artifact: ArtifactRecord, name: str) -> Path:
         return artifact.path / self._entry(artifact, name).name
 

@@ -83,8 +83,7 @@ def test_a_whole_session_from_adding_a_client_to_the_portfolio(app, window):
     assert app.root.current == "activity"
     activity_screen = screen(app, "activity")
     area = activity_screen.ids.area
-    studio = area.children[0]
-    paper = studio.ids.canvas if "canvas" in studio.ids else studio
+    paper = area.children[0].paper
     # A horizontal stroke across the middle of the paper, in window coordinates.
     x0, y0 = paper.to_window(*paper.center)
     drag([(x0 - 150 + i * 10, y0) for i in range(31)])
@@ -199,3 +198,48 @@ def test_a_damaged_artifact_is_shown_as_damaged_and_the_rest_as_normal(app, wind
     assert screen(app, "artifact").source == ""
     app.go("artifact", artifact=intact)
     assert screen(app, "artifact").problem == ""
+
+
+def test_the_client_details_and_a_sessions_note_can_be_read_from_the_portfolio(app, window):
+    store = app.store
+    client = store.add_client("Noor", year_of_birth=2016, notes="Prefers to start with clay.")
+    session = store.start_session(client.id, plan_id="open", feeling_in=2)
+    store.set_therapist_note(client.id, session.id, "Talked about the move.")
+    app.open_client(client)
+    tap(screen(app, "portfolio").ids.about)
+    texts = " ".join(open_popup_texts(window))
+    assert "Born in 2016" in texts and "Prefers to start with clay." in texts
+    tap_popup_button(window, "OK")
+    row = screen(app, "portfolio").ids.rows.children[0]
+    note_button = next(widget for widget in row.walk() if getattr(widget, "text", "") == "Note")
+    tap(note_button)
+    assert "Talked about the move." in " ".join(open_popup_texts(window))
+    tap_popup_button(window, "OK")
+
+
+def test_a_failed_save_keeps_the_drawing_on_screen_and_done_again_saves_it_once(app, window, monkeypatch):
+    from expressive.portfolio import PortfolioError
+
+    client = app.store.add_client("Jo")
+    app.open_client(client)
+    app.begin_session(app.plans[0], "", 3)
+    app.go("activity", activity_id="drawing")
+    advance_frames(2)
+    activity_screen = screen(app, "activity")
+    paper = activity_screen.ids.area.children[0].paper
+    x0, y0 = paper.to_window(*paper.center)
+    drag([(x0 + i * 8, y0 + i * 3) for i in range(20)])
+
+    def device_full(*_args, **_kwargs):
+        raise PortfolioError("The device is full, so this was not saved. Free some space and try again.")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(app.store, "save_artifact", device_full)
+        tap(activity_screen.ids.done)
+        assert app.root.current == "activity"
+        assert any("device is full" in text and "still here" in text for text in open_popup_texts(window))
+        tap_popup_button(window, "OK")
+    assert not activity_screen.activity.log.is_empty, "the drawing is still there"
+    tap(activity_screen.ids.done)
+    assert app.root.current == "launcher"
+    assert len(app.store.artifacts(client.id)) == 1

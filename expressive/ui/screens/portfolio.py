@@ -102,6 +102,11 @@ class PortfolioScreen(BaseScreen):
         if not artifacts:
             strip.add_widget(NothingMade())
 
+    def show_about(self):
+        client = self.app.client
+        born = f"Born in {client.year_of_birth}." if client.year_of_birth else "Year of birth not given."
+        self.app.tell(client.name, f"{born}\n{client.notes or 'No notes.'}")
+
     def show_note(self, session):
         app = self.app
         try:

@@ -134,9 +134,8 @@ class ActivityScreen(BaseScreen):
         self.activity_id = activity_id
         self.prompt = running.prompt_for(activity_id) or ""
         self.title = activity_class.info.title
-        drafts_dir = app.store.root / "drafts" / running.session.id / activity_id
         host = Host(
-            drafts_dir=drafts_dir,
+            drafts_dir=app.store.drafts_dir(app.client.id, running.session.id, activity_id),
             logger=logging.getLogger(f"expressive.activity.{activity_id}"),
             settings={},
             prompt=self.prompt or None,

@@ -1,0 +1,108 @@
+"""The command line, run as a therapist's IT person would: a separate process, real folders."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+
+def expressive(*args, env=None):
+    environment = dict(os.environ)
+    environment.pop("EXPRESSIVE_PORTFOLIO", None)
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "expressive", *args], capture_output=True, text=True, env=environment, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_portfolio(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli") / "portfolio"
+    result = expressive("demo", "--portfolio", str(root))
+    assert result.returncode == 0, result.stderr
+    assert "Robin (demo)" in result.stdout
+    return root
+
+
+def test_demo_makes_a_client_with_sessions_and_work_of_every_activity(demo_portfolio):
+    from expressive.portfolio import Portfolio
+
+    with Portfolio.open(demo_portfolio) as store:
+        (client,) = store.clients()
+        sessions = store.sessions(client.id)
+        assert len(sessions) == 3
+        for session in sessions:
+            (artifact,) = store.artifacts(client.id, session.id)
+            assert artifact.activity == "drawing" and artifact.title and artifact.about
+            assert store.therapist_note(client.id, session.id)
+            assert session.feeling_in and session.feeling_out
+
+
+def test_clients_lists_them_and_the_environment_variable_chooses_the_portfolio(demo_portfolio, tmp_path):
+    listed = expressive("clients", env={"EXPRESSIVE_PORTFOLIO": str(demo_portfolio)})
+    assert listed.returncode == 0
+    assert "Robin (demo), born 2017  (3 sessions)" in listed.stdout
+    empty = expressive("clients", "--portfolio", str(tmp_path / "new"))
+    assert "No clients yet" in empty.stdout
+
+
+def test_check_passes_then_names_a_damaged_file_and_exits_non_zero(demo_portfolio, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(demo_portfolio, copy)
+    intact = expressive("check", "--portfolio", str(copy))
+    assert intact.returncode == 0, intact.stdout
+    assert "Checked 3 artifacts" in intact.stdout and "all intact" in intact.stdout
+    (png,) = list(copy.glob("clients/*/sessions/*/artifacts/01-*/drawing.png"))[:1]
+    data = bytearray(png.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    png.write_bytes(bytes(data))
+    (copy / "index.sqlite").unlink()
+    damaged = expressive("check", "--portfolio", str(copy))
+    assert damaged.returncode == 1
+    assert "PROBLEM" in damaged.stdout and "drawing.png" in damaged.stdout
+    assert damaged.stdout.count("PROBLEM") == 1, "only the damaged file is named"
+    assert (copy / "index.sqlite").exists(), "check rebuilds the index"
+
+
+def test_an_unwritable_portfolio_location_gives_a_plain_message(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = expressive("clients", "--portfolio", str(blocker / "portfolio"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert str(blocker / "portfolio") in result.stderr
+
+
+def test_activities_lists_drawing():
+    result = expressive("activities")
+    assert result.returncode == 0
+    assert result.stdout.startswith("drawing")
+
+
+@pytest.mark.parametrize("screen", ["clients", "portfolio", "drawing"])
+def test_screenshot_renders_a_screen_without_changing_the_portfolio(demo_portfolio, tmp_path, screen):
+    before = sorted(path.relative_to(demo_portfolio) for path in demo_portfolio.rglob("*") if "index.sqlite" not in path.name)
+    out = tmp_path / f"{screen}.png"
+    result = expressive("screenshot", screen, "--out", str(out), "--portfolio", str(demo_portfolio))
+    assert result.returncode == 0, result.stderr
+    picture = Image.open(out).convert("RGB")
+    assert picture.size == (1280, 800)
+    assert len(picture.resize((64, 40)).getcolors(4096)) > 10, "the screen is not blank"
+    after = sorted(path.relative_to(demo_portfolio) for path in demo_portfolio.rglob("*") if "index.sqlite" not in path.name)
+    assert before == after
+
+
+def test_bench_prints_one_json_object_per_figure_with_its_budget():
+    result = expressive("bench", "--json", "--quick")
+    figures = [json.loads(line) for line in result.stdout.splitlines()]
+    names = {figure["name"] for figure in figures}
+    assert {"app_start_to_first_screen", "touch_move_p99", "save_drawing_durably", "portfolio_first_page"} <= names
+    for figure in figures:
+        assert set(figure) == {"name", "value", "unit", "budget", "within_budget"}
+        assert figure["value"] > 0 and figure["budget"] > 0
+        assert figure["within_budget"] == (figure["value"] <= figure["budget"])
