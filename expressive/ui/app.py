@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from kivy.app import App
+from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.core.window import Window
 from kivy.properties import ObjectProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
@@ -38,6 +39,20 @@ SCREENS = {
     "checkout": CheckoutScreen,
     "note": NoteScreen,
 }
+
+
+class KeepSessionRunning(ExceptionHandler):
+    """An error in an activity's (or our own) event code must not close the app on a client."""
+
+    def __init__(self, app: "ExpressiveApp"):
+        super().__init__()
+        self.app = app
+
+    def handle_exception(self, error):
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            return ExceptionManager.RAISE
+        self.app.recover(error)
+        return ExceptionManager.PASS
 
 
 class ExpressiveApp(App):
@@ -83,6 +98,24 @@ class ExpressiveApp(App):
     def end_session(self) -> None:
         self.running = None
         self.go("portfolio")
+
+    def on_start(self):
+        self._exception_handler = KeepSessionRunning(self)
+        ExceptionManager.add_handler(self._exception_handler)
+
+    def on_stop(self):
+        ExceptionManager.remove_handler(self._exception_handler)
+
+    def recover(self, error: BaseException) -> None:
+        activity_screen = self.root.get_screen("activity")
+        if self.root.current == "activity" and activity_screen.activity is not None:
+            activity_screen.activity_failed("stopped with an error", error)
+            return
+        log.error("Unexpected error on the %s screen", self.root.current, exc_info=error)
+        self.tell(
+            "Something went wrong",
+            "Sorry, that did not work. Everything saved so far is safe; please try again.",
+        )
 
     def on_pause(self):
         self.root.get_screen("activity").pause()

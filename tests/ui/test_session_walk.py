@@ -158,6 +158,36 @@ class ExplodingActivity(Activity):
         raise RuntimeError("kaboom")
 
 
+class FragileActivity(Activity):
+    """Builds fine, then fails inside its own touch handling, in the middle of the work."""
+
+    info = ActivityInfo(id="fragile", title="Fragile", icon="vase", artifact_kinds=("pot",), api_version=API_VERSION)
+
+    def build(self):
+        from kivy.uix.widget import Widget
+
+        class Breaks(Widget):
+            def on_touch_down(self, touch):
+                raise ZeroDivisionError("the activity's own bug")
+
+        return Breaks()
+
+    def finish(self):
+        return []
+
+
+def test_an_error_inside_a_running_activity_closes_it_and_the_app_keeps_going(app, window):
+    app.registry.activities["fragile"] = FragileActivity
+    app.open_client(app.store.add_client("Mo"))
+    app.begin_session(app.plans[0], "", 3)
+    app.go("activity", activity_id="fragile")
+    tap(screen(app, "activity").ids.area)
+    assert app.root.current == "launcher"
+    assert any("stopped working" in text for text in open_popup_texts(window))
+    tap_popup_button(window, "OK")
+    assert any(broken.name == "fragile" and "ZeroDivisionError" in broken.reason for broken in app.registry.unavailable)
+
+
 def test_an_activity_that_crashes_is_closed_and_the_session_goes_on(app, window):
     app.registry.activities["explodes"] = ExplodingActivity
     client = app.store.add_client("Kim")

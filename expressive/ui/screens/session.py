@@ -148,10 +148,11 @@ class ActivityScreen(BaseScreen):
             area.add_widget(self.activity.build())
             self.activity.start()
         except Exception as error:  # an activity's own code may fail in any way
-            self._activity_failed("could not start", error)
+            self.activity_failed("could not start", error)
 
-    def _activity_failed(self, what: str, error: Exception) -> None:
-        log.exception("Activity %s %s", self.activity_id, what)
+    def activity_failed(self, what: str, error: BaseException) -> None:
+        """Close the activity, keep the session: the client sees a kind sentence and the launcher."""
+        log.error("Activity %s %s", self.activity_id, what, exc_info=error)
         self.ids.area.clear_widgets()
         self.activity = None
         reason = f"it {what}: {type(error).__name__}: {error}"
@@ -178,7 +179,7 @@ class ActivityScreen(BaseScreen):
                     if problems:
                         raise ActivityError(f"{activity.info.id} returned a bad draft: {'; '.join(problems)}")
             except Exception as error:
-                self._activity_failed("could not finish", error)
+                self.activity_failed("could not finish", error)
                 return
             self._unsaved = drafts
         while self._unsaved:
