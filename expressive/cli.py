@@ -68,7 +68,10 @@ def _quit_after_first_frame(app) -> None:
         print(f"first-frame {time.time():.6f}", flush=True)
         app.stop()
 
-    app.bind(on_start=lambda _app: Clock.schedule_once(drawn, 0))
+    def started(_app):
+        Clock.schedule_once(drawn, 0)
+
+    app.bind(on_start=started)
 
 
 def cmd_clients(args) -> int:

@@ -65,6 +65,7 @@ class ExpressiveApp(App):
         self.store = store
         self.registry = registry
         self.plans = plans
+        self._exception_handler = KeepSessionRunning(self)
 
     def build(self):
         Window.clearcolor = theme.BACKGROUND
@@ -100,7 +101,6 @@ class ExpressiveApp(App):
         self.go("portfolio")
 
     def on_start(self):
-        self._exception_handler = KeepSessionRunning(self)
         ExceptionManager.add_handler(self._exception_handler)
 
     def on_stop(self):
