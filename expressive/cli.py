@@ -45,7 +45,20 @@ def cmd_run(args) -> int:
     except DisplayUnavailable as error:
         print(error, file=sys.stderr)
         return 1
-    store = open_store(args)
+    from expressive.portfolio import PortfolioError
+
+    try:
+        store = open_store(args)
+    except PortfolioError as error:
+        # On a tablet nobody reads a terminal: say it on the screen as well.
+        print(f"expressive: {error}", file=sys.stderr)
+        from expressive.ui.problem import StartupProblemApp
+
+        problem = StartupProblemApp(str(error))
+        if args.quit_after_first_frame:
+            _quit_after_first_frame(problem)
+        problem.run()
+        return 2
     from expressive.plans import load_plans
     from expressive.registry import discover
     from expressive.ui.app import ExpressiveApp

@@ -20,6 +20,7 @@ A step of kind "choice" opens the launcher so the client picks freely.
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,8 @@ from expressive.resources import SESSIONS_DIR
 
 STEP_KINDS = ("checkin", "activity", "choice", "checkout")
 OPEN_PLAN_ID = "open"
+
+log = logging.getLogger(__name__)
 
 
 class PlanError(ValueError):
@@ -59,6 +62,15 @@ class SessionPlan:
         return next((step.prompts for step in self.steps if step.kind == "checkout"), ())
 
 
+# Used only when sessions/open.toml is missing or broken: a free-choice session is always possible.
+FALLBACK_OPEN_PLAN = SessionPlan(
+    OPEN_PLAN_ID,
+    "Open session",
+    "The client chooses what to make.",
+    (Step("checkin"), Step("choice"), Step("checkout")),
+)
+
+
 def parse_plan(text: str, source: str) -> SessionPlan:
     try:
         data = tomllib.loads(text)
@@ -86,10 +98,21 @@ def parse_plan(text: str, source: str) -> SessionPlan:
 
 
 def load_plans(folder: Path = SESSIONS_DIR) -> list[SessionPlan]:
-    """Every plan in `folder`, the open session first; a broken file raises PlanError."""
-    plans = [parse_plan(path.read_text(encoding="utf-8"), path.name) for path in sorted(folder.glob("*.toml"))]
-    ids = [plan.id for plan in plans]
-    duplicates = {plan_id for plan_id in ids if ids.count(plan_id) > 1}
-    if duplicates:
-        raise PlanError(f"{folder}: more than one plan has the id {', '.join(sorted(duplicates))}")
-    return sorted(plans, key=lambda plan: (plan.id != OPEN_PLAN_ID, plan.title.casefold()))
+    """Every valid plan in `folder`, the open session first (built in, if its file is gone).
+
+    A broken or duplicate plan file is left out with a warning, so that one bad edit by a
+    therapist never stops the app from starting.
+    """
+    plans: dict[str, SessionPlan] = {}
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            plan = parse_plan(path.read_text(encoding="utf-8"), path.name)
+        except (OSError, UnicodeDecodeError, PlanError) as error:
+            log.warning("Session plan %s is left out: %s", path.name, error)
+            continue
+        if plan.id in plans:
+            log.warning("Session plan %s is left out: another plan already has the id %r", path.name, plan.id)
+            continue
+        plans[plan.id] = plan
+    plans.setdefault(OPEN_PLAN_ID, FALLBACK_OPEN_PLAN)
+    return sorted(plans.values(), key=lambda plan: (plan.id != OPEN_PLAN_ID, plan.title.casefold()))

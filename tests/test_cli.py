@@ -106,3 +106,12 @@ def test_bench_prints_one_json_object_per_figure_with_its_budget():
         assert set(figure) == {"name", "value", "unit", "budget", "within_budget"}
         assert figure["value"] > 0 and figure["budget"] > 0
         assert figure["within_budget"] == (figure["value"] <= figure["budget"])
+
+
+def test_the_app_explains_on_screen_when_its_portfolio_cannot_be_opened(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = expressive("run", "--quit-after-first-frame", "--portfolio", str(blocker / "portfolio"))
+    assert result.returncode == 2
+    assert "first-frame" in result.stdout, "a screen with the explanation was shown"
+    assert "Cannot write to the portfolio folder" in result.stderr and "Traceback" not in result.stderr

@@ -28,12 +28,15 @@ def test_a_broken_plan_is_refused_with_the_reason(text, message):
         parse_plan(text, "broken.toml")
 
 
-def test_duplicate_plan_ids_are_refused(tmp_path):
-    plan = "id = 'same'\ntitle = 'Same'\n[[steps]]\nkind='checkin'\n[[steps]]\nkind='choice'\n[[steps]]\nkind='checkout'\n"
-    (tmp_path / "a.toml").write_text(plan)
-    (tmp_path / "b.toml").write_text(plan)
-    with pytest.raises(PlanError, match="more than one plan has the id same"):
-        load_plans(tmp_path)
+def test_a_broken_or_duplicate_plan_file_is_left_out_and_the_rest_load(tmp_path, caplog):
+    plan = "id = '{id}'\ntitle = '{id}'\n[[steps]]\nkind='checkin'\n[[steps]]\nkind='choice'\n[[steps]]\nkind='checkout'\n"
+    (tmp_path / "a.toml").write_text(plan.format(id="same"))
+    (tmp_path / "b.toml").write_text(plan.format(id="same"))
+    (tmp_path / "c.toml").write_text("id = [")
+    (tmp_path / "d.toml").write_text(plan.format(id="other"))
+    assert [plan.id for plan in load_plans(tmp_path)] == ["open", "other", "same"], "the open session is always there"
+    assert "b.toml is left out: another plan already has the id 'same'" in caplog.text
+    assert "c.toml is left out" in caplog.text
 
 
 def test_a_guided_session_walks_its_steps_in_order():
