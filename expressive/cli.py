@@ -158,7 +158,8 @@ def cmd_bench(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--portfolio", metavar="DIR",
+        # SUPPRESS: a subcommand's copy of the option must not reset one given before it.
+        "--portfolio", metavar="DIR", default=argparse.SUPPRESS,
         help=f"the portfolio folder (default: ${PORTFOLIO_ENV}, else {default_portfolio()})",
     )
     parser = argparse.ArgumentParser(

@@ -79,15 +79,24 @@ def parse_plan(text: str, source: str) -> SessionPlan:
     for key in ("id", "title"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise PlanError(f"{source}: '{key}' is missing")
+    for key in ("description",):
+        if not isinstance(data.get(key, ""), str):
+            raise PlanError(f"{source}: '{key}' must be text")
+    raw_steps = data.get("steps", [])
+    if not isinstance(raw_steps, list) or not all(isinstance(raw, dict) for raw in raw_steps):
+        raise PlanError(f"{source}: 'steps' must be a list of [[steps]] tables")
     steps = []
-    for number, raw in enumerate(data.get("steps", []), start=1):
+    for number, raw in enumerate(raw_steps, start=1):
+        prompts = raw.get("prompts", [])
+        if not isinstance(raw.get("prompt", ""), str) or not isinstance(prompts, list) or not all(isinstance(p, str) for p in prompts):
+            raise PlanError(f"{source}: step {number} has a prompt that is not text")
         kind = raw.get("kind")
         if kind not in STEP_KINDS:
             raise PlanError(f"{source}: step {number} has kind {kind!r}; use one of {', '.join(STEP_KINDS)}")
         if kind == "activity" and not raw.get("activity"):
             raise PlanError(f"{source}: step {number} is an activity step but names no activity")
         steps.append(
-            Step(kind, raw.get("activity"), raw.get("prompt"), tuple(raw.get("prompts", ())))
+            Step(kind, raw.get("activity"), raw.get("prompt"), tuple(prompts))
         )
     kinds = [step.kind for step in steps]
     if not kinds or kinds[0] != "checkin" or kinds[-1] != "checkout" or kinds.count("checkin") != 1 or kinds.count("checkout") != 1:

@@ -47,6 +47,8 @@ def test_clients_lists_them_and_the_environment_variable_chooses_the_portfolio(d
     assert "Robin (demo), born 2017  (3 sessions)" in listed.stdout
     empty = expressive("clients", "--portfolio", str(tmp_path / "new"))
     assert "No clients yet" in empty.stdout
+    before_the_command = expressive("--portfolio", str(demo_portfolio), "clients")
+    assert "Robin (demo)" in before_the_command.stdout, "--portfolio counts before the command too"
 
 
 def test_check_passes_then_names_a_damaged_file_and_exits_non_zero(demo_portfolio, tmp_path):

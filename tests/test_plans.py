@@ -21,6 +21,8 @@ def test_shipped_plans_load_with_the_open_session_first():
         ("id = 'x'\ntitle = 'X'\n[[steps]]\nkind = 'choice'\n", "starts with one 'checkin'"),
         ("title = 'X'\n", "'id' is missing"),
         ("id = [", "not valid TOML"),
+        ("id = 'x'\ntitle = 'X'\nsteps = [1]\n", "must be a list of"),
+        ("id = 'x'\ntitle = 'X'\n[[steps]]\nkind = 'checkin'\nprompt = 3\n", "not text"),
     ],
 )
 def test_a_broken_plan_is_refused_with_the_reason(text, message):

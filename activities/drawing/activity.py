@@ -49,7 +49,8 @@ class DrawingActivity(Activity):
         return DrawingStudio(log=self.log)
 
     def has_work(self) -> bool:
-        return not self.log.is_empty
+        # Even a picture that was drawn and then cleared is kept: how it was made matters.
+        return bool(self.log.events)
 
     def finish(self) -> list[ArtifactDraft]:
         return [draft_from_log(self.log)]

@@ -106,7 +106,10 @@ class DrawingCanvas(StencilView):
             return
         for stroke in self.log.visible_strokes():
             flat = [coordinate for x, y, _p, _t in stroke.points for coordinate in self.to_screen(x, y)]
-            self._show(stroke, flat)
+            graphic = self._show(stroke, flat)
+            if stroke is self.log.current_stroke:
+                # A resize mid-stroke: the finger's next points go on the redrawn line.
+                self._live = graphic
 
     def _show(self, stroke: Stroke, flat_points: list[float]) -> _StrokeGraphic:
         # Kivy's Line width is half the thickness it draws.

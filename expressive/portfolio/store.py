@@ -36,6 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from expressive.activity import ACTIVITY_ID_PATTERN, ArtifactDraft
+from expressive.feelings import FEELINGS
+
+FEELING_VALUES = tuple(feeling.value for feeling in FEELINGS)
 
 from .atomic import TEMP_PREFIX, ensure_folder, reason, remove_leftover, staged_folder, write_failure, write_file
 from .check import find_leftovers
@@ -258,7 +261,8 @@ class Portfolio:
             raise PortfolioError(f"The work from {activity_id} cannot be saved: {'; '.join(problems)}.")
 
         artifacts_folder = self._layout.session_dir(client_id, session_id) / ARTIFACTS
-        sequence = _next_sequence(artifacts_folder)
+        with self._writing("save the work", artifacts_folder):
+            sequence = _next_sequence(artifacts_folder)
         artifact_id = _unused_name(artifacts_folder, lambda: f"{sequence:02d}-{activity_id}-{_random_letters()}")
         files = {name: bytes(content) for name, content in draft.files.items()}
         artifact = ArtifactRecord(
@@ -469,7 +473,8 @@ class Portfolio:
             if kind == "session":
                 return session_from_document(doc, client_id, session_id)
             return artifact_from_document(doc, client_id, session_id, artifact_id, path.parent)
-        except RecordError as exc:
+        except (RecordError, TypeError, ValueError, OverflowError, AttributeError) as exc:
+            # A hand-edited or foreign JSON file can be wrong in any shape: it is damage, not a crash.
             if kind == "client":
                 return damaged_client(client_id, str(exc))
             if kind == "session":
@@ -584,8 +589,10 @@ def _prepare_root(root: Path, *, fsync: bool) -> None:
 
 
 def _check_feeling(feeling: int | None) -> None:
-    if feeling is not None and (not isinstance(feeling, int) or isinstance(feeling, bool)):
-        raise PortfolioError(f"A feeling is recorded as a whole number, not {feeling!r}.")
+    if feeling is not None and (isinstance(feeling, bool) or not isinstance(feeling, int) or not FEELING_VALUES[0] <= feeling <= FEELING_VALUES[-1]):
+        raise PortfolioError(
+            f"A feeling is recorded as a whole number from {FEELING_VALUES[0]} to {FEELING_VALUES[-1]}, not {feeling!r}."
+        )
 
 
 def _role(draft: ArtifactDraft, name: str) -> str:

@@ -8,6 +8,7 @@ from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.core.window import Window
 from kivy.properties import ObjectProperty
+from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from expressive.plans import SessionPlan
@@ -112,6 +113,8 @@ class ExpressiveApp(App):
             activity_screen.activity_failed("stopped with an error", error)
             return
         log.error("Unexpected error on the %s screen", self.root.current, exc_info=error)
+        if any(isinstance(child, ModalView) for child in Window.children):
+            return
         self.tell(
             "Something went wrong",
             "Sorry, that did not work. Everything saved so far is safe; please try again.",

@@ -35,6 +35,18 @@ def test_a_fresh_drawing_has_no_work(tmp_path):
     assert not make_activity(tmp_path).has_work()
 
 
+def test_a_drawing_that_was_cleared_is_still_kept_for_its_process(tmp_path):
+    activity = make_activity(tmp_path)
+    activity.log.begin_stroke("brush", "#000000", 22, t=0)
+    activity.log.add_point(100, 100, t=0)
+    activity.log.end_stroke()
+    activity.log.clear(t=1)
+    assert activity.log.is_empty
+    assert activity.has_work()
+    (draft,) = activity.finish()
+    assert [event["type"] for event in json.loads(draft.files["strokes.json"])["events"]] == ["stroke", "clear"]
+
+
 def test_finish_returns_the_picture_its_log_and_a_thumbnail(tmp_path):
     activity = make_activity(tmp_path)
     activity.log.begin_stroke("brush", "#E53935", 22, t=0)

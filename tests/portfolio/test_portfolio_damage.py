@@ -46,6 +46,24 @@ def test_a_garbage_manifest_is_listed_as_damaged_and_named(store, client, sessio
     assert (three[1].path / "drawing.png").exists(), "damaged work is never deleted"
 
 
+@pytest.mark.parametrize(
+    "field, value",
+    [("product", ["drawing.png"]), ("files", "drawing.png"), ("created", 12), ("metadata", [1, 2])],
+)
+def test_a_manifest_of_the_wrong_shape_is_damage_not_a_crash(store, client, session, three, portfolio_dir, field, value):
+    import json
+
+    manifest = three[0].path / "manifest.json"
+    document = json.loads(manifest.read_bytes())
+    document[field] = value
+    manifest.write_text(json.dumps(document))
+    store.close()
+    with Portfolio.open(portfolio_dir) as reopened:
+        listed = {a.id: a for a in reopened.artifacts(client.id, session.id)}
+        assert listed[three[0].id].damaged
+        assert [listed[a.id].damaged for a in three[1:]] == [None, None]
+
+
 def test_a_missing_manifest_is_damage(store, client, session, three):
     (three[0].path / "manifest.json").unlink()
     store.rebuild_index()

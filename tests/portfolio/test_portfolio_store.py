@@ -178,3 +178,9 @@ def test_therapist_note_is_empty_until_written(store, client, session):
     store.set_therapist_note(client.id, session.id, "first")
     store.set_therapist_note(client.id, session.id, "second")
     assert store.therapist_note(client.id, session.id) == "second"
+
+
+@pytest.mark.parametrize("feeling", [0, 6, True, 2.5])
+def test_a_feeling_outside_the_scale_is_refused(store, client, feeling):
+    with pytest.raises(PortfolioError, match="from 1 to 5"):
+        store.start_session(client.id, plan_id="open", feeling_in=feeling)

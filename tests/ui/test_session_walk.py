@@ -134,6 +134,40 @@ def test_a_whole_session_from_adding_a_client_to_the_portfolio(app, window):
     assert shown.problem == "" and shown.source.endswith(artifact.product)
 
 
+def test_tapping_a_client_in_the_list_opens_their_portfolio(app):
+    store = app.store
+    for name in ("Ari", "Bea"):
+        store.add_client(name)
+    app.go("clients")
+    clients_screen = screen(app, "clients")
+    assert not clients_screen.empty
+    card = next(card for card in clients_screen.ids.grid.children if card.name == "Bea")
+    tap(card)
+    assert app.root.current == "portfolio"
+    assert app.client.name == "Bea"
+    assert screen(app, "portfolio").empty
+
+
+def test_the_add_client_form_explains_what_is_wrong(app):
+    app.go("add_client")
+    form = screen(app, "add_client")
+    tap(form.ids.save)
+    assert "type a name" in form.error
+    type_into(form.ids.name, "Cy")
+    type_into(form.ids.year, "1850")
+    tap(form.ids.save)
+    assert "1850" in form.error or "1900" in form.error
+    assert app.root.current == "add_client" and app.store.clients() == []
+
+
+def test_check_out_has_a_way_back_to_making_more(app):
+    app.open_client(app.store.add_client("Dee"))
+    app.begin_session(app.plans[0], "", 3)
+    app.go("checkout")
+    tap(screen(app, "checkout").ids.back)
+    assert app.root.current == "launcher"
+
+
 def test_a_guided_plan_opens_its_activity_with_the_prompt(app):
     client = app.store.add_client("Ari")
     app.open_client(client)

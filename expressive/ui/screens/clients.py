@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from kivy.lang import Builder
@@ -52,12 +51,13 @@ class AddClientScreen(BaseScreen):
         if not name:
             self.error = "Please type a name, a pseudonym or initials."
             return
-        year = int(year_text) if year_text.isdigit() else None
-        if year_text and (year is None or not 1900 <= year <= date.today().year):
-            self.error = f"The year of birth should be between 1900 and {date.today().year}, or left empty."
+        if year_text and not year_text.isdigit():
+            self.error = "Please type the year of birth as digits, e.g. 2018, or leave it empty."
             return
         try:
-            client = self.app.store.add_client(name, year_of_birth=year, notes=self.ids.notes.text.strip())
+            client = self.app.store.add_client(
+                name, year_of_birth=int(year_text) if year_text else None, notes=self.ids.notes.text.strip()
+            )
         except PortfolioError as error:
             self.error = str(error)
             return

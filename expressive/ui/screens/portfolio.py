@@ -9,7 +9,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 
 from expressive.portfolio import ArtifactRecord, PortfolioError
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
-from expressive.ui.screens.base import BaseScreen
+from expressive.ui.screens.base import BaseScreen, thumbnail_source
 from expressive.ui.widgets import Card, CardButton
 
 SESSIONS_PER_PAGE = 8
@@ -17,7 +17,8 @@ THUMBNAILS_PER_ROW = 8
 
 
 def local_time(moment) -> str:
-    return moment.astimezone().strftime("%A %-d %B %Y, %H:%M")
+    local = moment.astimezone()
+    return f"{local:%A} {local.day} {local:%B %Y, %H:%M}"
 
 
 class ArtifactThumbnail(CardButton):
@@ -42,11 +43,8 @@ class SessionRow(Card):
 
 
 def thumbnail_for(store, artifact: ArtifactRecord) -> ArtifactThumbnail:
-    path = store.file_path(artifact, artifact.thumbnail) if artifact.thumbnail and not artifact.damaged else None
-    usable = path is not None and path.is_file()
-    return ArtifactThumbnail(
-        artifact=artifact, source=str(path) if usable else "", damaged=not usable, label=artifact.title
-    )
+    source = thumbnail_source(store, artifact)
+    return ArtifactThumbnail(artifact=artifact, source=source, damaged=not source, label=artifact.title)
 
 
 class PortfolioScreen(BaseScreen):

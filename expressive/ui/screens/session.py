@@ -7,14 +7,13 @@ from pathlib import Path
 
 from kivy.lang import Builder
 from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
-from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.togglebutton import ToggleButtonBehavior
 
 from expressive.activity import Activity, ActivityError, ArtifactDraft, Host
 from expressive.portfolio import PortfolioError
 from expressive.ui import theme
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
-from expressive.ui.screens.base import BaseScreen
+from expressive.ui.screens.base import BaseScreen, thumbnail_source
 from expressive.ui.widgets import Card, CardButton, IconButton
 
 log = logging.getLogger(__name__)
@@ -50,7 +49,10 @@ class CheckInScreen(BaseScreen):
         self.plan = card.plan
 
     def start(self):
-        self.app.begin_session(self.plan, self.ids.goal.text.strip(), int(self.ids.feelings.value))
+        try:
+            self.app.begin_session(self.plan, self.ids.goal.text.strip(), int(self.ids.feelings.value))
+        except PortfolioError as error:
+            self.app.tell("The session could not start", str(error))
 
 
 class ActivityTile(IconButton):
@@ -108,8 +110,7 @@ class LauncherScreen(BaseScreen):
         made = self.app.running.made
         self.made_count = len(made)
         for artifact in made:
-            source = str(store.file_path(artifact, artifact.thumbnail)) if artifact.thumbnail else ""
-            strip.add_widget(MadeThumbnail(source=source))
+            strip.add_widget(MadeThumbnail(source=thumbnail_source(store, artifact)))
 
     def start_next(self):
         self.app.go("activity", activity_id=self.next_activity)
@@ -187,8 +188,11 @@ class ActivityScreen(BaseScreen):
                 record = app.store.save_artifact(
                     app.client.id, running.session.id, activity.info.id, self._unsaved[0]
                 )
-            except PortfolioError as error:
-                # The work stays on screen; tapping Done again saves what is still unsaved.
+            except Exception as error:
+                # Whatever went wrong, the work stays on screen and Done saves what is unsaved.
+                if not isinstance(error, PortfolioError):
+                    log.error("Saving failed unexpectedly", exc_info=error)
+                    error = "Something went wrong while saving."
                 app.tell("Not saved yet", f"{error}\nYour work is still here.")
                 return
             self._unsaved.pop(0)
@@ -227,8 +231,7 @@ class CheckoutScreen(BaseScreen):
         box = self.ids.reflections
         box.clear_widgets()
         for artifact in running.made:
-            source = str(app.store.file_path(artifact, artifact.thumbnail)) if artifact.thumbnail else ""
-            box.add_widget(Reflection(artifact=artifact, source=source, hint=hint))
+            box.add_widget(Reflection(artifact=artifact, source=thumbnail_source(app.store, artifact), hint=hint))
 
     def next(self):
         app = self.app
