@@ -143,7 +143,7 @@ def cmd_screenshot(args) -> int:
     prepare_kivy(headless_ok=True)
     from expressive.ui.screenshot import take_screenshot
 
-    source = portfolio_location(args) if (args.portfolio or os.environ.get(PORTFOLIO_ENV)) else None
+    source = portfolio_location(args) if (getattr(args, "portfolio", None) or os.environ.get(PORTFOLIO_ENV)) else None
     take_screenshot(args.screen, Path(args.out), source)
     print(f"Saved the {args.screen} screen to {args.out}")
     return 0

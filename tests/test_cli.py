@@ -117,3 +117,12 @@ def test_the_app_explains_on_screen_when_its_portfolio_cannot_be_opened(tmp_path
     assert result.returncode == 2
     assert "first-frame" in result.stdout, "a screen with the explanation was shown"
     assert "Cannot write to the portfolio folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_screenshot_without_a_portfolio_uses_a_scratch_demo_and_writes_nothing_else(tmp_path):
+    out = tmp_path / "launcher.png"
+    data_home = tmp_path / "data-home"
+    result = expressive("screenshot", "launcher", "--out", str(out), env={"XDG_DATA_HOME": str(data_home)})
+    assert result.returncode == 0, result.stderr
+    assert Image.open(out).size == (1280, 800)
+    assert not data_home.exists(), "the default portfolio was not touched"
