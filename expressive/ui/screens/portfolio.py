@@ -9,7 +9,8 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 
 from expressive.portfolio import ArtifactRecord, PortfolioError
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
-from expressive.ui.screens.base import BaseScreen, thumbnail_source
+from expressive.ui.pictures import picture
+from expressive.ui.screens.base import BaseScreen
 from expressive.ui.widgets import Card, CardButton
 
 SESSIONS_PER_PAGE = 8
@@ -23,7 +24,7 @@ def local_time(moment) -> str:
 
 class ArtifactThumbnail(CardButton):
     artifact = ObjectProperty(None)
-    source = StringProperty("")
+    texture = ObjectProperty(None, allownone=True)
     damaged = BooleanProperty(False)
     label = StringProperty("")
 
@@ -43,8 +44,8 @@ class SessionRow(Card):
 
 
 def thumbnail_for(store, artifact: ArtifactRecord) -> ArtifactThumbnail:
-    source = thumbnail_source(store, artifact)
-    return ArtifactThumbnail(artifact=artifact, source=source, damaged=not source, label=artifact.title)
+    texture = picture(store, artifact, artifact.thumbnail)
+    return ArtifactThumbnail(artifact=artifact, texture=texture, damaged=texture is None, label=artifact.title)
 
 
 class PortfolioScreen(BaseScreen):
@@ -121,7 +122,7 @@ class NothingMade(Card):
 
 class ArtifactScreen(BaseScreen):
     artifact = ObjectProperty(None, allownone=True)
-    source = StringProperty("")
+    texture = ObjectProperty(None, allownone=True)
     title = StringProperty("")
     about = StringProperty("")
     details = StringProperty("")
@@ -139,7 +140,8 @@ class ArtifactScreen(BaseScreen):
             " Everything else in the portfolio is fine. 'expressive check' lists the details."
             if problems else ""
         )
-        self.source = "" if problems or not artifact.product else str(store.file_path(artifact, artifact.product))
+        # The large picture is decoded for this view only; it is not worth keeping in memory.
+        self.texture = None if problems else picture(store, artifact, artifact.product, remember=False)
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

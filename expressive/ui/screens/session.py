@@ -13,7 +13,8 @@ from expressive.activity import Activity, ActivityError, ArtifactDraft, Host
 from expressive.portfolio import PortfolioError
 from expressive.ui import theme
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
-from expressive.ui.screens.base import BaseScreen, thumbnail_source
+from expressive.ui.pictures import picture
+from expressive.ui.screens.base import BaseScreen
 from expressive.ui.widgets import Card, CardButton, IconButton
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ class ActivityTile(IconButton):
 
 
 class MadeThumbnail(CardButton):
-    source = StringProperty("")
+    texture = ObjectProperty(None, allownone=True)
 
 
 class LauncherScreen(BaseScreen):
@@ -110,7 +111,7 @@ class LauncherScreen(BaseScreen):
         made = self.app.running.made
         self.made_count = len(made)
         for artifact in made:
-            strip.add_widget(MadeThumbnail(source=thumbnail_source(store, artifact)))
+            strip.add_widget(MadeThumbnail(texture=picture(store, artifact, artifact.thumbnail)))
 
     def start_next(self):
         self.app.go("activity", activity_id=self.next_activity)
@@ -215,7 +216,7 @@ class Reflection(Card):
     """The client's own words about one thing they made."""
 
     artifact = ObjectProperty(None)
-    source = StringProperty("")
+    texture = ObjectProperty(None, allownone=True)
     hint = StringProperty("")
 
 
@@ -231,7 +232,8 @@ class CheckoutScreen(BaseScreen):
         box = self.ids.reflections
         box.clear_widgets()
         for artifact in running.made:
-            box.add_widget(Reflection(artifact=artifact, source=thumbnail_source(app.store, artifact), hint=hint))
+            texture = picture(app.store, artifact, artifact.thumbnail)
+            box.add_widget(Reflection(artifact=artifact, texture=texture, hint=hint))
 
     def next(self):
         app = self.app

@@ -1,0 +1,31 @@
+from expressive.lockout import LONGEST_DELAY_SECONDS, Lockout
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_each_wrong_guess_doubles_the_wait_up_to_a_limit():
+    clock = FakeClock()
+    lockout = Lockout(clock=clock)
+    assert lockout.seconds_to_wait() == 0
+    delays = [lockout.failed() for _ in range(12)]
+    assert delays[:4] == [1, 2, 4, 8]
+    assert delays[-1] == LONGEST_DELAY_SECONDS
+    assert lockout.seconds_to_wait() == LONGEST_DELAY_SECONDS
+    clock.now += 100
+    assert lockout.seconds_to_wait() == LONGEST_DELAY_SECONDS - 100
+
+
+def test_a_right_guess_resets_the_count():
+    clock = FakeClock()
+    lockout = Lockout(clock=clock)
+    lockout.failed()
+    lockout.failed()
+    lockout.succeeded()
+    assert lockout.seconds_to_wait() == 0
+    assert lockout.failed() == 1
