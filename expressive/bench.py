@@ -163,6 +163,22 @@ def bench_portfolio_page(scratch: Path, sessions: int, per_session: int) -> list
                    f"({opening:.3f} s, index check included), then show {shown} sessions with thumbnails ({page:.3f} s)")]
 
 
+def bench_crash_kills(scratch: Path, kills: int) -> list[Figure]:
+    """SIGKILL a saving process `kills` times; after each, check that every acknowledged
+    save is intact and nothing half-written shows (see `expressive.crash`)."""
+    from expressive import crash
+
+    summary = crash.run_batches(scratch / "crash", kills, per_portfolio=50)
+    if not summary.ok:
+        # Lost or damaged work is a failure, not a slow figure: say exactly what broke.
+        raise RuntimeError("the crash harness found a problem:\n" + "\n".join(summary.problems))
+    # Every figure is a positive measurement with a budget, so the safety result (no
+    # problems, else the error above) goes in the description and the value is the cost
+    # of a kill, a restart and a full check, which bounds how long this proof takes.
+    return [Figure("crash_kills", summary.seconds / summary.kills, "s", 1.0,
+                   f"per kill: {summary.describe()}")]
+
+
 def run_benchmarks(*, as_json: bool, quick: bool) -> int:
     from expressive.ui.display import prepare_kivy
 
@@ -175,6 +191,7 @@ def run_benchmarks(*, as_json: bool, quick: bool) -> int:
             lambda: bench_app_start(1 if quick else 5),
             lambda: bench_drawing(scratch, strokes_on_screen=200, measured_moves=400 if quick else 2000),
             lambda: bench_portfolio_page(scratch, sessions, per_session),
+            lambda: bench_crash_kills(scratch, 50 if quick else 1000),
         ]
         for step in steps:
             for figure in step():
