@@ -1,7 +1,11 @@
-"""The portfolio: clients, sessions and artifacts on disk, crash-safe, with a derived index.
+"""The portfolio: clients, sessions and artifacts on disk, crash-safe, with a derived index,
+optionally encrypted at rest, with an audit log.
 
 No Kivy here: the command line, the tests and the app all use this model layer alike.
 """
+
+from expressive.security.audit import AuditEntry
+from expressive.security.keyring import KdfParams
 
 from .records import (
     FORMAT_VERSION,
@@ -12,17 +16,21 @@ from .records import (
     PortfolioError,
     Problem,
     Session,
+    WrongPassphrase,
 )
 from .store import Portfolio
 
 __all__ = [
     "FORMAT_VERSION",
     "ArtifactRecord",
+    "AuditEntry",
     "CheckReport",
     "Client",
     "FileEntry",
+    "KdfParams",
     "Portfolio",
     "PortfolioError",
     "Problem",
     "Session",
+    "WrongPassphrase",
 ]

@@ -13,6 +13,11 @@ from pathlib import Path
 
 MARKER_FILE = "portfolio.json"
 INDEX_FILE = "index.sqlite"
+KEYRING_FILE = "keyring.json"
+AUDIT_FILE = "audit.log"
+# A client being erased: its folder is renamed to this hidden name first, so it vanishes
+# from every listing in one step, and an interrupted erasure is finished later.
+DELETING_PREFIX = ".deleting-"
 CLIENTS = "clients"
 SESSIONS = "sessions"
 ARTIFACTS = "artifacts"

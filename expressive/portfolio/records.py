@@ -23,6 +23,9 @@ CLIENT_FORMAT = "expressive-client"
 SESSION_FORMAT = "expressive-session"
 ARTIFACT_FORMAT = "expressive-artifact"
 NOTE_FORMAT = "expressive-therapist-note"
+ENCRYPTION_SCHEME = "expressive-aes-256-gcm-chunked"
+ENCRYPTION_VERSION = 1
+ENCRYPTION_STATES = ("migrating", "complete")
 
 FILE_ROLES = ("product", "thumbnail", "process", "file")
 SESSION_ID_TIME_FORMAT = "%Y-%m-%d_%H%M"
@@ -32,6 +35,11 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 class PortfolioError(Exception):
     """Something the person using the app must know about; the message is plain language."""
+
+
+class WrongPassphrase(PortfolioError):
+    """No passphrase, or a wrong passphrase or recovery key, was given for an encrypted
+    portfolio. Nothing on disk was touched."""
 
 
 class RecordError(Exception):
@@ -411,10 +419,22 @@ def note_document(client_id: str, session_id: str, text: str) -> dict[str, Any]:
     }
 
 
-def portfolio_document() -> dict[str, Any]:
+def portfolio_document(encryption: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "format": PORTFOLIO_FORMAT,
         "version": FORMAT_VERSION,
         "created": format_time(now()),
-        "encryption": None,
+        "encryption": encryption,
+    }
+
+
+def encryption_document(state: str) -> dict[str, Any]:
+    """portfolio.json's "encryption": how the files are protected (never a secret)."""
+    return {
+        "scheme": ENCRYPTION_SCHEME,
+        "version": ENCRYPTION_VERSION,
+        "cipher": "AES-256-GCM, 64 KiB chunks",
+        "kdf": "argon2id",
+        "keyring": "keyring.json",
+        "state": state,
     }

@@ -18,6 +18,13 @@ and the SQLite index bypass them.
 
 Crash safety: see `atomic`. New folders appear complete or not at all; JSON files are
 replaced whole. One Portfolio per folder, used from one thread at a time.
+
+Encryption at rest (portfolio.json "encryption" set; see `expressive.security`): every
+client-data file is stored encrypted under its own name with its client's data key and its
+path as associated data, written through the same atomic writer (so temporary files hold
+ciphertext too). keyring.json holds the wrapped keys, audit.log the chained audit entries.
+An unencrypted portfolio ("encryption": null) behaves exactly as before, and can be
+migrated in place by `Portfolio.protect`.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,12 +48,29 @@ from expressive.feelings import FEELINGS
 
 FEELING_VALUES = tuple(feeling.value for feeling in FEELINGS)
 
-from .atomic import TEMP_PREFIX, ensure_folder, reason, remove_leftover, staged_folder, write_failure, write_file
+from expressive.security.audit import AuditEntry, AuditLog
+from expressive.security.cipher import DecryptionError, decrypt_file, encrypt_file, is_encrypted
+from expressive.security.keyring import KdfParams, Keyring, KeyringError, Keys, WrongSecret
+
+from .atomic import (
+    TEMP_PREFIX,
+    ensure_folder,
+    fsync_folder,
+    reason,
+    remove_leftover,
+    staged_folder,
+    write_failure,
+    write_file,
+)
 from .check import find_leftovers
-from .index import Index, Record
+from .index import Index, Record, remove_files
 from .layout import (
     ARTIFACTS,
+    AUDIT_FILE,
+    CLIENTS,
+    DELETING_PREFIX,
     INDEX_FILE,
+    KEYRING_FILE,
     MARKER_FILE,
     PRIVATE,
     SESSIONS,
@@ -56,6 +81,9 @@ from .layout import (
 from .records import (
     ARTIFACT_FORMAT,
     CLIENT_FORMAT,
+    ENCRYPTION_SCHEME,
+    ENCRYPTION_STATES,
+    ENCRYPTION_VERSION,
     NOTE_FORMAT,
     PORTFOLIO_FORMAT,
     SESSION_FORMAT,
@@ -70,11 +98,13 @@ from .records import (
     Problem,
     RecordError,
     Session,
+    WrongPassphrase,
     artifact_document,
     artifact_from_document,
     client_document,
     client_from_document,
     damaged_artifact,
+    encryption_document,
     damaged_client,
     damaged_session,
     encode_document,
@@ -113,32 +143,86 @@ _SEQUENCE_PREFIX = re.compile(r"^(\d+)-")
 _SQLITE_FULL = 13
 _EARLIEST_BIRTH_YEAR = 1900
 _CHOOSE_ANOTHER = "Choose another folder with --portfolio or EXPRESSIVE_PORTFOLIO."
+MIN_PASSPHRASE_LENGTH = 6
+# Files an interrupted creation may leave in a folder that has no portfolio.json yet.
+_CREATION_LEFTOVERS = (KEYRING_FILE,)
 
 
 class Portfolio:
-    """An open portfolio folder; get one with `Portfolio.open`."""
+    """An open portfolio folder; get one with `Portfolio.open` (or `protect` first)."""
 
-    def __init__(self, layout: Layout, index: Index, *, fsync: bool):
+    def __init__(
+        self, layout: Layout, index: Index, *, fsync: bool, keys: Keys | None = None, keyring: Keyring | None = None
+    ):
         self._layout = layout
         self._index = index
         self._fsync = fsync
+        self._keys = keys
+        self._keyring = keyring
+        self._client_keys: dict[str, bytes] = {}
+        self._audit_log = AuditLog(layout.root / AUDIT_FILE, None if keys is None else keys.audit, fsync=fsync)
+        self._closed = False
+
+    @staticmethod
+    def status(root: Path | str) -> str:
+        """"new" (no portfolio there yet), "plain", "encrypted", or "migrating" (protecting
+        it was interrupted: the next `open` with the passphrase, or `protect`, finishes it).
+
+        PortfolioError when the folder is a file or holds a portfolio this version cannot read.
+        """
+        root = _absolute(root)
+        try:
+            if not root.exists():
+                return "new"
+            if not root.is_dir():
+                raise PortfolioError(f"{root} is a file, not a folder. {_CHOOSE_ANOTHER}")
+            if not (root / MARKER_FILE).exists():
+                return "new"
+            encryption = _read_marker(root)[1]
+        except OSError as exc:
+            raise PortfolioError(f"Cannot read the portfolio folder {root}: {reason(exc)}.") from exc
+        if encryption is None:
+            return "plain"
+        return "migrating" if encryption["state"] == "migrating" else "encrypted"
 
     @classmethod
-    def open(cls, root: Path | str, *, fsync: bool = True) -> Portfolio:
-        """Open the portfolio in `root`, creating it if the folder is missing or empty.
+    def open(cls, root: Path | str, *, passphrase: str | None = None, fsync: bool = True) -> Portfolio:
+        """Open the portfolio in `root`.
+
+        Without a passphrase, a missing or empty folder becomes a new unencrypted portfolio.
+        An encrypted portfolio needs its passphrase: without it, or with a wrong one,
+        WrongPassphrase is raised and nothing on disk is touched. A portfolio whose
+        protection was interrupted ("migrating") is finished first. A passphrase given for
+        an unencrypted portfolio is not needed and is ignored; one given for a folder with
+        no portfolio yet is refused (create a protected portfolio with `protect`).
 
         `fsync=False` trades crash safety for speed; only benchmarks that generate large
         portfolios use it.
         """
-        root = Path(root).expanduser().absolute()
+        root = _absolute(root)
         layout = Layout(root)
         try:
-            _prepare_root(root, fsync=fsync)
-            store = cls(layout, Index.open(root / INDEX_FILE, layout, fsync=fsync), fsync=fsync)
+            if passphrase is not None and cls.status(root) == "new":
+                raise PortfolioError(
+                    f"There is no portfolio in {root} yet, so there is nothing to unlock. "
+                    "Set a passphrase to create a protected portfolio there first."
+                )
+            encryption = _prepare_root(root, fsync=fsync)
+            keys = keyring = None
+            if encryption is not None:
+                keyring = _load_keyring(root)
+                keys = _unlock(keyring, passphrase, root)
+                if encryption["state"] == "migrating":
+                    _finish_migration(root, keyring, keys, fsync=fsync)
+            index = Index.open(root / INDEX_FILE, layout, fsync=fsync, cipher=None if keys is None else keys.field_cipher())
+            store = cls(layout, index, fsync=fsync, keys=keys, keyring=keyring)
             try:
+                store._finish_deletions()
                 store._sync_index(full=False)
+                if keys is not None:
+                    store._record("unlock")
             except BaseException:
-                store.close()
+                store._close_quietly()
                 raise
         except OSError as exc:
             raise PortfolioError(f"Cannot write to the portfolio folder {root}: {reason(exc)}. {_CHOOSE_ANOTHER}") from exc
@@ -148,11 +232,104 @@ class Portfolio:
             ) from exc
         return store
 
+    @classmethod
+    def protect(cls, root: Path | str, passphrase: str, *, kdf: KdfParams | None = None) -> str:
+        """Protect the portfolio in `root` with `passphrase`; returns the recovery key, to be
+        shown once (it is the only way back in if the passphrase is forgotten).
+
+        A missing or empty folder becomes a new encrypted portfolio. An unencrypted one is
+        migrated in place: keyring.json is written first, then portfolio.json says
+        "migrating", then every file is replaced by its encrypted form (atomically, one by
+        one, skipping files already encrypted), the unencrypted index is deleted, and
+        portfolio.json says "complete". A kill at any moment loses nothing: `open` with the
+        passphrase, or `protect` again, finishes the work (the latter with a new recovery
+        key, since the first one may never have been seen). `kdf` sets the Argon2id cost
+        (tests use cheap parameters); it is stored in the keyring.
+        """
+        _check_new_passphrase(passphrase)
+        root = _absolute(root)
+        try:
+            status = cls.status(root)
+            if status == "encrypted":
+                raise PortfolioError(
+                    f"The portfolio in {root} is already protected by a passphrase. To choose another "
+                    "passphrase, change it instead."
+                )
+            if status == "migrating":
+                keyring = _load_keyring(root)
+                keys = _unlock(keyring, passphrase, root)
+                recovery_key = keyring.set_recovery_key(keys.master)
+                _write_keyring(root, keyring, fsync=True)
+                _finish_migration(root, keyring, keys, fsync=True)
+                return recovery_key
+            if status == "new":
+                _make_root(root)
+                marker = portfolio_document()
+            else:
+                _prepare_root(root, fsync=True)
+                marker = _read_marker(root)[0]
+            keyring, keys, recovery_key = Keyring.create(passphrase, kdf)
+            for client_id in _client_folders(root):
+                keyring.add_client(keys, client_id)
+            _write_keyring(root, keyring, fsync=True)
+            marker["encryption"] = encryption_document("migrating")
+            write_file(root / MARKER_FILE, encode_document(marker), fsync=True)
+            _finish_migration(root, keyring, keys, fsync=True)
+        except OSError as exc:
+            raise write_failure(exc, "protect the portfolio", root) from exc
+        return recovery_key
+
+    @classmethod
+    def recover(cls, root: Path | str, recovery_key: str, new_passphrase: str) -> None:
+        """Set a new passphrase with the recovery key; the recovery key stays valid."""
+        _check_new_passphrase(new_passphrase)
+        root = _absolute(root)
+        status = cls.status(root)
+        if status == "new":
+            raise PortfolioError(f"There is no portfolio in {root}.")
+        if status == "plain":
+            raise PortfolioError(f"The portfolio in {root} is not protected by a passphrase, so there is nothing to recover.")
+        try:
+            keyring = _load_keyring(root)
+            try:
+                keys = keyring.unlock_with_recovery_key(recovery_key)
+            except WrongSecret as exc:
+                raise WrongPassphrase(f"{exc} Nothing was changed.") from None
+            keyring.set_passphrase(keys.master, new_passphrase)
+            _write_keyring(root, keyring, fsync=True)
+            AuditLog(root / AUDIT_FILE, keys.audit).append("recover")
+        except OSError as exc:
+            raise write_failure(exc, "set the new passphrase", root) from exc
+
     @property
     def root(self) -> Path:
         return self._layout.root
 
+    @property
+    def encrypted(self) -> bool:
+        return self._keys is not None
+
     def close(self) -> None:
+        """Close the index; an encrypted portfolio records "lock" and forgets its keys.
+
+        Closing twice is harmless. A failure to record "lock" (a full disk) does not stop
+        the closing: the keys are dropped all the same.
+        """
+        if self._closed:
+            return
+        try:
+            if self._keys is not None:
+                try:
+                    self._record("lock")
+                except (OSError, sqlite3.Error):
+                    pass
+        finally:
+            self._close_quietly()
+
+    def _close_quietly(self) -> None:
+        self._closed = True
+        self._keys = None
+        self._client_keys.clear()
         self._index.close()
 
     def __enter__(self) -> Portfolio:
@@ -160,6 +337,69 @@ class Portfolio:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    # --- passphrase -------------------------------------------------------------------
+
+    def verify_passphrase(self, passphrase: str) -> bool:
+        """Whether `passphrase` is this portfolio's (Argon2id verify; nothing is reopened)."""
+        keyring = self._require_keyring("check a passphrase")
+        return isinstance(passphrase, str) and keyring.verify(passphrase)
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        """Re-wrap the master key under `new`; no client file is re-encrypted. Audited."""
+        self._require_keyring("change the passphrase")
+        _check_new_passphrase(new)
+        if not self.verify_passphrase(old):
+            raise WrongPassphrase("The current passphrase is not right, so the passphrase was not changed.")
+        keys = self._keys
+        with self._writing("change the passphrase", self.root):
+            self._update_keyring(lambda keyring: keyring.set_passphrase(keys.master, new))
+            self._record("change-passphrase")
+
+    def new_recovery_key(self, passphrase: str) -> str:
+        """Replace the recovery key (the old one stops working) and return the new one, to
+        show once. For when the first one was lost, or never seen because protecting the
+        portfolio was interrupted. Audited as a passphrase change."""
+        self._require_keyring("make a new recovery key")
+        if not self.verify_passphrase(passphrase):
+            raise WrongPassphrase("The passphrase is not right, so no new recovery key was made.")
+        keys = self._keys
+        with self._writing("make a new recovery key", self.root):
+            recovery_key = self._update_keyring(lambda keyring: keyring.set_recovery_key(keys.master))
+            self._record("change-passphrase", detail="new recovery key")
+        return recovery_key
+
+    def _require_keyring(self, action: str) -> Keyring:
+        if self._keyring is None or self._keys is None:
+            raise PortfolioError(f"This portfolio is not protected by a passphrase, so Expressive cannot {action}.")
+        return self._keyring
+
+    def _update_keyring(self, change: Callable[[Keyring], Any]) -> Any:
+        """Apply `change` to keyring.json as it is on disk now, and write it back atomically."""
+        keyring = _load_keyring(self.root)
+        result = change(keyring)
+        _write_keyring(self.root, keyring, fsync=self._fsync)
+        self._keyring = keyring
+        return result
+
+    # --- audit ------------------------------------------------------------------------
+
+    def audit(self, event: str, client_id: str | None = None, detail: str = "") -> None:
+        """Append an entry to the audit log: one of `expressive.security.audit.EVENTS`, the
+        client's id (never a name), and a short detail that holds nothing a person typed."""
+        with self._writing("record this in the audit log", self.root):
+            self._record(event, client_id, detail)
+
+    def audit_entries(self) -> list[AuditEntry]:
+        return self._audit_log.entries()
+
+    def verify_audit(self) -> list[str]:
+        """What is wrong with the audit log, one plain sentence per line; [] when intact."""
+        return self._audit_log.verify(head=self._index.audit_head())
+
+    def _record(self, event: str, client_id: str | None = None, detail: str = "") -> None:
+        self._audit_log.append(event, client_id, detail)
+        self._index.set_audit_head(self._audit_log.head)
 
     # --- clients, sessions, artifacts ---------------------------------------------------
 
@@ -174,10 +414,83 @@ class Portfolio:
             raise PortfolioError(
                 f"The year of birth {year_of_birth!r} is not a year between {_EARLIEST_BIRTH_YEAR} and {this_year}."
             )
-        client_id = _unused_name(self._layout.clients, lambda: f"c-{secrets.token_hex(4)}")
+        client_id = _unused_name(
+            self._layout.clients, lambda: f"c-{secrets.token_hex(4)}", also_taken=lambda name: f"{DELETING_PREFIX}{name}"
+        )
         client = Client(id=client_id, name=name, year_of_birth=year_of_birth, notes=notes, created=now())
-        self._create((client_id, "", ""), client, client_document(client), subfolders=(SESSIONS, PRIVATE), action="add the client")
+        if self._keys is not None:
+            # The client's key is in keyring.json before any of its files exists.
+            with self._writing("add the client", self.root):
+                key = self._update_keyring(lambda keyring: keyring.add_client(self._keys, client_id))
+            self._client_keys[client_id] = key
+        try:
+            self._create((client_id, "", ""), client, client_document(client), subfolders=(SESSIONS, PRIVATE), action="add the client")
+        except BaseException:
+            if self._keys is not None:
+                # The key never encrypted anything visible: take it back, so a failed save
+                # leaves keyring.json as it was (if even that fails, an unused key is harmless).
+                self._client_keys.pop(client_id, None)
+                try:
+                    self._update_keyring(lambda keyring: keyring.remove_client(client_id))
+                except (OSError, PortfolioError):
+                    pass
+            raise
         return client
+
+    def delete_client(self, client_id: str) -> None:
+        """Erase the client: every file (work, notes, drafts), its index rows, and its key.
+
+        The client's folder is first renamed to a hidden ".deleting-<id>" name, in one step:
+        from then on the client is gone from every listing, and an interruption can only
+        leave hidden files that the next open or check erases. Then the index rows go (the
+        index is vacuumed so no free page keeps their text), then the client's key (after
+        which no copy of its files can be decrypted), then the files. Audited.
+        """
+        self.client(client_id)
+        folder = self._layout.client_dir(client_id)
+        trash = self._layout.clients / f"{DELETING_PREFIX}{client_id}"
+        with self._writing("delete the client", self._layout.clients):
+            was_dirty = self._index.dirty
+            self._index.mark_dirty()
+            if trash.exists():
+                shutil.rmtree(trash)
+            os.rename(folder, trash)
+            if self._fsync:
+                fsync_folder(self._layout.clients)
+        try:
+            self._erase(client_id, trash)
+        except (OSError, sqlite3.Error) as exc:
+            why = reason(exc) if isinstance(exc, OSError) else str(exc)
+            raise PortfolioError(
+                f"The client {client_id} was removed, but not all of its files could be erased yet ({why}). "
+                "Expressive finishes erasing them the next time the portfolio is opened or checked."
+            ) from exc
+        with self._writing("record the deletion in the audit log", self.root):
+            if not was_dirty:
+                self._index.mark_clean()
+            self._record("delete-client", client_id)
+
+    def _erase(self, client_id: str, trash: Path) -> None:
+        self._index.forget_client(client_id)
+        if self._keys is not None:
+            self._update_keyring(lambda keyring: keyring.remove_client(client_id))
+            self._client_keys.pop(client_id, None)
+        shutil.rmtree(trash)
+        if self._fsync:
+            fsync_folder(self._layout.clients)
+
+    def _finish_deletions(self) -> tuple[list[str], list[str]]:
+        """Finish erasing clients whose deletion was interrupted: (finished, still failing)."""
+        finished, failing = [], []
+        for client_id, trash in _deleting_folders(self.root):
+            try:
+                self._erase(client_id, trash)
+                self._record("delete-client", client_id, "finished after an interruption")
+                finished.append(client_id)
+            except (OSError, sqlite3.Error) as exc:
+                why = reason(exc) if isinstance(exc, OSError) else str(exc)
+                failing.append(f"the deleted client {client_id} is not fully erased yet: {why}")
+        return finished, failing
 
     def clients(self) -> list[Client]:
         """All clients, sorted by name regardless of case."""
@@ -339,6 +652,8 @@ class Portfolio:
         return self._layout.drafts_dir(client_id, session_id, activity_id)
 
     def file_path(self, artifact: ArtifactRecord, name: str) -> Path:
+        """Where the file lies. In an encrypted portfolio it holds ciphertext: read the
+        content with `read_file`, never from this path."""
         return artifact.path / self._entry(artifact, name).name
 
     def read_file(self, artifact: ArtifactRecord, name: str) -> bytes:
@@ -413,6 +728,9 @@ class Portfolio:
         records are reported and never deleted: they may be recoverable by hand.
         """
         report = CheckReport()
+        finished, failing = self._finish_deletions()
+        report.repaired += [f"finished erasing the deleted client {client_id}" for client_id in finished]
+        report.notes += failing
         for leftover in find_leftovers(self.root):
             report.notes.append(f"{leftover} is an unfinished save, left by an interruption")
             if repair:
@@ -440,6 +758,7 @@ class Portfolio:
                 except RecordError as exc:
                     report.problems.append(Problem(self._relative(path), str(exc)))
 
+        report.problems += [Problem(Path(AUDIT_FILE), problem) for problem in self.verify_audit()]
         self._index.sync(found, records.__getitem__, full=True)
         return report
 
@@ -509,9 +828,11 @@ class Portfolio:
                 for name in subfolders:
                     (staging / name).mkdir()
                 for name, content in (files or {}).items():
-                    self._write_bytes(staging / name, content, sync_folder=False)
-                record_file = staging / self._layout.record_file(key).name
-                self._write_bytes(record_file, encode_document(document), sync_folder=False)
+                    self._write_bytes(staging / name, content, sync_folder=False, final=folder / name)
+                record_name = self._layout.record_file(key).name
+                self._write_bytes(
+                    staging / record_name, encode_document(document), sync_folder=False, final=folder / record_name
+                )
             self._index.put(key, self._layout.stamp(key), record)
 
     def _rewrite(self, key: Key, change: Callable[[dict[str, Any]], None], *, action: str) -> Record:
@@ -549,43 +870,236 @@ class Portfolio:
                 "Restart Expressive: the index is rebuilt from the saved files."
             ) from exc
 
-    # The single choke point for client data: encryption at rest goes here.
+    # The single choke point for client data: encryption at rest happens here.
 
-    def _write_bytes(self, path: Path, data: bytes, *, sync_folder: bool = True) -> None:
+    def _write_bytes(self, path: Path, data: bytes, *, sync_folder: bool = True, final: Path | None = None) -> None:
+        """Write a client-data file atomically, encrypted when the portfolio is.
+
+        `final` is where the file will end up when `path` is inside a staging folder: the
+        file's identity, bound into its encryption, is its final place.
+        """
+        if self._keys is not None:
+            identity = self._identity(final or path)
+            key = self._client_key(_client_of(identity))
+            if key is None:
+                raise PortfolioError(
+                    f"Could not save in {path.parent}: the key of client {_client_of(identity)} is missing "
+                    f"from {KEYRING_FILE}. Run `expressive check`."
+                )
+            data = encrypt_file(key, identity, data)
         write_file(path, data, fsync=self._fsync, sync_folder=sync_folder)
 
     def _read_bytes(self, path: Path) -> bytes:
-        return path.read_bytes()
+        """A client-data file's content; RecordError naming the file when it does not decrypt."""
+        data = path.read_bytes()
+        if self._keys is None:
+            return data
+        identity = self._identity(path)
+        if not is_encrypted(data):
+            raise RecordError(f"{path.name} could not be decrypted: it is not an encrypted file of this portfolio")
+        client_id = _client_of(identity)
+        try:
+            key = self._client_key(client_id)
+        except KeyringError as exc:
+            raise RecordError(f"{path.name} could not be decrypted: {exc}") from None
+        if key is None:
+            raise RecordError(f"{path.name} could not be decrypted: the key of client {client_id} is not in {KEYRING_FILE}")
+        try:
+            return decrypt_file(key, identity, data)
+        except DecryptionError:
+            raise RecordError(f"{path.name} could not be decrypted: it was changed, damaged or moved") from None
+
+    def _identity(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def _client_key(self, client_id: str) -> bytes | None:
+        key = self._client_keys.get(client_id)
+        if key is None:
+            key = self._keyring.client_key(self._keys, client_id)
+            if key is None:
+                # Another process (the command line beside the app) may have added the client.
+                self._keyring = _load_keyring(self.root)
+                key = self._keyring.client_key(self._keys, client_id)
+            if key is not None:
+                self._client_keys[client_id] = key
+        return key
 
 
-def _prepare_root(root: Path, *, fsync: bool) -> None:
-    """Make sure `root` is a portfolio this version can open, creating it in an empty folder.
+# --- opening, protecting, migrating ------------------------------------------------------
 
-    OSError propagates; everything else is a PortfolioError.
-    """
-    if root.exists() and not root.is_dir():
-        raise PortfolioError(f"{root} is a file, not a folder. {_CHOOSE_ANOTHER}")
-    root.mkdir(parents=True, exist_ok=True)
-    marker = root / MARKER_FILE
-    if not marker.exists():
-        # Temporary files are all an interrupted creation can have left.
-        others = [name for name in os.listdir(root) if not name.startswith(TEMP_PREFIX)]
-        if others:
-            raise PortfolioError(
-                f"The folder {root} is not an Expressive portfolio: it has other files in it and no "
-                f"{MARKER_FILE}. {_CHOOSE_ANOTHER}"
-            )
-        write_file(marker, encode_document(portfolio_document()), fsync=fsync)
+
+def _absolute(root: Path | str) -> Path:
+    return Path(root).expanduser().absolute()
+
+
+def _client_of(identity: str) -> str:
+    parts = identity.split("/")
+    if len(parts) < 3 or parts[0] != CLIENTS:
+        raise ValueError(f"{identity} is not a client's file")
+    return parts[1]
+
+
+def _check_new_passphrase(passphrase: str) -> None:
+    if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise PortfolioError(
+            f"A passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters (a PIN at least "
+            f"{MIN_PASSPHRASE_LENGTH} digits). Choose a longer one."
+        )
+    if not passphrase.strip():
+        raise PortfolioError("A passphrase cannot be only spaces. Choose another one.")
+
+
+def _read_marker(root: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """portfolio.json and its "encryption" (None: unencrypted). OSError propagates."""
     try:
-        doc = parse_document(marker.read_bytes(), MARKER_FILE, PORTFOLIO_FORMAT)
+        doc = parse_document((root / MARKER_FILE).read_bytes(), MARKER_FILE, PORTFOLIO_FORMAT)
     except NewerVersionError:
         raise PortfolioError(
             f"The portfolio in {root} was made by a newer version of Expressive. Update Expressive to open it."
         ) from None
     except RecordError as exc:
         raise PortfolioError(f"The portfolio in {root} cannot be opened: {exc}.") from None
-    if doc.get("encryption") is not None:
-        raise PortfolioError(f"The portfolio in {root} is encrypted, and this version of Expressive cannot open it.")
+    encryption = doc.get("encryption")
+    if encryption is None:
+        return doc, None
+    if (
+        not isinstance(encryption, dict)
+        or encryption.get("scheme") != ENCRYPTION_SCHEME
+        or not isinstance(encryption.get("version"), int)
+        or encryption["version"] > ENCRYPTION_VERSION
+        or encryption.get("state") not in ENCRYPTION_STATES
+    ):
+        raise PortfolioError(
+            f"The portfolio in {root} is encrypted in a way this version of Expressive does not know. "
+            "Update Expressive to open it."
+        )
+    return doc, encryption
+
+
+def _prepare_root(root: Path, *, fsync: bool) -> dict[str, Any] | None:
+    """Make sure `root` is a portfolio this version can open, creating an unencrypted one in
+    an empty folder; returns its "encryption" (None when unencrypted).
+
+    OSError propagates; everything else is a PortfolioError.
+    """
+    _make_root(root)
+    marker = root / MARKER_FILE
+    if not marker.exists():
+        write_file(marker, encode_document(portfolio_document()), fsync=fsync)
+    return _read_marker(root)[1]
+
+
+def _make_root(root: Path) -> None:
+    """Create `root` if needed; refuse a folder that holds other things and no portfolio."""
+    if root.exists() and not root.is_dir():
+        raise PortfolioError(f"{root} is a file, not a folder. {_CHOOSE_ANOTHER}")
+    root.mkdir(parents=True, exist_ok=True)
+    if (root / MARKER_FILE).exists():
+        return
+    # Temporary files and a keyring are all that an interrupted creation can have left.
+    others = [name for name in os.listdir(root) if not name.startswith(TEMP_PREFIX) and name not in _CREATION_LEFTOVERS]
+    if others:
+        raise PortfolioError(
+            f"The folder {root} is not an Expressive portfolio: it has other files in it and no "
+            f"{MARKER_FILE}. {_CHOOSE_ANOTHER}"
+        )
+
+
+def _load_keyring(root: Path) -> Keyring:
+    try:
+        return Keyring.from_bytes((root / KEYRING_FILE).read_bytes())
+    except FileNotFoundError:
+        raise PortfolioError(
+            f"The portfolio in {root} is encrypted, but its {KEYRING_FILE} is missing, so it cannot be "
+            f"unlocked. Put {KEYRING_FILE} back from a backup of the portfolio."
+        ) from None
+    except KeyringError as exc:
+        raise PortfolioError(
+            f"The portfolio in {root} cannot be unlocked: {exc}. Put {KEYRING_FILE} back from a backup of the portfolio."
+        ) from None
+
+
+def _write_keyring(root: Path, keyring: Keyring, *, fsync: bool) -> None:
+    write_file(root / KEYRING_FILE, keyring.to_bytes(), fsync=fsync)
+
+
+def _unlock(keyring: Keyring, passphrase: str | None, root: Path) -> Keys:
+    if passphrase is None:
+        raise WrongPassphrase(f"The portfolio in {root} is protected by a passphrase. Enter it to open the portfolio.")
+    try:
+        return keyring.unlock(passphrase)
+    except WrongSecret:
+        raise WrongPassphrase(
+            "That passphrase is not right. The portfolio was not opened, and nothing in it was changed."
+        ) from None
+    except KeyringError as exc:
+        raise PortfolioError(f"The portfolio in {root} cannot be unlocked: {exc}.") from None
+
+
+def _client_folders(root: Path) -> list[str]:
+    try:
+        with os.scandir(root / CLIENTS) as entries:
+            return sorted(entry.name for entry in entries if not entry.name.startswith(".") and entry.is_dir())
+    except FileNotFoundError:
+        return []
+
+
+def _deleting_folders(root: Path) -> list[tuple[str, Path]]:
+    try:
+        with os.scandir(root / CLIENTS) as entries:
+            return sorted(
+                (entry.name[len(DELETING_PREFIX):], Path(entry.path))
+                for entry in entries
+                if entry.name.startswith(DELETING_PREFIX) and entry.is_dir()
+            )
+    except FileNotFoundError:
+        return []
+
+
+def _finish_migration(root: Path, keyring: Keyring, keys: Keys, *, fsync: bool) -> None:
+    """Encrypt every client-data file still in plaintext, then mark the portfolio complete.
+
+    Idempotent and safe to interrupt at any point: each file is replaced atomically by its
+    encrypted form, and a file that already starts with the encryption header is skipped.
+    """
+    # Unfinished saves are invisible plaintext copies of client data: they go first, and so
+    # do the remains of an interrupted client deletion.
+    for leftover in find_leftovers(root):
+        remove_leftover(root / leftover)
+    for _, trash in _deleting_folders(root):
+        shutil.rmtree(trash)
+    clients = _client_folders(root)
+    missing = [client_id for client_id in clients if keyring.client_key(keys, client_id) is None]
+    if missing:
+        for client_id in missing:
+            keyring.add_client(keys, client_id)
+        _write_keyring(root, keyring, fsync=fsync)
+    encrypted = 0
+    for client_id in clients:
+        key = keyring.client_key(keys, client_id)
+        for folder, folders, files in os.walk(root / CLIENTS / client_id):
+            folders[:] = sorted(name for name in folders if not name.startswith("."))
+            here = Path(folder)
+            changed = False
+            for name in sorted(files):
+                if name.startswith("."):
+                    continue
+                path = here / name
+                data = path.read_bytes()
+                if is_encrypted(data):
+                    continue
+                identity = path.relative_to(root).as_posix()
+                write_file(path, encrypt_file(key, identity, data), fsync=fsync, sync_folder=False)
+                changed = True
+                encrypted += 1
+            if changed and fsync:
+                fsync_folder(here)
+    # The old index holds names and reflections in plaintext; it is rebuilt encrypted.
+    remove_files(root / INDEX_FILE)
+    AuditLog(root / AUDIT_FILE, keys.audit, fsync=fsync).append("protect", detail=f"{encrypted} files encrypted")
+    marker = _read_marker(root)[0]
+    marker["encryption"] = encryption_document("complete")
+    write_file(root / MARKER_FILE, encode_document(marker), fsync=fsync)
 
 
 def _check_feeling(feeling: int | None) -> None:
@@ -608,10 +1122,10 @@ def _next_sequence(artifacts_folder: Path) -> int:
     return max(numbers, default=0) + 1
 
 
-def _unused_name(folder: Path, make: Callable[[], str]) -> str:
+def _unused_name(folder: Path, make: Callable[[], str], also_taken: Callable[[str], str] | None = None) -> str:
     while True:
         name = make()
-        if not (folder / name).exists():
+        if not (folder / name).exists() and (also_taken is None or not (folder / also_taken(name)).exists()):
             return name
 
 

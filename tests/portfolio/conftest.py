@@ -1,13 +1,41 @@
-"""Fixtures for the portfolio tests: an open store with a client and a session."""
+"""Fixtures for the portfolio tests: an open store with a client and a session.
+
+Every test that takes `store` (or `open_portfolio`) runs twice: on an unencrypted
+portfolio and on an encrypted one (with cheap Argon2id parameters), since the store must
+behave the same either way.
+"""
 
 import pytest
 
-from expressive.portfolio import Portfolio
+from expressive.portfolio import KdfParams, Portfolio
+
+PASSPHRASE = "correct horse"
+CHEAP_KDF = KdfParams(time_cost=1, memory_cost=8192, parallelism=1)
+
+
+@pytest.fixture(params=["plain", "encrypted"])
+def protection(request):
+    return request.param
 
 
 @pytest.fixture
-def store(portfolio_dir):
-    with Portfolio.open(portfolio_dir) as opened:
+def open_portfolio(protection, portfolio_dir):
+    """Open (creating it the first time) a portfolio protected as the test's parameter says."""
+
+    def opener(root=None, **options):
+        root = root or portfolio_dir
+        if protection == "encrypted":
+            if Portfolio.status(root) == "new":
+                Portfolio.protect(root, PASSPHRASE, kdf=CHEAP_KDF)
+            return Portfolio.open(root, passphrase=PASSPHRASE, **options)
+        return Portfolio.open(root, **options)
+
+    return opener
+
+
+@pytest.fixture
+def store(open_portfolio):
+    with open_portfolio() as opened:
         yield opened
 
 

@@ -1,6 +1,12 @@
-"""Material for the portfolio tests: real PNGs and a drawing draft."""
+"""Material for the portfolio tests: real PNGs, a drawing draft, and hand edits.
+
+A "hand edit" in these tests is someone who can read the file: for an encrypted portfolio
+that means someone holding its keys, so the edits go through the open store's own
+choke point (`_read_bytes`/`_write_bytes`) and the damage tested is in the content.
+"""
 
 import io
+import json
 
 from PIL import Image
 
@@ -27,3 +33,21 @@ def drawing_draft(title: str = "", colour: str = "teal") -> ArtifactDraft:
         title=title,
         metadata={"canvas": [64, 64]},
     )
+
+
+def read_plain(store, path) -> bytes:
+    """The file's content as a person with the keys sees it."""
+    return store._read_bytes(path)
+
+
+def write_plain(store, path, data: bytes) -> None:
+    """Replace the file's content as a person with the keys (or a text editor) would."""
+    store._write_bytes(path, data)
+
+
+def read_json(store, path):
+    return json.loads(read_plain(store, path))
+
+
+def write_json(store, path, document) -> None:
+    write_plain(store, path, json.dumps(document).encode("utf-8"))

@@ -1,9 +1,16 @@
 """Damage is shown and named, never hidden and never deleted; leftovers are tidied."""
 
-import pytest
-from portfolio_helpers import drawing_draft
+import json
 
-from expressive.portfolio import Portfolio, PortfolioError
+import pytest
+from portfolio_helpers import drawing_draft, read_plain, write_plain
+
+from expressive.portfolio import PortfolioError
+
+CHANGED = {
+    "plain": "drawing.png does not match its checksum: the file was changed or damaged",
+    "encrypted": "drawing.png could not be decrypted: it was changed, damaged or moved",
+}
 
 
 @pytest.fixture
@@ -22,10 +29,10 @@ def test_a_healthy_portfolio_checks_clean(store, client, session, three):
     assert report.artifacts_checked == 3
 
 
-def test_a_garbage_manifest_is_listed_as_damaged_and_named(store, client, session, three, portfolio_dir):
-    (three[1].path / "manifest.json").write_bytes(b"\x00{not json")
+def test_a_garbage_manifest_is_listed_as_damaged_and_named(store, client, session, three, open_portfolio):
+    write_plain(store, three[1].path / "manifest.json", b"\x00{not json")
     store.close()
-    with Portfolio.open(portfolio_dir) as reopened:
+    with open_portfolio() as reopened:
         listed = {a.id: a for a in reopened.artifacts(client.id, session.id)}
         assert set(listed) == {a.id for a in three}
         damaged = listed[three[1].id]
@@ -50,15 +57,13 @@ def test_a_garbage_manifest_is_listed_as_damaged_and_named(store, client, sessio
     "field, value",
     [("product", ["drawing.png"]), ("files", "drawing.png"), ("created", 12), ("metadata", [1, 2])],
 )
-def test_a_manifest_of_the_wrong_shape_is_damage_not_a_crash(store, client, session, three, portfolio_dir, field, value):
-    import json
-
+def test_a_manifest_of_the_wrong_shape_is_damage_not_a_crash(store, client, session, three, open_portfolio, field, value):
     manifest = three[0].path / "manifest.json"
-    document = json.loads(manifest.read_bytes())
+    document = json.loads(read_plain(store, manifest))
     document[field] = value
-    manifest.write_text(json.dumps(document))
+    write_plain(store, manifest, json.dumps(document).encode())
     store.close()
-    with Portfolio.open(portfolio_dir) as reopened:
+    with open_portfolio() as reopened:
         listed = {a.id: a for a in reopened.artifacts(client.id, session.id)}
         assert listed[three[0].id].damaged
         assert [listed[a.id].damaged for a in three[1:]] == [None, None]
@@ -71,22 +76,21 @@ def test_a_missing_manifest_is_damage(store, client, session, three):
     assert [p.message for p in store.check().problems] == ["manifest.json is missing"]
 
 
-def test_a_changed_byte_is_named_by_check_and_refused_by_read_file(store, client, session, three):
+def test_a_changed_byte_is_named_by_check_and_refused_by_read_file(store, client, session, three, protection):
     picture = three[2].path / "drawing.png"
     content = bytearray(picture.read_bytes())
     content[len(content) // 2] ^= 0xFF
     picture.write_bytes(bytes(content))
 
     report = store.check()
-    assert [(p.path, p.message) for p in report.problems] == [
-        (_relative(store, picture), "drawing.png does not match its checksum: the file was changed or damaged")
-    ]
-    with pytest.raises(PortfolioError, match="is damaged: drawing.png does not match its checksum"):
+    assert [(p.path, p.message) for p in report.problems] == [(_relative(store, picture), CHANGED[protection])]
+    with pytest.raises(PortfolioError, match=f"is damaged: {CHANGED[protection]}"):
         store.read_file(three[2], "drawing.png")
     assert store.read_file(three[2], "thumbnail.png")
-    assert store.verify_artifact(three[2]) == [
-        "drawing.png does not match its checksum: the file was changed or damaged"
-    ]
+    assert store.verify_artifact(three[2]) == [CHANGED[protection]]
+    for other in three[:2]:
+        assert store.verify_artifact(other) == []
+        assert store.read_file(other, "drawing.png") == drawing_draft().files["drawing.png"]
 
 
 def test_a_missing_file_is_named(store, three):
@@ -100,7 +104,7 @@ def test_a_missing_file_is_named(store, three):
 
 def test_a_damaged_session_is_still_listed_with_its_work(store, client, session, three, portfolio_dir):
     session_file = portfolio_dir / "clients" / client.id / "sessions" / session.id / "session.json"
-    session_file.write_text("[]", "utf-8")
+    write_plain(store, session_file, b"[]")
     store.rebuild_index()
     [listed] = store.sessions(client.id)
     assert listed.damaged == "session.json is not an expressive-session file"
@@ -112,7 +116,7 @@ def test_a_damaged_session_is_still_listed_with_its_work(store, client, session,
 
 
 def test_a_damaged_client_record_is_listed_under_its_id(store, client, portfolio_dir):
-    (portfolio_dir / "clients" / client.id / "client.json").write_text('{"format": "expressive-client"}', "utf-8")
+    write_plain(store, portfolio_dir / "clients" / client.id / "client.json", b'{"format": "expressive-client"}')
     store.rebuild_index()
     [listed] = store.clients()
     assert (listed.id, listed.name) == (client.id, client.id)
@@ -122,13 +126,13 @@ def test_a_damaged_client_record_is_listed_under_its_id(store, client, portfolio
 def test_a_damaged_note_is_reported(store, client, session, portfolio_dir):
     store.set_therapist_note(client.id, session.id, "private")
     note = portfolio_dir / "clients" / client.id / "private" / f"notes-{session.id}.json"
-    note.write_bytes(b"{")
+    write_plain(store, note, b"{")
     with pytest.raises(PortfolioError, match="note on session .* is damaged"):
         store.therapist_note(client.id, session.id)
     assert [p.path for p in store.check().problems] == [_relative(store, note)]
 
 
-def test_unfinished_saves_are_notes_and_repair_removes_them(store, client, session, three, portfolio_dir):
+def test_unfinished_saves_are_notes_and_repair_removes_them(store, client, session, three, open_portfolio):
     artifacts = three[0].path.parent
     partial = artifacts / ".04-drawing-abcd.partial"
     partial.mkdir()
@@ -137,7 +141,7 @@ def test_unfinished_saves_are_notes_and_repair_removes_them(store, client, sessi
     temp.write_bytes(b"{")
     store.close()
 
-    with Portfolio.open(portfolio_dir) as reopened:
+    with open_portfolio() as reopened:
         assert len(reopened.artifacts(client.id, session.id)) == 3
         report = reopened.check()
         assert report.ok

@@ -90,7 +90,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("operation, where, error, words", CASES)
-def test_a_failed_write_changes_nothing(store, existing, portfolio_dir, monkeypatch, operation, where, error, words):
+def test_a_failed_write_changes_nothing(store, existing, portfolio_dir, open_portfolio, monkeypatch, operation, where, error, words):
     client, session, artifact = existing
     files_before, listing_before = _snapshot(portfolio_dir), _listing(store, client)
 
@@ -105,7 +105,7 @@ def test_a_failed_write_changes_nothing(store, existing, portfolio_dir, monkeypa
     assert _snapshot(portfolio_dir) == files_before
     assert _listing(store, client) == listing_before
     store.close()
-    with Portfolio.open(portfolio_dir) as reopened:
+    with open_portfolio() as reopened:
         assert _listing(reopened, client) == listing_before
         assert reopened.therapist_note(client.id, session.id) == "old"
         report = reopened.check()

@@ -5,17 +5,18 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from portfolio_helpers import drawing_draft
+from portfolio_helpers import drawing_draft, read_json, read_plain, write_json
 
 from expressive.activity import ArtifactDraft
 from expressive.portfolio import FORMAT_VERSION, Portfolio, PortfolioError
+from expressive.security.cipher import is_encrypted
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 
 
-def test_round_trip_through_a_new_instance(portfolio_dir):
+def test_round_trip_through_a_new_instance(open_portfolio, protection):
     draft = drawing_draft(title="My house")
-    with Portfolio.open(portfolio_dir) as store:
+    with open_portfolio() as store:
         client = store.add_client("  Robin  ", 2014, notes="likes blue")
         session = store.start_session(client.id, plan_id="body-map", goal="Draw a safe place", feeling_in=2, started=T0)
         saved = store.save_artifact(client.id, session.id, "drawing", draft, created=T0 + timedelta(minutes=5))
@@ -23,7 +24,8 @@ def test_round_trip_through_a_new_instance(portfolio_dir):
         store.set_therapist_note(client.id, session.id, "Calmer than last week.")
         finished = store.finish_session(client.id, session.id, feeling_out=4, ended=T0 + timedelta(minutes=50))
 
-    with Portfolio.open(portfolio_dir) as store:
+    with open_portfolio() as store:
+        assert store.encrypted == (protection == "encrypted")
         assert store.clients() == [client]
         assert client.name == "Robin" and client.year_of_birth == 2014 and client.notes == "likes blue"
         assert store.session(client.id, session.id) == finished
@@ -42,7 +44,11 @@ def test_round_trip_through_a_new_instance(portfolio_dir):
         assert artifact.metadata == {"canvas": [64, 64]}
         for name, content in draft.files.items():
             assert store.read_file(artifact, name) == content
-            assert store.file_path(artifact, name).read_bytes() == content
+            on_disk = store.file_path(artifact, name).read_bytes()
+            if protection == "plain":
+                assert on_disk == content
+            else:
+                assert is_encrypted(on_disk) and content not in on_disk
         assert store.verify_artifact(artifact) == []
         assert store.therapist_note(client.id, session.id) == "Calmer than last week."
 
@@ -50,18 +56,19 @@ def test_round_trip_through_a_new_instance(portfolio_dir):
 def test_manifest_holds_the_sha256_of_every_file(store, client, session):
     draft = drawing_draft()
     artifact = store.save_artifact(client.id, session.id, "drawing", draft)
-    manifest = json.loads((artifact.path / "manifest.json").read_text("utf-8"))
+    manifest = read_json(store, artifact.path / "manifest.json")
     assert (manifest["format"], manifest["version"]) == ("expressive-artifact", FORMAT_VERSION)
     assert manifest["reflection"] == {"about": ""} and manifest["tags"] == []
     for entry in manifest["files"]:
-        content = (artifact.path / entry["name"]).read_bytes()
+        # The checksum is of the content, whether or not the file is stored encrypted.
+        content = read_plain(store, artifact.path / entry["name"])
         assert entry["sha256"] == hashlib.sha256(content).hexdigest()
         assert entry["size"] == len(content)
     assert {entry["name"] for entry in manifest["files"]} == set(draft.files)
     assert next(e for e in manifest["files"] if e["name"] == "drawing.png")["media_type"] == "image/png"
 
 
-def test_layout_names_carry_no_client_data(store, portfolio_dir):
+def test_layout_names_carry_no_client_data(store, portfolio_dir, protection):
     client = store.add_client("Zoë Secretname", 2012)
     session = store.start_session(client.id, plan_id="free", goal="Secretgoal")
     artifact = store.save_artifact(client.id, session.id, "drawing", drawing_draft(title="Secrettitle"))
@@ -73,11 +80,15 @@ def test_layout_names_carry_no_client_data(store, portfolio_dir):
     assert artifact.id.startswith("01-drawing-")
     assert (portfolio_dir / "clients" / client.id / "private" / f"notes-{session.id}.json").exists()
     marker = json.loads((portfolio_dir / "portfolio.json").read_text("utf-8"))
-    assert marker["format"] == "expressive-portfolio" and marker["encryption"] is None
-    records = [path for path in portfolio_dir.rglob("*.json") if path.name != "strokes.json"]
-    assert len(records) == 5
+    assert marker["format"] == "expressive-portfolio"
+    if protection == "plain":
+        assert marker["encryption"] is None
+    else:
+        assert marker["encryption"]["state"] == "complete" and marker["encryption"]["keyring"] == "keyring.json"
+    records = [path for path in (portfolio_dir / "clients").rglob("*.json") if path.name != "strokes.json"]
+    assert len(records) == 4
     for path in records:
-        document = json.loads(path.read_text("utf-8"))
+        document = read_json(store, path)
         assert document["format"].startswith("expressive-") and document["version"] == FORMAT_VERSION
 
 
@@ -162,13 +173,13 @@ def test_a_newer_portfolio_is_refused(portfolio_dir):
 def test_unknown_fields_survive_a_rewrite(store, client, session):
     artifact = store.save_artifact(client.id, session.id, "drawing", drawing_draft())
     manifest_path = artifact.path / "manifest.json"
-    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest = read_json(store, manifest_path)
     manifest["tags"] = ["home"]
     manifest["from_the_future"] = {"kept": True}
-    manifest_path.write_text(json.dumps(manifest), "utf-8")
+    write_json(store, manifest_path, manifest)
 
     store.set_reflection(artifact, title="Home", about="safe")
-    rewritten = json.loads(manifest_path.read_text("utf-8"))
+    rewritten = read_json(store, manifest_path)
     assert rewritten["tags"] == ["home"] and rewritten["from_the_future"] == {"kept": True}
     assert rewritten["title"] == "Home" and rewritten["reflection"] == {"about": "safe"}
 

@@ -1,0 +1,143 @@
+"""Authenticated encryption (AES-256-GCM) of whole files in chunks, and of small values.
+
+A client-data file is encrypted in place, under its own name, as:
+
+    header   MAGIC (7 bytes) + FORMAT_VERSION (1 byte) + nonce prefix (8 random bytes)
+    chunk 0  AES-GCM(plaintext[0:64 KiB])            + 16-byte tag
+    chunk 1  AES-GCM(plaintext[64 KiB:128 KiB])      + 16-byte tag
+    ...      the last chunk holds the rest (an empty file has one empty last chunk)
+
+Chunk i uses the nonce `prefix + i` (4 bytes, big-endian), and its associated data binds
+the header, the file's identity (its path relative to the portfolio root, e.g.
+"clients/c-1/sessions/s/artifacts/a/drawing.png"), the chunk index and whether it is the
+last chunk. So a changed byte, a truncated or extended file, reordered chunks, and a file
+copied or moved to another client, session or artifact all fail to decrypt.
+
+MAGIC starts with a byte that cannot start UTF-8 text, JSON, PNG or MIDI, so a file that
+begins with it is an encrypted file, which an interrupted migration relies on.
+
+A random 64-bit prefix per written file under one client key: a nonce collision needs on
+the order of 2**32 files written under the same key, far beyond a client's portfolio.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import struct
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+MAGIC = b"\x89EXPENC"
+FORMAT_VERSION = 1
+PREFIX_SIZE = 8
+HEADER_SIZE = len(MAGIC) + 1 + PREFIX_SIZE
+CHUNK_SIZE = 64 * 1024
+TAG_SIZE = 16
+KEY_SIZE = 32
+NONCE_SIZE = 12
+
+_FILE_CONTEXT = b"expressive-file\x00"
+
+
+class DecryptionError(Exception):
+    """The data is not what was encrypted with this key, for this identity."""
+
+
+def is_encrypted(data: bytes) -> bool:
+    """Whether `data` starts like an encrypted file (says nothing about its integrity)."""
+    return data[: len(MAGIC)] == MAGIC
+
+
+def new_key() -> bytes:
+    return os.urandom(KEY_SIZE)
+
+
+def _chunk_aad(header: bytes, identity: bytes, index: int, last: bool) -> bytes:
+    return b"".join((_FILE_CONTEXT, header, b"\x00", identity, b"\x00", struct.pack(">IB", index, last)))
+
+
+def encrypt_file(key: bytes, identity: str, plaintext: bytes) -> bytes:
+    """The encrypted form of `plaintext`, to be stored at `identity`."""
+    header = MAGIC + bytes([FORMAT_VERSION]) + os.urandom(PREFIX_SIZE)
+    prefix = header[-PREFIX_SIZE:]
+    name = identity.encode("utf-8")
+    aead = AESGCM(key)
+    view = memoryview(plaintext)
+    count = max(1, -(-len(plaintext) // CHUNK_SIZE))
+    if count > 0xFFFFFFFF:
+        raise ValueError("file too large to encrypt")
+    parts = [header]
+    for index in range(count):
+        chunk = view[index * CHUNK_SIZE : (index + 1) * CHUNK_SIZE]
+        last = index == count - 1
+        nonce = prefix + struct.pack(">I", index)
+        parts.append(aead.encrypt(nonce, bytes(chunk), _chunk_aad(header, name, index, last)))
+    return b"".join(parts)
+
+
+def decrypt_file(key: bytes, identity: str, data: bytes) -> bytes:
+    """The plaintext of an encrypted file stored at `identity`; DecryptionError otherwise."""
+    if len(data) < HEADER_SIZE + TAG_SIZE or not is_encrypted(data):
+        raise DecryptionError("not an encrypted file, or cut short")
+    if data[len(MAGIC)] != FORMAT_VERSION:
+        raise DecryptionError("an unknown encryption format version")
+    header = bytes(data[:HEADER_SIZE])
+    prefix = header[-PREFIX_SIZE:]
+    name = identity.encode("utf-8")
+    aead = AESGCM(key)
+    view = memoryview(data)[HEADER_SIZE:]
+    sealed = CHUNK_SIZE + TAG_SIZE
+    count = max(1, -(-len(view) // sealed))
+    if len(view) - (count - 1) * sealed < TAG_SIZE:
+        raise DecryptionError("cut short")
+    parts = []
+    try:
+        for index in range(count):
+            chunk = view[index * sealed : (index + 1) * sealed]
+            last = index == count - 1
+            nonce = prefix + struct.pack(">I", index)
+            parts.append(aead.decrypt(nonce, bytes(chunk), _chunk_aad(header, name, index, last)))
+    except InvalidTag:
+        raise DecryptionError("changed, damaged or moved") from None
+    return b"".join(parts)
+
+
+# --- small values: wrapped keys, index fields ----------------------------------------
+
+
+def seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    """nonce + AES-GCM ciphertext + tag, with a random 96-bit nonce."""
+    nonce = os.urandom(NONCE_SIZE)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def unseal(key: bytes, sealed: bytes, aad: bytes) -> bytes:
+    if len(sealed) < NONCE_SIZE + TAG_SIZE:
+        raise DecryptionError("cut short")
+    try:
+        return AESGCM(key).decrypt(sealed[:NONCE_SIZE], sealed[NONCE_SIZE:], aad)
+    except InvalidTag:
+        raise DecryptionError("changed, damaged or encrypted with another key") from None
+
+
+class FieldCipher:
+    """Encrypts single index fields; the associated data names the table, column and row,
+    so a value copied into another row or column does not decrypt."""
+
+    def __init__(self, key: bytes):
+        self._key = key
+        # Tells an index written under this key from one written under another (or none).
+        self.fingerprint = hmac.new(key, b"expressive index key check", hashlib.sha256).hexdigest()[:32]
+
+    @staticmethod
+    def _aad(table: str, column: str, row: str) -> bytes:
+        return f"expressive-index\x00{table}\x00{column}\x00{row}".encode("utf-8")
+
+    def seal_text(self, table: str, column: str, row: str, text: str) -> bytes:
+        return seal(self._key, text.encode("utf-8"), self._aad(table, column, row))
+
+    def open_text(self, table: str, column: str, row: str, sealed: bytes) -> str:
+        return unseal(self._key, bytes(sealed), self._aad(table, column, row)).decode("utf-8")
