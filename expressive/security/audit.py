@@ -56,6 +56,7 @@ class _Line:
     prev: str
     mac: str
     payload: bytes
+    cut: bool = False  # a line that starts like an entry and stops short: an interrupted write
 
 
 def _payload(seq: int, time: str, event: str, client: str | None, detail: str, alg: str, prev: str) -> bytes:
@@ -63,7 +64,8 @@ def _payload(seq: int, time: str, event: str, client: str | None, detail: str, a
 
 
 def _parse(number: int, raw: bytes) -> _Line:
-    broken = _Line(number, None, "", "", "", b"")
+    stripped = raw.strip()
+    broken = _Line(number, None, "", "", "", b"", cut=stripped.startswith(b"{") and not stripped.endswith(b"}"))
     try:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -207,7 +209,7 @@ class AuditLog:
         for line in lines:
             number = line.number
             if line.entry is None:
-                if number == last_number and not self.path.read_bytes().endswith(b"\n"):
+                if line.cut:
                     problems.append(f"line {number} is incomplete: writing it was interrupted")
                 else:
                     problems.append(f"line {number} is not an audit entry: it was changed or damaged")
