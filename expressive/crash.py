@@ -40,6 +40,7 @@ from pathlib import Path
 
 from expressive.activity import ArtifactDraft
 from expressive.portfolio import ArtifactRecord, Portfolio, PortfolioError
+from expressive.portfolio.layout import MARKER_FILE
 
 ACTIVITY_ID = "crash-test"
 PRODUCT, THUMBNAIL, PROCESS = "product.bin", "thumbnail.bin", "process.json"
@@ -85,9 +86,8 @@ def create_portfolio(root: Path, passphrase: str | None) -> None:
         return
     if not encryption_available():
         raise PortfolioError("This version of the portfolio store cannot encrypt (no Portfolio.protect).")
-    from expressive.security.keyring import KdfParams
+    from expressive.portfolio import KdfParams
 
-    Portfolio.open(root).close()
     Portfolio.protect(root, passphrase, kdf=KdfParams(**CHEAP_KDF))
 
 
@@ -261,7 +261,8 @@ def run(
     summary = Summary()
     ledger = Ledger()
     begun = time.perf_counter()
-    if not (root / "portfolio.json").exists():
+    if not (root / MARKER_FILE).exists():
+        # Only a new folder is made a portfolio; an existing one is used as it is, even broken.
         create_portfolio(root, passphrase)
     with _passphrase_file(passphrase) as passphrase_path:
         for number in range(first_kill, first_kill + kills):
