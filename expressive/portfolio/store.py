@@ -43,7 +43,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from expressive.activity import ACTIVITY_ID_PATTERN, ArtifactDraft
+from expressive.activity import ACTIVITY_ID_PATTERN, FILE_NAME_PATTERN, ArtifactDraft
 from expressive.feelings import FEELINGS
 
 FEELING_VALUES = tuple(feeling.value for feeling in FEELINGS)
@@ -159,6 +159,7 @@ class Portfolio:
         self._fsync = fsync
         self._keys = keys
         self._keyring = keyring
+        self._encrypted = keys is not None
         self._client_keys: dict[str, bytes] = {}
         self._audit_log = AuditLog(layout.root / AUDIT_FILE, None if keys is None else keys.audit, fsync=fsync)
         self._closed = False
@@ -307,7 +308,7 @@ class Portfolio:
 
     @property
     def encrypted(self) -> bool:
-        return self._keys is not None
+        return self._encrypted
 
     def close(self) -> None:
         """Close the index; an encrypted portfolio records "lock" and forgets its keys.
@@ -473,9 +474,11 @@ class Portfolio:
     def _erase(self, client_id: str, trash: Path) -> None:
         self._index.forget_client(client_id)
         if self._keys is not None:
-            self._update_keyring(lambda keyring: keyring.remove_client(client_id))
             self._client_keys.pop(client_id, None)
-        shutil.rmtree(trash)
+            if client_id in self._keyring.client_ids() or client_id in _load_keyring(self.root).client_ids():
+                self._update_keyring(lambda keyring: keyring.remove_client(client_id))
+        if trash.exists():
+            shutil.rmtree(trash)
         if self._fsync:
             fsync_folder(self._layout.clients)
 
@@ -650,6 +653,30 @@ class Portfolio:
     def drafts_dir(self, client_id: str, session_id: str, activity_id: str) -> Path:
         """Where an activity may keep work in progress; created by the activity when it needs it."""
         return self._layout.drafts_dir(client_id, session_id, activity_id)
+
+    def write_draft(self, client_id: str, session_id: str, activity_id: str, name: str, data: bytes) -> None:
+        """Keep a file of work in progress in the activity's drafts folder, atomically and,
+        in an encrypted portfolio, encrypted like every other client file. Activities that
+        write into `drafts_dir` themselves write plaintext."""
+        self.session(client_id, session_id)
+        _check_draft_name(activity_id, name)
+        folder = self.drafts_dir(client_id, session_id, activity_id)
+        with self._writing("keep the work in progress", folder):
+            folder.mkdir(parents=True, exist_ok=True)
+            self._write_bytes(folder / name, bytes(data))
+
+    def read_draft(self, client_id: str, session_id: str, activity_id: str, name: str) -> bytes | None:
+        """A file kept with `write_draft`; None when there is none."""
+        self.session(client_id, session_id)
+        _check_draft_name(activity_id, name)
+        try:
+            return self._read_bytes(self.drafts_dir(client_id, session_id, activity_id) / name)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise PortfolioError(f"The work in progress {name} cannot be read: {reason(exc)}.") from None
+        except RecordError as exc:
+            raise PortfolioError(f"The work in progress is damaged: {exc}.") from None
 
     def file_path(self, artifact: ArtifactRecord, name: str) -> Path:
         """Where the file lies. In an encrypted portfolio it holds ciphertext: read the
@@ -1100,6 +1127,13 @@ def _finish_migration(root: Path, keyring: Keyring, keys: Keys, *, fsync: bool) 
     marker = _read_marker(root)[0]
     marker["encryption"] = encryption_document("complete")
     write_file(root / MARKER_FILE, encode_document(marker), fsync=fsync)
+
+
+def _check_draft_name(activity_id: str, name: str) -> None:
+    if not isinstance(activity_id, str) or not ACTIVITY_ID_PATTERN.match(activity_id):
+        raise PortfolioError(f"The activity id {activity_id!r} is not valid.")
+    if not isinstance(name, str) or not FILE_NAME_PATTERN.match(name):
+        raise PortfolioError(f"The file name {name!r} is not allowed for work in progress.")
 
 
 def _check_feeling(feeling: int | None) -> None:

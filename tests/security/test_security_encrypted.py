@@ -302,3 +302,37 @@ def test_a_tampered_audit_log_is_named_by_line(store, root, how, line):
     problems = store.verify_audit()
     assert problems and problems[0].startswith(f"line {line}" if how != "cut the end" else "line 6")
     assert any(str(p.path) == "audit.log" for p in store.check().problems)
+
+
+def test_drafts_kept_through_the_store_are_encrypted(store, root):
+    client = store.add_client("Robin")
+    session = store.start_session(client.id, plan_id="free")
+    assert store.read_draft(client.id, session.id, "story", "autosave.md") is None
+    store.write_draft(client.id, session.id, "story", "autosave.md", WORDS["story"].encode())
+    store.write_draft(client.id, session.id, "story", "autosave.md", WORDS["story"].encode() + b"!")
+    assert store.read_draft(client.id, session.id, "story", "autosave.md") == WORDS["story"].encode() + b"!"
+    path = store.drafts_dir(client.id, session.id, "story") / "autosave.md"
+    assert is_encrypted(path.read_bytes()) and _leaks(root) == set()
+    for activity_id, name in (("story", "../escape.md"), ("story", ".hidden"), ("../x", "a.md")):
+        with pytest.raises(PortfolioError, match="not"):
+            store.write_draft(client.id, session.id, activity_id, name, b"x")
+    other = store.start_session(client.id, plan_id="free")
+    moved = store.drafts_dir(client.id, other.id, "story") / "autosave.md"
+    moved.parent.mkdir(parents=True)
+    shutil.copyfile(path, moved)  # into another session's drafts
+    with pytest.raises(PortfolioError, match="autosave.md could not be decrypted: it was changed, damaged or moved"):
+        store.read_draft(client.id, other.id, "story", "autosave.md")
+
+
+def test_an_index_changed_from_outside_is_refused_then_rebuilt(store, root):
+    import sqlite3
+
+    client = store.add_client("Robin")
+    with sqlite3.connect(root / "index.sqlite") as db:
+        db.execute("UPDATE clients SET name = (SELECT notes FROM clients WHERE id = ?) WHERE id = ?", (client.id, client.id))
+    db.close()
+    with pytest.raises(PortfolioError, match="index was changed outside Expressive"):
+        store.clients()
+    store.close()
+    with Portfolio.open(root, passphrase=PASSPHRASE) as reopened:
+        assert [c.name for c in reopened.clients()] == ["Robin"]

@@ -56,9 +56,9 @@ def _canary_client(store, canary: str):
     store.save_artifact(client.id, session.id, "story", story_draft(f"# My story\n\nstory {canary}\n"))
     store.set_therapist_note(client.id, session.id, f"note {canary}")
     store.finish_session(client.id, session.id, feeling_out=4)
+    store.write_draft(client.id, session.id, "story", "autosave.md", f"kept by the store {canary}".encode())
     drafts = store.drafts_dir(client.id, session.id, "story")
-    drafts.mkdir(parents=True)
-    (drafts / "work-in-progress.md").write_text(f"draft {canary}", "utf-8")
+    (drafts / "work-in-progress.md").write_text(f"written by the activity {canary}", "utf-8")
     return client, session
 
 
