@@ -107,7 +107,6 @@ def bench_drawing(scratch: Path, strokes_on_screen: int, measured_moves: int) ->
             raise RuntimeError(f"only {strokes} of the benchmark's strokes reached the canvas")
     finally:
         stop_app(app)
-        store.close()
     context = f"{strokes_on_screen} strokes on screen, {len(costs)} moves"
     return [
         Figure("touch_move_p50", percentile(costs, 0.5), "ms", 4.0, context),
@@ -157,7 +156,6 @@ def bench_portfolio_page(scratch: Path, sessions: int, per_session: int) -> list
         shown = len(app.root.get_screen("portfolio").ids.rows.children)
     finally:
         stop_app(app)
-        store.close()
     return [Figure("portfolio_first_page", opening + page, "s", 1.0,
                    f"{sessions * per_session} artifacts in {sessions} sessions: open the portfolio cold "
                    f"({opening:.3f} s, index check included), then show {shown} sessions with thumbnails ({page:.3f} s)")]

@@ -10,6 +10,7 @@ from pathlib import Path
 from expressive import __version__
 
 PORTFOLIO_ENV = "EXPRESSIVE_PORTFOLIO"
+PASSPHRASE_ENV = "EXPRESSIVE_PASSPHRASE"
 SCREENS = ("clients", "add_client", "session", "launcher", "drawing", "checkout", "note", "portfolio", "artifact")
 
 
@@ -25,10 +26,49 @@ def portfolio_location(args) -> Path:
     return Path(chosen).expanduser() if chosen else default_portfolio()
 
 
+def read_secret_file(path: str, what: str) -> str:
+    from expressive.portfolio import PortfolioError
+
+    try:
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except OSError as error:
+        raise PortfolioError(f"Cannot read the {what} from {path}: {error.strerror or error}.") from None
+
+
+def given_passphrase(args) -> str | None:
+    """--passphrase-file, else $EXPRESSIVE_PASSPHRASE (as restic takes them), else None."""
+    if getattr(args, "passphrase_file", None):
+        return read_secret_file(args.passphrase_file, "passphrase")
+    return os.environ.get(PASSPHRASE_ENV) or None
+
+
+def ask_secret(prompt: str) -> str | None:
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def passphrase_for(args, root: Path) -> str | None:
+    from expressive.portfolio import Portfolio, PortfolioError
+
+    if Portfolio.status(root) not in ("encrypted", "migrating"):
+        return None
+    passphrase = given_passphrase(args) or ask_secret("Passphrase or PIN: ")
+    if passphrase is None:
+        raise PortfolioError(
+            f"The portfolio in {root} is encrypted. Give its passphrase with "
+            f"{PASSPHRASE_ENV} or --passphrase-file FILE."
+        )
+    return passphrase
+
+
 def open_store(args):
     from expressive.portfolio import Portfolio
 
-    return Portfolio.open(portfolio_location(args))
+    root = portfolio_location(args)
+    return Portfolio.open(root, passphrase=passphrase_for(args, root))
 
 
 def cmd_run(args) -> int:
@@ -45,10 +85,13 @@ def cmd_run(args) -> int:
     except DisplayUnavailable as error:
         print(error, file=sys.stderr)
         return 1
-    from expressive.portfolio import PortfolioError
+    from expressive.portfolio import Portfolio, PortfolioError
 
+    root = portfolio_location(args)
     try:
-        store = open_store(args)
+        if Portfolio.status(root) in ("new", "plain"):
+            # Made (or checked) now, so that an unusable folder is explained before set-up.
+            Portfolio.open(root).close()
     except PortfolioError as error:
         # On a tablet nobody reads a terminal: say it on the screen as well.
         print(f"expressive: {error}", file=sys.stderr)
@@ -63,11 +106,10 @@ def cmd_run(args) -> int:
     from expressive.registry import discover
     from expressive.ui.app import ExpressiveApp
 
-    app = ExpressiveApp(store, discover(), load_plans())
+    app = ExpressiveApp(root, discover(), load_plans(), idle_lock_seconds=args.idle_lock_minutes * 60)
     if args.quit_after_first_frame:
         _quit_after_first_frame(app)
     app.run()
-    store.close()
     return 0
 
 
@@ -130,11 +172,84 @@ def cmd_check(args) -> int:
 
 def cmd_demo(args) -> int:
     from expressive.demo import make_demo
+    from expressive.portfolio import Portfolio
 
+    root = portfolio_location(args)
+    passphrase = given_passphrase(args)
+    if passphrase and Portfolio.status(root) == "new":
+        print_recovery_key(Portfolio.protect(root, passphrase))
     with open_store(args) as store:
         client, made = make_demo(store)
     print(f"Made the demo client {client.name!r} with {made} pieces of work in {store.root}.")
     return 0
+
+
+def print_recovery_key(recovery_key: str) -> None:
+    print(
+        f"Recovery key: {recovery_key}\n"
+        "Write it down and keep it away from the tablet: it is the only way back in if the "
+        "passphrase is forgotten, and it is not shown again."
+    )
+
+
+def new_passphrase(args) -> str:
+    from expressive.portfolio import PortfolioError
+
+    if args.new_passphrase_file:
+        return read_secret_file(args.new_passphrase_file, "new passphrase")
+    first = ask_secret("New passphrase or PIN: ")
+    if first is None:
+        raise PortfolioError("Give the new passphrase with --new-passphrase-file FILE.")
+    if ask_secret("The same again: ") != first:
+        raise PortfolioError("The two passphrases did not match; nothing was changed.")
+    return first
+
+
+def cmd_protect(args) -> int:
+    from expressive.portfolio import Portfolio, PortfolioError
+
+    root = portfolio_location(args)
+    if Portfolio.status(root) == "encrypted":
+        raise PortfolioError(f"The portfolio in {root} is already encrypted; 'expressive passphrase' changes it.")
+    passphrase = given_passphrase(args) or new_passphrase(args)
+    print_recovery_key(Portfolio.protect(root, passphrase))
+    print(f"Every file in {root} is now encrypted.")
+    return 0
+
+
+def cmd_passphrase(args) -> int:
+    from expressive.portfolio import Portfolio
+
+    root = portfolio_location(args)
+    current = passphrase_for(args, root)
+    with Portfolio.open(root, passphrase=current) as store:
+        store.change_passphrase(current, new_passphrase(args))
+    print("The passphrase was changed. The recovery key stays the same.")
+    return 0
+
+
+def cmd_recover(args) -> int:
+    from expressive.portfolio import Portfolio
+
+    root = portfolio_location(args)
+    recovery_key = read_secret_file(args.recovery_key_file, "recovery key") if args.recovery_key_file else ask_secret("Recovery key: ")
+    Portfolio.recover(root, recovery_key or "", new_passphrase(args))
+    print("The portfolio opens with the new passphrase now.")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    with open_store(args) as store:
+        entries = store.audit_entries()
+        problems = store.verify_audit()
+    for entry in entries:
+        client = f" client {entry.client_id}" if entry.client_id else ""
+        detail = f" ({entry.detail})" if entry.detail else ""
+        print(f"{entry.seq:6}  {entry.time:%Y-%m-%d %H:%M:%S}  {entry.event}{client}{detail}")
+    for problem in problems:
+        print(f"PROBLEM {problem}")
+    print("The audit log is intact." if not problems else "The audit log was changed after it was written.")
+    return 0 if not problems else 1
 
 
 def cmd_screenshot(args) -> int:
@@ -144,7 +259,7 @@ def cmd_screenshot(args) -> int:
     from expressive.ui.screenshot import take_screenshot
 
     source = portfolio_location(args) if (getattr(args, "portfolio", None) or os.environ.get(PORTFOLIO_ENV)) else None
-    take_screenshot(args.screen, Path(args.out), source)
+    take_screenshot(args.screen, Path(args.out), source, passphrase_for(args, source) if source else None)
     print(f"Saved the {args.screen} screen to {args.out}")
     return 0
 
@@ -162,6 +277,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--portfolio", metavar="DIR", default=argparse.SUPPRESS,
         help=f"the portfolio folder (default: ${PORTFOLIO_ENV}, else {default_portfolio()})",
     )
+    common.add_argument(
+        "--passphrase-file", metavar="FILE", default=argparse.SUPPRESS,
+        help=f"read the passphrase of an encrypted portfolio from FILE (or set ${PASSPHRASE_ENV})",
+    )
     parser = argparse.ArgumentParser(
         prog="expressive", parents=[common],
         description="Expressive: creative and expressive therapy sessions. With no command, starts the app.",
@@ -170,6 +289,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
 
     run = commands.add_parser("run", parents=[common], help="start the app")
+    run.add_argument(
+        "--idle-lock-minutes", type=float, default=5, metavar="N",
+        help="lock the app after N minutes without a touch in therapist mode (default 5)",
+    )
     run.add_argument("--quit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
     run.set_defaults(handler=cmd_run)
     commands.add_parser("demo", parents=[common], help="add a demo client with sessions and work").set_defaults(handler=cmd_demo)
@@ -185,6 +308,17 @@ def build_parser() -> argparse.ArgumentParser:
     screenshot.add_argument("screen", choices=SCREENS)
     screenshot.add_argument("--out", required=True, metavar="FILE.png")
     screenshot.set_defaults(handler=cmd_screenshot)
+    commands.add_parser(
+        "protect", parents=[common], help="encrypt a new or existing portfolio with a passphrase; prints the recovery key"
+    ).set_defaults(handler=cmd_protect, new_passphrase_file=None)
+    change = commands.add_parser("passphrase", parents=[common], help="change the passphrase (files are not re-encrypted)")
+    change.add_argument("--new-passphrase-file", metavar="FILE")
+    change.set_defaults(handler=cmd_passphrase)
+    recover = commands.add_parser("recover", parents=[common], help="set a new passphrase with the recovery key")
+    recover.add_argument("--recovery-key-file", metavar="FILE")
+    recover.add_argument("--new-passphrase-file", metavar="FILE")
+    recover.set_defaults(handler=cmd_recover)
+    commands.add_parser("audit", parents=[common], help="print the audit log and check that it was not changed").set_defaults(handler=cmd_audit)
     bench = commands.add_parser("bench", parents=[common], help="measure speed against the design budgets")
     bench.add_argument("--json", action="store_true", help="one JSON object per line for each figure")
     bench.add_argument("--quick", action="store_true", help="smaller samples, for a smoke run")
@@ -196,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
-        args.quit_after_first_frame = False
+        args = build_parser().parse_args([*(argv if argv is not None else sys.argv[1:]), "run"])
         handler = cmd_run
     from expressive.portfolio import PortfolioError
 

@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import logging
+import time
+from pathlib import Path
 
 from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
+from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.properties import ObjectProperty
+from kivy.properties import BooleanProperty, ObjectProperty
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from expressive.flow import RunningSession
+from expressive.lockout import Lockout
 from expressive.plans import SessionPlan
 from expressive.portfolio import Client, Portfolio
 from expressive.registry import Registry
 from expressive.ui import theme
 from expressive.ui.dialogs import show_message
+from expressive.ui.pictures import forget_pictures
+from expressive.ui.screens.access import (
+    DeleteClientScreen,
+    HandBackScreen,
+    LockScreen,
+    RecoveryKeyScreen,
+    SetupScreen,
+)
 from expressive.ui.screens.clients import AddClientScreen, ClientsScreen
 from expressive.ui.screens.portfolio import ArtifactScreen, PortfolioScreen
 from expressive.ui.screens.session import (
@@ -25,7 +38,6 @@ from expressive.ui.screens.session import (
     LauncherScreen,
     NoteScreen,
 )
-from expressive.flow import RunningSession
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +51,17 @@ SCREENS = {
     "activity": ActivityScreen,
     "checkout": CheckoutScreen,
     "note": NoteScreen,
+    "setup": SetupScreen,
+    "recovery": RecoveryKeyScreen,
+    "lock": LockScreen,
+    "handback": HandBackScreen,
+    "delete_client": DeleteClientScreen,
 }
+# All a client holding the tablet can reach: their own session, and the way to hand it back.
+CLIENT_SCREENS = ("launcher", "activity", "checkout", "handback")
+DEFAULT_IDLE_LOCK_SECONDS = 5 * 60
+IDLE_CHECK_SECONDS = 5
+BACK_KEY = 27  # Escape on a keyboard, the back button on Android
 
 
 class KeepSessionRunning(ExceptionHandler):
@@ -57,16 +79,40 @@ class KeepSessionRunning(ExceptionHandler):
 
 
 class ExpressiveApp(App):
+    """The app always starts locked (or at set-up on a first start) unless it is handed an
+    open store, as tests, screenshots and benchmarks do.
+
+    Client mode begins when a session starts: only the session's own screens can be shown,
+    and leaving them takes the therapist's PIN.
+    """
+
     title = "Expressive"
     client = ObjectProperty(None, allownone=True)
     running = ObjectProperty(None, allownone=True)
+    client_mode = BooleanProperty(False)
 
-    def __init__(self, store: Portfolio, registry: Registry, plans: list[SessionPlan], **kwargs):
+    def __init__(
+        self,
+        portfolio_root: Path,
+        registry: Registry,
+        plans: list[SessionPlan],
+        *,
+        store: Portfolio | None = None,
+        idle_lock_seconds: float = DEFAULT_IDLE_LOCK_SECONDS,
+        clock=time.monotonic,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
+        self.portfolio_root = Path(portfolio_root)
         self.store = store
         self.registry = registry
         self.plans = plans
+        self.idle_lock_seconds = idle_lock_seconds
+        self.clock = clock
+        self.lockout = Lockout(clock=clock)
+        self.last_touch = clock()
         self._exception_handler = KeepSessionRunning(self)
+        self._screen_before_lock: str | None = None
 
     def build(self):
         Window.clearcolor = theme.BACKGROUND
@@ -75,15 +121,26 @@ class ExpressiveApp(App):
         manager = ScreenManager(transition=NoTransition())
         for name, screen_class in SCREENS.items():
             manager.add_widget(screen_class(name=name))
+        self.root = manager
+        if self.store is not None:
+            self.go("clients")
+        elif Portfolio.status(self.portfolio_root) in ("new", "plain"):
+            self.go("setup")
+        else:
+            self.go("lock")
         return manager
 
     def go(self, screen_name: str, **details) -> None:
         """Show a screen; `details` are handed to its `show()`, which may itself move on."""
+        if self.client_mode and screen_name not in CLIENT_SCREENS:
+            # Anything outside the session, however it was asked for, needs the PIN first.
+            screen_name, details = "handback", {"then": screen_name, "details": details}
         self.root.current = screen_name
         self.root.get_screen(screen_name).show(**details)
 
     def open_client(self, client: Client) -> None:
         self.client = client
+        self.store.audit("open-client", client.id)
         self.go("portfolio")
 
     def begin_session(self, plan: SessionPlan, goal: str, feeling_in: int) -> None:
@@ -91,6 +148,7 @@ class ExpressiveApp(App):
             self.client.id, plan_id=plan.id, goal=goal, feeling_in=feeling_in
         )
         self.running = RunningSession(plan=plan, session=session)
+        self.client_mode = True
         step = self.running.upcoming()
         if step is not None and step.kind == "activity" and self.registry.get(step.activity):
             self.go("activity", activity_id=step.activity)
@@ -101,11 +159,53 @@ class ExpressiveApp(App):
         self.running = None
         self.go("portfolio")
 
+    def unlocked(self, store: Portfolio, next_screen: tuple[str, dict] | None = None) -> None:
+        self.store = store
+        self.lockout.succeeded()
+        self.last_touch = self.clock()
+        if next_screen is not None:
+            self.go(next_screen[0], **next_screen[1])
+        elif self._screen_before_lock:
+            # Back where the therapist was, as it was: the screen keeps its state.
+            self.root.current = self._screen_before_lock
+        else:
+            self.go("clients")
+        self._screen_before_lock = None
+
+    def lock(self) -> None:
+        """Forget the keys and everything decoded; only the passphrase opens it again."""
+        if self.store is None:
+            return
+        self._screen_before_lock = self.root.current
+        self.store.close()
+        self.store = None
+        forget_pictures()
+        self.go("lock")
+
+    def check_idle(self, *_args) -> None:
+        if self.store is not None and not self.client_mode and self.clock() - self.last_touch >= self.idle_lock_seconds:
+            self.lock()
+
+    def _touched(self, *_args):
+        self.last_touch = self.clock()
+        return False
+
+    def _key_pressed(self, _window, key, *_args):
+        # Escape and the tablet's back button lead nowhere: every way out is a visible button.
+        self.last_touch = self.clock()
+        return key == BACK_KEY
+
     def on_start(self):
         ExceptionManager.add_handler(self._exception_handler)
+        Window.bind(on_touch_down=self._touched, on_key_down=self._key_pressed)
+        self._idle_check = Clock.schedule_interval(self.check_idle, IDLE_CHECK_SECONDS)
 
     def on_stop(self):
         ExceptionManager.remove_handler(self._exception_handler)
+        Window.unbind(on_touch_down=self._touched, on_key_down=self._key_pressed)
+        self._idle_check.cancel()
+        if self.store is not None:
+            self.store.close()
 
     def recover(self, error: BaseException) -> None:
         activity_screen = self.root.get_screen("activity")

@@ -7,6 +7,8 @@ is exercised is exactly what a finger on the tablet exercises.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kivy.base import EventLoop, ExceptionManager
 from kivy.tests.common import UnitTestTouch
 
@@ -15,11 +17,12 @@ from expressive.portfolio import Portfolio
 from expressive.registry import discover
 
 
-def start_app(store: Portfolio):
+def start_app(store: Portfolio | None = None, *, root: Path | None = None, **options):
+    """The app already unlocked with `store`, or, given only `root`, as it starts for real."""
     from expressive.ui.app import ExpressiveApp
 
     EventLoop.ensure_window()
-    app = ExpressiveApp(store, discover(), load_plans())
+    app = ExpressiveApp(store.root if store else root, discover(), load_plans(), store=store, **options)
     # What App.run() does before it enters the main loop; the caller advances frames.
     app._run_prepare()
     advance_frames(3)
@@ -27,6 +30,7 @@ def start_app(store: Portfolio):
 
 
 def stop_app(app) -> None:
+    """Stop as the app stops: its store is closed (and, if encrypted, locked)."""
     app.dispatch("on_stop")
     EventLoop.window.remove_widget(app.root)
     for view in list(EventLoop.window.children):

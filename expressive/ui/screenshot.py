@@ -72,16 +72,18 @@ def stage(app, screen: str) -> None:
         type_into(reflection.ids.about, "A sun over a green hill where I like to run.")
     if screen == "checkout":
         return
+    # The therapist has the tablet back (the PIN step is left out of the picture).
+    app.client_mode = False
     tap(checkout.ids.next)
     type_into(app.root.get_screen("note").ids.note, "Chose bright colours; relaxed while drawing.")
 
 
-def take_screenshot(screen: str, out: Path, source: Path | None) -> None:
+def take_screenshot(screen: str, out: Path, source: Path | None, passphrase: str | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="expressive-screenshot-") as scratch:
         root = Path(scratch) / "portfolio"
         if source is not None:
             shutil.copytree(source, root)
-            store = Portfolio.open(root)
+            store = Portfolio.open(root, passphrase=passphrase)
         else:
             store = Portfolio.open(root)
             make_demo(store)
@@ -93,4 +95,3 @@ def take_screenshot(screen: str, out: Path, source: Path | None) -> None:
             app.root.export_to_png(str(out))
         finally:
             stop_app(app)
-            store.close()

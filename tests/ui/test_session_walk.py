@@ -8,15 +8,16 @@ from PIL import Image
 from expressive.activity import API_VERSION, Activity, ActivityInfo
 from expressive.portfolio import Portfolio
 from expressive.ui.driver import advance_frames, drag, start_app, stop_app, tap, type_into
+from tests_support import PIN, cheap_protect, submit_secret
 
 
 @pytest.fixture
 def app(window, portfolio_dir):
-    store = Portfolio.open(portfolio_dir)
+    cheap_protect(portfolio_dir, PIN)
+    store = Portfolio.open(portfolio_dir, passphrase=PIN)
     running = start_app(store)
     yield running
     stop_app(running)
-    store.close()
 
 
 def screen(app, name):
@@ -99,13 +100,15 @@ def test_a_whole_session_from_adding_a_client_to_the_portfolio(app, window):
     type_into(reflection.ids.title, "Calm line")
     type_into(reflection.ids.about, "The sea when it is flat")
     tap(checkout.ids.next)
+    assert app.root.current == "handback", "the client hands the tablet back before the note"
+    submit_secret(screen(app, "handback").ids.entry, PIN)
     assert app.root.current == "note"
     type_into(screen(app, "note").ids.note, "Relaxed shoulders while drawing.")
     tap(screen(app, "note").ids.finish)
     assert app.root.current == "portfolio"
 
     # What the portfolio now holds, read back from disk by a fresh store.
-    with Portfolio.open(store.root) as reopened:
+    with Portfolio.open(store.root, passphrase=PIN) as reopened:
         (session,) = reopened.sessions(client.id)
         assert (session.goal, session.feeling_in, session.feeling_out) == ("Draw something calm", 4, 5)
         assert session.ended is not None

@@ -1,0 +1,191 @@
+"""Who may see what: the passphrase or PIN set-up, the lock screen, handing the tablet
+back from a client, and deleting a client for good."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.clock import Clock
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, DictProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from expressive.portfolio import Portfolio, PortfolioError, WrongPassphrase
+from expressive.ui.pictures import forget_pictures
+from expressive.ui.screens.base import BaseScreen
+
+MINIMUM_SECRET_LENGTH = 6
+
+
+class SecretEntry(BoxLayout):
+    """A hidden text field with a big number pad: a PIN by tapping, a passphrase by typing."""
+
+    hint = StringProperty("")
+    action = StringProperty("OK")
+    __events__ = ("on_submit",)
+
+    def press(self, key: str) -> None:
+        field = self.ids.field
+        if key == "back":
+            field.text = field.text[:-1]
+        else:
+            field.text += key
+
+    def submit(self) -> None:
+        self.dispatch("on_submit", self.ids.field.text)
+
+    def clear(self) -> None:
+        self.ids.field.text = ""
+
+    def on_submit(self, secret: str) -> None:
+        pass
+
+
+class GuardedScreen(BaseScreen):
+    """A screen that asks for the secret and slows down wrong guesses."""
+
+    message = StringProperty("")
+    waiting = BooleanProperty(False)
+
+    def _wrong(self) -> None:
+        delay = self.app.lockout.failed()
+        self.ids.entry.clear()
+        self._wait(delay)
+
+    def _wait(self, _dt=None, *_args) -> None:
+        remaining = self.app.lockout.seconds_to_wait()
+        self.waiting = remaining > 0
+        if self.waiting:
+            self.message = f"That was not right. You can try again in {int(remaining + 0.999)} seconds."
+            Clock.schedule_once(self._wait, min(1.0, remaining))
+        elif self.message.startswith("That was not right"):
+            self.message = "Please try again."
+
+
+class SetupScreen(BaseScreen):
+    """First start: choose the passphrase or PIN that protects everything."""
+
+    message = StringProperty("")
+    existing_work = BooleanProperty(False)
+    confirming = BooleanProperty(False)
+
+    def show(self, **_details):
+        self.existing_work = Portfolio.status(self.app.portfolio_root) in ("plain", "migrating")
+        self.confirming = False
+        self._first = ""
+        self.message = ""
+        self.ids.entry.clear()
+
+    def entered(self, secret: str) -> None:
+        if not self.confirming:
+            if len(secret) < MINIMUM_SECRET_LENGTH:
+                self.message = f"Please use at least {MINIMUM_SECRET_LENGTH} digits or characters."
+                return
+            self._first = secret
+            self.confirming = True
+            self.message = ""
+            self.ids.entry.clear()
+            return
+        if secret != self._first:
+            self.show()
+            self.message = "The two did not match. Please choose again."
+            return
+        try:
+            recovery_key = Portfolio.protect(self.app.portfolio_root, secret)
+            store = Portfolio.open(self.app.portfolio_root, passphrase=secret)
+        except PortfolioError as error:
+            self.message = str(error)
+            return
+        self.app.unlocked(store, next_screen=("recovery", {"recovery_key": recovery_key}))
+
+
+class RecoveryKeyScreen(BaseScreen):
+    recovery_key = StringProperty("")
+
+    def show(self, recovery_key: str = "", **_details):
+        self.recovery_key = recovery_key
+
+    def written_down(self) -> None:
+        # Shown once: it is not kept anywhere the app can show it again.
+        self.recovery_key = ""
+        self.app.go("clients")
+
+
+class LockScreen(GuardedScreen):
+    def show(self, **_details):
+        self.message = ""
+        self.ids.entry.clear()
+        self._wait()
+
+    def entered(self, secret: str) -> None:
+        if self.app.lockout.seconds_to_wait() > 0:
+            return
+        try:
+            store = Portfolio.open(self.app.portfolio_root, passphrase=secret)
+        except WrongPassphrase:
+            self._wrong()
+            return
+        except PortfolioError as error:
+            self.message = str(error)
+            return
+        self.app.unlocked(store)
+
+
+class HandBackScreen(GuardedScreen):
+    """The way out of client mode: only the therapist's secret opens it."""
+
+    then = StringProperty("")
+    details = DictProperty({})
+
+    def show(self, then: str = "clients", details: dict | None = None, **_details):
+        self.then = then
+        self.details = details or {}
+        self.message = ""
+        self.ids.entry.clear()
+        self._wait()
+
+    def entered(self, secret: str) -> None:
+        app = self.app
+        if app.lockout.seconds_to_wait() > 0:
+            return
+        try:
+            right = app.store.verify_passphrase(secret)
+        except PortfolioError as error:
+            self.message = str(error)
+            return
+        if not right:
+            self._wrong()
+            return
+        app.lockout.succeeded()
+        app.client_mode = False
+        app.go(self.then, **self.details)
+
+    def back_to_client(self) -> None:
+        self.app.go("launcher")
+
+
+class DeleteClientScreen(BaseScreen):
+    client_name = StringProperty("")
+    message = StringProperty("")
+    confirmed = BooleanProperty(False)
+
+    def show(self, **_details):
+        self.client_name = self.app.client.name
+        self.message = ""
+        self.ids.confirmation.text = ""
+
+    def delete(self) -> None:
+        app = self.app
+        if not self.confirmed:
+            return
+        try:
+            app.store.delete_client(app.client.id)
+        except PortfolioError as error:
+            self.message = str(error)
+            return
+        forget_pictures()
+        app.client = None
+        app.go("clients")
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
