@@ -11,7 +11,10 @@ from expressive import __version__
 
 PORTFOLIO_ENV = "EXPRESSIVE_PORTFOLIO"
 PASSPHRASE_ENV = "EXPRESSIVE_PASSPHRASE"
-SCREENS = ("clients", "add_client", "session", "launcher", "drawing", "checkout", "note", "portfolio", "artifact")
+SCREENS = (
+    "clients", "add_client", "session", "launcher", "drawing", "checkout", "note", "portfolio", "artifact",
+    "setup", "lock", "handback", "delete_client",
+)
 
 
 def default_portfolio() -> Path:

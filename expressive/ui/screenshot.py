@@ -32,6 +32,10 @@ def stage(app, screen: str) -> None:
     """Bring the app to `screen` the way a therapist and client would get there."""
     store = app.store
     app.go("clients")
+    if screen in ("setup", "lock"):
+        # What a therapist sees on a first start, and on every start after it.
+        app.go(screen) if screen == "setup" else app.lock()
+        return
     if screen in ("clients", "add_client"):
         if screen == "add_client":
             app.go("add_client")
@@ -42,6 +46,9 @@ def stage(app, screen: str) -> None:
         raise SystemExit("The portfolio has no clients to show; run 'expressive demo' first.")
     app.open_client(clients[0])
     if screen == "portfolio":
+        return
+    if screen == "delete_client":
+        app.go("delete_client")
         return
     if screen == "artifact":
         artifacts = store.artifacts(clients[0].id)
@@ -56,6 +63,10 @@ def stage(app, screen: str) -> None:
         return
     tap(checkin.ids.start)
     if screen == "launcher":
+        return
+    if screen == "handback":
+        # A client trying to leave the session: only the therapist's PIN opens the way.
+        app.go("clients")
         return
     app.go("activity", activity_id="drawing")
     activity_screen = app.root.get_screen("activity")
