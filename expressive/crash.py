@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,7 +230,7 @@ class Summary:
         return not self.problems
 
     def describe(self) -> str:
-        verdict = "no problems" if self.ok else f"PROBLEMS:\n  " + "\n  ".join(self.problems)
+        verdict = "no problems" if self.ok else "PROBLEMS:\n  " + "\n  ".join(self.problems)
         return (
             f"{self.kills} kills ({self.early_kills} timed from the launch) in {self.seconds:.1f} s: "
             f"{self.acknowledged_saves} acknowledged saves, all checked after every kill; "
@@ -248,7 +248,6 @@ def run(
     fault: str | None = None,
     kill_window: float = KILL_WINDOW,
     first_kill: int = 1,
-    progress: Callable[[int, Summary], None] | None = None,
 ) -> Summary:
     """Kill a saving worker `kills` times in the portfolio `root`, checking after each.
 
@@ -287,8 +286,6 @@ def run(
             if problems:
                 summary.problems = [f"kill {number} ({when}): {problem}" for problem in problems]
                 break
-            if progress:
-                progress(number, summary)
     summary.seconds = time.perf_counter() - begun
     return summary
 

@@ -26,7 +26,7 @@ needs_encryption = pytest.mark.skipif(
 )
 
 
-def _kill_and_check(root, batch, passphrase=None):
+def _kill_and_check(root, batch, capsys, passphrase=None):
     summary = crash.run(
         root, KILLS_PER_PORTFOLIO, seed=batch, passphrase=passphrase,
         first_kill=batch * KILLS_PER_PORTFOLIO + 1,
@@ -35,27 +35,26 @@ def _kill_and_check(root, batch, passphrase=None):
     assert summary.kills == KILLS_PER_PORTFOLIO
     assert summary.acknowledged_saves, "no save was acknowledged before a kill: nothing was tested"
 
-    # What a person does after a crash: tidy the unfinished saves away, then all is clean.
+    # The command a person runs after a crash agrees...
+    capsys.readouterr()
+    assert cli.main(["check", "--portfolio", str(root)]) == 0, capsys.readouterr().out
+    # ...and once the unfinished saves are tidied away, nothing at all is left to say.
     with crash.open_portfolio(root, passphrase) as store:
         store.check(repair=True)
         after_repair = store.check()
         assert after_repair.ok and after_repair.notes == []
-    return summary
 
 
 @pytest.mark.parametrize("batch", range(PLAIN_PORTFOLIOS))
 def test_kills_lose_no_acknowledged_save_and_leave_nothing_half_written(tmp_path, batch, capsys):
-    root = tmp_path / "portfolio"
-    _kill_and_check(root, batch)
-    # The command a person runs agrees.
-    capsys.readouterr()
-    assert cli.main(["check", "--portfolio", str(root)]) == 0, capsys.readouterr().out
+    _kill_and_check(tmp_path / "portfolio", batch, capsys)
 
 
 @needs_encryption
 @pytest.mark.parametrize("batch", range(ENCRYPTED_PORTFOLIOS))
-def test_kills_in_an_encrypted_portfolio_lose_nothing(tmp_path, batch):
-    _kill_and_check(tmp_path / "portfolio", PLAIN_PORTFOLIOS + batch, passphrase=PASSPHRASE)
+def test_kills_in_an_encrypted_portfolio_lose_nothing(tmp_path, batch, capsys, monkeypatch):
+    monkeypatch.setenv("EXPRESSIVE_PASSPHRASE", PASSPHRASE)
+    _kill_and_check(tmp_path / "portfolio", PLAIN_PORTFOLIOS + batch, capsys, passphrase=PASSPHRASE)
 
 
 @pytest.mark.parametrize(

@@ -181,7 +181,7 @@ def test_every_step_before_a_commit_fails_cleanly(existing, passphrase, monkeypa
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_a_failure_after_a_commit_leaves_a_portfolio_that_checks_clean(existing, passphrase, monkeypatch, request, operation):
     if passphrase and operation == "add_client":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+        request.applymarker(pytest.mark.xfail(strict=False, reason=(
             "known store issue: when syncing the clients folder fails after the new client's folder "
             "was renamed into place, add_client takes the client's key back out of keyring.json, "
             "so the visible client.json can no longer be decrypted"
@@ -201,7 +201,9 @@ def test_a_failure_after_a_commit_leaves_a_portfolio_that_checks_clean(existing,
     assert after_commits, f"{operation} has no step after a commit"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+# Not strict: the store's fix (atomic.NotDurable) was in progress when this was written;
+# drop the marker once it is committed and these pass.
+@pytest.mark.xfail(strict=False, reason=(
     "known store issue: when syncing the folder fails after the rename or replace that made "
     "a change visible, the store says 'Nothing was saved' / 'this was not saved' although "
     "the change is on disk (retrying a new save makes a duplicate; for an encrypted "
