@@ -25,6 +25,19 @@ PARTIAL_SUFFIX = ".partial"
 _CAN_SYNC_FOLDERS = os.name != "nt"
 
 
+class NotDurable(OSError):
+    """The change is in place and visible (the rename or replace succeeded), but syncing
+    its folder failed, so the device did not confirm it: it may not survive a power cut.
+    Not "nothing was saved": something was."""
+
+
+def _sync_committed(folder: Path) -> None:
+    try:
+        fsync_folder(folder)
+    except OSError as exc:
+        raise NotDurable(exc.errno, exc.strerror) from exc
+
+
 def is_leftover(name: str) -> bool:
     """Whether a file or folder name is what an interrupted write leaves behind."""
     return name.startswith(TEMP_PREFIX) or (name.startswith(".") and name.endswith(PARTIAL_SUFFIX))
@@ -59,7 +72,7 @@ def write_file(path: Path, data: bytes, *, fsync: bool, sync_folder: bool = True
         _remove_quietly(temp)
         raise
     if fsync and sync_folder:
-        fsync_folder(path.parent)
+        _sync_committed(path.parent)
 
 
 def ensure_folder(folder: Path, *, fsync: bool) -> None:
@@ -90,7 +103,7 @@ def staged_folder(final: Path, *, fsync: bool) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     if fsync:
-        fsync_folder(final.parent)
+        _sync_committed(final.parent)
 
 
 def remove_leftover(path: Path) -> None:
@@ -126,6 +139,13 @@ def reason(exc: OSError) -> str:
 
 def write_failure(exc: OSError, action: str, folder: Path) -> PortfolioError:
     """The error to show when `action` ("save the drawing") failed in `folder`."""
+    if isinstance(exc, NotDurable):
+        return PortfolioError(
+            f"Could not {action} for certain in {folder}: it was saved, but the device did not confirm "
+            f"it ({reason(exc)}), so it could be lost if the power fails now. "
+            + ("Free some space: the next save confirms it." if exc.errno in _FULL
+               else "If this happens again, run `expressive check`.")
+        )
     if exc.errno in _FULL:
         return PortfolioError(
             f"Could not {action} in {folder}. The device is full, so this was not saved. "

@@ -54,6 +54,7 @@ from expressive.security.keyring import KdfParams, Keyring, KeyringError, Keys, 
 
 from .atomic import (
     TEMP_PREFIX,
+    NotDurable,
     ensure_folder,
     fsync_folder,
     reason,
@@ -422,21 +423,32 @@ class Portfolio:
         if self._keys is not None:
             # The client's key is in keyring.json before any of its files exists.
             with self._writing("add the client", self.root):
-                key = self._update_keyring(lambda keyring: keyring.add_client(self._keys, client_id))
+                try:
+                    key = self._update_keyring(lambda keyring: keyring.add_client(self._keys, client_id))
+                except NotDurable as exc:
+                    # Not confirmed by the device: a client must never outlive its key on a
+                    # power cut, so the client is not added (and the key taken back).
+                    self._take_key_back(client_id)
+                    raise OSError(exc.errno, exc.strerror) from exc
             self._client_keys[client_id] = key
         try:
             self._create((client_id, "", ""), client, client_document(client), subfolders=(SESSIONS, PRIVATE), action="add the client")
         except BaseException:
-            if self._keys is not None:
-                # The key never encrypted anything visible: take it back, so a failed save
-                # leaves keyring.json as it was (if even that fails, an unused key is harmless).
-                self._client_keys.pop(client_id, None)
-                try:
-                    self._update_keyring(lambda keyring: keyring.remove_client(client_id))
-                except (OSError, PortfolioError):
-                    pass
+            # Only while nothing of the client is visible: once its folder is in place, its
+            # files are encrypted with this key.
+            if self._keys is not None and not self._layout.client_dir(client_id).exists():
+                self._take_key_back(client_id)
             raise
         return client
+
+    def _take_key_back(self, client_id: str) -> None:
+        """Remove a key that never encrypted anything visible, so a failed save leaves
+        keyring.json as it was (if even that fails, an unused key is harmless)."""
+        self._client_keys.pop(client_id, None)
+        try:
+            self._update_keyring(lambda keyring: keyring.remove_client(client_id))
+        except (OSError, PortfolioError):
+            pass
 
     def delete_client(self, client_id: str) -> None:
         """Erase the client: every file (work, notes, drafts), its index rows, and its key.
@@ -851,15 +863,20 @@ class Portfolio:
         with self._writing(action, folder.parent):
             self._index.mark_dirty()
             ensure_folder(folder.parent, fsync=self._fsync)
-            with staged_folder(folder, fsync=self._fsync) as staging:
-                for name in subfolders:
-                    (staging / name).mkdir()
-                for name, content in (files or {}).items():
-                    self._write_bytes(staging / name, content, sync_folder=False, final=folder / name)
-                record_name = self._layout.record_file(key).name
-                self._write_bytes(
-                    staging / record_name, encode_document(document), sync_folder=False, final=folder / record_name
-                )
+            try:
+                with staged_folder(folder, fsync=self._fsync) as staging:
+                    for name in subfolders:
+                        (staging / name).mkdir()
+                    for name, content in (files or {}).items():
+                        self._write_bytes(staging / name, content, sync_folder=False, final=folder / name)
+                    record_name = self._layout.record_file(key).name
+                    self._write_bytes(
+                        staging / record_name, encode_document(document), sync_folder=False, final=folder / record_name
+                    )
+            except NotDurable:
+                # In place and visible, only not confirmed by the device: list it, and say so.
+                self._index.put(key, self._layout.stamp(key), record)
+                raise
             self._index.put(key, self._layout.stamp(key), record)
 
     def _rewrite(self, key: Key, change: Callable[[dict[str, Any]], None], *, action: str) -> Record:
@@ -876,7 +893,11 @@ class Portfolio:
         change(doc)
         with self._writing(action, path.parent):
             self._index.mark_dirty()
-            self._write_bytes(path, encode_document(doc))
+            try:
+                self._write_bytes(path, encode_document(doc))
+            except NotDurable:
+                self._index.put(key, self._layout.stamp(key), self._load(key))
+                raise
             record = self._load(key)
             self._index.put(key, self._layout.stamp(key), record)
         return record

@@ -153,3 +153,58 @@ def test_a_read_only_folder_refuses_saves(store, existing, portfolio_dir, permis
     finally:
         sessions_folder.chmod(0o700)
     assert _snapshot(portfolio_dir) == before
+
+
+class _FailFirstSyncAfterCommit:
+    """Fails the first folder sync that follows a rename or replace making a change visible."""
+
+    def __init__(self, monkeypatch):
+        self.committed = None
+        self.failed = None
+        real_replace, real_rename, real_sync = os.replace, os.rename, atomic.fsync_folder
+
+        def replace(source, target, *args, **kwargs):
+            real_replace(source, target, *args, **kwargs)
+            if ".partial" not in str(target):
+                self.committed = self.committed or str(target)
+
+        def rename(source, target, *args, **kwargs):
+            real_rename(source, target, *args, **kwargs)
+            self.committed = self.committed or str(target)
+
+        def sync(folder):
+            if self.committed and not self.failed:
+                self.failed = str(folder)
+                raise OSError(errno.EIO, "Input/output error")
+            real_sync(folder)
+
+        monkeypatch.setattr(os, "replace", replace)
+        monkeypatch.setattr(os, "rename", rename)
+        monkeypatch.setattr(atomic, "fsync_folder", sync)
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_a_sync_failing_after_the_commit_says_it_was_saved(store, existing, portfolio_dir, open_portfolio, monkeypatch, operation, protection):
+    client, session, artifact = existing
+    before = _snapshot(portfolio_dir)
+    with monkeypatch.context() as patches:
+        fault = _FailFirstSyncAfterCommit(patches)
+        with pytest.raises(PortfolioError) as raised:
+            OPERATIONS[operation](store, client, session, artifact)
+    assert fault.failed, "the injection missed the store's folder sync"
+    message = str(raised.value)
+    assert message.startswith("Could not ") and str(portfolio_dir) in message
+    if protection == "encrypted" and operation == "add_client":
+        # The first commit is keyring.json: a client must not outlive its key, so it is not added.
+        assert "Nothing was saved" in message and _snapshot(portfolio_dir) == before
+        assert [c.id for c in store.clients()] == [client.id]
+    else:
+        assert "it was saved, but the device did not confirm it" in message and "Nothing was saved" not in message
+        assert _snapshot(portfolio_dir) != before
+    after = _listing(store, client)
+    report = store.check()
+    assert report.ok, report.problems
+    store.close()
+    with open_portfolio() as reopened:
+        assert _listing(reopened, client) == after
+        assert reopened.check().ok
