@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 API_VERSION = 1
@@ -97,16 +96,43 @@ class ArtifactDraft:
         return found
 
 
+class Drafts:
+    """Where an activity keeps work in progress, by file name.
+
+    The host stores drafts like finished work (atomically, encrypted in an encrypted
+    portfolio), which is why an activity gets this rather than a folder to write into.
+    """
+
+    def write(self, name: str, data: bytes) -> None:
+        raise NotImplementedError
+
+    def read(self, name: str) -> bytes | None:
+        raise NotImplementedError
+
+
+class MemoryDrafts(Drafts):
+    """Drafts that live only as long as the activity, for demos and tests."""
+
+    def __init__(self):
+        self._files: dict[str, bytes] = {}
+
+    def write(self, name: str, data: bytes) -> None:
+        self._files[name] = bytes(data)
+
+    def read(self, name: str) -> bytes | None:
+        return self._files.get(name)
+
+
 @dataclass
 class Host:
     """The narrow set of services the host lends an activity for one run.
 
     `prompt` is the session plan's invitation for this step ("Draw a safe place"), or None
     in a free-choice session. `settings` are the client's settings (e.g. "complexity").
-    `drafts_dir` is a folder of the activity's own for work in progress.
+    `drafts` keeps work in progress.
     """
 
-    drafts_dir: Path
+    drafts: Drafts
     logger: logging.Logger
     settings: dict[str, Any] = field(default_factory=dict)
     prompt: str | None = None

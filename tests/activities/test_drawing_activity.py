@@ -11,11 +11,11 @@ from PIL import Image
 
 from activities.drawing import DrawingActivity
 from activities.drawing.strokes import DrawingLog
-from expressive.activity import Host
+from expressive.activity import Host, MemoryDrafts
 
 
 def make_activity(tmp_path):
-    return DrawingActivity(Host(drafts_dir=tmp_path, logger=logging.getLogger("test.drawing")))
+    return DrawingActivity(Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.drawing")))
 
 
 def test_the_declaration_is_valid_and_found_by_its_entry_point():

@@ -12,12 +12,12 @@ from PIL import Image
 from activities.drawing import DrawingActivity
 from activities.drawing.screen_math import MAX_LINE_POINTS
 from activities.drawing.strokes import BRUSH_SIZES, PALETTE, PAPER_COLOUR
-from expressive.activity import Host
+from expressive.activity import Host, MemoryDrafts
 
 
 @pytest.fixture
 def activity(tmp_path):
-    return DrawingActivity(Host(drafts_dir=tmp_path, logger=logging.getLogger("test.drawing")))
+    return DrawingActivity(Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.drawing")))
 
 
 @pytest.fixture

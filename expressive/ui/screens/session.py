@@ -9,7 +9,7 @@ from kivy.lang import Builder
 from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.togglebutton import ToggleButtonBehavior
 
-from expressive.activity import Activity, ActivityError, ArtifactDraft, Host
+from expressive.activity import Activity, ActivityError, ArtifactDraft, Drafts, Host
 from expressive.portfolio import PortfolioError
 from expressive.ui import theme
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
@@ -117,6 +117,20 @@ class LauncherScreen(BaseScreen):
         self.app.go("activity", activity_id=self.next_activity)
 
 
+class SessionDrafts(Drafts):
+    """An activity's work in progress, kept by the store within the running session."""
+
+    def __init__(self, store, client_id: str, session_id: str, activity_id: str):
+        self._place = (client_id, session_id, activity_id)
+        self._store = store
+
+    def write(self, name: str, data: bytes) -> None:
+        self._store.write_draft(*self._place, name, data)
+
+    def read(self, name: str) -> bytes | None:
+        return self._store.read_draft(*self._place, name)
+
+
 class ActivityScreen(BaseScreen):
     """Hosts one activity's widget: the host owns saving, the activity only hands over drafts."""
 
@@ -137,7 +151,7 @@ class ActivityScreen(BaseScreen):
         self.prompt = running.prompt_for(activity_id) or ""
         self.title = activity_class.info.title
         host = Host(
-            drafts_dir=app.store.drafts_dir(app.client.id, running.session.id, activity_id),
+            drafts=SessionDrafts(app.store, app.client.id, running.session.id, activity_id),
             logger=logging.getLogger(f"expressive.activity.{activity_id}"),
             settings={},
             prompt=self.prompt or None,
