@@ -4,7 +4,7 @@ import io
 import logging
 
 import pytest
-from conftest import advance_frames
+from expressive.ui.driver import advance_frames
 from kivy.graphics import Line
 from kivy.tests.common import UnitTestTouch
 from PIL import Image

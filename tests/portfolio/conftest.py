@@ -7,10 +7,10 @@ behave the same either way.
 
 import pytest
 
-from expressive.portfolio import KdfParams, Portfolio
+from expressive.portfolio import Portfolio
+from sample_work import CHEAP_KDF
 
 PASSPHRASE = "correct horse"
-CHEAP_KDF = KdfParams(time_cost=1, memory_cost=8192, parallelism=1)
 
 
 @pytest.fixture(params=["plain", "encrypted"])

@@ -1,40 +1,15 @@
 """Material for the security tests: cheap key derivation, real PNGs, and filled portfolios."""
 
 import hashlib
-import io
 from pathlib import Path
 
-from PIL import Image
 
 from expressive.activity import ArtifactDraft
-from expressive.portfolio import KdfParams, Portfolio
+from expressive.portfolio import Portfolio
+from sample_work import CHEAP_KDF, drawing_draft, png  # noqa: F401  (re-exported for the security tests)
 
 PASSPHRASE = "correct horse battery"
-# Argon2id at its cheapest that is still Argon2id: tests only need the shape, not the cost.
-CHEAP_KDF = KdfParams(time_cost=1, memory_cost=8192, parallelism=1)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def png(size: int, colour: str) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (size, size), colour).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def drawing_draft(title: str = "", colour: str = "teal", size: int = 64) -> ArtifactDraft:
-    return ArtifactDraft(
-        kind="drawing",
-        files={
-            "drawing.png": png(size, colour),
-            "strokes.json": b'{"strokes": [[0, 0, 10, 10]]}',
-            "thumbnail.png": png(16, colour),
-        },
-        product="drawing.png",
-        thumbnail="thumbnail.png",
-        process="strokes.json",
-        title=title,
-        metadata={"canvas": [size, size]},
-    )
 
 
 def story_draft(text: str, title: str = "") -> ArtifactDraft:

@@ -17,7 +17,6 @@ from security_helpers import (
 )
 
 from expressive.portfolio import Portfolio, PortfolioError, WrongPassphrase
-from expressive.portfolio import atomic
 from expressive.security.cipher import is_encrypted
 
 WORDS = {

@@ -54,7 +54,7 @@ def _make_plain(root):
         partial = artifacts / ".09-drawing-zzzz.partial"
         partial.mkdir()
         (partial / "drawing.png").write_bytes(drawing_draft(title=TYPED[3]).files["drawing.png"])
-        (artifacts.parent / f".tmp-0000abcd-session.json").write_text(TYPED[2], "utf-8")
+        (artifacts.parent / ".tmp-0000abcd-session.json").write_text(TYPED[2], "utf-8")
 
 
 def _contents(store):

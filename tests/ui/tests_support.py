@@ -1,11 +1,10 @@
 """Shared by the UI tests: protected portfolios with cheap key derivation, to keep tests quick."""
 
 from expressive.portfolio import Portfolio
-from expressive.security import KdfParams
 from expressive.ui.driver import advance_frames, tap
+from sample_work import CHEAP_KDF
 
 PIN = "246810"
-CHEAP_KDF = KdfParams(time_cost=1, memory_cost=8192, parallelism=1)
 
 
 def cheap_protect(root, passphrase: str) -> str:
