@@ -13,7 +13,7 @@ PORTFOLIO_ENV = "EXPRESSIVE_PORTFOLIO"
 PASSPHRASE_ENV = "EXPRESSIVE_PASSPHRASE"
 SCREENS = (
     "clients", "add_client", "session", "launcher", "drawing", "checkout", "note", "portfolio", "artifact",
-    "setup", "lock", "handback", "delete_client",
+    "setup", "lock", "handback", "delete_client", "change_pin",
 )
 
 

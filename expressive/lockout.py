@@ -1,20 +1,29 @@
-"""Slowing down guesses: each wrong passphrase or PIN doubles the wait before the next try."""
+"""Slowing down guesses: each wrong passphrase or PIN doubles the wait before the next try.
+
+The count survives a restart of the app (in a small file beside the portfolio, holding no
+client data), so closing and reopening the app does not skip the wait.
+"""
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
+
+from expressive.portfolio.atomic import write_file
 
 FIRST_DELAY_SECONDS = 1.0
 LONGEST_DELAY_SECONDS = 300.0
 
 
-@dataclass
 class Lockout:
-    clock: Callable[[], float] = time.monotonic
-    failures: int = 0
-    _next_try_at: float = field(default=0.0, repr=False)
+    def __init__(self, path: Path | None = None, clock: Callable[[], float] = time.time):
+        self.path = path
+        self.clock = clock
+        self.failures = 0
+        self._next_try_at = 0.0
+        self._load()
 
     def seconds_to_wait(self) -> float:
         return max(0.0, self._next_try_at - self.clock())
@@ -24,8 +33,32 @@ class Lockout:
         self.failures += 1
         delay = min(FIRST_DELAY_SECONDS * 2 ** (self.failures - 1), LONGEST_DELAY_SECONDS)
         self._next_try_at = self.clock() + delay
+        self._save()
         return delay
 
     def succeeded(self) -> None:
-        self.failures = 0
-        self._next_try_at = 0.0
+        if self.failures:
+            self.failures = 0
+            self._next_try_at = 0.0
+            self._save()
+
+    def _load(self) -> None:
+        if self.path is None:
+            return
+        try:
+            state = json.loads(self.path.read_text(encoding="utf-8"))
+            self.failures = int(state["failures"])
+            self._next_try_at = float(state["next_try_at"])
+        except (OSError, ValueError, KeyError, TypeError):
+            # No file yet, or one that cannot be read: start counting afresh.
+            pass
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        state = {"failures": self.failures, "next_try_at": self._next_try_at}
+        try:
+            write_file(self.path, json.dumps(state).encode("utf-8"), fsync=True)
+        except OSError:
+            # The wait still applies for as long as the app runs.
+            pass

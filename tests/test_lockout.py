@@ -29,3 +29,22 @@ def test_a_right_guess_resets_the_count():
     lockout.succeeded()
     assert lockout.seconds_to_wait() == 0
     assert lockout.failed() == 1
+
+
+def test_the_wait_survives_a_restart(tmp_path):
+    clock = FakeClock()
+    path = tmp_path / "lockout.json"
+    first = Lockout(path=path, clock=clock)
+    for _ in range(3):
+        first.failed()
+    restarted = Lockout(path=path, clock=clock)
+    assert restarted.failures == 3
+    assert restarted.seconds_to_wait() == 4
+    restarted.succeeded()
+    assert Lockout(path=path, clock=clock).seconds_to_wait() == 0
+
+
+def test_an_unreadable_state_file_starts_afresh(tmp_path):
+    path = tmp_path / "lockout.json"
+    path.write_text("{not json")
+    assert Lockout(path=path, clock=FakeClock()).failures == 0

@@ -23,6 +23,7 @@ from expressive.ui import theme
 from expressive.ui.dialogs import show_message
 from expressive.ui.pictures import forget_pictures
 from expressive.ui.screens.access import (
+    ChangePinScreen,
     DeleteClientScreen,
     HandBackScreen,
     LockScreen,
@@ -56,6 +57,7 @@ SCREENS = {
     "lock": LockScreen,
     "handback": HandBackScreen,
     "delete_client": DeleteClientScreen,
+    "change_pin": ChangePinScreen,
 }
 # All a client holding the tablet can reach: their own session, and the way to hand it back.
 CLIENT_SCREENS = ("launcher", "activity", "checkout", "handback")
@@ -99,7 +101,7 @@ class ExpressiveApp(App):
         *,
         store: Portfolio | None = None,
         idle_lock_seconds: float = DEFAULT_IDLE_LOCK_SECONDS,
-        clock=time.monotonic,
+        clock=time.time,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -109,7 +111,7 @@ class ExpressiveApp(App):
         self.plans = plans
         self.idle_lock_seconds = idle_lock_seconds
         self.clock = clock
-        self.lockout = Lockout(clock=clock)
+        self.lockout = Lockout(self.portfolio_root / "lockout.json", clock=clock)
         self.last_touch = clock()
         self._exception_handler = KeepSessionRunning(self)
         self._screen_before_lock: str | None = None

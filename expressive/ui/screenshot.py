@@ -36,6 +36,9 @@ def stage(app, screen: str) -> None:
         # What a therapist sees on a first start, and on every start after it.
         app.go(screen) if screen == "setup" else app.lock()
         return
+    if screen == "change_pin":
+        app.go("change_pin")
+        return
     if screen in ("clients", "add_client"):
         if screen == "add_client":
             app.go("add_client")

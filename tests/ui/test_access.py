@@ -167,3 +167,48 @@ def test_deleting_a_client_needs_their_name_typed_and_removes_them(locked_app):
     assert app.root.current == "clients"
     assert app.store.clients() == []
     assert "delete-client" in [entry.event for entry in app.store.audit_entries()]
+
+
+def test_the_therapist_changes_the_pin_in_the_app(locked_app, clock, protected_root, window):
+    app = locked_app
+    unlock(app)
+    tap(screen(app, "clients").ids.change_pin)
+    change = screen(app, "change_pin")
+    submit_secret(change.ids.entry, "135790")
+    assert change.step == "current" and change.waiting, "a wrong current PIN is slowed down too"
+    clock.now += 2
+    change._wait()
+    submit_secret(change.ids.entry, PIN)
+    assert change.step == "new"
+    submit_secret(change.ids.entry, "97531")
+    assert "at least 6" in change.message
+    submit_secret(change.ids.entry, "975310")
+    submit_secret(change.ids.entry, "975311")
+    assert change.step == "new" and "did not match" in change.message
+    submit_secret(change.ids.entry, "975310")
+    submit_secret(change.ids.entry, "975310")
+    assert app.root.current == "clients"
+    app.lock()
+    submit_secret(screen(app, "lock").ids.entry, PIN)
+    assert app.root.current == "lock", "the old PIN no longer opens it"
+    clock.now += 2
+    screen(app, "lock")._wait()
+    submit_secret(screen(app, "lock").ids.entry, "975310")
+    assert app.root.current == "clients"
+
+
+def test_first_start_on_an_unprotected_portfolio_encrypts_the_work_already_there(window, tmp_path):
+    root = tmp_path / "portfolio"
+    with Portfolio.open(root) as store:
+        store.add_client("Wren")
+    app = start_app(root=root)
+    try:
+        assert app.root.current == "setup" and screen(app, "setup").existing_work
+        submit_secret(screen(app, "setup").ids.entry, PIN)
+        submit_secret(screen(app, "setup").ids.entry, PIN)
+        tap(screen(app, "recovery").ids.done)
+        assert [client.name for client in app.store.clients()] == ["Wren"]
+    finally:
+        stop_app(app)
+    assert Portfolio.status(root) == "encrypted"
+    assert not any(b"Wren" in path.read_bytes() for path in root.rglob("*") if path.is_file())

@@ -99,6 +99,46 @@ class SetupScreen(BaseScreen):
         self.app.unlocked(store, next_screen=("recovery", {"recovery_key": recovery_key}))
 
 
+class ChangePinScreen(GuardedScreen):
+    """The current PIN or passphrase, then the new one twice; only the keys are re-wrapped."""
+
+    step = StringProperty("current")
+
+    def show(self, **_details):
+        self.step = "current"
+        self._current = self._new = ""
+        self.message = ""
+        self.ids.entry.clear()
+        self._wait()
+
+    def entered(self, secret: str) -> None:
+        app = self.app
+        self.ids.entry.clear()
+        if self.step == "current":
+            if app.lockout.seconds_to_wait() > 0:
+                return
+            if not app.store.verify_passphrase(secret):
+                self._wrong()
+                return
+            app.lockout.succeeded()
+            self._current, self.step, self.message = secret, "new", ""
+        elif self.step == "new":
+            if len(secret) < MINIMUM_SECRET_LENGTH:
+                self.message = f"Please use at least {MINIMUM_SECRET_LENGTH} digits or characters."
+                return
+            self._new, self.step, self.message = secret, "again", ""
+        elif secret != self._new:
+            self.step, self.message = "new", "The two did not match. Please choose the new one again."
+        else:
+            try:
+                app.store.change_passphrase(self._current, self._new)
+            except PortfolioError as error:
+                self.message = str(error)
+                return
+            app.go("clients")
+            app.tell("PIN changed", "From now on, Expressive opens with the new PIN or passphrase. The recovery key stays the same.")
+
+
 class RecoveryKeyScreen(BaseScreen):
     recovery_key = StringProperty("")
 
