@@ -212,3 +212,25 @@ def test_first_start_on_an_unprotected_portfolio_encrypts_the_work_already_there
         stop_app(app)
     assert Portfolio.status(root) == "encrypted"
     assert not any(b"Wren" in path.read_bytes() for path in root.rglob("*") if path.is_file())
+
+
+def test_protecting_cut_short_is_finished_at_the_next_unlock_with_a_new_recovery_key(window, protected_root):
+    import json
+
+    marker = protected_root / "portfolio.json"
+    document = json.loads(marker.read_text())
+    document["encryption"]["state"] = "migrating"
+    marker.write_text(json.dumps(document))
+    app = start_app(root=protected_root)
+    try:
+        assert app.root.current == "lock"
+        submit_secret(screen(app, "lock").ids.entry, PIN)
+        assert app.root.current == "recovery"
+        new_key = screen(app, "recovery").recovery_key
+        assert new_key
+        tap(screen(app, "recovery").ids.done)
+    finally:
+        stop_app(app)
+    assert Portfolio.status(protected_root) == "encrypted"
+    Portfolio.recover(protected_root, new_key, "after the interruption")
+    Portfolio.open(protected_root, passphrase="after the interruption").close()

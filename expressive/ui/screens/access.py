@@ -158,17 +158,22 @@ class LockScreen(GuardedScreen):
         self._wait()
 
     def entered(self, secret: str) -> None:
-        if self.app.lockout.seconds_to_wait() > 0:
+        app = self.app
+        if app.lockout.seconds_to_wait() > 0:
             return
+        # Protecting was interrupted last time: opening finishes it, and the recovery key
+        # made then was never seen, so a new one is made and shown.
+        interrupted = Portfolio.status(app.portfolio_root) == "migrating"
         try:
-            store = Portfolio.open(self.app.portfolio_root, passphrase=secret)
+            store = Portfolio.open(app.portfolio_root, passphrase=secret)
+            recovery_key = store.new_recovery_key(secret) if interrupted else None
         except WrongPassphrase:
             self._wrong()
             return
         except PortfolioError as error:
             self.message = str(error)
             return
-        self.app.unlocked(store)
+        app.unlocked(store, next_screen=("recovery", {"recovery_key": recovery_key}) if recovery_key else None)
 
 
 class HandBackScreen(GuardedScreen):
