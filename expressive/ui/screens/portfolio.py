@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kivy.factory import Factory
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.label import Label
 
 from expressive.portfolio import ArtifactRecord, PortfolioError
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
@@ -22,11 +26,33 @@ def local_time(moment) -> str:
     return f"{local:%A} {local.day} {local:%B %Y, %H:%M}"
 
 
-class ArtifactThumbnail(CardButton):
+class ArtifactThumbnail(ButtonBehavior, Label):
+    """One widget per thumbnail (not a layout of several): a page shows dozens of them."""
+
     artifact = ObjectProperty(None)
-    texture = ObjectProperty(None, allownone=True)
+    picture = ObjectProperty(None, allownone=True)
     damaged = BooleanProperty(False)
     label = StringProperty("")
+    picture_pos = ListProperty([0, 0])
+    picture_size = ListProperty([0, 0])
+
+    def on_kv_post(self, _base_widget):
+        self.bind(pos=self._fit_picture, size=self._fit_picture, picture=self._fit_picture)
+        self._fit_picture()
+
+    def _fit_picture(self, *_args):
+        """Scale the picture to fit above the title, keeping its shape."""
+        area_width, area_height = self.width - dp(12), self.height - dp(30)
+        if self.picture is None or area_width <= 0 or area_height <= 0:
+            self.picture_size = [0, 0]
+            return
+        picture_width, picture_height = self.picture.size
+        scale = min(area_width / picture_width, area_height / picture_height)
+        self.picture_size = [picture_width * scale, picture_height * scale]
+        self.picture_pos = [
+            self.center_x - self.picture_size[0] / 2,
+            self.y + dp(26) + (area_height - self.picture_size[1]) / 2,
+        ]
 
 
 class MoreThumbnails(CardButton):
@@ -45,7 +71,10 @@ class SessionRow(Card):
 
 def thumbnail_for(store, artifact: ArtifactRecord) -> ArtifactThumbnail:
     texture = picture(store, artifact, artifact.thumbnail)
-    return ArtifactThumbnail(artifact=artifact, texture=texture, damaged=texture is None, label=artifact.title)
+    thumbnail = ArtifactThumbnail(artifact=artifact, picture=texture, damaged=texture is None, label=artifact.title)
+    if texture is None:
+        thumbnail.add_widget(Factory.DamagedMark())
+    return thumbnail
 
 
 class PortfolioScreen(BaseScreen):
