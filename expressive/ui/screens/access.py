@@ -47,6 +47,27 @@ class GuardedScreen(BaseScreen):
     message = StringProperty("")
     waiting = BooleanProperty(False)
 
+    def show(self, **_details):
+        self.message = ""
+        self.ids.entry.clear()
+        self._wait()
+
+    def _may_try(self) -> bool:
+        return self.app.lockout.seconds_to_wait() <= 0
+
+    def _verified(self, secret: str) -> bool:
+        """Whether `secret` is the therapist's; a wrong one is counted and slowed down."""
+        try:
+            right = self.app.store.verify_passphrase(secret)
+        except PortfolioError as error:
+            self.message = str(error)
+            return False
+        if right:
+            self.app.lockout.succeeded()
+        else:
+            self._wrong()
+        return right
+
     def _wrong(self) -> None:
         delay = self.app.lockout.failed()
         self.ids.entry.clear()
@@ -104,23 +125,17 @@ class ChangePinScreen(GuardedScreen):
 
     step = StringProperty("current")
 
-    def show(self, **_details):
+    def show(self, **details):
         self.step = "current"
         self._current = self._new = ""
-        self.message = ""
-        self.ids.entry.clear()
-        self._wait()
+        super().show(**details)
 
     def entered(self, secret: str) -> None:
         app = self.app
         self.ids.entry.clear()
         if self.step == "current":
-            if app.lockout.seconds_to_wait() > 0:
+            if not self._may_try() or not self._verified(secret):
                 return
-            if not app.store.verify_passphrase(secret):
-                self._wrong()
-                return
-            app.lockout.succeeded()
             self._current, self.step, self.message = secret, "new", ""
         elif self.step == "new":
             if len(secret) < MINIMUM_SECRET_LENGTH:
@@ -152,14 +167,9 @@ class RecoveryKeyScreen(BaseScreen):
 
 
 class LockScreen(GuardedScreen):
-    def show(self, **_details):
-        self.message = ""
-        self.ids.entry.clear()
-        self._wait()
-
     def entered(self, secret: str) -> None:
         app = self.app
-        if app.lockout.seconds_to_wait() > 0:
+        if not self._may_try():
             return
         # Protecting was interrupted last time: opening finishes it, and the recovery key
         # made then was never seen, so a new one is made and shown.
@@ -185,23 +195,12 @@ class HandBackScreen(GuardedScreen):
     def show(self, then: str = "clients", details: dict | None = None, **_details):
         self.then = then
         self.details = details or {}
-        self.message = ""
-        self.ids.entry.clear()
-        self._wait()
+        super().show()
 
     def entered(self, secret: str) -> None:
         app = self.app
-        if app.lockout.seconds_to_wait() > 0:
+        if not self._may_try() or not self._verified(secret):
             return
-        try:
-            right = app.store.verify_passphrase(secret)
-        except PortfolioError as error:
-            self.message = str(error)
-            return
-        if not right:
-            self._wrong()
-            return
-        app.lockout.succeeded()
         app.client_mode = False
         app.go(self.then, **self.details)
 
