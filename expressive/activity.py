@@ -147,7 +147,9 @@ class Activity:
     """Base class of every activity. Subclasses set `info` and override the hooks.
 
     Lifecycle, all called by the host on the UI thread:
-    `build()` once -> `start()` -> (`pause()` / `resume()`)* -> `finish()`.
+    `build()` once -> `start()` -> (`pause()` / `resume()` / `snapshot()`)* -> `finish()`,
+    with `restore()` after `start()` when the client continues interrupted work, or on a
+    fresh instance that is never built, to `finish()` that work and save it.
     `has_work()` tells the host whether Done should save anything at all.
     `demo_drafts()` makes example artifacts for `expressive demo` without any window.
     """
@@ -172,6 +174,14 @@ class Activity:
 
     def has_work(self) -> bool:
         return True
+
+    def snapshot(self) -> bytes | None:
+        """The work in progress as bytes, which the host keeps every few seconds and on
+        pause so that a crash, a kill or a flat battery loses (almost) nothing."""
+        return None
+
+    def restore(self, snapshot: bytes) -> None:
+        """Continue from a `snapshot` taken before the app was interrupted."""
 
     def finish(self) -> list[ArtifactDraft]:
         raise NotImplementedError

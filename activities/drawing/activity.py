@@ -42,11 +42,22 @@ class DrawingActivity(Activity):
     def __init__(self, host: Host):
         super().__init__(host)
         self.log = DrawingLog()
+        self._studio = None
 
     def build(self):
         from activities.drawing.studio import DrawingStudio
 
-        return DrawingStudio(log=self.log)
+        self._studio = DrawingStudio(log=self.log)
+        return self._studio
+
+    def snapshot(self) -> bytes:
+        return self.log.to_json().encode("utf-8")
+
+    def restore(self, snapshot: bytes) -> None:
+        # The log carries the whole process, so continuing is exactly where it was.
+        self.log = DrawingLog.from_json(snapshot)
+        if self._studio is not None:
+            self._studio.log = self.log
 
     def has_work(self) -> bool:
         # Even a picture that was drawn and then cleared is kept: how it was made matters.

@@ -690,6 +690,18 @@ class Portfolio:
         except RecordError as exc:
             raise PortfolioError(f"The work in progress is damaged: {exc}.") from None
 
+    def delete_draft(self, client_id: str, session_id: str, activity_id: str, name: str) -> None:
+        """Forget a file kept with `write_draft` (once the work is saved, or set aside)."""
+        _check_draft_name(activity_id, name)
+        folder = self.drafts_dir(client_id, session_id, activity_id)
+        with self._writing("put the work in progress aside", folder):
+            try:
+                os.remove(folder / name)
+            except FileNotFoundError:
+                return
+            if self._fsync:
+                fsync_folder(folder)
+
     def file_path(self, artifact: ArtifactRecord, name: str) -> Path:
         """Where the file lies. In an encrypted portfolio it holds ciphertext: read the
         content with `read_file`, never from this path."""

@@ -16,8 +16,8 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from expressive.flow import RunningSession
 from expressive.lockout import Lockout
-from expressive.plans import SessionPlan
-from expressive.portfolio import Client, Portfolio
+from expressive.plans import FALLBACK_OPEN_PLAN, SessionPlan
+from expressive.portfolio import Client, Portfolio, PortfolioError
 from expressive.registry import Registry
 from expressive.ui import theme
 from expressive.ui.dialogs import show_message
@@ -33,6 +33,7 @@ from expressive.ui.screens.access import (
 from expressive.ui.screens.clients import AddClientScreen, ClientsScreen
 from expressive.ui.screens.portfolio import ArtifactScreen, PortfolioScreen
 from expressive.ui.screens.session import (
+    AUTOSAVE,
     ActivityScreen,
     CheckInScreen,
     CheckoutScreen,
@@ -156,6 +157,29 @@ class ExpressiveApp(App):
             self.go("activity", activity_id=step.activity)
         else:
             self.go("launcher")
+
+    def resume_session(self, session) -> None:
+        """Go on with a session that was interrupted (a crash, a kill, a flat battery)."""
+        plan = next((plan for plan in self.plans if plan.id == session.plan_id), FALLBACK_OPEN_PLAN)
+        self.running = RunningSession(plan=plan, session=session)
+        for artifact in self.store.artifacts(self.client.id, session.id):
+            self.running.made.append(artifact)
+            self.running.completed(artifact.activity)
+        self.client_mode = True
+        interrupted = next(
+            (activity_id for activity_id in self.registry.activities if self._has_kept_work(session, activity_id)),
+            None,
+        )
+        if interrupted:
+            self.go("activity", activity_id=interrupted)
+        else:
+            self.go("launcher")
+
+    def _has_kept_work(self, session, activity_id: str) -> bool:
+        try:
+            return self.store.read_draft(self.client.id, session.id, activity_id, AUTOSAVE) is not None
+        except PortfolioError:
+            return False
 
     def end_session(self) -> None:
         self.running = None

@@ -13,7 +13,8 @@ from expressive.ui import theme
 from expressive.ui.widgets import IconButton
 
 
-def _dialog(title: str, message: str, buttons: list[tuple[str, str, tuple, Callable | None]]) -> ModalView:
+def ask(title: str, message: str, buttons: list[tuple[str, str, tuple, Callable | None]]) -> ModalView:
+    """A message with big buttons, each (icon, label, colour, action); any button closes it."""
     view = ModalView(size_hint=(None, None), size=(dp(560), dp(340)), auto_dismiss=False)
     box = BoxLayout(orientation="vertical", padding=dp(24), spacing=dp(12))
     box.add_widget(Label(text=title, font_size="26sp", bold=True, size_hint_y=None, height=dp(44), color=(1, 1, 1, 1)))
@@ -38,12 +39,12 @@ def _dialog(title: str, message: str, buttons: list[tuple[str, str, tuple, Calla
 
 
 def show_message(title: str, message: str) -> ModalView:
-    return _dialog(title, message, [("check", "OK", theme.PRIMARY, None)])
+    return ask(title, message, [("check", "OK", theme.PRIMARY, None)])
 
 
 def confirm(title: str, message: str, *, keep: str, act: str, on_act: Callable[[], None]) -> ModalView:
     """Ask before something that cannot be taken back; the safe choice comes first."""
-    return _dialog(
+    return ask(
         title,
         message,
         [("arrow-left", keep, theme.PRIMARY, None), ("check", act, theme.WARNING, on_act)],

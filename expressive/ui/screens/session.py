@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.togglebutton import ToggleButtonBehavior
@@ -13,11 +14,16 @@ from expressive.activity import Activity, ActivityError, ArtifactDraft, Drafts, 
 from expressive.portfolio import PortfolioError
 from expressive.ui import theme
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
+from expressive.ui.dialogs import ask
 from expressive.ui.pictures import picture
 from expressive.ui.screens.base import BaseScreen
 from expressive.ui.widgets import Card, CardButton, IconButton
 
 log = logging.getLogger(__name__)
+
+# The host's snapshot of the running activity's work, in that activity's drafts.
+AUTOSAVE = "autosave"
+AUTOSAVE_SECONDS = 3
 
 
 class PlanCard(ToggleButtonBehavior, CardButton):
@@ -130,6 +136,9 @@ class SessionDrafts(Drafts):
     def read(self, name: str) -> bytes | None:
         return self._store.read_draft(*self._place, name)
 
+    def delete(self, name: str) -> None:
+        self._store.delete_draft(*self._place, name)
+
 
 class ActivityScreen(BaseScreen):
     """Hosts one activity's widget: the host owns saving, the activity only hands over drafts."""
@@ -142,6 +151,9 @@ class ActivityScreen(BaseScreen):
         self.activity: Activity | None = None
         self.activity_id = ""
         self._unsaved: list[ArtifactDraft] = []
+        self._drafts: SessionDrafts | None = None
+        self._last_snapshot: bytes | None = None
+        self._autosaving = None
 
     def show(self, activity_id: str, **_details):
         app = self.app
@@ -150,8 +162,9 @@ class ActivityScreen(BaseScreen):
         self.activity_id = activity_id
         self.prompt = running.prompt_for(activity_id) or ""
         self.title = activity_class.info.title
+        self._drafts = SessionDrafts(app.store, app.client.id, running.session.id, activity_id)
         host = Host(
-            drafts=SessionDrafts(app.store, app.client.id, running.session.id, activity_id),
+            drafts=self._drafts,
             logger=logging.getLogger(f"expressive.activity.{activity_id}"),
             settings={},
             prompt=self.prompt or None,
@@ -165,12 +178,86 @@ class ActivityScreen(BaseScreen):
             self.activity.start()
         except Exception as error:  # an activity's own code may fail in any way
             self.activity_failed("could not start", error)
+            return
+        self._last_snapshot = None
+        self._autosaving = Clock.schedule_interval(self.autosave, AUTOSAVE_SECONDS)
+        self._offer_interrupted_work(activity_class, host)
+
+    def _offer_interrupted_work(self, activity_class, host: Host) -> None:
+        """Work kept before a crash or a kill: go on with it, or keep it and start anew."""
+        try:
+            kept = self._drafts.read(AUTOSAVE)
+        except PortfolioError:
+            log.warning("Kept work in progress could not be read")
+            return
+        if kept is None:
+            return
+
+        def go_on():
+            try:
+                self.activity.restore(kept)
+            except Exception as error:
+                self.activity_failed("could not continue its work", error)
+
+        def keep_and_start_anew():
+            # Nothing is thrown away: the earlier work is saved to the portfolio first.
+            earlier = activity_class(host)
+            try:
+                earlier.restore(kept)
+                drafts = earlier.finish() if earlier.has_work() else []
+                saved = [
+                    self.app.store.save_artifact(self.app.client.id, self.app.running.session.id, self.activity_id, draft)
+                    for draft in drafts
+                ]
+                self._drafts.delete(AUTOSAVE)
+            except PortfolioError as error:
+                self.app.tell("Not saved yet", f"{error}\nThe earlier work is kept; it is offered again next time.")
+                return
+            except Exception as error:
+                self.activity_failed("could not save its earlier work", error)
+                return
+            self.app.running.made.extend(saved)
+
+        ask(
+            "Welcome back!",
+            f"Your {self.title.lower()} from before is still here, just as it was left.",
+            [
+                ("arrow-right-bold", "Go on with it", theme.DONE, go_on),
+                ("plus", "Keep it, start a new one", theme.PRIMARY, keep_and_start_anew),
+            ],
+        )
+
+    def autosave(self, *_args) -> None:
+        """Keep the work in progress (only when it changed), so that nothing is lost."""
+        activity = self.activity
+        if activity is None or not activity.has_work():
+            return
+        try:
+            snapshot = activity.snapshot()
+        except Exception as error:
+            self.activity_failed("could not keep its work", error)
+            return
+        if snapshot is None or snapshot == self._last_snapshot:
+            return
+        try:
+            self._drafts.write(AUTOSAVE, snapshot)
+        except PortfolioError:
+            # Saving at Done says so in plain words; a silent retry here is enough.
+            log.warning("Could not keep the work in progress")
+            return
+        self._last_snapshot = snapshot
+
+    def _close_activity(self) -> None:
+        if self._autosaving is not None:
+            self._autosaving.cancel()
+            self._autosaving = None
+        self.ids.area.clear_widgets()
+        self.activity = None
 
     def activity_failed(self, what: str, error: BaseException) -> None:
         """Close the activity, keep the session: the client sees a kind sentence and the launcher."""
         log.error("Activity %s %s", self.activity_id, what, exc_info=error)
-        self.ids.area.clear_widgets()
-        self.activity = None
+        self._close_activity()
         reason = f"it {what}: {type(error).__name__}: {error}"
         self.app.registry.mark_unavailable(self.activity_id, reason)
         self.app.go("launcher")
@@ -213,12 +300,16 @@ class ActivityScreen(BaseScreen):
             self._unsaved.pop(0)
             running.made.append(record)
         running.completed(activity.info.id)
-        self.ids.area.clear_widgets()
-        self.activity = None
+        try:
+            self._drafts.delete(AUTOSAVE)
+        except PortfolioError:
+            log.warning("Kept work in progress could not be removed after saving")
+        self._close_activity()
         app.go("launcher")
 
     def pause(self):
         if self.activity is not None:
+            self.autosave()
             self.activity.pause()
 
     def resume(self):

@@ -1,0 +1,107 @@
+"""Work in progress survives the app being killed: the next start of the session offers it back."""
+
+import pytest
+
+from expressive.portfolio import Portfolio
+from expressive.ui.driver import advance_frames, drag, start_app, stop_app, tap
+from tests_support import PIN, cheap_protect
+
+
+def screen(app, name):
+    return app.root.get_screen(name)
+
+
+def tap_popup_button(window, label):
+    from kivy.uix.modalview import ModalView
+
+    from expressive.ui.widgets import IconButton
+
+    (view,) = [child for child in window.children if isinstance(child, ModalView)]
+    tap(next(widget for widget in view.walk() if isinstance(widget, IconButton) and widget.text == label))
+
+
+@pytest.fixture
+def interrupted(window, portfolio_dir):
+    """A session whose drawing was kept by autosave, then the app was gone without Done."""
+    cheap_protect(portfolio_dir, PIN)
+    store = Portfolio.open(portfolio_dir, passphrase=PIN)
+    app = start_app(store)
+    client = store.add_client("Ola")
+    app.open_client(client)
+    app.begin_session(app.plans[0], "", 3)
+    app.go("activity", activity_id="drawing")
+    advance_frames(2)
+    activity_screen = screen(app, "activity")
+    paper = activity_screen.ids.area.children[0].paper
+    x, y = paper.to_window(*paper.center)
+    drag([(x - 100 + 10 * i, y) for i in range(20)])
+    activity_screen.autosave()
+    events = len(activity_screen.activity.log.events)
+    session_id = app.running.session.id
+    stop_app(app)
+    return portfolio_dir, client.id, session_id, events
+
+
+def reopen(window, portfolio_dir, client_id):
+    store = Portfolio.open(portfolio_dir, passphrase=PIN)
+    app = start_app(store)
+    app.open_client(store.client(client_id))
+    return app
+
+
+def test_the_unfinished_session_goes_on_with_the_drawing_as_it_was(window, interrupted):
+    portfolio_dir, client_id, session_id, events = interrupted
+    app = reopen(window, portfolio_dir, client_id)
+    try:
+        (row,) = screen(app, "portfolio").ids.rows.children
+        assert not row.finished
+        tap(row.ids.resume)
+        assert app.client_mode and app.root.current == "activity"
+        tap_popup_button(window, "Go on with it")
+        activity = screen(app, "activity").activity
+        assert len(activity.log.events) == events
+        tap(screen(app, "activity").ids.done)
+        assert app.root.current == "launcher"
+        assert len(app.store.artifacts(client_id, session_id)) == 1
+        assert app.store.read_draft(client_id, session_id, "drawing", "autosave") is None
+    finally:
+        stop_app(app)
+
+
+def test_keeping_the_earlier_drawing_and_starting_anew_loses_nothing(window, interrupted):
+    portfolio_dir, client_id, session_id, _events = interrupted
+    app = reopen(window, portfolio_dir, client_id)
+    try:
+        tap(screen(app, "portfolio").ids.rows.children[0].ids.resume)
+        tap_popup_button(window, "Keep it, start a new one")
+        assert screen(app, "activity").activity.log.events == []
+        (earlier,) = app.store.artifacts(client_id, session_id)
+        assert earlier.activity == "drawing" and app.running.made == [earlier]
+        assert app.store.read_draft(client_id, session_id, "drawing", "autosave") is None
+    finally:
+        stop_app(app)
+
+
+def test_autosave_writes_only_when_the_work_changed(window, portfolio_dir, monkeypatch):
+    cheap_protect(portfolio_dir, PIN)
+    store = Portfolio.open(portfolio_dir, passphrase=PIN)
+    app = start_app(store)
+    try:
+        app.open_client(store.add_client("Pip"))
+        app.begin_session(app.plans[0], "", 3)
+        app.go("activity", activity_id="drawing")
+        advance_frames(2)
+        writes = []
+        original = store.write_draft
+        monkeypatch.setattr(store, "write_draft", lambda *args: writes.append(args) or original(*args))
+        activity_screen = screen(app, "activity")
+        activity_screen.autosave()
+        assert writes == [], "an empty page is not kept"
+        paper = activity_screen.ids.area.children[0].paper
+        x, y = paper.to_window(*paper.center)
+        drag([(x + i, y + i) for i in range(10)])
+        activity_screen.autosave()
+        activity_screen.autosave()
+        assert len(writes) == 1
+    finally:
+        stop_app(app)
