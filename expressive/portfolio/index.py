@@ -8,9 +8,9 @@ lowered in the same transaction that records it, so a write interrupted between 
 leads to a full rebuild (a stamp alone can miss a same-size rewrite on a coarse clock).
 
 In an encrypted portfolio every field a person typed (a client's name, notes and year of
-birth, a session's goal, an artifact's title, reflection, file list and metadata) is stored
-encrypted (AES-GCM under the index key; the associated data names the table, column and
-row). Ids, dates, kinds, plan ids and feelings stay plain, so sorting and paging still run
+birth, a session's goal, an artifact's title, reflection, file list, metadata and review
+marks) is stored encrypted (AES-GCM under the index key; the associated data names the
+table, column and row). Ids, dates, kinds, plan ids and feelings stay plain, so sorting and paging still run
 in SQL. The meta table records which key (or none) wrote the rows; an index written under
 another key, or unencrypted, is thrown away and rebuilt.
 
@@ -32,7 +32,7 @@ from expressive.security.cipher import DecryptionError, FieldCipher
 from .layout import Key, Layout, Stamp, level
 from .records import ArtifactRecord, Client, FileEntry, PortfolioError, Session, format_time
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 PLAIN = "none"
 
 _SCHEMA = f"""
@@ -58,6 +58,7 @@ CREATE TABLE artifacts (
     activity TEXT NOT NULL, kind TEXT NOT NULL, created TEXT NOT NULL,
     title TEXT NOT NULL, about TEXT NOT NULL, files TEXT NOT NULL,
     product TEXT, thumbnail TEXT, process TEXT, metadata TEXT NOT NULL, damaged TEXT,
+    marks TEXT NOT NULL,
     PRIMARY KEY (client_id, session_id, id)
 );
 CREATE INDEX artifacts_oldest_first ON artifacts (client_id, session_id, created, id);
@@ -72,7 +73,7 @@ _CLIENT_COLUMNS = "id, name, year_of_birth, notes, created, damaged"
 _SESSION_COLUMNS = "id, client_id, plan_id, goal, feeling_in, feeling_out, started, ended, damaged"
 _ARTIFACT_FIELDS = (
     "id", "client_id", "session_id", "activity", "kind", "created", "title", "about", "files",
-    "product", "thumbnail", "process", "metadata", "damaged",
+    "product", "thumbnail", "process", "metadata", "damaged", "marks",
 )
 _ARTIFACT_COLUMNS = ", ".join(_ARTIFACT_FIELDS)
 
@@ -261,7 +262,7 @@ class Index:
             files = [[f.name, f.role, f.media_type, f.size, f.sha256] for f in record.files]
             self._db.execute(
                 f"INSERT OR REPLACE INTO artifacts ({_ARTIFACT_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.id, record.client_id, record.session_id, record.activity, record.kind,
                     format_time(record.created), self._hide("artifacts", "title", row, record.title),
@@ -269,7 +270,7 @@ class Index:
                     self._hide("artifacts", "files", row, json.dumps(files)),
                     record.product, record.thumbnail, record.process,
                     self._hide("artifacts", "metadata", row, json.dumps(record.metadata)),
-                    record.damaged,
+                    record.damaged, self._hide("artifacts", "marks", row, json.dumps(record.marks)),
                 ),
             )
 
@@ -322,7 +323,7 @@ class Index:
 
     def _artifact(self, row: tuple) -> ArtifactRecord:
         (id, client_id, session_id, activity, kind, created, title, about, files,
-         product, thumbnail, process, metadata, damaged) = row
+         product, thumbnail, process, metadata, damaged, marks) = row
         key = f"{client_id}/{session_id}/{id}"
         return ArtifactRecord(
             id=id, client_id=client_id, session_id=session_id, activity=activity, kind=kind,
@@ -332,6 +333,7 @@ class Index:
             product=product, thumbnail=thumbnail, process=process,
             metadata=json.loads(self._show("artifacts", "metadata", key, metadata)),
             damaged=damaged, path=self._layout.artifact_dir(client_id, session_id, id),
+            marks=tuple(json.loads(self._show("artifacts", "marks", key, marks))),
         )
 
     def _client(self, row: tuple) -> Client:

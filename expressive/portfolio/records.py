@@ -106,6 +106,9 @@ class ArtifactRecord:
     metadata: dict[str, Any]
     damaged: str | None
     path: Path
+    # Moments a therapist marked while reviewing how the work was made:
+    # {"t": seconds into the process, "note": text, "created": ISO time}, in time order.
+    marks: tuple[dict[str, Any], ...] = ()
 
     def file(self, name: str) -> FileEntry | None:
         return next((entry for entry in self.files if entry.name == name), None)
@@ -319,8 +322,27 @@ def artifact_from_document(doc: dict[str, Any], client_id: str, session_id: str,
         metadata=fields.mapping("metadata"),
         damaged=None,
         path=path,
+        marks=checked_marks(doc.get("marks", [])),
         **roles,
     )
+
+
+def checked_marks(marks: Any) -> tuple[dict[str, Any], ...]:
+    """Review marks in their stored form, in time order; RecordError when any is malformed."""
+    if not isinstance(marks, (list, tuple)):
+        raise RecordError("the marks are not a list")
+    checked = []
+    for mark in marks:
+        try:
+            t, note = mark["t"], mark["note"]
+            if isinstance(t, bool) or not 0 <= t < float("inf") or not isinstance(note, str):
+                raise ValueError(mark)
+            checked.append({"t": float(t), "note": note, "created": format_time(_parse_time(mark["created"]))})
+        except (KeyError, TypeError, ValueError):
+            raise RecordError(
+                f"the mark {mark!r} is invalid: it needs a time in seconds (0 or more), a note and when it was written"
+            ) from None
+    return tuple(sorted(checked, key=lambda mark: (mark["t"], mark["created"])))
 
 
 def damaged_artifact(client_id: str, session_id: str, artifact_id: str, path: Path, reason: str) -> ArtifactRecord:
@@ -405,6 +427,7 @@ def artifact_document(artifact: ArtifactRecord) -> dict[str, Any]:
         "thumbnail": artifact.thumbnail,
         "process": artifact.process,
         "metadata": artifact.metadata,
+        "marks": list(artifact.marks),
     }
 
 

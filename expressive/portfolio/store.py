@@ -102,6 +102,7 @@ from .records import (
     WrongPassphrase,
     artifact_document,
     artifact_from_document,
+    checked_marks,
     client_document,
     client_from_document,
     damaged_artifact,
@@ -637,6 +638,22 @@ class Portfolio:
 
         key = (artifact.client_id, artifact.session_id, artifact.id)
         return self._rewrite(key, reflect, action="save the reflection")
+
+    def set_marks(self, artifact: ArtifactRecord, marks: list[dict[str, Any]]) -> ArtifactRecord:
+        """Store the moments marked while reviewing how the work was made (all of them:
+        the list replaces the one stored); the files are left untouched."""
+        if artifact.damaged:
+            raise PortfolioError(f"The artifact {artifact.id} is damaged, so marks cannot be saved on it: {artifact.damaged}.")
+        try:
+            checked = checked_marks(marks)
+        except RecordError as exc:
+            raise PortfolioError(f"The marks cannot be saved: {exc}.") from None
+
+        def mark(doc: dict[str, Any]) -> None:
+            doc["marks"] = list(checked)
+
+        key = (artifact.client_id, artifact.session_id, artifact.id)
+        return self._rewrite(key, mark, action="save the marks")
 
     def artifacts(self, client_id: str, session_id: str | None = None) -> list[ArtifactRecord]:
         """A session's artifacts oldest first; without a session, all of the client's,

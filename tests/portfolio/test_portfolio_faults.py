@@ -21,6 +21,7 @@ OPERATIONS = {
     "start_session": lambda store, c, s, a: store.start_session(c.id, plan_id="free"),
     "save_artifact": lambda store, c, s, a: store.save_artifact(c.id, s.id, "drawing", drawing_draft()),
     "set_reflection": lambda store, c, s, a: store.set_reflection(a, title="new", about="new"),
+    "set_marks": lambda store, c, s, a: store.set_marks(a, [{"t": 1.5, "note": "new", "created": "2026-03-02T09:30:00+00:00"}]),
     "finish_session": lambda store, c, s, a: store.finish_session(c.id, s.id, feeling_out=5),
     "set_therapist_note": lambda store, c, s, a: store.set_therapist_note(c.id, s.id, "new"),
 }
