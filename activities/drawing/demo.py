@@ -1,8 +1,8 @@
 """Example drawings for a newcomer's demo portfolio, made the way a child makes them.
 
 Each picture is built as a stroke log (with a wobbly hand, plausible speed, pauses to
-pick a colour and even a mistake taken back with undo), so the demo shows the process
-record as well as the product.
+pick a colour and a brush, and even a mistake taken back with undo), so the demo shows
+the process record as well as the product.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ class _Hand:
         self.log = DrawingLog(clock=lambda: 0.0)
         self.t = 0.0
 
-    def stroke(self, path: Path, colour: str, size: str = "medium") -> None:
+    def stroke(self, path: Path, colour: str, size: str = "medium", brush: str = "marker") -> None:
         self.t += self.rng.uniform(0.6, 2.2)  # looking, choosing the next colour
-        self.log.begin_stroke("brush", PALETTE[colour], BRUSH_SIZES[size], t=self.t)
+        seed = self.rng.randrange(2**31)
+        self.log.begin_stroke(brush, PALETTE[colour], BRUSH_SIZES[size], t=self.t, seed=seed)
         drift_x = drift_y = 0.0
         for x, y in _resample(path, spacing=10):
             # A slowly wandering offset looks hand-made; independent jitter looks like noise.
@@ -83,20 +84,21 @@ def _closed(corners: Path) -> Path:
 
 def _sun(hand: _Hand, cx: float, cy: float) -> None:
     hand.stroke(_circle(cx, cy, 130), "orange")
-    hand.stroke(_scribble(cx, cy, 105, gap=30), "yellow", "large")
+    hand.stroke(_scribble(cx, cy, 105, gap=30), "yellow", "large", "paintbrush")
     for ray in range(8):
         angle = 2 * math.pi * ray / 8 + 0.3
         inner, outer = 175, 260
         hand.stroke(
             [(cx + inner * math.cos(angle), cy + inner * math.sin(angle)), (cx + outer * math.cos(angle), cy + outer * math.sin(angle))],
             "orange",
+            brush="rainbow",
         )
 
 
 def _grass(hand: _Hand) -> None:
-    hand.stroke(_wave(40, 2010, GROUND_Y, 18, 260), "green", "large")
+    hand.stroke(_wave(40, 2010, GROUND_Y, 18, 260), "green", "large", "crayon")
     for x in range(120, 2000, 170):
-        hand.stroke([(x - 25, GROUND_Y + 90), (x, GROUND_Y + 40), (x + 25, GROUND_Y + 90)], "light green", "small")
+        hand.stroke([(x - 25, GROUND_Y + 90), (x, GROUND_Y + 40), (x + 25, GROUND_Y + 90)], "light green", "medium", "pencil")
 
 
 def _house(hand: _Hand) -> None:
@@ -104,12 +106,12 @@ def _house(hand: _Hand) -> None:
     left, right, top, bottom = 520, 1180, 780, GROUND_Y
     hand.stroke(_closed([(left, top), (right, top), (right, bottom), (left, bottom)]), "red")
     hand.change_mind([(left + 40, 600), (left + 10, 700)], "black")
-    hand.stroke(_closed([(left - 60, top), ((left + right) / 2, 440), (right + 60, top)]), "brown")
+    hand.stroke(_closed([(left - 60, top), ((left + right) / 2, 440), (right + 60, top)]), "brown", "large", "crayon")
     hand.stroke(_closed([(780, 1060), (920, 1060), (920, bottom), (780, bottom)]), "brown")
     for window_x in (600, 1000):
         hand.stroke(_closed([(window_x, 880), (window_x + 110, 880), (window_x + 110, 990), (window_x, 990)]), "blue")
-        hand.stroke([(window_x + 55, 880), (window_x + 55, 990)], "blue", "small")
-        hand.stroke([(window_x, 935), (window_x + 110, 935)], "blue", "small")
+        hand.stroke([(window_x + 55, 880), (window_x + 55, 990)], "blue", "medium", "pencil")
+        hand.stroke([(window_x, 935), (window_x + 110, 935)], "blue", "medium", "pencil")
     _sun(hand, 1680, 330)
     # Someone standing beside the house.
     hand.stroke(_circle(1560, 930, 55), "tan")
@@ -123,27 +125,27 @@ def _flowers(hand: _Hand) -> None:
     for number, x in enumerate((360, 760, 1180, 1600)):
         head_y = hand.rng.uniform(620, 900)
         hand.stroke([(x, GROUND_Y), (x + 15, (GROUND_Y + head_y) / 2), (x, head_y)], "green")
-        hand.stroke([(x + 8, 1120), (x + 90, 1060), (x + 8, 1150)], "light green")
+        hand.stroke([(x + 8, 1120), (x + 90, 1060), (x + 8, 1150)], "light green", "large", "crayon")
         petals = hand.rng.choice(["red", "pink", "purple", "orange", "blue"])
         for petal in range(6):
             angle = 2 * math.pi * petal / 6
-            hand.stroke(_circle(x + 85 * math.cos(angle), head_y + 85 * math.sin(angle), 48), petals)
-        hand.stroke(_scribble(x, head_y, 40, gap=26), "yellow", "large")
+            hand.stroke(_circle(x + 85 * math.cos(angle), head_y + 85 * math.sin(angle), 48), petals, "large", "paintbrush")
+        hand.stroke(_scribble(x, head_y, 40, gap=26), "yellow", "large", "crayon")
         if number == 1:
             hand.change_mind([(x - 200, 300), (x - 100, 380)], "grey")
-    hand.stroke(_closed([(1500, 260), (1560, 180), (1660, 170), (1740, 230), (1820, 210), (1880, 280), (1800, 340), (1540, 340)]), "light blue")
+    hand.stroke(_closed([(1500, 260), (1560, 180), (1660, 170), (1740, 230), (1820, 210), (1880, 280), (1800, 340), (1540, 340)]), "light blue", "large", "spray")
     _sun(hand, 300, 260)
 
 
 def _sea(hand: _Hand) -> None:
     for row, y in enumerate((1000, 1130, 1260, 1390)):
-        hand.stroke(_wave(20, 2030, y, 26, 220 + 30 * row), "blue" if row % 2 else "light blue", "medium")
-    hand.stroke(_closed([(700, 940), (1340, 940), (1230, 1070), (800, 1070)]), "brown", "medium")
-    hand.stroke([(1020, 940), (1020, 540)], "brown")
+        hand.stroke(_wave(20, 2030, y, 26, 220 + 30 * row), "blue" if row % 2 else "light blue", "large", "paintbrush")
+    hand.stroke(_closed([(700, 940), (1340, 940), (1230, 1070), (800, 1070)]), "brown", "large", "crayon")
+    hand.stroke([(1020, 940), (1020, 540)], "brown", "medium", "pencil")
     hand.stroke(_closed([(1040, 570), (1040, 900), (1290, 900)]), "red")
     hand.change_mind([(300, 700), (420, 760)], "black")
     for x, y in ((420, 380), (620, 300), (1500, 420)):
-        hand.stroke([(x - 60, y - 30), (x, y), (x + 60, y - 30)], "black", "small")
+        hand.stroke([(x - 60, y - 30), (x, y), (x + 60, y - 30)], "black", "medium", "pencil")
     _sun(hand, 1720, 280)
 
 

@@ -1,37 +1,240 @@
 """Drawing a stroke log into a picture with Pillow, with no window and no Kivy.
 
-Strokes are drawn as straight segments with a disc at every point, which is exactly a
-line with round caps and round joins: the look of Kivy's Line(cap="round",
-joint="round") on screen, and a lone tap comes out as a dot.
+This is the one renderer: the saved PNG is made here, and so is every finished stroke on
+screen (the studio shows this module's picture as a texture), so the two match by
+construction. Only the stroke under the finger is drawn with Kivy, as a sketch.
+
+A stroke is drawn as a coverage mask (how much paint lands on each pixel) over the
+stroke's bounding box, which is then laid onto the picture in one paste: a stroke never
+darkens where it crosses itself, and drawing one costs in proportion to its size, not
+the picture's. Each point is a disc and each segment a quad joining two discs, so a
+stroke of even width is exactly a line with round caps and joins, and a tap is a dot.
 """
 
 from __future__ import annotations
 
+import colorsys
 import io
+import math
+import random
+from dataclasses import dataclass
+from functools import lru_cache
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from activities.drawing.strokes import DrawingLog
+from activities.drawing.strokes import DrawingLog, Stroke
 
 THUMBNAIL_SIZE = (320, 240)
 
+# A box on the picture: left, top, right, bottom (right and bottom excluded).
+Box = tuple[int, int, int, int]
 
-def render_image(log: DrawingLog) -> Image.Image:
-    """The picture the log adds up to, RGB at the document's full size."""
-    image = Image.new("RGB", (log.width, log.height), log.background)
-    draw = ImageDraw.Draw(image)
+# Touch events come at most about 120 times a second; points closer in time than this
+# were batched by the system, not drawn faster.
+MIN_POINT_INTERVAL = 1 / 120
+# Finger speed (document pixels per second) at which a speed-following stroke is at half
+# strength: a careful line is ~500, a quick swish ~5000.
+HALF_STRENGTH_SPEED = 2000.0
+# How far (document pixels) the rainbow brush goes to pass through every hue once.
+RAINBOW_LENGTH = 700.0
+
+
+@dataclass(frozen=True)
+class Look:
+    """What makes one brush feel different from another."""
+
+    width: float = 1.0  # times the size the client chose
+    opacity: float = 1.0  # the brush's own, times the client's choice
+    thinning: float = 0.0  # how much narrower a fast or light stroke gets, 0..1
+    fading: float = 0.0  # how much fainter a fast or light stroke gets, 0..1
+    softness: float = 0.0  # edge blur, in stroke widths
+    grain: str | None = None  # paper texture showing through: "fine" or "coarse"
+    multiply: bool = False  # ink darkens what is under it, like a felt-tip pen
+
+
+LOOKS: dict[str, Look] = {
+    "pencil": Look(width=0.35, opacity=0.9, thinning=0.5, fading=0.5, grain="fine"),
+    "marker": Look(thinning=0.15, multiply=True),
+    "paintbrush": Look(width=1.3, opacity=0.45, thinning=0.6, fading=0.4, softness=0.22),
+    "crayon": Look(opacity=0.95, thinning=0.3, fading=0.3, grain="coarse"),
+    "spray": Look(width=2.4, opacity=0.9, fading=0.4),
+    "rainbow": Look(thinning=0.5),
+    "eraser": Look(),
+}
+
+
+def plain_paper(log: DrawingLog) -> Image.Image:
+    """The default background: blank paper of the log's background colour."""
+    return Image.new("RGB", (log.width, log.height), log.background)
+
+
+def render_image(log: DrawingLog, background: Image.Image | None = None) -> Image.Image:
+    """The picture the log adds up to, RGB at the document's full size.
+
+    `background` (a template, a photo) is what the paper shows under the strokes and
+    what the eraser brings back; plain paper when not given.
+    """
+    background = plain_paper(log) if background is None else background.convert("RGB")
+    image = background.copy()
     for stroke in log.visible_strokes():
-        centres = [(x, y) for x, y, _pressure, _t in stroke.points]
-        radius = stroke.width / 2
-        if len(centres) > 1:
-            draw.line(centres, fill=stroke.colour, width=max(1, round(stroke.width)))
-        for x, y in centres:
-            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=stroke.colour)
+        draw_stroke(image, stroke, background)
     return image
 
 
-def render_png(log: DrawingLog) -> bytes:
-    return png_bytes(render_image(log))
+def draw_stroke(image: Image.Image, stroke: Stroke, background: Image.Image) -> Box | None:
+    """Paint one stroke onto `image`; returns the box it changed (None: off the picture)."""
+    if not stroke.points:
+        return None
+    look = LOOKS[stroke.tool]
+    centres = [(x, y) for x, y, _pressure, _t in stroke.points]
+    strength = strengths(stroke)
+    full_radius = stroke.width * look.width / 2
+    radii = [full_radius * (1 - look.thinning * (1 - s)) for s in strength]
+    alphas = [round(255 * stroke.opacity * look.opacity * (1 - look.fading * (1 - s))) for s in strength]
+
+    blur = look.softness * 2 * full_radius
+    box = _bounds(centres, full_radius + 3 * blur + 1, image.size)
+    if box is None:
+        return None
+    left, top, right, bottom = box
+    local = [(x - left, y - top) for x, y in centres]
+    size = (right - left, bottom - top)
+
+    mask = Image.new("L", size, 0)
+    if stroke.tool == "spray":
+        _spray(ImageDraw.Draw(mask), local, full_radius, alphas, random.Random(stroke.seed))
+    elif len(set(alphas)) == 1:
+        _trace(ImageDraw.Draw(mask), local, radii, alphas)
+    else:
+        # Where the opacity changes along the stroke, a later, thinner disc painted over
+        # an earlier one would leave rings; so the shape is traced at full strength and
+        # the opacity separately at full width, where later discs only cover the front
+        # of earlier ones, and the two are multiplied.
+        _trace(ImageDraw.Draw(mask), local, radii, [255] * len(radii))
+        shade = Image.new("L", size, 0)
+        _trace(ImageDraw.Draw(shade), local, [full_radius] * len(radii), alphas)
+        mask = ImageChops.multiply(mask, shade)
+    if blur:
+        mask = mask.filter(ImageFilter.GaussianBlur(blur))
+    if look.grain:
+        mask = ImageChops.multiply(mask, _grain(look.grain, image.size).crop(box))
+
+    if stroke.tool == "eraser":
+        paint = background.crop(box)
+    elif stroke.tool == "rainbow":
+        paint = Image.new("RGB", size)
+        _trace(ImageDraw.Draw(paint), local, radii, rainbow_colours(stroke.colour, centres))
+    else:
+        paint = Image.new("RGB", size, stroke.colour)
+        if look.multiply:
+            paint = ImageChops.multiply(image.crop(box), paint)
+    image.paste(paint, (left, top), mask)
+    return box
+
+
+def strengths(stroke: Stroke) -> list[float]:
+    """How firmly each point was drawn, 0..1: its pressure, or how slowly it moved."""
+    if stroke.dynamics == "fixed":
+        return [1.0] * len(stroke.points)
+    if stroke.dynamics == "pressure":
+        return [min(1.0, max(0.0, pressure)) for _x, _y, pressure, _t in stroke.points]
+    result = []
+    speed = 0.0
+    for (x0, y0, _p0, t0), (x1, y1, _p1, t1) in zip(stroke.points[:1] + stroke.points, stroke.points):
+        # Smoothed, so one jumpy touch event does not leave a notch in the line.
+        speed = 0.6 * speed + 0.4 * math.dist((x0, y0), (x1, y1)) / max(t1 - t0, MIN_POINT_INTERVAL)
+        result.append(1 / (1 + speed / HALF_STRENGTH_SPEED))
+    return result
+
+
+def _bounds(centres: list[tuple[float, float]], reach: float, limit: tuple[int, int]) -> Box | None:
+    xs = [x for x, _y in centres]
+    ys = [y for _x, y in centres]
+    left = max(0, math.floor(min(xs) - reach))
+    top = max(0, math.floor(min(ys) - reach))
+    right = min(limit[0], math.ceil(max(xs) + reach) + 1)
+    bottom = min(limit[1], math.ceil(max(ys) + reach) + 1)
+    return (left, top, right, bottom) if left < right and top < bottom else None
+
+
+def _trace(draw: ImageDraw.ImageDraw, centres, radii, fills) -> None:
+    """A disc at every point, each joined to the one before by a quad: a stroke whose
+    width may change from point to point."""
+    previous = None
+    for (x, y), radius, fill in zip(centres, radii, fills):
+        if previous is not None:
+            (x0, y0), radius0 = previous
+            length = math.dist((x0, y0), (x, y))
+            if length:
+                # The unit normal to the segment, to offset its two sides.
+                nx, ny = (y0 - y) / length, (x - x0) / length
+                draw.polygon(
+                    [
+                        (x0 + nx * radius0, y0 + ny * radius0),
+                        (x + nx * radius, y + ny * radius),
+                        (x - nx * radius, y - ny * radius),
+                        (x0 - nx * radius0, y0 - ny * radius0),
+                    ],
+                    fill=fill,
+                )
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=fill)
+        previous = (x, y), radius
+
+
+def _spray(draw: ImageDraw.ImageDraw, centres, radius: float, alphas, rng: random.Random) -> None:
+    """An airbrush: fine dots, thickest in the middle, laid every few pixels along the
+    path so a fast stroke is as even as a slow one. All chance comes from `rng`, seeded
+    by the stroke, so the stroke is the same dots every time it is drawn."""
+    spacing = max(1.0, radius / 4)
+    dot = max(1.0, radius / 36)
+    dots_per_step = max(4, round(radius / 1.5))
+    previous = centres[0]
+    for (x, y), alpha in zip(centres, alphas):
+        steps = max(1, math.ceil(math.dist(previous, (x, y)) / spacing))
+        for step in range(1, steps + 1):
+            cx = previous[0] + (x - previous[0]) * step / steps
+            cy = previous[1] + (y - previous[1]) * step / steps
+            for _ in range(dots_per_step):
+                distance = min(radius, abs(rng.gauss(0, radius / 2)))
+                angle = rng.uniform(0, 2 * math.pi)
+                dx, dy = cx + distance * math.cos(angle), cy + distance * math.sin(angle)
+                r = dot * rng.uniform(0.6, 1.4)
+                draw.ellipse((dx - r, dy - r, dx + r, dy + r), fill=alpha)
+        previous = (x, y)
+
+
+def rainbow_colours(colour: str, centres) -> list[tuple[int, int, int]]:
+    """A colour per point, stepping round the colour wheel with the distance drawn,
+    starting from the chosen colour's hue and always bright."""
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, _saturation, _value = colorsys.rgb_to_hsv(red, green, blue)
+    colours = []
+    travelled = 0.0
+    for previous, centre in zip(centres[:1] + centres, centres):
+        travelled += math.dist(previous, centre)
+        rgb = colorsys.hsv_to_rgb((hue + travelled / RAINBOW_LENGTH) % 1.0, 0.85, 0.95)
+        colours.append(tuple(round(255 * channel) for channel in rgb))
+    return colours
+
+
+@lru_cache(maxsize=4)
+def _grain(kind: str, size: tuple[int, int]) -> Image.Image:
+    """The paper's tooth as a mask (255 takes full paint), fixed to the paper so that
+    strokes drawn over each other show the same grain, as on real paper."""
+    width, height = size
+    # Generated from a fixed seed: the same picture on every machine and every run.
+    rng = random.Random(f"paper grain {kind}")
+    if kind == "fine":
+        noise = Image.frombytes("L", size, rng.randbytes(width * height))
+        return noise.point(lambda value: 255 - value * 45 // 100)
+    # Coarse: lumps a few pixels across; the lowest become gaps the paint skips over.
+    small = (width // 3, height // 3)
+    noise = Image.frombytes("L", small, rng.randbytes(small[0] * small[1])).resize(size, Image.Resampling.BICUBIC)
+    return noise.point(lambda value: max(0, min(255, (value - 50) * 3)))
+
+
+def render_png(log: DrawingLog, background: Image.Image | None = None) -> bytes:
+    return png_bytes(render_image(log, background))
 
 
 def thumbnail_png(image: Image.Image, max_size: tuple[int, int] = THUMBNAIL_SIZE) -> bytes:

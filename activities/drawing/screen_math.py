@@ -9,11 +9,14 @@ MAX_LINE_POINTS = 1000
 
 
 def fit_aspect(available: tuple[float, float], aspect: float = DOC_WIDTH / DOC_HEIGHT) -> tuple[float, float]:
-    """The largest size with the given width/height ratio that fits in `available`."""
+    """The largest size in whole pixels with (nearly) the given width/height ratio that
+    fits in `available`: the paper's picture then maps onto whole screen pixels, not
+    smeared over a fraction of one at its edge."""
     width, height = available
     if width <= 0 or height <= 0:
         return 0.0, 0.0
-    return (width, width / aspect) if width / height < aspect else (height * aspect, height)
+    fitted = (width, width / aspect) if width / height < aspect else (height * aspect, height)
+    return float(int(fitted[0])), float(int(fitted[1]))
 
 
 def split_for_lines(flat_points: list[float], limit: int = MAX_LINE_POINTS) -> list[list[float]]:

@@ -11,6 +11,7 @@ Coordinates are document pixels with the origin at the top left, as in image fil
 from __future__ import annotations
 
 import json
+import random
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -20,9 +21,20 @@ DOC_HEIGHT = 1536
 PAPER_COLOUR = "#FFFFFF"
 
 FORMAT_NAME = "expressive-strokes"
-FORMAT_VERSION = 1
+# Version 2 added brushes, opacity, how width follows the hand, and a seed per stroke.
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
-TOOLS = ("brush", "eraser")
+# How each looks is the renderer's business (render.py); the log only names them.
+BRUSHES = ("pencil", "marker", "paintbrush", "crayon", "spray", "rainbow")
+TOOLS = BRUSHES + ("eraser",)
+
+# What makes a stroke thinner or fainter as it is drawn: the stylus pressure where the
+# screen reports it, the finger's speed otherwise; "fixed" is how version 1 drew.
+DYNAMICS = ("pressure", "speed", "fixed")
+
+# The opacity steps offered to the client, lightest first.
+OPACITIES = (0.25, 0.5, 0.75, 1.0)
 
 # Bright, clearly different colours a child can name, plus the browns and skin tones
 # people reach for when drawing themselves and their family.
@@ -52,13 +64,21 @@ Point = tuple[float, float, float, float]
 
 @dataclass
 class Stroke:
-    """One continuous touch on the paper. An eraser stroke records the paper colour."""
+    """One continuous touch on the paper. An eraser stroke records the paper colour.
+
+    `width` is the brush size chosen (the widest the stroke gets), `opacity` the
+    client's choice; `seed` makes the random parts of a brush (the spray's dots) the
+    same every time the stroke is drawn.
+    """
 
     tool: str
     colour: str
     width: float
     t: float
     points: list[Point] = field(default_factory=list)
+    opacity: float = 1.0
+    dynamics: str = "speed"
+    seed: int = 0
 
     def to_json(self) -> dict:
         return {
@@ -67,8 +87,27 @@ class Stroke:
             "tool": self.tool,
             "colour": self.colour,
             "width": self.width,
+            "opacity": self.opacity,
+            "dynamics": self.dynamics,
+            "seed": self.seed,
             "points": [list(point) for point in self.points],
         }
+
+    @classmethod
+    def from_json(cls, item: dict, version: int) -> Stroke:
+        points = [tuple(point) for point in item["points"]]
+        known = ("brush", "eraser") if version == 1 else TOOLS
+        if item["tool"] not in known:
+            raise ValueError(f"tool {item['tool']!r} is not one of {known}")
+        if version == 1:
+            # Version 1 had one round, solid brush of even width: the marker drawn
+            # without dynamics looks the same on white paper.
+            tool = "marker" if item["tool"] == "brush" else item["tool"]
+            return cls(tool, item["colour"], item["width"], item["t"], points, dynamics="fixed")
+        return cls(
+            item["tool"], item["colour"], item["width"], item["t"], points,
+            opacity=item["opacity"], dynamics=item["dynamics"], seed=item["seed"],
+        )
 
 
 @dataclass
@@ -129,16 +168,33 @@ class DrawingLog:
 
     # --- recording -------------------------------------------------------------------
 
-    def begin_stroke(self, tool: str, colour: str, width: float, t: float | None = None) -> Stroke:
+    def begin_stroke(
+        self,
+        tool: str,
+        colour: str,
+        width: float,
+        t: float | None = None,
+        *,
+        opacity: float = 1.0,
+        dynamics: str = "speed",
+        seed: int | None = None,
+    ) -> Stroke:
+        """Start a stroke; without a `seed`, one is picked at random and recorded."""
         if tool not in TOOLS:
             raise ValueError(f"tool {tool!r} is not one of {TOOLS}")
         if width <= 0:
             raise ValueError(f"stroke width must be positive, not {width!r}")
+        if not 0 < opacity <= 1:
+            raise ValueError(f"opacity must be above 0 and at most 1, not {opacity!r}")
+        if dynamics not in DYNAMICS:
+            raise ValueError(f"dynamics {dynamics!r} is not one of {DYNAMICS}")
         self.end_stroke()
         paint = self.background if tool == "eraser" else colour
+        if seed is None:
+            seed = random.randrange(2**31)
         # The stroke is recorded at once, and fills in as points arrive, so that a
         # snapshot taken mid-stroke already shows it.
-        self._current = Stroke(tool, paint, width, self._time(t))
+        self._current = Stroke(tool, paint, width, self._time(t), opacity=opacity, dynamics=dynamics, seed=seed)
         self._record(self._current)
         return self._current
 
@@ -244,19 +300,20 @@ class DrawingLog:
 
     @classmethod
     def from_json(cls, text: str | bytes, *, clock: Callable[[], float] = time.monotonic) -> DrawingLog:
-        """Load a log saved by `to_json`; its clock carries on from the last event."""
+        """Load a log saved by `to_json` (this version or an older one); its clock
+        carries on from the last event."""
         data = json.loads(text)
-        if data.get("format") != FORMAT_NAME or data.get("version") != FORMAT_VERSION:
+        version = data.get("version")
+        if data.get("format") != FORMAT_NAME or version not in READABLE_VERSIONS:
             raise ValueError(
-                f"not an {FORMAT_NAME} version {FORMAT_VERSION} file "
-                f"(format {data.get('format')!r}, version {data.get('version')!r})"
+                f"not an {FORMAT_NAME} file of version {' or '.join(map(str, READABLE_VERSIONS))} "
+                f"(format {data.get('format')!r}, version {version!r})"
             )
         log = cls(width=data["width"], height=data["height"], background=data["background"], clock=clock)
         for number, item in enumerate(data["events"]):
             kind = item.get("type")
             if kind == "stroke":
-                points = [tuple(point) for point in item["points"]]
-                log._record(Stroke(item["tool"], item["colour"], item["width"], item["t"], points))
+                log._record(Stroke.from_json(item, version))
             elif kind in _COMMANDS:
                 replayable = {"undo": log.can_undo, "redo": log.can_redo}.get(kind, True)
                 if not replayable:

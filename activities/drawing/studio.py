@@ -1,8 +1,12 @@
 """The drawing screen: the paper a client draws on with a finger, and the tools around it.
 
-The `DrawingLog` is the truth; the screen shows it. While a finger moves, its new point
-is appended to the live Kivy Line and nothing else is redrawn; after undo, redo, clear
-or a resize, everything is redrawn from the log.
+The `DrawingLog` is the truth; the screen shows it. Finished strokes are drawn by the
+same Pillow renderer that makes the saved PNG (render.py) onto a full-size picture kept
+here, which the paper shows as one texture: a finished stroke is drawn once, into the
+part of the texture it covers, so a picture of 200 strokes costs a frame no more than a
+blank one. Only the stroke under the finger is drawn with Kivy Lines, as a sketch of
+the real thing that is replaced by the rendered stroke when the finger lifts. Undo, redo
+and clear render the picture again from the log.
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kivy.clock import Clock
-from kivy.graphics import Color, Ellipse, InstructionGroup, Line
+from kivy.graphics import Color, Ellipse, InstructionGroup, Line, Rectangle
+from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.metrics import dp
 from kivy.properties import (
@@ -27,21 +32,36 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex
+from PIL import Image
 
+from activities.drawing.render import LOOKS, Box, draw_stroke, plain_paper, rainbow_colours, render_image
 from activities.drawing.screen_math import MAX_LINE_POINTS, split_for_lines
-from activities.drawing.strokes import BRUSH_SIZES, DOC_WIDTH, PALETTE, TOOLS, DrawingLog, Stroke
-from expressive.ui import widgets  # noqa: F401  (registers IconButton, Icon, Card and the fonts)
+from activities.drawing.strokes import BRUSH_SIZES, BRUSHES, OPACITIES, PALETTE, TOOLS, DrawingLog, Stroke
+from expressive.ui import theme, widgets
 
 DEFAULT_COLOUR = PALETTE["black"]
 DEFAULT_BRUSH_SIZE = "medium"
+DEFAULT_BRUSH = "marker"
+
+# The tray of tools: a Material Design icon and a word a child can read or be told.
+TOOL_BUTTONS: dict[str, tuple[str, str]] = {
+    "pencil": ("pencil", "Pencil"),
+    "marker": ("marker", "Marker"),
+    "paintbrush": ("brush", "Paint"),
+    "crayon": ("grease-pencil", "Crayon"),
+    "spray": ("spray", "Spray"),
+    "rainbow": ("looks", "Rainbow"),
+    "eraser": ("eraser", "Eraser"),
+}
 
 
 class _StrokeGraphic:
-    """The Kivy instructions for one stroke: its colour, a dot where it began, its Lines."""
+    """The Kivy sketch of the stroke being drawn: its colour, a dot where it began, its
+    Lines, split so that no Line gets long enough for Kivy to misdraw it."""
 
-    def __init__(self, stroke: Stroke, flat_points: list[float], line_width: float):
+    def __init__(self, rgba: tuple[float, float, float, float], flat_points: list[float], line_width: float):
         self.group = InstructionGroup()
-        self.group.add(Color(*get_color_from_hex(stroke.colour)))
+        self.group.add(Color(*rgba))
         # A Line needs two points to show anything; the dot makes a tap visible.
         x, y = flat_points[:2]
         self.group.add(Ellipse(pos=(x - line_width, y - line_width), size=(2 * line_width, 2 * line_width)))
@@ -63,34 +83,57 @@ class _StrokeGraphic:
         self.group.add(line)
 
 
+def sketch_style(stroke: Stroke) -> tuple[tuple[float, float, float, float], float]:
+    """The colour (RGBA) and full width in document pixels of the Kivy sketch of a
+    stroke: a plain line as near as one colour and one width get to the rendered brush."""
+    look = LOOKS[stroke.tool]
+    if stroke.tool == "rainbow":
+        red, green, blue = (channel / 255 for channel in rainbow_colours(stroke.colour, [(0, 0)])[0])
+    else:
+        red, green, blue, _alpha = get_color_from_hex(stroke.colour)
+    # A spray is a cloud of dots: a fainter, narrower band reads as the same mark.
+    spread = 0.6 if stroke.tool == "spray" else 1.0
+    alpha = stroke.opacity * look.opacity * (0.5 if stroke.tool == "spray" else 1.0)
+    return (red, green, blue, alpha), stroke.width * look.width * (1 - look.thinning / 2) * spread
+
+
 class DrawingCanvas(StencilView):
-    """The paper: draws the log's strokes and turns one finger's path into a new stroke.
+    """The paper: shows the rendered picture and turns one finger's path into a stroke.
 
     Sized by its parent to the document's 4:3 shape; the stencil keeps ink that runs off
-    the edge from painting over the tools.
+    the edge from painting over the tools. `background` (a Pillow image, for templates
+    and photos) is what the paper shows under the strokes and what the eraser brings
+    back; plain paper of the log's background colour when None.
     """
 
     log = ObjectProperty(None)
+    background = ObjectProperty(None, allownone=True)
     colour = StringProperty(DEFAULT_COLOUR)
-    tool = OptionProperty("brush", options=TOOLS)
+    tool = OptionProperty(DEFAULT_BRUSH, options=TOOLS)
     stroke_width = NumericProperty(BRUSH_SIZES[DEFAULT_BRUSH_SIZE])
+    opacity_choice = NumericProperty(1.0)
 
     __events__ = ("on_stroke_end",)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._strokes = InstructionGroup()
-        self.canvas.add(self._strokes)
-        self.graphics: list[_StrokeGraphic] = []
+        self.picture: Image.Image | None = None  # the finished strokes, at full size
+        self._paper: Image.Image | None = None
+        self._texture: Texture | None = None
+        with self.canvas:
+            Color(1, 1, 1, 1)
+            self._sheet = Rectangle(pos=self.pos, size=self.size)
+        self._sketches = InstructionGroup()
+        self.canvas.add(self._sketches)
         self._touch = None
-        self._live: _StrokeGraphic | None = None
-        self._redraw_soon = Clock.create_trigger(lambda _dt: self.redraw())
-        self.bind(pos=self._redraw_soon, size=self._redraw_soon, log=self._redraw_soon)
+        self.live: _StrokeGraphic | None = None
+        self._repaint_soon = Clock.create_trigger(lambda _dt: self.repaint())
+        self.bind(log=self._repaint_soon, background=self._repaint_soon, pos=self._place, size=self._place)
 
     @property
     def scale(self) -> float:
         """Screen pixels per document pixel."""
-        return self.width / DOC_WIDTH
+        return self.width / self.log.width if self.log else 0.0
 
     def to_document(self, x: float, y: float) -> tuple[float, float]:
         # Kivy counts y up from the bottom, images count down from the top.
@@ -99,24 +142,51 @@ class DrawingCanvas(StencilView):
     def to_screen(self, x: float, y: float) -> tuple[float, float]:
         return self.x + x * self.scale, self.top - y * self.scale
 
-    def redraw(self) -> None:
-        self._strokes.clear()
-        self.graphics = []
-        if self.log is None or self.scale <= 0:
-            return
-        for stroke in self.log.visible_strokes():
-            flat = [coordinate for x, y, _p, _t in stroke.points for coordinate in self.to_screen(x, y)]
-            graphic = self._show(stroke, flat)
-            if stroke is self.log.current_stroke:
-                # A resize mid-stroke: the finger's next points go on the redrawn line.
-                self._live = graphic
+    # --- the rendered picture --------------------------------------------------------
 
-    def _show(self, stroke: Stroke, flat_points: list[float]) -> _StrokeGraphic:
+    def repaint(self) -> None:
+        """Render the whole picture again from the log, and show it."""
+        if self.log is None:
+            return
+        size = (self.log.width, self.log.height)
+        if self.background is None:
+            self._paper = plain_paper(self.log)
+        else:
+            self._paper = self.background.convert("RGB").resize(size)
+        self.picture = render_image(self.log, self._paper)
+        if self._texture is None or self._texture.size != size:
+            self._texture = Texture.create(size=size, colorfmt="rgb")
+            # Texture rows go up from the bottom, image rows down from the top: flipping
+            # how the texture is shown lets rows be copied in the image's own order.
+            self._texture.flip_vertical()
+            self._sheet.texture = self._texture
+        self._upload((0, 0, *size))
+
+    def _upload(self, box: Box) -> None:
+        """Copy one box of the picture into the texture the paper shows."""
+        left, top, right, bottom = box
+        # Rows whose byte length is a multiple of 4 suit OpenGL's default row alignment.
+        left -= left % 4
+        right = min(self.picture.width, right + (-(right - left)) % 4)
+        region = self.picture.crop((left, top, right, bottom))
+        self._texture.blit_buffer(region.tobytes(), pos=(left, top), size=region.size, colorfmt="rgb", bufferfmt="ubyte")
+        self.canvas.ask_update()
+
+    def _place(self, *_args) -> None:
+        self._sheet.pos = self.pos
+        self._sheet.size = self.size
+        # A resize mid-stroke: the sketch is drawn again where the stroke now is.
+        self._sketches.clear()
+        self.live = None
+        if self.log is not None and self.log.current_stroke is not None and self.scale > 0:
+            self._sketch(self.log.current_stroke)
+
+    def _sketch(self, stroke: Stroke) -> None:
+        flat = [coordinate for x, y, _p, _t in stroke.points for coordinate in self.to_screen(x, y)]
+        rgba, width = sketch_style(stroke)
         # Kivy's Line width is half the thickness it draws.
-        graphic = _StrokeGraphic(stroke, flat_points, stroke.width * self.scale / 2)
-        self._strokes.add(graphic.group)
-        self.graphics.append(graphic)
-        return graphic
+        self.live = _StrokeGraphic(rgba, flat, width * self.scale / 2)
+        self._sketches.add(self.live.group)
 
     # --- touches ---------------------------------------------------------------------
 
@@ -127,9 +197,15 @@ class DrawingCanvas(StencilView):
             return True  # one finger draws at a time; a resting palm or a second finger is ignored
         self._touch = touch
         touch.grab(self)
-        stroke = self.log.begin_stroke(self.tool, self.colour, self.stroke_width)
+        stroke = self.log.begin_stroke(
+            self.tool,
+            self.colour,
+            self.stroke_width,
+            opacity=self.opacity_choice,
+            dynamics="pressure" if "pressure" in touch.profile else "speed",
+        )
         self._add_point(touch)
-        self._live = self._show(stroke, list(touch.pos))
+        self._sketch(stroke)
         return True
 
     def on_touch_move(self, touch):
@@ -137,7 +213,7 @@ class DrawingCanvas(StencilView):
             return super().on_touch_move(touch)
         if touch is self._touch:
             self._add_point(touch)
-            self._live.append(*touch.pos)
+            self.live.append(*touch.pos)
         return True
 
     def on_touch_up(self, touch):
@@ -154,9 +230,21 @@ class DrawingCanvas(StencilView):
             return
         self._touch.ungrab(self)
         self._touch = None
-        self._live = None
+        stroke = self.log.current_stroke
         self.log.end_stroke()
+        self._sketches.clear()
+        self.live = None
+        self.bake(stroke)
         self.dispatch("on_stroke_end")
+
+    def bake(self, stroke: Stroke) -> None:
+        """Render a finished stroke onto the picture and show the part it changed."""
+        if self.picture is None:
+            self.repaint()  # the first stroke came before the first frame: it is in the log
+            return
+        box = draw_stroke(self.picture, stroke, self._paper)
+        if box is not None:
+            self._upload(box)
 
     def _add_point(self, touch) -> None:
         pressure = touch.pressure if "pressure" in touch.profile else 1.0
@@ -173,12 +261,20 @@ class ColourSwatch(ButtonBehavior, widgets.Icon):
     selected = BooleanProperty(False)
 
 
-class BrushSizeButton(ButtonBehavior, Widget):
-    """A button showing a brush size as a dot of that size in the current colour."""
+class DotButton(ButtonBehavior, Widget):
+    """A button showing a dot in the current colour: its size is a brush size, or its
+    faintness an opacity."""
 
-    size_name = StringProperty(DEFAULT_BRUSH_SIZE)
+    value = NumericProperty(0)
     dot_diameter = NumericProperty(dp(16))
     dot_colour = ColorProperty(DEFAULT_COLOUR)
+    selected = BooleanProperty(False)
+
+
+class ToolButton(widgets.IconButton):
+    """A brush (or the eraser) in the tray: its icon and name, highlighted when chosen."""
+
+    tool = StringProperty(DEFAULT_BRUSH)
     selected = BooleanProperty(False)
 
 
@@ -192,7 +288,7 @@ class ClearConfirmation(ModalView):
 
 
 class DrawingStudio(BoxLayout):
-    """The whole drawing activity on screen: colours, paper, brush and history tools.
+    """The whole drawing activity on screen: colours, paper, brushes and history tools.
 
     The host may read `log`, `is_empty`, `can_undo` and `can_redo`, and bind to
     `on_change`, which fires after every finished stroke, undo, redo and clear.
@@ -201,7 +297,10 @@ class DrawingStudio(BoxLayout):
     log = ObjectProperty(None)
     colour = StringProperty(DEFAULT_COLOUR)
     brush_size = OptionProperty(DEFAULT_BRUSH_SIZE, options=tuple(BRUSH_SIZES))
-    tool = OptionProperty("brush", options=TOOLS)
+    tool = OptionProperty(DEFAULT_BRUSH, options=TOOLS)
+    # The brush the eraser was picked up instead of: choosing a colour goes back to it.
+    brush = OptionProperty(DEFAULT_BRUSH, options=BRUSHES)
+    opacity_choice = NumericProperty(1.0)
     can_undo = BooleanProperty(False)
     can_redo = BooleanProperty(False)
     is_empty = BooleanProperty(True)
@@ -216,16 +315,27 @@ class DrawingStudio(BoxLayout):
         for swatch in self.swatches:
             swatch.bind(on_release=lambda swatch: self.choose_colour(swatch.colour))
             self.ids.swatches.add_widget(swatch)
+        self.tool_buttons = [ToolButton(tool=tool, icon=icon, text=label) for tool, (icon, label) in TOOL_BUTTONS.items()]
+        for button in self.tool_buttons:
+            button.bind(on_release=lambda button: self.choose_tool(button.tool))
+            self.ids.tools.add_widget(button)
         largest = max(BRUSH_SIZES.values())
-        self.size_buttons = [
-            BrushSizeButton(size_name=name, dot_diameter=max(dp(10), dp(44) * width / largest))
+        self.size_buttons = {
+            name: DotButton(value=width, dot_diameter=max(dp(10), dp(44) * width / largest))
             for name, width in BRUSH_SIZES.items()
-        ]
-        for button in self.size_buttons:
-            button.bind(on_release=lambda button: self.choose_brush_size(button.size_name))
+        }
+        for name, button in self.size_buttons.items():
+            button.bind(on_release=lambda _button, name=name: self.choose_brush_size(name))
             self.ids.sizes.add_widget(button)
+        self.opacity_buttons = [DotButton(value=opacity, dot_diameter=dp(40)) for opacity in OPACITIES]
+        for button in self.opacity_buttons:
+            button.width = theme.TARGET  # square: they share the tray with the brushes
+            button.bind(on_release=lambda button: self.choose_opacity(button.value))
+            self.ids.opacities.add_widget(button)
         self.ids.paper.bind(on_stroke_end=lambda _paper: self._changed())
-        self.bind(colour=self._show_choices, brush_size=self._show_choices, tool=self._show_choices)
+        self.bind(
+            colour=self._show_choices, brush_size=self._show_choices, tool=self._show_choices, opacity_choice=self._show_choices
+        )
         self.bind(log=lambda *_args: self._changed())
         self._show_choices()
         self._sync_history()
@@ -236,28 +346,33 @@ class DrawingStudio(BoxLayout):
 
     def choose_colour(self, colour: str) -> None:
         self.colour = colour
-        self.tool = "brush"  # picking a colour means "paint with it", even after erasing
+        self.tool = self.brush  # picking a colour means "paint with it", even after erasing
+
+    def choose_tool(self, tool: str) -> None:
+        self.tool = tool
+        if tool in BRUSHES:
+            self.brush = tool
 
     def choose_brush_size(self, name: str) -> None:
         self.brush_size = name
 
-    def toggle_eraser(self) -> None:
-        self.tool = "brush" if self.tool == "eraser" else "eraser"
+    def choose_opacity(self, opacity: float) -> None:
+        self.opacity_choice = opacity
 
     def undo(self) -> None:
         self.paper.end_stroke()
         if self.log.undo():
-            self._redraw_and_report()
+            self._repaint_and_report()
 
     def redo(self) -> None:
         self.paper.end_stroke()
         if self.log.redo():
-            self._redraw_and_report()
+            self._repaint_and_report()
 
     def clear(self) -> None:
         self.paper.end_stroke()
         if self.log.clear():
-            self._redraw_and_report()
+            self._repaint_and_report()
 
     def ask_to_clear(self) -> None:
         if self.is_empty or self.clear_confirmation is not None:
@@ -273,13 +388,18 @@ class DrawingStudio(BoxLayout):
     def _show_choices(self, *_args) -> None:
         for swatch in self.swatches:
             swatch.selected = swatch.colour == self.colour
-        dot_colour = self.colour if self.tool == "brush" else "#BBBBBB"
-        for button in self.size_buttons:
-            button.selected = button.size_name == self.brush_size
-            button.dot_colour = dot_colour
+        for button in self.tool_buttons:
+            button.selected = button.tool == self.tool
+        ink = get_color_from_hex(self.colour if self.tool != "eraser" else "#BBBBBB")
+        for name, button in self.size_buttons.items():
+            button.selected = name == self.brush_size
+            button.dot_colour = ink
+        for button in self.opacity_buttons:
+            button.selected = button.value == self.opacity_choice
+            button.dot_colour = ink[:3] + [button.value]
 
-    def _redraw_and_report(self) -> None:
-        self.paper.redraw()
+    def _repaint_and_report(self) -> None:
+        self.paper.repaint()
         self._changed()
 
     def _changed(self) -> None:

@@ -37,7 +37,7 @@ def test_a_fresh_drawing_has_no_work(tmp_path):
 
 def test_a_drawing_that_was_cleared_is_still_kept_for_its_process(tmp_path):
     activity = make_activity(tmp_path)
-    activity.log.begin_stroke("brush", "#000000", 22, t=0)
+    activity.log.begin_stroke("marker", "#000000", 22, t=0)
     activity.log.add_point(100, 100, t=0)
     activity.log.end_stroke()
     activity.log.clear(t=1)
@@ -49,7 +49,7 @@ def test_a_drawing_that_was_cleared_is_still_kept_for_its_process(tmp_path):
 
 def test_finish_returns_the_picture_its_log_and_a_thumbnail(tmp_path):
     activity = make_activity(tmp_path)
-    activity.log.begin_stroke("brush", "#E53935", 22, t=0)
+    activity.log.begin_stroke("marker", "#E53935", 22, t=0)
     activity.log.add_point(100, 100, t=0)
     activity.log.add_point(300, 100, t=0.1)
     activity.log.end_stroke()
@@ -70,6 +70,7 @@ def test_finish_returns_the_picture_its_log_and_a_thumbnail(tmp_path):
 
 def test_demo_pictures_differ_by_variant_and_look_hand_made():
     pictures = set()
+    brushes = set()
     for variant in range(4):
         (draft,) = DrawingActivity.demo_drafts(variant)
         assert draft.problems() == []
@@ -80,6 +81,9 @@ def test_demo_pictures_differ_by_variant_and_look_hand_made():
         times = [point[3] for stroke in log.visible_strokes() for point in stroke.points]
         assert times == sorted(times) and 10 < log.duration < 600
         image = Image.open(io.BytesIO(draft.files["drawing.png"])).convert("RGB")
-        assert len(image.getcolors(maxcolors=4096)) >= 6
+        colours = image.quantize(64).convert("RGB").getcolors()
+        assert len(colours) >= 6
+        brushes.update(stroke.tool for stroke in log.visible_strokes())
         pictures.add(draft.files["drawing.png"])
     assert len(pictures) == 4
+    assert len(brushes) >= 4, "the demo pictures show off several brushes"

@@ -17,7 +17,7 @@ RED = PALETTE["red"]
 BLUE = PALETTE["blue"]
 
 
-def draw(log, colour, points, tool="brush", width=BRUSH_SIZES["medium"], t=0.0):
+def draw(log, colour, points, tool="marker", width=BRUSH_SIZES["medium"], t=0.0):
     log.begin_stroke(tool, colour, width, t=t)
     for index, (x, y) in enumerate(points):
         log.add_point(x, y, 1.0, t=t + 0.01 * index)
@@ -49,13 +49,14 @@ def test_a_new_log_is_empty_and_has_no_history():
 
 def test_a_stroke_keeps_its_tool_colour_width_and_timed_points():
     log = DrawingLog()
-    log.begin_stroke("brush", RED, 22, t=1.5)
+    log.begin_stroke("crayon", RED, 22, t=1.5, opacity=0.5, dynamics="pressure", seed=7)
     log.add_point(10, 20, 0.5, t=1.5)
     log.add_point(30.123456, 40, 0.75, t=1.6)
     assert log.current_stroke is not None
     log.end_stroke()
     (stroke,) = log.visible_strokes()
-    assert (stroke.tool, stroke.colour, stroke.width, stroke.t) == ("brush", RED, 22, 1.5)
+    assert (stroke.tool, stroke.colour, stroke.width, stroke.t) == ("crayon", RED, 22, 1.5)
+    assert (stroke.opacity, stroke.dynamics, stroke.seed) == (0.5, "pressure", 7)
     assert stroke.points == [(10, 20, 0.5, 1.5), (30.12, 40, 0.75, 1.6)]
     assert log.current_stroke is None
     assert not log.is_empty
@@ -63,7 +64,7 @@ def test_a_stroke_keeps_its_tool_colour_width_and_timed_points():
 
 def test_a_stroke_is_visible_while_it_is_being_drawn():
     log = DrawingLog()
-    log.begin_stroke("brush", RED, 22, t=0)
+    log.begin_stroke("marker", RED, 22, t=0)
     log.add_point(5, 5, t=0)
     assert colours(log) == [RED]
     assert not log.is_empty
@@ -71,7 +72,7 @@ def test_a_stroke_is_visible_while_it_is_being_drawn():
 
 def test_a_stroke_without_points_leaves_no_trace():
     log = DrawingLog()
-    log.begin_stroke("brush", RED, 22, t=0)
+    log.begin_stroke("marker", RED, 22, t=0)
     log.end_stroke()
     assert log.events == [] and log.is_empty and not log.can_undo
 
@@ -89,9 +90,15 @@ def test_eraser_paints_the_paper_colour_and_alone_leaves_the_paper_empty():
 def test_bad_input_is_refused():
     log = DrawingLog()
     with pytest.raises(ValueError):
-        log.begin_stroke("spray", RED, 22)
+        log.begin_stroke("glitter", RED, 22)
     with pytest.raises(ValueError):
-        log.begin_stroke("brush", RED, 0)
+        log.begin_stroke("brush", RED, 22)  # only version 1 files had a plain "brush"
+    with pytest.raises(ValueError):
+        log.begin_stroke("marker", RED, 0)
+    with pytest.raises(ValueError):
+        log.begin_stroke("marker", RED, 22, opacity=0)
+    with pytest.raises(ValueError):
+        log.begin_stroke("marker", RED, 22, dynamics="tilt")
     with pytest.raises(RuntimeError):
         log.add_point(1, 2)
 
@@ -139,7 +146,7 @@ def test_clear_empties_the_paper_and_undo_brings_the_picture_back():
 def test_undo_during_a_stroke_ends_it_and_takes_it_back():
     log = DrawingLog()
     draw(log, RED, [(0, 0)])
-    log.begin_stroke("brush", BLUE, 22, t=1)
+    log.begin_stroke("marker", BLUE, 22, t=1)
     log.add_point(1, 1, t=1)
     assert log.undo()
     assert log.current_stroke is None
@@ -149,7 +156,7 @@ def test_undo_during_a_stroke_ends_it_and_takes_it_back():
 def test_every_event_is_kept_with_its_time():
     clock = iter([100.0, 101.0, 101.5, 102.0, 103.0, 104.0]).__next__
     log = DrawingLog(clock=clock)  # the log starts counting at 100
-    log.begin_stroke("brush", RED, 22)
+    log.begin_stroke("marker", RED, 22)
     log.add_point(1, 1)
     log.end_stroke()
     log.undo()
@@ -171,9 +178,15 @@ def test_json_round_trip_keeps_events_and_picture():
     draw(log, PALETTE["green"], [(70, 80)], t=5)
     text = log.to_json()
     data = json.loads(text)
-    assert data["format"] == "expressive-strokes" and data["version"] == 1
+    assert data["format"] == "expressive-strokes" and data["version"] == 2
     assert (data["width"], data["height"], data["background"]) == (2048, 1536, "#FFFFFF")
     assert data["events"][0]["points"] == [[10, 20, 1.0, 0.5], [30, 40, 1.0, 0.51]]
+    assert {key: data["events"][0][key] for key in ("tool", "opacity", "dynamics")} == {
+        "tool": "marker",
+        "opacity": 1.0,
+        "dynamics": "speed",
+    }
+    assert isinstance(data["events"][0]["seed"], int)
     assert all("t" in event for event in data["events"])
 
     loaded = DrawingLog.from_json(text.encode("utf-8"))
@@ -187,7 +200,7 @@ def test_a_loaded_log_carries_on_from_its_last_moment():
     log = DrawingLog()
     draw(log, RED, [(1, 1), (2, 2)], t=7)
     loaded = DrawingLog.from_json(log.to_json(), clock=lambda: 500.0)
-    loaded.begin_stroke("brush", RED, 22)
+    loaded.begin_stroke("marker", RED, 22)
     assert loaded.current_stroke.t == 7.01
 
 
@@ -195,7 +208,8 @@ def test_a_loaded_log_carries_on_from_its_last_moment():
     "change",
     [
         lambda data: data.update(format="something-else"),
-        lambda data: data.update(version=2),
+        lambda data: data.update(version=3),
+        lambda data: data["events"][0].update(tool="brush"),
         lambda data: data["events"].append({"type": "wave", "t": 9}),
         lambda data: data["events"].append({"type": "redo", "t": 9}),
     ],
@@ -207,3 +221,27 @@ def test_files_that_are_not_stroke_logs_are_refused(change):
     change(data)
     with pytest.raises(ValueError):
         DrawingLog.from_json(json.dumps(data))
+
+
+def test_version_1_logs_still_load_as_even_markers():
+    version_1 = {
+        "format": "expressive-strokes",
+        "version": 1,
+        "width": 2048,
+        "height": 1536,
+        "background": "#FFFFFF",
+        "events": [
+            {"type": "stroke", "t": 0.5, "tool": "brush", "colour": RED, "width": 22,
+             "points": [[10, 20, 1.0, 0.5], [30, 40, 1.0, 0.6]]},
+            {"type": "stroke", "t": 1.0, "tool": "eraser", "colour": "#FFFFFF", "width": 56, "points": [[10, 20, 1.0, 1.0]]},
+            {"type": "undo", "t": 2.0},
+        ],
+    }
+    log = DrawingLog.from_json(json.dumps(version_1))
+    (stroke,) = log.visible_strokes()
+    assert (stroke.tool, stroke.colour, stroke.width, stroke.opacity, stroke.dynamics) == ("marker", RED, 22, 1.0, "fixed")
+    assert stroke.points == [(10, 20, 1.0, 0.5), (30, 40, 1.0, 0.6)]
+    assert log.can_redo and log.duration == 2.0
+    # Saved again, it is a version 2 file that loads to the same strokes.
+    assert json.loads(log.to_json())["version"] == 2
+    assert DrawingLog.from_json(log.to_json()).events == log.events

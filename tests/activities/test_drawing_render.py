@@ -1,11 +1,14 @@
 """Rendering a stroke log to PNG with Pillow, with no window."""
 
 import io
+import itertools
+import json
 
-from PIL import Image
+import pytest
+from PIL import Image, ImageChops
 
 from activities.drawing.render import render_image, render_png, thumbnail_png
-from activities.drawing.strokes import PALETTE, DrawingLog
+from activities.drawing.strokes import BRUSHES, PALETTE, DrawingLog
 
 WHITE = (255, 255, 255)
 
@@ -14,11 +17,28 @@ def rgb(colour):
     return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
-def stroke(log, points, colour=PALETTE["red"], width=22, tool="brush"):
-    log.begin_stroke(tool, colour, width, t=0)
-    for x, y in points:
-        log.add_point(x, y, t=0)
+def stroke(log, points, colour=PALETTE["red"], width=22, tool="marker", dynamics="fixed", **options):
+    """A stroke at a steady 1,000 document pixels a second unless `points` give times."""
+    log.begin_stroke(tool, colour, width, t=0, dynamics=dynamics, **options)
+    for index, (x, y, *pressure_and_time) in enumerate(points):
+        pressure, t = pressure_and_time or (1.0, index * 0.02)
+        log.add_point(x, y, pressure, t=t)
     log.end_stroke()
+
+
+def wave(left=200, right=1800, y=700, step=20):
+    return [(x, y + 60 * ((x // 200) % 2)) for x in range(left, right, step)]
+
+
+def inked_height(image, x, top=0, bottom=1536):
+    """How many pixels of column `x` differ from white: the stroke's width there."""
+    return sum(image.getpixel((x, y)) != WHITE for y in range(top, bottom))
+
+
+def inked_span(image, x):
+    """From the first to the last pixel of column `x` that differs from white."""
+    inked = [y for y in range(image.height) if image.getpixel((x, y)) != WHITE]
+    return inked[-1] - inked[0] + 1
 
 
 def test_an_empty_log_renders_blank_paper_at_full_size():
@@ -91,3 +111,122 @@ def test_png_and_thumbnail():
     thumbnail = Image.open(io.BytesIO(thumbnail_png(render_image(log))))
     assert thumbnail.format == "PNG" and thumbnail.size == (320, 240)
     assert Image.open(io.BytesIO(thumbnail_png(render_image(log), (100, 100)))).size == (100, 75)
+
+
+def one_stroke_picture(tool, **options):
+    log = DrawingLog()
+    stroke(log, wave(), colour=PALETTE["blue"], width=56, tool=tool, dynamics="speed", seed=11, **options)
+    return log
+
+
+def test_every_brush_looks_different_and_the_same_every_time():
+    pictures = {}
+    for tool in BRUSHES:
+        log = one_stroke_picture(tool)
+        png = render_png(log)
+        # The log saved and loaded again draws the very same picture, spray dots included.
+        assert render_png(DrawingLog.from_json(log.to_json())) == png
+        pictures[tool] = Image.open(io.BytesIO(png)).convert("RGB")
+    for first, second in itertools.combinations(BRUSHES, 2):
+        difference = ImageChops.difference(pictures[first], pictures[second]).getbbox()
+        assert difference is not None, f"{first} and {second} look the same"
+
+
+def test_brushes_have_their_own_character():
+    def inked_colours(tool):
+        image = render_image(one_stroke_picture(tool)).crop((300, 600, 1700, 820))
+        return [colour for _count, colour in image.getcolors(1 << 20) if colour != WHITE]
+
+    blue = rgb(PALETTE["blue"])
+    assert inked_colours("marker") == [blue]  # flat and even: one colour
+    assert len(inked_colours("paintbrush")) > 20  # soft edges fade out
+    assert blue not in inked_colours("paintbrush")  # a single coat is see-through
+    rainbow_hues = {colour for colour in inked_colours("rainbow")}
+    assert len(rainbow_hues) > 30
+    # Crayon and spray leave paper showing inside the stroke.
+    for tool in ("crayon", "spray"):
+        middle = render_image(one_stroke_picture(tool)).crop((400, 690, 600, 710))
+        assert WHITE in [colour for _count, colour in middle.getcolors(1 << 16)], tool
+    # The spray is dots around the path: wider than the marker, and sparse at its edge.
+    spray = render_image(one_stroke_picture("spray"))
+    assert inked_span(spray, 500) > inked_span(render_image(one_stroke_picture("marker")), 500)
+    assert inked_height(spray, 500) < inked_span(spray, 500) * 0.8
+
+
+def test_a_fast_stroke_is_thinner_than_a_slow_one():
+    def width_at_speed(seconds_per_point):
+        log = DrawingLog()
+        points = [(x, 700, 1.0, index * seconds_per_point) for index, x in enumerate(range(200, 1800, 20))]
+        stroke(log, points, width=56, tool="rainbow", dynamics="speed")
+        return inked_height(render_image(log), 1000, 600, 800)
+
+    slow, fast = width_at_speed(0.1), width_at_speed(0.005)
+    assert fast < slow * 0.8
+
+
+def test_light_pressure_makes_a_thinner_fainter_line():
+    def rendered(pressure):
+        log = DrawingLog()
+        stroke(log, [(x, 700, pressure, 0) for x in range(200, 1800, 20)], width=56, tool="paintbrush", dynamics="pressure")
+        return render_image(log)
+
+    light, firm = rendered(0.2), rendered(1.0)
+    assert inked_height(light, 1000, 500, 900) < inked_height(firm, 1000, 500, 900) * 0.8
+    assert sum(light.getpixel((1000, 700))) > sum(firm.getpixel((1000, 700)))
+
+
+def test_the_chosen_opacity_lets_the_paper_show_through():
+    def centre(opacity):
+        log = DrawingLog()
+        stroke(log, wave(), width=56, opacity=opacity)
+        return render_image(log).getpixel((500, 700))
+
+    faint, strong = centre(0.25), centre(1.0)
+    assert strong == rgb(PALETTE["red"])
+    assert all(f > s for f, s in zip(faint, strong) if s < 250)
+
+
+def test_a_marker_over_a_marker_darkens_like_ink():
+    log = DrawingLog()
+    stroke(log, [(100, 500), (900, 500)], colour=PALETTE["yellow"], width=56)
+    stroke(log, [(500, 300), (500, 700)], colour=PALETTE["light blue"], width=56)
+    crossing = render_image(log).getpixel((500, 500))
+    assert crossing != rgb(PALETTE["light blue"]) and sum(crossing) < sum(rgb(PALETTE["light blue"]))
+
+
+def test_the_eraser_brings_back_the_background_under_the_strokes():
+    log = DrawingLog()
+    background = Image.linear_gradient("L").resize((2048, 1536)).convert("RGB")
+    stroke(log, [(100, 500), (900, 500)], width=56)
+    stroke(log, [(500, 400), (500, 600)], tool="eraser", width=56)
+    image = render_image(log, background)
+    assert image.getpixel((500, 500)) == background.getpixel((500, 500))
+    grey = background.getpixel((200, 500))[0]
+    assert image.getpixel((200, 500)) == tuple(channel * grey // 255 for channel in rgb(PALETTE["red"]))
+    assert image.getpixel((1500, 1000)) == background.getpixel((1500, 1000))
+
+
+def test_a_version_1_log_renders_as_it_always_did():
+    data = {
+        "format": "expressive-strokes",
+        "version": 1,
+        "width": 2048,
+        "height": 1536,
+        "background": "#FFFFFF",
+        "events": [
+            {"type": "stroke", "t": 0, "tool": "brush", "colour": PALETTE["red"], "width": 40,
+             "points": [[200, 300, 1.0, 0], [600, 300, 1.0, 0.01], [600, 700, 1.0, 0.02]]},
+        ],
+    }
+    image = render_image(DrawingLog.from_json(json.dumps(data)))
+    red = rgb(PALETTE["red"])
+    assert image.getpixel((400, 300)) == red and image.getpixel((400, 318)) == red
+    assert image.getpixel((185, 300)) == red and image.getpixel((183, 283)) == WHITE
+    assert image.getpixel((400, 340)) == WHITE
+
+
+@pytest.mark.parametrize("tool", BRUSHES + ("eraser",))
+def test_a_stroke_off_the_paper_changes_nothing(tool):
+    log = DrawingLog()
+    stroke(log, [(-500, -500), (-300, -400)], tool=tool)
+    assert render_image(log).getextrema() == ((255, 255), (255, 255), (255, 255))

@@ -8,7 +8,13 @@ from activities.drawing.strokes import PALETTE
 
 @pytest.mark.parametrize(
     "available, expected",
-    [((1000, 600), (800, 600)), ((800, 1000), (800, 600)), ((400, 300), (400, 300)), ((0, 300), (0, 0))],
+    [
+        ((1000, 600), (800, 600)),
+        ((800, 1000), (800, 600)),
+        ((400, 300), (400, 300)),
+        ((0, 300), (0, 0)),
+        ((1000.5, 680.8), (907, 680)),  # whole pixels
+    ],
 )
 def test_the_paper_keeps_four_by_three_inside_the_space(available, expected):
     assert fit_aspect(available) == pytest.approx(expected)

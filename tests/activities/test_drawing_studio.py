@@ -2,17 +2,21 @@
 
 import io
 import logging
+import math
 
 import pytest
-from expressive.ui.driver import advance_frames
+from expressive.ui.driver import advance_frames, drag
 from kivy.graphics import Line
 from kivy.tests.common import UnitTestTouch
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from activities.drawing import DrawingActivity
+from activities.drawing.render import render_png
 from activities.drawing.screen_math import MAX_LINE_POINTS
-from activities.drawing.strokes import BRUSH_SIZES, PALETTE, PAPER_COLOUR
+from activities.drawing.strokes import BRUSH_SIZES, BRUSHES, PALETTE, PAPER_COLOUR, TOOLS
 from expressive.activity import Host, MemoryDrafts
+
+WHITE = (255, 255, 255)
 
 
 @pytest.fixture
@@ -51,6 +55,16 @@ def tap(widget):
     swipe(widget.to_window(*widget.center))
 
 
+def inked(studio, x, y):
+    """Whether the rendered picture the paper shows has paint at document (x, y)."""
+    return studio.paper.picture.getpixel((round(x), round(y))) != WHITE
+
+
+def tool_button(studio, tool):
+    (button,) = [button for button in studio.tool_buttons if button.tool == tool]
+    return button
+
+
 def lines_in(instruction):
     if isinstance(instruction, Line):
         return [instruction]
@@ -68,7 +82,8 @@ def test_the_paper_keeps_its_shape_inside_the_window(window, studio):
 def test_a_finger_on_the_paper_draws_a_stroke_in_document_coordinates(studio):
     swipe(on_paper(studio, 0.25, 0.25), on_paper(studio, 0.5, 0.25), on_paper(studio, 0.5, 0.75))
     (stroke,) = studio.log.visible_strokes()
-    assert (stroke.tool, stroke.colour, stroke.width) == ("brush", PALETTE["black"], BRUSH_SIZES["medium"])
+    assert (stroke.tool, stroke.colour, stroke.width) == ("marker", PALETTE["black"], BRUSH_SIZES["medium"])
+    assert (stroke.opacity, stroke.dynamics) == (1.0, "speed")
     corners = [(x, y) for x, y, _pressure, _t in stroke.points]
     assert corners == [
         pytest.approx((512, 384), abs=3),
@@ -77,8 +92,10 @@ def test_a_finger_on_the_paper_draws_a_stroke_in_document_coordinates(studio):
     ]
     assert all(pressure == 1.0 for _x, _y, pressure, _t in stroke.points)
     assert not studio.is_empty and studio.can_undo and not studio.can_redo
-    (graphic,) = studio.paper.graphics
-    assert len(graphic.lines[0].points) == 6
+    # The finished stroke is in the rendered picture, and its sketch is gone.
+    assert inked(studio, 768, 384) and inked(studio, 1024, 768)
+    assert not inked(studio, 768, 768)
+    assert studio.paper.live is None and lines_in(studio.paper.canvas) == []
 
 
 def test_touches_off_the_paper_do_not_draw_but_a_stroke_may_leave_it(studio):
@@ -97,14 +114,16 @@ def test_pressure_is_recorded_when_the_screen_reports_it(studio):
     touch.pressure = 0.4
     touch.touch_down()
     touch.touch_up()
-    assert studio.log.visible_strokes()[0].points[0][2] == 0.4
+    (stroke,) = studio.log.visible_strokes()
+    assert stroke.points[0][2] == 0.4 and stroke.dynamics == "pressure"
 
 
 def test_a_tap_leaves_a_dot(studio):
     swipe(studio.paper.center)
     (stroke,) = studio.log.visible_strokes()
     assert len(stroke.points) == 1
-    assert len(studio.paper.graphics) == 1
+    x, y, _pressure, _t = stroke.points[0]
+    assert inked(studio, x, y)
 
 
 def test_tapping_a_swatch_and_a_size_changes_the_next_stroke(studio):
@@ -113,7 +132,7 @@ def test_tapping_a_swatch_and_a_size_changes_the_next_stroke(studio):
     tap(red_swatch)
     assert studio.colour == PALETTE["red"]
     assert red_swatch.selected and sum(swatch.selected for swatch in studio.swatches) == 1
-    (large,) = [button for button in studio.size_buttons if button.size_name == "large"]
+    large = studio.size_buttons["large"]
     tap(large)
     assert large.selected and studio.brush_size == "large"
     swipe(on_paper(studio, 0.1, 0.3), on_paper(studio, 0.2, 0.3))
@@ -123,15 +142,30 @@ def test_tapping_a_swatch_and_a_size_changes_the_next_stroke(studio):
 
 
 def test_the_eraser_paints_paper_until_a_colour_is_chosen(studio):
-    tap(studio.ids.eraser_button)
-    assert studio.tool == "eraser"
+    tap(tool_button(studio, "crayon"))
+    tap(tool_button(studio, "eraser"))
+    assert studio.tool == "eraser" and tool_button(studio, "eraser").selected
     swipe(on_paper(studio, 0.1, 0.1), on_paper(studio, 0.2, 0.1))
     tap(studio.swatches[2])
-    assert studio.tool == "brush"
+    assert studio.tool == "crayon", "a colour goes back to the brush in hand before the eraser"
     swipe(on_paper(studio, 0.1, 0.3), on_paper(studio, 0.2, 0.3))
     erased, painted = studio.log.visible_strokes()
     assert (erased.tool, erased.colour) == ("eraser", PAPER_COLOUR)
-    assert (painted.tool, painted.colour) == ("brush", studio.swatches[2].colour)
+    assert (painted.tool, painted.colour) == ("crayon", studio.swatches[2].colour)
+
+
+def test_the_tray_picks_the_brush_and_the_opacity_of_the_next_stroke(studio):
+    assert [button.tool for button in studio.tool_buttons] == list(TOOLS)
+    assert all(min(button.size) >= 64 and button.text and button.icon for button in studio.tool_buttons)
+    assert all(min(button.size) >= 64 for button in studio.opacity_buttons)
+    tap(tool_button(studio, "spray"))
+    tap(studio.opacity_buttons[1])
+    assert studio.tool == "spray" and studio.opacity_choice == 0.5
+    assert studio.opacity_buttons[1].selected and sum(button.selected for button in studio.opacity_buttons) == 1
+    assert sum(button.selected for button in studio.tool_buttons) == 1
+    swipe(on_paper(studio, 0.1, 0.1), on_paper(studio, 0.2, 0.1))
+    (stroke,) = studio.log.visible_strokes()
+    assert (stroke.tool, stroke.opacity) == ("spray", 0.5)
 
 
 def test_undo_and_redo_buttons(studio):
@@ -141,11 +175,12 @@ def test_undo_and_redo_buttons(studio):
     swipe(on_paper(studio, 0.1, 0.3), on_paper(studio, 0.2, 0.3))
     changes = []
     studio.bind(on_change=lambda _studio: changes.append(True))
+    second_stroke = studio.paper.to_document(*on_paper(studio, 0.15, 0.3))
     tap(studio.ids.undo_button)
-    assert len(studio.log.visible_strokes()) == 1 and len(studio.paper.graphics) == 1
+    assert len(studio.log.visible_strokes()) == 1 and not inked(studio, *second_stroke)
     assert studio.can_redo
     tap(studio.ids.redo_button)
-    assert len(studio.log.visible_strokes()) == 2 and len(studio.paper.graphics) == 2
+    assert len(studio.log.visible_strokes()) == 2 and inked(studio, *second_stroke)
     assert not studio.can_redo
     assert len(changes) == 2
 
@@ -165,38 +200,53 @@ def test_clear_asks_first_and_can_be_undone(window, studio):
     advance_frames(2)
     tap(popup.ids.clear_button)
     assert studio.clear_confirmation is None and popup.parent is None
-    assert studio.is_empty and studio.paper.graphics == []
+    assert studio.is_empty and studio.paper.picture.getextrema() == ((255, 255),) * 3
 
     tap(studio.ids.clear_button)  # clear paper: nothing to ask about
     assert studio.clear_confirmation is None
     tap(studio.ids.undo_button)
-    assert len(studio.log.visible_strokes()) == 1 and len(studio.paper.graphics) == 1
+    assert len(studio.log.visible_strokes()) == 1 and inked(studio, *studio.paper.to_document(*on_paper(studio, 0.15, 0.1)))
 
 
-def test_the_screen_follows_a_resize(window, studio):
-    swipe(on_paper(studio, 0.5, 0.5), on_paper(studio, 0.75, 0.5))
+def test_the_screen_follows_a_resize_even_mid_stroke(window, studio):
+    touch = UnitTestTouch(*on_paper(studio, 0.5, 0.5))
+    touch.touch_down()
+    touch.touch_move(*on_paper(studio, 0.75, 0.5))
     studio.size_hint = (None, None)
     studio.size = (900, 600)
     advance_frames(3)
     paper = studio.paper
-    (graphic,) = paper.graphics
-    assert graphic.lines[0].points[:2] == pytest.approx(list(paper.to_screen(1024, 768)), abs=2)
+    (line,) = paper.live.lines
+    assert line.points == pytest.approx([*paper.to_screen(1024, 768), *paper.to_screen(1536, 768)], abs=2)
+    touch.touch_move(*on_paper(studio, 0.75, 0.75))
+    touch.touch_up()
+    (stroke,) = studio.log.visible_strokes()
+    assert [point[:2] for point in stroke.points] == [
+        pytest.approx((1024, 768), abs=3),
+        pytest.approx((1536, 768), abs=3),
+        pytest.approx((1536, 1152), abs=5),
+    ]
     studio.size_hint = (1, 1)
 
 
-def test_a_very_long_stroke_is_split_into_short_lines_and_rendered(activity, studio):
+def test_a_very_long_stroke_is_sketched_in_short_lines_and_rendered(activity, studio):
     studio.choose_colour(PALETTE["blue"])
     count = 10_000
     # A zigzag over the middle of the paper, one point per move.
     path = [on_paper(studio, 0.2 + 0.6 * (index % 200) / 200, 0.3 + 0.4 * index / count) for index in range(count)]
-    swipe(*path)
-    (stroke,) = studio.log.visible_strokes()
-    assert len(stroke.points) == count
-
+    touch = UnitTestTouch(*path[0])
+    touch.touch_down()
+    for position in path[1:]:
+        touch.touch_move(*position)
     lines = lines_in(studio.paper.canvas)
     assert len(lines) >= count // MAX_LINE_POINTS
     assert all(len(line.points) // 2 <= MAX_LINE_POINTS for line in lines)
     assert sum(len(line.points) // 2 for line in lines) - (len(lines) - 1) == count
+    touch.touch_up()
+    advance_frames(1)
+    (stroke,) = studio.log.visible_strokes()
+    assert len(stroke.points) == count
+    assert lines_in(studio.paper.canvas) == []  # the finished stroke is in the picture
 
     (draft,) = activity.finish()
     assert draft.problems() == []
@@ -204,4 +254,35 @@ def test_a_very_long_stroke_is_split_into_short_lines_and_rendered(activity, stu
     image = Image.open(io.BytesIO(draft.files["drawing.png"])).convert("RGB")
     x, y, _pressure, _t = stroke.points[count // 2]
     assert image.getpixel((round(x), round(y))) == (0x1E, 0x56, 0xC8)
-    assert image.getpixel((100, 100)) == (255, 255, 255)
+    assert image.getpixel((100, 100)) == WHITE
+    assert studio.paper.picture.tobytes() == image.tobytes()
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_the_screen_shows_what_the_saved_png_holds(tmp_path, activity, studio, tool):
+    paper = studio.paper
+    if tool == "eraser":
+        # Something to erase: a thick marker stroke across, then the eraser down through it.
+        studio.choose_brush_size("large")
+        drag([on_paper(studio, 0.1 + 0.8 * i / 80, 0.5) for i in range(81)], frames=0)
+    studio.choose_colour(PALETTE["purple"])
+    tap(tool_button(studio, tool))
+    wavy = [on_paper(studio, 0.1 + 0.8 * i / 60, 0.5 + 0.2 * math.sin(i / 6)) for i in range(61)]
+    upright = [on_paper(studio, 0.5 + 0.1 * math.sin(i / 5), 0.1 + 0.8 * i / 40) for i in range(41)]
+    drag(upright if tool == "eraser" else wavy, frames=2)
+    assert paper.live is None and studio.log.visible_strokes()[-1].tool == tool
+
+    shot_path = tmp_path / "paper.png"
+    paper.export_to_png(str(shot_path))
+    screen = Image.open(shot_path).convert("RGB")
+    (draft,) = activity.finish()
+    saved = Image.open(io.BytesIO(draft.files["drawing.png"])).convert("RGB")
+    assert draft.files["drawing.png"] == render_png(studio.log)
+    saved = saved.resize(screen.size, Image.Resampling.BOX)
+
+    # The mean absolute difference (0-255), judged where the stroke is, so that the blank
+    # paper around it does not water the difference down; printed for the record (-s).
+    box = ImageChops.difference(saved, Image.new("RGB", saved.size, WHITE)).getbbox()
+    difference = sum(ImageStat.Stat(ImageChops.difference(screen.crop(box), saved.crop(box))).mean) / 3
+    print(f"screen vs PNG, {tool}: {difference:.2f}")
+    assert difference < 6
