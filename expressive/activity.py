@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 API_VERSION = 1
 
@@ -152,6 +152,7 @@ class Activity:
     fresh instance that is never built, to `finish()` that work and save it.
     `has_work()` tells the host whether Done should save anything at all.
     `demo_drafts()` makes example artifacts for `expressive demo` without any window.
+    `viewer()` shows a saved artifact in its own way (a replay, a player) in the portfolio.
     """
 
     info: ClassVar[ActivityInfo]
@@ -190,3 +191,23 @@ class Activity:
     def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:
         """Example work for a newcomer's demo portfolio; `variant` varies it per session."""
         return []
+
+    @classmethod
+    def viewer(
+        cls,
+        read_file: Callable[[str], bytes],
+        artifact,
+        save_marks: Callable[[list[dict]], tuple[dict, ...] | None] | None = None,
+    ):
+        """A Kivy widget that shows `artifact` (an ArtifactRecord this activity made), or
+        None for the host's plain view of its product picture.
+
+        `read_file(name)` gives one of the artifact's files (decrypted, checked); it may
+        raise `PortfolioError`. `artifact.marks` are the moments marked in review; a
+        viewer that lets a therapist mark moments ({"t", "note", "created"}) hands the
+        whole new list to `save_marks`, which returns the marks as stored, or None when
+        they could not be saved (the host has told why). Without `save_marks` (None) the
+        viewer offers no marking. The host calls `stop()` on the widget, if it has one,
+        when the artifact is no longer shown.
+        """
+        return None

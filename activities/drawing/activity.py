@@ -69,3 +69,9 @@ class DrawingActivity(Activity):
     @classmethod
     def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:
         return [draft_from_log(demo_log(variant))]
+
+    @classmethod
+    def viewer(cls, read_file, artifact, save_marks=None):
+        from activities.drawing.replay_view import replay_viewer
+
+        return replay_viewer(read_file, artifact, save_marks)

@@ -134,7 +134,9 @@ def test_a_whole_session_from_adding_a_client_to_the_portfolio(app, window):
     assert app.root.current == "artifact"
     shown = screen(app, "artifact")
     assert shown.title == "Calm line" and shown.about == "The sea when it is flat"
-    assert shown.problem == "" and shown.texture.size == (2048, 1536)
+    # A drawing is shown in its replay, opened on the finished picture.
+    assert shown.problem == "" and shown.viewer.picture is not None
+    assert shown.viewer.position == shown.viewer.duration > 0
 
 
 def test_tapping_a_client_in_the_list_opens_their_portfolio(app):

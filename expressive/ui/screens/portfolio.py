@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from kivy.factory import Factory
@@ -16,6 +17,8 @@ from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv
 from expressive.ui.pictures import picture
 from expressive.ui.screens.base import BaseScreen
 from expressive.ui.widgets import Card, CardButton
+
+log = logging.getLogger(__name__)
 
 SESSIONS_PER_PAGE = 8
 THUMBNAILS_PER_ROW = 8
@@ -150,8 +153,12 @@ class NothingMade(Card):
 
 
 class ArtifactScreen(BaseScreen):
+    """One piece of work shown large: in its activity's own viewer (a drawing's replay)
+    when the activity has one, else its product picture."""
+
     artifact = ObjectProperty(None, allownone=True)
     texture = ObjectProperty(None, allownone=True)
+    viewer = ObjectProperty(None, allownone=True)
     title = StringProperty("")
     about = StringProperty("")
     details = StringProperty("")
@@ -159,6 +166,12 @@ class ArtifactScreen(BaseScreen):
 
     def show(self, artifact: ArtifactRecord, **_details):
         store = self.app.store
+        self._close_viewer()
+        try:
+            # Read again: the record a gallery holds may predate marks saved since.
+            artifact = store.artifact(artifact.client_id, artifact.session_id, artifact.id)
+        except PortfolioError:
+            pass
         self.artifact = artifact
         self.title = artifact.title or "Untitled"
         self.about = artifact.about
@@ -169,8 +182,52 @@ class ArtifactScreen(BaseScreen):
             " Everything else in the portfolio is fine. 'expressive check' lists the details."
             if problems else ""
         )
-        # The large picture is decoded for this view only; it is not worth keeping in memory.
-        self.texture = None if problems else picture(store, artifact, artifact.product, remember=False)
+        self.viewer = None if problems else self._viewer_for(artifact)
+        if self.viewer is not None:
+            self.texture = None
+            self.ids.showing.add_widget(self.viewer)
+        else:
+            # The large picture is decoded for this view only; it is not worth keeping in memory.
+            self.texture = None if problems else picture(store, artifact, artifact.product, remember=False)
+
+    def _viewer_for(self, artifact: ArtifactRecord):
+        activity_class = self.app.registry.get(artifact.activity)
+        if activity_class is None:
+            return None
+        store = self.app.store
+        try:
+            viewer = activity_class.viewer(lambda name: store.read_file(artifact, name), artifact, self.save_marks)
+        except Exception:  # an activity's own code may fail in any way; the picture still shows
+            log.exception("The %s viewer failed; showing the picture instead", artifact.activity)
+            return None
+        if viewer is not None:
+            viewer.size_hint = (1, 1)
+            viewer.pos_hint = {"x": 0, "y": 0}
+        return viewer
+
+    def save_marks(self, marks: list[dict]):
+        """What a viewer calls to keep the moments marked in review (see Activity.viewer)."""
+        try:
+            self.artifact = self.app.store.set_marks(self.artifact, marks)
+        except PortfolioError as error:
+            self.app.tell("The mark was not saved", str(error))
+            return None
+        return self.artifact.marks
+
+    def _close_viewer(self):
+        if self.viewer is not None:
+            self._stop_viewer()
+            self.ids.showing.remove_widget(self.viewer)
+            self.viewer = None
+
+    def _stop_viewer(self):
+        stop = getattr(self.viewer, "stop", None)
+        if stop is not None:
+            stop()
+
+    def on_leave(self, *_args):
+        # A replay that plays on behind another screen only wastes the battery.
+        self._stop_viewer()
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
