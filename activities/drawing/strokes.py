@@ -10,6 +10,7 @@ Coordinates are document pixels with the origin at the top left, as in image fil
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import time
@@ -21,9 +22,10 @@ DOC_HEIGHT = 1536
 PAPER_COLOUR = "#FFFFFF"
 
 FORMAT_NAME = "expressive-strokes"
-# Version 2 added brushes, opacity, how width follows the hand, and a seed per stroke.
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+# Version 2 added brushes, opacity, how width follows the hand, and a seed per stroke;
+# version 3 added fills, stamps and backgrounds (papers and templates).
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 
 # How each looks is the renderer's business (render.py); the log only names them.
 BRUSHES = ("pencil", "marker", "paintbrush", "crayon", "spray", "rainbow")
@@ -54,6 +56,25 @@ PALETTE: dict[str, str] = {
     "tan": "#C68642",
     "brown": "#7B4A24",
 }
+
+# Soft paper colours to draw on: strong colours would fight with the picture.
+PAPER_COLOURS: dict[str, str] = {
+    "white": PAPER_COLOUR,
+    "cream": "#FFF3D6",
+    "sky": "#DCEEFB",
+    "mint": "#DDF3E4",
+    "blush": "#FCE1E4",
+    "lilac": "#ECE3F7",
+}
+
+# Line-art to colour in or draw on, drawn by the renderer (render.py): the body outline
+# is for the feelings body map ("where in your body do you feel it?").
+TEMPLATES = ("mandala", "body", "bridge", "house")
+
+# How far (0-255, in any one of red, green and blue) a pixel's colour may be from the
+# tapped one and still be filled: enough to fill over paper grain and soft pencil, not
+# so much that the fill leaks through a light line.
+FILL_TOLERANCE = 48
 
 # Brush widths in document pixels (a full line width, not a radius).
 BRUSH_SIZES: dict[str, float] = {"small": 8, "medium": 22, "large": 56}
@@ -132,16 +153,68 @@ class Clear(_Command):
     pass
 
 
-Event = Stroke | Undo | Redo | Clear
+class _Action:
+    """An event that is all plain fields: saved as they are, with its type's name."""
+
+    def to_json(self) -> dict:
+        return {"type": type(self).__name__.lower(), **dataclasses.asdict(self)}
+
+    @classmethod
+    def from_json(cls, item: dict):
+        return cls(**{name: value for name, value in item.items() if name != "type"})
+
+
+@dataclass
+class Fill(_Action):
+    """A tap of the fill bucket: the area around (x, y) of (nearly) the tapped pixel's
+    colour is painted, as the picture was at that moment."""
+
+    t: float
+    x: float
+    y: float
+    colour: str
+    opacity: float = 1.0
+    tolerance: int = FILL_TOLERANCE
+
+
+@dataclass
+class Stamp(_Action):
+    """A stamp (an icon of the stamp catalogue, by name) centred at (x, y); `scale` times
+    its standard size, turned `rotation` degrees anticlockwise."""
+
+    t: float
+    name: str
+    x: float
+    y: float
+    colour: str
+    scale: float = 1.0
+    rotation: float = 0.0
+
+
+@dataclass
+class Background(_Action):
+    """The paper under the picture from now on: a colour, and a template's lines or
+    none. Strokes stay where they are; the eraser paints this paper back."""
+
+    t: float
+    colour: str = PAPER_COLOUR
+    template: str | None = None
+
+
+# What a picture is made of, oldest at the bottom.
+Mark = Stroke | Fill | Stamp
+Event = Stroke | Fill | Stamp | Background | Undo | Redo | Clear
 _COMMANDS: dict[str, type] = {"undo": Undo, "redo": Redo, "clear": Clear}
+_ACTIONS: dict[str, type] = {"fill": Fill, "stamp": Stamp, "background": Background}
 
 
 class DrawingLog:
     """The event log of one drawing, and the picture it adds up to.
 
-    Undo takes back the last stroke or clear (so undo after clear brings the picture
-    back); redo puts it back; a new stroke or clear drops whatever could have been redone.
-    Undo, redo and clear end a stroke that is still being drawn.
+    Undo takes back the last stroke, fill, stamp, background or clear (so undo after
+    clear brings the picture back); redo puts it back; anything new drops whatever could
+    have been redone. A clear takes away the marks but leaves the paper. Every other
+    event ends a stroke that is still being drawn.
 
     Every method that records an event takes an optional `t`; without it the time is read
     from `clock`, counted from when the log was made.
@@ -162,9 +235,9 @@ class DrawingLog:
         self._clock = clock
         self._clock_origin = clock()
         self._current: Stroke | None = None
-        # Replay state: the strokes and clears in effect, and those undone (last on top).
-        self._done: list[Stroke | Clear] = []
-        self._undone: list[Stroke | Clear] = []
+        # Replay state: the actions in effect, and those undone (last on top).
+        self._done: list[Mark | Background | Clear] = []
+        self._undone: list[Mark | Background | Clear] = []
 
     # --- recording -------------------------------------------------------------------
 
@@ -184,8 +257,7 @@ class DrawingLog:
             raise ValueError(f"tool {tool!r} is not one of {TOOLS}")
         if width <= 0:
             raise ValueError(f"stroke width must be positive, not {width!r}")
-        if not 0 < opacity <= 1:
-            raise ValueError(f"opacity must be above 0 and at most 1, not {opacity!r}")
+        _check_opacity(opacity)
         if dynamics not in DYNAMICS:
             raise ValueError(f"dynamics {dynamics!r} is not one of {DYNAMICS}")
         self.end_stroke()
@@ -210,6 +282,37 @@ class DrawingLog:
             self.events.pop()
             self._done.pop()
 
+    def fill(
+        self, x: float, y: float, colour: str, t: float | None = None, *, opacity: float = 1.0, tolerance: int = FILL_TOLERANCE
+    ) -> Fill:
+        _check_opacity(opacity)
+        if not 0 <= tolerance <= 255:
+            raise ValueError(f"fill tolerance must be 0 to 255, not {tolerance!r}")
+        self.end_stroke()
+        fill = Fill(self._time(t), round(x, 2), round(y, 2), colour, opacity, tolerance)
+        self._record(fill)
+        return fill
+
+    def stamp(
+        self, name: str, x: float, y: float, colour: str, t: float | None = None, *, scale: float = 1.0, rotation: float = 0.0
+    ) -> Stamp:
+        if scale <= 0:
+            raise ValueError(f"stamp scale must be positive, not {scale!r}")
+        self.end_stroke()
+        stamp = Stamp(self._time(t), name, round(x, 2), round(y, 2), colour, round(scale, 3), round(rotation % 360, 2))
+        self._record(stamp)
+        return stamp
+
+    def set_background(self, colour: str = PAPER_COLOUR, template: str | None = None, t: float | None = None) -> bool:
+        """Put different paper under the picture; does nothing when it is that paper already."""
+        if template is not None and template not in TEMPLATES:
+            raise ValueError(f"template {template!r} is not one of {TEMPLATES}")
+        self.end_stroke()
+        if (colour, template) == self.paper:
+            return False
+        self._record(Background(self._time(t), colour, template))
+        return True
+
     def undo(self, t: float | None = None) -> bool:
         self.end_stroke()
         if not self.can_undo:
@@ -227,7 +330,7 @@ class DrawingLog:
     def clear(self, t: float | None = None) -> bool:
         """Clear the picture (an undoable step); does nothing when it is already clear."""
         self.end_stroke()
-        if not self.visible_strokes():
+        if not self.visible_marks():
             return False
         self._record(Clear(self._time(t)))
         return True
@@ -262,8 +365,8 @@ class DrawingLog:
 
     @property
     def is_empty(self) -> bool:
-        """True when the paper shows nothing: no strokes, or only eraser strokes."""
-        return all(stroke.tool == "eraser" for stroke in self.visible_strokes())
+        """True when nothing is on the paper (but the paper): no marks, or only eraser strokes."""
+        return all(isinstance(mark, Stroke) and mark.tool == "eraser" for mark in self.visible_marks())
 
     @property
     def duration(self) -> float:
@@ -273,15 +376,28 @@ class DrawingLog:
         last = self.events[-1]
         return last.points[-1][3] if isinstance(last, Stroke) and last.points else last.t
 
-    def visible_strokes(self) -> list[Stroke]:
-        """The strokes on the paper now, oldest first (what a clear leaves is nothing)."""
-        visible: list[Stroke] = []
+    @property
+    def paper(self) -> tuple[str, str | None]:
+        """The paper the picture is on now: its colour, and its template or None."""
+        for action in reversed(self._done):
+            if isinstance(action, Background):
+                return action.colour, action.template
+        return self.background, None
+
+    def visible_marks(self) -> list[Mark]:
+        """The strokes, fills and stamps on the paper now, oldest first (what a clear
+        leaves is nothing)."""
+        visible: list[Mark] = []
         for action in self._done:
             if isinstance(action, Clear):
                 visible.clear()
-            else:
+            elif not isinstance(action, Background):
                 visible.append(action)
         return visible
+
+    def visible_strokes(self) -> list[Stroke]:
+        """The strokes on the paper now, oldest first."""
+        return [mark for mark in self.visible_marks() if isinstance(mark, Stroke)]
 
     # --- the file format -------------------------------------------------------------
 
@@ -319,7 +435,14 @@ class DrawingLog:
                 if not replayable:
                     raise ValueError(f"event {number}: nothing to {kind}")
                 log._record(_COMMANDS[kind](item["t"]))
+            elif kind in _ACTIONS and version >= 3:
+                log._record(_ACTIONS[kind].from_json(item))
             else:
                 raise ValueError(f"event {number}: unknown type {kind!r}")
         log._clock_origin = clock() - log.duration
         return log
+
+
+def _check_opacity(opacity: float) -> None:
+    if not 0 < opacity <= 1:
+        raise ValueError(f"opacity must be above 0 and at most 1, not {opacity!r}")

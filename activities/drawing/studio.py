@@ -34,14 +34,16 @@ from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex
 from PIL import Image
 
-from activities.drawing.render import LOOKS, Box, draw_stroke, plain_paper, rainbow_colours, render_image
+from activities.drawing.render import LOOKS, Box, draw_mark, plain_paper, rainbow_colours, render_image
 from activities.drawing.screen_math import MAX_LINE_POINTS, split_for_lines
-from activities.drawing.strokes import BRUSH_SIZES, BRUSHES, OPACITIES, PALETTE, TOOLS, DrawingLog, Stroke
+from activities.drawing.strokes import BRUSH_SIZES, BRUSHES, OPACITIES, PALETTE, TOOLS, DrawingLog, Mark, Stroke
 from expressive.ui import theme, widgets
 
 DEFAULT_COLOUR = PALETTE["black"]
 DEFAULT_BRUSH_SIZE = "medium"
 DEFAULT_BRUSH = "marker"
+# What a finger on the paper can do: draw a stroke with a brush or the eraser, or fill.
+STUDIO_TOOLS = TOOLS + ("fill",)
 
 # The tray of tools: a Material Design icon and a word a child can read or be told.
 TOOL_BUTTONS: dict[str, tuple[str, str]] = {
@@ -52,6 +54,7 @@ TOOL_BUTTONS: dict[str, tuple[str, str]] = {
     "spray": ("spray", "Spray"),
     "rainbow": ("looks", "Rainbow"),
     "eraser": ("eraser", "Eraser"),
+    "fill": ("format-color-fill", "Fill"),
 }
 
 
@@ -109,11 +112,12 @@ class DrawingCanvas(StencilView):
     log = ObjectProperty(None)
     background = ObjectProperty(None, allownone=True)
     colour = StringProperty(DEFAULT_COLOUR)
-    tool = OptionProperty(DEFAULT_BRUSH, options=TOOLS)
+    tool = OptionProperty(DEFAULT_BRUSH, options=STUDIO_TOOLS)
     stroke_width = NumericProperty(BRUSH_SIZES[DEFAULT_BRUSH_SIZE])
     opacity_choice = NumericProperty(1.0)
 
-    __events__ = ("on_stroke_end",)
+    # Fired after a finished stroke, a fill or a stamp has been added to the picture.
+    __events__ = ("on_mark",)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -195,6 +199,9 @@ class DrawingCanvas(StencilView):
             return super().on_touch_down(touch)
         if self._touch is not None:
             return True  # one finger draws at a time; a resting palm or a second finger is ignored
+        if self.tool == "fill":
+            self._add(self.log.fill(*self.to_document(*touch.pos), self.colour, opacity=self.opacity_choice))
+            return True
         self._touch = touch
         touch.grab(self)
         stroke = self.log.begin_stroke(
@@ -234,23 +241,24 @@ class DrawingCanvas(StencilView):
         self.log.end_stroke()
         self._sketches.clear()
         self.live = None
-        self.bake(stroke)
-        self.dispatch("on_stroke_end")
+        self._add(stroke)
 
-    def bake(self, stroke: Stroke) -> None:
-        """Render a finished stroke onto the picture and show the part it changed."""
+    def _add(self, mark: Mark) -> None:
+        """Render a mark just recorded onto the picture, show the part it changed, and
+        tell the studio."""
         if self.picture is None:
-            self.repaint()  # the first stroke came before the first frame: it is in the log
-            return
-        box = draw_stroke(self.picture, stroke, self._paper)
-        if box is not None:
-            self._upload(box)
+            self.repaint()  # the first mark came before the first frame: it is in the log
+        else:
+            box = draw_mark(self.picture, mark, self._paper)
+            if box is not None:
+                self._upload(box)
+        self.dispatch("on_mark")
 
     def _add_point(self, touch) -> None:
         pressure = touch.pressure if "pressure" in touch.profile else 1.0
         self.log.add_point(*self.to_document(*touch.pos), pressure)
 
-    def on_stroke_end(self):
+    def on_mark(self):
         pass
 
 
@@ -297,7 +305,7 @@ class DrawingStudio(BoxLayout):
     log = ObjectProperty(None)
     colour = StringProperty(DEFAULT_COLOUR)
     brush_size = OptionProperty(DEFAULT_BRUSH_SIZE, options=tuple(BRUSH_SIZES))
-    tool = OptionProperty(DEFAULT_BRUSH, options=TOOLS)
+    tool = OptionProperty(DEFAULT_BRUSH, options=STUDIO_TOOLS)
     # The brush the eraser was picked up instead of: choosing a colour goes back to it.
     brush = OptionProperty(DEFAULT_BRUSH, options=BRUSHES)
     opacity_choice = NumericProperty(1.0)
@@ -332,7 +340,7 @@ class DrawingStudio(BoxLayout):
             button.width = theme.TARGET  # square: they share the tray with the brushes
             button.bind(on_release=lambda button: self.choose_opacity(button.value))
             self.ids.opacities.add_widget(button)
-        self.ids.paper.bind(on_stroke_end=lambda _paper: self._changed())
+        self.ids.paper.bind(on_mark=lambda _paper: self._changed())
         self.bind(
             colour=self._show_choices, brush_size=self._show_choices, tool=self._show_choices, opacity_choice=self._show_choices
         )
@@ -346,7 +354,8 @@ class DrawingStudio(BoxLayout):
 
     def choose_colour(self, colour: str) -> None:
         self.colour = colour
-        self.tool = self.brush  # picking a colour means "paint with it", even after erasing
+        if self.tool == "eraser":
+            self.tool = self.brush  # picking a colour means "paint with it", even after erasing
 
     def choose_tool(self, tool: str) -> None:
         self.tool = tool

@@ -8,6 +8,7 @@ from activities.drawing.strokes import (
     BRUSH_SIZES,
     DOC_HEIGHT,
     DOC_WIDTH,
+    FORMAT_VERSION,
     PALETTE,
     PAPER_COLOUR,
     DrawingLog,
@@ -178,7 +179,7 @@ def test_json_round_trip_keeps_events_and_picture():
     draw(log, PALETTE["green"], [(70, 80)], t=5)
     text = log.to_json()
     data = json.loads(text)
-    assert data["format"] == "expressive-strokes" and data["version"] == 2
+    assert data["format"] == "expressive-strokes" and data["version"] == 3
     assert (data["width"], data["height"], data["background"]) == (2048, 1536, "#FFFFFF")
     assert data["events"][0]["points"] == [[10, 20, 1.0, 0.5], [30, 40, 1.0, 0.51]]
     assert {key: data["events"][0][key] for key in ("tool", "opacity", "dynamics")} == {
@@ -208,7 +209,7 @@ def test_a_loaded_log_carries_on_from_its_last_moment():
     "change",
     [
         lambda data: data.update(format="something-else"),
-        lambda data: data.update(version=3),
+        lambda data: data.update(version=4),
         lambda data: data["events"][0].update(tool="brush"),
         lambda data: data["events"].append({"type": "wave", "t": 9}),
         lambda data: data["events"].append({"type": "redo", "t": 9}),
@@ -243,5 +244,35 @@ def test_version_1_logs_still_load_as_even_markers():
     assert stroke.points == [(10, 20, 1.0, 0.5), (30, 40, 1.0, 0.6)]
     assert log.can_redo and log.duration == 2.0
     # Saved again, it is a version 2 file that loads to the same strokes.
-    assert json.loads(log.to_json())["version"] == 2
+    assert json.loads(log.to_json())["version"] == FORMAT_VERSION
     assert DrawingLog.from_json(log.to_json()).events == log.events
+
+
+def test_a_fill_is_an_undoable_step_kept_in_the_file():
+    log = DrawingLog()
+    draw(log, RED, [(10, 20), (30, 40)], t=0.5)
+    fill = log.fill(100.123, 200, BLUE, t=2, opacity=0.5, tolerance=30)
+    assert (fill.x, fill.y, fill.colour, fill.opacity, fill.tolerance) == (100.12, 200, BLUE, 0.5, 30)
+    assert log.visible_marks()[-1] == fill and not log.is_empty
+    assert json.loads(log.to_json())["events"][-1] == {
+        "type": "fill", "t": 2, "x": 100.12, "y": 200, "colour": BLUE, "opacity": 0.5, "tolerance": 30,
+    }
+    loaded = DrawingLog.from_json(log.to_json())
+    assert loaded.events == log.events and loaded.visible_marks() == log.visible_marks()
+    assert log.undo(t=3) and fill not in log.visible_marks()
+    assert log.redo(t=4) and log.visible_marks()[-1] == fill
+    log.clear(t=5)
+    assert log.visible_marks() == [] and log.is_empty
+    with pytest.raises(ValueError):
+        log.fill(1, 1, RED, tolerance=300)
+    with pytest.raises(ValueError):
+        log.fill(1, 1, RED, opacity=0)
+
+
+def test_a_fill_in_a_version_2_file_is_refused():
+    log = DrawingLog()
+    log.fill(1, 1, RED, t=1)
+    data = json.loads(log.to_json())
+    data["version"] = 2
+    with pytest.raises(ValueError):
+        DrawingLog.from_json(json.dumps(data))

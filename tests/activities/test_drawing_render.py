@@ -3,6 +3,7 @@
 import io
 import itertools
 import json
+import math
 
 import pytest
 from PIL import Image, ImageChops
@@ -230,3 +231,51 @@ def test_a_stroke_off_the_paper_changes_nothing(tool):
     log = DrawingLog()
     stroke(log, [(-500, -500), (-300, -400)], tool=tool)
     assert render_image(log).getextrema() == ((255, 255), (255, 255), (255, 255))
+
+
+def ring(log, colour=PALETTE["black"], centre=(1024, 768), radius=400, width=22):
+    """A closed circle of marker to fill inside or out."""
+    cx, cy = centre
+    stroke(log, [(cx + radius * math.cos(2 * math.pi * i / 120), cy + radius * math.sin(2 * math.pi * i / 120)) for i in range(121)],
+           colour=colour, width=width)
+
+
+def test_a_fill_paints_the_inside_of_a_closed_shape_up_to_its_line():
+    log = DrawingLog()
+    ring(log)
+    log.fill(1024, 768, PALETTE["red"], t=1)
+    image = render_image(log)
+    assert image.getpixel((1024, 768)) == rgb(PALETTE["red"])
+    assert image.getpixel((1024 + 380, 768)) == rgb(PALETTE["red"]), "right up to the line"
+    assert image.getpixel((1024 + 400, 768)) == rgb(PALETTE["black"]), "the line stays"
+    assert image.getpixel((1024 + 430, 768)) == WHITE and image.getpixel((10, 10)) == WHITE, "nothing leaks out"
+    assert render_image(log).tobytes() == image.tobytes(), "the same every time"
+
+
+def test_a_fill_outside_goes_round_the_shape_to_the_edges():
+    log = DrawingLog()
+    ring(log)
+    log.fill(5, 5, PALETTE["light blue"], t=1)
+    image = render_image(log)
+    assert image.getpixel((2047, 1535)) == image.getpixel((5, 5)) == rgb(PALETTE["light blue"])
+    assert image.getpixel((1024, 768)) == WHITE
+
+
+def test_fill_opacity_and_tolerance():
+    log = DrawingLog()
+    ring(log, colour="#F0F0F0")  # a line so pale that a tolerant fill runs over it
+    log.fill(1024, 768, PALETTE["blue"], t=1, opacity=0.5, tolerance=0)
+    half = render_image(log).getpixel((1024, 768))
+    assert all(paper > value > full for paper, value, full in zip(WHITE, half, rgb(PALETTE["blue"])))
+    assert render_image(log).getpixel((10, 10)) == WHITE, "a strict fill stops at the pale line"
+    log.undo(t=2)
+    log.fill(1024, 768, PALETTE["blue"], t=3, tolerance=40)
+    assert render_image(log).getpixel((10, 10)) == rgb(PALETTE["blue"]), "a tolerant one does not"
+
+
+def test_a_fill_sees_the_picture_as_it_was_when_it_was_tapped():
+    log = DrawingLog()
+    log.fill(10, 10, PALETTE["yellow"], t=0)
+    ring(log)  # drawn after the fill: over it, not a wall it stopped at
+    image = render_image(log)
+    assert image.getpixel((1024, 768)) == image.getpixel((10, 10)) == rgb(PALETTE["yellow"])

@@ -13,7 +13,8 @@ from PIL import Image, ImageChops, ImageStat
 from activities.drawing import DrawingActivity
 from activities.drawing.render import render_png
 from activities.drawing.screen_math import MAX_LINE_POINTS
-from activities.drawing.strokes import BRUSH_SIZES, BRUSHES, PALETTE, PAPER_COLOUR, TOOLS
+from activities.drawing.strokes import BRUSH_SIZES, BRUSHES, PALETTE, PAPER_COLOUR, TOOLS, Fill
+from activities.drawing.studio import STUDIO_TOOLS
 from expressive.activity import Host, MemoryDrafts
 
 WHITE = (255, 255, 255)
@@ -155,7 +156,7 @@ def test_the_eraser_paints_paper_until_a_colour_is_chosen(studio):
 
 
 def test_the_tray_picks_the_brush_and_the_opacity_of_the_next_stroke(studio):
-    assert [button.tool for button in studio.tool_buttons] == list(TOOLS)
+    assert [button.tool for button in studio.tool_buttons] == list(STUDIO_TOOLS)
     assert all(min(button.size) >= 64 and button.text and button.icon for button in studio.tool_buttons)
     assert all(min(button.size) >= 64 for button in studio.opacity_buttons)
     tap(tool_button(studio, "spray"))
@@ -271,18 +272,54 @@ def test_the_screen_shows_what_the_saved_png_holds(tmp_path, activity, studio, t
     upright = [on_paper(studio, 0.5 + 0.1 * math.sin(i / 5), 0.1 + 0.8 * i / 40) for i in range(41)]
     drag(upright if tool == "eraser" else wavy, frames=2)
     assert paper.live is None and studio.log.visible_strokes()[-1].tool == tool
+    assert_screen_matches_png(tmp_path, activity, studio, tool)
 
+
+def assert_screen_matches_png(tmp_path, activity, studio, what):
     shot_path = tmp_path / "paper.png"
-    paper.export_to_png(str(shot_path))
+    studio.paper.export_to_png(str(shot_path))
     screen = Image.open(shot_path).convert("RGB")
     (draft,) = activity.finish()
     saved = Image.open(io.BytesIO(draft.files["drawing.png"])).convert("RGB")
     assert draft.files["drawing.png"] == render_png(studio.log)
     saved = saved.resize(screen.size, Image.Resampling.BOX)
 
-    # The mean absolute difference (0-255), judged where the stroke is, so that the blank
-    # paper around it does not water the difference down; printed for the record (-s).
+    # The mean absolute difference (0-255), judged where the marks are, so that the blank
+    # paper around them does not water the difference down; printed for the record (-s).
     box = ImageChops.difference(saved, Image.new("RGB", saved.size, WHITE)).getbbox()
     difference = sum(ImageStat.Stat(ImageChops.difference(screen.crop(box), saved.crop(box))).mean) / 3
-    print(f"screen vs PNG, {tool}: {difference:.2f}")
+    print(f"screen vs PNG, {what}: {difference:.2f}")
     assert difference < 6
+
+
+def draw_ring(studio, u=0.5, v=0.5, radius=0.2):
+    """A closed circle drawn with the marker by a real finger, centred at (u, v) of the paper."""
+    tap(tool_button(studio, "marker"))
+    drag([on_paper(studio, u + radius * 0.75 * math.cos(i / 30 * 2 * math.pi), v + radius * math.sin(i / 30 * 2 * math.pi))
+          for i in range(32)])
+
+
+def test_the_fill_bucket_fills_the_shape_that_is_tapped(studio):
+    draw_ring(studio)
+    studio.choose_colour(PALETTE["orange"])
+    tap(tool_button(studio, "fill"))
+    assert studio.tool == "fill"
+    swipe(on_paper(studio, 0.5, 0.5))
+    fill = studio.log.visible_marks()[-1]
+    assert isinstance(fill, Fill) and fill.colour == PALETTE["orange"]
+    assert fill.x == pytest.approx(1024, abs=3) and fill.y == pytest.approx(768, abs=3)
+    picture = studio.paper.picture
+    assert picture.getpixel((1024, 768)) == picture.getpixel((1024 + 200, 768 + 100)) == (0xFB, 0x8C, 0x00)
+    assert picture.getpixel((30, 30)) == WHITE
+    assert studio.can_undo
+    tap(studio.ids.undo_button)
+    assert studio.paper.picture.getpixel((1024, 768)) == WHITE
+
+
+def test_the_screen_shows_what_the_saved_png_holds_for_a_fill(tmp_path, activity, studio):
+    draw_ring(studio)
+    studio.choose_colour(PALETTE["green"])
+    tap(tool_button(studio, "fill"))
+    swipe(on_paper(studio, 0.5, 0.5))
+    swipe(on_paper(studio, 0.05, 0.05))  # and round the outside
+    assert_screen_matches_png(tmp_path, activity, studio, "fill")
