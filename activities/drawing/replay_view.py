@@ -92,6 +92,7 @@ class ReplayView(BoxLayout):
         self.bind(position=self._redraw, size=self._redraw, marks=self._place_ticks, duration=self._place_ticks)
         self.ids.scrubber.bind(pos=self._place_ticks, size=self._place_ticks)
         self.ids.ticks.bind(pos=self._place_ticks)
+        self.ids.picture.bind(size=self._redraw)
         self._redraw()
 
     # --- playing ---------------------------------------------------------------------
@@ -139,10 +140,12 @@ class ReplayView(BoxLayout):
     def _draw_picture(self, *_args) -> None:
         image = self._renderer.image_at(self.position)
         area = self.ids.picture
-        if image is self._shown_image and self.picture is not None:
+        wanted = (int(area.width), int(area.height))
+        # Scaled to the area as it is now: the same picture is shown again after a resize.
+        if (image, wanted) == self._shown_image and self.picture is not None:
             return
-        self._shown_image = image
-        picture = fit_picture(image, (int(area.width), int(area.height)))
+        self._shown_image = (image, wanted)
+        picture = fit_picture(image, wanted)
         texture = self.picture
         if texture is None or tuple(texture.size) != picture.size:
             texture = Texture.create(size=picture.size, colorfmt="rgb")
