@@ -24,6 +24,7 @@ from functools import lru_cache
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from activities.drawing.strokes import DrawingLog, Fill, Mark, Stroke
+from activities.drawing.templates import paper_image
 
 THUMBNAIL_SIZE = (320, 240)
 
@@ -64,18 +65,13 @@ LOOKS: dict[str, Look] = {
 }
 
 
-def plain_paper(log: DrawingLog) -> Image.Image:
-    """The default background: blank paper of the log's background colour."""
-    return Image.new("RGB", (log.width, log.height), log.background)
-
-
 def render_image(log: DrawingLog, background: Image.Image | None = None) -> Image.Image:
     """The picture the log adds up to, RGB at the document's full size.
 
-    `background` (a template, a photo) is what the paper shows under the strokes and
-    what the eraser brings back; plain paper when not given.
+    `background` (a photo) is what the paper shows under the strokes and what the
+    eraser brings back; when not given, the paper the log chose (a colour, a template).
     """
-    background = plain_paper(log) if background is None else background.convert("RGB")
+    background = paper_image(log) if background is None else background.convert("RGB")
     image = background.copy()
     for mark in log.visible_marks():
         draw_mark(image, mark, background)

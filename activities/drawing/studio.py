@@ -34,9 +34,22 @@ from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex
 from PIL import Image
 
-from activities.drawing.render import LOOKS, Box, draw_mark, plain_paper, rainbow_colours, render_image
+from activities.drawing.render import LOOKS, Box, draw_mark, rainbow_colours, render_image
 from activities.drawing.screen_math import MAX_LINE_POINTS, split_for_lines
-from activities.drawing.strokes import BRUSH_SIZES, BRUSHES, OPACITIES, PALETTE, TOOLS, DrawingLog, Mark, Stroke
+from activities.drawing.strokes import (
+    BRUSH_SIZES,
+    BRUSHES,
+    OPACITIES,
+    PALETTE,
+    PAPER_COLOUR,
+    PAPER_COLOURS,
+    TEMPLATES,
+    TOOLS,
+    DrawingLog,
+    Mark,
+    Stroke,
+)
+from activities.drawing.templates import paper, paper_image
 from expressive.ui import theme, widgets
 
 DEFAULT_COLOUR = PALETTE["black"]
@@ -56,6 +69,24 @@ TOOL_BUTTONS: dict[str, tuple[str, str]] = {
     "eraser": ("eraser", "Eraser"),
     "fill": ("format-color-fill", "Fill"),
 }
+
+
+# The papers offered, in the order shown: each plain colour, then each template on white.
+PAPER_CHOICES: list[tuple[str, str | None, str]] = [
+    *((colour, None, name.capitalize()) for name, colour in PAPER_COLOURS.items()),
+    *((PAPER_COLOUR, template, template.capitalize()) for template in TEMPLATES),
+]
+PAPER_THUMBNAIL = (240, 180)
+
+
+def image_texture(image: Image.Image) -> Texture:
+    """A Kivy texture showing a Pillow image the right way up."""
+    image = image.convert("RGBA")
+    texture = Texture.create(size=image.size, colorfmt="rgba")
+    texture.blit_buffer(image.tobytes(), colorfmt="rgba", bufferfmt="ubyte")
+    # Texture rows go up from the bottom, image rows down from the top.
+    texture.flip_vertical()
+    return texture
 
 
 class _StrokeGraphic:
@@ -154,7 +185,7 @@ class DrawingCanvas(StencilView):
             return
         size = (self.log.width, self.log.height)
         if self.background is None:
-            self._paper = plain_paper(self.log)
+            self._paper = paper_image(self.log)
         else:
             self._paper = self.background.convert("RGB").resize(size)
         self.picture = render_image(self.log, self._paper)
@@ -286,6 +317,44 @@ class ToolButton(widgets.IconButton):
     selected = BooleanProperty(False)
 
 
+class PaperCard(ButtonBehavior, BoxLayout):
+    """One paper in the chooser: a picture of it, big, and its name."""
+
+    colour = StringProperty(PAPER_COLOUR)
+    template = StringProperty("", allownone=True)
+    text = StringProperty("")
+    texture = ObjectProperty(None)
+    selected = BooleanProperty(False)
+
+
+class PaperChooser(ModalView):
+    """The papers and templates to draw on, as big pictures; a tap picks one and closes."""
+
+    __events__ = ("on_choose",)
+
+    def __init__(self, current: tuple[str, str | None], **kwargs):
+        super().__init__(**kwargs)
+        self.cards = []
+        for colour, template, name in PAPER_CHOICES:
+            card = PaperCard(
+                colour=colour,
+                template=template,
+                text=name,
+                texture=image_texture(paper(colour, template, PAPER_THUMBNAIL)),
+                selected=(colour, template) == current,
+            )
+            card.bind(on_release=self._chosen)
+            self.ids.cards.add_widget(card)
+            self.cards.append(card)
+
+    def _chosen(self, card: PaperCard) -> None:
+        self.dismiss(animation=False)
+        self.dispatch("on_choose", card.colour, card.template)
+
+    def on_choose(self, colour: str, template: str | None):
+        pass
+
+
 class ClearConfirmation(ModalView):
     """Asks before the whole picture goes: "Keep it" or "Clear"."""
 
@@ -313,6 +382,7 @@ class DrawingStudio(BoxLayout):
     can_redo = BooleanProperty(False)
     is_empty = BooleanProperty(True)
     clear_confirmation = ObjectProperty(None, allownone=True)
+    paper_chooser = ObjectProperty(None, allownone=True)
 
     __events__ = ("on_change",)
 
@@ -367,6 +437,22 @@ class DrawingStudio(BoxLayout):
 
     def choose_opacity(self, opacity: float) -> None:
         self.opacity_choice = opacity
+
+    def choose_paper(self, colour: str, template: str | None = None) -> None:
+        self.paper.end_stroke()
+        if self.log.set_background(colour, template):
+            self._repaint_and_report()
+
+    def open_paper_chooser(self) -> None:
+        if self.paper_chooser is not None:
+            return
+        popup = PaperChooser(self.log.paper)
+        popup.bind(on_choose=lambda _popup, colour, template: self.choose_paper(colour, template), on_dismiss=self._forget_paper_chooser)
+        self.paper_chooser = popup
+        popup.open()
+
+    def _forget_paper_chooser(self, _popup) -> None:
+        self.paper_chooser = None
 
     def undo(self) -> None:
         self.paper.end_stroke()

@@ -276,3 +276,21 @@ def test_a_fill_in_a_version_2_file_is_refused():
     data["version"] = 2
     with pytest.raises(ValueError):
         DrawingLog.from_json(json.dumps(data))
+
+
+def test_a_background_changes_the_paper_undoably_and_a_clear_leaves_it():
+    log = DrawingLog()
+    assert log.paper == (PAPER_COLOUR, None)
+    assert log.set_background("#DCEEFB", "mandala", t=1)
+    assert not log.set_background("#DCEEFB", "mandala", t=2), "the same paper again is no step"
+    draw(log, RED, [(1, 1)], t=3)
+    log.clear(t=4)
+    assert log.paper == ("#DCEEFB", "mandala") and log.is_empty
+    loaded = DrawingLog.from_json(log.to_json())
+    assert loaded.events == log.events and loaded.paper == log.paper
+    log.undo(t=5)
+    log.undo(t=6)
+    log.undo(t=7)
+    assert log.paper == (PAPER_COLOUR, None)
+    with pytest.raises(ValueError):
+        log.set_background(PAPER_COLOUR, "castle")

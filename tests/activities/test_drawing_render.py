@@ -9,7 +9,8 @@ import pytest
 from PIL import Image, ImageChops
 
 from activities.drawing.render import render_image, render_png, thumbnail_png
-from activities.drawing.strokes import BRUSHES, PALETTE, DrawingLog
+from activities.drawing.strokes import BRUSHES, PALETTE, PAPER_COLOURS, TEMPLATES, DrawingLog
+from activities.drawing.templates import LINE_COLOUR
 
 WHITE = (255, 255, 255)
 
@@ -279,3 +280,25 @@ def test_a_fill_sees_the_picture_as_it_was_when_it_was_tapped():
     ring(log)  # drawn after the fill: over it, not a wall it stopped at
     image = render_image(log)
     assert image.getpixel((1024, 768)) == image.getpixel((10, 10)) == rgb(PALETTE["yellow"])
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_a_template_draws_its_lines_on_the_paper_and_the_eraser_brings_them_back(template):
+    log = DrawingLog()
+    log.set_background(PAPER_COLOURS["cream"], template, t=0)
+    paper = render_image(log)
+    colours = {colour for _count, colour in paper.getcolors(2048 * 1536)}
+    assert rgb(PAPER_COLOURS["cream"]) in colours and rgb(LINE_COLOUR) in colours
+    assert render_image(log).tobytes() == paper.tobytes(), "the same every time"
+    stroke(log, wave(), width=300)
+    stroke(log, wave(), width=300, tool="eraser")
+    assert render_image(log).tobytes() == paper.tobytes()
+
+
+def test_templates_differ():
+    pictures = set()
+    for template in TEMPLATES:
+        log = DrawingLog()
+        log.set_background("#FFFFFF", template, t=0)
+        pictures.add(render_image(log).tobytes())
+    assert len(pictures) == len(TEMPLATES)

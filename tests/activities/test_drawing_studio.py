@@ -8,13 +8,14 @@ import pytest
 from expressive.ui.driver import advance_frames, drag
 from kivy.graphics import Line
 from kivy.tests.common import UnitTestTouch
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageChops, ImageColor, ImageStat
 
 from activities.drawing import DrawingActivity
 from activities.drawing.render import render_png
 from activities.drawing.screen_math import MAX_LINE_POINTS
 from activities.drawing.strokes import BRUSH_SIZES, BRUSHES, PALETTE, PAPER_COLOUR, TOOLS, Fill
 from activities.drawing.studio import STUDIO_TOOLS
+from activities.drawing.templates import LINE_COLOUR
 from expressive.activity import Host, MemoryDrafts
 
 WHITE = (255, 255, 255)
@@ -31,8 +32,9 @@ def studio(window, activity):
     window.add_widget(studio)
     advance_frames(3)
     yield studio
-    if studio.clear_confirmation is not None:
-        studio.clear_confirmation.dismiss(animation=False)
+    for popup in (studio.clear_confirmation, studio.paper_chooser):
+        if popup is not None:
+            popup.dismiss(animation=False)
     window.remove_widget(studio)
     advance_frames(1)
 
@@ -323,3 +325,19 @@ def test_the_screen_shows_what_the_saved_png_holds_for_a_fill(tmp_path, activity
     swipe(on_paper(studio, 0.5, 0.5))
     swipe(on_paper(studio, 0.05, 0.05))  # and round the outside
     assert_screen_matches_png(tmp_path, activity, studio, "fill")
+
+
+def test_a_template_chosen_in_the_paper_chooser_is_in_the_saved_png(activity, studio):
+    tap(studio.ids.paper_button)
+    chooser = studio.paper_chooser
+    assert chooser is not None and all(min(card.size) >= 64 for card in chooser.cards)
+    (house,) = [card for card in chooser.cards if card.template == "house"]
+    tap(house)
+    assert studio.paper_chooser is None and studio.log.paper == (PAPER_COLOUR, "house")
+    (draft,) = activity.finish()
+    saved = Image.open(io.BytesIO(draft.files["drawing.png"])).convert("RGB")
+    assert saved.getpixel((1024, 1320)) == ImageColor.getrgb(LINE_COLOUR), "the ground line"
+    assert saved.getpixel((1024, 900)) == WHITE
+    assert studio.paper.picture.tobytes() == saved.tobytes()
+    tap(studio.ids.undo_button)
+    assert studio.paper.picture.getpixel((1024, 1320)) == WHITE
