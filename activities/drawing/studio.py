@@ -50,6 +50,7 @@ from activities.drawing.strokes import (
     Stroke,
 )
 from activities.drawing.templates import paper, paper_image
+from expressive.activity import COMPLEXITY_LEVELS
 from expressive.ui import theme, widgets
 
 DEFAULT_COLOUR = PALETTE["black"]
@@ -57,6 +58,18 @@ DEFAULT_BRUSH_SIZE = "medium"
 DEFAULT_BRUSH = "marker"
 # What a finger on the paper can do: draw a stroke with a brush or the eraser, or fill.
 STUDIO_TOOLS = TOOLS + ("fill",)
+
+# How much of the studio each complexity level (the client's setting) shows: the
+# simplest a few brushes that feel most different and a child's eight colours, in big
+# buttons; the full studio everything, papers and templates too.
+LEVEL_TOOLS: dict[str, tuple[str, ...]] = {
+    "simple": ("marker", "paintbrush", "rainbow"),
+    "standard": TOOLS,
+    "full": STUDIO_TOOLS,
+}
+SIMPLE_COLOURS = ("black", "red", "orange", "yellow", "green", "blue", "purple", "brown")
+# How much bigger the buttons are at the simple level: 64 dp targets and more for the youngest.
+SIMPLE_BUTTON_SCALE = 1.3
 
 # The tray of tools: a Material Design icon and a word a child can read or be told.
 TOOL_BUTTONS: dict[str, tuple[str, str]] = {
@@ -383,20 +396,31 @@ class DrawingStudio(BoxLayout):
     is_empty = BooleanProperty(True)
     clear_confirmation = ObjectProperty(None, allownone=True)
     paper_chooser = ObjectProperty(None, allownone=True)
+    # Read once, when the studio is built (the host's `complexity`).
+    complexity = OptionProperty("standard", options=COMPLEXITY_LEVELS)
+    button_scale = NumericProperty(1.0)
 
     __events__ = ("on_change",)
 
     def __init__(self, **kwargs):
         kwargs.setdefault("log", DrawingLog())
         super().__init__(**kwargs)
-        self.swatches = [ColourSwatch(colour=colour) for colour in PALETTE.values()]
+        simple = self.complexity == "simple"
+        self.button_scale = SIMPLE_BUTTON_SCALE if simple else 1.0
+        colours = [PALETTE[name] for name in SIMPLE_COLOURS] if simple else PALETTE.values()
+        self.swatches = [ColourSwatch(colour=colour) for colour in colours]
         for swatch in self.swatches:
+            swatch.size = (theme.TARGET * self.button_scale,) * 2
             swatch.bind(on_release=lambda swatch: self.choose_colour(swatch.colour))
             self.ids.swatches.add_widget(swatch)
-        self.tool_buttons = [ToolButton(tool=tool, icon=icon, text=label) for tool, (icon, label) in TOOL_BUTTONS.items()]
+        self.tool_buttons = [ToolButton(tool=tool, icon=icon, text=label) for tool, (icon, label) in TOOL_BUTTONS.items() if tool in LEVEL_TOOLS[self.complexity]]
         for button in self.tool_buttons:
+            if simple:
+                button.size = (theme.TARGET * 1.3 * self.button_scale,) * 2
             button.bind(on_release=lambda button: self.choose_tool(button.tool))
             self.ids.tools.add_widget(button)
+        if self.complexity != "full":
+            self.ids.left_column.remove_widget(self.ids.extras)
         largest = max(BRUSH_SIZES.values())
         self.size_buttons = {
             name: DotButton(value=width, dot_diameter=max(dp(10), dp(44) * width / largest))
@@ -405,7 +429,8 @@ class DrawingStudio(BoxLayout):
         for name, button in self.size_buttons.items():
             button.bind(on_release=lambda _button, name=name: self.choose_brush_size(name))
             self.ids.sizes.add_widget(button)
-        self.opacity_buttons = [DotButton(value=opacity, dot_diameter=dp(40)) for opacity in OPACITIES]
+        # Opacity is one choice too many for the simplest studio: its paint is always full.
+        self.opacity_buttons = [] if simple else [DotButton(value=opacity, dot_diameter=dp(40)) for opacity in OPACITIES]
         for button in self.opacity_buttons:
             button.width = theme.TARGET  # square: they share the tray with the brushes
             button.bind(on_release=lambda button: self.choose_opacity(button.value))

@@ -22,8 +22,14 @@ WHITE = (255, 255, 255)
 
 
 @pytest.fixture
-def activity(tmp_path):
-    return DrawingActivity(Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.drawing")))
+def activity(request):
+    """The drawing activity at the complexity level the test asks for (indirect), or standard."""
+    settings = {"complexity": getattr(request, "param", "standard")}
+    return DrawingActivity(Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.drawing"), settings=settings))
+
+
+# For tests of what only the full studio has (fill, papers).
+full_studio = pytest.mark.parametrize("activity", ["full"], indirect=True)
 
 
 @pytest.fixture
@@ -157,6 +163,7 @@ def test_the_eraser_paints_paper_until_a_colour_is_chosen(studio):
     assert (painted.tool, painted.colour) == ("crayon", studio.swatches[2].colour)
 
 
+@full_studio
 def test_the_tray_picks_the_brush_and_the_opacity_of_the_next_stroke(studio):
     assert [button.tool for button in studio.tool_buttons] == list(STUDIO_TOOLS)
     assert all(min(button.size) >= 64 and button.text and button.icon for button in studio.tool_buttons)
@@ -301,6 +308,7 @@ def draw_ring(studio, u=0.5, v=0.5, radius=0.2):
           for i in range(32)])
 
 
+@full_studio
 def test_the_fill_bucket_fills_the_shape_that_is_tapped(studio):
     draw_ring(studio)
     studio.choose_colour(PALETTE["orange"])
@@ -318,6 +326,7 @@ def test_the_fill_bucket_fills_the_shape_that_is_tapped(studio):
     assert studio.paper.picture.getpixel((1024, 768)) == WHITE
 
 
+@full_studio
 def test_the_screen_shows_what_the_saved_png_holds_for_a_fill(tmp_path, activity, studio):
     draw_ring(studio)
     studio.choose_colour(PALETTE["green"])
@@ -327,6 +336,7 @@ def test_the_screen_shows_what_the_saved_png_holds_for_a_fill(tmp_path, activity
     assert_screen_matches_png(tmp_path, activity, studio, "fill")
 
 
+@full_studio
 def test_a_template_chosen_in_the_paper_chooser_is_in_the_saved_png(activity, studio):
     tap(studio.ids.paper_button)
     chooser = studio.paper_chooser
@@ -341,3 +351,22 @@ def test_a_template_chosen_in_the_paper_chooser_is_in_the_saved_png(activity, st
     assert studio.paper.picture.tobytes() == saved.tobytes()
     tap(studio.ids.undo_button)
     assert studio.paper.picture.getpixel((1024, 1320)) == WHITE
+
+
+@pytest.mark.parametrize("activity", ["simple"], indirect=True)
+def test_the_simple_studio_shows_three_big_brushes_and_eight_colours(studio):
+    assert [button.tool for button in studio.tool_buttons] == ["marker", "paintbrush", "rainbow"]
+    assert len(studio.swatches) == 8 and studio.opacity_buttons == []
+    assert studio.ids.extras.parent is None, "no papers"
+    targets = studio.tool_buttons + studio.swatches
+    assert all(min(button.size) >= 64 * 1.3 - 1 for button in targets)
+    assert all(studio.collide_point(*button.to_window(*button.pos)) for button in targets), "all on screen"
+    tap(tool_button(studio, "rainbow"))
+    swipe(on_paper(studio, 0.1, 0.1), on_paper(studio, 0.3, 0.1))
+    (stroke,) = studio.log.visible_strokes()
+    assert (stroke.tool, stroke.opacity) == ("rainbow", 1.0)
+
+
+def test_the_standard_studio_has_no_fill_or_papers(studio):
+    assert [button.tool for button in studio.tool_buttons] == list(TOOLS)
+    assert studio.ids.extras.parent is None and len(studio.opacity_buttons) == 4
