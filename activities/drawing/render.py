@@ -79,7 +79,7 @@ def render_image(log: DrawingLog, background: Image.Image | None = None) -> Imag
 
 
 def draw_mark(image: Image.Image, mark: Mark, background: Image.Image) -> Box | None:
-    """Add one stroke, fill or stamp to `image`; returns the box it changed (or None)."""
+    """Add one stroke or fill to `image`; returns the box it changed (or None)."""
     if isinstance(mark, Stroke):
         return draw_stroke(image, mark, background)
     if isinstance(mark, Fill):

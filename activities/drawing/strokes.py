@@ -23,7 +23,7 @@ PAPER_COLOUR = "#FFFFFF"
 
 FORMAT_NAME = "expressive-strokes"
 # Version 2 added brushes, opacity, how width follows the hand, and a seed per stroke;
-# version 3 added fills, stamps and backgrounds (papers and templates).
+# version 3 added fills and backgrounds (papers and templates).
 FORMAT_VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
 
@@ -178,20 +178,6 @@ class Fill(_Action):
 
 
 @dataclass
-class Stamp(_Action):
-    """A stamp (an icon of the stamp catalogue, by name) centred at (x, y); `scale` times
-    its standard size, turned `rotation` degrees anticlockwise."""
-
-    t: float
-    name: str
-    x: float
-    y: float
-    colour: str
-    scale: float = 1.0
-    rotation: float = 0.0
-
-
-@dataclass
 class Background(_Action):
     """The paper under the picture from now on: a colour, and a template's lines or
     none. Strokes stay where they are; the eraser paints this paper back."""
@@ -202,16 +188,16 @@ class Background(_Action):
 
 
 # What a picture is made of, oldest at the bottom.
-Mark = Stroke | Fill | Stamp
-Event = Stroke | Fill | Stamp | Background | Undo | Redo | Clear
+Mark = Stroke | Fill
+Event = Stroke | Fill | Background | Undo | Redo | Clear
 _COMMANDS: dict[str, type] = {"undo": Undo, "redo": Redo, "clear": Clear}
-_ACTIONS: dict[str, type] = {"fill": Fill, "stamp": Stamp, "background": Background}
+_ACTIONS: dict[str, type] = {"fill": Fill, "background": Background}
 
 
 class DrawingLog:
     """The event log of one drawing, and the picture it adds up to.
 
-    Undo takes back the last stroke, fill, stamp, background or clear (so undo after
+    Undo takes back the last stroke, fill, background or clear (so undo after
     clear brings the picture back); redo puts it back; anything new drops whatever could
     have been redone. A clear takes away the marks but leaves the paper. Every other
     event ends a stroke that is still being drawn.
@@ -292,16 +278,6 @@ class DrawingLog:
         fill = Fill(self._time(t), round(x, 2), round(y, 2), colour, opacity, tolerance)
         self._record(fill)
         return fill
-
-    def stamp(
-        self, name: str, x: float, y: float, colour: str, t: float | None = None, *, scale: float = 1.0, rotation: float = 0.0
-    ) -> Stamp:
-        if scale <= 0:
-            raise ValueError(f"stamp scale must be positive, not {scale!r}")
-        self.end_stroke()
-        stamp = Stamp(self._time(t), name, round(x, 2), round(y, 2), colour, round(scale, 3), round(rotation % 360, 2))
-        self._record(stamp)
-        return stamp
 
     def set_background(self, colour: str = PAPER_COLOUR, template: str | None = None, t: float | None = None) -> bool:
         """Put different paper under the picture; does nothing when it is that paper already."""
@@ -385,7 +361,7 @@ class DrawingLog:
         return self.background, None
 
     def visible_marks(self) -> list[Mark]:
-        """The strokes, fills and stamps on the paper now, oldest first (what a clear
+        """The strokes and fills on the paper now, oldest first (what a clear
         leaves is nothing)."""
         visible: list[Mark] = []
         for action in self._done:

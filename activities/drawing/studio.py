@@ -160,7 +160,7 @@ class DrawingCanvas(StencilView):
     stroke_width = NumericProperty(BRUSH_SIZES[DEFAULT_BRUSH_SIZE])
     opacity_choice = NumericProperty(1.0)
 
-    # Fired after a finished stroke, a fill or a stamp has been added to the picture.
+    # Fired after a finished stroke or a fill has been added to the picture.
     __events__ = ("on_mark",)
 
     def __init__(self, **kwargs):

@@ -127,8 +127,11 @@ def _bridge(pen: _Pen) -> None:
 def _house(pen: _Pen) -> None:
     """A house with a door, windows and a chimney, on the ground: home, family."""
     pen.line([(0, 1320), (2048, 1320)])  # the ground
-    pen.line([(620, 1320), (620, 760), (1428, 760), (1428, 1320)])  # the walls
-    pen.line([(540, 780), (1024, 360), (1508, 780)])  # the roof
+    # The roof is a closed triangle and the walls hang from its base, so that each can be
+    # filled on its own.
+    pen.line([(540, 780), (1024, 360), (1508, 780)], closed=True)
+    pen.line([(620, 780), (620, 1320)])
+    pen.line([(1428, 780), (1428, 1320)])
     pen.line([(1220, 530), (1220, 380), (1320, 380), (1320, 617)])  # the chimney, down to the roof
     pen.line([(940, 1320), (940, 1040), (1108, 1040), (1108, 1320)])  # the door
     for left in (710, 1218):
