@@ -146,11 +146,11 @@ class ExpressiveApp(App):
         self.store.audit("open-client", client.id)
         self.go("portfolio")
 
-    def begin_session(self, plan: SessionPlan, goal: str, feeling_in: int) -> None:
+    def begin_session(self, plan: SessionPlan, goal: str, feeling_in: int, complexity: str = "standard") -> None:
         session = self.store.start_session(
             self.client.id, plan_id=plan.id, goal=goal, feeling_in=feeling_in
         )
-        self.running = RunningSession(plan=plan, session=session)
+        self.running = RunningSession(plan=plan, session=session, complexity=complexity)
         self.client_mode = True
         step = self.running.upcoming()
         if step is not None and step.kind == "activity" and self.registry.get(step.activity):

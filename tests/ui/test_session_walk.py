@@ -340,3 +340,18 @@ def test_an_activitys_drafts_are_kept_by_the_host_encrypted(app):
     assert screen(app, "activity").activity.host.drafts.read("work.txt") == b"half-finished secret words"
     on_disk = b"".join(path.read_bytes() for path in app.store.root.rglob("*") if path.is_file())
     assert b"half-finished secret words" not in on_disk
+
+
+def test_the_tools_chosen_at_check_in_reach_the_drawing_studio(app):
+    app.open_client(app.store.add_client("Vi"))
+    app.go("session")
+    checkin = screen(app, "session")
+    few = next(choice for choice in checkin.ids.levels.children if choice.level == "simple")
+    tap(few)
+    tap(checkin.ids.feelings.children[0])
+    tap(checkin.ids.start)
+    tap(next(tile for tile in screen(app, "launcher").ids.tiles.children if tile.activity_id == "drawing"))
+    activity = screen(app, "activity").activity
+    assert activity.host.complexity == "simple"
+    app.go("launcher")
+    assert app.running.complexity == "simple"

@@ -40,6 +40,8 @@ class CheckInScreen(BaseScreen):
         self.client_name = self.app.client.name
         self.ids.goal.text = ""
         self.ids.feelings.value = 0
+        for choice in self.ids.levels.children:
+            choice.state = "down" if choice.level == "standard" else "normal"
         plans = self.ids.plans
         plans.clear_widgets()
         for plan in self.app.plans:
@@ -55,9 +57,15 @@ class CheckInScreen(BaseScreen):
         card.state = "down"
         self.plan = card.plan
 
+    @property
+    def complexity(self) -> str:
+        return next(choice.level for choice in self.ids.levels.children if choice.state == "down")
+
     def start(self):
         try:
-            self.app.begin_session(self.plan, self.ids.goal.text.strip(), int(self.ids.feelings.value))
+            self.app.begin_session(
+                self.plan, self.ids.goal.text.strip(), int(self.ids.feelings.value), complexity=self.complexity
+            )
         except PortfolioError as error:
             self.app.tell("The session could not start", str(error))
 
@@ -166,7 +174,7 @@ class ActivityScreen(BaseScreen):
         host = Host(
             drafts=self._drafts,
             logger=logging.getLogger(f"expressive.activity.{activity_id}"),
-            settings={},
+            settings={"complexity": running.complexity},
             prompt=self.prompt or None,
         )
         area = self.ids.area
