@@ -21,9 +21,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from PIL import Image, ImageChops, ImageDraw, ImageFilter
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
-from activities.drawing.strokes import DrawingLog, Fill, Mark, Stroke
+from activities.drawing.stamps import STAMP_FONT
+from activities.drawing.strokes import DrawingLog, Fill, Mark, Stamp, Stroke
+from expressive.ui.icons import icon_char
 from activities.drawing.templates import paper_image
 
 THUMBNAIL_SIZE = (320, 240)
@@ -79,11 +81,13 @@ def render_image(log: DrawingLog, background: Image.Image | None = None) -> Imag
 
 
 def draw_mark(image: Image.Image, mark: Mark, background: Image.Image) -> Box | None:
-    """Add one stroke or fill to `image`; returns the box it changed (or None)."""
+    """Add one stroke, fill or stamp to `image`; returns the box it changed (or None)."""
     if isinstance(mark, Stroke):
         return draw_stroke(image, mark, background)
     if isinstance(mark, Fill):
         return draw_fill(image, mark)
+    if isinstance(mark, Stamp):
+        return draw_stamp(image, mark)
     raise TypeError(f"not a mark: {mark!r}")
 
 
@@ -110,6 +114,41 @@ def draw_fill(image: Image.Image, fill: Fill) -> Box | None:
     if fill.opacity < 1:
         mask = mask.point(lambda value: round(value * fill.opacity))
     image.paste(Image.new("RGB", mask.size, fill.colour), box[:2], mask)
+    return box
+
+
+@lru_cache(maxsize=16)
+def _stamp_font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(STAMP_FONT, size)
+
+
+@lru_cache(maxsize=32)
+def stamp_mask(name: str, size: int, rotation: float) -> Image.Image:
+    """The stamp's glyph as a mask (255: full paint), cropped to its ink and turned
+    `rotation` degrees anticlockwise; its centre is the centre of the ink."""
+    mask = Image.new("L", (2 * size, 2 * size), 0)
+    ImageDraw.Draw(mask).text((size // 2, size // 2), icon_char(name), font=_stamp_font(size), fill=255)
+    ink = mask.getbbox()
+    if ink is None:
+        return Image.new("L", (1, 1), 0)
+    mask = mask.crop(ink)
+    if rotation:
+        mask = mask.rotate(rotation, resample=Image.Resampling.BICUBIC, expand=True)
+    return mask
+
+
+def draw_stamp(image: Image.Image, stamp: Stamp) -> Box | None:
+    """Press a stamp onto `image`, centred at its (x, y), in its colour and opacity."""
+    mask = stamp_mask(stamp.name, max(1, round(stamp.size)), stamp.rotation)
+    if stamp.opacity < 1:
+        mask = mask.point(lambda value: round(value * stamp.opacity))
+    left = math.floor(stamp.x - mask.width / 2)
+    top = math.floor(stamp.y - mask.height / 2)
+    box = (max(0, left), max(0, top), min(image.width, left + mask.width), min(image.height, top + mask.height))
+    if box[0] >= box[2] or box[1] >= box[3]:
+        return None
+    mask = mask.crop((box[0] - left, box[1] - top, box[2] - left, box[3] - top))
+    image.paste(Image.new("RGB", mask.size, stamp.colour), box[:2], mask)
     return box
 
 

@@ -23,7 +23,7 @@ PAPER_COLOUR = "#FFFFFF"
 
 FORMAT_NAME = "expressive-strokes"
 # Version 2 added brushes, opacity, how width follows the hand, and a seed per stroke;
-# version 3 added fills and backgrounds (papers and templates).
+# version 3 added fills, backgrounds (papers and templates) and stamps.
 FORMAT_VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
 
@@ -178,6 +178,21 @@ class Fill(_Action):
 
 
 @dataclass
+class Stamp(_Action):
+    """A stamp (a Material Design icon, by name) centred at (x, y): `size` is the
+    glyph's em size in document pixels, turned `rotation` degrees anticlockwise."""
+
+    t: float
+    name: str
+    x: float
+    y: float
+    size: float
+    rotation: float
+    colour: str
+    opacity: float = 1.0
+
+
+@dataclass
 class Background(_Action):
     """The paper under the picture from now on: a colour, and a template's lines or
     none. Strokes stay where they are; the eraser paints this paper back."""
@@ -188,16 +203,16 @@ class Background(_Action):
 
 
 # What a picture is made of, oldest at the bottom.
-Mark = Stroke | Fill
-Event = Stroke | Fill | Background | Undo | Redo | Clear
+Mark = Stroke | Fill | Stamp
+Event = Stroke | Fill | Stamp | Background | Undo | Redo | Clear
 _COMMANDS: dict[str, type] = {"undo": Undo, "redo": Redo, "clear": Clear}
-_ACTIONS: dict[str, type] = {"fill": Fill, "background": Background}
+_ACTIONS: dict[str, type] = {"fill": Fill, "stamp": Stamp, "background": Background}
 
 
 class DrawingLog:
     """The event log of one drawing, and the picture it adds up to.
 
-    Undo takes back the last stroke, fill, background or clear (so undo after
+    Undo takes back the last stroke, fill, stamp, background or clear (so undo after
     clear brings the picture back); redo puts it back; anything new drops whatever could
     have been redone. A clear takes away the marks but leaves the paper. Every other
     event ends a stroke that is still being drawn.
@@ -278,6 +293,48 @@ class DrawingLog:
         fill = Fill(self._time(t), round(x, 2), round(y, 2), colour, opacity, tolerance)
         self._record(fill)
         return fill
+
+    def stamp(
+        self,
+        name: str,
+        x: float,
+        y: float,
+        size: float,
+        colour: str,
+        t: float | None = None,
+        *,
+        rotation: float = 0.0,
+        opacity: float = 1.0,
+    ) -> Stamp:
+        """Press a stamp onto the paper, centred at (x, y)."""
+        _check_opacity(opacity)
+        if size <= 0:
+            raise ValueError(f"stamp size must be positive, not {size!r}")
+        self.end_stroke()
+        stamp = Stamp(self._time(t), name, round(x, 2), round(y, 2), round(size, 2), round(rotation % 360, 2), colour, opacity)
+        self._record(stamp)
+        return stamp
+
+    @property
+    def last_stamp(self) -> Stamp | None:
+        """The stamp just placed, while it is the last thing that happened (and on the
+        paper): the one a two-finger pinch resizes and turns."""
+        if self.events and isinstance(self.events[-1], Stamp) and self._done and self._done[-1] is self.events[-1]:
+            return self.events[-1]
+        return None
+
+    def adjust_stamp(self, size: float, rotation: float) -> Stamp:
+        """Give the stamp just placed (`last_stamp`) its final size and rotation: it is
+        replaced in the log, so one undo still takes the whole stamp away."""
+        old = self.last_stamp
+        if old is None:
+            raise RuntimeError("adjust_stamp() needs a stamp as the last event")
+        if size <= 0:
+            raise ValueError(f"stamp size must be positive, not {size!r}")
+        new = dataclasses.replace(old, size=round(size, 2), rotation=round(rotation % 360, 2))
+        self.events[-1] = new
+        self._done[-1] = new
+        return new
 
     def set_background(self, colour: str = PAPER_COLOUR, template: str | None = None, t: float | None = None) -> bool:
         """Put different paper under the picture; does nothing when it is that paper already."""
@@ -361,7 +418,7 @@ class DrawingLog:
         return self.background, None
 
     def visible_marks(self) -> list[Mark]:
-        """The strokes and fills on the paper now, oldest first (what a clear
+        """The strokes, fills and stamps on the paper now, oldest first (what a clear
         leaves is nothing)."""
         visible: list[Mark] = []
         for action in self._done:
