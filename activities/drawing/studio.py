@@ -11,6 +11,7 @@ and clear render the picture again from the log.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -28,6 +29,7 @@ from kivy.properties import (
 )
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
@@ -36,6 +38,7 @@ from PIL import Image
 
 from activities.drawing.render import LOOKS, Box, draw_mark, rainbow_colours, render_image
 from activities.drawing.screen_math import MAX_LINE_POINTS, split_for_lines
+from activities.drawing.stamps import DEFAULT_STAMP_SIZE, MAX_STAMP_SIZE, MIN_STAMP_SIZE, catalogue
 from activities.drawing.strokes import (
     BRUSH_SIZES,
     BRUSHES,
@@ -56,8 +59,10 @@ from expressive.ui import theme, widgets
 DEFAULT_COLOUR = PALETTE["black"]
 DEFAULT_BRUSH_SIZE = "medium"
 DEFAULT_BRUSH = "marker"
-# What a finger on the paper can do: draw a stroke with a brush or the eraser, or fill.
+# The tools of the tray: draw a stroke with a brush or the eraser, or fill.
 STUDIO_TOOLS = TOOLS + ("fill",)
+# What a finger on the paper can do: those, or press the stamp chosen in the stamp chooser.
+PAPER_TOOLS = STUDIO_TOOLS + ("stamp",)
 
 # How much of the studio each complexity level (the client's setting) shows: the
 # simplest a few brushes that feel most different and a child's eight colours, in big
@@ -156,11 +161,14 @@ class DrawingCanvas(StencilView):
     log = ObjectProperty(None)
     background = ObjectProperty(None, allownone=True)
     colour = StringProperty(DEFAULT_COLOUR)
-    tool = OptionProperty(DEFAULT_BRUSH, options=STUDIO_TOOLS)
+    tool = OptionProperty(DEFAULT_BRUSH, options=PAPER_TOOLS)
     stroke_width = NumericProperty(BRUSH_SIZES[DEFAULT_BRUSH_SIZE])
     opacity_choice = NumericProperty(1.0)
+    # The stamp the "stamp" tool presses (a Material Design icon name).
+    stamp = StringProperty("")
 
-    # Fired after a finished stroke or a fill has been added to the picture.
+    # Fired after a finished stroke, a fill or a stamp has been added to the picture (or
+    # the stamp just placed has been resized and turned).
     __events__ = ("on_mark",)
 
     def __init__(self, **kwargs):
@@ -174,6 +182,10 @@ class DrawingCanvas(StencilView):
         self._sketches = InstructionGroup()
         self.canvas.add(self._sketches)
         self._touch = None
+        # The stamp tool's fingers on the paper (one taps a stamp down, two pinch and
+        # turn the stamp just placed), and where the pinch began.
+        self._stamp_touches: list = []
+        self._pinch: tuple[float, float, float] | None = None  # distance, angle, stamp size
         self.live: _StrokeGraphic | None = None
         self._repaint_soon = Clock.create_trigger(lambda _dt: self.repaint())
         self.bind(log=self._repaint_soon, background=self._repaint_soon, pos=self._place, size=self._place)
@@ -243,6 +255,8 @@ class DrawingCanvas(StencilView):
             return super().on_touch_down(touch)
         if self._touch is not None:
             return True  # one finger draws at a time; a resting palm or a second finger is ignored
+        if self.tool == "stamp":
+            return self._stamp_down(touch)
         if self.tool == "fill":
             self._add(self.log.fill(*self.to_document(*touch.pos), self.colour, opacity=self.opacity_choice))
             return True
@@ -273,10 +287,63 @@ class DrawingCanvas(StencilView):
         touch.ungrab(self)
         if touch is self._touch:
             self.end_stroke()
+        elif touch in self._stamp_touches:
+            self._stamp_up(touch)
         return True
+
+    # --- stamps ----------------------------------------------------------------------
+
+    def _stamp_down(self, touch) -> bool:
+        """One finger: a stamp goes down where it lifts (unless a second finger joins
+        it first). A second finger while the stamp just placed is the last thing done:
+        the two pinch and turn that stamp."""
+        if not self._stamp_touches:
+            if not self.stamp:
+                return True
+            self._stamp_touches = [touch]
+            self._pinch = None
+            touch.grab(self)
+        elif len(self._stamp_touches) == 1 and self._pinch is None and self.log.last_stamp is not None:
+            first = self._stamp_touches[0]
+            self._stamp_touches.append(touch)
+            distance, angle = _span(first.pos, touch.pos)
+            self._pinch = (distance, angle, self.log.last_stamp.size)
+            touch.grab(self)
+        return True
+
+    def _stamp_up(self, touch) -> None:
+        touches, pinch = self._stamp_touches, self._pinch
+        if pinch is None:
+            # A tap (or a short slide): the stamp is pressed where the finger went down.
+            self._stamp_touches = []
+            x, y = self.to_document(*touch.opos)
+            self._add(self.log.stamp(self.stamp, x, y, DEFAULT_STAMP_SIZE, self.colour, opacity=self.opacity_choice))
+        elif len(touches) == 2:
+            # The first of the two fingers up settles the stamp's size and turn.
+            distance, angle = _span(touches[0].pos, touches[1].pos)
+            start_distance, start_angle, start_size = pinch
+            stamp = self.log.last_stamp
+            self._stamp_touches = [other for other in touches if other is not touch]
+            if stamp is None:
+                return
+            scale = distance / start_distance if start_distance >= 1 else 1.0
+            size = min(MAX_STAMP_SIZE, max(MIN_STAMP_SIZE, start_size * scale))
+            self.log.adjust_stamp(size, stamp.rotation + angle - start_angle)
+            self.repaint()
+            self.dispatch("on_mark")
+        else:
+            self._stamp_touches = []  # the last finger of a pinch lifts: nothing more
+            self._pinch = None
+
+    def _drop_stamp_touches(self) -> None:
+        for touch in self._stamp_touches:
+            touch.ungrab(self)
+        self._stamp_touches = []
+        self._pinch = None
 
     def end_stroke(self) -> None:
         """Finish the stroke in progress, if any; a finger still down draws no more."""
+        self._drop_stamp_touches()
         if self._touch is None:
             return
         self._touch.ungrab(self)
@@ -304,6 +371,12 @@ class DrawingCanvas(StencilView):
 
     def on_mark(self):
         pass
+
+
+def _span(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    """The distance between two fingers, and the angle (degrees, anticlockwise on
+    screen) of the line from the first to the second."""
+    return math.dist(a, b), math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
 
 
 class ColourSwatch(ButtonBehavior, widgets.Icon):
@@ -368,6 +441,40 @@ class PaperChooser(ModalView):
         pass
 
 
+class StampCard(ButtonBehavior, widgets.Icon):
+    """One stamp in the chooser: its glyph, big."""
+
+    selected = BooleanProperty(False)
+
+
+class StampChooser(ModalView):
+    """The stamps, a row of big glyphs per category; a tap picks one and closes."""
+
+    __events__ = ("on_choose",)
+
+    def __init__(self, current: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.cards: list[StampCard] = []
+        for category, names in catalogue().items():
+            self.ids.rows.add_widget(StampCategory(text=category))
+            for name in names:
+                card = StampCard(icon=name, selected=name == current)
+                card.bind(on_release=self._chosen)
+                self.ids.rows.add_widget(card)
+                self.cards.append(card)
+
+    def _chosen(self, card: StampCard) -> None:
+        self.dismiss(animation=False)
+        self.dispatch("on_choose", card.icon)
+
+    def on_choose(self, name: str):
+        pass
+
+
+class StampCategory(Label):
+    """A category's name, at the start of its row of stamps."""
+
+
 class ClearConfirmation(ModalView):
     """Asks before the whole picture goes: "Keep it" or "Clear"."""
 
@@ -387,7 +494,7 @@ class DrawingStudio(BoxLayout):
     log = ObjectProperty(None)
     colour = StringProperty(DEFAULT_COLOUR)
     brush_size = OptionProperty(DEFAULT_BRUSH_SIZE, options=tuple(BRUSH_SIZES))
-    tool = OptionProperty(DEFAULT_BRUSH, options=STUDIO_TOOLS)
+    tool = OptionProperty(DEFAULT_BRUSH, options=PAPER_TOOLS)
     # The brush the eraser was picked up instead of: choosing a colour goes back to it.
     brush = OptionProperty(DEFAULT_BRUSH, options=BRUSHES)
     opacity_choice = NumericProperty(1.0)
@@ -396,6 +503,9 @@ class DrawingStudio(BoxLayout):
     is_empty = BooleanProperty(True)
     clear_confirmation = ObjectProperty(None, allownone=True)
     paper_chooser = ObjectProperty(None, allownone=True)
+    stamp_chooser = ObjectProperty(None, allownone=True)
+    # The stamp the stamp tool presses; none until one is chosen.
+    stamp = StringProperty("")
     # Read once, when the studio is built (the host's `complexity`).
     complexity = OptionProperty("standard", options=COMPLEXITY_LEVELS)
     button_scale = NumericProperty(1.0)
@@ -421,6 +531,8 @@ class DrawingStudio(BoxLayout):
             self.ids.tools.add_widget(button)
         if self.complexity != "full":
             self.ids.left_column.remove_widget(self.ids.extras)
+        if simple:
+            self.ids.tray.remove_widget(self.ids.stamp_button)
         largest = max(BRUSH_SIZES.values())
         self.size_buttons = {
             name: DotButton(value=width, dot_diameter=max(dp(10), dp(44) * width / largest))
@@ -479,6 +591,23 @@ class DrawingStudio(BoxLayout):
     def _forget_paper_chooser(self, _popup) -> None:
         self.paper_chooser = None
 
+    def choose_stamp(self, name: str) -> None:
+        """Pick a stamp: the next tap on the paper presses it there."""
+        self.paper.end_stroke()
+        self.stamp = name
+        self.tool = "stamp"
+
+    def open_stamp_chooser(self) -> None:
+        if self.stamp_chooser is not None:
+            return
+        popup = StampChooser(self.stamp)
+        popup.bind(on_choose=lambda _popup, name: self.choose_stamp(name), on_dismiss=self._forget_stamp_chooser)
+        self.stamp_chooser = popup
+        popup.open()
+
+    def _forget_stamp_chooser(self, _popup) -> None:
+        self.stamp_chooser = None
+
     def undo(self) -> None:
         self.paper.end_stroke()
         if self.log.undo():
@@ -510,6 +639,7 @@ class DrawingStudio(BoxLayout):
             swatch.selected = swatch.colour == self.colour
         for button in self.tool_buttons:
             button.selected = button.tool == self.tool
+        self.ids.stamp_button.selected = self.tool == "stamp"
         ink = get_color_from_hex(self.colour if self.tool != "eraser" else "#BBBBBB")
         for name, button in self.size_buttons.items():
             button.selected = name == self.brush_size

@@ -13,7 +13,7 @@ from PIL import Image, ImageChops, ImageColor, ImageStat
 from activities.drawing import DrawingActivity
 from activities.drawing.render import render_png
 from activities.drawing.screen_math import MAX_LINE_POINTS
-from activities.drawing.strokes import BRUSH_SIZES, BRUSHES, PALETTE, PAPER_COLOUR, TOOLS, Fill
+from activities.drawing.strokes import BRUSH_SIZES, BRUSHES, PALETTE, PAPER_COLOUR, TOOLS, Fill, Stamp
 from activities.drawing.studio import STUDIO_TOOLS
 from activities.drawing.templates import LINE_COLOUR
 from expressive.activity import Host, MemoryDrafts
@@ -38,7 +38,7 @@ def studio(window, activity):
     window.add_widget(studio)
     advance_frames(3)
     yield studio
-    for popup in (studio.clear_confirmation, studio.paper_chooser):
+    for popup in (studio.clear_confirmation, studio.paper_chooser, studio.stamp_chooser):
         if popup is not None:
             popup.dismiss(animation=False)
     window.remove_widget(studio)
@@ -370,3 +370,105 @@ def test_the_simple_studio_shows_three_big_brushes_and_eight_colours(studio):
 def test_the_standard_studio_has_no_fill_or_papers(studio):
     assert [button.tool for button in studio.tool_buttons] == list(TOOLS)
     assert studio.ids.extras.parent is None and len(studio.opacity_buttons) == 4
+
+
+def choose_stamp(studio, name):
+    """Open the stamp chooser with its button and tap the stamp `name`."""
+    tap(studio.ids.stamp_button)
+    chooser = studio.stamp_chooser
+    assert chooser is not None and all(min(card.size) >= 64 for card in chooser.cards)
+    (card,) = [card for card in chooser.cards if card.icon == name]
+    tap(card)
+    assert studio.stamp_chooser is None and studio.tool == "stamp" and studio.stamp == name
+
+
+def saved_picture(activity):
+    (draft,) = activity.finish()
+    return Image.open(io.BytesIO(draft.files["drawing.png"])).convert("RGB")
+
+
+@pytest.mark.parametrize("activity", ["standard", "full"], indirect=True)
+def test_a_stamp_chosen_in_the_chooser_goes_where_the_paper_is_tapped(activity, studio):
+    studio.choose_colour(PALETTE["blue"])
+    choose_stamp(studio, "circle")
+    swipe(on_paper(studio, 0.25, 0.5))
+    (stamp,) = studio.log.visible_marks()
+    assert isinstance(stamp, Stamp) and (stamp.name, stamp.colour) == ("circle", PALETTE["blue"])
+    assert stamp.x == pytest.approx(512, abs=3) and stamp.y == pytest.approx(768, abs=3)
+    saved = saved_picture(activity)
+    assert saved.getpixel((512, 768)) == ImageColor.getrgb(PALETTE["blue"])
+    assert saved.getpixel((1500, 768)) == WHITE
+    assert studio.paper.picture.tobytes() == saved.tobytes()
+    tap(studio.ids.undo_button)
+    assert studio.paper.picture.getpixel((512, 768)) == WHITE
+
+
+def test_a_second_tap_presses_a_second_stamp_and_drawing_still_works_after(studio):
+    choose_stamp(studio, "heart")
+    swipe(on_paper(studio, 0.2, 0.2))
+    swipe(on_paper(studio, 0.7, 0.7))
+    assert [type(mark) for mark in studio.log.visible_marks()] == [Stamp, Stamp]
+    tap(tool_button(studio, "marker"))
+    swipe(on_paper(studio, 0.1, 0.9), on_paper(studio, 0.3, 0.9))
+    assert studio.log.visible_strokes()[-1].tool == "marker" and tool_button(studio, "marker").selected
+
+
+def pinch(first, second_from, second_to, steps=10):
+    """Two fingers down, the second moved, then both lifted (second first)."""
+    one = UnitTestTouch(*first)
+    two = UnitTestTouch(*second_from)
+    one.touch_down()
+    two.touch_down()
+    for i in range(1, steps + 1):
+        two.touch_move(second_from[0] + (second_to[0] - second_from[0]) * i / steps,
+                       second_from[1] + (second_to[1] - second_from[1]) * i / steps)
+    two.touch_up()
+    one.touch_up()
+    advance_frames(1)
+
+
+def test_two_fingers_make_the_stamp_just_placed_bigger_and_turn_it(activity, studio):
+    studio.choose_colour(PALETTE["red"])
+    choose_stamp(studio, "square")
+    swipe(on_paper(studio, 0.5, 0.5))
+    before = ImageChops.invert(saved_picture(activity)).getbbox()
+    # Fingers left and right of the stamp, the right one moved twice as far out.
+    pinch(on_paper(studio, 0.45, 0.5), on_paper(studio, 0.55, 0.5), on_paper(studio, 0.65, 0.5))
+    (stamp,) = studio.log.visible_marks()
+    assert stamp.size == pytest.approx(480, rel=0.02) and stamp.rotation == pytest.approx(0, abs=0.5)
+    after = ImageChops.invert(saved_picture(activity)).getbbox()
+    assert after[2] - after[0] > 1.8 * (before[2] - before[0])
+    assert studio.paper.picture.getpixel((1024 + 140, 768)) == ImageColor.getrgb(PALETTE["red"])
+    # A quarter turn anticlockwise: the second finger goes from the right to above.
+    pinch(on_paper(studio, 0.45, 0.5), on_paper(studio, 0.55, 0.5), on_paper(studio, 0.45, 0.5 - 0.1 * 4 / 3))
+    (stamp,) = studio.log.visible_marks()
+    assert stamp.rotation == pytest.approx(90, abs=1) and stamp.size == pytest.approx(480, rel=0.02)
+    assert len(studio.log.events) == 1
+    tap(studio.ids.undo_button)
+    assert studio.log.visible_marks() == [] and studio.paper.picture.getpixel((1024, 768)) == WHITE
+
+
+def test_two_fingers_draw_no_stamp_when_none_was_just_placed(studio):
+    choose_stamp(studio, "star")
+    pinch(on_paper(studio, 0.3, 0.5), on_paper(studio, 0.5, 0.5), on_paper(studio, 0.7, 0.5))
+    # The first finger alone counts as a tap: one stamp, where it went down.
+    (stamp,) = studio.log.visible_marks()
+    assert stamp.x == pytest.approx(0.3 * 2048, abs=3) and stamp.size == 240
+
+
+@pytest.mark.parametrize("activity", ["simple"], indirect=True)
+def test_the_simple_studio_has_no_stamps(studio):
+    assert studio.ids.stamp_button.parent is None
+
+
+@full_studio
+def test_the_screen_shows_what_the_saved_png_holds_for_stamps(tmp_path, activity, studio):
+    studio.choose_colour(PALETTE["purple"])
+    choose_stamp(studio, "cat")
+    swipe(on_paper(studio, 0.3, 0.4))
+    pinch(on_paper(studio, 0.25, 0.4), on_paper(studio, 0.35, 0.4), on_paper(studio, 0.4, 0.3))
+    studio.choose_opacity(0.5)
+    choose_stamp(studio, "emoticon-happy-outline")
+    swipe(on_paper(studio, 0.7, 0.6))
+    assert [type(mark) for mark in studio.log.visible_marks()] == [Stamp, Stamp]
+    assert_screen_matches_png(tmp_path, activity, studio, "stamps")
