@@ -103,3 +103,20 @@ def test_a_faint_stamp_and_one_off_the_edge():
     image = render_image(log)
     assert 120 <= image.getpixel((1000, 700))[0] <= 135
     assert image.getpixel((5, 5)) == (0, 0, 0)
+
+
+def test_a_stamp_replays_at_its_moment_and_the_replay_ends_on_the_saved_picture():
+    from activities.drawing.replay import ReplayRenderer, render_at
+
+    log = DrawingLog()
+    log.begin_stroke("marker", "#000000", 20, t=0)
+    log.add_point(100, 100, t=0)
+    log.add_point(400, 100, t=1)
+    log.end_stroke()
+    log.stamp("star", 1000, 700, 240, RED, t=2, rotation=20)
+    log.adjust_stamp(360, 40)
+    assert render_at(log, 1.5).getpixel((1000, 700)) == WHITE
+    assert render_at(log, 2.5).getpixel((1000, 700)) == ImageColor.getrgb(RED)
+    renderer = ReplayRenderer(log)
+    assert renderer.image_at(1.5).getpixel((1000, 700)) == WHITE
+    assert renderer.image_at(log.duration).tobytes() == render_image(log).tobytes()
