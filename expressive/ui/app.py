@@ -203,6 +203,7 @@ class ExpressiveApp(App):
         if self.store is None:
             return
         self._screen_before_lock = self.root.current
+        self.root.get_screen("activity").keep_work_before_closing()
         self.store.close()
         self.store = None
         forget_pictures()
@@ -230,6 +231,7 @@ class ExpressiveApp(App):
         ExceptionManager.remove_handler(self._exception_handler)
         Window.unbind(on_touch_down=self._touched, on_key_down=self._key_pressed)
         self._idle_check.cancel()
+        self.root.get_screen("activity").keep_work_before_closing()
         if self.store is not None:
             self.store.close()
 

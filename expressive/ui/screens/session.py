@@ -256,11 +256,20 @@ class ActivityScreen(BaseScreen):
         self._last_snapshot = snapshot
 
     def _close_activity(self) -> None:
+        self._stop_autosaving()
+        self.ids.area.clear_widgets()
+        self.activity = None
+
+    def _stop_autosaving(self) -> None:
         if self._autosaving is not None:
             self._autosaving.cancel()
             self._autosaving = None
-        self.ids.area.clear_widgets()
-        self.activity = None
+
+    def keep_work_before_closing(self) -> None:
+        """The app is closing (or locking) with an activity open: keep its work one last time."""
+        if self.activity is not None:
+            self.autosave()
+        self._stop_autosaving()
 
     def activity_failed(self, what: str, error: BaseException) -> None:
         """Close the activity, keep the session: the client sees a kind sentence and the launcher."""
