@@ -105,3 +105,21 @@ def test_autosave_writes_only_when_the_work_changed(window, portfolio_dir, monke
         assert len(writes) == 1
     finally:
         stop_app(app)
+
+
+def test_closing_the_app_with_a_drawing_open_keeps_it(window, portfolio_dir):
+    cheap_protect(portfolio_dir, PIN)
+    store = Portfolio.open(portfolio_dir, passphrase=PIN)
+    app = start_app(store)
+    client = store.add_client("Ren")
+    app.open_client(client)
+    app.begin_session(app.plans[0], "", 3)
+    app.go("activity", activity_id="drawing")
+    advance_frames(2)
+    paper = screen(app, "activity").ids.area.children[0].paper
+    x, y = paper.to_window(*paper.center)
+    drag([(x + 5 * i, y) for i in range(20)])
+    session_id = app.running.session.id
+    stop_app(app)
+    with Portfolio.open(portfolio_dir, passphrase=PIN) as reopened:
+        assert reopened.read_draft(client.id, session_id, "drawing", "autosave") is not None
