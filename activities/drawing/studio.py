@@ -12,6 +12,7 @@ and clear render the picture again from the log.
 from __future__ import annotations
 
 import math
+import colorsys
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -49,7 +50,9 @@ from activities.drawing.strokes import (
     TEMPLATES,
     TOOLS,
     DrawingLog,
+    Fill,
     Mark,
+    Stamp,
     Stroke,
 )
 from activities.drawing.templates import paper, paper_image
@@ -95,6 +98,41 @@ PAPER_CHOICES: list[tuple[str, str | None, str]] = [
     *((PAPER_COLOUR, template, template.capitalize()) for template in TEMPLATES),
 ]
 PAPER_THUMBNAIL = (240, 180)
+
+# The full colour picker (full studio): how many hues round the wheel, the lightness of
+# each row of them (lightest first), and how many recent colours it offers.
+PICKER_HUES = 12
+PICKER_LIGHTNESS = (0.85, 0.7, 0.55, 0.4, 0.25)
+PICKER_SATURATION = 0.8
+RECENT_COLOURS = 6
+
+
+def _hex(red: float, green: float, blue: float) -> str:
+    return "#{:02X}{:02X}{:02X}".format(*(round(255 * channel) for channel in (red, green, blue)))
+
+
+def picker_colours() -> list[list[str]]:
+    """The colour picker's grid, row by row: each lightness round the colour wheel, then
+    greys from white to black."""
+    rows = [
+        [_hex(*colorsys.hls_to_rgb(hue / PICKER_HUES, lightness, PICKER_SATURATION)) for hue in range(PICKER_HUES)]
+        for lightness in PICKER_LIGHTNESS
+    ]
+    rows.append([_hex(*(1 - step / (PICKER_HUES - 1),) * 3) for step in range(PICKER_HUES)])
+    return rows
+
+
+def recent_colours(log: DrawingLog, count: int = RECENT_COLOURS) -> list[str]:
+    """The last `count` different colours painted with (strokes but the eraser's, fills,
+    stamps), newest first: read from the log, so a continued drawing keeps them."""
+    recent: list[str] = []
+    for event in reversed(log.events):
+        if isinstance(event, (Fill, Stamp)) or (isinstance(event, Stroke) and event.tool != "eraser"):
+            if event.colour.upper() not in recent:
+                recent.append(event.colour.upper())
+                if len(recent) == count:
+                    break
+    return recent
 
 
 def image_texture(image: Image.Image) -> Texture:
@@ -475,6 +513,35 @@ class StampCategory(Label):
     """A category's name, at the start of its row of stamps."""
 
 
+class ColourPicker(ModalView):
+    """Every colour as a grid of big swatches (hues by lightness, and greys), with the
+    colours used last on top; a tap picks one and closes."""
+
+    __events__ = ("on_choose",)
+
+    def __init__(self, current: str, recent: list[str], **kwargs):
+        super().__init__(**kwargs)
+        self.recent_swatches = self._swatches(self.ids.recent, recent, current)
+        self.swatches = self._swatches(self.ids.grid, [colour for row in picker_colours() for colour in row], current)
+        self.ids.grid.cols = PICKER_HUES
+
+    def _swatches(self, box, colours: list[str], current: str) -> list[ColourSwatch]:
+        swatches = []
+        for colour in colours:
+            swatch = ColourSwatch(colour=colour, selected=colour.upper() == current.upper())
+            swatch.bind(on_release=self._chosen)
+            box.add_widget(swatch)
+            swatches.append(swatch)
+        return swatches
+
+    def _chosen(self, swatch: ColourSwatch) -> None:
+        self.dismiss(animation=False)
+        self.dispatch("on_choose", swatch.colour)
+
+    def on_choose(self, colour: str):
+        pass
+
+
 class ClearConfirmation(ModalView):
     """Asks before the whole picture goes: "Keep it" or "Clear"."""
 
@@ -504,6 +571,7 @@ class DrawingStudio(BoxLayout):
     clear_confirmation = ObjectProperty(None, allownone=True)
     paper_chooser = ObjectProperty(None, allownone=True)
     stamp_chooser = ObjectProperty(None, allownone=True)
+    colour_picker = ObjectProperty(None, allownone=True)
     # The stamp the stamp tool presses; none until one is chosen.
     stamp = StringProperty("")
     # Read once, when the studio is built (the host's `complexity`).
@@ -607,6 +675,17 @@ class DrawingStudio(BoxLayout):
 
     def _forget_stamp_chooser(self, _popup) -> None:
         self.stamp_chooser = None
+
+    def open_colour_picker(self) -> None:
+        if self.colour_picker is not None:
+            return
+        popup = ColourPicker(self.colour, recent_colours(self.log))
+        popup.bind(on_choose=lambda _popup, colour: self.choose_colour(colour), on_dismiss=self._forget_colour_picker)
+        self.colour_picker = popup
+        popup.open()
+
+    def _forget_colour_picker(self, _popup) -> None:
+        self.colour_picker = None
 
     def undo(self) -> None:
         self.paper.end_stroke()

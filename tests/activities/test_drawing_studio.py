@@ -14,7 +14,7 @@ from activities.drawing import DrawingActivity
 from activities.drawing.render import render_png
 from activities.drawing.screen_math import MAX_LINE_POINTS
 from activities.drawing.strokes import BRUSH_SIZES, BRUSHES, PALETTE, PAPER_COLOUR, TOOLS, Fill, Stamp
-from activities.drawing.studio import STUDIO_TOOLS
+from activities.drawing.studio import STUDIO_TOOLS, picker_colours
 from activities.drawing.templates import LINE_COLOUR
 from expressive.activity import Host, MemoryDrafts
 
@@ -38,7 +38,7 @@ def studio(window, activity):
     window.add_widget(studio)
     advance_frames(3)
     yield studio
-    for popup in (studio.clear_confirmation, studio.paper_chooser, studio.stamp_chooser):
+    for popup in (studio.clear_confirmation, studio.paper_chooser, studio.stamp_chooser, studio.colour_picker):
         if popup is not None:
             popup.dismiss(animation=False)
     window.remove_widget(studio)
@@ -472,3 +472,43 @@ def test_the_screen_shows_what_the_saved_png_holds_for_stamps(tmp_path, activity
     swipe(on_paper(studio, 0.7, 0.6))
     assert [type(mark) for mark in studio.log.visible_marks()] == [Stamp, Stamp]
     assert_screen_matches_png(tmp_path, activity, studio, "stamps")
+
+
+def test_the_picker_grid_is_distinct_colours_round_the_wheel_and_greys():
+    rows = picker_colours()
+    colours = [colour for row in rows for colour in row]
+    assert len(rows) == 6 and len(set(colours)) == len(colours) == 72
+    assert rows[-1][0] == "#FFFFFF" and rows[-1][-1] == "#000000"
+    assert all(len(colour) == 7 and colour.startswith("#") for colour in colours)
+
+
+@full_studio
+def test_the_colour_picker_picks_any_colour_and_offers_the_last_six_used(studio):
+    for name in ("red", "blue", "green", "red"):
+        studio.choose_colour(PALETTE[name])
+        swipe(on_paper(studio, 0.1, 0.1), on_paper(studio, 0.2, 0.1))
+    tap(studio.ids.colour_button)
+    picker = studio.colour_picker
+    assert picker is not None and all(min(swatch.size) >= 64 for swatch in picker.swatches + picker.recent_swatches)
+    assert [swatch.colour for swatch in picker.recent_swatches] == [PALETTE["red"], PALETTE["green"], PALETTE["blue"]]
+    chosen = picker.swatches[3]
+    assert chosen.colour not in PALETTE.values()
+    tap(chosen)
+    assert studio.colour_picker is None and studio.colour == chosen.colour
+    swipe(on_paper(studio, 0.1, 0.5), on_paper(studio, 0.3, 0.5))
+    assert studio.log.visible_strokes()[-1].colour == chosen.colour
+    tap(studio.ids.colour_button)
+    recent = [swatch.colour for swatch in studio.colour_picker.recent_swatches]
+    assert recent[0] == chosen.colour and len(recent) == 4
+    assert [swatch.selected for swatch in studio.colour_picker.recent_swatches][0]
+    for name in ("black", "grey", "orange", "yellow", "pink"):
+        studio.colour_picker.dismiss(animation=False)
+        advance_frames(1)
+        studio.choose_colour(PALETTE[name])
+        swipe(on_paper(studio, 0.1, 0.7), on_paper(studio, 0.2, 0.7))
+        tap(studio.ids.colour_button)
+    assert len(studio.colour_picker.recent_swatches) == 6
+
+
+def test_the_standard_studio_has_no_colour_picker(studio):
+    assert studio.ids.colour_button.parent.parent is None
