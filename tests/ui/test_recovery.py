@@ -3,8 +3,8 @@
 import pytest
 
 from expressive.portfolio import Portfolio
-from expressive.ui.driver import advance_frames, drag, start_app, stop_app, tap
-from tests_support import PIN, cheap_protect
+from expressive.ui.driver import drag, start_app, stop_app, tap
+from tests_support import PIN, cheap_protect, open_drawing
 
 
 def screen(app, name):
@@ -26,13 +26,7 @@ def interrupted(window, portfolio_dir):
     cheap_protect(portfolio_dir, PIN)
     store = Portfolio.open(portfolio_dir, passphrase=PIN)
     app = start_app(store)
-    client = store.add_client("Ola")
-    app.open_client(client)
-    app.begin_session(app.plans[0], "", 3)
-    app.go("activity", activity_id="drawing")
-    advance_frames(2)
-    activity_screen = screen(app, "activity")
-    paper = activity_screen.ids.area.children[0].paper
+    client, activity_screen, paper = open_drawing(app, "Ola")
     x, y = paper.to_window(*paper.center)
     drag([(x - 100 + 10 * i, y) for i in range(20)])
     activity_screen.autosave()
@@ -87,17 +81,12 @@ def test_autosave_writes_only_when_the_work_changed(window, portfolio_dir, monke
     store = Portfolio.open(portfolio_dir, passphrase=PIN)
     app = start_app(store)
     try:
-        app.open_client(store.add_client("Pip"))
-        app.begin_session(app.plans[0], "", 3)
-        app.go("activity", activity_id="drawing")
-        advance_frames(2)
+        _client, activity_screen, paper = open_drawing(app, "Pip")
         writes = []
         original = store.write_draft
         monkeypatch.setattr(store, "write_draft", lambda *args: writes.append(args) or original(*args))
-        activity_screen = screen(app, "activity")
         activity_screen.autosave()
         assert writes == [], "an empty page is not kept"
-        paper = activity_screen.ids.area.children[0].paper
         x, y = paper.to_window(*paper.center)
         drag([(x + i, y + i) for i in range(10)])
         activity_screen.autosave()
@@ -111,12 +100,7 @@ def test_closing_the_app_with_a_drawing_open_keeps_it(window, portfolio_dir):
     cheap_protect(portfolio_dir, PIN)
     store = Portfolio.open(portfolio_dir, passphrase=PIN)
     app = start_app(store)
-    client = store.add_client("Ren")
-    app.open_client(client)
-    app.begin_session(app.plans[0], "", 3)
-    app.go("activity", activity_id="drawing")
-    advance_frames(2)
-    paper = screen(app, "activity").ids.area.children[0].paper
+    client, _activity_screen, paper = open_drawing(app, "Ren")
     x, y = paper.to_window(*paper.center)
     drag([(x + 5 * i, y) for i in range(20)])
     session_id = app.running.session.id

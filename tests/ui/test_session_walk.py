@@ -8,7 +8,7 @@ from PIL import Image
 from expressive.activity import API_VERSION, Activity, ActivityInfo
 from expressive.portfolio import Portfolio
 from expressive.ui.driver import advance_frames, drag, start_app, stop_app, tap, type_into
-from tests_support import PIN, cheap_protect, submit_secret
+from tests_support import PIN, cheap_protect, open_drawing, submit_secret
 
 
 @pytest.fixture
@@ -289,13 +289,7 @@ def test_the_client_details_and_a_sessions_note_can_be_read_from_the_portfolio(a
 def test_a_failed_save_keeps_the_drawing_on_screen_and_done_again_saves_it_once(app, window, monkeypatch):
     from expressive.portfolio import PortfolioError
 
-    client = app.store.add_client("Jo")
-    app.open_client(client)
-    app.begin_session(app.plans[0], "", 3)
-    app.go("activity", activity_id="drawing")
-    advance_frames(2)
-    activity_screen = screen(app, "activity")
-    paper = activity_screen.ids.area.children[0].paper
+    client, activity_screen, paper = open_drawing(app, "Jo")
     x0, y0 = paper.to_window(*paper.center)
     drag([(x0 + i * 8, y0 + i * 3) for i in range(20)])
 

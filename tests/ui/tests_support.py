@@ -18,3 +18,15 @@ def submit_secret(entry, secret: str) -> None:
         tap(keys[digit], frames=0)
     advance_frames(1)
     tap(entry.ids.ok)
+
+
+def open_drawing(app, client_name: str):
+    """A new client, a session in client mode and the drawing studio open on its paper;
+    returns the client, the activity screen and the paper widget."""
+    client = app.store.add_client(client_name)
+    app.open_client(client)
+    app.begin_session(app.plans[0], "", 3)
+    app.go("activity", activity_id="drawing")
+    advance_frames(2)
+    activity_screen = app.root.get_screen("activity")
+    return client, activity_screen, activity_screen.ids.area.children[0].paper
