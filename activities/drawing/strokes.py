@@ -236,6 +236,7 @@ class DrawingLog:
         self._clock = clock
         self._clock_origin = clock()
         self._current: Stroke | None = None
+        self._undone_before_stroke: list[Mark | Background | Clear] = []
         # Replay state: the actions in effect, and those undone (last on top).
         self._done: list[Mark | Background | Clear] = []
         self._undone: list[Mark | Background | Clear] = []
@@ -268,6 +269,8 @@ class DrawingLog:
         # The stroke is recorded at once, and fills in as points arrive, so that a
         # snapshot taken mid-stroke already shows it.
         self._current = Stroke(tool, paint, width, self._time(t), opacity=opacity, dynamics=dynamics, seed=seed)
+        # What could be redone before this stroke, should it be dropped (drop_stroke).
+        self._undone_before_stroke = self._undone.copy()
         self._record(self._current)
         return self._current
 
@@ -282,6 +285,21 @@ class DrawingLog:
             # A touch that never reached the paper leaves nothing to keep.
             self.events.pop()
             self._done.pop()
+
+    def drop_stroke(self) -> bool:
+        """Take the stroke being drawn out of the log as if it had never begun (no undo
+        step: a second finger turned it into a zoom); False when none is being drawn."""
+        stroke, self._current = self._current, None
+        if stroke is None:
+            return False
+        # begin_stroke() ends anything before it, and anything after ends it: the
+        # stroke in progress is always the last event.
+        if self.events and self.events[-1] is stroke:
+            self.events.pop()
+        if self._done and self._done[-1] is stroke:
+            self._done.pop()
+        self._undone[:] = self._undone_before_stroke
+        return True
 
     def fill(
         self, x: float, y: float, colour: str, t: float | None = None, *, opacity: float = 1.0, tolerance: int = FILL_TOLERANCE

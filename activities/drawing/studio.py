@@ -76,6 +76,9 @@ LEVEL_TOOLS: dict[str, tuple[str, ...]] = {
     "full": STUDIO_TOOLS,
 }
 SIMPLE_COLOURS = ("black", "red", "orange", "yellow", "green", "blue", "purple", "brown")
+# How far two fingers may zoom into the paper (1 shows it whole).
+MIN_ZOOM = 1.0
+MAX_ZOOM = 4.0
 # How much bigger the buttons are at the simple level: 64 dp targets and more for the youngest.
 SIMPLE_BUTTON_SCALE = 1.3
 
@@ -204,6 +207,12 @@ class DrawingCanvas(StencilView):
     opacity_choice = NumericProperty(1.0)
     # The stamp the "stamp" tool presses (a Material Design icon name).
     stamp = StringProperty("")
+    # The view: how far two fingers have zoomed in (MIN_ZOOM to MAX_ZOOM), and where the
+    # zoomed paper's bottom-left corner is, in fractions of the view's width and height
+    # (from 1 - zoom to 0: the zoomed paper always covers the whole view).
+    zoom = NumericProperty(MIN_ZOOM)
+    pan_x = NumericProperty(0.0)
+    pan_y = NumericProperty(0.0)
 
     # Fired after a finished stroke, a fill or a stamp has been added to the picture (or
     # the stamp just placed has been resized and turned).
@@ -224,21 +233,86 @@ class DrawingCanvas(StencilView):
         # turn the stamp just placed), and where the pinch began.
         self._stamp_touches: list = []
         self._pinch: tuple[float, float, float] | None = None  # distance, angle, stamp size
+        # The two fingers zooming and panning the view, and the view when they came down:
+        # their distance and midpoint, the zoom and the pan.
+        self._view_touches: list = []
+        self._view_start: tuple[float, tuple[float, float], float, float, float] | None = None
         self.live: _StrokeGraphic | None = None
         self._repaint_soon = Clock.create_trigger(lambda _dt: self.repaint())
         self.bind(log=self._repaint_soon, background=self._repaint_soon, pos=self._place, size=self._place)
+        self.bind(zoom=self._place, pan_x=self._place, pan_y=self._place)
 
     @property
     def scale(self) -> float:
-        """Screen pixels per document pixel."""
-        return self.width / self.log.width if self.log else 0.0
+        """Screen pixels per document pixel (the zoom included)."""
+        return self.width * self.zoom / self.log.width if self.log else 0.0
+
+    @property
+    def zoomed(self) -> bool:
+        return self.zoom > MIN_ZOOM
+
+    @property
+    def sheet_left(self) -> float:
+        """Where the (zoomed) paper's left edge is on screen; it may be left of the view."""
+        return self.x + self.pan_x * self.width
+
+    @property
+    def sheet_top(self) -> float:
+        """Where the (zoomed) paper's top edge is on screen; it may be above the view."""
+        return self.y + self.pan_y * self.height + self.height * self.zoom
 
     def to_document(self, x: float, y: float) -> tuple[float, float]:
         # Kivy counts y up from the bottom, images count down from the top.
-        return (x - self.x) / self.scale, (self.top - y) / self.scale
+        return (x - self.sheet_left) / self.scale, (self.sheet_top - y) / self.scale
 
     def to_screen(self, x: float, y: float) -> tuple[float, float]:
-        return self.x + x * self.scale, self.top - y * self.scale
+        return self.sheet_left + x * self.scale, self.sheet_top - y * self.scale
+
+    # --- the view --------------------------------------------------------------------
+
+    def set_view(self, zoom: float, pan_x: float, pan_y: float) -> None:
+        """Zoom and pan the view, clamped: zoom from MIN_ZOOM to MAX_ZOOM, and the paper
+        covering the whole view (so it can never be lost off screen)."""
+        zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
+        self.zoom = zoom
+        self.pan_x = min(0.0, max(1.0 - zoom, pan_x))
+        self.pan_y = min(0.0, max(1.0 - zoom, pan_y))
+
+    def reset_view(self) -> None:
+        """Show the whole paper again."""
+        self.set_view(MIN_ZOOM, 0.0, 0.0)
+
+    def _view_down(self, touch) -> None:
+        """A second finger joins the drawing finger: the stroke it began is dropped as if
+        it had never been, and the two zoom and pan the view until both lift."""
+        first = self._touch
+        self._touch = None
+        self.log.drop_stroke()
+        self._sketches.clear()
+        self.live = None
+        touch.grab(self)
+        self._view_touches = [first, touch]
+        distance, _angle = _span(first.pos, touch.pos)
+        self._view_start = (distance, _midpoint(first.pos, touch.pos), self.zoom, self.pan_x, self.pan_y)
+
+    def _view_move(self) -> None:
+        if self._view_start is None or len(self._view_touches) != 2 or self.width <= 0 or self.height <= 0:
+            return
+        first, second = self._view_touches
+        start_distance, (start_x, start_y), zoom, pan_x, pan_y = self._view_start
+        distance, _angle = _span(first.pos, second.pos)
+        new_zoom = zoom * distance / start_distance if start_distance >= 1 else zoom
+        new_zoom = min(MAX_ZOOM, max(MIN_ZOOM, new_zoom))
+        # The point of the paper that was under the fingers' midpoint stays under it.
+        u = ((start_x - self.x) / self.width - pan_x) / zoom
+        v = ((start_y - self.y) / self.height - pan_y) / zoom
+        mid_x, mid_y = _midpoint(first.pos, second.pos)
+        self.set_view(new_zoom, (mid_x - self.x) / self.width - u * new_zoom, (mid_y - self.y) / self.height - v * new_zoom)
+
+    def _view_up(self, touch) -> None:
+        # The first finger up ends the zoom; the other draws nothing until it lifts too.
+        self._view_start = None
+        self._view_touches = [other for other in self._view_touches if other is not touch]
 
     # --- the rendered picture --------------------------------------------------------
 
@@ -271,8 +345,9 @@ class DrawingCanvas(StencilView):
         self.canvas.ask_update()
 
     def _place(self, *_args) -> None:
-        self._sheet.pos = self.pos
-        self._sheet.size = self.size
+        # The stencil clips the zoomed paper to the view.
+        self._sheet.pos = (self.sheet_left, self.sheet_top - self.height * self.zoom)
+        self._sheet.size = (self.width * self.zoom, self.height * self.zoom)
         # A resize mid-stroke: the sketch is drawn again where the stroke now is.
         self._sketches.clear()
         self.live = None
@@ -291,8 +366,11 @@ class DrawingCanvas(StencilView):
     def on_touch_down(self, touch):
         if not self.collide_point(*touch.pos) or touch.is_mouse_scrolling:
             return super().on_touch_down(touch)
+        if self._view_touches:
+            return True  # two fingers are zooming: a third is ignored
         if self._touch is not None:
-            return True  # one finger draws at a time; a resting palm or a second finger is ignored
+            self._view_down(touch)  # a second finger: the two zoom and pan
+            return True
         if self.tool == "stamp":
             return self._stamp_down(touch)
         if self.tool == "fill":
@@ -317,6 +395,8 @@ class DrawingCanvas(StencilView):
         if touch is self._touch:
             self._add_point(touch)
             self.live.append(*touch.pos)
+        elif touch in self._view_touches:
+            self._view_move()
         return True
 
     def on_touch_up(self, touch):
@@ -327,6 +407,8 @@ class DrawingCanvas(StencilView):
             self.end_stroke()
         elif touch in self._stamp_touches:
             self._stamp_up(touch)
+        elif touch in self._view_touches:
+            self._view_up(touch)
         return True
 
     # --- stamps ----------------------------------------------------------------------
@@ -382,6 +464,10 @@ class DrawingCanvas(StencilView):
     def end_stroke(self) -> None:
         """Finish the stroke in progress, if any; a finger still down draws no more."""
         self._drop_stamp_touches()
+        for touch in self._view_touches:
+            touch.ungrab(self)
+        self._view_touches = []
+        self._view_start = None
         if self._touch is None:
             return
         self._touch.ungrab(self)
@@ -409,6 +495,10 @@ class DrawingCanvas(StencilView):
 
     def on_mark(self):
         pass
+
+
+def _midpoint(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    return (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
 
 
 def _span(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
@@ -686,6 +776,10 @@ class DrawingStudio(BoxLayout):
 
     def _forget_colour_picker(self, _popup) -> None:
         self.colour_picker = None
+
+    def fit(self) -> None:
+        """Show the whole paper again after zooming in."""
+        self.paper.reset_view()
 
     def undo(self) -> None:
         self.paper.end_stroke()

@@ -513,3 +513,143 @@ def test_the_colour_picker_picks_any_colour_and_offers_the_last_six_used(studio)
 def test_the_standard_studio_has_no_colour_picker(studio):
     # Asked of the widgets on screen: the removed button itself may already be collected.
     assert not [widget for widget in studio.walk() if getattr(widget, "text", None) == "More"]
+
+
+# --- two-finger zoom and pan -----------------------------------------------------------
+
+
+def two_fingers(one_from, one_to, two_from, two_to, steps=10, first_path=()):
+    """One finger down (and moved through `first_path`, drawing), a second joins it,
+    both move from where they are to their ends, then both lift (the second first)."""
+    one = UnitTestTouch(*one_from)
+    one.touch_down()
+    for position in first_path:
+        one.touch_move(*position)
+    start = first_path[-1] if first_path else one_from
+    two = UnitTestTouch(*two_from)
+    two.touch_down()
+    for i in range(1, steps + 1):
+        f = i / steps
+        one.touch_move(start[0] + (one_to[0] - start[0]) * f, start[1] + (one_to[1] - start[1]) * f)
+        two.touch_move(two_from[0] + (two_to[0] - two_from[0]) * f, two_from[1] + (two_to[1] - two_from[1]) * f)
+    two.touch_up()
+    one.touch_up()
+    advance_frames(1)
+
+
+def zoom_in_twice(studio, first_path=()):
+    """Fingers either side of the paper's middle, moved twice as far apart: zoom 2 round
+    the middle, which stays where it was."""
+    two_fingers(
+        on_paper(studio, 0.4, 0.5), on_paper(studio, 0.3, 0.5),
+        on_paper(studio, 0.6, 0.5), on_paper(studio, 0.7, 0.5),
+        first_path=first_path,
+    )
+
+
+def test_dropping_the_stroke_in_progress_leaves_the_log_as_it_was():
+    from activities.drawing.strokes import DrawingLog
+
+    log = DrawingLog()
+    log.begin_stroke("marker", "#000000", 10, t=0)
+    log.add_point(1, 1, t=0)
+    log.end_stroke()
+    log.undo(t=1)
+    before = list(log.events)
+    log.begin_stroke("marker", "#000000", 10, t=2)
+    log.add_point(5, 5, t=2)
+    assert log.drop_stroke() and not log.drop_stroke()
+    assert log.events == before and log.current_stroke is None
+    assert log.can_redo and not log.can_undo  # no undo step recorded, redo kept
+    assert DrawingLog.from_json(log.to_json()).events == before
+
+
+def test_pinching_out_zooms_in_and_the_first_fingers_stroke_is_not_kept(studio):
+    paper = studio.paper
+    assert paper.zoom == 1 and studio.ids.fit_button.disabled and studio.ids.fit_button.opacity == 0
+    zoom_in_twice(studio, first_path=[on_paper(studio, 0.45, 0.5), on_paper(studio, 0.4, 0.5)])
+    assert paper.zoom == pytest.approx(2, rel=0.01)
+    assert (paper.pan_x, paper.pan_y) == (pytest.approx(-0.5, abs=0.01), pytest.approx(-0.5, abs=0.01))
+    assert studio.log.events == [] and studio.is_empty and not studio.can_undo
+    assert paper.live is None and lines_in(paper.canvas) == []
+    assert not inked(studio, 0.425 * 2048, 768)
+    # The picture is shown twice as big, its middle still in the middle of the view.
+    assert tuple(paper._sheet.size) == pytest.approx((2 * paper.width, 2 * paper.height), abs=1)
+    assert paper.to_document(*paper.center) == pytest.approx((1024, 768), abs=3)
+    assert not studio.ids.fit_button.disabled and studio.ids.fit_button.opacity == 1
+
+
+def test_a_stroke_after_zooming_lands_under_the_finger_and_in_the_png(activity, studio):
+    zoom_in_twice(studio)
+    paper = studio.paper
+    # The view shows the middle half of the paper: a view fraction f is 0.25 + f / 2 of it.
+    swipe(on_paper(studio, 0.5, 0.5), on_paper(studio, 0.75, 0.5), on_paper(studio, 0.75, 0.9))
+    (stroke,) = studio.log.visible_strokes()
+    assert [point[:2] for point in stroke.points] == [
+        pytest.approx((1024, 768), abs=3),
+        pytest.approx((1280, 768), abs=3),
+        pytest.approx((1280, 0.7 * 1536), abs=3),
+    ]
+    assert paper.live is None and lines_in(paper.canvas) == []
+    saved = saved_picture(activity)
+    assert saved.getpixel((1150, 768)) != WHITE and saved.getpixel((1280, 950)) != WHITE
+    assert saved.getpixel((1500, 768)) == WHITE and saved.getpixel((600, 768)) == WHITE
+
+
+def test_the_live_sketch_follows_the_zoom(studio):
+    zoom_in_twice(studio)
+    paper = studio.paper
+    touch = UnitTestTouch(*on_paper(studio, 0.5, 0.5))
+    touch.touch_down()
+    touch.touch_move(*on_paper(studio, 0.75, 0.5))
+    (line,) = paper.live.lines
+    assert line.points == pytest.approx([*on_paper(studio, 0.5, 0.5), *on_paper(studio, 0.75, 0.5)], abs=2)
+    assert line.points == pytest.approx([*paper.to_screen(1024, 768), *paper.to_screen(1280, 768)], abs=2)
+    touch.touch_up()
+    advance_frames(1)
+
+
+def test_two_fingers_moved_together_pan_the_zoomed_paper_but_never_off_the_view(studio):
+    zoom_in_twice(studio)
+    paper = studio.paper
+    # Both fingers a tenth of the view to the left: the paper follows them.
+    two_fingers(on_paper(studio, 0.4, 0.5), on_paper(studio, 0.3, 0.5), on_paper(studio, 0.6, 0.5), on_paper(studio, 0.5, 0.5))
+    assert paper.zoom == pytest.approx(2, rel=0.01)
+    assert paper.pan_x == pytest.approx(-0.6, abs=0.01) and paper.pan_y == pytest.approx(-0.5, abs=0.01)
+    assert paper.to_document(*paper.center) == pytest.approx((1024 + 0.1 * 2048 / 2, 768), abs=3)
+    # Far further: the paper stops with its right edge at the view's right edge.
+    two_fingers(on_paper(studio, 0.4, 0.5), on_paper(studio, 0.0, -0.2), on_paper(studio, 0.6, 0.5), on_paper(studio, 0.2, -0.2))
+    assert paper.pan_x == pytest.approx(-1) and paper.pan_y == pytest.approx(0, abs=1e-9)
+    assert paper.to_document(paper.right - 1, paper.y + 1) == pytest.approx((2048, 1536), abs=3)
+    # Pinched in, the zoom stops at the whole paper; pinched far out, at four times.
+    two_fingers(on_paper(studio, 0.1, 0.5), on_paper(studio, 0.45, 0.5), on_paper(studio, 0.9, 0.5), on_paper(studio, 0.55, 0.5))
+    assert paper.zoom == 1 and (paper.pan_x, paper.pan_y) == (0, 0)
+    two_fingers(on_paper(studio, 0.45, 0.5), on_paper(studio, 0.05, 0.5), on_paper(studio, 0.55, 0.5), on_paper(studio, 0.95, 0.5))
+    assert paper.zoom == 4
+    assert studio.log.events == []
+
+
+def test_fit_shows_the_whole_paper_again(studio):
+    zoom_in_twice(studio)
+    paper = studio.paper
+    assert paper.zoom > 1
+    tap(studio.ids.fit_button)
+    assert paper.zoom == 1 and (paper.pan_x, paper.pan_y) == (0, 0)
+    assert tuple(paper._sheet.pos) == pytest.approx(tuple(paper.pos)) and tuple(paper._sheet.size) == pytest.approx(tuple(paper.size))
+    assert studio.ids.fit_button.disabled and studio.ids.fit_button.opacity == 0
+    assert studio.ids.fit_button.width >= 64 and studio.ids.fit_button.height >= 64
+    swipe(on_paper(studio, 0.25, 0.25), on_paper(studio, 0.5, 0.25))
+    (stroke,) = studio.log.visible_strokes()
+    assert stroke.points[0][:2] == pytest.approx((512, 384), abs=3)
+
+
+def test_stamps_go_under_the_finger_and_still_pinch_when_zoomed_in(studio):
+    zoom_in_twice(studio)
+    choose_stamp(studio, "square")
+    swipe(on_paper(studio, 0.5, 0.5))
+    (stamp,) = studio.log.visible_marks()
+    assert (stamp.x, stamp.y) == (pytest.approx(1024, abs=3), pytest.approx(768, abs=3))
+    pinch(on_paper(studio, 0.45, 0.5), on_paper(studio, 0.55, 0.5), on_paper(studio, 0.65, 0.5))
+    (stamp,) = studio.log.visible_marks()
+    assert stamp.size == pytest.approx(480, rel=0.02)
+    assert studio.paper.zoom == pytest.approx(2, rel=0.01)  # the stamp pinch left the view alone
