@@ -4,7 +4,7 @@ import pytest
 
 from expressive.portfolio import Portfolio
 from expressive.ui.driver import advance_frames, start_app, stop_app, tap, type_into
-from tests_support import PIN, cheap_protect, submit_secret
+from tests_support import PIN, cheap_protect, screen, submit_secret
 
 
 
@@ -14,10 +14,6 @@ class FakeClock:
 
     def __call__(self):
         return self.now
-
-
-def screen(app, name):
-    return app.root.get_screen(name)
 
 
 @pytest.fixture

@@ -4,28 +4,13 @@ import pytest
 
 from expressive.portfolio import Portfolio
 from expressive.ui.driver import drag, start_app, stop_app, tap
-from tests_support import PIN, cheap_protect, open_drawing
-
-
-def screen(app, name):
-    return app.root.get_screen(name)
-
-
-def tap_popup_button(window, label):
-    from kivy.uix.modalview import ModalView
-
-    from expressive.ui.widgets import IconButton
-
-    (view,) = [child for child in window.children if isinstance(child, ModalView)]
-    tap(next(widget for widget in view.walk() if isinstance(widget, IconButton) and widget.text == label))
+from tests_support import PIN, open_drawing, screen, start_protected, tap_popup_button
 
 
 @pytest.fixture
 def interrupted(window, portfolio_dir):
     """A session whose drawing was kept by autosave, then the app was gone without Done."""
-    cheap_protect(portfolio_dir, PIN)
-    store = Portfolio.open(portfolio_dir, passphrase=PIN)
-    app = start_app(store)
+    app = start_protected(portfolio_dir)
     client, activity_screen, paper = open_drawing(app, "Ola")
     x, y = paper.to_window(*paper.center)
     drag([(x - 100 + 10 * i, y) for i in range(20)])
@@ -77,9 +62,8 @@ def test_keeping_the_earlier_drawing_and_starting_anew_loses_nothing(window, int
 
 
 def test_autosave_writes_only_when_the_work_changed(window, portfolio_dir, monkeypatch):
-    cheap_protect(portfolio_dir, PIN)
-    store = Portfolio.open(portfolio_dir, passphrase=PIN)
-    app = start_app(store)
+    app = start_protected(portfolio_dir)
+    store = app.store
     try:
         _client, activity_screen, paper = open_drawing(app, "Pip")
         writes = []
@@ -97,9 +81,7 @@ def test_autosave_writes_only_when_the_work_changed(window, portfolio_dir, monke
 
 
 def test_closing_the_app_with_a_drawing_open_keeps_it(window, portfolio_dir):
-    cheap_protect(portfolio_dir, PIN)
-    store = Portfolio.open(portfolio_dir, passphrase=PIN)
-    app = start_app(store)
+    app = start_protected(portfolio_dir)
     client, _activity_screen, paper = open_drawing(app, "Ren")
     x, y = paper.to_window(*paper.center)
     drag([(x + 5 * i, y) for i in range(20)])

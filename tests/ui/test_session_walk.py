@@ -7,45 +7,23 @@ from PIL import Image
 
 from expressive.activity import API_VERSION, Activity, ActivityInfo
 from expressive.portfolio import Portfolio
-from expressive.ui.driver import advance_frames, drag, start_app, stop_app, tap, type_into
-from tests_support import PIN, cheap_protect, open_drawing, submit_secret
+from expressive.ui.driver import advance_frames, drag, stop_app, tap, type_into
+from tests_support import (
+    PIN,
+    open_drawing,
+    open_popup_texts,
+    screen,
+    start_protected,
+    submit_secret,
+    tap_popup_button,
+)
 
 
 @pytest.fixture
 def app(window, portfolio_dir):
-    cheap_protect(portfolio_dir, PIN)
-    store = Portfolio.open(portfolio_dir, passphrase=PIN)
-    running = start_app(store)
+    running = start_protected(portfolio_dir)
     yield running
     stop_app(running)
-
-
-def screen(app, name):
-    return app.root.get_screen(name)
-
-
-def open_popup_texts(window):
-    from kivy.uix.label import Label
-    from kivy.uix.modalview import ModalView
-
-    texts = []
-    for view in window.children:
-        if isinstance(view, ModalView):
-            texts.extend(widget.text for widget in view.walk() if isinstance(widget, Label))
-    return texts
-
-
-def tap_popup_button(window, label):
-    from kivy.uix.modalview import ModalView
-
-    from expressive.ui.widgets import IconButton
-
-    for view in list(window.children):
-        if isinstance(view, ModalView):
-            button = next(widget for widget in view.walk() if isinstance(widget, IconButton) and widget.text == label)
-            tap(button)
-            return
-    raise AssertionError(f"no popup with a {label!r} button")
 
 
 def test_first_start_shows_a_friendly_empty_state(app):

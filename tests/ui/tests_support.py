@@ -1,7 +1,7 @@
 """Shared by the UI tests: protected portfolios with cheap key derivation, to keep tests quick."""
 
 from expressive.portfolio import Portfolio
-from expressive.ui.driver import advance_frames, tap
+from expressive.ui.driver import advance_frames, start_app, tap
 from sample_work import CHEAP_KDF
 
 PIN = "246810"
@@ -30,3 +30,37 @@ def open_drawing(app, client_name: str):
     advance_frames(2)
     activity_screen = app.root.get_screen("activity")
     return client, activity_screen, activity_screen.ids.area.children[0].paper
+
+
+def start_protected(portfolio_dir):
+    """The real app, unlocked on a new portfolio protected with PIN."""
+    cheap_protect(portfolio_dir, PIN)
+    return start_app(Portfolio.open(portfolio_dir, passphrase=PIN))
+
+
+def screen(app, name):
+    return app.root.get_screen(name)
+
+
+def open_popup_texts(window) -> list[str]:
+    """Every text shown in the popups open on top of the app."""
+    from kivy.uix.label import Label
+    from kivy.uix.modalview import ModalView
+
+    texts = []
+    for view in window.children:
+        if isinstance(view, ModalView):
+            texts.extend(widget.text for widget in view.walk() if isinstance(widget, Label))
+    return texts
+
+
+def tap_popup_button(window, label: str) -> None:
+    from kivy.uix.modalview import ModalView
+
+    from expressive.ui.widgets import IconButton
+
+    for view in list(window.children):
+        if isinstance(view, ModalView):
+            tap(next(widget for widget in view.walk() if isinstance(widget, IconButton) and widget.text == label))
+            return
+    raise AssertionError(f"no popup with a {label!r} button")
