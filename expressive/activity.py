@@ -139,8 +139,13 @@ class Host:
 
     @property
     def complexity(self) -> str:
-        level = self.settings.get("complexity", "standard")
-        return level if level in COMPLEXITY_LEVELS else "standard"
+        return complexity_of(self.settings)
+
+
+def complexity_of(settings: dict[str, Any]) -> str:
+    """The complexity level `settings` ask for, "standard" when none (or an unknown one)."""
+    level = settings.get("complexity", "standard")
+    return level if level in COMPLEXITY_LEVELS else "standard"
 
 
 class Activity:

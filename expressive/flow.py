@@ -17,8 +17,6 @@ class RunningSession:
     session: Session
     made: list[ArtifactRecord] = field(default_factory=list)
     steps_done: int = 0
-    # How many tools activities show this session ("simple", "standard", "full").
-    complexity: str = "standard"
 
     def upcoming(self) -> Step | None:
         """The plan's next making step, or None once the plan has been followed through."""

@@ -32,7 +32,7 @@ from expressive.security.cipher import DecryptionError, FieldCipher
 from .layout import Key, Layout, Stamp, level
 from .records import ArtifactRecord, Client, FileEntry, PortfolioError, Session, format_time
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 PLAIN = "none"
 
 _SCHEMA = f"""
@@ -45,7 +45,7 @@ CREATE TABLE stamps (
 ) WITHOUT ROWID;
 CREATE TABLE clients (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, year_of_birth INTEGER, notes TEXT NOT NULL,
-    created TEXT NOT NULL, damaged TEXT
+    created TEXT NOT NULL, damaged TEXT, settings TEXT NOT NULL
 );
 CREATE TABLE sessions (
     client_id TEXT NOT NULL, id TEXT NOT NULL, plan_id TEXT NOT NULL, goal TEXT NOT NULL,
@@ -69,7 +69,7 @@ PRAGMA user_version = {SCHEMA_VERSION};
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
 
-_CLIENT_COLUMNS = "id, name, year_of_birth, notes, created, damaged"
+_CLIENT_COLUMNS = "id, name, year_of_birth, notes, created, damaged, settings"
 _SESSION_COLUMNS = "id, client_id, plan_id, goal, feeling_in, feeling_out, started, ended, damaged"
 _ARTIFACT_FIELDS = (
     "id", "client_id", "session_id", "activity", "kind", "created", "title", "about", "files",
@@ -242,11 +242,12 @@ class Index:
         if isinstance(record, Client):
             year = record.year_of_birth
             self._db.execute(
-                f"INSERT OR REPLACE INTO clients ({_CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO clients ({_CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.id, self._hide("clients", "name", row, record.name),
                     year if self._cipher is None else self._hide("clients", "year_of_birth", row, json.dumps(year)),
                     self._hide("clients", "notes", row, record.notes), format_time(record.created), record.damaged,
+                    self._hide("clients", "settings", row, json.dumps(record.settings)),
                 ),
             )
         elif isinstance(record, Session):
@@ -337,13 +338,13 @@ class Index:
         )
 
     def _client(self, row: tuple) -> Client:
-        id, name, year_of_birth, notes, created, damaged = row
+        id, name, year_of_birth, notes, created, damaged, settings = row
         key = f"{id}//"
         if self._cipher is not None:
             year_of_birth = json.loads(self._show("clients", "year_of_birth", key, year_of_birth))
         return Client(
             id, self._show("clients", "name", key, name), year_of_birth, self._show("clients", "notes", key, notes),
-            datetime.fromisoformat(created), damaged,
+            datetime.fromisoformat(created), damaged, json.loads(self._show("clients", "settings", key, settings)),
         )
 
     def _session(self, row: tuple) -> Session:

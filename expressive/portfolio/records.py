@@ -64,6 +64,9 @@ class Client:
     # Set to a plain reason when client.json is missing or unreadable; the client is still
     # listed (under its folder id as name) so that its work stays reachable.
     damaged: str | None = None
+    # What the therapist chose for this client and the app remembers between sessions,
+    # e.g. {"complexity": "simple"}; activities read it through their Host.
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,15 @@ def parse_document(data: bytes, file_name: str, expected_format: str) -> dict[st
     return doc
 
 
+def is_settings(value: Any) -> bool:
+    """Settings are a flat JSON object of short names to plain values."""
+    return isinstance(value, dict) and all(
+        isinstance(name, str) and 0 < len(name) <= 40
+        and (value_ is None or isinstance(value_, (str, int, float, bool)))
+        for name, value_ in value.items()
+    )
+
+
 class _Fields:
     """Typed access to a document's fields; a missing or mistyped field raises RecordError."""
 
@@ -206,6 +218,12 @@ class _Fields:
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             raise self.invalid(key)
         return value
+
+    def settings(self, key: str) -> dict[str, Any]:
+        value = self.doc.get(key, {})
+        if not is_settings(value):
+            raise self.invalid(key)
+        return dict(value)
 
     def time(self, key: str) -> datetime:
         try:
@@ -239,6 +257,7 @@ def client_from_document(doc: dict[str, Any], client_id: str) -> Client:
         year_of_birth=fields.optional_int("year_of_birth"),
         notes=fields.text("notes", ""),
         created=fields.time("created"),
+        settings=fields.settings("settings"),
     )
 
 
@@ -382,6 +401,7 @@ def client_document(client: Client) -> dict[str, Any]:
         "year_of_birth": client.year_of_birth,
         "notes": client.notes,
         "created": format_time(client.created),
+        "settings": client.settings,
     }
 
 

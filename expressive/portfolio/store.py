@@ -111,6 +111,7 @@ from .records import (
     damaged_session,
     encode_document,
     format_time,
+    is_settings,
     now,
     note_document,
     note_text,
@@ -517,6 +518,19 @@ class Portfolio:
         if client is None:
             raise PortfolioError(f"There is no client {client_id} in this portfolio.")
         return client
+
+    def set_client_settings(self, client_id: str, changes: dict[str, Any]) -> Client:
+        """Remember `changes` among the client's settings (a value of None forgets one)."""
+        self.client(client_id)
+        if not is_settings(changes):
+            raise PortfolioError(f"The settings {changes!r} are not names with plain values.")
+
+        def change(doc: dict[str, Any]) -> None:
+            settings = dict(doc.get("settings") or {})
+            settings.update(changes)
+            doc["settings"] = {name: value for name, value in settings.items() if value is not None}
+
+        return self._rewrite((client_id, "", ""), change, action="save the client's settings")
 
     def start_session(
         self,

@@ -146,11 +146,14 @@ class ExpressiveApp(App):
         self.store.audit("open-client", client.id)
         self.go("portfolio")
 
-    def begin_session(self, plan: SessionPlan, goal: str, feeling_in: int, complexity: str = "standard") -> None:
+    def begin_session(self, plan: SessionPlan, goal: str, feeling_in: int, complexity: str | None = None) -> None:
+        """Start a session; a `complexity` chosen at check-in is remembered for the client."""
+        if complexity is not None and complexity != self.client.settings.get("complexity"):
+            self.client = self.store.set_client_settings(self.client.id, {"complexity": complexity})
         session = self.store.start_session(
             self.client.id, plan_id=plan.id, goal=goal, feeling_in=feeling_in
         )
-        self.running = RunningSession(plan=plan, session=session, complexity=complexity)
+        self.running = RunningSession(plan=plan, session=session)
         self.client_mode = True
         step = self.running.upcoming()
         if step is not None and step.kind == "activity" and self.registry.get(step.activity):

@@ -195,3 +195,22 @@ def test_therapist_note_is_empty_until_written(store, client, session):
 def test_a_feeling_outside_the_scale_is_refused(store, client, feeling):
     with pytest.raises(PortfolioError, match="from 1 to 5"):
         store.start_session(client.id, plan_id="open", feeling_in=feeling)
+
+
+def test_client_settings_are_remembered_and_survive_an_index_rebuild(open_portfolio, portfolio_dir):
+    with open_portfolio() as store:
+        client = store.add_client("Robin")
+        assert client.settings == {}
+        store.set_client_settings(client.id, {"complexity": "simple", "camera": "front"})
+        changed = store.set_client_settings(client.id, {"camera": None})
+        assert changed.settings == {"complexity": "simple"}
+    (portfolio_dir / "index.sqlite").unlink()
+    with open_portfolio() as store:
+        assert store.client(client.id).settings == {"complexity": "simple"}
+
+
+@pytest.mark.parametrize("settings", [{"": 1}, {"nested": {"a": 1}}, ["complexity"]])
+def test_settings_that_are_not_plain_values_are_refused(store, client, settings):
+    with pytest.raises(PortfolioError, match="settings"):
+        store.set_client_settings(client.id, settings)
+    assert store.client(client.id).settings == {}

@@ -314,8 +314,9 @@ def test_an_activitys_drafts_are_kept_by_the_host_encrypted(app):
     assert b"half-finished secret words" not in on_disk
 
 
-def test_the_tools_chosen_at_check_in_reach_the_drawing_studio(app):
-    app.open_client(app.store.add_client("Vi"))
+def test_the_tools_chosen_at_check_in_reach_the_drawing_studio_and_are_remembered(app):
+    client = app.store.add_client("Vi")
+    app.open_client(client)
     app.go("session")
     checkin = screen(app, "session")
     few = next(choice for choice in checkin.ids.levels.children if choice.level == "simple")
@@ -325,5 +326,9 @@ def test_the_tools_chosen_at_check_in_reach_the_drawing_studio(app):
     tap(next(tile for tile in screen(app, "launcher").ids.tiles.children if tile.activity_id == "drawing"))
     activity = screen(app, "activity").activity
     assert activity.host.complexity == "simple"
-    app.go("launcher")
-    assert app.running.complexity == "simple"
+    assert app.store.client(client.id).settings == {"complexity": "simple"}
+    app.running = None
+    app.client_mode = False
+    app.go("session")
+    chosen = [choice.level for choice in checkin.ids.levels.children if choice.state == "down"]
+    assert chosen == ["simple"]

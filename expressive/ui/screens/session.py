@@ -10,7 +10,7 @@ from kivy.lang import Builder
 from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.togglebutton import ToggleButtonBehavior
 
-from expressive.activity import Activity, ActivityError, ArtifactDraft, Drafts, Host
+from expressive.activity import Activity, ActivityError, ArtifactDraft, Drafts, Host, complexity_of
 from expressive.portfolio import PortfolioError
 from expressive.ui import theme
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
@@ -40,8 +40,9 @@ class CheckInScreen(BaseScreen):
         self.client_name = self.app.client.name
         self.ids.goal.text = ""
         self.ids.feelings.value = 0
+        remembered = complexity_of(self.app.client.settings)
         for choice in self.ids.levels.children:
-            choice.state = "down" if choice.level == "standard" else "normal"
+            choice.state = "down" if choice.level == remembered else "normal"
         plans = self.ids.plans
         plans.clear_widgets()
         for plan in self.app.plans:
@@ -174,7 +175,7 @@ class ActivityScreen(BaseScreen):
         host = Host(
             drafts=self._drafts,
             logger=logging.getLogger(f"expressive.activity.{activity_id}"),
-            settings={"complexity": running.complexity},
+            settings=dict(app.client.settings),
             prompt=self.prompt or None,
         )
         area = self.ids.area
