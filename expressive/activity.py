@@ -123,19 +123,67 @@ class MemoryDrafts(Drafts):
         return self._files.get(name)
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A picture in the client's own portfolio (a photo, a drawing) an activity may use."""
+
+    id: str
+    title: str
+
+
+class PictureUnavailable(Exception):
+    """A picture could not be read; the message says why in plain words."""
+
+
+class Pictures:
+    """The client's own pictures, lent to an activity (e.g. a photo to draw on). Only the
+    client's: an activity never sees another client's work. This one has none."""
+
+    def available(self) -> list[Picture]:
+        """The pictures, newest first."""
+        return []
+
+    def thumbnail(self, picture_id: str) -> bytes | None:
+        """A small PNG of the picture, or None when there is none to show."""
+        return None
+
+    def read(self, picture_id: str) -> bytes:
+        """The picture's image file (PNG or JPEG); raises PictureUnavailable."""
+        raise PictureUnavailable("That picture is not in this portfolio.")
+
+
+class MemoryPictures(Pictures):
+    """Pictures given as bytes, for demos and tests: {id: (title, image file bytes)}."""
+
+    def __init__(self, pictures: dict[str, tuple[str, bytes]]):
+        self._pictures = dict(pictures)
+
+    def available(self) -> list[Picture]:
+        return [Picture(picture_id, title) for picture_id, (title, _data) in self._pictures.items()]
+
+    def thumbnail(self, picture_id: str) -> bytes | None:
+        return self._pictures[picture_id][1] if picture_id in self._pictures else None
+
+    def read(self, picture_id: str) -> bytes:
+        if picture_id not in self._pictures:
+            return super().read(picture_id)
+        return self._pictures[picture_id][1]
+
+
 @dataclass
 class Host:
     """The narrow set of services the host lends an activity for one run.
 
     `prompt` is the session plan's invitation for this step ("Draw a safe place"), or None
     in a free-choice session. `settings` are the client's settings (e.g. "complexity").
-    `drafts` keeps work in progress.
+    `drafts` keeps work in progress; `pictures` lends the client's own pictures.
     """
 
     drafts: Drafts
     logger: logging.Logger
     settings: dict[str, Any] = field(default_factory=dict)
     prompt: str | None = None
+    pictures: Pictures = field(default_factory=Pictures)
 
     @property
     def complexity(self) -> str:

@@ -47,7 +47,7 @@ class DrawingActivity(Activity):
     def build(self):
         from activities.drawing.studio import DrawingStudio
 
-        self._studio = DrawingStudio(log=self.log, complexity=self.host.complexity)
+        self._studio = DrawingStudio(log=self.log, complexity=self.host.complexity, pictures=self.host.pictures)
         return self._studio
 
     def snapshot(self) -> bytes:

@@ -67,13 +67,10 @@ LOOKS: dict[str, Look] = {
 }
 
 
-def render_image(log: DrawingLog, background: Image.Image | None = None) -> Image.Image:
-    """The picture the log adds up to, RGB at the document's full size.
-
-    `background` (a photo) is what the paper shows under the strokes and what the
-    eraser brings back; when not given, the paper the log chose (a colour, a template).
-    """
-    background = paper_image(log) if background is None else background.convert("RGB")
+def render_image(log: DrawingLog) -> Image.Image:
+    """The picture the log adds up to, RGB at the document's full size, on the paper the
+    log chose (a colour, a template or a photo), which is also what the eraser brings back."""
+    background = paper_image(log)
     image = background.copy()
     for mark in log.visible_marks():
         draw_mark(image, mark, background)
@@ -330,8 +327,8 @@ def _grain(kind: str, size: tuple[int, int]) -> Image.Image:
     return noise.point(lambda value: max(0, min(255, (value - 50) * 3)))
 
 
-def render_png(log: DrawingLog, background: Image.Image | None = None) -> bytes:
-    return png_bytes(render_image(log, background))
+def render_png(log: DrawingLog) -> bytes:
+    return png_bytes(render_image(log))
 
 
 def thumbnail_png(image: Image.Image, max_size: tuple[int, int] = THUMBNAIL_SIZE) -> bytes:

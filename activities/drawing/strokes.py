@@ -10,7 +10,9 @@ Coordinates are document pixels with the origin at the top left, as in image fil
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 import json
 import random
 import time
@@ -23,9 +25,10 @@ PAPER_COLOUR = "#FFFFFF"
 
 FORMAT_NAME = "expressive-strokes"
 # Version 2 added brushes, opacity, how width follows the hand, and a seed per stroke;
-# version 3 added fills, backgrounds (papers and templates) and stamps.
-FORMAT_VERSION = 3
-READABLE_VERSIONS = (1, 2, 3)
+# version 3 added fills, backgrounds (papers and templates) and stamps; version 4 photos
+# as the paper, carried inside the log so that it replays and restores on its own.
+FORMAT_VERSION = 4
+READABLE_VERSIONS = (1, 2, 3, 4)
 
 # How each looks is the renderer's business (render.py); the log only names them.
 BRUSHES = ("pencil", "marker", "paintbrush", "crayon", "spray", "rainbow")
@@ -195,11 +198,13 @@ class Stamp(_Action):
 @dataclass
 class Background(_Action):
     """The paper under the picture from now on: a colour, and a template's lines or
-    none. Strokes stay where they are; the eraser paints this paper back."""
+    none, or a photo (its id in the log's `photos`) instead of both. Strokes stay where
+    they are; the eraser paints this paper back."""
 
     t: float
     colour: str = PAPER_COLOUR
     template: str | None = None
+    photo: str | None = None
 
 
 # What a picture is made of, oldest at the bottom.
@@ -233,6 +238,8 @@ class DrawingLog:
         self.height = height
         self.background = background
         self.events: list[Event] = []
+        # Photos used as paper, by id: the image file's bytes (see `add_photo`).
+        self.photos: dict[str, bytes] = {}
         self._clock = clock
         self._clock_origin = clock()
         self._current: Stroke | None = None
@@ -354,15 +361,29 @@ class DrawingLog:
         self._done[-1] = new
         return new
 
-    def set_background(self, colour: str = PAPER_COLOUR, template: str | None = None, t: float | None = None) -> bool:
-        """Put different paper under the picture; does nothing when it is that paper already."""
+    def set_background(
+        self, colour: str = PAPER_COLOUR, template: str | None = None, t: float | None = None, *, photo: str | None = None
+    ) -> bool:
+        """Put different paper under the picture; does nothing when it is that paper already.
+        A `photo` is the id `add_photo` gave, and replaces the colour and template."""
         if template is not None and template not in TEMPLATES:
             raise ValueError(f"template {template!r} is not one of {TEMPLATES}")
+        if photo is not None:
+            if photo not in self.photos:
+                raise ValueError(f"photo {photo!r} was not added to this drawing")
+            colour, template = self.background, None
         self.end_stroke()
-        if (colour, template) == self.paper:
+        if (colour, template, photo) == self.paper:
             return False
-        self._record(Background(self._time(t), colour, template))
+        self._record(Background(self._time(t), colour, template, photo))
         return True
+
+    def add_photo(self, data: bytes) -> str:
+        """Keep an image file's bytes with the drawing, to be used as paper; returns its id
+        (the same bytes always get the same id, so adding one twice keeps one copy)."""
+        photo_id = hashlib.sha256(data).hexdigest()[:16]
+        self.photos[photo_id] = bytes(data)
+        return photo_id
 
     def undo(self, t: float | None = None) -> bool:
         self.end_stroke()
@@ -428,12 +449,13 @@ class DrawingLog:
         return last.points[-1][3] if isinstance(last, Stroke) and last.points else last.t
 
     @property
-    def paper(self) -> tuple[str, str | None]:
-        """The paper the picture is on now: its colour, and its template or None."""
+    def paper(self) -> tuple[str, str | None, str | None]:
+        """The paper the picture is on now: its colour, its template or None, and its
+        photo's id or None."""
         for action in reversed(self._done):
             if isinstance(action, Background):
-                return action.colour, action.template
-        return self.background, None
+                return action.colour, action.template, action.photo
+        return self.background, None, None
 
     def visible_marks(self) -> list[Mark]:
         """The strokes, fills and stamps on the paper now, oldest first (what a clear
@@ -460,6 +482,7 @@ class DrawingLog:
                 "width": self.width,
                 "height": self.height,
                 "background": self.background,
+                "photos": {photo_id: base64.b64encode(data).decode("ascii") for photo_id, data in self.photos.items()},
                 "events": [event.to_json() for event in self.events],
             },
             separators=(",", ":"),
@@ -477,6 +500,7 @@ class DrawingLog:
                 f"(format {data.get('format')!r}, version {version!r})"
             )
         log = cls(width=data["width"], height=data["height"], background=data["background"], clock=clock)
+        log.photos = {photo_id: base64.b64decode(text, validate=True) for photo_id, text in data.get("photos", {}).items()}
         for number, item in enumerate(data["events"]):
             kind = item.get("type")
             if kind == "stroke":
@@ -487,7 +511,10 @@ class DrawingLog:
                     raise ValueError(f"event {number}: nothing to {kind}")
                 log._record(_COMMANDS[kind](item["t"]))
             elif kind in _ACTIONS and version >= 3:
-                log._record(_ACTIONS[kind].from_json(item))
+                action = _ACTIONS[kind].from_json(item)
+                if isinstance(action, Background) and action.photo is not None and action.photo not in log.photos:
+                    raise ValueError(f"event {number}: the photo {action.photo!r} is not in the file")
+                log._record(action)
             else:
                 raise ValueError(f"event {number}: unknown type {kind!r}")
         log._clock_origin = clock() - log.duration

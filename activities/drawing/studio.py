@@ -11,8 +11,9 @@ and clear render the picture again from the log.
 
 from __future__ import annotations
 
-import math
 import colorsys
+import io
+import math
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -55,9 +56,10 @@ from activities.drawing.strokes import (
     Stamp,
     Stroke,
 )
-from activities.drawing.templates import paper, paper_image
-from expressive.activity import COMPLEXITY_LEVELS
+from activities.drawing.templates import PhotoError, paper, paper_image, photo_for_paper
+from expressive.activity import COMPLEXITY_LEVELS, Pictures, PictureUnavailable
 from expressive.ui import theme, widgets
+from expressive.ui.dialogs import show_message
 
 DEFAULT_COLOUR = PALETTE["black"]
 DEFAULT_BRUSH_SIZE = "medium"
@@ -101,6 +103,9 @@ PAPER_CHOICES: list[tuple[str, str | None, str]] = [
     *((PAPER_COLOUR, template, template.capitalize()) for template in TEMPLATES),
 ]
 PAPER_THUMBNAIL = (240, 180)
+# The client's pictures offered as paper, newest first: a row to scroll through.
+MOST_PICTURES_OFFERED = 40
+PICTURE_ROW_HEIGHT = 250  # the row's heading, its cards and the spacing
 
 # The full colour picker (full studio): how many hues round the wheel, the lightness of
 # each row of them (lightest first), and how many recent colours it offers.
@@ -194,13 +199,10 @@ class DrawingCanvas(StencilView):
     """The paper: shows the rendered picture and turns one finger's path into a stroke.
 
     Sized by its parent to the document's 4:3 shape; the stencil keeps ink that runs off
-    the edge from painting over the tools. `background` (a Pillow image, for templates
-    and photos) is what the paper shows under the strokes and what the eraser brings
-    back; plain paper of the log's background colour when None.
+    the edge from painting over the tools.
     """
 
     log = ObjectProperty(None)
-    background = ObjectProperty(None, allownone=True)
     colour = StringProperty(DEFAULT_COLOUR)
     tool = OptionProperty(DEFAULT_BRUSH, options=PAPER_TOOLS)
     stroke_width = NumericProperty(BRUSH_SIZES[DEFAULT_BRUSH_SIZE])
@@ -239,7 +241,7 @@ class DrawingCanvas(StencilView):
         self._view_start: tuple[float, tuple[float, float], float, float, float] | None = None
         self.live: _StrokeGraphic | None = None
         self._repaint_soon = Clock.create_trigger(lambda _dt: self.repaint())
-        self.bind(log=self._repaint_soon, background=self._repaint_soon, pos=self._place, size=self._place)
+        self.bind(log=self._repaint_soon, pos=self._place, size=self._place)
         self.bind(zoom=self._place, pan_x=self._place, pan_y=self._place)
 
     @property
@@ -321,11 +323,8 @@ class DrawingCanvas(StencilView):
         if self.log is None:
             return
         size = (self.log.width, self.log.height)
-        if self.background is None:
-            self._paper = paper_image(self.log)
-        else:
-            self._paper = self.background.convert("RGB").resize(size)
-        self.picture = render_image(self.log, self._paper)
+        self._paper = paper_image(self.log)
+        self.picture = render_image(self.log)
         if self._texture is None or self._texture.size != size:
             self._texture = Texture.create(size=size, colorfmt="rgb")
             # Texture rows go up from the bottom, image rows down from the top: flipping
@@ -532,21 +531,24 @@ class ToolButton(widgets.IconButton):
 
 
 class PaperCard(ButtonBehavior, BoxLayout):
-    """One paper in the chooser: a picture of it, big, and its name."""
+    """One paper in the chooser: a picture of it, big, and its name. A card for one of the
+    client's pictures has its `picture_id` instead of a colour and template."""
 
     colour = StringProperty(PAPER_COLOUR)
     template = StringProperty("", allownone=True)
+    picture_id = StringProperty("")
     text = StringProperty("")
     texture = ObjectProperty(None)
     selected = BooleanProperty(False)
 
 
 class PaperChooser(ModalView):
-    """The papers and templates to draw on, as big pictures; a tap picks one and closes."""
+    """The papers and templates to draw on, as big pictures, and under them the client's
+    own pictures from the portfolio; a tap picks one and closes."""
 
-    __events__ = ("on_choose",)
+    __events__ = ("on_choose", "on_choose_picture")
 
-    def __init__(self, current: tuple[str, str | None], **kwargs):
+    def __init__(self, current: tuple[str, str | None, str | None], pictures: Pictures, **kwargs):
         super().__init__(**kwargs)
         self.cards = []
         for colour, template, name in PAPER_CHOICES:
@@ -555,18 +557,49 @@ class PaperChooser(ModalView):
                 template=template,
                 text=name,
                 texture=image_texture(paper(colour, template, PAPER_THUMBNAIL)),
-                selected=(colour, template) == current,
+                selected=(colour, template, None) == current,
             )
             card.bind(on_release=self._chosen)
             self.ids.cards.add_widget(card)
             self.cards.append(card)
+        self.picture_cards = []
+        for picture in pictures.available()[:MOST_PICTURES_OFFERED]:
+            texture = _thumbnail_texture(pictures.thumbnail(picture.id))
+            if texture is None:
+                continue
+            card = PaperCard(text=picture.title, texture=texture, picture_id=picture.id)
+            card.bind(on_release=self._chosen)
+            self.ids.pictures.add_widget(card)
+            self.picture_cards.append(card)
+        if self.picture_cards:
+            self.height += dp(PICTURE_ROW_HEIGHT)
+        else:
+            self.ids.layout.remove_widget(self.ids.pictures_heading)
+            self.ids.layout.remove_widget(self.ids.pictures_row)
 
     def _chosen(self, card: PaperCard) -> None:
         self.dismiss(animation=False)
-        self.dispatch("on_choose", card.colour, card.template)
+        if card.picture_id:
+            self.dispatch("on_choose_picture", card.picture_id)
+        else:
+            self.dispatch("on_choose", card.colour, card.template)
 
     def on_choose(self, colour: str, template: str | None):
         pass
+
+    def on_choose_picture(self, picture_id: str):
+        pass
+
+
+def _thumbnail_texture(data: bytes | None) -> Texture | None:
+    """A picture's thumbnail as a texture, decoded in memory; None when it cannot be."""
+    if not data:
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            return image_texture(opened.convert("RGB"))
+    except (OSError, Image.DecompressionBombError):
+        return None
 
 
 class StampCard(ButtonBehavior, widgets.Icon):
@@ -666,6 +699,8 @@ class DrawingStudio(BoxLayout):
     stamp = StringProperty("")
     # Read once, when the studio is built (the host's `complexity`).
     complexity = OptionProperty("standard", options=COMPLEXITY_LEVELS)
+    # The client's own pictures, offered as paper (the host's `pictures`).
+    pictures = ObjectProperty(Pictures())
     button_scale = NumericProperty(1.0)
 
     __events__ = ("on_change",)
@@ -738,11 +773,27 @@ class DrawingStudio(BoxLayout):
         if self.log.set_background(colour, template):
             self._repaint_and_report()
 
+    def choose_picture(self, picture_id: str) -> None:
+        """Draw on one of the client's pictures: it is kept with the drawing, so the
+        drawing stays whole even if the picture is later deleted from the portfolio."""
+        self.paper.end_stroke()
+        try:
+            photo = photo_for_paper(self.pictures.read(picture_id), (self.log.width, self.log.height))
+        except (PictureUnavailable, PhotoError) as error:
+            show_message("This picture can't be used", f"{error} Choose another paper or picture.")
+            return
+        if self.log.set_background(photo=self.log.add_photo(photo)):
+            self._repaint_and_report()
+
     def open_paper_chooser(self) -> None:
         if self.paper_chooser is not None:
             return
-        popup = PaperChooser(self.log.paper)
-        popup.bind(on_choose=lambda _popup, colour, template: self.choose_paper(colour, template), on_dismiss=self._forget_paper_chooser)
+        popup = PaperChooser(self.log.paper, self.pictures)
+        popup.bind(
+            on_choose=lambda _popup, colour, template: self.choose_paper(colour, template),
+            on_choose_picture=lambda _popup, picture_id: self.choose_picture(picture_id),
+            on_dismiss=self._forget_paper_chooser,
+        )
         self.paper_chooser = popup
         popup.open()
 

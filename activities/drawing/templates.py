@@ -1,4 +1,5 @@
-"""The paper a picture is drawn on: plain colours, and line-art templates drawn with Pillow.
+"""The paper a picture is drawn on: plain colours, line-art templates drawn with Pillow,
+and photos from the client's portfolio.
 
 Templates are drawn here from code rather than shipped as image files, so that they are
 exactly the same on every device and at any document size, and the saved log only names
@@ -7,10 +8,11 @@ them. No Kivy here: the renderer (render.py) uses this for the screen and the PN
 
 from __future__ import annotations
 
+import io
 import math
 from functools import lru_cache
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
 from activities.drawing.strokes import DOC_HEIGHT, DOC_WIDTH, DrawingLog
 
@@ -22,11 +24,48 @@ LINE_WIDTH = 9
 OVERSAMPLE = 2
 
 
+# A photo kept as paper is stored at the drawing's size as JPEG of this quality: a
+# photo compresses to a tenth of PNG's size, and the log carries it in every autosave.
+PHOTO_QUALITY = 88
+# A photo file bigger than this is refused before decoding (a crafted "image bomb").
+LARGEST_PHOTO_PIXELS = 40_000_000
+
+
+class PhotoError(ValueError):
+    """A picture cannot be used as paper; the message says why in plain words."""
+
+
 def paper_image(log: DrawingLog) -> Image.Image:
     """The paper the log's picture is on now, at the document's size (do not change it:
     it is shared)."""
-    colour, template = log.paper
+    colour, template, photo = log.paper
+    if photo is not None:
+        return photo_paper(photo, log.photos[photo], (log.width, log.height))
     return paper(colour, template, (log.width, log.height))
+
+
+def photo_for_paper(data: bytes, size: tuple[int, int]) -> bytes:
+    """An image file made ready to draw on: turned upright, cut to the paper's shape from
+    its middle, scaled to `size`, and stored as JPEG."""
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            if opened.width * opened.height > LARGEST_PHOTO_PIXELS:
+                raise PhotoError("This picture is too big to draw on.")
+            image = ImageOps.exif_transpose(opened).convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise PhotoError("This picture could not be opened, so it cannot be used as paper.") from exc
+    fitted = ImageOps.fit(image, size, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    fitted.save(out, format="JPEG", quality=PHOTO_QUALITY)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=4)
+def photo_paper(photo_id: str, data: bytes, size: tuple[int, int]) -> Image.Image:
+    """A photo kept with a drawing, as paper at `size` (shared: do not change it)."""
+    with Image.open(io.BytesIO(data)) as opened:
+        image = opened.convert("RGB")
+    return image if image.size == size else ImageOps.fit(image, size, Image.Resampling.LANCZOS)
 
 
 @lru_cache(maxsize=8)

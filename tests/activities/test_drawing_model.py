@@ -179,7 +179,7 @@ def test_json_round_trip_keeps_events_and_picture():
     draw(log, PALETTE["green"], [(70, 80)], t=5)
     text = log.to_json()
     data = json.loads(text)
-    assert data["format"] == "expressive-strokes" and data["version"] == 3
+    assert data["format"] == "expressive-strokes" and data["version"] == 4
     assert (data["width"], data["height"], data["background"]) == (2048, 1536, "#FFFFFF")
     assert data["events"][0]["points"] == [[10, 20, 1.0, 0.5], [30, 40, 1.0, 0.51]]
     assert {key: data["events"][0][key] for key in ("tool", "opacity", "dynamics")} == {
@@ -209,7 +209,7 @@ def test_a_loaded_log_carries_on_from_its_last_moment():
     "change",
     [
         lambda data: data.update(format="something-else"),
-        lambda data: data.update(version=4),
+        lambda data: data.update(version=5),
         lambda data: data["events"][0].update(tool="brush"),
         lambda data: data["events"].append({"type": "wave", "t": 9}),
         lambda data: data["events"].append({"type": "redo", "t": 9}),
@@ -280,17 +280,40 @@ def test_a_fill_in_a_version_2_file_is_refused():
 
 def test_a_background_changes_the_paper_undoably_and_a_clear_leaves_it():
     log = DrawingLog()
-    assert log.paper == (PAPER_COLOUR, None)
+    assert log.paper == (PAPER_COLOUR, None, None)
     assert log.set_background("#DCEEFB", "mandala", t=1)
     assert not log.set_background("#DCEEFB", "mandala", t=2), "the same paper again is no step"
     draw(log, RED, [(1, 1)], t=3)
     log.clear(t=4)
-    assert log.paper == ("#DCEEFB", "mandala") and log.is_empty
+    assert log.paper == ("#DCEEFB", "mandala", None) and log.is_empty
     loaded = DrawingLog.from_json(log.to_json())
     assert loaded.events == log.events and loaded.paper == log.paper
     log.undo(t=5)
     log.undo(t=6)
     log.undo(t=7)
-    assert log.paper == (PAPER_COLOUR, None)
+    assert log.paper == (PAPER_COLOUR, None, None)
     with pytest.raises(ValueError):
         log.set_background(PAPER_COLOUR, "castle")
+
+
+def test_a_photo_as_paper_travels_inside_the_log_and_undoes_like_any_paper():
+    log = DrawingLog()
+    photo = log.add_photo(b"jpeg bytes")
+    assert log.add_photo(b"jpeg bytes") == photo and len(log.photos) == 1
+    assert log.set_background(photo=photo, t=1)
+    assert log.paper == (PAPER_COLOUR, None, photo)
+    loaded = DrawingLog.from_json(log.to_json())
+    assert loaded.photos == {photo: b"jpeg bytes"} and loaded.paper == log.paper
+    log.undo(t=2)
+    assert log.paper == (PAPER_COLOUR, None, None)
+    with pytest.raises(ValueError):
+        log.set_background(photo="not-added")
+
+
+def test_a_log_naming_a_photo_it_does_not_carry_is_refused():
+    log = DrawingLog()
+    log.set_background(photo=log.add_photo(b"jpeg bytes"), t=1)
+    data = json.loads(log.to_json())
+    data["photos"] = {}
+    with pytest.raises(ValueError, match="photo"):
+        DrawingLog.from_json(json.dumps(data))

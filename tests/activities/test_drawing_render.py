@@ -10,7 +10,7 @@ from PIL import Image, ImageChops
 
 from activities.drawing.render import render_image, render_png, thumbnail_png
 from activities.drawing.strokes import BRUSHES, PALETTE, PAPER_COLOURS, TEMPLATES, DrawingLog
-from activities.drawing.templates import LINE_COLOUR
+from activities.drawing.templates import LINE_COLOUR, PhotoError, paper_image, photo_for_paper
 
 WHITE = (255, 255, 255)
 
@@ -196,15 +196,19 @@ def test_a_marker_over_a_marker_darkens_like_ink():
     assert crossing != rgb(PALETTE["light blue"]) and sum(crossing) < sum(rgb(PALETTE["light blue"]))
 
 
-def test_the_eraser_brings_back_the_background_under_the_strokes():
+def test_the_eraser_brings_back_the_photo_under_the_strokes():
     log = DrawingLog()
-    background = Image.linear_gradient("L").resize((2048, 1536)).convert("RGB")
+    photo = Image.linear_gradient("L").resize((1024, 768)).convert("RGB")
+    log.set_background(photo=log.add_photo(photo_for_paper(png_file(photo), (2048, 1536))), t=0)
+    background = paper_image(log)
+    assert abs(background.getpixel((1000, 1500))[0] - 255 * 1500 / 1536) < 4, "the photo fills the paper"
     stroke(log, [(100, 500), (900, 500)], width=56)
     stroke(log, [(500, 400), (500, 600)], tool="eraser", width=56)
-    image = render_image(log, background)
+    image = render_image(log)
     assert image.getpixel((500, 500)) == background.getpixel((500, 500))
     grey = background.getpixel((200, 500))[0]
-    assert image.getpixel((200, 500)) == tuple(channel * grey // 255 for channel in rgb(PALETTE["red"]))
+    expected = [channel * grey // 255 for channel in rgb(PALETTE["red"])]
+    assert all(abs(a - b) <= 1 for a, b in zip(image.getpixel((200, 500)), expected)), "the marker multiplies"
     assert image.getpixel((1500, 1000)) == background.getpixel((1500, 1000))
 
 
@@ -302,3 +306,25 @@ def test_templates_differ():
         log.set_background("#FFFFFF", template, t=0)
         pictures.add(render_image(log).tobytes())
     assert len(pictures) == len(TEMPLATES)
+
+
+def png_file(image):
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_photo_is_turned_cut_and_scaled_to_the_paper():
+    wide = Image.new("RGB", (3000, 1000), "#204080")
+    wide.paste((250, 10, 10), (1400, 400, 1600, 600))
+    jpeg = photo_for_paper(png_file(wide), (2048, 1536))
+    fitted = Image.open(io.BytesIO(jpeg))
+    assert fitted.format == "JPEG" and fitted.size == (2048, 1536)
+    red = fitted.getpixel((1024, 768))
+    assert red[0] > 200 and red[1] < 60, "the middle of the photo stays in the middle"
+
+
+@pytest.mark.parametrize("data", [b"", b"not a picture", b"\x89PNG\r\n\x1a\n broken"])
+def test_what_is_not_a_picture_is_refused_in_plain_words(data):
+    with pytest.raises(PhotoError, match="could not be opened"):
+        photo_for_paper(data, (2048, 1536))

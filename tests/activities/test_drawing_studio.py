@@ -16,7 +16,8 @@ from activities.drawing.screen_math import MAX_LINE_POINTS
 from activities.drawing.strokes import BRUSH_SIZES, BRUSHES, PALETTE, PAPER_COLOUR, TOOLS, Fill, Stamp
 from activities.drawing.studio import STUDIO_TOOLS, picker_colours
 from activities.drawing.templates import LINE_COLOUR
-from expressive.activity import Host, MemoryDrafts
+from expressive.activity import Host, MemoryDrafts, MemoryPictures, PictureUnavailable
+from tests_support import open_popup_texts, tap_popup_button
 
 WHITE = (255, 255, 255)
 
@@ -72,6 +73,12 @@ def inked(studio, x, y):
 def tool_button(studio, tool):
     (button,) = [button for button in studio.tool_buttons if button.tool == tool]
     return button
+
+
+def shown(studio, label):
+    """Whether a button with this label is on the studio (asked of the widgets on screen:
+    a removed widget's entry in `ids` is a weak reference that may be gone)."""
+    return any(getattr(widget, "text", None) == label for widget in studio.walk())
 
 
 def lines_in(instruction):
@@ -343,7 +350,8 @@ def test_a_template_chosen_in_the_paper_chooser_is_in_the_saved_png(activity, st
     assert chooser is not None and all(min(card.size) >= 64 for card in chooser.cards)
     (house,) = [card for card in chooser.cards if card.template == "house"]
     tap(house)
-    assert studio.paper_chooser is None and studio.log.paper == (PAPER_COLOUR, "house")
+    assert studio.paper_chooser is None and studio.log.paper == (PAPER_COLOUR, "house", None)
+    assert not chooser.picture_cards, "no pictures in this portfolio, so no row of them"
     (draft,) = activity.finish()
     saved = Image.open(io.BytesIO(draft.files["drawing.png"])).convert("RGB")
     assert saved.getpixel((1024, 1320)) == ImageColor.getrgb(LINE_COLOUR), "the ground line"
@@ -357,7 +365,7 @@ def test_a_template_chosen_in_the_paper_chooser_is_in_the_saved_png(activity, st
 def test_the_simple_studio_shows_three_big_brushes_and_eight_colours(studio):
     assert [button.tool for button in studio.tool_buttons] == ["marker", "paintbrush", "rainbow"]
     assert len(studio.swatches) == 8 and studio.opacity_buttons == []
-    assert studio.ids.extras.parent is None, "no papers"
+    assert not shown(studio, "Paper"), "no papers"
     targets = studio.tool_buttons + studio.swatches
     assert all(min(button.size) >= 64 * 1.3 - 1 for button in targets)
     assert all(studio.collide_point(*button.to_window(*button.pos)) for button in targets), "all on screen"
@@ -369,7 +377,7 @@ def test_the_simple_studio_shows_three_big_brushes_and_eight_colours(studio):
 
 def test_the_standard_studio_has_no_fill_or_papers(studio):
     assert [button.tool for button in studio.tool_buttons] == list(TOOLS)
-    assert studio.ids.extras.parent is None and len(studio.opacity_buttons) == 4
+    assert not shown(studio, "Paper") and len(studio.opacity_buttons) == 4
 
 
 def choose_stamp(studio, name):
@@ -458,7 +466,7 @@ def test_two_fingers_draw_no_stamp_when_none_was_just_placed(studio):
 
 @pytest.mark.parametrize("activity", ["simple"], indirect=True)
 def test_the_simple_studio_has_no_stamps(studio):
-    assert studio.ids.stamp_button.parent is None
+    assert not shown(studio, "Stamps")
 
 
 @full_studio
@@ -653,3 +661,70 @@ def test_stamps_go_under_the_finger_and_still_pinch_when_zoomed_in(studio):
     (stamp,) = studio.log.visible_marks()
     assert stamp.size == pytest.approx(480, rel=0.02)
     assert studio.paper.zoom == pytest.approx(2, rel=0.01)  # the stamp pinch left the view alone
+
+
+def png_file(image):
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+STRIPES = Image.new("RGB", (800, 600), (30, 90, 200))
+STRIPES.paste((250, 200, 40), (0, 300, 800, 600))
+
+
+class DamagedPictures(MemoryPictures):
+    """A portfolio whose "Broken" picture fails its checksum when read."""
+
+    def read(self, picture_id):
+        if picture_id == "s1/a2":
+            raise PictureUnavailable("The artifact a2 is damaged: drawing.png does not match its checksum.")
+        return super().read(picture_id)
+
+
+@pytest.fixture
+def studio_with_pictures(window):
+    pictures = DamagedPictures({"s1/a1": ("Beach", png_file(STRIPES)), "s1/a2": ("Broken", png_file(STRIPES))})
+    host = Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.drawing"), settings={"complexity": "full"}, pictures=pictures)
+    activity = DrawingActivity(host)
+    studio = activity.build()
+    window.add_widget(studio)
+    advance_frames(3)
+    yield activity, studio
+    if studio.paper_chooser is not None:
+        studio.paper_chooser.dismiss(animation=False)
+    window.remove_widget(studio)
+    advance_frames(1)
+
+
+def test_a_picture_from_the_portfolio_becomes_the_paper_and_stays_with_the_drawing(studio_with_pictures):
+    activity, studio = studio_with_pictures
+    tap(studio.ids.paper_button)
+    cards = {card.text: card for card in studio.paper_chooser.picture_cards}
+    assert set(cards) == {"Beach", "Broken"} and all(min(card.size) >= 64 for card in cards.values())
+    tap(cards["Beach"])
+    advance_frames(2)
+    photo = studio.log.paper[2]
+    assert photo is not None and studio.paper_chooser is None
+    studio.choose_tool("eraser")
+    swipe(on_paper(studio, 0.1, 0.25), on_paper(studio, 0.9, 0.25))
+    (draft,) = activity.finish()
+    saved = Image.open(io.BytesIO(draft.files["drawing.png"])).convert("RGB")
+    top, bottom = saved.getpixel((1024, 200)), saved.getpixel((1024, 1300))
+    assert top[2] > 150 and bottom[0] > 200, "the photo's blue top and yellow bottom, erased back where the finger went"
+    # The picture travels inside the stroke log: a restored or replayed drawing needs nothing else.
+    restored = DrawingActivity(Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.drawing")))
+    restored.restore(activity.snapshot())
+    assert restored.log.paper[2] == photo and restored.log.photos[photo] == studio.log.photos[photo]
+    assert render_png(restored.log) == draft.files["drawing.png"]
+
+
+def test_a_damaged_picture_says_so_and_keeps_the_paper(window, studio_with_pictures):
+    _activity, studio = studio_with_pictures
+    tap(studio.ids.paper_button)
+    (broken,) = [card for card in studio.paper_chooser.picture_cards if card.text == "Broken"]
+    tap(broken)
+    advance_frames(2)
+    assert studio.log.paper == (PAPER_COLOUR, None, None) and not studio.log.events
+    assert any("is damaged" in text and "Choose another" in text for text in open_popup_texts(window))
+    tap_popup_button(window, "OK")

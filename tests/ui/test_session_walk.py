@@ -8,6 +8,7 @@ from PIL import Image
 from expressive.activity import API_VERSION, Activity, ActivityInfo
 from expressive.portfolio import Portfolio
 from expressive.ui.driver import advance_frames, drag, stop_app, tap, type_into
+from sample_work import drawing_draft
 from tests_support import (
     PIN,
     open_drawing,
@@ -332,3 +333,29 @@ def test_the_tools_chosen_at_check_in_reach_the_drawing_studio_and_are_remembere
     app.go("session")
     chosen = [choice.level for choice in checkin.ids.levels.children if choice.state == "down"]
     assert chosen == ["simple"]
+
+
+def test_the_drawing_studio_offers_the_clients_own_pictures_as_paper(app):
+    store = app.store
+    other = store.add_client("Someone else")
+    elsewhere = store.start_session(other.id, plan_id="open")
+    store.save_artifact(other.id, elsewhere.id, "drawing", drawing_draft("Not yours", colour="red"))
+    client = store.add_client("Wren")
+    store.set_client_settings(client.id, {"complexity": "full"})
+    earlier = store.start_session(client.id, plan_id="open")
+    store.save_artifact(client.id, earlier.id, "drawing", drawing_draft("My garden", colour="green", size=300))
+    store.finish_session(client.id, earlier.id, feeling_out=4)
+    app.open_client(store.client(client.id))
+    app.begin_session(app.plans[0], "", 3)
+    app.go("activity", activity_id="drawing")
+    advance_frames(2)
+    studio = screen(app, "activity").ids.area.children[0]
+    tap(studio.ids.paper_button)
+    assert [card.text for card in studio.paper_chooser.picture_cards] == ["My garden"]
+    tap(studio.paper_chooser.picture_cards[0])
+    advance_frames(2)
+    tap(screen(app, "activity").ids.done)
+    (saved,) = store.artifacts(client.id, app.running.session.id)
+    picture = Image.open(BytesIO(store.read_file(saved, "drawing.png"))).convert("RGB")
+    red, green, blue = picture.getpixel((1024, 768))
+    assert red < 8 and abs(green - 128) < 8 and blue < 8, "drawn on the green garden (kept as JPEG)"

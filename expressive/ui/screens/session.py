@@ -10,8 +10,18 @@ from kivy.lang import Builder
 from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.togglebutton import ToggleButtonBehavior
 
-from expressive.activity import Activity, ActivityError, ArtifactDraft, Drafts, Host, complexity_of
-from expressive.portfolio import PortfolioError
+from expressive.activity import (
+    Activity,
+    ActivityError,
+    ArtifactDraft,
+    Drafts,
+    Host,
+    Picture,
+    Pictures,
+    PictureUnavailable,
+    complexity_of,
+)
+from expressive.portfolio import ArtifactRecord, PortfolioError
 from expressive.ui import theme
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
 from expressive.ui.dialogs import ask
@@ -149,6 +159,49 @@ class SessionDrafts(Drafts):
         self._store.delete_draft(*self._place, name)
 
 
+class ClientPictures(Pictures):
+    """The pictures in the client's own portfolio (any artifact whose main file is an
+    image), lent to an activity; read when asked, decrypted and checked by the store."""
+
+    def __init__(self, store, client_id: str):
+        self._store = store
+        self._client_id = client_id
+        self._artifacts: dict[str, ArtifactRecord] = {}
+
+    def available(self) -> list[Picture]:
+        self._artifacts = {
+            f"{artifact.session_id}/{artifact.id}": artifact
+            for artifact in reversed(self._store.artifacts(self._client_id))
+            if not artifact.damaged and _is_image(artifact, artifact.product)
+        }
+        return [
+            Picture(picture_id, artifact.title or f"{artifact.created.astimezone():%d %b %Y}")
+            for picture_id, artifact in self._artifacts.items()
+        ]
+
+    def thumbnail(self, picture_id: str) -> bytes | None:
+        artifact = self._artifacts.get(picture_id)
+        if artifact is None or not _is_image(artifact, artifact.thumbnail):
+            return None
+        try:
+            return self._store.read_file(artifact, artifact.thumbnail)
+        except PortfolioError:
+            return None
+
+    def read(self, picture_id: str) -> bytes:
+        artifact = self._artifacts.get(picture_id)
+        if artifact is None:
+            return super().read(picture_id)
+        try:
+            return self._store.read_file(artifact, artifact.product)
+        except PortfolioError as error:
+            raise PictureUnavailable(str(error)) from error
+
+
+def _is_image(artifact: ArtifactRecord, name: str | None) -> bool:
+    return any(entry.name == name and entry.media_type.startswith("image/") for entry in artifact.files)
+
+
 class ActivityScreen(BaseScreen):
     """Hosts one activity's widget: the host owns saving, the activity only hands over drafts."""
 
@@ -177,6 +230,7 @@ class ActivityScreen(BaseScreen):
             logger=logging.getLogger(f"expressive.activity.{activity_id}"),
             settings=dict(app.client.settings),
             prompt=self.prompt or None,
+            pictures=ClientPictures(app.store, app.client.id),
         )
         area = self.ids.area
         area.clear_widgets()
