@@ -229,7 +229,9 @@ class Recorder:
                 return self.takes[-1] if self.takes else Performance()
             return self._take_until(time.perf_counter() if at is None else at)
 
-    def press(self, note: int, velocity: int, instrument: str, source: str = SCREEN_SOURCE, at: float | None = None) -> bool:
+    def press(
+        self, note: int, velocity: int, instrument: str, source: str = SCREEN_SOURCE, at: float | None = None
+    ) -> bool:
         """Record a key press (velocity 0 is a release); False when no take is running."""
         if velocity == 0:
             return self.release(note, source, at)
