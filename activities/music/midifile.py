@@ -134,7 +134,8 @@ def to_midi_bytes(performance: Performance) -> bytes:
     channels = _channels(performance)
     for source in dict.fromkeys(event.source for event in performance.keys):
         own = {instrument: channel for (s, instrument), channel in channels.items() if s == source}
-        # Same-tick order, as Performance pairs notes: programs, releases, pedal, presses.
+        # Programs first; then keys in the order played, the pedal after the keys of its
+        # tick, as Performance pairs notes (a stable sort keeps the order within a tick).
         timed: list[tuple[int, int, mido.Message]] = [
             (0, 0, mido.Message("program_change", channel=channel, program=INSTRUMENT_PROGRAMS.get(instrument, 0)))
             for instrument, channel in own.items()
@@ -148,7 +149,7 @@ def to_midi_bytes(performance: Performance) -> bytes:
                 message = mido.Message("note_on", channel=channel, note=event.note, velocity=event.velocity)
             else:
                 message = mido.Message("note_off", channel=channel, note=event.note, velocity=64)
-            timed.append((_ticks(event.time), 2 if event.velocity else 1, message))
+            timed.append((_ticks(event.time), 1, message))
         for pedal in performance.pedals:
             if pedal.source != source:
                 continue
@@ -156,7 +157,7 @@ def to_midi_bytes(performance: Performance) -> bytes:
             for instrument, channel in own.items():
                 if instrument != DRUMS:
                     control = mido.Message("control_change", channel=channel, control=SUSTAIN_CONTROL, value=value)
-                    timed.append((_ticks(pedal.time), 1, control))
+                    timed.append((_ticks(pedal.time), 2, control))
         timed.sort(key=lambda item: (item[0], item[1]))
         named = mido.MidiTrack([mido.MetaMessage("track_name", name=_file_text(source))])
         midi.tracks.append(_with_deltas(named, [(tick, message) for tick, _, message in timed], end))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import mido
 
@@ -68,23 +68,19 @@ class Note:
         return self.instrument == DRUMS
 
 
-def _in_time_order(keys: list[KeyEvent], pedals: list[PedalEvent]) -> list[KeyEvent | PedalEvent]:
-    # At one moment, releases come first, then the pedal, then presses: a note struck
-    # again at the moment it ends is two notes, and a pedal pressed as a key is let go
-    # does not catch it. The MIDI file is written in the same order.
-    def rank(event: KeyEvent | PedalEvent) -> tuple[float, int]:
-        if isinstance(event, PedalEvent):
-            return (event.time, 1)
-        return (event.time, 2 if event.velocity else 0)
-
-    return sorted([*keys, *pedals], key=rank)
+def _in_time_order(keys: tuple[KeyEvent, ...], pedals: tuple[PedalEvent, ...]) -> list[KeyEvent | PedalEvent]:
+    # Keys that share a moment keep the order they were played in: a release then a
+    # press of one key is a note struck again, a press then a release a tap too short to
+    # time. The pedal comes after the keys of its moment. The MIDI file keeps this order.
+    return sorted([*keys, *pedals], key=lambda event: (event.time, isinstance(event, PedalEvent)))
 
 
 @dataclass(frozen=True)
 class Performance:
     """One take: its key and pedal events in time order, and how long it lasted.
 
-    A press with no release is let go at the end, so every note has an end.
+    Events given out of order are sorted by time, keeping their order where times are
+    equal. A press with no release is let go at the end, so every note has an end.
     """
 
     keys: tuple[KeyEvent, ...] = ()
@@ -125,11 +121,14 @@ class Performance:
         """Presses and releases for a synthesiser that knows no pedal: releases come when
         the sound should stop. Convert with `NoteEvent(e.time, e.note, e.velocity, e.instrument)`.
         """
-        events = []
+        # At one moment: notes ending, then notes starting, then the ends of notes that
+        # lasted no time at all, so that no press is left without its release.
+        ranked = []
         for note in self.notes(sustain):
-            events.append(KeyEvent(note.start, note.note, note.velocity, note.instrument, note.source))
-            events.append(KeyEvent(note.end, note.note, 0, note.instrument, note.source))
-        return sorted(events, key=lambda event: (event.time, event.velocity > 0))
+            press = KeyEvent(note.start, note.note, note.velocity, note.instrument, note.source)
+            release = replace(press, time=note.end, velocity=0)
+            ranked += [(note.start, 1, press), (note.end, 2 if note.end == note.start else 0, release)]
+        return [event for _, _, event in sorted(ranked, key=lambda item: item[:2])]
 
     def _pair_notes(self, sustain: bool) -> list[Note]:
         # Presses of one key on one instrument by one source pair with releases first in,
@@ -142,7 +141,7 @@ class Performance:
         def end(press: KeyEvent, at: float) -> None:
             notes.append(Note(press.time, at, press.note, press.velocity, press.instrument, press.source))
 
-        for event in _in_time_order(list(self.keys), list(self.pedals) if sustain else []):
+        for event in _in_time_order(self.keys, self.pedals if sustain else ()):
             if isinstance(event, PedalEvent):
                 if event.down:
                     pedal_down.add(event.source)

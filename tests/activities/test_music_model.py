@@ -253,6 +253,23 @@ def test_note_events_for_a_synth_are_in_order_with_releases_before_presses_at_on
     assert [f.name for f in dataclasses.fields(KeyEvent)][:4] == ["time", "note", "velocity", "instrument"]
 
 
+def test_a_tap_too_short_to_time_is_a_note_everywhere_not_a_note_left_hanging():
+    recorder = Recorder()
+    recorder.start(at=0.0)
+    recorder.press(60, 90, "piano", at=1.0)
+    recorder.release(60, at=1.0)  # the same moment
+    recorder.press(62, 90, "piano", at=1.5)
+    recorder.release(62, at=1.5001)  # less than a tick of the file
+    take = recorder.stop(at=2.0)
+    assert timing(take.notes()) == [(1.0, 1.0, 60, 90), (1.5, 1.5001, 62, 90)]
+    assert [(e.note, e.velocity) for e in take.note_events()] == [(60, 90), (60, 0), (62, 90), (62, 0)]
+    back = read_midi(to_midi_bytes(take))
+    assert [(n.note, round(n.end - n.start, 3)) for n in back.notes()] == [(60, 0.0), (62, 0.0)]
+    # A drum track that ends each hit at the tick it starts.
+    hits = smf([on(36, channel=9), off(36, channel=9), on(38, time=48, channel=9), off(38, channel=9)])
+    assert timing(read_midi(hits).notes()) == [(0.0, 0.0, 36, 100), (0.25, 0.25, 38, 100)]
+
+
 def test_an_empty_performance_is_empty():
     assert Performance().is_empty
     assert Performance().notes() == []
