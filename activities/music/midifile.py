@@ -31,7 +31,8 @@ DRUM_CHANNEL = 9
 DEFAULT_TITLE = "Expressive recording"
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_SECONDS = 60 * 60
+# Longer than any session, so that the app always reads back its own recordings.
+MAX_SECONDS = 3 * 60 * 60
 
 # The General MIDI programs the app's instruments are written as. Unknown instruments
 # are written as a piano, so a note is never lost for want of a program.
@@ -74,7 +75,7 @@ EXTRA_BYTES = "This MIDI file is damaged (it has extra bytes after the end of th
 BAD_HEADER = "This MIDI file is damaged (its first part makes no sense)."
 PATTERNS = "This MIDI file holds separate patterns instead of one song (type 2), which the app can't play."
 TOO_BIG = f"This file is too big for a song (over {MAX_FILE_BYTES // (1024 * 1024)} MB)."
-TOO_LONG = f"This song is too long (over {MAX_SECONDS // 60} minutes)."
+TOO_LONG = f"This song is too long (over {MAX_SECONDS // 3600} hours)."
 NO_NOTES = "This MIDI file has no notes to play."
 
 
