@@ -81,16 +81,14 @@ class MidoInput(MidiInput):
         self._stopping = threading.Event()
         self._watcher: threading.Thread | None = None
         self._backend = backend
-        if self._backend is None:
-            try:
-                self._backend = mido.Backend(DEFAULT_BACKEND, load=True)
-            except ImportError as error:
-                log.info("python-rtmidi cannot be imported: %s", error)
-                self.problem = NO_MIDI_LIBRARY
-                return
         try:
+            if self._backend is None:
+                self._backend = mido.Backend(DEFAULT_BACKEND, load=True)
             # rtmidi creates its MIDI API here; this is where a missing ALSA sequencer shows.
             self._backend.get_input_names()
+        except ImportError as error:
+            log.info("python-rtmidi cannot be imported: %s", error)
+            self.problem = NO_MIDI_LIBRARY
         except Exception as error:
             # Expected on a tablet or server without MIDI: one line, no traceback.
             log.info("No MIDI system is available: %s", error)
@@ -126,6 +124,8 @@ class MidoInput(MidiInput):
 
     def rescan(self) -> None:
         """Open ports that appeared and close those that went; the watcher calls this."""
+        if self.problem is not None:
+            return
         with self._scan_lock:
             self._scan()
 

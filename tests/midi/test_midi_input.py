@@ -9,7 +9,7 @@ import mido
 import pytest
 
 from expressive.midi import NO_MIDI_SYSTEM, FakeMidiInput, MidiInput, open_midi_input
-from expressive.midi.mido_input import MidoInput, device_name, is_player_port
+from expressive.midi.mido_input import NO_MIDI_LIBRARY, MidoInput, device_name, is_player_port
 
 WAIT = 10.0  # seconds to wait for another thread before calling the test failed
 
@@ -194,11 +194,11 @@ class StubBackend:
         self.names = list(names)
         self.ports = {}
         self.refusing = set()
-        self.broken = False
+        self.failure = None
 
     def get_input_names(self):
-        if self.broken:
-            raise OSError("MidiInAlsa::initialize: error creating ALSA sequencer client object.")
+        if self.failure is not None:
+            raise self.failure
         return list(self.names)
 
     def open_input(self, name, callback=None):
@@ -303,12 +303,20 @@ def test_a_port_that_refuses_to_open_is_tried_again_later():
     midi.stop()
 
 
-def test_a_backend_that_cannot_create_its_midi_api_gives_the_problem_line():
+@pytest.mark.parametrize(
+    "failure, problem",
+    [
+        (OSError("MidiInAlsa::initialize: error creating ALSA sequencer client object."), NO_MIDI_SYSTEM),
+        (ImportError("libasound.so.2: cannot open shared object file"), NO_MIDI_LIBRARY),
+    ],
+)
+def test_a_backend_that_cannot_work_gives_the_problem_line(failure, problem):
     backend = StubBackend([ROLAND])
-    backend.broken = True
+    backend.failure = failure
     midi = MidoInput(backend)
     midi.start(Inbox())
-    assert midi.problem == NO_MIDI_SYSTEM
+    midi.rescan()
+    assert midi.problem == problem
     assert midi.devices() == []
     assert backend.ports == {}
     midi.stop()
