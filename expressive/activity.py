@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
+
+if TYPE_CHECKING:
+    from expressive.media import MediaServices
 
 API_VERSION = 1
 
@@ -176,7 +179,9 @@ class Host:
 
     `prompt` is the session plan's invitation for this step ("Draw a safe place"), or None
     in a free-choice session. `settings` are the client's settings (e.g. "complexity").
-    `drafts` keeps work in progress; `pictures` lends the client's own pictures.
+    `drafts` keeps work in progress; `pictures` lends the client's own pictures;
+    `media` the sound output and MIDI input (`media.audio()`, `media.midi()`), opened
+    on first use and shared with the activities that come after.
     """
 
     drafts: Drafts
@@ -184,10 +189,18 @@ class Host:
     settings: dict[str, Any] = field(default_factory=dict)
     prompt: str | None = None
     pictures: Pictures = field(default_factory=Pictures)
+    media: MediaServices = field(default_factory=lambda: _default_media())
 
     @property
     def complexity(self) -> str:
         return complexity_of(self.settings)
+
+
+def _default_media() -> MediaServices:
+    # Imported here: the registry imports this module, and needs no audio to list activities.
+    from expressive.media import MediaServices
+
+    return MediaServices()
 
 
 def complexity_of(settings: dict[str, Any]) -> str:

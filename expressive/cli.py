@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from expressive import __version__
+from expressive.media import SOUND_CHOICES
 
 PORTFOLIO_ENV = "EXPRESSIVE_PORTFOLIO"
 PASSPHRASE_ENV = "EXPRESSIVE_PASSPHRASE"
@@ -109,7 +110,12 @@ def cmd_run(args) -> int:
     from expressive.registry import discover
     from expressive.ui.app import ExpressiveApp
 
-    app = ExpressiveApp(root, discover(), load_plans(), idle_lock_seconds=args.idle_lock_minutes * 60)
+    from expressive.media import MediaServices
+
+    app = ExpressiveApp(
+        root, discover(), load_plans(), idle_lock_seconds=args.idle_lock_minutes * 60,
+        media=MediaServices(sound=args.sound, midi=args.midi),
+    )
     if args.quit_after_first_frame:
         _quit_after_first_frame(app)
     app.run()
@@ -295,6 +301,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--idle-lock-minutes", type=float, default=5, metavar="N",
         help="lock the app after N minutes without a touch in therapist mode (default 5)",
+    )
+    run.add_argument(
+        "--sound", choices=SOUND_CHOICES, default=os.environ.get("EXPRESSIVE_SOUND", "auto"),
+        help="what plays notes: auto (FluidSynth with a General MIDI SoundFont where installed, "
+        "else the built-in synthesiser), synth, fluidsynth or silent (default auto, or $EXPRESSIVE_SOUND)",
+    )
+    run.add_argument(
+        "--midi", choices=("auto", "fake"), default="auto",
+        help="auto: every MIDI keyboard and pad plugged in; fake: none (default auto)",
     )
     run.add_argument("--quit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
     run.set_defaults(handler=cmd_run)

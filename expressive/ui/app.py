@@ -16,6 +16,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from expressive.flow import RunningSession
 from expressive.lockout import Lockout
+from expressive.media import MediaServices
 from expressive.plans import FALLBACK_OPEN_PLAN, SessionPlan
 from expressive.portfolio import Client, Portfolio, PortfolioError
 from expressive.registry import Registry
@@ -103,10 +104,13 @@ class ExpressiveApp(App):
         store: Portfolio | None = None,
         idle_lock_seconds: float = DEFAULT_IDLE_LOCK_SECONDS,
         clock=time.time,
+        media: MediaServices | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.portfolio_root = Path(portfolio_root)
+        # Sound and MIDI, opened when an activity first asks and lent to every activity.
+        self.media = media or MediaServices()
         self.store = store
         self.registry = registry
         self.plans = plans
@@ -235,6 +239,7 @@ class ExpressiveApp(App):
         Window.unbind(on_touch_down=self._touched, on_key_down=self._key_pressed)
         self._idle_check.cancel()
         self.root.get_screen("activity").keep_work_before_closing()
+        self.media.close()
         if self.store is not None:
             self.store.close()
 

@@ -231,6 +231,7 @@ class ActivityScreen(BaseScreen):
             settings=dict(app.client.settings),
             prompt=self.prompt or None,
             pictures=ClientPictures(app.store, app.client.id),
+            media=app.media,
         )
         area = self.ids.area
         area.clear_widgets()
