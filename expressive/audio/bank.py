@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -31,6 +32,9 @@ log = logging.getLogger(__name__)
 SILENCE = 1e-4
 END_FADE_SECONDS = 0.25
 MIXER_VOLUME_STEPS = 128
+# Samples kept in memory: every instrument's common range fits (about 90 MB); beyond
+# that the least recently played go.
+MEMORY_BUDGET = 160 * 2**20
 
 
 class SampleSource(Protocol):
@@ -57,23 +61,28 @@ def mixer_volume(gain: float) -> float:
 
 
 def finish(stereo: np.ndarray, sample_rate: int) -> np.ndarray:
-    """Trim the silent tail, fade the last quarter second, convert to int16."""
+    """Trim the silent tail, fade the end (the last quarter second, or fifth of a short
+    sound, so a hi-hat keeps its attack), convert to int16."""
     loud = np.flatnonzero(np.max(np.abs(stereo), axis=1) > SILENCE)
     frames = stereo[: (loud[-1] + 1) if len(loud) else 1].astype(np.float32)
-    fade = min(len(frames), int(END_FADE_SECONDS * sample_rate))
+    fade = min(len(frames) // 5, int(END_FADE_SECONDS * sample_rate))
     frames[len(frames) - fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)[:, None] ** 2
     return np.clip(np.round(frames * 32767.0), -32768, 32767).astype(np.int16)
 
 
 class SampleBank:
     def __init__(self, source: SampleSource,
-                 make_sound: Callable[[np.ndarray], tuple[Any, np.ndarray]] | None = None):
+                 make_sound: Callable[[np.ndarray], tuple[Any, np.ndarray]] | None = None,
+                 budget_bytes: int = MEMORY_BUDGET):
         """`make_sound(frames)`, when given, returns a playable sound and its frames as a
         view of the sound's memory."""
         self.source = source
         self.sample_rate = source.sample_rate
         self._make_sound = make_sound
-        self._samples: dict[tuple[str, int, int], Sample] = {}
+        self._budget_bytes = budget_bytes
+        self._samples: OrderedDict[tuple[str, int, int], Sample] = OrderedDict()  # least recently used first
+        self._bytes = 0
+        self._samples_lock = threading.Lock()
         # One note renders at a time: no work is done twice, and rendering never takes
         # more than one of the tablet's cores from the UI.
         self._rendering = threading.Lock()
@@ -88,16 +97,23 @@ class SampleBank:
         velocity = max(1, min(127, velocity))
         top = self.layer(velocity)
         key = (instrument.id, note, top)
-        sample = self._samples.get(key) or self._render(key, instrument)
+        with self._samples_lock:
+            sample = self._samples.get(key)
+            if sample is not None:
+                self._samples.move_to_end(key)
+        if sample is None:
+            sample = self._render(key, instrument)
         return sample, mixer_volume(velocity_gain(velocity) / velocity_gain(top))
 
-    def is_cached(self, instrument: Instrument, note: int, velocity: int) -> bool:
-        return (instrument.id, note, self.layer(velocity)) in self._samples
+    def is_cached(self, instrument: Instrument, note: int, velocity: int = 100) -> bool:
+        with self._samples_lock:
+            return (instrument.id, note, self.layer(velocity)) in self._samples
 
     def _render(self, key: tuple[str, int, int], instrument: Instrument) -> Sample:
         with self._rendering:
-            if key in self._samples:
-                return self._samples[key]
+            with self._samples_lock:
+                if key in self._samples:
+                    return self._samples[key]
             _, note, top = key
             frames = finish(self.source.render_note(instrument, note, top), self.sample_rate)
             if self._make_sound is None:
@@ -105,7 +121,13 @@ class SampleBank:
             else:
                 sound, frames = self._make_sound(frames)
                 sample = Sample(frames, sound)
-            self._samples[key] = sample
+            with self._samples_lock:
+                self._samples[key] = sample
+                self._bytes += sample.frames.nbytes
+                # A sample playing now stays alive after eviction: its channel holds it.
+                while self._bytes > self._budget_bytes and len(self._samples) > 1:
+                    _, evicted = self._samples.popitem(last=False)
+                    self._bytes -= evicted.frames.nbytes
             return sample
 
     def prepare(self, instrument: Instrument, notes: Iterable[int], velocity: int = 100) -> None:

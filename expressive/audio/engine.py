@@ -22,7 +22,8 @@ from dataclasses import replace
 import numpy as np
 
 from expressive.audio.bank import SampleBank, SampleSource
-from expressive.audio.instruments import Instrument, NoteEvent, instrument
+from expressive.audio.instruments import Instrument, NoteEvent
+from expressive.audio.instruments import instrument as find_instrument
 from expressive.audio.render import render_events
 from expressive.audio.soundfont import FluidSynthSource, FluidSynthUnavailable
 from expressive.audio.synth import SynthSource
@@ -38,9 +39,10 @@ PREFERENCES = ("auto", "synth", "fluidsynth", "silent")
 NO_OUTPUT = "There is no sound output on this device, so the music plays silently."
 SOUND_OFF = "Sound is switched off in the settings."
 
-# The keys warmed up by `prepare`: the on-screen keyboards' range (C3 to C6), and the
-# whole General MIDI kit.
-COMMON_NOTES = range(48, 85)
+# The keys warmed up by `prepare`: the on-screen keyboards' range (C3 to C6), from middle
+# C outwards as a child's hands go, and the whole General MIDI kit, kick and snare first.
+MIDDLE_C = 60
+COMMON_NOTES = sorted(range(48, 85), key=lambda note: abs(note - MIDDLE_C))
 DRUM_NOTES = range(35, 82)
 
 
@@ -59,8 +61,9 @@ class AudioEngine:
 
     def __init__(self, source: SampleSource | None = None, polyphony: int = POLYPHONY):
         self.polyphony = polyphony
-        self._bank = SampleBank(source or SynthSource(SAMPLE_RATE), **self._bank_options())
-        self.sample_rate = self._bank.sample_rate
+        self.bank = SampleBank(source or SynthSource(SAMPLE_RATE), **self._bank_options())
+        self.sample_rate = self.bank.sample_rate
+        self._prepared: set[str] = set()
 
     def _bank_options(self) -> dict:
         return {}
@@ -78,24 +81,25 @@ class AudioEngine:
         """Seconds of sound the output buffer holds: the delay it adds to every note."""
         return self.buffer_frames / self.sample_rate
 
-    def prepare(self, instrument_id: str, wait: bool = False) -> threading.Thread | None:
+    def prepare(self, instrument: str, wait: bool = False) -> threading.Thread | None:
         """Pre-render an instrument's common notes, in the background unless `wait`, so
         that the first press of each key is as quick as the rest."""
-        chosen = instrument(instrument_id)
+        chosen = find_instrument(instrument)
+        self._prepared.add(chosen.id)
         notes = DRUM_NOTES if chosen.is_drums else COMMON_NOTES
         if wait:
-            self._bank.prepare(chosen, notes)
+            self.bank.prepare(chosen, notes)
             return None
-        return self._bank.prepare_in_background(chosen, notes)
+        return self.bank.prepare_in_background(chosen, notes)
 
     def render(self, events: Iterable[NoteEvent], tail: float = 1.5) -> np.ndarray:
         """The events as int16 stereo frames (n, 2), with the sounds and voice rules of
         live playback, lasting `tail` seconds past the last event."""
-        return render_events(self._bank, events, self.polyphony, tail)
+        return render_events(self.bank, events, self.polyphony, tail)
 
     def close(self) -> None:
-        self._bank.close()
-        self._bank.source.close()
+        self.bank.close()
+        self.bank.source.close()
 
 
 class SilentEngine(AudioEngine):
@@ -129,8 +133,8 @@ class FakeAudioEngine(AudioEngine):
     def all_notes_off(self) -> None:
         self._record("all_notes_off")
 
-    def prepare(self, instrument_id: str, wait: bool = False) -> None:
-        self._record("prepare", instrument_id)
+    def prepare(self, instrument: str, wait: bool = False) -> None:
+        self._record("prepare", instrument)
 
     def render(self, events: Iterable[NoteEvent], tail: float = 1.5) -> np.ndarray:
         events = list(events)
@@ -185,13 +189,16 @@ class MixerEngine(AudioEngine):
     def _is_sounding(self, slot: int) -> bool:
         return self._channels[slot].get_busy()
 
-    def note_on(self, note: int, velocity: int, instrument_id: str) -> None:
+    def note_on(self, note: int, velocity: int, instrument: str) -> None:
         if velocity <= 0:
-            self.note_off(note, instrument_id)
+            self.note_off(note, instrument)
             return
-        chosen = instrument(instrument_id)
+        chosen = find_instrument(instrument)
+        if chosen.id not in self._prepared:
+            # Played before anyone prepared it: warm up the rest of it meanwhile.
+            self.prepare(chosen.id)
         note = max(0, min(127, note))
-        sample, volume = self._bank.lookup(chosen, note, velocity)
+        sample, volume = self.bank.lookup(chosen, note, velocity)
         with self._lock:
             if self._closed:
                 return
@@ -203,8 +210,8 @@ class MixerEngine(AudioEngine):
             channel.set_volume(volume)
             channel.play(sample.sound)
 
-    def note_off(self, note: int, instrument_id: str) -> None:
-        chosen = instrument(instrument_id)
+    def note_off(self, note: int, instrument: str) -> None:
+        chosen = find_instrument(instrument)
         if chosen.is_drums:
             return
         with self._lock:
@@ -218,7 +225,7 @@ class MixerEngine(AudioEngine):
             if self._closed:
                 return
             for voice in self._pool.release_all():
-                self._channels[voice.slot].fadeout(_milliseconds(instrument(voice.instrument)))
+                self._channels[voice.slot].fadeout(_milliseconds(find_instrument(voice.instrument)))
 
     def sounding_voices(self) -> list[Voice]:
         """A snapshot of the voices sounding now, oldest first."""

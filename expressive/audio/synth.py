@@ -98,20 +98,52 @@ def _noise(frames: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).standard_normal(frames).astype(np.float32)
 
 
+def _fft_size(frames: int) -> int:
+    """The smallest length of at least `frames` with no prime factor above 5 (fast for
+    numpy's FFT, and rarely much longer than `frames`, unlike the next power of two)."""
+    best = 1 << (frames - 1).bit_length()
+    fives = 1
+    while fives < best:
+        threes = fives
+        while threes < best:
+            size = threes
+            while size < frames:
+                size *= 2
+            best = min(best, size)
+            threes *= 3
+        fives *= 5
+    return best
+
+
+# Room after a signal for its filtered ring to die out before the FFT wraps it around.
+FILTER_PADDING = 1024
+
+
 def _filtered(signal: np.ndarray, sample_rate: int, low_hz: float | None = None,
               high_hz: float | None = None, order: int = 2) -> np.ndarray:
     """Band-limit with Butterworth magnitude slopes, applied in the frequency domain (a
     whole note at once: numpy has no recursive filters and this needs no scipy)."""
-    size = 1 << (len(signal) - 1).bit_length()
-    spectrum = np.fft.rfft(signal, size)
-    hz = np.fft.rfftfreq(size, 1.0 / sample_rate)
+    size = _fft_size(len(signal) + FILTER_PADDING)
+    spectrum = np.fft.rfft(signal.astype(np.float32), size)
+    hz = np.fft.rfftfreq(size, 1.0 / sample_rate).astype(np.float32)
     response = np.ones_like(hz)
     if low_hz:
-        ratio = (hz / low_hz) ** (2 * order)
+        ratio = (hz / np.float32(low_hz)) ** (2 * order)
         response *= np.sqrt(ratio / (1.0 + ratio))
     if high_hz:
-        response /= np.sqrt(1.0 + (hz / high_hz) ** (2 * order))
+        response /= np.sqrt(1.0 + (hz / np.float32(high_hz)) ** (2 * order))
     return np.fft.irfft(spectrum * response, size)[: len(signal)].astype(np.float32)
+
+
+def _burst(t: np.ndarray, sample_rate: int, seed: int, tau: float,
+           low_hz: float | None = None, high_hz: float | None = None) -> np.ndarray:
+    """A filtered noise burst decaying with time constant `tau`: a hammer's thump, a
+    mallet's or a stick's click. Only its audible start is computed."""
+    frames = min(len(t), int(10 * tau * sample_rate) + 1)
+    burst = np.zeros_like(t)
+    noise = _filtered(_noise(frames, seed), sample_rate, low_hz, high_hz)
+    burst[:frames] = noise * np.exp(t[:frames] * np.float32(-1 / tau))
+    return burst
 
 
 def _glide_phase(t: np.ndarray, start_hz: float, end_hz: float, tau: float, sample_rate: int) -> np.ndarray:
@@ -147,7 +179,7 @@ def _piano(note: int, brightness: float, sample_rate: int, longest: float) -> np
         envelope += np.float32(0.3 * amplitude) * np.exp(t * np.float32(-speed / after))
         for string, detune in zip(strings, (1.0, 1.00035)):
             string += envelope * np.sin(t * np.float32(TWO_PI * hz * detune) + np.float32(0.3 * k))
-    thump = _filtered(_noise(len(t), note), sample_rate, high_hz=1200.0) * np.exp(t * np.float32(-1 / 0.006))
+    thump = _burst(t, sample_rate, note, 0.006, high_hz=1200.0)
     left = strings[0] + 0.6 * strings[1] + np.float32(0.08 * brightness) * thump
     right = 0.6 * strings[0] + strings[1] + np.float32(0.08 * brightness) * thump
     stereo = np.stack([left, right], axis=1) * _attack(t, 0.003)[:, None]
@@ -165,8 +197,7 @@ def _marimba(note: int, brightness: float, sample_rate: int, longest: float) -> 
         bar += np.float32(0.18 + 0.25 * brightness) * _decaying_sine(t, 4 * f0, tau / 6, phase=0.5)
     if 9.9 * f0 < 0.45 * sample_rate:
         bar += np.float32(0.04 + 0.08 * brightness) * _decaying_sine(t, 9.9 * f0, tau / 15, phase=1.0)
-    click = _filtered(_noise(len(t), note), sample_rate, low_hz=800.0, high_hz=5000.0)
-    bar += np.float32(0.05 * brightness) * click * np.exp(t * np.float32(-1 / 0.002))
+    bar += np.float32(0.05 * brightness) * _burst(t, sample_rate, note, 0.002, low_hz=800.0, high_hz=5000.0)
     return _pan(bar * _attack(t, 0.0015), _pitch_pan(note, 0.6))
 
 
@@ -185,7 +216,7 @@ def _bells(note: int, brightness: float, sample_rate: int, longest: float) -> np
         if ratio * f0 < 0.45 * sample_rate:
             amplitude = (0.5 / index) * (0.4 + 0.6 * brightness)
             overtones += np.float32(amplitude) * _decaying_sine(t, ratio * f0, tau / (1.5 * ratio), phase=index)
-    strike = _filtered(_noise(len(t), note), sample_rate, low_hz=2000.0) * np.exp(t * np.float32(-1 / 0.0015))
+    strike = _burst(t, sample_rate, note, 0.0015, low_hz=2000.0)
     shared = overtones + np.float32(0.03 * brightness) * strike
     left = _decaying_sine(t, f0, tau) + shared
     right = 0.8 * _decaying_sine(t, f0, tau) + 0.2 * _decaying_sine(t, f0 * 1.0006, tau) + shared
@@ -206,24 +237,28 @@ def _poly_blep_saw(phase: np.ndarray, step: np.ndarray) -> np.ndarray:
 
 
 def _strings(note: int, brightness: float, sample_rate: int, longest: float) -> np.ndarray:
-    """A string pad: three detuned saws per side (the centre one in tune on both), a
+    """A string pad: an in-tune saw in the middle and two detuned ones on each side, a
     slow vibrato that fades in, a gentle low-pass opening with velocity, a slow attack."""
     f0 = midi_hz(note)
     t64 = np.arange(int(longest * sample_rate), dtype=np.float64) / sample_rate
     vibrato = 1.0 + 0.0012 * np.sin(TWO_PI * 5.2 * t64) * np.clip((t64 - 0.3) / 0.8, 0.0, 1.0)
+    step = f0 * vibrato / sample_rate
+    # Cycles of the in-tune saw, in float64: a long float32 sum would drift out of tune.
+    cycles = np.cumsum(step)
+    step = step.astype(np.float32)
     rng = np.random.default_rng(note)
-    sides = []
-    for cents_set in ((-8.0, 0.0, 5.0), (-5.0, 0.0, 8.0)):
-        side = np.zeros(len(t64), dtype=np.float64)
-        for cents in cents_set:
-            step = f0 * 2.0 ** (cents / 1200) * vibrato / sample_rate
-            phase = np.cumsum(step) + rng.random()
-            phase -= np.floor(phase)
-            side += _poly_blep_saw(phase, step) * (1.0 if cents == 0.0 else 0.7)
-        cutoff = min(0.4 * sample_rate, max(900.0, f0 * 5.0) * (0.7 + 0.6 * brightness))
-        sides.append(_filtered(side.astype(np.float32), sample_rate, high_hz=cutoff))
-    t = t64.astype(np.float32)
-    swell = _attack(t, 0.35 - 0.15 * brightness)
+
+    def saw(cents: float) -> np.ndarray:
+        ratio = 2.0 ** (cents / 1200)
+        phase = cycles * ratio + rng.random()
+        phase -= np.floor(phase)
+        return _poly_blep_saw(phase.astype(np.float32), step * np.float32(ratio))
+
+    centre = saw(0.0)
+    cutoff = min(0.4 * sample_rate, max(900.0, f0 * 5.0) * (0.7 + 0.6 * brightness))
+    sides = [_filtered(centre + 0.7 * (saw(low) + saw(high)), sample_rate, high_hz=cutoff)
+             for low, high in ((-8.0, 5.0), (-5.0, 8.0))]
+    swell = _attack(t64.astype(np.float32), 0.35 - 0.15 * brightness)
     stereo = np.stack(sides, axis=1) * swell[:, None]
     return stereo * _pan_gains(_pitch_pan(note, 0.2))
 
@@ -244,7 +279,7 @@ _MELODIC = {
 
 def _kick(t, sr, bright, seed):
     body = np.sin(_glide_phase(t, 150.0, 48.0, 0.035, sr)) * np.exp(t * np.float32(-1 / 0.28))
-    click = _filtered(_noise(len(t), seed), sr, low_hz=1500.0) * np.exp(t * np.float32(-1 / 0.002))
+    click = _burst(t, sr, seed, 0.002, low_hz=1500.0)
     return body + np.float32(0.25 * bright) * click, 0.0, 1.0
 
 
@@ -259,7 +294,7 @@ def _snare(tone_hz, noise_tau):
 
 def _side_stick(t, sr, bright, seed):
     knock = _decaying_sine(t, 420.0, 0.02) + 0.5 * _decaying_sine(t, 1230.0, 0.01)
-    click = _filtered(_noise(len(t), seed), sr, low_hz=2000.0) * np.exp(t * np.float32(-1 / 0.003))
+    click = _burst(t, sr, seed, 0.003, low_hz=2000.0)
     return knock + np.float32(0.5 * bright) * click, 0.0, 0.6
 
 
@@ -314,7 +349,7 @@ def _tuned_hit(partials, tau, pan, level, low_hz=None):
 def _tom(hz, pan):
     def tom(t, sr, bright, seed):
         body = np.sin(_glide_phase(t, hz * 1.6, hz, 0.05, sr)) * np.exp(t * np.float32(-1 / (0.3 * (100.0 / hz) ** 0.5)))
-        stick = _filtered(_noise(len(t), seed), sr, low_hz=2000.0, high_hz=7000.0) * np.exp(t * np.float32(-1 / 0.015))
+        stick = _burst(t, sr, seed, 0.015, low_hz=2000.0, high_hz=7000.0)
         return body + np.float32(0.15 + 0.2 * bright) * stick, pan, 0.9
     return tom
 
@@ -328,7 +363,7 @@ def _hand_drum(hz, tau, pan):
     def hand_drum(t, sr, bright, seed):
         head = sum(amplitude * np.sin(_glide_phase(t, hz * ratio * 1.08, hz * ratio, 0.02, sr))
                    * np.exp(t * np.float32(-ratio / tau)) for ratio, amplitude in MEMBRANE_MODES)
-        slap = _filtered(_noise(len(t), seed), sr, low_hz=1500.0, high_hz=8000.0) * np.exp(t * np.float32(-1 / 0.006))
+        slap = _burst(t, sr, seed, 0.006, low_hz=1500.0, high_hz=8000.0)
         return head + np.float32(0.2 + 0.3 * bright) * slap, pan, 0.75
     return hand_drum
 
@@ -349,7 +384,7 @@ def _wood(hz, tau, pan):
     """A wooden tap (claves, wood blocks, and any key outside the map): a short pitched knock."""
     def wood(t, sr, bright, seed):
         knock = _decaying_sine(t, hz, tau) + 0.3 * _decaying_sine(t, hz * 2.7, tau / 2, phase=1.0)
-        click = _filtered(_noise(len(t), seed), sr, low_hz=3000.0) * np.exp(t * np.float32(-1 / 0.0015))
+        click = _burst(t, sr, seed, 0.0015, low_hz=3000.0)
         return knock + np.float32(0.2 * bright) * click, pan, 0.7
     return wood
 

@@ -57,7 +57,7 @@ def test_velocity_zero_is_a_note_off(synth_engine):
 def test_prepare_renders_an_instruments_common_notes(synth_engine):
     synth_engine.prepare("bells").join()
     bells = instrument("bells")
-    assert all(synth_engine._bank.is_cached(bells, note, 100) for note in range(48, 85))
+    assert all(synth_engine.bank.is_cached(bells, note) for note in range(48, 85))
 
 
 def test_an_unknown_preference_opens_a_working_engine(dummy_audio_driver):
