@@ -127,50 +127,52 @@ class MemoryDrafts(Drafts):
 
 
 @dataclass(frozen=True)
-class Picture:
-    """A picture in the client's own portfolio (a photo, a drawing) an activity may use."""
+class LibraryItem:
+    """A piece of the client's own work an activity may use (a photo, a song)."""
 
     id: str
     title: str
 
 
-class PictureUnavailable(Exception):
-    """A picture could not be read; the message says why in plain words."""
+class LibraryError(Exception):
+    """An item could not be read; the message says why in plain words."""
 
 
-class Pictures:
-    """The client's own pictures, lent to an activity (e.g. a photo to draw on). Only the
-    client's: an activity never sees another client's work. This one has none."""
+class Library:
+    """Some of the client's own work, lent to an activity: pictures to draw on, songs to
+    play along with. Only the client's: an activity never sees another client's work.
+    This one is empty."""
 
-    def available(self) -> list[Picture]:
-        """The pictures, newest first."""
+    def available(self) -> list[LibraryItem]:
+        """The items, newest first."""
         return []
 
-    def thumbnail(self, picture_id: str) -> bytes | None:
-        """A small PNG of the picture, or None when there is none to show."""
+    def thumbnail(self, item_id: str) -> bytes | None:
+        """A small PNG of the item, or None when there is none to show."""
         return None
 
-    def read(self, picture_id: str) -> bytes:
-        """The picture's image file (PNG or JPEG); raises PictureUnavailable."""
-        raise PictureUnavailable("That picture is not in this portfolio.")
+    def read(self, item_id: str) -> bytes:
+        """The item's file (a picture's PNG or JPEG, a song's MIDI file); raises LibraryError."""
+        raise LibraryError("That is not in this portfolio any more.")
 
 
-class MemoryPictures(Pictures):
-    """Pictures given as bytes, for demos and tests: {id: (title, image file bytes)}."""
+class MemoryLibrary(Library):
+    """Items given as bytes, for demos and tests: {id: (title, file bytes)}; a picture's
+    file is its own thumbnail."""
 
-    def __init__(self, pictures: dict[str, tuple[str, bytes]]):
-        self._pictures = dict(pictures)
+    def __init__(self, items: dict[str, tuple[str, bytes]]):
+        self._items = dict(items)
 
-    def available(self) -> list[Picture]:
-        return [Picture(picture_id, title) for picture_id, (title, _data) in self._pictures.items()]
+    def available(self) -> list[LibraryItem]:
+        return [LibraryItem(item_id, title) for item_id, (title, _data) in self._items.items()]
 
-    def thumbnail(self, picture_id: str) -> bytes | None:
-        return self._pictures[picture_id][1] if picture_id in self._pictures else None
+    def thumbnail(self, item_id: str) -> bytes | None:
+        return self._items[item_id][1] if item_id in self._items else None
 
-    def read(self, picture_id: str) -> bytes:
-        if picture_id not in self._pictures:
-            return super().read(picture_id)
-        return self._pictures[picture_id][1]
+    def read(self, item_id: str) -> bytes:
+        if item_id not in self._items:
+            return super().read(item_id)
+        return self._items[item_id][1]
 
 
 @dataclass
@@ -179,7 +181,8 @@ class Host:
 
     `prompt` is the session plan's invitation for this step ("Draw a safe place"), or None
     in a free-choice session. `settings` are the client's settings (e.g. "complexity").
-    `drafts` keeps work in progress; `pictures` lends the client's own pictures;
+    `drafts` keeps work in progress; `pictures` and `songs` lend the client's own
+    pictures and MIDI files from the portfolio;
     `media` the sound output and MIDI input (`media.audio()`, `media.midi()`), opened
     on first use and shared with the activities that come after.
     """
@@ -188,7 +191,8 @@ class Host:
     logger: logging.Logger
     settings: dict[str, Any] = field(default_factory=dict)
     prompt: str | None = None
-    pictures: Pictures = field(default_factory=Pictures)
+    pictures: Library = field(default_factory=Library)
+    songs: Library = field(default_factory=Library)
     media: MediaServices = field(default_factory=lambda: _default_media())
 
     @property

@@ -57,7 +57,7 @@ from activities.drawing.strokes import (
     Stroke,
 )
 from activities.drawing.templates import PhotoError, paper, paper_image, photo_for_paper
-from expressive.activity import COMPLEXITY_LEVELS, Pictures, PictureUnavailable
+from expressive.activity import COMPLEXITY_LEVELS, Library, LibraryError
 from expressive.ui import theme, widgets
 from expressive.ui.dialogs import show_message
 
@@ -548,7 +548,7 @@ class PaperChooser(ModalView):
 
     __events__ = ("on_choose", "on_choose_picture")
 
-    def __init__(self, current: tuple[str, str | None, str | None], pictures: Pictures, **kwargs):
+    def __init__(self, current: tuple[str, str | None, str | None], pictures: Library, **kwargs):
         super().__init__(**kwargs)
         self.cards = []
         for colour, template, name in PAPER_CHOICES:
@@ -700,7 +700,7 @@ class DrawingStudio(BoxLayout):
     # Read once, when the studio is built (the host's `complexity`).
     complexity = OptionProperty("standard", options=COMPLEXITY_LEVELS)
     # The client's own pictures, offered as paper (the host's `pictures`).
-    pictures = ObjectProperty(Pictures())
+    pictures = ObjectProperty(Library())
     button_scale = NumericProperty(1.0)
 
     __events__ = ("on_change",)
@@ -779,7 +779,7 @@ class DrawingStudio(BoxLayout):
         self.paper.end_stroke()
         try:
             photo = photo_for_paper(self.pictures.read(picture_id), (self.log.width, self.log.height))
-        except (PictureUnavailable, PhotoError) as error:
+        except (LibraryError, PhotoError) as error:
             show_message("This picture can't be used", f"{error} Choose another paper or picture.")
             return
         if self.log.set_background(photo=self.log.add_photo(photo)):

@@ -16,7 +16,7 @@ from activities.drawing.screen_math import MAX_LINE_POINTS
 from activities.drawing.strokes import BRUSH_SIZES, BRUSHES, PALETTE, PAPER_COLOUR, TOOLS, Fill, Stamp
 from activities.drawing.studio import STUDIO_TOOLS, picker_colours
 from activities.drawing.templates import LINE_COLOUR
-from expressive.activity import Host, MemoryDrafts, MemoryPictures, PictureUnavailable
+from expressive.activity import Host, MemoryDrafts, MemoryLibrary, LibraryError
 from tests_support import open_popup_texts, tap_popup_button
 
 WHITE = (255, 255, 255)
@@ -673,12 +673,12 @@ STRIPES = Image.new("RGB", (800, 600), (30, 90, 200))
 STRIPES.paste((250, 200, 40), (0, 300, 800, 600))
 
 
-class DamagedPictures(MemoryPictures):
+class DamagedPictures(MemoryLibrary):
     """A portfolio whose "Broken" picture fails its checksum when read."""
 
     def read(self, picture_id):
         if picture_id == "s1/a2":
-            raise PictureUnavailable("The artifact a2 is damaged: drawing.png does not match its checksum.")
+            raise LibraryError("The artifact a2 is damaged: drawing.png does not match its checksum.")
         return super().read(picture_id)
 
 

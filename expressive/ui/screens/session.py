@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Callable
 
 from kivy.clock import Clock
 from kivy.lang import Builder
@@ -16,9 +17,9 @@ from expressive.activity import (
     ArtifactDraft,
     Drafts,
     Host,
-    Picture,
-    Pictures,
-    PictureUnavailable,
+    Library,
+    LibraryError,
+    LibraryItem,
     complexity_of,
 )
 from expressive.portfolio import ArtifactRecord, PortfolioError
@@ -159,47 +160,58 @@ class SessionDrafts(Drafts):
         self._store.delete_draft(*self._place, name)
 
 
-class ClientPictures(Pictures):
-    """The pictures in the client's own portfolio (any artifact whose main file is an
-    image), lent to an activity; read when asked, decrypted and checked by the store."""
+class ClientLibrary(Library):
+    """The client's own work of one kind, lent to an activity: every artifact for which
+    `file_of(artifact)` names a file, read when asked (decrypted and checked by the store)."""
 
-    def __init__(self, store, client_id: str):
+    def __init__(self, store, client_id: str, file_of: Callable[[ArtifactRecord], str | None]):
         self._store = store
         self._client_id = client_id
+        self._file_of = file_of
         self._artifacts: dict[str, ArtifactRecord] = {}
 
-    def available(self) -> list[Picture]:
+    def available(self) -> list[LibraryItem]:
         self._artifacts = {
             f"{artifact.session_id}/{artifact.id}": artifact
             for artifact in reversed(self._store.artifacts(self._client_id))
-            if not artifact.damaged and _is_image(artifact, artifact.product)
+            if not artifact.damaged and self._file_of(artifact)
         }
         return [
-            Picture(picture_id, artifact.title or f"{artifact.created.astimezone():%d %b %Y}")
-            for picture_id, artifact in self._artifacts.items()
+            LibraryItem(item_id, artifact.title or f"{artifact.created.astimezone():%d %b %Y}")
+            for item_id, artifact in self._artifacts.items()
         ]
 
-    def thumbnail(self, picture_id: str) -> bytes | None:
-        artifact = self._artifacts.get(picture_id)
-        if artifact is None or not _is_image(artifact, artifact.thumbnail):
+    def thumbnail(self, item_id: str) -> bytes | None:
+        artifact = self._artifacts.get(item_id)
+        if artifact is None or _media_type(artifact, artifact.thumbnail) != "image/png":
             return None
         try:
             return self._store.read_file(artifact, artifact.thumbnail)
         except PortfolioError:
             return None
 
-    def read(self, picture_id: str) -> bytes:
-        artifact = self._artifacts.get(picture_id)
+    def read(self, item_id: str) -> bytes:
+        artifact = self._artifacts.get(item_id)
         if artifact is None:
-            return super().read(picture_id)
+            return super().read(item_id)
         try:
-            return self._store.read_file(artifact, artifact.product)
+            return self._store.read_file(artifact, self._file_of(artifact))
         except PortfolioError as error:
-            raise PictureUnavailable(str(error)) from error
+            raise LibraryError(str(error)) from error
 
 
-def _is_image(artifact: ArtifactRecord, name: str | None) -> bool:
-    return any(entry.name == name and entry.media_type.startswith("image/") for entry in artifact.files)
+def _media_type(artifact: ArtifactRecord, name: str | None) -> str:
+    return next((entry.media_type for entry in artifact.files if entry.name == name), "")
+
+
+def picture_of(artifact: ArtifactRecord) -> str | None:
+    """The artifact's main picture, when its main file is one."""
+    return artifact.product if _media_type(artifact, artifact.product).startswith("image/") else None
+
+
+def song_of(artifact: ArtifactRecord) -> str | None:
+    """The artifact's MIDI file, when it has one."""
+    return next((entry.name for entry in artifact.files if entry.media_type == "audio/midi"), None)
 
 
 class ActivityScreen(BaseScreen):
@@ -230,7 +242,8 @@ class ActivityScreen(BaseScreen):
             logger=logging.getLogger(f"expressive.activity.{activity_id}"),
             settings=dict(app.client.settings),
             prompt=self.prompt or None,
-            pictures=ClientPictures(app.store, app.client.id),
+            pictures=ClientLibrary(app.store, app.client.id, picture_of),
+            songs=ClientLibrary(app.store, app.client.id, song_of),
             media=app.media,
         )
         area = self.ids.area
