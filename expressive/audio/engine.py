@@ -75,7 +75,7 @@ class AudioEngine:
         """Fade the note out over its instrument's release; drums ring on."""
 
     def all_notes_off(self) -> None:
-        """Release every sounding note."""
+        """Release every sounding note, drums included: the music is stopping."""
 
     def buffer_latency(self) -> float:
         """Seconds of sound the output buffer holds: the delay it adds to every note."""
@@ -193,10 +193,9 @@ class MixerEngine(AudioEngine):
         if velocity <= 0:
             self.note_off(note, instrument)
             return
+        if self._closed:
+            return
         chosen = find_instrument(instrument)
-        if chosen.id not in self._prepared:
-            # Played before anyone prepared it: warm up the rest of it meanwhile.
-            self.prepare(chosen.id)
         note = max(0, min(127, note))
         sample, volume = self.bank.lookup(chosen, note, velocity)
         with self._lock:
@@ -209,6 +208,10 @@ class MixerEngine(AudioEngine):
             channel.stop()
             channel.set_volume(volume)
             channel.play(sample.sound)
+        if chosen.id not in self._prepared:
+            # Played before anyone prepared it: warm up the rest of it now, after this
+            # note, which must not wait for the others.
+            self.prepare(chosen.id)
 
     def note_off(self, note: int, instrument: str) -> None:
         chosen = find_instrument(instrument)

@@ -288,7 +288,7 @@ def _snare(tone_hz, noise_tau):
         tone = _decaying_sine(t, tone_hz, 0.05) + 0.5 * _decaying_sine(t, tone_hz * 1.78, 0.03)
         rattle = _filtered(_noise(len(t), seed), sr, low_hz=1200.0, high_hz=9000.0)
         rattle *= np.exp(t * np.float32(-1 / noise_tau))
-        return 0.6 * tone + np.float32(0.6 + 0.5 * bright) * rattle, 0.0, 0.9
+        return 0.6 * tone + np.float32(0.6 + 0.5 * bright) * rattle, 0.0, 1.0
     return snare
 
 
