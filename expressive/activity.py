@@ -268,6 +268,7 @@ class Activity:
         read_file: Callable[[str], bytes],
         artifact,
         save_marks: Callable[[list[dict]], tuple[dict, ...] | None] | None = None,
+        media: MediaServices | None = None,
     ):
         """A Kivy widget that shows `artifact` (an ArtifactRecord this activity made), or
         None for the host's plain view of its product picture.
@@ -277,7 +278,8 @@ class Activity:
         viewer that lets a therapist mark moments ({"t", "note", "created"}) hands the
         whole new list to `save_marks`, which returns the marks as stored, or None when
         they could not be saved (the host has told why). Without `save_marks` (None) the
-        viewer offers no marking. The host calls `stop()` on the widget, if it has one,
-        when the artifact is no longer shown.
+        viewer offers no marking. `media` lends the sound output, for a viewer that plays
+        (None: play nothing). The host calls `stop()` on the widget, if it has one, when
+        the artifact is no longer shown.
         """
         return None

@@ -71,7 +71,7 @@ class DrawingActivity(Activity):
         return [draft_from_log(demo_log(variant))]
 
     @classmethod
-    def viewer(cls, read_file, artifact, save_marks=None):
+    def viewer(cls, read_file, artifact, save_marks=None, media=None):
         from activities.drawing.replay_view import replay_viewer
 
         return replay_viewer(read_file, artifact, save_marks)

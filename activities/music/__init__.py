@@ -1,0 +1,3 @@
+from activities.music.activity import MusicActivity
+
+__all__ = ["MusicActivity"]

@@ -196,7 +196,9 @@ class ArtifactScreen(BaseScreen):
             return None
         store = self.app.store
         try:
-            viewer = activity_class.viewer(lambda name: store.read_file(artifact, name), artifact, self.save_marks)
+            viewer = activity_class.viewer(
+                lambda name: store.read_file(artifact, name), artifact, self.save_marks, media=self.app.media
+            )
         except Exception:  # an activity's own code may fail in any way; the picture still shows
             log.exception("The %s viewer failed; showing the picture instead", artifact.activity)
             return None

@@ -1,0 +1,285 @@
+"""Music: play on-screen instruments or MIDI keyboards, record takes, play along with a loop.
+
+The activity owns the playing: screen touches and MIDI messages both come here, sound
+through the host's audio engine at once (MIDI straight from its own thread, so that no
+UI frame stands between a key and its sound) and are recorded with their source. The
+studio (studio.py) only shows and forwards. Kivy is imported only in `build()` and
+`viewer()`: the registry and the command line use this module with no window.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Callable
+
+import mido
+
+from activities.music.midifile import read_midi, to_midi_bytes
+from activities.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, PedalEvent, Performance, Recorder
+from activities.music.pianoroll import piano_roll_png
+from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
+from expressive.audio import NoteEvent, open_engine, wav_bytes
+from expressive.midi import SCREEN_SOURCE, SourceColours
+
+GM_DRUM_CHANNEL = 9
+ROLL_SIZE = (1600, 900)
+THUMBNAIL_SIZE = (320, 240)
+SNAPSHOT_FORMAT = "expressive-music-takes"
+
+
+def drafts_for(performance: Performance, engine, sound_name: str) -> ArtifactDraft:
+    """One take as the portfolio keeps it: the Standard MIDI File (the log of every key,
+    velocity and time), its sound rendered offline by the same engine as WAV (mono: half
+    the size, and the synthesiser is mono anyway), and its piano roll."""
+    notes = performance.notes()
+    frames = engine.render([NoteEvent(e.time, e.note, e.velocity, e.instrument) for e in performance.note_events()])
+    mono = frames.mean(axis=1).astype(frames.dtype) if frames.ndim == 2 else frames
+    return ArtifactDraft(
+        kind="music",
+        files={
+            "music.wav": wav_bytes(mono, engine.sample_rate),
+            "music.mid": to_midi_bytes(performance),
+            "piano-roll.png": piano_roll_png(notes, size=ROLL_SIZE, duration=performance.duration),
+            "thumbnail.png": piano_roll_png(notes, size=THUMBNAIL_SIZE, duration=performance.duration),
+        },
+        product="music.wav",
+        process="music.mid",
+        thumbnail="thumbnail.png",
+        title=performance.title,
+        metadata={
+            "seconds": round(performance.duration, 3),
+            "notes": len(notes),
+            "instruments": performance.instruments(),
+            "players": len(performance.sources()),
+            "sound": sound_name,
+        },
+    )
+
+
+def takes_to_json(takes: list[Performance]) -> bytes:
+    return json.dumps(
+        {
+            "format": SNAPSHOT_FORMAT,
+            "takes": [
+                {
+                    "title": take.title,
+                    "duration": take.duration,
+                    "keys": [[e.time, e.note, e.velocity, e.instrument, e.source] for e in take.keys],
+                    "pedals": [[e.time, e.down, e.source] for e in take.pedals],
+                }
+                for take in takes
+            ],
+        },
+        separators=(",", ":"),
+    ).encode("utf-8")
+
+
+def takes_from_json(data: bytes) -> list[Performance]:
+    document = json.loads(data)
+    if document.get("format") != SNAPSHOT_FORMAT:
+        raise ValueError("not a music snapshot")
+    return [
+        Performance(
+            tuple(KeyEvent(*key) for key in take["keys"]),
+            tuple(PedalEvent(*pedal) for pedal in take["pedals"]),
+            take["duration"],
+            take["title"],
+        )
+        for take in document["takes"]
+    ]
+
+
+class MusicActivity(Activity):
+    info = ActivityInfo(
+        id="music",
+        title="Music",
+        icon="music",
+        artifact_kinds=("music",),
+        api_version=API_VERSION,
+        description="Play the piano, bells or drums, and record it",
+    )
+
+    def __init__(self, host: Host):
+        super().__init__(host)
+        self.recorder = Recorder()
+        self.colours = SourceColours()
+        self.instrument = "piano"
+        self.engine = None
+        self.midi = None
+        self.player = None
+        # Set by the studio: called on the UI thread with (note, is_on, colour) for MIDI
+        # notes, and with a device name when one comes or goes.
+        self.show_midi_note: Callable[[int, bool, tuple], None] | None = None
+        self.show_devices: Callable[[], None] | None = None
+        self._studio = None
+        self._pedal_held: dict[str, set[tuple[int, str]]] = {}
+        self._pedal_lock = threading.Lock()
+        self._unsubscribe_devices: Callable[[], None] | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    def build(self):
+        from activities.music.studio import MusicStudio
+
+        self._studio = MusicStudio(activity=self, complexity=self.host.complexity)
+        return self._studio
+
+    def start(self) -> None:
+        from activities.music.player import Player
+
+        self.engine = self.host.media.audio()
+        self.engine.prepare(self.instrument)
+        self.player = Player(self.engine)
+        self.midi = self.host.media.midi()
+        self._unsubscribe_devices = self.midi.on_devices_changed(self._devices_changed)
+        self.midi.start(self._midi_message)
+        if self._studio is not None:
+            self._studio.started()
+
+    def pause(self) -> None:
+        self.stop_playing()
+        if self.engine is not None:
+            self.engine.all_notes_off()
+
+    def finish(self) -> list[ArtifactDraft]:
+        self._close_devices()
+        if self.recorder.is_recording:
+            self.recorder.stop()
+        engine = self.engine or open_engine("silent")
+        name = engine.name if self.engine is not None else "Built-in synthesiser"
+        return [drafts_for(take, engine, name) for take in self.recorder.takes if not take.is_empty]
+
+    def _close_devices(self) -> None:
+        self.stop_playing()
+        if self.midi is not None:
+            self.midi.stop()
+        if self._unsubscribe_devices is not None:
+            self._unsubscribe_devices()
+            self._unsubscribe_devices = None
+        if self.engine is not None:
+            self.engine.all_notes_off()
+
+    def has_work(self) -> bool:
+        return any(not take.is_empty for take in self._all_takes())
+
+    def snapshot(self) -> bytes:
+        return takes_to_json(self._all_takes())
+
+    def restore(self, snapshot: bytes) -> None:
+        self.recorder.takes = [take for take in takes_from_json(snapshot) if not take.is_empty]
+        if self._studio is not None:
+            self._studio.takes_changed()
+
+    def _all_takes(self) -> list[Performance]:
+        takes = list(self.recorder.takes)
+        if self.recorder.is_recording:
+            takes.append(self.recorder.snapshot())
+        return takes
+
+    # --- playing -----------------------------------------------------------------------
+
+    def choose_instrument(self, instrument_id: str) -> None:
+        self.instrument = instrument_id
+        if self.engine is not None:
+            self.engine.prepare(instrument_id)
+
+    def press(self, note: int, velocity: int, instrument: str | None = None) -> None:
+        """A key or pad on the screen went down."""
+        instrument = instrument or self.instrument
+        if self.engine is not None:
+            self.engine.note_on(note, velocity, instrument)
+        self.recorder.press(note, velocity, instrument, SCREEN_SOURCE)
+
+    def release(self, note: int, instrument: str | None = None) -> None:
+        instrument = instrument or self.instrument
+        if self.engine is not None:
+            self.engine.note_off(note, instrument)
+        self.recorder.release(note, SCREEN_SOURCE)
+
+    def _midi_message(self, device: str, message: mido.Message, arrived: float) -> None:
+        """On the MIDI backend's thread: sound first, then record, then tell the screen."""
+        channel = getattr(message, "channel", 0)
+        instrument = DRUMS if channel == GM_DRUM_CHANNEL else self.instrument
+        kind = message.type
+        if kind == "note_on" and message.velocity:
+            self.engine.note_on(message.note, message.velocity, instrument)
+        elif kind in ("note_on", "note_off"):
+            self._note_off_unless_held(device, message.note, instrument)
+        elif kind == "control_change" and message.control == SUSTAIN_CONTROL:
+            self._pedal(device, message.value >= 64)
+        else:
+            return
+        self.recorder.record_message(device, message, arrived, instrument)
+        if kind in ("note_on", "note_off") and self.show_midi_note is not None:
+            self.show_midi_note(message.note, kind == "note_on" and message.velocity > 0, self.colours.colour(device))
+
+    def _note_off_unless_held(self, device: str, note: int, instrument: str) -> None:
+        with self._pedal_lock:
+            held = self._pedal_held.get(device)
+            if held is not None and instrument != DRUMS:
+                held.add((note, instrument))
+                return
+        self.engine.note_off(note, instrument)
+
+    def _pedal(self, device: str, down: bool) -> None:
+        with self._pedal_lock:
+            if down:
+                self._pedal_held.setdefault(device, set())
+                return
+            released = self._pedal_held.pop(device, set())
+        for note, instrument in released:
+            self.engine.note_off(note, instrument)
+
+    def _devices_changed(self, device: str, connected: bool) -> None:
+        if connected:
+            self.colours.index(device)
+        if self.show_devices is not None:
+            self.show_devices()
+
+    # --- recording and playing back ----------------------------------------------------
+
+    def record(self) -> None:
+        self.stop_playing()
+        self.recorder.record_again(title=f"Take {len(self.recorder.takes) + 1}")
+
+    def stop(self) -> Performance | None:
+        """Stop recording (the take is kept) and any playing; the take, if one ended."""
+        self.stop_playing()
+        if self.recorder.is_recording:
+            take = self.recorder.stop()
+            if take.is_empty:
+                self.recorder.takes.remove(take)
+                return None
+            return take
+        return None
+
+    def play(self, take: Performance, *, loop: bool = False, on_finished: Callable[[], None] | None = None) -> None:
+        """Play a take (or a song) back; with `loop` it goes round while the client plays
+        over it, and is not recorded itself."""
+        if self.player is not None and not take.is_empty:
+            self.player.play(take, loop=loop, on_finished=on_finished)
+
+    def stop_playing(self) -> None:
+        if self.player is not None:
+            self.player.stop()
+
+    def song(self, song_id: str) -> Performance:
+        """A MIDI file from the client's portfolio, to play along with; raises
+        LibraryError or MidiFileError with a plain message."""
+        return read_midi(self.host.songs.read(song_id))
+
+    # --- for a newcomer's demo and the portfolio ---------------------------------------
+
+    @classmethod
+    def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:
+        from activities.music.demo import demo_performance
+
+        return [drafts_for(demo_performance(variant), open_engine("silent"), "Built-in synthesiser")]
+
+    @classmethod
+    def viewer(cls, read_file, artifact, save_marks=None, media=None):
+        from activities.music.viewer import MusicViewer
+
+        return MusicViewer(read_file=read_file, artifact=artifact, media=media)
+

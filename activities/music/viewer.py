@@ -1,0 +1,76 @@
+"""A recording in the portfolio: its piano roll, large, and a player with a playhead.
+
+It plays the saved MIDI file through the same audio engine the client played on, so
+what is heard is what was played; the roll is the picture saved with it.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from kivy.clock import Clock
+from kivy.core.image import Image as CoreImage
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from activities.music.midifile import MidiFileError, read_midi
+from activities.music.player import Player
+from expressive.ui import widgets  # noqa: F401  (registers IconButton and the fonts)
+
+PLAYHEAD_FPS = 30
+
+
+class MusicViewer(BoxLayout):
+    """Shows `artifact`'s piano roll; with `media` (the host's sound), a Listen button."""
+
+    artifact = ObjectProperty(None)
+    media = ObjectProperty(None, allownone=True)
+    texture = ObjectProperty(None, allownone=True)
+    playing = BooleanProperty(False)
+    # Where the playhead is, as a fraction of the roll's width.
+    progress = NumericProperty(0.0)
+    can_play = BooleanProperty(False)
+    problem = StringProperty("")
+
+    def __init__(self, read_file, **kwargs):
+        super().__init__(**kwargs)
+        self._player: Player | None = None
+        self._ticker = None
+        try:
+            self.texture = CoreImage(io.BytesIO(read_file("piano-roll.png")), ext="png").texture
+            self.performance = read_midi(read_file(self.artifact.process))
+        except MidiFileError as error:
+            self.performance = None
+            self.problem = str(error)
+        self.can_play = self.performance is not None and self.media is not None
+
+    def play(self) -> None:
+        if not self.can_play:
+            return
+        if self._player is None:
+            engine = self.media.audio()
+            if engine.problem:
+                self.problem = engine.problem
+            self._player = Player(engine)
+        self._player.play(self.performance, on_finished=lambda: Clock.schedule_once(lambda _dt: self.stop()))
+        self.playing = True
+        self._ticker = Clock.schedule_interval(self._move_playhead, 1 / PLAYHEAD_FPS)
+
+    def _move_playhead(self, _dt) -> None:
+        if self._player is not None and self.performance.duration:
+            self.progress = min(1.0, self._player.position() / self.performance.duration)
+
+    def stop(self) -> None:
+        """Stop playing (the host calls this when the recording is no longer shown)."""
+        if self._player is not None:
+            self._player.stop()
+        if self._ticker is not None:
+            self._ticker.cancel()
+            self._ticker = None
+        self.playing = False
+        self.progress = 0.0
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
