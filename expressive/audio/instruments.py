@@ -32,7 +32,8 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     # The glockenspiel of Orff school sets: bright, kind to the ear, familiar to children.
     Instrument("bells", "Bells", "bell", gm_program=9, sample_seconds=3.0, release_seconds=0.15),
     Instrument("strings", "Strings", "violin", gm_program=48, sample_seconds=5.0, release_seconds=0.15),
-    Instrument("drums", "Drums", "drum", gm_program=0, is_drums=True, sample_seconds=1.5),
+    # Material Design Icons has no drum; clapping hands say "rhythm" to a child.
+    Instrument("drums", "Drums", "hand-clap", gm_program=0, is_drums=True, sample_seconds=1.5),
 )
 
 _BY_ID = {each.id: each for each in INSTRUMENTS}

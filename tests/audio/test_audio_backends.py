@@ -17,6 +17,7 @@ from expressive.audio import (
     instrument,
     open_engine,
 )
+from expressive.resources import ASSETS_DIR
 
 
 def test_the_instruments_a_child_can_pick():
@@ -25,6 +26,11 @@ def test_the_instruments_a_child_can_pick():
     assert [each.is_drums for each in INSTRUMENTS] == [False] * 4 + [True]
     assert instrument("bells").gm_program == 9
     assert instrument("no-such-instrument") is instrument("piano")
+
+
+def test_every_instrument_icon_is_in_the_shipped_icon_font():
+    codepoints = json.loads((ASSETS_DIR / "icons" / "mdi-codepoints.json").read_text())
+    assert [each.icon for each in INSTRUMENTS if each.icon not in codepoints] == []
 
 
 def test_the_pygame_mixer_opens_with_a_small_buffer(synth_engine):

@@ -18,9 +18,8 @@ def fluidsynth_missing() -> str | None:
     return None
 
 
-needs_fluidsynth = pytest.mark.skipif(
-    bool(fluidsynth_missing()), reason=f"FluidSynth cannot run here: {fluidsynth_missing()}"
-)
+MISSING = fluidsynth_missing()
+needs_fluidsynth = pytest.mark.skipif(bool(MISSING), reason=f"FluidSynth cannot run here: {MISSING}")
 
 
 @pytest.fixture(scope="module")
