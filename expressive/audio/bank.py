@@ -111,6 +111,10 @@ class SampleBank:
 
     def _render(self, key: tuple[str, int, int], instrument: Instrument) -> Sample:
         with self._rendering:
+            if self._closed.is_set():
+                # Closing: the source and the mixer may be gone; a note-on racing the
+                # close gets silence (and its engine will not play it).
+                return Sample(np.zeros((1, 2), dtype=np.int16))
             with self._samples_lock:
                 if key in self._samples:
                     return self._samples[key]
@@ -153,9 +157,11 @@ class SampleBank:
             log.exception("could not pre-render %s", instrument.id)
 
     def close(self) -> None:
-        """Stop warming up and wait for the note being rendered, so nothing is made for
-        a mixer that is about to close."""
+        """Stop rendering and wait for the note being rendered, so that nothing asks the
+        source or the mixer for anything once they close."""
         self._closed.set()
         for thread in self._warming:
             thread.join()
         self._warming = []
+        with self._rendering:
+            pass

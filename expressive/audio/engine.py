@@ -288,7 +288,10 @@ def pick_source(preference: str, sample_rate: int, soundfont=None) -> tuple[Samp
 def open_engine(preference: str = "auto", *, polyphony: int = POLYPHONY, soundfont=None) -> AudioEngine:
     """The best engine this machine can run for `preference` ("auto", "synth",
     "fluidsynth" or "silent"); never raises. When the sound is not what was asked for,
-    `engine.problem` says so in one sentence for the user."""
+    `engine.problem` says so in one sentence for the user.
+
+    One engine plays at a time: close the old one before opening another (they would
+    share the mixer's channels)."""
     if preference not in PREFERENCES:
         log.warning("unknown audio preference %r, using auto", preference)
         preference = "auto"

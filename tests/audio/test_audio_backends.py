@@ -119,3 +119,13 @@ def test_the_fake_engine_records_each_call_with_its_time():
     times = [when for when, _, _ in fake.calls]
     assert times == sorted(times)
     assert frames.shape == (round(1.5 * 44100), 2) and frames.dtype == np.int16
+
+
+def test_a_closed_engine_ignores_late_notes(dummy_audio_driver):
+    engine = open_engine("synth")
+    engine.close()
+
+    engine.note_on(60, 100, "piano")
+    engine.note_off(60, "piano")
+    engine.all_notes_off()
+    engine.close()
