@@ -30,6 +30,10 @@ class ActivityError(Exception):
     """An activity broke its contract; the message names the activity and the fault."""
 
 
+class ImportRefused(ValueError):
+    """A file cannot be brought into the portfolio; the message says why in plain words."""
+
+
 @dataclass(frozen=True)
 class ActivityInfo:
     """What an activity declares about itself; validated by the registry at discovery."""
@@ -226,6 +230,9 @@ class Activity:
     """
 
     info: ClassVar[ActivityInfo]
+    # File name endings (".mid") of files made elsewhere that this activity can bring
+    # into a portfolio with `draft_from_file`.
+    imports: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, host: Host):
         self.host = host
@@ -256,6 +263,12 @@ class Activity:
 
     def finish(self) -> list[ArtifactDraft]:
         raise NotImplementedError
+
+    @classmethod
+    def draft_from_file(cls, file_name: str, data: bytes) -> ArtifactDraft:
+        """A file made elsewhere (named by one of `imports`), as this activity's work; raises
+        ImportRefused when the file is damaged or not what its name says."""
+        raise ImportRefused(f"{cls.info.title} cannot bring in files.")
 
     @classmethod
     def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:

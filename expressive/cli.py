@@ -165,6 +165,40 @@ def cmd_activities(_args) -> int:
     return 0
 
 
+def find_client(store, wanted: str):
+    """A client by id, or by name (ignoring case) when exactly one has it."""
+    from expressive.portfolio import PortfolioError
+
+    clients = store.clients()
+    by_id = [client for client in clients if client.id == wanted]
+    by_name = [client for client in clients if client.name.casefold() == wanted.strip().casefold()]
+    found = by_id or by_name
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise PortfolioError(f"There is no client {wanted!r}. 'expressive clients' lists them.")
+    raise PortfolioError(
+        f"{len(found)} clients are called {wanted!r}; name one by its id: "
+        + ", ".join(client.id for client in found) + "."
+    )
+
+
+def cmd_import(args) -> int:
+    from expressive.activity import ImportRefused
+    from expressive.importing import import_file
+    from expressive.registry import discover
+
+    with open_store(args) as store:
+        client = find_client(store, args.client)
+        try:
+            artifact = import_file(store, discover(), client.id, Path(args.file))
+        except ImportRefused as refused:
+            print(f"expressive: {refused} Nothing was changed.", file=sys.stderr)
+            return 1
+    print(f"Brought {Path(args.file).name} into {client.name}'s portfolio as {artifact.kind} ({artifact.session_id}).")
+    return 0
+
+
 def cmd_check(args) -> int:
     with open_store(args) as store:
         report = store.check(repair=args.repair)
@@ -316,6 +350,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", parents=[common], help="add a demo client with sessions and work").set_defaults(handler=cmd_demo)
     commands.add_parser("clients", parents=[common], help="list the clients").set_defaults(handler=cmd_clients)
     commands.add_parser("activities", parents=[common], help="list installed activities and any that failed to load").set_defaults(handler=cmd_activities)
+    importing = commands.add_parser(
+        "import", parents=[common], help="bring a file made elsewhere (a MIDI file) into a client's portfolio"
+    )
+    importing.add_argument("file", metavar="FILE")
+    importing.add_argument("--client", required=True, metavar="CLIENT", help="the client's id or name")
+    importing.set_defaults(handler=cmd_import)
     check = commands.add_parser("check", parents=[common], help="verify every file against its manifest and rebuild the index")
     check.add_argument("--repair", action="store_true", help="also remove unfinished saves left by a crash")
     check.set_defaults(handler=cmd_check)

@@ -62,6 +62,10 @@ class SessionPlan:
         return next((step.prompts for step in self.steps if step.kind == "checkout"), ())
 
 
+# The session a file brought in from elsewhere (`expressive import`) is kept in.
+IMPORTED_PLAN_ID = "imported"
+IMPORTED_PLAN_TITLE = "Brought in from a file"
+
 # Used only when sessions/open.toml is missing or broken: a free-choice session is always possible.
 FALLBACK_OPEN_PLAN = SessionPlan(
     OPEN_PLAN_ID,

@@ -9,16 +9,18 @@ studio (studio.py) only shows and forwards. Kivy is imported only in `build()` a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
+from pathlib import Path
 from typing import Callable
 
 import mido
 
-from activities.music.midifile import read_midi, to_midi_bytes
+from activities.music.midifile import MidiFileError, read_midi, to_midi_bytes
 from activities.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, PedalEvent, Performance, Recorder
 from activities.music.pianoroll import piano_roll_png
-from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
+from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host, ImportRefused
 from expressive.audio import NoteEvent, open_engine, wav_bytes
 from expressive.midi import SCREEN_SOURCE, SourceColours
 
@@ -91,6 +93,7 @@ def takes_from_json(data: bytes) -> list[Performance]:
 
 
 class MusicActivity(Activity):
+    imports = (".mid", ".midi", ".kar")
     info = ActivityInfo(
         id="music",
         title="Music",
@@ -269,7 +272,21 @@ class MusicActivity(Activity):
         LibraryError or MidiFileError with a plain message."""
         return read_midi(self.host.songs.read(song_id))
 
-    # --- for a newcomer's demo and the portfolio ---------------------------------------
+    # --- files from elsewhere, a newcomer's demo, and the portfolio ---------------------
+
+    @classmethod
+    def draft_from_file(cls, file_name: str, data: bytes) -> ArtifactDraft:
+        """A MIDI file made elsewhere, kept byte for byte as the recording's log, with its
+        sound and piano roll made here as for a recording."""
+        try:
+            performance = read_midi(data)
+        except MidiFileError as error:
+            raise ImportRefused(str(error)) from error
+        title = Path(file_name).stem.replace("_", " ").strip()[:80]
+        draft = drafts_for(dataclasses.replace(performance, title=title), open_engine("silent"), "Built-in synthesiser")
+        draft.files["music.mid"] = bytes(data)
+        draft.metadata["imported_from"] = Path(file_name).name
+        return draft
 
     @classmethod
     def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:

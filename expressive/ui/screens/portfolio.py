@@ -12,6 +12,7 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Obje
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
+from expressive.plans import IMPORTED_PLAN_ID, IMPORTED_PLAN_TITLE
 from expressive.portfolio import ArtifactRecord, PortfolioError
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
 from expressive.ui.pictures import picture
@@ -102,7 +103,7 @@ class PortfolioScreen(BaseScreen):
         self.more_sessions = len(page) > SESSIONS_PER_PAGE
         page = page[:SESSIONS_PER_PAGE]
         artifacts = store.artifacts_by_session(client_id, [session.id for session in page])
-        plan_titles = {plan.id: plan.title for plan in app.plans}
+        plan_titles = {plan.id: plan.title for plan in app.plans} | {IMPORTED_PLAN_ID: IMPORTED_PLAN_TITLE}
         for session in page:
             row = SessionRow(
                 session=session,
