@@ -11,7 +11,10 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
+from kivy.uix.modalview import ModalView
 
+from expressive.activity import ImportRefused
+from expressive.importing import import_file, importable_endings
 from expressive.plans import IMPORTED_PLAN_ID, IMPORTED_PLAN_TITLE
 from expressive.portfolio import ArtifactRecord, PortfolioError
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
@@ -71,6 +74,31 @@ class SessionRow(Card):
     feeling_in = NumericProperty(0)
     feeling_out = NumericProperty(0)
     finished = BooleanProperty(True)
+
+
+class ImportChooser(ModalView):
+    """A file browser showing only the files Expressive can bring in."""
+
+    filters = ListProperty([])
+    path = StringProperty("")
+
+    __events__ = ("on_choose",)
+
+    def choose(self):
+        chosen = self.ids.files.selection
+        if chosen:
+            self.dismiss(animation=False)
+            self.dispatch("on_choose", chosen[0])
+
+    def on_choose(self, path: str):
+        pass
+
+
+def _start_folder() -> Path:
+    """Where files brought to a tablet usually land."""
+    home = Path.home()
+    downloads = home / "Downloads"
+    return downloads if downloads.is_dir() else home
 
 
 def thumbnail_for(store, artifact: ArtifactRecord) -> ArtifactThumbnail:
@@ -133,6 +161,26 @@ class PortfolioScreen(BaseScreen):
             strip.add_widget(more)
         if not artifacts:
             strip.add_widget(NothingMade())
+
+    def open_import(self):
+        """Let the therapist pick a file made elsewhere (a MIDI file) to bring in."""
+        endings = importable_endings(self.app.registry)
+        chooser = ImportChooser(filters=[f"*{ending}" for ending in endings], path=str(_start_folder()))
+        chooser.bind(on_choose=lambda _chooser, path: self.bring_in(Path(path)))
+        chooser.open()
+
+    def bring_in(self, path: Path):
+        app = self.app
+        try:
+            artifact = import_file(app.store, app.registry, app.client.id, path)
+        except ImportRefused as refused:
+            app.tell("This file can't be brought in", f"{refused} Nothing was changed.")
+            return
+        except PortfolioError as error:
+            app.tell("The file was not brought in", str(error))
+            return
+        self.show()
+        app.tell("Brought in", f"{path.name} is now in {app.client.name}'s portfolio, as {artifact.kind}.")
 
     def show_about(self):
         client = self.app.client
