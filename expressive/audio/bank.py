@@ -8,8 +8,8 @@ plays through pygame the bank also makes the pygame Sound, and keeps the frames 
 of the Sound's own memory, so each note is held once.
 
 Velocity picks a layer (a timbre rendered at the layer's top velocity) and a gain below
-it, quantised to the 1/128 steps of SDL_mixer's channel volume so that offline renders
-match live playback exactly.
+it, quantised to the 1/128 steps of SDL_mixer's channel volume so that an offline
+rendering has the very levels of live playback.
 """
 
 from __future__ import annotations
