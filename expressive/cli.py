@@ -13,7 +13,7 @@ from expressive.media import SOUND_CHOICES
 PORTFOLIO_ENV = "EXPRESSIVE_PORTFOLIO"
 PASSPHRASE_ENV = "EXPRESSIVE_PASSPHRASE"
 SCREENS = (
-    "clients", "add_client", "session", "launcher", "drawing", "checkout", "note", "portfolio", "artifact",
+    "clients", "add_client", "session", "launcher", "drawing", "music", "checkout", "note", "portfolio", "artifact",
     "setup", "lock", "handback", "delete_client", "change_pin",
 )
 

@@ -7,11 +7,13 @@ screenshot never changes anybody's portfolio.
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from expressive.demo import make_demo
+from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
 from expressive.ui.driver import advance_frames, drag, start_app, stop_app, tap, type_into
 
@@ -71,6 +73,9 @@ def stage(app, screen: str) -> None:
         # A client trying to leave the session: only the therapist's PIN opens the way.
         app.go("clients")
         return
+    if screen == "music":
+        play_music(app)
+        return
     app.go("activity", activity_id="drawing")
     activity_screen = app.root.get_screen("activity")
     advance_frames(2)
@@ -92,7 +97,22 @@ def stage(app, screen: str) -> None:
     type_into(app.root.get_screen("note").ids.note, "Chose bright colours; relaxed while drawing.")
 
 
+def play_music(app) -> None:
+    """Start recording and hold two fingers on the keys, as a child playing a chord."""
+    from kivy.tests.common import UnitTestTouch
+
+    app.go("activity", activity_id="music")
+    advance_frames(2)
+    studio = app.root.get_screen("activity").ids.area.children[0]
+    tap(studio.ids.record_button)
+    for index in (0, 2):
+        key = studio.surface.keys[index]
+        x, y, width, height = studio.surface._box(key)
+        UnitTestTouch(x + width / 2, y + height / 3).touch_down()
+
+
 def take_screenshot(screen: str, out: Path, source: Path | None, passphrase: str | None = None) -> None:
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     with tempfile.TemporaryDirectory(prefix="expressive-screenshot-") as scratch:
         root = Path(scratch) / "portfolio"
         if source is not None:
@@ -101,7 +121,9 @@ def take_screenshot(screen: str, out: Path, source: Path | None, passphrase: str
         else:
             store = Portfolio.open(root)
             make_demo(store)
-        app = start_app(store)
+        # A picture needs no sound: SDL's dummy output stands in where there is no device,
+        # and no MIDI device is opened.
+        app = start_app(store, media=MediaServices(sound="synth", midi="fake"))
         try:
             stage(app, screen)
             advance_frames(4)
