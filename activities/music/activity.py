@@ -135,6 +135,8 @@ class MusicActivity(Activity):
         self.engine.prepare(self.instrument)
         self.player = Player(self.engine)
         self.midi = self.host.media.midi()
+        # The input is shared: an earlier run that ended in an error may not have let go.
+        self.midi.stop()
         self._unsubscribe_devices = self.midi.on_devices_changed(self._devices_changed)
         self.midi.start(self._midi_message)
         if self._studio is not None:
