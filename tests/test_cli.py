@@ -59,7 +59,7 @@ def test_check_passes_then_names_a_damaged_file_and_exits_non_zero(demo_portfoli
     shutil.copytree(demo_portfolio, copy)
     intact = expressive("check", "--portfolio", str(copy))
     assert intact.returncode == 0, intact.stdout
-    assert "Checked 3 artifacts" in intact.stdout and "all intact" in intact.stdout
+    assert "Checked 6 artifacts" in intact.stdout and "all intact" in intact.stdout
     (png,) = list(copy.glob("clients/*/sessions/*/artifacts/01-*/drawing.png"))[:1]
     data = bytearray(png.read_bytes())
     data[len(data) // 2] ^= 0xFF

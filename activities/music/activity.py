@@ -116,8 +116,11 @@ class MusicActivity(Activity):
         self.show_midi_note: Callable[[int, bool, tuple], None] | None = None
         self.show_devices: Callable[[], None] | None = None
         self._studio = None
+        # Per MIDI device: the keys down and the instrument each began on, and the keys
+        # released while its sustain pedal is down (still sounding until the pedal lifts).
+        self._keys_down: dict[tuple[str, int], str] = {}
         self._pedal_held: dict[str, set[tuple[int, str]]] = {}
-        self._pedal_lock = threading.Lock()
+        self._keys_lock = threading.Lock()
         self._unsubscribe_devices: Callable[[], None] | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -204,31 +207,41 @@ class MusicActivity(Activity):
 
     def _midi_message(self, device: str, message: mido.Message, arrived: float) -> None:
         """On the MIDI backend's thread: sound first, then record, then tell the screen."""
-        channel = getattr(message, "channel", 0)
-        instrument = DRUMS if channel == GM_DRUM_CHANNEL else self.instrument
         kind = message.type
         if kind == "note_on" and message.velocity:
+            instrument = DRUMS if getattr(message, "channel", 0) == GM_DRUM_CHANNEL else self.instrument
+            self._key_down(device, message.note, instrument)
             self.engine.note_on(message.note, message.velocity, instrument)
         elif kind in ("note_on", "note_off"):
-            self._note_off_unless_held(device, message.note, instrument)
+            # Released on the instrument its note began on, even if another was chosen since.
+            instrument = self._key_up(device, message.note)
         elif kind == "control_change" and message.control == SUSTAIN_CONTROL:
             self._pedal(device, message.value >= 64)
+            instrument = self.instrument
         else:
             return
         self.recorder.record_message(device, message, arrived, instrument)
         if kind in ("note_on", "note_off") and self.show_midi_note is not None:
             self.show_midi_note(message.note, kind == "note_on" and message.velocity > 0, self.colours.colour(device))
 
-    def _note_off_unless_held(self, device: str, note: int, instrument: str) -> None:
-        with self._pedal_lock:
+    def _key_down(self, device: str, note: int, instrument: str) -> None:
+        with self._keys_lock:
+            self._keys_down[(device, note)] = instrument
+            # Struck again under the pedal: it sounds anew, and its release counts again.
+            self._pedal_held.get(device, set()).discard((note, instrument))
+
+    def _key_up(self, device: str, note: int) -> str:
+        with self._keys_lock:
+            instrument = self._keys_down.pop((device, note), self.instrument)
             held = self._pedal_held.get(device)
             if held is not None and instrument != DRUMS:
                 held.add((note, instrument))
-                return
+                return instrument
         self.engine.note_off(note, instrument)
+        return instrument
 
     def _pedal(self, device: str, down: bool) -> None:
-        with self._pedal_lock:
+        with self._keys_lock:
             if down:
                 self._pedal_held.setdefault(device, set())
                 return
@@ -239,25 +252,42 @@ class MusicActivity(Activity):
     def _devices_changed(self, device: str, connected: bool) -> None:
         if connected:
             self.colours.index(device)
+        else:
+            self._let_go_of(device)
         if self.show_devices is not None:
             self.show_devices()
+
+    def _let_go_of(self, device: str) -> None:
+        """A keyboard pulled out mid-note sends no more releases: end its notes and pedal."""
+        with self._keys_lock:
+            keys = [(note, instrument) for (source, note), instrument in self._keys_down.items() if source == device]
+            for note, _instrument in keys:
+                del self._keys_down[(device, note)]
+        for note, instrument in keys:
+            self.engine.note_off(note, instrument)
+            self.recorder.release(note, device)
+        self._pedal(device, False)
+        self.recorder.pedal(False, device)
 
     # --- recording and playing back ----------------------------------------------------
 
     def record(self) -> None:
-        self.stop_playing()
-        self.recorder.record_again(title=f"Take {len(self.recorder.takes) + 1}")
+        """Start a new take (ending the one being recorded, which is kept)."""
+        self.stop()
+        self.recorder.start(title=f"Take {len(self.recorder.takes) + 1}")
 
     def stop(self) -> Performance | None:
-        """Stop recording (the take is kept) and any playing; the take, if one ended."""
-        self.stop_playing()
-        if self.recorder.is_recording:
-            take = self.recorder.stop()
-            if take.is_empty:
-                self.recorder.takes.remove(take)
-                return None
-            return take
-        return None
+        """Stop recording (the take is kept) and listening; a play-along loop goes on.
+        Returns the take, if one ended with something in it."""
+        if self.player is not None and not self.player.looping:
+            self.player.stop()
+        if not self.recorder.is_recording:
+            return None
+        take = self.recorder.stop()
+        if take.is_empty:
+            self.recorder.takes.remove(take)
+            return None
+        return take
 
     def play(self, take: Performance, *, loop: bool = False, on_finished: Callable[[], None] | None = None) -> None:
         """Play a take (or a song) back; with `loop` it goes round while the client plays

@@ -395,7 +395,7 @@ class MusicStudio(BoxLayout):
     # --- recording and playing ---------------------------------------------------------
 
     def record(self) -> None:
-        self.stop_loop()
+        # A play-along loop goes on: the client records over it (the loop is not recorded).
         self.activity.record()
         self.recording, self.playing = True, False
         self._tick()
