@@ -24,6 +24,9 @@ FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 # The complexity levels a client's settings can ask for; an activity shows fewer tools
 # at lower levels (Tux Paint's "complexity" idea).
 COMPLEXITY_LEVELS = ("simple", "standard", "full")
+# How many seconds of raw camera video a movement activity may keep for this client:
+# absent (never, the default) unless the therapist turns it on for them.
+MOVEMENT_VIDEO_SETTING = "movement_video_seconds"
 
 
 class ActivityError(Exception):

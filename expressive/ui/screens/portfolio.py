@@ -8,12 +8,12 @@ from pathlib import Path
 from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 
-from expressive.activity import ImportRefused
+from expressive.activity import MOVEMENT_VIDEO_SETTING, ImportRefused, complexity_of
 from expressive.importing import import_file, importable_endings
 from expressive.plans import IMPORTED_PLAN_ID, IMPORTED_PLAN_TITLE
 from expressive.portfolio import ArtifactRecord, PortfolioError
@@ -91,6 +91,28 @@ class ImportChooser(ModalView):
             self.dispatch("on_choose", chosen[0])
 
     def on_choose(self, path: str):
+        pass
+
+
+class ClientSettings(ModalView):
+    """What the therapist chooses for this client and the app remembers: how many tools
+    activities show, and whether raw movement video may be kept (never, by default)."""
+
+    settings = DictProperty({})
+    complexity = StringProperty("standard")
+    video_seconds = NumericProperty(0)
+
+    __events__ = ("on_save",)
+
+    def on_settings(self, _view, settings):
+        self.complexity = complexity_of(settings)
+        self.video_seconds = settings.get(MOVEMENT_VIDEO_SETTING, 0)
+
+    def save(self):
+        self.dismiss(animation=False)
+        self.dispatch("on_save", {"complexity": self.complexity, MOVEMENT_VIDEO_SETTING: self.video_seconds or None})
+
+    def on_save(self, changes: dict):
         pass
 
 
@@ -181,6 +203,18 @@ class PortfolioScreen(BaseScreen):
             return
         self.show()
         app.tell("Brought in", f"{path.name} is now in {app.client.name}'s portfolio, as {artifact.kind}.")
+
+    def open_settings(self):
+        settings = ClientSettings(settings=dict(self.app.client.settings))
+        settings.bind(on_save=lambda _view, changes: self.save_settings(changes))
+        settings.open()
+
+    def save_settings(self, changes: dict):
+        app = self.app
+        try:
+            app.client = app.store.set_client_settings(app.client.id, changes)
+        except PortfolioError as error:
+            app.tell("The settings were not saved", str(error))
 
     def show_about(self):
         client = self.app.client
