@@ -118,7 +118,7 @@ class MusicActivity(Activity):
         self._studio = None
         # Per MIDI device: the keys down and the instrument each began on, and the keys
         # released while its sustain pedal is down (still sounding until the pedal lifts).
-        self._keys_down: dict[tuple[str, int], str] = {}
+        self._keys_down: dict[tuple[str, int, int], str] = {}
         self._pedal_held: dict[str, set[tuple[int, str]]] = {}
         self._keys_lock = threading.Lock()
         self._unsubscribe_devices: Callable[[], None] | None = None
@@ -149,6 +149,8 @@ class MusicActivity(Activity):
         self.stop_playing()
         if self.engine is not None:
             self.engine.all_notes_off()
+        if self._studio is not None:
+            self._studio.stopped_playing()
 
     def finish(self) -> list[ArtifactDraft]:
         self._close_devices()
@@ -208,13 +210,14 @@ class MusicActivity(Activity):
     def _midi_message(self, device: str, message: mido.Message, arrived: float) -> None:
         """On the MIDI backend's thread: sound first, then record, then tell the screen."""
         kind = message.type
+        channel = getattr(message, "channel", 0)
         if kind == "note_on" and message.velocity:
-            instrument = DRUMS if getattr(message, "channel", 0) == GM_DRUM_CHANNEL else self.instrument
-            self._key_down(device, message.note, instrument)
+            instrument = DRUMS if channel == GM_DRUM_CHANNEL else self.instrument
+            self._key_down((device, channel, message.note), instrument)
             self.engine.note_on(message.note, message.velocity, instrument)
         elif kind in ("note_on", "note_off"):
             # Released on the instrument its note began on, even if another was chosen since.
-            instrument = self._key_up(device, message.note)
+            instrument = self._key_up((device, channel, message.note))
         elif kind == "control_change" and message.control == SUSTAIN_CONTROL:
             self._pedal(device, message.value >= 64)
             instrument = self.instrument
@@ -224,15 +227,19 @@ class MusicActivity(Activity):
         if kind in ("note_on", "note_off") and self.show_midi_note is not None:
             self.show_midi_note(message.note, kind == "note_on" and message.velocity > 0, self.colours.colour(device))
 
-    def _key_down(self, device: str, note: int, instrument: str) -> None:
+    def _key_down(self, key: tuple[str, int, int], instrument: str) -> None:
+        """`key` is (device, channel, note): a keyboard's keys and its pads (channel 10)
+        may share note numbers."""
+        device, _channel, note = key
         with self._keys_lock:
-            self._keys_down[(device, note)] = instrument
+            self._keys_down[key] = instrument
             # Struck again under the pedal: it sounds anew, and its release counts again.
             self._pedal_held.get(device, set()).discard((note, instrument))
 
-    def _key_up(self, device: str, note: int) -> str:
+    def _key_up(self, key: tuple[str, int, int]) -> str:
+        device, _channel, note = key
         with self._keys_lock:
-            instrument = self._keys_down.pop((device, note), self.instrument)
+            instrument = self._keys_down.pop(key, self.instrument)
             held = self._pedal_held.get(device)
             if held is not None and instrument != DRUMS:
                 held.add((note, instrument))
@@ -260,12 +267,14 @@ class MusicActivity(Activity):
     def _let_go_of(self, device: str) -> None:
         """A keyboard pulled out mid-note sends no more releases: end its notes and pedal."""
         with self._keys_lock:
-            keys = [(note, instrument) for (source, note), instrument in self._keys_down.items() if source == device]
-            for note, _instrument in keys:
-                del self._keys_down[(device, note)]
-        for note, instrument in keys:
+            keys = {key: instrument for key, instrument in self._keys_down.items() if key[0] == device}
+            for key in keys:
+                del self._keys_down[key]
+        for (_device, _channel, note), instrument in keys.items():
             self.engine.note_off(note, instrument)
-            self.recorder.release(note, device)
+            self.recorder.release(note, device, instrument=instrument)
+            if self.show_midi_note is not None:
+                self.show_midi_note(note, False, self.colours.colour(device))
         self._pedal(device, False)
         self.recorder.pedal(False, device)
 

@@ -233,7 +233,7 @@ class Recorder:
     ) -> bool:
         """Record a key press (velocity 0 is a release); False when no take is running."""
         if velocity == 0:
-            return self.release(note, source, at)
+            return self.release(note, source, at, instrument)
         _check_note(note)
         with self._lock:
             moment = self._moment(at)
@@ -243,14 +243,24 @@ class Recorder:
             self._keys.append(KeyEvent(moment, note, min(max(velocity, 1), 127), instrument, source))
             return True
 
-    def release(self, note: int, source: str = SCREEN_SOURCE, at: float | None = None) -> bool:
-        """Record a key release; False when no take is running or the press was not recorded."""
+    def release(
+        self, note: int, source: str = SCREEN_SOURCE, at: float | None = None, instrument: str | None = None
+    ) -> bool:
+        """Record a key release; False when no take is running or the press was not recorded.
+
+        `instrument` names which press it ends when the source holds the note on several
+        (a keyboard's key and its pad of the same number); else the oldest press ends.
+        """
         with self._lock:
             moment = self._moment(at)
             held = self._held.get((source, note))
             if moment is None or not held:
                 return False
-            self._keys.append(KeyEvent(moment, note, 0, held.popleft(), source))
+            if instrument in held:
+                held.remove(instrument)
+            else:
+                instrument = held.popleft()
+            self._keys.append(KeyEvent(moment, note, 0, instrument, source))
             return True
 
     def pedal(self, down: bool, source: str = SCREEN_SOURCE, at: float | None = None) -> bool:
@@ -274,7 +284,7 @@ class Recorder:
         if message.type == "note_on":
             return self.press(message.note, message.velocity, instrument, device, arrived)
         if message.type == "note_off":
-            return self.release(message.note, device, arrived)
+            return self.release(message.note, device, arrived, instrument)
         if message.type == "control_change" and message.control == SUSTAIN_CONTROL:
             return self.pedal(message.value >= 64, device, arrived)
         return False

@@ -425,6 +425,11 @@ class MusicStudio(BoxLayout):
         self.playing = False
         self.takes_changed()
 
+    def stopped_playing(self) -> None:
+        """Nothing plays any more (the app was paused): show it."""
+        self.playing = self.looping = False
+        self.takes_changed()
+
     def _tick(self, *_args) -> None:
         seconds = int(self.activity.recorder.snapshot().duration)
         self.status = f"Recording {seconds // 60}:{seconds % 60:02d}"

@@ -461,12 +461,6 @@ def test_a_keyboard_note_is_released_on_the_instrument_it_started_on(music):
     assert summary(activity.stop()) == [(60, 100, "piano", "Keyboard"), (62, 100, "bells", "Keyboard")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "activity.py _key_down/_key_up key the notes down by (device, note) without the channel: a "
-    "keyboard with drum pads (keys on channel 1, pads on channel 10, one device) that holds key 38 "
-    "while pad 38 is hit overwrites the key's instrument with drums, so releasing the key sends "
-    "note_off(38, 'drums') and the piano note rings on until the pad is let go"
-))
 def test_a_key_and_a_pad_on_one_device_with_the_same_note_are_released_apart(music):
     played(music, on(38), on(38, channel=9), off(38))
     assert notes_off(music.engine) == [(38, "piano")], "the key was let go, the pad is still down"

@@ -419,10 +419,6 @@ def test_a_midi_problem_is_shown_and_the_screen_keys_still_play(open_studio):
     assert note_calls(music.engine)[0][:2] == ("on", 62) and notes_off(music.engine) == [(62, "piano")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "activity.py _let_go_of() releases a pulled-out keyboard's notes in the engine and the "
-    "recording but never calls show_midi_note(note, False, ...), so its keys stay lit on screen"
-))
 def test_a_keyboard_pulled_out_mid_note_leaves_no_key_lit(music):
     music.midi.plug("Keyboard")
     music.midi.send("Keyboard", mido.Message("note_on", note=64, velocity=99))
@@ -553,11 +549,6 @@ def test_recording_over_a_play_along_keeps_only_what_was_played_and_the_loop_goe
     assert studio.status == "1 recording kept."
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "activity.py pause() stops the player but the studio is not told: after the app is paused "
-    "during Listen (or a play-along) `studio.playing` (`looping`) stays True, so the status says "
-    "'Playing Take 1', Listen stays disabled and nothing plays until Stop is tapped"
-))
 def test_pausing_the_app_while_listening_leaves_the_studio_showing_what_plays(music):
     studio = music.studio
     tap(studio.ids.record_button)
