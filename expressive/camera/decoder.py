@@ -1,0 +1,136 @@
+"""The child process that decodes a video file for `VideoFileSource`, and the messages it
+sends back.
+
+Decoding runs here, apart from the app, because OpenCV's demuxers and codecs can crash
+the whole process on a damaged or crafted file; when this child crashes, the app only
+loses the video. `main` takes the arguments PATH [--size W H] [--loop].
+
+Each message on stdout is a header (kind, frame index, width, height, payload length)
+followed by its payload: OPENED and ENDED carry JSON, FRAME the BGR pixels row by row,
+FAILED a line for the log. The parent stops the child by closing its stdin.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import struct
+import sys
+import threading
+
+HEADER = struct.Struct("<BQIIQ")
+OPENED, FRAME, ENDED, FAILED = 1, 2, 3, 4
+
+# Files that do not say their frame rate are played at the rate of most cameras' clips.
+ASSUMED_FILE_FPS = 25.0
+
+
+class Messages:
+    """The child's side of the pipe to the parent."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def send(self, kind: int, payload: bytes | memoryview = b"", *, index: int = 0, width: int = 0, height: int = 0) -> None:
+        self._stream.write(HEADER.pack(kind, index, width, height, len(payload)))
+        self._stream.write(payload)
+        self._stream.flush()
+
+    def send_json(self, kind: int, content: dict) -> None:
+        self.send(kind, json.dumps(content).encode())
+
+
+def _protocol_stream():
+    """A private copy of stdout for the messages, with stdout itself sent to stderr, so
+    that nothing a library prints can garble a frame."""
+    protocol_fd = os.dup(sys.stdout.fileno())
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    return os.fdopen(protocol_fd, "wb", buffering=1 << 20)
+
+
+def _exit_when_parent_goes() -> None:
+    """End this process as soon as the parent closes stdin or dies, even in the middle of
+    a decode that hangs on a bad file."""
+
+    def watch() -> None:
+        sys.stdin.buffer.read()
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def decode(path: str, size: tuple[int, int] | None, loop: bool, messages: Messages) -> None:
+    import cv2
+
+    def open_capture():
+        capture = cv2.VideoCapture(path)
+        return capture if capture.isOpened() else None
+
+    capture = open_capture()
+    if capture is None:
+        messages.send(FAILED, f"OpenCV could not open {path}".encode())
+        return
+    ok, image = capture.read()
+    if not ok or image is None:
+        messages.send(FAILED, f"{path} opened but has no frame that decodes".encode())
+        return
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    promised = capture.get(cv2.CAP_PROP_FRAME_COUNT)
+    width, height = size if size is not None else (image.shape[1], image.shape[0])
+    messages.send_json(
+        OPENED,
+        {
+            "width": width,
+            "height": height,
+            "fps": fps if fps and fps > 0 and fps < 1000 else ASSUMED_FILE_FPS,
+            "frame_count": int(promised) if promised and promised > 0 else None,
+        },
+    )
+    index = 0
+    frames_this_pass = 0
+    while True:
+        if image is None:
+            if not loop or frames_this_pass == 0:
+                break
+            capture.release()
+            capture = open_capture()
+            if capture is None:
+                messages.send(FAILED, f"OpenCV could not open {path} again to loop it".encode())
+                return
+            frames_this_pass = 0
+        else:
+            if image.shape[1] != width or image.shape[0] != height or image.ndim != 3:
+                if image.ndim == 2:
+                    image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+                image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
+            pixels = memoryview(image if image.flags.c_contiguous else image.copy()).cast("B")
+            messages.send(FRAME, pixels, index=index, width=width, height=height)
+            index += 1
+            frames_this_pass += 1
+        ok, image = capture.read()
+        if not ok:
+            image = None
+    messages.send_json(ENDED, {"frames": index})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path")
+    parser.add_argument("--size", type=int, nargs=2, metavar=("WIDTH", "HEIGHT"))
+    parser.add_argument("--loop", action="store_true")
+    arguments = parser.parse_args(argv)
+    messages = Messages(_protocol_stream())
+    _exit_when_parent_goes()
+    try:
+        decode(arguments.path, tuple(arguments.size) if arguments.size else None, arguments.loop, messages)
+    except BrokenPipeError:
+        return 0
+    except Exception as error:
+        try:
+            messages.send(FAILED, f"{type(error).__name__}: {error}".encode())
+        except BrokenPipeError:
+            pass
+        return 1
+    return 0
