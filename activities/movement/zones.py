@@ -94,7 +94,7 @@ class SoundZone:
 
     def to_json(self) -> dict:
         return {
-            "box": [round(self.left, 4), round(self.top, 4), round(self.right, 4), round(self.bottom, 4)],
+            "box": [self.left, self.top, self.right, self.bottom],
             "notes": list(self.notes),
             "sensitivity": self.sensitivity,
             "label": self.label,
