@@ -370,7 +370,8 @@ class _Plot:
             self.draw_on.line((self.left, y, self.right, y), fill=GRID, width=1)
             self.draw_on.text((self.left - self.gap, y), label, fill=QUIET_INK, font=self.font, anchor="rm")
         if self.size[1] >= 400:
-            self.draw_on.text((self.left + self.gap, top + self.gap / 2), unit, fill=QUIET_INK, font=self.font, anchor="lt")
+            corner = (self.left + self.gap, top + self.gap / 2)
+            self.draw_on.text(corner, unit, fill=QUIET_INK, font=self.font, anchor="lt")
 
     def _x(self, seconds: float) -> float:
         return self.left + (self.right - self.left) * seconds / self.duration
@@ -410,6 +411,5 @@ class _Plot:
             self.draw_on.text((x, bottom + self.gap / 2), label, fill=QUIET_INK, font=self.font, anchor="mt")
         if self.size[1] >= 400:
             words = "time (minutes:seconds)" if in_minutes else "time (seconds)"
-            self.draw_on.text(
-                ((self.left + self.right) / 2, self.size[1] - self.gap / 2), words, fill=INK, font=self.font, anchor="mb"
-            )
+            middle = ((self.left + self.right) / 2, self.size[1] - self.gap / 2)
+            self.draw_on.text(middle, words, fill=INK, font=self.font, anchor="mb")

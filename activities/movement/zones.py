@@ -393,7 +393,9 @@ class ContinuousVoice:
         return [ZoneEvent(time, self.notes[step], _velocity(loudness), self.instrument)]
 
 
-def play(events: Iterable[ZoneEvent], engine: AudioEngine | None, recorder: Recorder, source: str = MOVEMENT_SOURCE) -> None:
+def play(
+    events: Iterable[ZoneEvent], engine: AudioEngine | None, recorder: Recorder, source: str = MOVEMENT_SOURCE
+) -> None:
     """Sound the events now and record them in the take the recorder is making (if any),
     as the music activity does with keys, so the take saves with `to_midi_bytes`."""
     for event in events:

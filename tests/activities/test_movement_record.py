@@ -182,7 +182,8 @@ def test_the_summary_tells_how_much_where_and_when_the_client_moved():
     assert summary["side"] == "left"  # camera x 0.8 is the client's left
     assert summary["notes_played"] == 3
     text = record.summary_text()
-    for words in ("10 seconds", "from 0:02 to 0:04", "20% of the picture", "1.0 picture widths", "their left", "3 notes"):
+    expected = ("10 seconds", "from 0:02 to 0:04", "20% of the picture", "1.0 picture widths", "their left", "3 notes")
+    for words in expected:
         assert words in text
 
 

@@ -38,7 +38,8 @@ def noise_mask(share: float, box: tuple[int, int, int, int], rng: np.random.Gene
     """Random specks over `share` of the camera box (rows from, rows to, columns from, columns to)."""
     mask = np.zeros((HEIGHT, WIDTH), np.uint8)
     row_from, row_to, column_from, column_to = box
-    mask[row_from:row_to, column_from:column_to] = (rng.random((row_to - row_from, column_to - column_from)) < share) * 255
+    specks = rng.random((row_to - row_from, column_to - column_from)) < share
+    mask[row_from:row_to, column_from:column_to] = specks * 255
     return mask
 
 
