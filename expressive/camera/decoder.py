@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import struct
 import sys
@@ -24,6 +25,10 @@ OPENED, FRAME, ENDED, FAILED = 1, 2, 3, 4
 
 # Files that do not say their frame rate are played at the rate of most cameras' clips.
 ASSUMED_FILE_FPS = 25.0
+# Frames decoded before answering, to check the stated frame rate against their timestamps.
+FRAMES_TO_MEASURE_RATE = 5
+# Timestamps are rounded to milliseconds: within this share they agree with the statement.
+RATE_TOLERANCE = 0.05
 
 
 class Messages:
@@ -72,24 +77,34 @@ def decode(path: str, size: tuple[int, int] | None, loop: bool, messages: Messag
     if capture is None:
         messages.send(FAILED, f"OpenCV could not open {path}".encode())
         return
-    ok, image = capture.read()
-    if not ok or image is None:
+    first_images = []
+    timestamps = []
+    while len(first_images) < FRAMES_TO_MEASURE_RATE:
+        ok, image = capture.read()
+        if not ok or image is None:
+            break
+        first_images.append(image)
+        timestamps.append(capture.get(cv2.CAP_PROP_POS_MSEC))
+    if not first_images:
         messages.send(FAILED, f"{path} opened but has no frame that decodes".encode())
         return
-    fps = capture.get(cv2.CAP_PROP_FPS)
-    promised = capture.get(cv2.CAP_PROP_FRAME_COUNT)
-    width, height = size if size is not None else (image.shape[1], image.shape[0])
+    stated_fps = capture.get(cv2.CAP_PROP_FPS)
+    stated_count = capture.get(cv2.CAP_PROP_FRAME_COUNT)
+    fps = _frame_rate(stated_fps, timestamps)
+    width, height = size if size is not None else (first_images[0].shape[1], first_images[0].shape[0])
     messages.send_json(
         OPENED,
         {
             "width": width,
             "height": height,
-            "fps": fps if fps and fps > 0 and fps < 1000 else ASSUMED_FILE_FPS,
-            "frame_count": int(promised) if promised and promised > 0 else None,
+            "fps": fps,
+            # The stated count is in the container's frames; in pictures it scales with the rate.
+            "frame_count": round(stated_count * fps / stated_fps) if _sane(stated_count) and _sane(stated_fps) else None,
         },
     )
     index = 0
     frames_this_pass = 0
+    image = first_images.pop(0)
     while True:
         if image is None:
             if not loop or frames_this_pass == 0:
@@ -101,18 +116,47 @@ def decode(path: str, size: tuple[int, int] | None, loop: bool, messages: Messag
                 return
             frames_this_pass = 0
         else:
-            if image.shape[1] != width or image.shape[0] != height or image.ndim != 3:
-                if image.ndim == 2:
-                    image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-                image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
-            pixels = memoryview(image if image.flags.c_contiguous else image.copy()).cast("B")
+            pixels = memoryview(_fitted(cv2, image, width, height)).cast("B")
             messages.send(FRAME, pixels, index=index, width=width, height=height)
             index += 1
             frames_this_pass += 1
-        ok, image = capture.read()
-        if not ok:
-            image = None
+        if first_images:
+            image = first_images.pop(0)
+        else:
+            ok, image = capture.read()
+            if not ok:
+                image = None
     messages.send_json(ENDED, {"frames": index})
+
+
+def _fitted(cv2, image, width: int, height: int):
+    """`image` as the parent expects every frame: BGR, `width` x `height`, contiguous,
+    even when a file changes its size or colour format half-way."""
+    import numpy as np
+
+    if image.ndim == 2:
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    elif image.shape[2] == 4:
+        image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    if image.shape[:2] != (height, width):
+        image = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(image)
+
+
+def _sane(value: float) -> bool:
+    return math.isfinite(value) and 0 < value < 1e9
+
+
+def _frame_rate(stated_fps: float, timestamps: list[float]) -> float:
+    """Pictures per second, from the decoder's timestamps when they disagree with the
+    container: an AVI of packed DivX or Xvid states twice its real rate, each picture
+    taking two slots of which one is empty."""
+    intervals = sorted(later - earlier for earlier, later in zip(timestamps, timestamps[1:]) if later > earlier)
+    measured = 1000 / intervals[len(intervals) // 2] if intervals else None
+    stated = stated_fps if _sane(stated_fps) and stated_fps < 1000 else None
+    if measured is not None and (stated is None or abs(measured - stated) > RATE_TOLERANCE * stated):
+        return measured
+    return stated or ASSUMED_FILE_FPS
 
 
 def main(argv: list[str] | None = None) -> int:
