@@ -19,6 +19,8 @@ an effect tail would bleed from one note into the next.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import threading
 from pathlib import Path
 
@@ -63,7 +65,10 @@ class FluidSynthSource:
 
     def __init__(self, sample_rate: int, soundfont: Path | str | None = None):
         try:
-            import fluidsynth
+            # pyfluidsynth prints where it found the library; stdout belongs to the
+            # command line (`expressive bench --json` prints JSON there).
+            with contextlib.redirect_stdout(io.StringIO()):
+                import fluidsynth
         except (ImportError, OSError) as error:
             raise FluidSynthUnavailable("FluidSynth is not installed on this device.") from error
         path = Path(soundfont) if soundfont else find_soundfont()
