@@ -28,6 +28,7 @@ from activities.music.scales import DEFAULT_SCALE, DRUM_PADS, SCALES, colour_for
 from expressive.activity import COMPLEXITY_LEVELS, LibraryError
 from expressive.audio import INSTRUMENTS
 from expressive.ui import theme, widgets
+from expressive.ui.widgets import ChoiceButton
 from expressive.ui.dialogs import show_message
 
 # What each level offers: the simplest has three sounds a child tells apart at once, and
@@ -251,13 +252,6 @@ class DrumPads(KeySurface):
     @property
     def playing_instrument(self) -> str:
         return DRUMS
-
-
-class ChoiceButton(widgets.IconButton):
-    """A big button that shows whether it is the one chosen."""
-
-    selected = BooleanProperty(False)
-    value = StringProperty("")
 
 
 class SongChooser(ModalView):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.lang import Builder
-from kivy.properties import ColorProperty, StringProperty
+from kivy.properties import BooleanProperty, ColorProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -39,6 +39,13 @@ class IconButton(ButtonBehavior, BoxLayout):
     text = StringProperty("")
     background = ColorProperty(theme.SURFACE)
     foreground = ColorProperty(theme.INK)
+
+
+class ChoiceButton(IconButton):
+    """A big button that shows whether it is the one chosen; `value` says what it chooses."""
+
+    selected = BooleanProperty(False)
+    value = StringProperty("")
 
 
 class CardButton(ButtonBehavior, BoxLayout):

@@ -18,9 +18,9 @@ def app(window, portfolio_dir):
 
 
 def the_chooser(window):
-    from expressive.ui.screens.portfolio import ImportChooser
+    from expressive.ui.files import FileChooser
 
-    return next(view for view in window.children if isinstance(view, ImportChooser))
+    return next(view for view in window.children if isinstance(view, FileChooser))
 
 
 def choose_file(window, folder, name):

@@ -18,6 +18,7 @@ from expressive.importing import import_file, importable_endings
 from expressive.plans import IMPORTED_PLAN_ID, IMPORTED_PLAN_TITLE
 from expressive.portfolio import ArtifactRecord, PortfolioError
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
+from expressive.ui.files import FileChooser
 from expressive.ui.pictures import picture
 from expressive.ui.screens.base import BaseScreen
 from expressive.ui.widgets import Card, CardButton
@@ -76,24 +77,6 @@ class SessionRow(Card):
     finished = BooleanProperty(True)
 
 
-class ImportChooser(ModalView):
-    """A file browser showing only the files Expressive can bring in."""
-
-    filters = ListProperty([])
-    path = StringProperty("")
-
-    __events__ = ("on_choose",)
-
-    def choose(self):
-        chosen = self.ids.files.selection
-        if chosen:
-            self.dismiss(animation=False)
-            self.dispatch("on_choose", chosen[0])
-
-    def on_choose(self, path: str):
-        pass
-
-
 class ClientSettings(ModalView):
     """What the therapist chooses for this client and the app remembers: how many tools
     activities show, and whether raw movement video may be kept (never, by default)."""
@@ -114,13 +97,6 @@ class ClientSettings(ModalView):
 
     def on_save(self, changes: dict):
         pass
-
-
-def _start_folder() -> Path:
-    """Where files brought to a tablet usually land."""
-    home = Path.home()
-    downloads = home / "Downloads"
-    return downloads if downloads.is_dir() else home
 
 
 def thumbnail_for(store, artifact: ArtifactRecord) -> ArtifactThumbnail:
@@ -187,7 +163,11 @@ class PortfolioScreen(BaseScreen):
     def open_import(self):
         """Let the therapist pick a file made elsewhere (a MIDI file) to bring in."""
         endings = importable_endings(self.app.registry)
-        chooser = ImportChooser(filters=[f"*{ending}" for ending in endings], path=str(_start_folder()))
+        chooser = FileChooser(
+            title=f"Bring in a file made elsewhere ({', '.join(endings)})",
+            filters=[f"*{ending}" for ending in endings],
+            action="Bring in",
+        )
         chooser.bind(on_choose=lambda _chooser, path: self.bring_in(Path(path)))
         chooser.open()
 
