@@ -44,9 +44,11 @@ RECENT_SECONDS = 0.1
 BACKGROUND_SECONDS = 2.0
 # A captured background still follows the light of the day, slowly, where nobody is.
 CALIBRATED_BACKGROUND_SECONDS = 30.0
-# During the warm-up the background, brightness and noise levels learn the room quickly,
-# while the camera's exposure settles.
+# During the warm-up the brightness and noise levels are learnt quickly, while the
+# camera's exposure settles.
 WARMUP_LEARNING_SECONDS = 0.25
+# Frames of the room kept during the warm-up, whose median is the first background.
+WARMUP_ROOM_SAMPLES = 7
 # Memory of the brightness and noise levels, long enough that a person walking in does
 # not change them.
 LEVELS_SECONDS = 2.0
@@ -124,6 +126,7 @@ class MotionAnalyzer:
 
         self._calibrated_background: np.ndarray | None = None
         self._background: np.ndarray | None = None
+        self._room_samples: list[np.ndarray] = []
         self._recent: np.ndarray | None = None
         self._first_time: float | None = None
         self._last_time = 0.0
@@ -194,17 +197,23 @@ class MotionAnalyzer:
         # frame by the gain and thresholding at floor, without a pass over the image.
         threshold = max(self._threshold_floor / gain, NOISE_MARGIN * self._noise, 1.0)
 
+        cv2.accumulateWeighted(picture, self._recent, _smoothing(dt, RECENT_SECONDS))
+        if warming_up:
+            self._sample_room(picture, elapsed)
+            return Features(elapsed, 0.0, 0.0, None, 0.0)
+        if self._room_samples:
+            self._background = np.median(np.stack(self._room_samples), axis=0).astype(np.float32)
+            self._room_samples = []
+
         moving = self._mask(change, threshold)
         foreground = self._mask(cv2.absdiff(picture, cv2.convertScaleAbs(self._background)), threshold)
         silhouette = cv2.morphologyEx(foreground, cv2.MORPH_CLOSE, self._hole)
-        motion = cv2.bitwise_and(silhouette, cv2.dilate(moving, self._reach))
+        near_moving = cv2.dilate(moving, self._reach)
+        motion = cv2.bitwise_and(silhouette, near_moving)
         motion = cv2.bitwise_and(cv2.morphologyEx(motion, cv2.MORPH_CLOSE, self._hole), self._allowed)
         silhouette = cv2.bitwise_and(silhouette, self._allowed)
 
-        self._learn(picture, silhouette, motion, dt, warming_up)
-        if warming_up:
-            return Features(elapsed, 0.0, 0.0, None, 0.0)
-
+        self._learn(picture, silhouette, near_moving, dt)
         self.motion_mask = motion
         self.silhouette = silhouette
         faded = cv2.subtract(self.history, dt / HISTORY_SECONDS)
@@ -240,20 +249,28 @@ class MotionAnalyzer:
         mask = cv2.bitwise_and(mask, self._allowed)
         return cv2.morphologyEx(mask, cv2.MORPH_OPEN, self._speck)
 
-    def _learn(self, picture: np.ndarray, silhouette: np.ndarray, motion: np.ndarray, dt: float, warming_up: bool) -> None:
-        cv2.accumulateWeighted(picture, self._recent, _smoothing(dt, RECENT_SECONDS))
+    def _sample_room(self, picture: np.ndarray, elapsed: float) -> None:
+        """Keep a few frames spread over the warm-up; their median is the first background.
+
+        A running average would keep a trace of everyone who moved during the warm-up,
+        to be taken for a body until it faded; in the median, whoever moves on within
+        half the warm-up leaves no trace. (The median costs about 20 ms, once.)"""
+        if self.calibrated:
+            return
+        if elapsed >= len(self._room_samples) * self.warmup_seconds / WARMUP_ROOM_SAMPLES:
+            self._room_samples.append(picture)
+
+    def _learn(self, picture: np.ndarray, silhouette: np.ndarray, near_moving: np.ndarray, dt: float) -> None:
         if self.calibrated:
             # Only where nobody is, or a person standing still would become the room.
             weight = _smoothing(dt, CALIBRATED_BACKGROUND_SECONDS)
             cv2.accumulateWeighted(picture, self._background, weight, mask=cv2.bitwise_not(silhouette))
-        elif warming_up:
-            # The masks mean nothing yet: learn the whole room.
-            cv2.accumulateWeighted(picture, self._background, _smoothing(dt, WARMUP_LEARNING_SECONDS))
         else:
-            # Not where something moves, or a moving body would leave a trail of itself
-            # in the background (and in the silhouette) as long as its passage.
+            # Not near what moves, or a moving body would leave a trail of itself in the
+            # background (and so in the silhouette and the motion) as long as its passage;
+            # the room it uncovers on its way is learnt as soon as it has gone by.
             weight = _smoothing(dt, BACKGROUND_SECONDS)
-            cv2.accumulateWeighted(picture, self._background, weight, mask=cv2.bitwise_not(motion))
+            cv2.accumulateWeighted(picture, self._background, weight, mask=cv2.bitwise_not(near_moving))
 
     def _features(self, motion: np.ndarray, elapsed: float, dt: float) -> Features:
         moving_pixels = cv2.countNonZero(motion)
