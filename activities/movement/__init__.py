@@ -1,0 +1,3 @@
+from activities.movement.activity import MovementActivity
+
+__all__ = ["MovementActivity"]

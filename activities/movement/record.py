@@ -103,6 +103,10 @@ class MovementRecord:
             if event.is_note_on:
                 self.notes_played += 1
                 if event.zone is not None:
+                    # The layout may have changed during the capture (more zones): counts
+                    # are by the zone's place in the layout.
+                    missing = event.zone + 1 - len(self.notes_by_zone)
+                    self.notes_by_zone.extend([0] * max(0, missing))
                     self.notes_by_zone[event.zone] += 1
 
     # --- files -------------------------------------------------------------------------
@@ -175,8 +179,9 @@ class MovementRecord:
             "notes_played": self.notes_played,
             "busiest_zone": None,
         }
-        if self.notes_by_zone and max(self.notes_by_zone) > 0:
-            summary["busiest_zone"] = self.zones[int(np.argmax(self.notes_by_zone))].label
+        busiest = int(np.argmax(self.notes_by_zone)) if self.notes_by_zone and max(self.notes_by_zone) > 0 else None
+        if busiest is not None and busiest < len(self.zones):
+            summary["busiest_zone"] = self.zones[busiest].label
         return summary
 
     def summary_text(self) -> str:

@@ -396,14 +396,15 @@ class ContinuousVoice:
 def play(
     events: Iterable[ZoneEvent], engine: AudioEngine | None, recorder: Recorder, source: str = MOVEMENT_SOURCE
 ) -> None:
-    """Sound the events now and record them in the take the recorder is making (if any),
-    as the music activity does with keys, so the take saves with `to_midi_bytes`."""
+    """Sound the events now and record them at their own times in the take the recorder
+    is making (if any; it must have started at 0 on the events' clock: seconds of the
+    capture), as the music activity does with keys, so the take saves with `to_midi_bytes`."""
     for event in events:
         if event.velocity:
             if engine is not None:
                 engine.note_on(event.note, event.velocity, event.instrument)
-            recorder.press(event.note, event.velocity, event.instrument, source)
+            recorder.press(event.note, event.velocity, event.instrument, source, at=event.time)
         else:
             if engine is not None:
                 engine.note_off(event.note, event.instrument)
-            recorder.release(event.note, source)
+            recorder.release(event.note, source, at=event.time, instrument=event.instrument)
