@@ -12,6 +12,9 @@ from expressive.media import SOUND_CHOICES
 
 PORTFOLIO_ENV = "EXPRESSIVE_PORTFOLIO"
 PASSPHRASE_ENV = "EXPRESSIVE_PASSPHRASE"
+# Videos are analysed at the size the live camera is.
+ANALYSIS_SIZE = (640, 480)
+
 SCREENS = (
     "clients", "add_client", "session", "launcher", "drawing", "music", "checkout", "note", "portfolio", "artifact",
     "setup", "lock", "handback", "delete_client", "change_pin",
@@ -199,6 +202,30 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_movement(args) -> int:
+    """Analyse a video recorded elsewhere as if it came from the camera, and keep the result."""
+    from activities.movement.pipeline import analyse_video
+    from expressive.camera import VideoFileSource
+    from expressive.importing import save_brought_in
+
+    with open_store(args) as store:
+        client = find_client(store, args.client)
+        source = VideoFileSource(args.video, resolution=ANALYSIS_SIZE)
+        source.open()
+        if source.problem:
+            print(f"expressive: {source.problem} Nothing was changed.", file=sys.stderr)
+            return 1
+        pipeline = analyse_video(source)
+        if source.problem or pipeline.record.duration == 0:
+            print(f"expressive: {source.problem or 'The video has no frames.'} Nothing was changed.", file=sys.stderr)
+            return 1
+        artifact = save_brought_in(store, client.id, "movement", pipeline.finish())
+    print(pipeline.record.summary_text())
+    print(f"Kept in {client.name}'s portfolio ({artifact.session_id}): the movement painting, the features over "
+          "time and their plot" + (", and the music it made." if "music.mid" in {f.name for f in artifact.files} else "."))
+    return 0
+
+
 def cmd_check(args) -> int:
     with open_store(args) as store:
         report = store.check(repair=args.repair)
@@ -356,6 +383,13 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("file", metavar="FILE")
     importing.add_argument("--client", required=True, metavar="CLIENT", help="the client's id or name")
     importing.set_defaults(handler=cmd_import)
+    movement = commands.add_parser(
+        "movement", parents=[common],
+        help="analyse a video recorded elsewhere (with the client's consent) and keep its movement record",
+    )
+    movement.add_argument("video", metavar="VIDEO")
+    movement.add_argument("--client", required=True, metavar="CLIENT", help="the client's id or name")
+    movement.set_defaults(handler=cmd_movement)
     check = commands.add_parser("check", parents=[common], help="verify every file against its manifest and rebuild the index")
     check.add_argument("--repair", action="store_true", help="also remove unfinished saves left by a crash")
     check.set_defaults(handler=cmd_check)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from expressive.activity import ImportRefused
+from expressive.activity import ArtifactDraft, ImportRefused
 from expressive.plans import IMPORTED_PLAN_ID
 from expressive.portfolio import ArtifactRecord, Portfolio
 from expressive.registry import Registry
@@ -45,6 +45,11 @@ def import_file(store: Portfolio, registry: Registry, client_id: str, path: Path
     except OSError as error:
         raise ImportRefused(f"The file could not be read ({error.strerror or error}).") from None
     draft = registry.activities[activity_id].draft_from_file(path.name, data)
+    return save_brought_in(store, client_id, activity_id, draft)
+
+
+def save_brought_in(store: Portfolio, client_id: str, activity_id: str, draft: ArtifactDraft) -> ArtifactRecord:
+    """Keep work made from a file in a session of its own, on the day it was brought in."""
     session = store.start_session(client_id, plan_id=IMPORTED_PLAN_ID)
     artifact = store.save_artifact(client_id, session.id, activity_id, draft)
     store.finish_session(client_id, session.id, feeling_out=None)
