@@ -8,14 +8,16 @@ operations only.
 How a frame is analysed:
 1. Scaled to `size`, turned grey and blurred (5x5), which takes out most sensor noise.
 2. Two references: a *recent* one (the last ~0.1 s, averaged) and a *background*: the
-   empty room captured by `calibrate`, or else a running average over ~5 s that slowly
-   takes in whatever stays still.
+   empty room captured by `calibrate`, or else the median of frames kept over the
+   warm-up, then a running average (~2 s) learnt away from whatever moves, so that a
+   person who stops moving melts into it and a passing one leaves no trail.
 3. Differences from each are thresholded. The threshold follows `sensitivity`, divided
    by a running brightness gain so a dim room counts as much as a bright one, and never
    below four times the frame's own noise, so a dark, grainy picture stays quiet.
-4. `silhouette` is what differs from the background; `motion_mask` is what differs from
-   the recent frames, filled out with the silhouette around it (a moving arm, not the
-   still body it belongs to). Morphology removes specks and closes small holes.
+4. `silhouette` is what differs from the background; `motion_mask` is the silhouette
+   where it is near (within MOTION_REACH of) what differs from the recent frames: a
+   moving arm whole, not the still body it belongs to. Morphology removes specks and
+   closes small holes; dead zones are cleared from both.
 5. Features come from `motion_mask` and are smoothed over SMOOTHING_SECONDS.
 """
 
@@ -42,8 +44,16 @@ RECENT_SECONDS = 0.1
 # Memory of the running-average background when no empty room was captured: a person
 # who stops moving melts into it over a few seconds.
 BACKGROUND_SECONDS = 2.0
-# A captured background still follows the light of the day, slowly, where nobody is.
+# A captured background follows the light of the day slowly, away from what moves: a
+# body holding still stays in the silhouette for a minute or so, while a chair moved
+# since the capture fades out of it in as long. When more than LIGHT_CHANGE_SHARE of the
+# picture differs from it, the light has changed: the whole room is learnt again, with
+# a time constant of RELEARN_TIME_CONSTANT, until RELEARN_SECONDS after that stops
+# (by then what is left of the change is a twentieth).
 CALIBRATED_BACKGROUND_SECONDS = 30.0
+LIGHT_CHANGE_SHARE = 0.6
+RELEARN_TIME_CONSTANT = 1.0
+RELEARN_SECONDS = 3 * RELEARN_TIME_CONSTANT
 # During the warm-up the brightness and noise levels are learnt quickly, while the
 # camera's exposure settles.
 WARMUP_LEARNING_SECONDS = 0.25
@@ -124,7 +134,8 @@ class MotionAnalyzer:
         self.silhouette = blank
         self.history = np.zeros((height, width), dtype=np.float32)
 
-        self._calibrated_background: np.ndarray | None = None
+        self._calibrated = False
+        self._relearn_until = -math.inf
         self._background: np.ndarray | None = None
         self._room_samples: list[np.ndarray] = []
         self._recent: np.ndarray | None = None
@@ -165,7 +176,7 @@ class MotionAnalyzer:
     @property
     def calibrated(self) -> bool:
         """True once an empty room has been captured with `calibrate`."""
-        return self._calibrated_background is not None
+        return self._calibrated
 
     def calibrate(self, frames: Iterable[Frame]) -> None:
         """Take `frames` of the empty room (a few, a second's worth is plenty) as the
@@ -174,8 +185,9 @@ class MotionAnalyzer:
         if not pictures:
             raise ValueError("Calibrating needs at least one frame of the empty room.")
         background = np.median(np.stack(pictures), axis=0).astype(np.float32)
-        self._calibrated_background = background
-        self._background = background.copy()
+        self._background = background
+        self._calibrated = True
+        self._room_samples = []
 
     def analyze(self, frame: Frame) -> Features:
         picture = self._prepare(frame.image)
@@ -226,8 +238,7 @@ class MotionAnalyzer:
         if (width, height) != self.size:
             shrinking = width > self.size[0] or height > self.size[1]
             image = cv2.resize(image, self.size, interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
-        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
-        return cv2.GaussianBlur(grey, (5, 5), 0)
+        return cv2.GaussianBlur(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), (5, 5), 0)
 
     def _start(self, picture: np.ndarray, time: float) -> None:
         self._first_time = self._last_time = time
@@ -261,16 +272,18 @@ class MotionAnalyzer:
             self._room_samples.append(picture)
 
     def _learn(self, picture: np.ndarray, silhouette: np.ndarray, near_moving: np.ndarray, dt: float) -> None:
-        if self.calibrated:
-            # Only where nobody is, or a person standing still would become the room.
-            weight = _smoothing(dt, CALIBRATED_BACKGROUND_SECONDS)
-            cv2.accumulateWeighted(picture, self._background, weight, mask=cv2.bitwise_not(silhouette))
-        else:
-            # Not near what moves, or a moving body would leave a trail of itself in the
-            # background (and so in the silhouette and the motion) as long as its passage;
-            # the room it uncovers on its way is learnt as soon as it has gone by.
-            weight = _smoothing(dt, BACKGROUND_SECONDS)
-            cv2.accumulateWeighted(picture, self._background, weight, mask=cv2.bitwise_not(near_moving))
+        if self.calibrated and cv2.countNonZero(silhouette) > LIGHT_CHANGE_SHARE * self._area:
+            self._relearn_until = self._last_time + RELEARN_SECONDS
+        if self._last_time < self._relearn_until:
+            # Nobody covers most of the picture: the light changed (a lamp, a cloud), and
+            # the room must be learnt again before anybody can be told from it.
+            cv2.accumulateWeighted(picture, self._background, _smoothing(dt, RELEARN_TIME_CONSTANT))
+            return
+        # Not near what moves, or a moving body would leave a trail of itself in the
+        # background (and so in the silhouette and the motion) as long as its passage;
+        # the room it uncovers on its way is learnt as soon as it has gone by.
+        seconds = CALIBRATED_BACKGROUND_SECONDS if self.calibrated else BACKGROUND_SECONDS
+        cv2.accumulateWeighted(picture, self._background, _smoothing(dt, seconds), mask=cv2.bitwise_not(near_moving))
 
     def _features(self, motion: np.ndarray, elapsed: float, dt: float) -> Features:
         moving_pixels = cv2.countNonZero(motion)

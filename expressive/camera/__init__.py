@@ -22,11 +22,15 @@ movement analysis, the recording) then works unchanged, and nothing here imports
 
 from __future__ import annotations
 
+import logging
+
 from expressive.camera.base import Frame, FrameSource, UnavailableSource
 from expressive.camera.camera import NO_CAMERA, CameraInfo, CameraSource, list_cameras
 from expressive.camera.latest import ArrivedFrame, LatestFrame
 from expressive.camera.pattern import PatternSource
 from expressive.camera.video_file import MISSING_VIDEO, UNREADABLE_VIDEO, VIDEO_ENDED_EARLY, VideoFileSource
+
+log = logging.getLogger(__name__)
 
 SOURCE_KINDS = {"camera": CameraSource, "file": VideoFileSource, "pattern": PatternSource}
 
@@ -43,9 +47,12 @@ def open_frame_source(kind: str, **options) -> FrameSource:
         return UnavailableSource(f"The picture source {kind!r} is not one of {', '.join(SOURCE_KINDS)}.")
     try:
         source = backend(**options)
-    except TypeError as error:
+        source.open()
+    except Exception as error:
+        # Sources report what a person can fix in `problem`; anything raised here is a
+        # fault in how the source was asked for, which must not stop the app either.
+        log.exception("Could not open the %s source with %r", kind, options)
         return UnavailableSource(f"The {kind} source cannot be set up that way ({error}).", name=kind)
-    source.open()
     return source
 
 

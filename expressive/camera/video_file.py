@@ -98,7 +98,6 @@ class VideoFileSource(FrameSource):
         self._reader: threading.Thread | None = None
         self._closing = threading.Event()
         self._ended = False
-        self._delivered = 0
         self._started: float | None = None
 
     @property
@@ -223,7 +222,6 @@ class VideoFileSource(FrameSource):
             self._finish(kind, content)
             return None
         index, image = content
-        self._delivered += 1
         if self.real_time:
             self._wait_until_due(index)
         return Frame(image, index / self.fps, index)

@@ -148,3 +148,9 @@ def test_latest_frame_keeps_up_with_a_live_pattern():
     with LatestFrame(PatternSource(size=(160, 120), fps=50, real_time=True)) as latest:
         indexes = [latest.take(timeout=10).frame.index for _ in range(10)]
     assert indexes == sorted(set(indexes))
+
+
+def test_a_source_that_fails_to_open_for_a_fault_still_does_not_raise():
+    broken = open_frame_source("pattern", size="large")
+    assert isinstance(broken, UnavailableSource)
+    assert broken.problem and broken.read() is None
