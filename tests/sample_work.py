@@ -1,6 +1,9 @@
-"""Small real work for tests in any folder: PNGs, a drawing draft, cheap key derivation."""
+"""Small real work for tests in any folder: PNGs, a drawing draft, cheap key derivation,
+and a fingerprint of a portfolio to show that nothing changed."""
 
+import hashlib
 import io
+from pathlib import Path
 
 from PIL import Image
 
@@ -31,3 +34,13 @@ def drawing_draft(title: str = "", colour: str = "teal", size: int = 64) -> Arti
         title=title,
         metadata={"canvas": [size, size]},
     )
+
+
+def tree_fingerprint(root: Path) -> dict[str, str]:
+    """Every file of the portfolio and its content's hash (the index excepted: SQLite may
+    touch its own files on a read)."""
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not path.name.startswith("index.sqlite") and path.name != "audit.log"
+    }

@@ -1,7 +1,6 @@
 """`expressive import`: files made elsewhere come into a client's portfolio whole, or not
 at all. Real MIDI files from ../shared/data/midi and small ones made here with mido."""
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from expressive.activity import ImportRefused
 from expressive.importing import import_file
 from expressive.portfolio import Portfolio
 from expressive.registry import discover
+from sample_work import tree_fingerprint
 
 SHARED_MIDI = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "midi"
 needs_shared = pytest.mark.skipif(not SHARED_MIDI.is_dir(), reason=f"the shared test MIDI files are not at {SHARED_MIDI}")
@@ -29,16 +29,6 @@ DAMAGED = {
 def expressive(*args):
     environment = {key: value for key, value in os.environ.items() if key != "EXPRESSIVE_PORTFOLIO"}
     return subprocess.run([sys.executable, "-m", "expressive", *args], capture_output=True, text=True, env=environment, timeout=300)
-
-
-def tree_fingerprint(root: Path) -> dict[str, str]:
-    """Every file of the portfolio and its content's hash (the index excepted: SQLite may
-    touch its own files on a read)."""
-    return {
-        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and not path.name.startswith("index.sqlite") and path.name != "audit.log"
-    }
 
 
 def a_song(path: Path) -> Path:
