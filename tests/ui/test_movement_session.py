@@ -1,0 +1,81 @@
+"""A movement session in the real app, on a machine with no camera: the moving pattern
+stands in, the client's choices reach the pipeline, and Done keeps the record."""
+
+import time
+
+import pytest
+
+from expressive.media import MediaServices
+from expressive.portfolio import Portfolio
+from expressive.ui.driver import advance_frames, start_app, stop_app, tap
+from tests_support import PIN, cheap_protect, screen
+
+
+@pytest.fixture
+def app(window, portfolio_dir, monkeypatch):
+    monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    cheap_protect(portfolio_dir, PIN)
+    running = start_app(Portfolio.open(portfolio_dir, passphrase=PIN), media=MediaServices(sound="synth", midi="fake"))
+    yield running
+    stop_app(running)
+
+
+def open_movement(app, name, settings=None):
+    client = app.store.add_client(name)
+    if settings:
+        client = app.store.set_client_settings(client.id, settings)
+    app.open_client(client)
+    app.begin_session(app.plans[0], "", 3)
+    tap(next(tile for tile in screen(app, "launcher").ids.tiles.children if tile.activity_id == "movement"))
+    return client, screen(app, "activity").ids.area.children[0]
+
+
+def let_it_run(studio, seconds):
+    """Frames come in real time from the pattern: let some arrive and be shown."""
+    pipeline = studio.activity.pipeline
+    deadline = time.monotonic() + 30
+    while pipeline.record.duration < seconds and time.monotonic() < deadline:
+        advance_frames(1)
+        time.sleep(0.02)
+    advance_frames(2)
+    assert pipeline.record.duration >= seconds, "the pattern's frames reached the pipeline"
+
+
+def button(studio, label):
+    return next(widget for widget in studio.walk() if getattr(widget, "text", None) == label and hasattr(widget, "selected"))
+
+
+def test_without_a_camera_the_pattern_plays_the_zones_and_done_keeps_the_record(app):
+    client, studio = open_movement(app, "Robin")
+    assert "No camera was found" in studio.message and studio.source_kind == "pattern"
+    let_it_run(studio, 2.5)
+    assert studio.ids.live._texture is not None, "the live view shows frames"
+    assert len(studio.ids.live.zones) == 5
+    tap(button(studio, "Shape"))
+    tap(button(studio, "3 zones"))
+    tap(button(studio, "Flowing"))
+    settings = studio.activity.pipeline.settings
+    assert (settings.view, settings.zone_count, settings.sound) == ("silhouette", 3, "continuous")
+    tap(screen(app, "activity").ids.done)
+    (saved,) = app.store.artifacts(client.id, app.running.session.id)
+    names = {entry.name for entry in saved.files}
+    assert saved.kind == "movement" and {"movement.png", "features.json", "features.png"} <= names
+    assert "video.avi" not in names, "no video unless the therapist turned it on for this client"
+    assert saved.metadata["seconds"] >= 2.5
+
+
+def test_video_is_kept_when_the_therapist_allowed_it_for_this_client(app):
+    client, studio = open_movement(app, "Sam", {"movement_video_seconds": 60})
+    let_it_run(studio, 1.5)
+    tap(screen(app, "activity").ids.done)
+    (saved,) = app.store.artifacts(client.id, app.running.session.id)
+    assert "video.avi" in {entry.name for entry in saved.files}
+    assert app.store.read_file(saved, "video.avi").startswith(b"RIFF")
+
+
+def test_the_simplest_level_shows_only_what_a_child_needs(app):
+    _client, studio = open_movement(app, "Kim", {"complexity": "simple"})
+    labels = {getattr(widget, "text", None) for widget in studio.walk()}
+    assert {"Trails", "Shape", "Zones", "Flowing", "Quiet"} <= labels
+    assert not labels & {"Mirror", "Learn the empty room", "Camera", "Less", "More"}
+    tap(screen(app, "activity").ids.done)
