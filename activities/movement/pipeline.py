@@ -95,9 +95,31 @@ class MovementPipeline:
         self.record.mode, self.record.zones, self.record.scale = settings.sound, tuple(self.zones), settings.scale
         self.record.instrument = settings.zone_instrument if settings.sound == "zones" else settings.flowing_instrument
 
-    def set_dead_zones(self, zones) -> None:
+    def set_zone_sensitivity(self, index: int, sensitivity: float) -> None:
+        """One zone's own sensitivity (until the layout or the overall sensitivity changes)."""
         with self._lock:
-            self.analyzer.dead_zones = zones
+            self._release_all()
+            zones = list(self.zones)
+            zones[index] = replace(zones[index], sensitivity=sensitivity)
+            self.zones = zones
+            self.zone_player = ZonePlayer(zones, instrument=self._settings.zone_instrument)
+            self.record.zones = tuple(zones)
+
+    @property
+    def ignored_areas(self) -> tuple[tuple[float, float, float, float], ...]:
+        """Areas where movement does not count, as the client sees them (mirrored):
+        (x, y, width, height) fractions from the top left."""
+        return tuple((1 - x - width, y, width, height) for x, y, width, height in self.analyzer.dead_zones)
+
+    def ignore_area(self, area: tuple[float, float, float, float] | None) -> None:
+        """Add an area (as the client sees it) where movement does not count, e.g. a window
+        with trees or a fan; None clears them all."""
+        with self._lock:
+            if area is None:
+                self.analyzer.dead_zones = ()
+                return
+            x, y, width, height = area
+            self.analyzer.dead_zones = (*self.analyzer.dead_zones, (1 - x - width, y, width, height))
 
     def calibrate(self) -> None:
         """Learn the empty room from the next frames (the client steps out of view)."""

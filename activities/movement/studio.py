@@ -17,6 +17,7 @@ from kivy.metrics import dp
 from kivy.properties import NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
+from kivy.uix.modalview import ModalView
 from kivy.uix.widget import Widget
 
 from activities.music.scales import colour_for_note
@@ -25,13 +26,24 @@ from expressive.ui import widgets  # noqa: F401  (registers IconButton, ChoiceBu
 from expressive.ui.files import FileChooser
 
 VIEW_FPS = 30
+# An area dragged smaller than this share of the picture was a tap, not an area.
+SMALLEST_IGNORED_AREA = 0.002
+# Tapping a zone while setting zones up one by one steps through these.
+ZONE_SENSITIVITIES = (0.25, 0.5, 0.8)
+DEFAULT_ZONE_SENSITIVITY = 0.5
 VIDEO_FILES = ["*.avi", "*.mp4", "*.mov", "*.mkv", "*.webm", "*.m4v"]
 SENSITIVITY_STEP = 0.1
 ZONE_COUNTS = (3, 5, 8)
 
 
 class LiveView(Widget):
-    """The newest view, fitted into the widget, with the sound zones drawn over it."""
+    """The newest view, fitted into the widget, with the sound zones and the ignored areas
+    drawn over it. While `editing` is "ignore", a finger drags out an area to ignore
+    (`on_area`); while it is "zones", a tap on a zone picks it (`on_zone`)."""
+
+    editing = StringProperty("")
+
+    __events__ = ("on_area", "on_zone")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -39,7 +51,53 @@ class LiveView(Widget):
         self._zone_labels: list[Label] = []
         self.zones = ()
         self.sounding: tuple[bool, ...] = ()
+        self.ignored: tuple[tuple[float, float, float, float], ...] = ()
+        self._dragging: tuple[float, float, float, float] | None = None
         self.bind(pos=self._redraw, size=self._redraw)
+
+    def on_area(self, area):
+        pass
+
+    def on_zone(self, index: int):
+        pass
+
+    def _fraction(self, x: float, y: float) -> tuple[float, float]:
+        """A window point as fractions of the picture, from its top left."""
+        left, bottom, width, height = self.picture_box()
+        return min(1.0, max(0.0, (x - left) / width)), min(1.0, max(0.0, 1 - (y - bottom) / height))
+
+    def on_touch_down(self, touch):
+        if not self.editing or not self.collide_point(*touch.pos):
+            return super().on_touch_down(touch)
+        x, y = self._fraction(*touch.pos)
+        if self.editing == "zones":
+            for index, zone in enumerate(self.zones):
+                if zone.left <= x <= zone.right and zone.top <= y <= zone.bottom:
+                    self.dispatch("on_zone", index)
+                    return True
+            return True
+        touch.grab(self)
+        self._dragging = (x, y, x, y)
+        return True
+
+    def on_touch_move(self, touch):
+        if touch.grab_current is not self or self._dragging is None:
+            return super().on_touch_move(touch)
+        self._dragging = (*self._dragging[:2], *self._fraction(*touch.pos))
+        self._redraw(relabel=False)
+        return True
+
+    def on_touch_up(self, touch):
+        if touch.grab_current is not self or self._dragging is None:
+            return super().on_touch_up(touch)
+        touch.ungrab(self)
+        x0, y0, x1, y1 = self._dragging
+        self._dragging = None
+        area = (min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0))
+        if area[2] * area[3] > SMALLEST_IGNORED_AREA:
+            self.dispatch("on_area", area)
+        self._redraw(relabel=False)
+        return True
 
     def picture_box(self) -> tuple[float, float, float, float]:
         """Where the picture is drawn: fitted to the widget, keeping its shape."""
@@ -48,21 +106,27 @@ class LiveView(Widget):
         drawn = (width * scale, height * scale)
         return (self.center_x - drawn[0] / 2, self.center_y - drawn[1] / 2, *drawn)
 
-    def show(self, pixels, zones, sounding) -> None:
-        """`pixels`: RGB uint8 rows from the top; `zones` in fractions of the view."""
+    def show(self, pixels, zones, sounding, ignored=()) -> None:
+        """`pixels`: RGB uint8 rows from the top; `zones` and `ignored` areas in fractions
+        of the view."""
         height, width = pixels.shape[:2]
         if self._texture is None or self._texture.size != (width, height):
             self._texture = Texture.create(size=(width, height), colorfmt="rgb")
             self._texture.flip_vertical()
         self._texture.blit_buffer(pixels.tobytes(), colorfmt="rgb", bufferfmt="ubyte")
         layout_changed = tuple(zones) != tuple(self.zones)
-        self.zones, self.sounding = tuple(zones), tuple(sounding)
+        self.zones, self.sounding, self.ignored = tuple(zones), tuple(sounding), tuple(ignored)
         self._redraw(relabel=layout_changed)
+
+    def _dragged_area(self) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = self._dragging
+        return min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)
 
     def _redraw(self, *_args, relabel: bool = True) -> None:
         left, bottom, width, height = self.picture_box()
-        self.canvas.clear()
-        with self.canvas:
+        # The zone labels are children, drawn after (over) canvas.before.
+        self.canvas.before.clear()
+        with self.canvas.before:
             Color(1, 1, 1, 1)
             Rectangle(texture=self._texture, pos=(left, bottom), size=(width, height))
             for index, zone in enumerate(self.zones):
@@ -75,12 +139,18 @@ class LiveView(Widget):
                     Rectangle(pos=box[:2], size=box[2:])
                 Color(*colour, 1 if on else 0.7)
                 Line(rectangle=box, width=dp(4) if on else dp(2))
+            dragged = () if self._dragging is None else (self._dragged_area(),)
+            for x, y, area_width, area_height in (*self.ignored, *dragged):
+                Color(0.3, 0.3, 0.35, 0.55)
+                Rectangle(pos=(left + x * width, bottom + (1 - y - area_height) * height),
+                          size=(area_width * width, area_height * height))
         if relabel:
             for label in self._zone_labels:
                 self.remove_widget(label)
             self._zone_labels = []
             for zone in self.zones:
-                label = Label(text=zone.label, font_size="18sp", bold=True, color=(*colour_for_note(zone.notes[0]), 1),
+                dots = "" if zone.sensitivity == DEFAULT_ZONE_SENSITIVITY else " " + "•" * (1 + ZONE_SENSITIVITIES.index(zone.sensitivity))
+                label = Label(text=zone.label + dots, font_size="18sp", bold=True, color=(*colour_for_note(zone.notes[0]), 1),
                               size=(dp(60), dp(28)),
                               pos=(left + zone.left * width + dp(6), bottom + (1 - zone.top) * height - dp(32)))
                 self.add_widget(label)
@@ -97,18 +167,20 @@ class MovementStudio(BoxLayout):
     source_kind = StringProperty("")
     message = StringProperty("")
     countdown = NumericProperty(0)
+    arrangement = StringProperty("row")
+    # "" while the client moves; "ignore" or "zones" while the therapist sets up.
+    editing = StringProperty("")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._ticker = None
         if self.complexity == "simple":
-            for name in ("mirror_button", "zone_counts", "sensitivity_row", "calibrate_button", "sources"):
+            for name in ("mirror_button", "zone_counts", "sensitivity_row", "setup_button"):
                 widget = self.ids[name]
                 widget.parent.remove_widget(widget)
-        elif self.complexity == "standard":
-            for name in ("calibrate_button", "sources"):
-                widget = self.ids[name]
-                widget.parent.remove_widget(widget)
+        live = self.ids.live
+        live.bind(on_area=lambda _live, area: self._ignore(area), on_zone=lambda _live, index: self._step_zone(index))
+        self.bind(editing=live.setter("editing"))
 
     def on_parent(self, _studio, parent) -> None:
         if parent is None and self._ticker is not None:
@@ -125,7 +197,7 @@ class MovementStudio(BoxLayout):
         pixels = pipeline.view()
         if pixels is not None:
             zones = pipeline.zones if pipeline.settings.sound == "zones" else ()
-            self.ids.live.show(pixels, zones, pipeline.sounding_zones())
+            self.ids.live.show(pixels, zones, pipeline.sounding_zones(), pipeline.ignored_areas)
         self.source_kind = activity.source_kind
         if activity.problem:
             self.message = activity.problem
@@ -133,6 +205,10 @@ class MovementStudio(BoxLayout):
             self.message = "Learning the empty room..."
         elif activity.capture is not None and activity.capture.ended:
             self.message = activity.capture.problem or "The video has ended. Choose another, or the camera."
+        elif self.editing == "ignore":
+            self.message = "Drag a finger over an area where movement should not count. Tap Done setting up when finished."
+        elif self.editing == "zones":
+            self.message = "Tap a zone to make it need more or less movement (dots: more sensitive)."
         elif not self.countdown:
             self.message = "Move to paint, and to play the coloured zones."
 
@@ -167,6 +243,32 @@ class MovementStudio(BoxLayout):
         if problem:
             self.message = problem
 
+    def choose_arrangement(self, arrangement: str) -> None:
+        self.arrangement = arrangement
+        self.activity.change(arrangement=arrangement)
+
+    def open_setup(self) -> None:
+        if self.editing:
+            self.editing = ""
+            return
+        MovementSetup(studio=self).open()
+
+    def edit(self, what: str) -> None:
+        """Let the therapist mark ignored areas ("ignore") or tune zones ("zones") by touch."""
+        self.editing = what
+
+    def _ignore(self, area) -> None:
+        self.activity.pipeline.ignore_area(area)
+
+    def forget_ignored_areas(self) -> None:
+        self.activity.pipeline.ignore_area(None)
+
+    def _step_zone(self, index: int) -> None:
+        zone = self.activity.pipeline.zones[index]
+        steps = ZONE_SENSITIVITIES
+        following = steps[(steps.index(zone.sensitivity) + 1) % len(steps)] if zone.sensitivity in steps else steps[0]
+        self.activity.pipeline.set_zone_sensitivity(index, following)
+
     def calibrate(self) -> None:
         """Give the client three seconds to step out of view, then learn the empty room."""
         self.countdown = 3
@@ -181,6 +283,16 @@ class MovementStudio(BoxLayout):
             return False
 
         Clock.schedule_interval(tick, 1)
+
+
+class MovementSetup(ModalView):
+    """The therapist's set-up: the picture source, the room, and where the zones are."""
+
+    studio = ObjectProperty(None)
+
+    def done(self, action) -> None:
+        self.dismiss(animation=False)
+        action()
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

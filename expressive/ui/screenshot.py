@@ -76,6 +76,9 @@ def stage(app, screen: str) -> None:
     if screen == "music":
         play_music(app)
         return
+    if screen == "movement":
+        move(app)
+        return
     app.go("activity", activity_id="drawing")
     activity_screen = app.root.get_screen("activity")
     advance_frames(2)
@@ -109,6 +112,19 @@ def play_music(app) -> None:
         key = studio.surface.keys[index]
         x, y, width, height = studio.surface._box(key)
         UnitTestTouch(x + width / 2, y + height / 3).touch_down()
+
+
+def move(app, seconds: float = 2.0) -> None:
+    """Open the movement activity and let its picture (a camera, or the moving pattern on a
+    machine without one) run for a moment, so the trails and zones show."""
+    import time
+
+    app.go("activity", activity_id="movement")
+    pipeline = app.root.get_screen("activity").activity.pipeline
+    deadline = time.monotonic() + 20
+    while pipeline.record.duration < seconds and time.monotonic() < deadline:
+        advance_frames(1)
+        time.sleep(0.02)
 
 
 def take_screenshot(screen: str, out: Path, source: Path | None, passphrase: str | None = None) -> None:

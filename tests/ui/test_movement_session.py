@@ -79,3 +79,47 @@ def test_the_simplest_level_shows_only_what_a_child_needs(app):
     assert {"Trails", "Shape", "Zones", "Flowing", "Quiet"} <= labels
     assert not labels & {"Mirror", "Learn the empty room", "Camera", "Less", "More"}
     tap(screen(app, "activity").ids.done)
+
+
+def the_setup(window):
+    from activities.movement.studio import MovementSetup
+
+    return next(view for view in window.children if isinstance(view, MovementSetup))
+
+
+def test_the_therapist_sets_up_ignored_areas_zone_sensitivity_and_where_the_zones_are(app, window):
+    from expressive.ui.driver import drag
+
+    _client, studio = open_movement(app, "Ari", {"complexity": "full"})
+    let_it_run(studio, 0.5)
+    live, pipeline = studio.ids.live, studio.activity.pipeline
+    tap(studio.ids.setup_button)
+    tap(the_setup(window).ids.ignore_area)
+    left, bottom, width, height = live.picture_box()
+    # From the client's top left quarter: the camera's top right.
+    drag([(left + 0.05 * width, bottom + 0.95 * height), (left + 0.25 * width, bottom + 0.75 * height)])
+    ((x, y, w, h),) = pipeline.analyzer.dead_zones
+    assert x == pytest.approx(0.75, abs=0.02) and y == pytest.approx(0.05, abs=0.02) and w == pytest.approx(0.2, abs=0.02)
+    assert pipeline.ignored_areas[0][0] == pytest.approx(0.05, abs=0.02), "shown where it was drawn"
+    tap(studio.ids.setup_button)  # done setting up
+    assert studio.editing == ""
+
+    tap(studio.ids.setup_button)
+    tap(the_setup(window).ids.zone_by_zone)
+    zone = pipeline.zones[0]
+    tap_at = (left + (zone.left + zone.right) / 2 * width, bottom + (1 - (zone.top + zone.bottom) / 2) * height)
+    from kivy.tests.common import UnitTestTouch
+
+    touch = UnitTestTouch(*tap_at)
+    touch.touch_down()
+    touch.touch_up()
+    assert pipeline.zones[0].sensitivity == 0.8 and pipeline.zones[1].sensitivity == 0.5
+    tap(studio.ids.setup_button)
+
+    tap(studio.ids.setup_button)
+    tap(next(widget for widget in the_setup(window).walk() if getattr(widget, "text", "") == "Around"))
+    assert pipeline.settings.arrangement == "ring" and studio.arrangement == "ring"
+    tap(studio.ids.setup_button)
+    tap(the_setup(window).ids.forget_areas)
+    assert pipeline.analyzer.dead_zones == ()
+    tap(screen(app, "activity").ids.done)
