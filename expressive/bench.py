@@ -338,6 +338,79 @@ def bench_music_files() -> list[Figure]:
                    "MIDI file, WAV rendered offline and piano roll for 60 s of playing (480 notes)")]
 
 
+SHARED_VIDEO = Path(__file__).resolve().parents[2] / "shared" / "data" / "video" / "vtest.avi"
+
+
+def bench_movement(frames_measured: int) -> list[Figure]:
+    """The movement activity: analysing a 640x480 frame; the whole pipeline per frame
+    (analysis, sounds, painting, the view composed and put on screen); and a frame's
+    arrival to the note it starts, plus the camera's own frame time."""
+    from kivy.base import EventLoop
+
+    from activities.movement.measure import analysis_time_per_frame, benchmark_frames
+    from activities.movement.pipeline import LiveCapture, MovementPipeline
+    from activities.movement.studio import LiveView
+    from expressive.camera import PatternSource
+    from expressive.ui.driver import advance_frames
+
+    video = SHARED_VIDEO if SHARED_VIDEO.is_file() else None
+    analysis = analysis_time_per_frame(benchmark_frames(video, count=frames_measured))
+    footage = "vtest.avi (people walking) at 640x480" if video else "a generated clip at 640x480"
+    figures = [
+        Figure("movement_analysis_p50", analysis["p50"] * 1000, "ms", 10.0, f"per frame, {footage}"),
+        Figure("movement_analysis_p99", analysis["p99"] * 1000, "ms", 10.0, f"per frame, {footage}"),
+    ]
+
+    engine, output = _engine_for_bench()
+    try:
+        window = EventLoop.window
+        live = LiveView(size=window.size)
+        window.add_widget(live)
+        pipeline = MovementPipeline(engine)
+        pattern = PatternSource(size=(640, 480), fps=30)
+        pattern.open()
+        without_screen, with_screen = [], []
+        for _ in range(frames_measured):
+            started = time.perf_counter()
+            pipeline.step(pattern.read())
+            live.show(pipeline.view(), pipeline.zones, pipeline.sounding_zones(), pipeline.ignored_areas)
+            composed = time.perf_counter()
+            advance_frames(1)
+            without_screen.append(composed - started)
+            with_screen.append(time.perf_counter() - started)
+        window.remove_widget(live)
+        pattern.close()
+        figures += [
+            Figure("movement_pipeline_frame", statistics.median(without_screen) * 1000, "ms", 1000 / 30,
+                   f"median: analysis, sounds, painting, view and texture; {1 / statistics.median(without_screen):.0f} fps"),
+            Figure("movement_pipeline_frame_drawn", statistics.median(with_screen) * 1000, "ms", 1000 / 30,
+                   f"median, with the window drawn in software OpenGL: {1 / statistics.median(with_screen):.0f} fps"),
+        ]
+
+        pipeline = MovementPipeline(engine)
+        live_pattern = PatternSource(size=(640, 480), fps=30, real_time=True)
+        capture = LiveCapture(live_pattern, pipeline)
+        capture.start()
+        deadline = time.monotonic() + (20 if frames_measured < 200 else 60)
+        while len(pipeline.frame_to_note) < frames_measured // 10 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        capture.stop()
+        delays = pipeline.frame_to_note
+        if not delays:
+            raise RuntimeError("the moving pattern started no notes")
+        camera = 1 / live_pattern.fps
+        figures += [
+            Figure("movement_frame_to_note_p50", (percentile(delays, 0.5) + camera) * 1000, "ms", 100.0,
+                   f"{len(delays)} notes: frame arrived to note started, plus the camera's frame time "
+                   f"({camera * 1000:.0f} ms), on {output}"),
+            Figure("movement_frame_to_note_p99", (percentile(delays, 0.99) + camera + engine.buffer_latency()) * 1000,
+                   "ms", 100.0, "99th percentile, plus the camera's frame time and the output buffer"),
+        ]
+    finally:
+        engine.close()
+    return figures
+
+
 def run_benchmarks(*, as_json: bool, quick: bool) -> int:
     from expressive.ui.display import prepare_kivy
 
@@ -354,6 +427,7 @@ def run_benchmarks(*, as_json: bool, quick: bool) -> int:
             lambda: bench_crash_kills(scratch, 50 if quick else 1000),
             lambda: bench_midi_to_sound(100 if quick else 1000),
             bench_music_files,
+            lambda: bench_movement(60 if quick else 300),
         ]
         for step in steps:
             for figure in step():
