@@ -12,11 +12,14 @@ import json
 from activities.movement.pipeline import LiveCapture, MovementPipeline, MovementSettings
 from activities.movement.record import MovementRecord
 from expressive.activity import MOVEMENT_VIDEO_SETTING, API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
-from expressive.camera import list_cameras, open_frame_source
+from expressive.camera import NO_CAMERA, list_cameras, open_frame_source
 
 SNAPSHOT_FORMAT = "expressive-movement-snapshot"
 # The moving pattern stands in for a camera until the client chooses one (or has none).
 NO_CAMERA_YET = "pattern"
+# What a camera is asked for: the analysis works at 640x480, so more only costs time,
+# but some cameras see a wider field at 1280x720.
+CAMERA_RESOLUTIONS = ((640, 480), (1280, 720))
 
 
 class MovementActivity(Activity):
@@ -35,6 +38,8 @@ class MovementActivity(Activity):
         self.pipeline: MovementPipeline | None = None
         self.capture: LiveCapture | None = None
         self.source_kind = ""
+        self.camera_index: int | None = None
+        self.camera_resolution = CAMERA_RESOLUTIONS[0]
         self.problem: str | None = None
         self._studio = None
         # Work kept from an interrupted run (the features so far), added to at finish.
@@ -57,7 +62,7 @@ class MovementActivity(Activity):
         self.pipeline = MovementPipeline(engine, self.settings, video_seconds=self.video_seconds)
         cameras = list_cameras()
         if cameras:
-            self.use_source("camera", index=cameras[0].index)
+            self.use_source("camera", index=cameras[0].index, resolution=self.camera_resolution)
         else:
             self.use_source(NO_CAMERA_YET)
             self.problem = "No camera was found, so a moving pattern shows how it works. You can also choose a video."
@@ -77,8 +82,25 @@ class MovementActivity(Activity):
         self.capture = LiveCapture(source, self.pipeline)
         self.capture.start()
         self.source_kind = kind
+        self.camera_index = options.get("index", 0) if kind == "camera" else None
         self.problem = None
         return None
+
+    def next_camera(self, resolution: tuple[int, int] | None = None) -> str | None:
+        """Watch the next camera (the first, if none is watched yet), or the same one at
+        another `resolution`; the problem, if there is no camera to use."""
+        cameras = list_cameras()
+        if not cameras:
+            return NO_CAMERA
+        indexes = [camera.index for camera in cameras]
+        if resolution is not None:
+            self.camera_resolution = resolution
+            index = self.camera_index if self.camera_index in indexes else indexes[0]
+        elif self.camera_index in indexes:
+            index = indexes[(indexes.index(self.camera_index) + 1) % len(indexes)]
+        else:
+            index = indexes[0]
+        return self.use_source("camera", index=index, resolution=self.camera_resolution)
 
     def change(self, **changes) -> None:
         self.pipeline.change(**changes)

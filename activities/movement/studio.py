@@ -235,11 +235,18 @@ class MovementStudio(BoxLayout):
             chooser = FileChooser(title="Watch a video instead of the camera", filters=VIDEO_FILES, action="Watch")
             chooser.bind(on_choose=lambda _chooser, path: self._use_source("file", path=path, resolution=(640, 480)))
             chooser.open()
+        elif kind == "camera":
+            self._tell(self.activity.next_camera())
         else:
             self._use_source(kind)
 
+    def choose_camera_resolution(self, resolution: tuple[int, int]) -> None:
+        self._tell(self.activity.next_camera(resolution))
+
     def _use_source(self, kind: str, **options) -> None:
-        problem = self.activity.use_source(kind, **options)
+        self._tell(self.activity.use_source(kind, **options))
+
+    def _tell(self, problem: str | None) -> None:
         if problem:
             self.message = problem
 

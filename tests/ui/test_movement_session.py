@@ -122,4 +122,7 @@ def test_the_therapist_sets_up_ignored_areas_zone_sensitivity_and_where_the_zone
     tap(studio.ids.setup_button)
     tap(the_setup(window).ids.forget_areas)
     assert pipeline.analyzer.dead_zones == ()
+    tap(studio.ids.setup_button)
+    tap(the_setup(window).ids.camera_source)
+    assert studio.message.startswith("No camera was found") and studio.source_kind == "pattern", "the pattern goes on"
     tap(screen(app, "activity").ids.done)
