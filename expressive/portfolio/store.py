@@ -136,8 +136,11 @@ _MEDIA_TYPES = {
     ".ogg": "audio/ogg",
     ".mp4": "video/mp4",
     ".webm": "video/webm",
+    ".avi": "video/x-msvideo",
     ".md": "text/markdown",
     ".txt": "text/plain",
+    ".pdf": "application/pdf",
+    ".html": "text/html",
 }
 
 # Random parts of ids avoid look-alike characters (l/1, o/0) for people reading folders.
