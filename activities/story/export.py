@@ -1,0 +1,230 @@
+"""A story as a picture book (PDF, with reportlab) and as a web page (one HTML file).
+
+The book has a title page, then each story page on a page of its own: the picture large,
+the text below in Andika (a typeface made for children learning to read), flowing onto
+more pages when it is long. Letters Andika lacks (Greek, symbols) come from a fallback
+font when the device has one; what no font has becomes a replacement mark, never an error.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import importlib.util
+import io
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+from PIL import Image as PILImage
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.platypus import BaseDocTemplate, Frame, Image, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer
+
+from activities.story.model import Page, Story, picture_extension
+from expressive.ui.icons import TEXT_FONT, TEXT_FONT_BOLD
+
+# What the book and the web page call a story the client has not named.
+UNTITLED = "My story"
+
+# reportlab's names for the shipped Andika (assets/fonts).
+BODY_FONT = "Andika"
+TITLE_FONT = "Andika-Bold"
+
+PAGE_SIZE = A4
+MARGIN = 18 * mm
+TEXT_SIZE = 20
+TITLE_SIZE = 40
+# A picture takes at most this share of the page's height when the page has text too.
+PICTURE_SHARE_WITH_TEXT = 0.6
+INK = "#222222"
+
+
+
+def _fallback_fonts() -> tuple[tuple[str, str], ...]:
+    """Where a fallback for letters Andika lacks may be, as (regular, bold) paths: Kivy's
+    Roboto (wherever the app runs; found without importing Kivy), DejaVu Sans (most Linux
+    systems, with many symbols), Android's own Roboto. Missing files are skipped later."""
+    pairs = []
+    kivy = importlib.util.find_spec("kivy")
+    if kivy is not None and kivy.submodule_search_locations:
+        kivy_fonts = Path(kivy.submodule_search_locations[0]) / "data" / "fonts"
+        pairs.append((kivy_fonts / "Roboto-Regular.ttf", kivy_fonts / "Roboto-Bold.ttf"))
+    pairs.append((Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")))
+    pairs.append((Path("/system/fonts/Roboto-Regular.ttf"), Path("/system/fonts/Roboto-Bold.ttf")))
+    return tuple((str(regular), str(bold)) for regular, bold in pairs)
+
+
+FALLBACK_FONTS = _fallback_fonts()
+REPLACEMENT_CHARACTER = "\ufffd"
+# Marks that only change the letter before them (emoji variation selectors, skin tones,
+# joiners): left out when no font has them, rather than shown as a replacement mark.
+_MODIFIER_CATEGORIES = ("Mn", "Me", "Cf", "Sk")
+
+
+def _candidate_fonts(bold: bool) -> list[tuple[str, str]]:
+    """(reportlab name, path) of Andika and then of each fallback, in that order."""
+    main = (TITLE_FONT, TEXT_FONT_BOLD) if bold else (BODY_FONT, TEXT_FONT)
+    weight = "-Bold" if bold else ""
+    return [main] + [(f"Fallback{number}{weight}", pair[bold]) for number, pair in enumerate(FALLBACK_FONTS, start=1)]
+
+
+@lru_cache(maxsize=None)
+def _font(name: str, path: str) -> TTFont | None:
+    """The TrueType font at `path`, registered with reportlab as `name` (read once);
+    None if it cannot be read."""
+    try:
+        font = TTFont(name, path)
+    except (OSError, TTFError):
+        return None
+    pdfmetrics.registerFont(font)
+    return font
+
+
+@lru_cache(maxsize=4096)
+def _font_for(character: str, bold: bool) -> tuple[str, str]:
+    """(font name, what to draw) for one character: Andika when it has the letter, else
+    the first fallback font that does, else a replacement mark (or nothing)."""
+    candidates = _candidate_fonts(bold)
+    for name, path in candidates:
+        font = _font(name, path)
+        if font is not None and ord(character) in font.face.charToGlyph:
+            return name, character
+    shown = "" if unicodedata.category(character) in _MODIFIER_CATEGORIES else REPLACEMENT_CHARACTER
+    return candidates[0][0], shown
+
+
+def _markup(text: str, bold: bool = False) -> str:
+    """`text` as reportlab paragraph markup: escaped, each run of letters in a font that
+    has them."""
+    runs: list[tuple[str, list[str]]] = []
+    for character in text:
+        font, shown = _font_for(character, bold)
+        if runs and runs[-1][0] == font:
+            runs[-1][1].append(shown)
+        else:
+            runs.append((font, [shown]))
+    return "".join(f'<font face="{font}">{xml_escape("".join(shown))}</font>' for font, shown in runs)
+
+
+def _styles() -> tuple[ParagraphStyle, ParagraphStyle]:
+    body = ParagraphStyle("story-text", fontName=BODY_FONT, fontSize=TEXT_SIZE, leading=TEXT_SIZE * 1.45, textColor=INK)
+    title = ParagraphStyle(
+        "story-title", fontName=TITLE_FONT, fontSize=TITLE_SIZE, leading=TITLE_SIZE * 1.25,
+        alignment=TA_CENTER, textColor=INK,
+    )
+    return body, title
+
+
+def _picture(data: bytes, width: float, height: float) -> Image:
+    """The picture as big as fits in width x height points, keeping its shape."""
+    with PILImage.open(io.BytesIO(data)) as opened:
+        pixels_wide, pixels_high = opened.size
+    scale = min(width / pixels_wide, height / pixels_high)
+    picture = Image(io.BytesIO(data), width=pixels_wide * scale, height=pixels_high * scale)
+    picture.hAlign = "CENTER"
+    return picture
+
+
+def _page_flowables(page: Page, body: ParagraphStyle, frame: Frame) -> list:
+    flowables: list = []
+    if page.picture is not None:
+        share = PICTURE_SHARE_WITH_TEXT if page.text.strip() else 1.0
+        flowables += [_picture(page.picture, frame._width, frame._height * share - body.leading), Spacer(1, body.leading)]
+    for line in page.text.split("\n"):
+        flowables.append(Paragraph(_markup(line), body) if line.strip() else Spacer(1, body.leading))
+    return flowables
+
+
+def _number_the_page(canvas, document) -> None:
+    # The title page is not counted: the story's first page is page 1.
+    canvas.saveState()
+    canvas.setFont(BODY_FONT, TEXT_SIZE * 0.7)
+    canvas.setFillColor(INK)
+    canvas.drawCentredString(PAGE_SIZE[0] / 2, MARGIN / 2, str(document.page - 1))
+    canvas.restoreState()
+
+
+def picture_book_pdf(story: Story) -> bytes:
+    """The story as a picture book: a title page, then one page (or more, when the text
+    is long) per story page, numbered from the first story page."""
+    _font(BODY_FONT, TEXT_FONT)
+    _font(TITLE_FONT, TEXT_FONT_BOLD)
+    body, title_style = _styles()
+    output = io.BytesIO()
+    document = BaseDocTemplate(
+        output, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
+        title=story.title or UNTITLED, author="", creator="Expressive",
+    )
+    frame = Frame(MARGIN, MARGIN, PAGE_SIZE[0] - 2 * MARGIN, PAGE_SIZE[1] - 2 * MARGIN, id="page")
+    document.addPageTemplates([
+        PageTemplate("title", [frame]),
+        PageTemplate("story", [frame], onPage=_number_the_page),
+    ])
+    flowables: list = [
+        Spacer(1, frame._height * 0.3),
+        Paragraph(_markup(story.title.strip() or UNTITLED, bold=True), title_style),
+        NextPageTemplate("story"),
+    ]
+    for page in story.pages:
+        flowables.append(PageBreak())
+        flowables += _page_flowables(page, body, frame)
+    document.build(flowables)
+    return output.getvalue()
+
+
+_WEB_STYLE = """
+body { margin: 0; background: #FBF8F1; color: #222; font-family: Andika, "Atkinson Hyperlegible", Verdana, sans-serif; }
+main { max-width: 46rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
+h1 { font-size: 2.75rem; line-height: 1.2; text-align: center; margin: 2rem 0 3rem; }
+section { margin: 0 0 4rem; }
+img { display: block; max-width: 100%; height: auto; margin: 0 auto 1.5rem; border-radius: 0.5rem; }
+.text { font-size: 1.6rem; line-height: 1.6; white-space: pre-wrap; overflow-wrap: break-word; margin: 0; }
+.number { text-align: center; color: #777; font-size: 1.1rem; margin: 1rem 0 0; }
+@media print { section { break-after: page; } body { background: none; } }
+"""
+
+# Nothing in the page may run or load anything: a story is text and its own pictures.
+_CONTENT_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+def web_page(story: Story) -> bytes:
+    """The story as one self-contained HTML file (UTF-8): pictures inside it as data:
+    addresses, its style inline, no scripts, nothing fetched from anywhere."""
+    title = html.escape(story.title.strip() or UNTITLED)
+    sections = []
+    for number, page in enumerate(story.pages, start=1):
+        parts = [f'<section aria-label="Page {number}">']
+        if page.picture is not None:
+            media_type = "image/png" if picture_extension(page.picture) == "png" else "image/jpeg"
+            encoded = base64.b64encode(page.picture).decode("ascii")
+            alt = "A drawing" if page.picture_kind == "drawing" else "A picture"
+            parts.append(f'<img src="data:{media_type};base64,{encoded}" alt="{alt} for page {number}">')
+        if page.text.strip():
+            parts.append(f'<p class="text">{html.escape(page.text)}</p>')
+        parts.append(f'<p class="number">{number}</p></section>')
+        sections.append("".join(parts))
+    pages = "\n".join(sections)
+    document = f"""<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{_CONTENT_POLICY}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{_WEB_STYLE}</style>
+</head>
+<body>
+<main>
+<h1>{title}</h1>
+{pages}
+</main>
+</body>
+</html>
+"""
+    return document.encode("utf-8")
