@@ -38,6 +38,8 @@ TITLE_FONT = "Andika-Bold"
 
 PAGE_SIZE = A4
 MARGIN = 18 * mm
+FRAME_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
+FRAME_HEIGHT = PAGE_SIZE[1] - 2 * MARGIN
 TEXT_SIZE = 20
 TITLE_SIZE = 40
 # A picture takes at most this share of the page's height when the page has text too.
@@ -131,11 +133,14 @@ def _picture(data: bytes, width: float, height: float) -> Image:
     return picture
 
 
-def _page_flowables(page: Page, body: ParagraphStyle, frame: Frame) -> list:
+def _page_flowables(page: Page, body: ParagraphStyle) -> list:
+    has_text = bool(page.text.strip())
+    if page.picture is not None and not has_text:
+        return [_picture(page.picture, FRAME_WIDTH, FRAME_HEIGHT)]
     flowables: list = []
     if page.picture is not None:
-        share = PICTURE_SHARE_WITH_TEXT if page.text.strip() else 1.0
-        flowables += [_picture(page.picture, frame._width, frame._height * share - body.leading), Spacer(1, body.leading)]
+        flowables += [_picture(page.picture, FRAME_WIDTH, FRAME_HEIGHT * PICTURE_SHARE_WITH_TEXT), Spacer(1, body.leading)]
+    # A paragraph per line, so the client's line breaks and empty lines stay.
     for line in page.text.split("\n"):
         flowables.append(Paragraph(_markup(line), body) if line.strip() else Spacer(1, body.leading))
     return flowables
@@ -161,19 +166,21 @@ def picture_book_pdf(story: Story) -> bytes:
         output, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
         title=story.title or UNTITLED, author="", creator="Expressive",
     )
-    frame = Frame(MARGIN, MARGIN, PAGE_SIZE[0] - 2 * MARGIN, PAGE_SIZE[1] - 2 * MARGIN, id="page")
+    frame = Frame(
+        MARGIN, MARGIN, FRAME_WIDTH, FRAME_HEIGHT, id="page", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
+    )
     document.addPageTemplates([
         PageTemplate("title", [frame]),
         PageTemplate("story", [frame], onPage=_number_the_page),
     ])
     flowables: list = [
-        Spacer(1, frame._height * 0.3),
+        Spacer(1, FRAME_HEIGHT * 0.3),
         Paragraph(_markup(story.title.strip() or UNTITLED, bold=True), title_style),
         NextPageTemplate("story"),
     ]
     for page in story.pages:
         flowables.append(PageBreak())
-        flowables += _page_flowables(page, body, frame)
+        flowables += _page_flowables(page, body)
     document.build(flowables)
     return output.getvalue()
 

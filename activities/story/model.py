@@ -508,11 +508,16 @@ class Story:
 
     @classmethod
     def from_snapshot(cls, blob: bytes, *, clock: Callable[[], float] = time.monotonic) -> Story:
+        """The story `to_snapshot` saved, typing not yet gathered included; its clock
+        carries on from the last change. ValueError if the blob is not one."""
         data = json.loads(blob)
         if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT_NAME or data.get("version") != SNAPSHOT_VERSION:
             raise ValueError(f"not an {SNAPSHOT_FORMAT_NAME} of version {SNAPSHOT_VERSION}")
-        pictures = {name: base64.b64decode(encoded, validate=True) for name, encoded in data["pictures"].items()}
-        return cls._from_timeline(data["timeline"], pictures, clock)
+        try:
+            pictures = {name: base64.b64decode(encoded, validate=True) for name, encoded in data["pictures"].items()}
+        except (KeyError, AttributeError, TypeError) as error:
+            raise ValueError(f"the snapshot's pictures are damaged ({error!r})") from error
+        return cls._from_timeline(data.get("timeline"), pictures, clock)
 
     def to_markdown(self) -> str:
         """The story as Markdown: the title, then a section per page with its picture

@@ -1,6 +1,8 @@
 import io
 import json
 import random
+import subprocess
+import sys
 
 import pytest
 from PIL import Image
@@ -345,6 +347,8 @@ def test_a_snapshot_keeps_the_typing_not_yet_gathered_and_the_clock_carries_on()
     assert restored.revisions[-1].t == 42.0
     with pytest.raises(ValueError):
         Story.from_snapshot(story.timeline_json().encode())
+    with pytest.raises(ValueError):
+        Story.from_snapshot(blob[: len(blob) // 2])
 
 
 def test_a_story_made_with_pages_that_hold_pictures_restores_them():
@@ -364,3 +368,8 @@ def test_markdown_has_the_title_a_section_per_page_and_the_pictures():
         "\n## The middle\n\n\n"
     )
     assert Story(pages=[Page("x")]).to_markdown() == "#\n\n## Page 1\n\nx\n"
+
+
+def test_the_story_model_and_its_exports_import_no_kivy():
+    code = "import sys, activities.story.export, activities.story.measure; print(any(m.startswith('kivy') for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
