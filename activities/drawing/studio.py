@@ -12,7 +12,6 @@ and clear render the picture again from the log.
 from __future__ import annotations
 
 import colorsys
-import io
 import math
 from pathlib import Path
 
@@ -60,6 +59,7 @@ from activities.drawing.templates import PhotoError, paper, paper_image, photo_f
 from expressive.activity import COMPLEXITY_LEVELS, Library, LibraryError
 from expressive.ui import theme, widgets
 from expressive.ui.dialogs import show_message
+from expressive.ui.pictures import image_texture, texture_from_file
 
 DEFAULT_COLOUR = PALETTE["black"]
 DEFAULT_BRUSH_SIZE = "medium"
@@ -141,16 +141,6 @@ def recent_colours(log: DrawingLog, count: int = RECENT_COLOURS) -> list[str]:
                 if len(recent) == count:
                     break
     return recent
-
-
-def image_texture(image: Image.Image) -> Texture:
-    """A Kivy texture showing a Pillow image the right way up."""
-    image = image.convert("RGBA")
-    texture = Texture.create(size=image.size, colorfmt="rgba")
-    texture.blit_buffer(image.tobytes(), colorfmt="rgba", bufferfmt="ubyte")
-    # Texture rows go up from the bottom, image rows down from the top.
-    texture.flip_vertical()
-    return texture
 
 
 class _StrokeGraphic:
@@ -564,7 +554,7 @@ class PaperChooser(ModalView):
             self.cards.append(card)
         self.picture_cards = []
         for picture in pictures.available()[:MOST_PICTURES_OFFERED]:
-            texture = _thumbnail_texture(pictures.thumbnail(picture.id))
+            texture = texture_from_file(pictures.thumbnail(picture.id))
             if texture is None:
                 continue
             card = PaperCard(text=picture.title, texture=texture, picture_id=picture.id)
@@ -589,17 +579,6 @@ class PaperChooser(ModalView):
 
     def on_choose_picture(self, picture_id: str):
         pass
-
-
-def _thumbnail_texture(data: bytes | None) -> Texture | None:
-    """A picture's thumbnail as a texture, decoded in memory; None when it cannot be."""
-    if not data:
-        return None
-    try:
-        with Image.open(io.BytesIO(data)) as opened:
-            return image_texture(opened.convert("RGB"))
-    except (OSError, Image.DecompressionBombError):
-        return None
 
 
 class StampCard(ButtonBehavior, widgets.Icon):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from io import BytesIO
 
 from kivy.core.image import Image as CoreImage
+from kivy.graphics.texture import Texture
+from PIL import Image
 
 from expressive.portfolio import ArtifactRecord, PortfolioError
 
@@ -35,3 +37,25 @@ def picture(store, artifact: ArtifactRecord, name: str | None, *, remember: bool
 
 def forget_pictures() -> None:
     _textures.clear()
+
+
+def image_texture(image: Image.Image) -> Texture:
+    """A Kivy texture showing a Pillow image the right way up."""
+    image = image.convert("RGBA")
+    texture = Texture.create(size=image.size, colorfmt="rgba")
+    texture.blit_buffer(image.tobytes(), colorfmt="rgba", bufferfmt="ubyte")
+    # Texture rows go up from the bottom, image rows down from the top.
+    texture.flip_vertical()
+    return texture
+
+
+def texture_from_file(data: bytes | None) -> Texture | None:
+    """An image file's bytes (PNG, JPEG) as a texture, decoded in memory; None when it
+    cannot be."""
+    if not data:
+        return None
+    try:
+        with Image.open(BytesIO(data)) as opened:
+            return image_texture(opened.convert("RGB"))
+    except (OSError, Image.DecompressionBombError):
+        return None
