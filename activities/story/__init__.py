@@ -1,0 +1,3 @@
+from activities.story.activity import StoryActivity
+
+__all__ = ["StoryActivity"]

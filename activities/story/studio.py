@@ -1,0 +1,238 @@
+"""The story screen: choose how to start, then write page by page, with a picture on each
+page drawn right here (the drawing activity's own studio) or chosen from the portfolio.
+
+Thin: every change goes to the `Story` (model.py), which keeps the writing timeline;
+the host keeps a snapshot every few seconds while the client types.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.factory import Factory
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.modalview import ModalView
+
+from activities.drawing.render import png_bytes, render_image
+from activities.drawing.strokes import DrawingLog
+from activities.story.model import PictureError
+from expressive.activity import COMPLEXITY_LEVELS, LibraryError
+from expressive.ui import widgets  # noqa: F401  (registers IconButton, Card and the fonts)
+from expressive.ui.dialogs import show_message
+from expressive.ui.pictures import texture_from_file
+from expressive.ui.widgets import CardButton
+
+TEXT_SIZES = (22, 26, 32, 40, 48)
+# The youngest writers get the biggest type to start with.
+FIRST_TEXT_SIZE = {"simple": 40, "standard": 32, "full": 26}
+# Largest drawing kept in a story: the page's picture needs no more, and every autosave
+# carries it.
+STORY_PICTURE_SIZE = (1024, 768)
+
+
+class ShapeCard(CardButton):
+    shape = ObjectProperty(None)
+    title = StringProperty("")
+    description = StringProperty("")
+    icon = StringProperty("book-open-variant")
+
+
+class StoryStudio(BoxLayout):
+    activity = ObjectProperty(None)
+    complexity = OptionProperty("standard", options=COMPLEXITY_LEVELS)
+    writing = BooleanProperty(False)
+    _showing = False
+    page_index = NumericProperty(0)
+    page_count = NumericProperty(0)
+    step_title = StringProperty("")
+    prompt = StringProperty("")
+    text_size = NumericProperty(32)
+    picture = ObjectProperty(None, allownone=True)
+    can_choose_picture = BooleanProperty(False)
+    drawing_popup = ObjectProperty(None, allownone=True)
+    picture_chooser = ObjectProperty(None, allownone=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.text_size = FIRST_TEXT_SIZE[self.complexity]
+        self.picker = Factory.ShapePicker()
+        self.editor = StoryEditor(studio=self)
+        self.shape_cards = []
+        for shape in self.activity.shapes:
+            card = ShapeCard(shape=shape, title=shape.title, description=shape.description, icon=shape.icon)
+            card.bind(on_release=lambda card: self.begin(card.shape))
+            self.picker.ids.shapes.add_widget(card)
+            self.shape_cards.append(card)
+        if self.complexity == "simple":
+            self.editor.ids.page_tools.remove_widget(self.editor.ids.remove_page_button)
+        self.show_story()
+
+    # --- starting ----------------------------------------------------------------------
+
+    def begin(self, shape) -> None:
+        self.activity.begin(shape)
+        self.show_story()
+
+    def show_story(self) -> None:
+        """Show how to start, or the story being written."""
+        story = self.activity.story
+        self.writing = story is not None
+        self.clear_widgets()
+        self.add_widget(self.editor if self.writing else self.picker)
+        if story is None:
+            return
+        self.editor.ids.title.text = story.title
+        self.show_page(min(self.page_index, len(story.pages) - 1))
+
+    # --- pages -------------------------------------------------------------------------
+
+    def show_page(self, index: int) -> None:
+        story = self.activity.story
+        page = story.pages[index]
+        self.page_index, self.page_count = index, len(story.pages)
+        self.step_title, self.prompt = page.title, page.prompt
+        # Setting the text would record a change; the story already has it.
+        self._showing = True
+        self.editor.ids.text.text = page.text
+        self._showing = False
+        self.picture = texture_from_file(page.picture)
+        try:
+            self.can_choose_picture = bool(self.activity.host.pictures.available())
+        except LibraryError:
+            self.can_choose_picture = False
+
+    def turn(self, step: int) -> None:
+        target = self.page_index + step
+        if 0 <= target < self.page_count:
+            self.show_page(target)
+
+    def add_page(self) -> None:
+        self.show_page(self.activity.story.add_page(self.page_index))
+
+    def remove_page(self) -> None:
+        if self.page_count > 1:
+            self.activity.story.remove_page(self.page_index)
+            self.show_page(min(self.page_index, self.page_count - 2))
+
+    def text_changed(self, text: str) -> None:
+        if self.writing and not self._showing:
+            self.activity.story.set_text(self.page_index, text)
+
+    def title_changed(self, title: str) -> None:
+        if self.writing and title != self.activity.story.title:
+            self.activity.story.set_title(title)
+
+    def change_text_size(self, step: int) -> None:
+        sizes = TEXT_SIZES
+        nearest = min(range(len(sizes)), key=lambda index: abs(sizes[index] - self.text_size))
+        self.text_size = sizes[max(0, min(len(sizes) - 1, nearest + step))]
+
+    # --- pictures ----------------------------------------------------------------------
+
+    def draw_picture(self) -> None:
+        """Draw this page's picture with the drawing activity's own studio."""
+        popup = DrawingPopup(complexity=self.complexity, pictures=self.activity.host.pictures)
+        popup.bind(on_use=lambda _popup, log: self._keep_drawing(log), on_dismiss=lambda _popup: setattr(self, "drawing_popup", None))
+        self.drawing_popup = popup
+        popup.open()
+
+    def _keep_drawing(self, log: DrawingLog) -> None:
+        picture = render_image(log)
+        picture.thumbnail(STORY_PICTURE_SIZE)
+        self._set_picture(png_bytes(picture), "drawing")
+
+    def choose_picture(self) -> None:
+        library = self.activity.host.pictures
+        chooser = PictureChooser()
+        for item in library.available():
+            texture = texture_from_file(library.thumbnail(item.id))
+            if texture is not None:
+                chooser.add_picture(item.id, item.title, texture)
+        chooser.bind(on_choose=lambda _chooser, item_id: self._keep_chosen(item_id),
+                     on_dismiss=lambda _chooser: setattr(self, "picture_chooser", None))
+        self.picture_chooser = chooser
+        chooser.open()
+
+    def _keep_chosen(self, item_id: str) -> None:
+        try:
+            data = self.activity.host.pictures.read(item_id)
+        except LibraryError as error:
+            show_message("This picture can't be used", f"{error} Choose another one.")
+            return
+        self._set_picture(data, "portfolio")
+
+    def _set_picture(self, data: bytes, kind: str) -> None:
+        try:
+            self.activity.story.set_picture(self.page_index, data, kind)
+        except PictureError as error:
+            show_message("This picture can't be used", str(error))
+            return
+        self.show_page(self.page_index)
+
+    def remove_picture(self) -> None:
+        self.activity.story.remove_picture(self.page_index)
+        self.show_page(self.page_index)
+
+
+class StoryEditor(BoxLayout):
+    """The page being written: its tools, its picture and its words."""
+
+    studio = ObjectProperty(None)
+
+
+class DrawingPopup(ModalView):
+    """The drawing activity's studio, whole, for one picture; "Use this picture" hands
+    its log over."""
+
+    complexity = StringProperty("standard")
+
+    __events__ = ("on_use",)
+
+    def __init__(self, pictures, **kwargs):
+        super().__init__(**kwargs)
+        from activities.drawing.studio import DrawingStudio
+
+        self.studio = DrawingStudio(log=DrawingLog(), complexity=self.complexity, pictures=pictures)
+        self.ids.area.add_widget(self.studio)
+
+    def use(self) -> None:
+        self.dismiss(animation=False)
+        if self.studio.log.events:
+            self.dispatch("on_use", self.studio.log)
+
+    def on_use(self, log):
+        pass
+
+
+class PictureCard(CardButton):
+    texture = ObjectProperty(None)
+    title = StringProperty("")
+    item_id = StringProperty("")
+
+
+class PictureChooser(ModalView):
+    """The client's pictures from the portfolio, as big cards; a tap picks one."""
+
+    __events__ = ("on_choose",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.cards: list[PictureCard] = []
+
+    def add_picture(self, item_id: str, title: str, texture) -> None:
+        card = PictureCard(texture=texture, title=title, item_id=item_id)
+        card.bind(on_release=self._chosen)
+        self.ids.cards.add_widget(card)
+        self.cards.append(card)
+
+    def _chosen(self, card: PictureCard) -> None:
+        self.dismiss(animation=False)
+        self.dispatch("on_choose", card.item_id)
+
+    def on_choose(self, item_id: str):
+        pass
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

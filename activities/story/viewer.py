@@ -1,0 +1,44 @@
+"""A story in the portfolio, as a book to page through: the cover, then each page with
+its picture and words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from activities.story.model import Story
+from expressive.ui import widgets  # noqa: F401  (registers IconButton and the fonts)
+from expressive.ui.pictures import texture_from_file
+
+
+class StoryViewer(BoxLayout):
+    artifact = ObjectProperty(None)
+    page = NumericProperty(0)
+    page_count = NumericProperty(0)
+    heading = StringProperty("")
+    text = StringProperty("")
+    picture = ObjectProperty(None, allownone=True)
+
+    def __init__(self, read_file, **kwargs):
+        super().__init__(**kwargs)
+        pictures = {
+            entry.name: read_file(entry.name) for entry in self.artifact.files if entry.name.startswith("page-")
+        }
+        self.story = Story.from_markdown(read_file(self.artifact.product).decode("utf-8"), pictures)
+        self.page_count = len(self.story.pages)
+        self.show(0)
+
+    def show(self, index: int) -> None:
+        if not 0 <= index < self.page_count:
+            return
+        page = self.story.pages[index]
+        self.page = index
+        self.heading = page.title
+        self.text = page.text
+        self.picture = texture_from_file(page.picture)
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
