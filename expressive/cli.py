@@ -16,7 +16,7 @@ PASSPHRASE_ENV = "EXPRESSIVE_PASSPHRASE"
 ANALYSIS_SIZE = (640, 480)
 
 SCREENS = (
-    "clients", "add_client", "session", "launcher", "drawing", "music", "movement", "checkout", "note", "portfolio", "artifact",
+    "clients", "add_client", "session", "launcher", "drawing", "music", "movement", "story", "checkout", "note", "portfolio", "artifact",
     "setup", "lock", "handback", "delete_client", "change_pin",
 )
 

@@ -79,6 +79,9 @@ def stage(app, screen: str) -> None:
     if screen == "movement":
         move(app)
         return
+    if screen == "story":
+        write_story(app)
+        return
     app.go("activity", activity_id="drawing")
     activity_screen = app.root.get_screen("activity")
     advance_frames(2)
@@ -125,6 +128,19 @@ def move(app, seconds: float = 2.0) -> None:
     while pipeline.record.duration < seconds and time.monotonic() < deadline:
         advance_frames(1)
         time.sleep(0.02)
+
+
+def write_story(app) -> None:
+    """Start a six-part story, name it, and write its first page beside a picture."""
+    app.go("activity", activity_id="story")
+    advance_frames(2)
+    studio = app.root.get_screen("activity").ids.area.children[0]
+    tap(next(card for card in studio.shape_cards if card.shape.id == "six-part-story"))
+    type_into(studio.editor.ids.title, "The dragon who was afraid")
+    type_into(studio.editor.ids.text, "Once there was a small dragon called Pip, who lived in a cave by the sea.")
+    if studio.can_choose_picture:
+        tap(studio.editor.ids.choose_button)
+        tap(studio.picture_chooser.cards[-1])
 
 
 def take_screenshot(screen: str, out: Path, source: Path | None, passphrase: str | None = None) -> None:
