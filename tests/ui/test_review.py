@@ -1,0 +1,61 @@
+"""Looking back together in the real app: progress, the slideshow and two pieces side by side."""
+
+import pytest
+
+from expressive.demo import make_demo
+from expressive.ui.driver import advance_frames, stop_app, tap
+from tests_support import screen, start_protected
+
+
+@pytest.fixture
+def app(window, portfolio_dir):
+    running = start_protected(portfolio_dir)
+    client, _made = make_demo(running.store)
+    running.open_client(running.store.client(client.id))
+    yield running
+    stop_app(running)
+
+
+def test_progress_shows_the_chart_of_every_session(app):
+    tap(screen(app, "portfolio").ids.progress)
+    assert app.root.current == "progress"
+    chart = screen(app, "progress").chart
+    assert chart is not None and chart.size == (1600, 900)
+
+
+def test_the_slideshow_moves_on_by_itself_and_by_hand_and_stops_when_left(app):
+    tap(screen(app, "portfolio").ids.slideshow)
+    slideshow = screen(app, "slideshow")
+    work = app.store.artifacts(app.client.id)
+    assert slideshow.count == len(work) and slideshow.ids.slide.texture is not None
+    first_title = slideshow.ids.slide.title
+    tap(slideshow.ids.next)
+    assert slideshow.index == 1
+    tap(slideshow.ids.previous)
+    tap(slideshow.ids.previous)
+    assert slideshow.index == slideshow.count - 1, "it goes round"
+    slideshow._advance(0)
+    assert slideshow.index == 0 and slideshow.ids.slide.title == first_title
+    tap(slideshow.ids.pause)
+    slideshow._advance(0)
+    assert slideshow.index == 0, "paused"
+    app.go("portfolio")
+    advance_frames(2)
+    assert slideshow._ticker is None
+
+
+def test_side_by_side_opens_on_the_first_and_latest_of_a_kind_and_either_side_can_change(app):
+    tap(screen(app, "portfolio").ids.compare)
+    compare = screen(app, "compare")
+    left, right = compare.ids.left, compare.ids.right
+    assert left.chosen.kind == right.chosen.kind and left.chosen.created < right.chosen.created
+    other = next(thumb for thumb in left.choices if thumb.artifact.kind != left.chosen.kind)
+    tap(other)
+    assert left.chosen is other.artifact and other.selected and left.texture is not None
+    assert right.chosen.created > left.chosen.created or right.chosen is not left.chosen
+
+
+def test_looking_back_is_for_the_therapist_not_the_client_mode(app):
+    app.begin_session(app.plans[0], "", 3)
+    app.go("progress")
+    assert app.root.current == "handback"
