@@ -1,0 +1,107 @@
+"""Exports of a client's portfolio, so the work leaves the tablet safely when it should:
+
+- "pdf": a report of chosen pieces of work, to print or share (`pdf`);
+- "html": a web portfolio in a folder that opens in any browser, with no server (`web`);
+- "zip": the client's whole record in open formats, which `expressive.importing.import_archive`
+  restores exactly (`archive`).
+
+Each is written whole or not at all (`output`) and recorded in the audit log. No Kivy here.
+
+Threads. The portfolio's index belongs to the thread that opened the store, so an export is
+made in two steps (see `work`):
+
+    export = prepare(store, client_id, "pdf", artifact_ids=..., include_therapist_notes=...)
+        # on the store's thread (the UI thread): records from the index, and the audit entry
+    problems = export.write(out, progress)
+        # on any thread (a worker): reading, decrypting and checking the files, rendering,
+        # writing; `progress(done, total)` is called from that thread
+
+`pdf_report`, `html_portfolio` and `zip_archive` do both steps in one call, for the command
+line and tests. `write` returns what could not be included (damaged work), in plain words;
+it raises ExportError when the export cannot be written (nothing is left behind), and
+anything `progress` raises stops the export the same way, which is how a UI cancels one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from expressive.portfolio import Portfolio
+
+from .archive import write_zip_archive
+from .output import ExportError, Progress
+from .pdf import write_pdf_report
+from .web import write_html_portfolio
+from .work import ClientWork, gather
+
+FORMATS = ("pdf", "html", "zip")
+
+__all__ = ["FORMATS", "Export", "ExportError", "Progress", "html_portfolio", "pdf_report", "prepare", "zip_archive"]
+
+
+@dataclass(frozen=True)
+class Export:
+    """An export prepared on the store's thread, to be written on any thread."""
+
+    format: str
+    work: ClientWork
+    include_therapist_notes: bool = False
+
+    def write(self, out: Path, progress: Progress | None = None) -> list[str]:
+        if self.format == "pdf":
+            return write_pdf_report(self.work, out, include_therapist_notes=self.include_therapist_notes, progress=progress)
+        if self.format == "html":
+            return write_html_portfolio(self.work, out, progress=progress)
+        return write_zip_archive(self.work, out, progress=progress)
+
+
+def prepare(
+    store: Portfolio,
+    client_id: str,
+    format: str,
+    *,
+    artifact_ids: Iterable[tuple[str, str]] | None = None,
+    include_therapist_notes: bool = False,
+) -> Export:
+    """Gather what the export needs and record it in the audit log; on the store's thread.
+
+    `artifact_ids` chooses the work of a PDF report, as (session id, artifact id) pairs (an
+    artifact's id is unique only within its session); the web portfolio and the archive
+    hold all of the client's work. The therapist's private notes go into a PDF report only
+    with `include_therapist_notes`, always into the archive (the client's whole record),
+    never into the web portfolio. PortfolioError when the client or a chosen artifact is
+    not in the portfolio.
+    """
+    if format not in FORMATS:
+        raise ValueError(f"Expressive exports as {', '.join(FORMATS)}, not {format!r}.")
+    if format == "pdf" and artifact_ids is None:
+        raise ValueError("A PDF report holds chosen pieces of work: give their (session id, artifact id).")
+    if format != "pdf" and (artifact_ids is not None or include_therapist_notes):
+        raise ValueError(f"The {format} export holds all of the client's work as it is: it takes no choice.")
+    work = gather(store, client_id, artifact_ids)
+    # Recorded when the data is taken out to be written, whether or not the writing ends well.
+    store.audit("export", client_id, format)
+    return Export(format, work, include_therapist_notes)
+
+
+def pdf_report(
+    store: Portfolio,
+    client_id: str,
+    artifact_ids: Iterable[tuple[str, str]],
+    *,
+    include_therapist_notes: bool = False,
+    out: Path,
+    progress: Progress | None = None,
+) -> list[str]:
+    export = prepare(store, client_id, "pdf", artifact_ids=artifact_ids, include_therapist_notes=include_therapist_notes)
+    return export.write(out, progress)
+
+
+def html_portfolio(store: Portfolio, client_id: str, *, out: Path, progress: Progress | None = None) -> list[str]:
+    return prepare(store, client_id, "html").write(out, progress)
+
+
+def zip_archive(store: Portfolio, client_id: str, *, out: Path, progress: Progress | None = None) -> list[str]:
+    return prepare(store, client_id, "zip").write(out, progress)

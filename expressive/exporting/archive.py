@@ -1,0 +1,401 @@
+"""A client's whole portfolio as one ZIP file in open formats, and the checks that let it
+come back (data portability).
+
+    manifest.json                               what the archive holds (below)
+    sessions/<session>/<artifact>/<file>        every file of every piece of work, as kept:
+                                                PNG, MIDI, WAV, JSON, Markdown, PDF, ...
+
+manifest.json:
+
+    {"format": "expressive-archive", "version": 1, "exported": ISO time,
+     "client": the client's client.json,
+     "sessions": [{"session": its session.json,
+                   "artifacts": [{"manifest": its manifest.json,
+                                  "files": [{"name", "path", "size", "sha256"}]}]}],
+     "therapist_notes": [each private note as stored: {"session_id", ["artifact_id",] "text", ...}],
+     "left_out": [what could not be read from the portfolio, in plain words]}
+
+Every record is its JSON document as the portfolio keeps it (decrypted), so fields added
+to records later travel without a change here. Sessions come oldest first, artifacts in
+the order they were made. The archive holds the therapist's private notes: it is the
+client's whole record, to keep as safely as the tablet itself.
+
+Coming back, an archive is checked whole before anything is written (`open_archive`):
+every entry's name is safe, the entries are few enough and small enough once unpacked,
+the manifest is valid, and every file it lists is there with its size and SHA-256.
+Nothing is unpacked to disk: files are read into memory one piece of work at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from expressive.activity import ACTIVITY_ID_PATTERN, FILE_NAME_PATTERN, ImportRefused
+from expressive.feelings import feeling
+from expressive.portfolio import ArtifactRecord, PortfolioError, Session
+from expressive.portfolio.records import (
+    NOTE_FORMAT,
+    RecordError,
+    artifact_from_document,
+    client_from_document,
+    format_time,
+    note_text,
+    now,
+    parse_document,
+    session_from_document,
+)
+
+from .output import Progress, no_progress, replacing_file
+from .work import ClientWork, WorkReader
+
+ARCHIVE_FORMAT = "expressive-archive"
+ARCHIVE_VERSION = 1
+MANIFEST = "manifest.json"
+SESSIONS = "sessions"
+# Far above a long-term client's work (hundreds of sessions, sounds, an allowed video),
+# far below what would fill a tablet or its memory when a damaged or hostile archive
+# claims more.
+LARGEST_UNPACKED_BYTES = 8 * 1024**3
+LARGEST_MANIFEST_BYTES = 64 * 1024**2
+MOST_ENTRIES = 100_000
+# Already compressed: stored as they are, since compressing them again costs time for nothing.
+_STORED_TYPES = ("image/png", "image/jpeg", "application/pdf", "audio/ogg", "video/mp4", "video/webm")
+_READ_CHUNK = 1024 * 1024
+_EARLIEST_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def file_path(session_id: str, artifact_id: str, name: str) -> str:
+    return f"{SESSIONS}/{session_id}/{artifact_id}/{name}"
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def write_zip_archive(work: ClientWork, out: Path, *, progress: Progress | None = None) -> list[str]:
+    """Write the client's archive to `out` (atomically); returns what could not be read
+    from the portfolio and was left out, in plain words ([] when everything is in; the
+    same sentences are in the manifest's "left_out"). Runs on any thread."""
+    progress = progress or no_progress
+    artifacts = work.artifacts
+    total = len(artifacts) + 1
+    done = 0
+    progress(done, total)
+    reader = work.reader
+    left_out: list[str] = []
+    sessions = []
+    archived: set[tuple[str, str]] = set()
+    with replacing_file(Path(out), "the archive") as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in reversed(work.sessions):
+            try:
+                session_document = reader.document(entry.session)
+            except PortfolioError as exc:
+                left_out.append(f"The session {entry.session.id} and its {len(entry.artifacts)} pieces of work: {exc}")
+                done += len(entry.artifacts)
+                progress(done, total)
+                continue
+            archived.add((entry.session.id, ""))
+            documents = []
+            for artifact in entry.artifacts:
+                try:
+                    documents.append(_write_artifact(archive, reader, artifact))
+                    archived.add((entry.session.id, artifact.id))
+                except PortfolioError as exc:
+                    left_out.append(f"The piece of work {artifact.id} of session {entry.session.id}: {exc}")
+                done += 1
+                progress(done, total)
+            sessions.append({"session": session_document, "artifacts": documents})
+        notes = [
+            note for note in reader.therapist_notes()
+            if (note.get("session_id"), note.get("artifact_id") or "") in archived
+        ]
+        manifest = {
+            "format": ARCHIVE_FORMAT,
+            "version": ARCHIVE_VERSION,
+            "exported": format_time(now()),
+            "client": reader.document(work.client),
+            "sessions": sessions,
+            "therapist_notes": notes,
+            "left_out": left_out,
+        }
+        archive.writestr(_entry(MANIFEST, now()), json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    progress(total, total)
+    return left_out
+
+
+def _write_artifact(archive: zipfile.ZipFile, reader: WorkReader, artifact: ArtifactRecord) -> dict[str, Any]:
+    """Add the artifact's files (all read first: a piece of work goes in whole or not at all)."""
+    document = reader.document(artifact)
+    contents = [(entry, reader.file(artifact, entry.name)) for entry in artifact.files]
+    files = []
+    for entry, data in contents:
+        path = file_path(artifact.session_id, artifact.id, entry.name)
+        compression = zipfile.ZIP_STORED if entry.media_type in _STORED_TYPES else zipfile.ZIP_DEFLATED
+        archive.writestr(_entry(path, artifact.created), data, compress_type=compression)
+        files.append({"name": entry.name, "path": path, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    return {"manifest": document, "files": files}
+
+
+def _entry(path: str, moment: datetime) -> zipfile.ZipInfo:
+    """An entry dated `moment` (local time, as ZIP keeps it), readable by all when unpacked."""
+    info = zipfile.ZipInfo(path, date_time=max(moment.astimezone().timetuple()[:6], _EARLIEST_ZIP_TIME))
+    info.external_attr = 0o644 << 16
+    return info
+
+
+# --- checking and reading ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArchivedFile:
+    name: str
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ArchivedArtifact:
+    record: ArtifactRecord
+    document: dict[str, Any]
+    files: tuple[ArchivedFile, ...]
+
+
+@dataclass(frozen=True)
+class ArchivedSession:
+    record: Session
+    document: dict[str, Any]
+    artifacts: tuple[ArchivedArtifact, ...]
+
+
+class CheckedArchive:
+    """An archive that `open_archive` has checked whole; read its files with `read`."""
+
+    def __init__(self, archive: zipfile.ZipFile, manifest: dict[str, Any], sessions: tuple[ArchivedSession, ...]):
+        self._archive = archive
+        self.manifest = manifest
+        self.client_document: dict[str, Any] = manifest["client"]
+        self.sessions = sessions
+        self.therapist_notes: list[dict[str, Any]] = manifest["therapist_notes"]
+
+    def read(self, file: ArchivedFile) -> bytes:
+        """The file's content, checked again (the archive may have changed since it was
+        checked); ImportRefused when it does not match."""
+        return _read_checked(self._archive, file)
+
+    def close(self) -> None:
+        self._archive.close()
+
+    def __enter__(self) -> CheckedArchive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def open_archive(path: Path) -> CheckedArchive:
+    """Open and check the archive at `path` whole; ImportRefused, with one plain sentence,
+    when it is not an Expressive archive, is damaged, incomplete, unsafe or too big."""
+    path = Path(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise ImportRefused(f"There is no file {path}.") from None
+    except IsADirectoryError:
+        raise ImportRefused(f"{path} is a folder, not an archive.") from None
+    except OSError as exc:
+        raise ImportRefused(f"The archive could not be read ({exc.strerror or exc}).") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise ImportRefused(_not_a_zip(path)) from None
+    try:
+        return _checked(archive)
+    except BaseException:
+        archive.close()
+        raise
+
+
+def _not_a_zip(path: Path) -> str:
+    try:
+        with open(path, "rb") as opened:
+            starts_like_a_zip = opened.read(4) == b"PK\x03\x04"
+    except OSError:
+        starts_like_a_zip = False
+    if starts_like_a_zip:
+        return "This archive is damaged or incomplete: it may have been cut short while it was copied."
+    return "This file is not a ZIP archive, so it is not an archive made by Expressive."
+
+
+def _checked(archive: zipfile.ZipFile) -> CheckedArchive:
+    entries = _checked_entries(archive)
+    if MANIFEST not in entries:
+        raise ImportRefused("This ZIP file is not an archive made by Expressive: it has no manifest.json.")
+    if entries[MANIFEST].file_size > LARGEST_MANIFEST_BYTES:
+        raise ImportRefused("This archive's manifest.json is far too big to be one made by Expressive.")
+    manifest = _manifest(_read_entry(archive, entries[MANIFEST]))
+    sessions = _sessions(manifest)
+    listed = {file.path: file for session in sessions for artifact in session.artifacts for file in artifact.files}
+    for name in entries:
+        if name != MANIFEST and name not in listed:
+            raise ImportRefused(f"This archive holds a file its manifest does not list ({name}), so it is not brought in.")
+    for file in listed.values():
+        if file.path not in entries:
+            raise ImportRefused(f"This archive is incomplete: {file.path} is missing.")
+        if entries[file.path].file_size != file.size:
+            raise ImportRefused(f"This archive is damaged: {file.path} does not have the size its manifest gives.")
+        _read_checked(archive, file)
+    _check_notes(manifest["therapist_notes"], sessions)
+    return CheckedArchive(archive, manifest, sessions)
+
+
+def _checked_entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """The archive's file entries by name, once each name and size has been found safe."""
+    infos = archive.infolist()
+    if len(infos) > MOST_ENTRIES:
+        raise ImportRefused(f"This archive holds more than {MOST_ENTRIES:,} files, far more than an archive made by Expressive.")
+    entries: dict[str, zipfile.ZipInfo] = {}
+    unpacked = 0
+    for info in infos:
+        if not _safe_name(info.filename):
+            raise ImportRefused(f"This archive is not safe to bring in: it holds a file named {info.filename!r}.")
+        if info.flag_bits & 0x1:
+            raise ImportRefused("This archive is protected by a password, so it is not one made by Expressive.")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ImportRefused("This archive is compressed in a way Expressive does not use, so it is not brought in.")
+        if info.is_dir():
+            continue  # an archive unpacked and zipped again by hand lists its folders too
+        if info.filename in entries:
+            raise ImportRefused(f"This archive is damaged: it holds {info.filename} twice.")
+        unpacked += info.file_size
+        if unpacked > LARGEST_UNPACKED_BYTES:
+            raise ImportRefused(
+                f"This archive is too big to bring in: it would take more than {LARGEST_UNPACKED_BYTES // 1024**3} GB unpacked."
+            )
+        entries[info.filename] = info
+    return entries
+
+
+def _safe_name(name: str) -> bool:
+    """Relative, forward slashes only, no "..", no empty or hidden parts, no control characters."""
+    if not name or "\\" in name or ":" in name or any(ord(character) < 32 for character in name):
+        return False
+    parts = PurePosixPath(name.rstrip("/")).parts
+    return not name.startswith("/") and all(part not in (".", "..") and not part.startswith(".") for part in parts)
+
+
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    try:
+        return archive.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        raise ImportRefused(f"This archive is damaged: {info.filename} cannot be unpacked.") from None
+
+
+def _read_checked(archive: zipfile.ZipFile, file: ArchivedFile) -> bytes:
+    """The file's content, read in chunks so a lying entry is caught at its declared size."""
+    digest = hashlib.sha256()
+    chunks = []
+    try:
+        with archive.open(file.path) as stream:
+            while chunk := stream.read(_READ_CHUNK):
+                digest.update(chunk)
+                chunks.append(chunk)
+    except KeyError:
+        raise ImportRefused(f"This archive is incomplete: {file.path} is missing.") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        raise ImportRefused(f"This archive is damaged: {file.path} cannot be unpacked.") from None
+    data = b"".join(chunks)
+    if len(data) != file.size or digest.hexdigest() != file.sha256:
+        raise ImportRefused(f"This archive is damaged: {file.path} does not match its checksum.")
+    return data
+
+
+def _manifest(data: bytes) -> dict[str, Any]:
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ImportRefused("This archive is damaged: its manifest.json is not readable.") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != ARCHIVE_FORMAT:
+        raise ImportRefused("This ZIP file is not an archive made by Expressive.")
+    version = manifest.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ImportRefused("This archive is damaged: its manifest.json has no valid version.")
+    if version > ARCHIVE_VERSION:
+        raise ImportRefused("This archive was made by a newer version of Expressive: update Expressive to bring it in.")
+    for key, kind in (("client", dict), ("sessions", list), ("therapist_notes", list)):
+        if not isinstance(manifest.get(key), kind):
+            raise ImportRefused(f"This archive is damaged: its manifest.json has no valid '{key}'.")
+    return manifest
+
+
+def _sessions(manifest: dict[str, Any]) -> tuple[ArchivedSession, ...]:
+    """The sessions the manifest lists, each record checked as the portfolio checks it."""
+    try:
+        client_from_document(manifest["client"], "archived")
+        sessions = tuple(_session(raw) for raw in manifest["sessions"])
+    except RecordError as exc:
+        raise ImportRefused(f"This archive is damaged: {exc}.") from None
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        raise ImportRefused("This archive is damaged: its manifest.json is not laid out as Expressive writes it.") from None
+    session_ids = [session.record.id for session in sessions]
+    if len(set(session_ids)) != len(session_ids):
+        raise ImportRefused("This archive is damaged: it lists a session twice.")
+    return sessions
+
+
+def _session(raw: dict[str, Any]) -> ArchivedSession:
+    document = raw["session"]
+    session_id = _safe_id(document, "session")
+    record = session_from_document(document, "archived", session_id)
+    for value in (record.feeling_in, record.feeling_out):
+        if value is not None and feeling(value) is None:
+            raise RecordError(f"session {session_id} has a feeling that is not on the scale ({value!r})")
+    artifacts = tuple(_artifact(session_id, item) for item in raw["artifacts"])
+    artifact_ids = [artifact.record.id for artifact in artifacts]
+    if len(set(artifact_ids)) != len(artifact_ids):
+        raise RecordError(f"session {session_id} lists a piece of work twice")
+    return ArchivedSession(record, document, artifacts)
+
+
+def _artifact(session_id: str, raw: dict[str, Any]) -> ArchivedArtifact:
+    document = raw["manifest"]
+    artifact_id = _safe_id(document, "piece of work")
+    record = artifact_from_document(document, "archived", session_id, artifact_id, Path())
+    if not ACTIVITY_ID_PATTERN.match(record.activity) or not record.kind.strip():
+        raise RecordError(f"the piece of work {artifact_id} names no valid activity or kind")
+    files = tuple(
+        ArchivedFile(name=item["name"], path=item["path"], size=item["size"], sha256=item["sha256"]) for item in raw["files"]
+    )
+    recorded = {(entry.name, entry.size, entry.sha256) for entry in record.files}
+    if len(files) != len(record.files) or {(file.name, file.size, file.sha256) for file in files} != recorded:
+        raise RecordError(f"the files of the piece of work {artifact_id} do not match its manifest")
+    for file in files:
+        if file.path != file_path(session_id, artifact_id, file.name):
+            raise RecordError(f"the file {file.path} is not where the manifest says")
+    return ArchivedArtifact(record, document, files)
+
+
+def _safe_id(document: dict[str, Any], what: str) -> str:
+    """A record's id, used in names of entries and records: letters, digits, "-", "_", "."."""
+    record_id = document.get("id") if isinstance(document, dict) else None
+    if not isinstance(record_id, str) or not FILE_NAME_PATTERN.match(record_id):
+        raise RecordError(f"a {what} has no valid id")
+    return record_id
+
+
+def _check_notes(notes: list[Any], sessions: tuple[ArchivedSession, ...]) -> None:
+    known = {(session.record.id, "") for session in sessions} | {
+        (session.record.id, artifact.record.id) for session in sessions for artifact in session.artifacts
+    }
+    for document in notes:
+        try:
+            encoded = json.dumps(document).encode("utf-8")
+            note_text(parse_document(encoded, "a therapist's note", NOTE_FORMAT), "a therapist's note")
+        except (RecordError, TypeError, ValueError) as exc:
+            raise ImportRefused(f"This archive is damaged: {exc}.") from None
+        if (document.get("session_id"), document.get("artifact_id") or "") not in known:
+            raise ImportRefused("This archive is damaged: it holds a therapist's note on work it does not hold.")

@@ -1,0 +1,225 @@
+"""A client's portfolio as a web page in a folder, to open in any browser with no server.
+
+    <out>/index.html                               the page: sessions newest first, their work
+    <out>/files/<session>/<artifact>/<file>        every file of every piece of work, as kept
+    <out>/fonts/Andika-*.ttf, Andika-LICENSE.txt   the typeface the app uses, so it reads alike
+
+A folder rather than one self-contained file, because:
+- a story's PDF, a MIDI file or a movement's data must open or save with a click, and
+  browsers refuse to open a data: address from a link (Chrome since version 60);
+- 100 pieces of work with their sounds would make a page of well over 100 MB once
+  encoded into it (base64 adds a third), which a tablet's browser loads all at once; in
+  a folder the page is small, pictures load as they scroll into view and sounds only when
+  played;
+- the files stay in their own formats beside the page, so the folder is also a copy of
+  the work that other programs open.
+The price is that the folder must be kept (or zipped) whole to be passed on.
+
+Nothing in the page runs or reaches the network: no scripts, and a Content-Security-Policy
+that lets it load only its own files. Every text a person typed is escaped. The therapist's
+private notes and review marks never go into it: it is a portfolio to show.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from expressive.portfolio import ArtifactRecord, PortfolioError, Session
+from expressive.ui.icons import TEXT_FONT, TEXT_FONT_BOLD
+
+from .describe import (
+    activity_name,
+    date_range,
+    day,
+    day_and_time,
+    feeling_colour,
+    feeling_words,
+    goal_met_words,
+    noticings,
+    picture_of,
+    file_kind,
+    size_words,
+    title_of,
+)
+from .output import Progress, new_folder, no_progress
+from .work import ClientWork
+
+FILES = "files"
+FONTS = "fonts"
+FONT_LICENSE = Path(TEXT_FONT).with_name("Andika-LICENSE.txt")
+AUDIO_TYPES = ("audio/wav", "audio/ogg")
+# 'self' for a page served from a web server; file: because some browsers count every
+# local file as an origin of its own. No default, no scripts, no network.
+CONTENT_POLICY = (
+    "default-src 'none'; img-src 'self' file:; media-src 'self' file:; font-src 'self' file:; "
+    "style-src 'unsafe-inline'"
+)
+
+_STYLE = """
+@font-face { font-family: Andika; src: url("fonts/Andika-Regular.ttf"); }
+@font-face { font-family: Andika; font-weight: bold; src: url("fonts/Andika-Bold.ttf"); }
+body { margin: 0; background: #FBF8F1; color: #222; font-family: Andika, "Atkinson Hyperlegible", Verdana, sans-serif; }
+main { max-width: 60rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
+h1 { font-size: 2.5rem; margin: 1rem 0 0.25rem; }
+.summary { color: #555; margin: 0 0 2.5rem; }
+section.session { margin: 0 0 3rem; padding: 1.25rem; background: #fff; border-radius: 0.75rem; }
+h2 { font-size: 1.6rem; margin: 0 0 0.5rem; }
+.goal, .feelings { margin: 0.25rem 0; }
+.feeling { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 50%; vertical-align: -0.1em; margin: 0 0.2em; }
+article { margin: 1.5rem 0 0; padding: 1rem 0 0; border-top: 1px solid #eee; }
+h3 { font-size: 1.3rem; margin: 0 0 0.25rem; }
+.when { color: #666; margin: 0 0 0.75rem; }
+img { display: block; max-width: 100%; max-height: 30rem; width: auto; height: auto; border-radius: 0.5rem; background: #eee; }
+audio { display: block; width: 100%; max-width: 28rem; margin: 0.75rem 0; }
+.words { white-space: pre-wrap; overflow-wrap: break-word; }
+ul.files { padding-left: 1.25rem; color: #555; }
+@media print { section.session { break-inside: avoid-page; } body { background: none; } }
+"""
+
+
+def write_html_portfolio(work: ClientWork, out: Path, *, progress: Progress | None = None) -> list[str]:
+    """Write the client's web portfolio into the new (or empty) folder `out`; returns what
+    could not be included, in plain words ([] when everything is in). Runs on any thread."""
+    progress = progress or no_progress
+    artifacts = work.artifacts
+    total = len(artifacts) + 1
+    done = 0
+    progress(done, total)
+    problems: list[str] = []
+    with new_folder(Path(out), "the web portfolio") as folder:
+        fonts = folder / FONTS
+        fonts.mkdir()
+        for font in (Path(TEXT_FONT), Path(TEXT_FONT_BOLD), FONT_LICENSE):
+            shutil.copyfile(font, fonts / font.name)
+        sections = []
+        for entry in work.sessions:
+            articles = []
+            for artifact in entry.artifacts:
+                articles.append(_article(work, artifact, folder, problems))
+                done += 1
+                progress(done, total)
+            sections.append(_section(work, entry.session, articles, problems))
+        (folder / "index.html").write_bytes(_page(work, sections).encode("utf-8"))
+    progress(total, total)
+    return problems
+
+
+def _page(work: ClientWork, sections: list[str]) -> str:
+    name = _text(work.client.name)
+    artifacts = work.artifacts
+    summary = (
+        f"{len(artifacts)} piece{'' if len(artifacts) == 1 else 's'} of work from "
+        f"{len(work.sessions)} session{'' if len(work.sessions) == 1 else 's'}"
+    )
+    if artifacts:
+        summary += f", {date_range([artifact.created for artifact in artifacts])}"
+    summary += f". Made on {day(datetime.now().astimezone())} with Expressive."
+    body = "\n".join(sections)
+    return f"""<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CONTENT_POLICY}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>{name}</title>
+<style>{_STYLE}</style>
+</head>
+<body>
+<main>
+<h1>{name}</h1>
+<p class="summary">{_text(summary)}</p>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+def _section(work: ClientWork, session: Session, articles: list[str], problems: list[str]) -> str:
+    parts = [f'<section class="session" id="{_text(session.id)}">', f"<h2>{_text(day(session.started))}</h2>"]
+    if session.damaged:
+        parts.append(f'<p class="goal">This session\'s record could not be read: {_text(session.damaged)}</p>')
+    else:
+        goal = [f"Goal: {session.goal}"] if session.goal.strip() else []
+        try:
+            met = goal_met_words(work.reader.document(session))
+        except PortfolioError as exc:
+            problems.append(str(exc))
+            met = None
+        if met:
+            goal.append(met)
+        if goal:
+            parts.append(f'<p class="goal words">{_text(". ".join(goal))}</p>')
+        parts.append(
+            f'<p class="feelings">Feeling at check-in: {_feeling(session.feeling_in)} '
+            f"At check-out: {_feeling(session.feeling_out)}</p>"
+        )
+    parts += articles
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _feeling(value: int | None) -> str:
+    colour = feeling_colour(value)
+    dot = f'<span class="feeling" style="background: {colour}"></span>' if colour else ""
+    return f"{dot}{_text(feeling_words(value))}."
+
+
+def _article(work: ClientWork, artifact: ArtifactRecord, folder: Path, problems: list[str]) -> str:
+    if artifact.damaged:
+        problems.append(f"The piece of work {artifact.id} could not be read: {artifact.damaged}.")
+        return f"<article><p>This piece of work ({_text(artifact.id)}) could not be read: {_text(artifact.damaged)}</p></article>"
+    copied = _copy_files(work, artifact, folder, problems)
+    parts = [
+        f'<article id="{_text(artifact.session_id)}-{_text(artifact.id)}">',
+        f"<h3>{_text(title_of(artifact))}</h3>",
+        f'<p class="when">{_text(activity_name(artifact.activity))}, {_text(day_and_time(artifact.created))}</p>',
+    ]
+    picture = picture_of(artifact)
+    if picture in copied:
+        parts.append(f'<img src="{copied[picture]}" alt="{_text(title_of(artifact))}" loading="lazy">')
+    for entry in artifact.files:
+        if entry.media_type in AUDIO_TYPES and entry.name in copied:
+            parts.append(f'<audio controls preload="none" src="{copied[entry.name]}"></audio>')
+    if artifact.about.strip():
+        parts.append(f'<p class="words">{_text(artifact.about)}</p>')
+    try:
+        later = noticings(work.reader.document(artifact))
+    except PortfolioError as exc:
+        problems.append(str(exc))
+        later = []
+    for at, text in later:
+        parts.append(f'<p class="words">Noticed later{_text(" (" + day(at) + ")" if at else "")}: {_text(text)}</p>')
+    links = [
+        f'<li><a href="{copied[entry.name]}">{_text(entry.name)}</a> ({_text(file_kind(entry))}, {_text(size_words(entry.size))})</li>'
+        for entry in artifact.files
+        if entry.name in copied
+    ]
+    parts.append(f'<ul class="files">{"".join(links)}</ul>')
+    parts.append("</article>")
+    return "\n".join(parts)
+
+
+def _copy_files(work: ClientWork, artifact: ArtifactRecord, folder: Path, problems: list[str]) -> dict[str, str]:
+    """Copy the artifact's files into the folder; returns the address of each copied one."""
+    relative = Path(FILES) / artifact.session_id / artifact.id
+    (folder / relative).mkdir(parents=True)
+    copied = {}
+    for entry in artifact.files:
+        try:
+            data = work.reader.file(artifact, entry.name)
+        except PortfolioError as exc:
+            problems.append(f"{entry.name} of '{title_of(artifact)}' ({day(artifact.created)}) is left out: {exc}")
+            continue
+        (folder / relative / entry.name).write_bytes(data)
+        # Ids and file names are letters, digits, "-", "_" and ".": safe in an address as they are.
+        copied[entry.name] = (relative / entry.name).as_posix()
+    return copied
+
+
+def _text(text: str) -> str:
+    return html.escape(text, quote=True)
