@@ -40,7 +40,8 @@ def make_demo(store: Portfolio, name: str = "Robin (demo)") -> tuple[Client, int
                 record = store.save_artifact(
                     client.id, session.id, activity_id, draft, created=started + timedelta(minutes=20)
                 )
-                store.set_reflection(record, title=title, about=about)
+                # Work that named itself (a story's title) keeps its name.
+                store.set_reflection(record, title=draft.title or title, about=about)
                 made += 1
         store.set_therapist_note(client.id, session.id, note)
         store.finish_session(client.id, session.id, feeling_out=feeling_out, ended=started + timedelta(minutes=50))
