@@ -1,0 +1,39 @@
+"""Fixtures for the export tests: a demo client with work from every installed activity,
+made once per test run in a plain and in an encrypted portfolio (with cheap Argon2id).
+
+Exports only read the work (and add audit entries), so tests share these portfolios;
+a test that damages one works on its own copy (`Demo.copied`).
+"""
+
+import pytest
+
+from export_helpers import make_demo_portfolio
+
+
+@pytest.fixture(scope="session")
+def plain_demo(tmp_path_factory):
+    return make_demo_portfolio(tmp_path_factory.mktemp("plain") / "portfolio", "plain")
+
+
+@pytest.fixture(scope="session")
+def encrypted_demo(tmp_path_factory):
+    return make_demo_portfolio(tmp_path_factory.mktemp("encrypted") / "portfolio", "encrypted")
+
+
+@pytest.fixture(params=["plain", "encrypted"])
+def demo(request):
+    return request.getfixturevalue(f"{request.param}_demo")
+
+
+@pytest.fixture
+def progress_log():
+    """A progress callback that keeps every call, and checks each as it comes."""
+    calls = []
+
+    def progress(done, total):
+        assert 0 <= done <= total
+        assert not calls or (total == calls[-1][1] and done >= calls[-1][0])
+        calls.append((done, total))
+
+    progress.calls = calls
+    return progress
