@@ -8,11 +8,15 @@ lowered in the same transaction that records it, so a write interrupted between 
 leads to a full rebuild (a stamp alone can miss a same-size rewrite on a coarse clock).
 
 In an encrypted portfolio every field a person typed (a client's name, notes and year of
-birth, a session's goal, an artifact's title, reflection, file list, metadata and review
-marks) is stored encrypted (AES-GCM under the index key; the associated data names the
-table, column and row). Ids, dates, kinds, plan ids and feelings stay plain, so sorting and paging still run
-in SQL. The meta table records which key (or none) wrote the rows; an index written under
-another key, or unencrypted, is thrown away and rebuilt.
+birth, a session's goal and homework, an artifact's title, reflection, later noticings,
+tags, file list, metadata and review marks) is stored encrypted (AES-GCM under the index
+key; the associated data names the table, column and row). Ids, dates, kinds, plan ids,
+feelings, whether a goal was met or homework done, and the star stay plain, so sorting,
+filtering and paging still run in SQL. The words of the typed text are in the `terms`
+table for the gallery's search and tag filter: plain in an unencrypted portfolio, keyed
+tokens in an encrypted one (see `search`). The meta table records which key (or none)
+wrote the rows; an index written under another key, or unencrypted, is thrown away and
+rebuilt.
 
 `secure_delete` is on, so deleted rows are overwritten with zeros; `forget_client` also
 checkpoints and truncates the WAL and VACUUMs, so that no free page or old WAL frame keeps
@@ -30,9 +34,22 @@ from pathlib import Path
 from expressive.security.cipher import DecryptionError, FieldCipher
 
 from .layout import Key, Layout, Stamp, level
-from .records import ArtifactRecord, Client, FileEntry, PortfolioError, Session, format_time
+from .records import (
+    ArtifactRecord,
+    Client,
+    FileEntry,
+    Homework,
+    Noticing,
+    PortfolioError,
+    ProgressRow,
+    Session,
+    format_time,
+)
+from .search import TAG, WORD, SearchTokens, tag_term, word_terms
 
-SCHEMA_VERSION = 4
+# 5: sessions gained goal_met and homework; artifacts noticings, tags, starred and a
+# number that the search terms refer to; the terms table.
+SCHEMA_VERSION = 5
 PLAIN = "none"
 
 _SCHEMA = f"""
@@ -50,18 +67,30 @@ CREATE TABLE clients (
 CREATE TABLE sessions (
     client_id TEXT NOT NULL, id TEXT NOT NULL, plan_id TEXT NOT NULL, goal TEXT NOT NULL,
     feeling_in INTEGER, feeling_out INTEGER, started TEXT NOT NULL, ended TEXT, damaged TEXT,
+    goal_met INTEGER, homework TEXT, homework_done INTEGER,
     PRIMARY KEY (client_id, id)
 );
 CREATE INDEX sessions_newest_first ON sessions (client_id, started DESC, id DESC);
+-- n: an explicit INTEGER PRIMARY KEY, which (unlike a bare rowid) VACUUM keeps.
 CREATE TABLE artifacts (
+    n INTEGER PRIMARY KEY,
     client_id TEXT NOT NULL, session_id TEXT NOT NULL, id TEXT NOT NULL,
     activity TEXT NOT NULL, kind TEXT NOT NULL, created TEXT NOT NULL,
     title TEXT NOT NULL, about TEXT NOT NULL, files TEXT NOT NULL,
     product TEXT, thumbnail TEXT, process TEXT, metadata TEXT NOT NULL, damaged TEXT,
-    marks TEXT NOT NULL,
-    PRIMARY KEY (client_id, session_id, id)
+    marks TEXT NOT NULL, noticings TEXT NOT NULL, tags TEXT NOT NULL, starred INTEGER NOT NULL,
+    UNIQUE (client_id, session_id, id)
 );
 CREATE INDEX artifacts_oldest_first ON artifacts (client_id, session_id, created, id);
+CREATE INDEX artifacts_newest_first ON artifacts (client_id, created DESC, session_id DESC, id DESC);
+-- The gallery's search (kind 'w': folded words and their prefixes) and tag filter (kind
+-- 't': folded whole tags); `term` is the text itself, or a keyed token when encrypted.
+-- No index by artifact (it would double the table): an artifact's terms are deleted by
+-- computing them again from its row (see `_forget_terms`).
+CREATE TABLE terms (
+    client_id TEXT NOT NULL, kind TEXT NOT NULL, term NOT NULL, artifact INTEGER NOT NULL,
+    PRIMARY KEY (client_id, kind, term, artifact)
+) WITHOUT ROWID;
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
@@ -70,10 +99,12 @@ _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
 
 _CLIENT_COLUMNS = "id, name, year_of_birth, notes, created, damaged, settings"
-_SESSION_COLUMNS = "id, client_id, plan_id, goal, feeling_in, feeling_out, started, ended, damaged"
+_SESSION_COLUMNS = (
+    "id, client_id, plan_id, goal, feeling_in, feeling_out, started, ended, damaged, goal_met, homework, homework_done"
+)
 _ARTIFACT_FIELDS = (
     "id", "client_id", "session_id", "activity", "kind", "created", "title", "about", "files",
-    "product", "thumbnail", "process", "metadata", "damaged", "marks",
+    "product", "thumbnail", "process", "metadata", "damaged", "marks", "noticings", "tags", "starred",
 )
 _ARTIFACT_COLUMNS = ", ".join(_ARTIFACT_FIELDS)
 
@@ -86,17 +117,37 @@ class IndexDamaged(PortfolioError):
 
 
 class Index:
-    def __init__(self, db: sqlite3.Connection, layout: Layout, *, fresh: bool, cipher: FieldCipher | None = None):
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        layout: Layout,
+        *,
+        fresh: bool,
+        cipher: FieldCipher | None = None,
+        search_key: bytes | None = None,
+    ):
         self._db = db
         self._layout = layout
         self._cipher = cipher
+        if (cipher is None) != (search_key is None):
+            raise ValueError("an encrypted index needs both its field cipher and its search key")
+        self._token = SearchTokens(search_key)
         # A new database holds nothing yet, whatever its stamps say.
         self._needs_rebuild = fresh
 
     @classmethod
-    def open(cls, path: Path, layout: Layout, *, fsync: bool, cipher: FieldCipher | None = None) -> Index:
+    def open(
+        cls,
+        path: Path,
+        layout: Layout,
+        *,
+        fsync: bool,
+        cipher: FieldCipher | None = None,
+        search_key: bytes | None = None,
+    ) -> Index:
         """Open the index at `path`; a corrupt or outdated one, or one written under another
-        key (or none), is deleted and started anew.
+        key (or none), is deleted and started anew. An encrypted index takes the field
+        cipher and the key its search tokens are derived from (the same index key).
 
         sqlite3.Error and OSError other than corruption propagate (e.g. a read-only folder).
         """
@@ -107,7 +158,7 @@ class Index:
             if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
                 row = db.execute("SELECT value FROM meta WHERE key = 'protection'").fetchone()
                 if row is not None and row[0] == protection:
-                    return cls(db, layout, fresh=False, cipher=cipher)
+                    return cls(db, layout, fresh=False, cipher=cipher, search_key=search_key)
         except sqlite3.DatabaseError as exc:
             if exc.sqlite_errorcode & 0xFF not in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
                 raise
@@ -118,9 +169,10 @@ class Index:
         db.executescript(_SCHEMA)
         with db:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('protection', ?)", (protection,))
-        return cls(db, layout, fresh=True, cipher=cipher)
+        return cls(db, layout, fresh=True, cipher=cipher, search_key=search_key)
 
     def close(self) -> None:
+        self._token.clear()
         self._db.close()
 
     # --- keeping up with the tree ------------------------------------------------------
@@ -137,7 +189,7 @@ class Index:
             return
         with self._db:
             if full:
-                for table in ("stamps", "clients", "sessions", "artifacts"):
+                for table in ("stamps", "clients", "sessions", "artifacts", "terms"):
                     self._db.execute(f"DELETE FROM {table}")
             for key in known.keys() - found.keys():
                 self._delete(key)
@@ -170,8 +222,12 @@ class Index:
     def forget_client(self, client_id: str) -> None:
         """Delete every row of the client, and leave no trace of them in the database files."""
         with self._db:
-            for table, column in (("stamps", "client_id"), ("clients", "id"), ("sessions", "client_id"), ("artifacts", "client_id")):
+            for table, column in (
+                ("stamps", "client_id"), ("clients", "id"), ("sessions", "client_id"), ("artifacts", "client_id"),
+                ("terms", "client_id"),
+            ):
                 self._db.execute(f"DELETE FROM {table} WHERE {column} = ?", (client_id,))
+        self._token.forget(client_id)
         self.scrub()
 
     def scrub(self) -> None:
@@ -234,6 +290,7 @@ class Index:
         elif kind == "session":
             self._db.execute("DELETE FROM sessions WHERE client_id = ? AND id = ?", key[:2])
         else:
+            self._forget_terms(key)
             self._db.execute("DELETE FROM artifacts WHERE client_id = ? AND session_id = ? AND id = ?", key)
 
     def _store(self, key: Key, stamp: Stamp, record: Record) -> None:
@@ -251,29 +308,88 @@ class Index:
                 ),
             )
         elif isinstance(record, Session):
+            homework = record.homework
             self._db.execute(
-                f"INSERT OR REPLACE INTO sessions ({_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO sessions ({_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.id, record.client_id, record.plan_id, self._hide("sessions", "goal", row, record.goal),
                     record.feeling_in, record.feeling_out, format_time(record.started),
                     None if record.ended is None else format_time(record.ended), record.damaged,
+                    record.goal_met,
+                    None if homework is None else self._hide(
+                        "sessions", "homework", row, json.dumps({"task": homework.task, "note": homework.note})
+                    ),
+                    None if homework is None else homework.done,
                 ),
             )
         else:
-            files = [[f.name, f.role, f.media_type, f.size, f.sha256] for f in record.files]
-            self._db.execute(
-                f"INSERT OR REPLACE INTO artifacts ({_ARTIFACT_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    record.id, record.client_id, record.session_id, record.activity, record.kind,
-                    format_time(record.created), self._hide("artifacts", "title", row, record.title),
-                    self._hide("artifacts", "about", row, record.about),
-                    self._hide("artifacts", "files", row, json.dumps(files)),
-                    record.product, record.thumbnail, record.process,
-                    self._hide("artifacts", "metadata", row, json.dumps(record.metadata)),
-                    record.damaged, self._hide("artifacts", "marks", row, json.dumps(record.marks)),
-                ),
+            self._store_artifact(row, record)
+
+    def _store_artifact(self, row: str, record: ArtifactRecord) -> None:
+        key = (record.client_id, record.session_id, record.id)
+        old = self._forget_terms(key)
+        files = [[f.name, f.role, f.media_type, f.size, f.sha256] for f in record.files]
+        noticings = [[format_time(noticing.at), noticing.text] for noticing in record.noticings]
+        cursor = self._db.execute(
+            f"INSERT OR REPLACE INTO artifacts (n, {_ARTIFACT_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                old,
+                record.id, record.client_id, record.session_id, record.activity, record.kind,
+                format_time(record.created), self._hide("artifacts", "title", row, record.title),
+                self._hide("artifacts", "about", row, record.about),
+                self._hide("artifacts", "files", row, json.dumps(files)),
+                record.product, record.thumbnail, record.process,
+                self._hide("artifacts", "metadata", row, json.dumps(record.metadata)),
+                record.damaged, self._hide("artifacts", "marks", row, json.dumps(record.marks)),
+                self._hide("artifacts", "noticings", row, json.dumps(noticings)),
+                self._hide("artifacts", "tags", row, json.dumps(record.tags)),
+                int(record.starred),
+            ),
+        )
+        number = cursor.lastrowid
+        self._db.executemany(
+            "INSERT OR IGNORE INTO terms VALUES (?, ?, ?, ?)",
+            [
+                (record.client_id, kind, self._token(record.client_id, kind, term), number)
+                for kind, term in _terms(record.title, record.about, [n.text for n in record.noticings], record.tags)
+            ],
+        )
+
+    def _forget_terms(self, key: Key) -> int | None:
+        """Delete the search terms of the artifact at `key`, if it is in the index, and
+        return its number. The terms are made again from the row's text: exact deletes
+        through the primary key, with no second index on the table. A row that does not
+        decrypt (changed outside Expressive) has its terms found the slow way instead."""
+        old = self._db.execute(
+            "SELECT n, title, about, noticings, tags FROM artifacts WHERE client_id = ? AND session_id = ? AND id = ?", key
+        ).fetchone()
+        if old is None:
+            return None
+        number, *fields = old
+        row = "/".join(key)
+        try:
+            title, about, noticings, tags = (
+                self._open(column, row, value) for column, value in zip(("title", "about", "noticings", "tags"), fields)
             )
+            terms = _terms(title, about, [text for _, text in json.loads(noticings)], json.loads(tags))
+        except (DecryptionError, ValueError, TypeError):
+            self._db.execute("DELETE FROM terms WHERE client_id = ? AND artifact = ?", (key[0], number))
+            return number
+        self._db.executemany(
+            "DELETE FROM terms WHERE client_id = ? AND kind = ? AND term = ? AND artifact = ?",
+            [(key[0], kind, self._token(key[0], kind, term), number) for kind, term in terms],
+        )
+        return number
+
+    def _open(self, column: str, row: str, value: str | bytes) -> str:
+        """An artifact field's text, for the index's own upkeep: DecryptionError rather
+        than the IndexDamaged of a query."""
+        if self._cipher is None:
+            return value
+        if not isinstance(value, bytes):
+            raise DecryptionError("not encrypted")
+        return self._cipher.open_text("artifacts", column, row, value)
 
     # --- queries -----------------------------------------------------------------------
 
@@ -322,9 +438,88 @@ class Index:
         ).fetchone()
         return None if row is None else self._artifact(row)
 
+    def gallery(
+        self,
+        client_id: str,
+        *,
+        activity: str | None = None,
+        tag: str | None = None,
+        starred: bool | None = None,
+        words: Iterable[str] = (),
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ArtifactRecord]:
+        """A client's artifacts newest first, filtered in SQL: `tag` is a tag's term (see
+        `search.tag_term`), `words` the folded query words, each of which must match."""
+        query = f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE client_id = ?"
+        parameters: list = [client_id]
+        if activity is not None:
+            query += " AND activity = ?"
+            parameters.append(activity)
+        if starred is not None:
+            query += " AND starred = ?"
+            parameters.append(int(starred))
+        wanted = [(TAG, tag)] if tag is not None else []
+        wanted += [(WORD, word) for word in dict.fromkeys(words)]
+        for kind, term in wanted:
+            query += " AND n IN (SELECT artifact FROM terms WHERE client_id = ? AND kind = ? AND term = ?)"
+            parameters += [client_id, kind, self._token(client_id, kind, term)]
+        query += " ORDER BY created DESC, session_id DESC, id DESC LIMIT ? OFFSET ?"
+        parameters += [-1 if limit is None else limit, offset]
+        return [self._artifact(row) for row in self._db.execute(query, parameters)]
+
+    def tags(self, client_id: str) -> list[str]:
+        """Every tag on the client's work. The terms say which tags there are (one artifact
+        for each); their spelling is read from that artifact's tags, decrypted if need be."""
+        rows = self._db.execute(
+            "SELECT t.term, a.client_id, a.session_id, a.id, a.tags FROM "
+            "(SELECT term, MIN(artifact) AS artifact FROM terms WHERE client_id = ? AND kind = ? GROUP BY term) t "
+            "JOIN artifacts a ON a.n = t.artifact",
+            (client_id, TAG),
+        )
+        found = set()
+        for term, client, session_id, artifact_id, tags in rows:
+            row = f"{client}/{session_id}/{artifact_id}"
+            found.update(
+                tag for tag in json.loads(self._show("artifacts", "tags", row, tags))
+                if self._token(client_id, TAG, tag_term(tag)) == term
+            )
+        return sorted(found, key=lambda tag: (tag_term(tag), tag))
+
+    def progress(self, client_id: str) -> list[ProgressRow]:
+        """A client's sessions oldest first, each with how many artifacts per activity."""
+        made: dict[str, dict[str, int]] = {}
+        for session_id, activity, count in self._db.execute(
+            "SELECT session_id, activity, COUNT(*) FROM artifacts WHERE client_id = ? AND damaged IS NULL "
+            "GROUP BY session_id, activity ORDER BY session_id, activity",
+            (client_id,),
+        ):
+            made.setdefault(session_id, {})[activity] = count
+        rows = self._db.execute(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE client_id = ? ORDER BY started, id", (client_id,)
+        )
+        progress = []
+        for row in rows:
+            session = self._session(row)
+            progress.append(ProgressRow(
+                session_id=session.id, started=session.started, plan_id=session.plan_id, goal=session.goal,
+                goal_met=session.goal_met, feeling_in=session.feeling_in, feeling_out=session.feeling_out,
+                activities=made.get(session.id, {}), homework=session.homework,
+            ))
+        return progress
+
+    def open_homework(self, client_id: str) -> list[Session]:
+        """Sessions that gave homework not yet marked done or not, oldest first."""
+        rows = self._db.execute(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE client_id = ? AND homework IS NOT NULL "
+            "AND homework_done IS NULL ORDER BY started, id",
+            (client_id,),
+        )
+        return [self._session(row) for row in rows]
+
     def _artifact(self, row: tuple) -> ArtifactRecord:
         (id, client_id, session_id, activity, kind, created, title, about, files,
-         product, thumbnail, process, metadata, damaged, marks) = row
+         product, thumbnail, process, metadata, damaged, marks, noticings, tags, starred) = row
         key = f"{client_id}/{session_id}/{id}"
         return ArtifactRecord(
             id=id, client_id=client_id, session_id=session_id, activity=activity, kind=kind,
@@ -335,6 +530,12 @@ class Index:
             metadata=json.loads(self._show("artifacts", "metadata", key, metadata)),
             damaged=damaged, path=self._layout.artifact_dir(client_id, session_id, id),
             marks=tuple(json.loads(self._show("artifacts", "marks", key, marks))),
+            noticings=tuple(
+                Noticing(datetime.fromisoformat(at), text)
+                for at, text in json.loads(self._show("artifacts", "noticings", key, noticings))
+            ),
+            tags=tuple(json.loads(self._show("artifacts", "tags", key, tags))),
+            starred=bool(starred),
         )
 
     def _client(self, row: tuple) -> Client:
@@ -348,12 +549,26 @@ class Index:
         )
 
     def _session(self, row: tuple) -> Session:
-        id, client_id, plan_id, goal, feeling_in, feeling_out, started, ended, damaged = row
+        (id, client_id, plan_id, goal, feeling_in, feeling_out, started, ended, damaged,
+         goal_met, homework, homework_done) = row
+        key = f"{client_id}/{id}/"
+        if homework is not None:
+            words = json.loads(self._show("sessions", "homework", key, homework))
+            homework = Homework(
+                task=words["task"], done=None if homework_done is None else bool(homework_done), note=words["note"]
+            )
         return Session(
-            id, client_id, plan_id, self._show("sessions", "goal", f"{client_id}/{id}/", goal), feeling_in,
+            id, client_id, plan_id, self._show("sessions", "goal", key, goal), feeling_in,
             feeling_out, datetime.fromisoformat(started), None if ended is None else datetime.fromisoformat(ended),
-            damaged,
+            damaged, None if goal_met is None else bool(goal_met), homework,
         )
+
+
+def _terms(title: str, about: str, noticings: list[str], tags: list[str]) -> list[tuple[str, str]]:
+    """The search terms of an artifact's text, as (kind, term). Changing what this returns
+    needs SCHEMA_VERSION bumped: the terms of a row are deleted by making them again."""
+    terms = [(WORD, term) for term in word_terms([title, about, *noticings, *tags])]
+    return terms + [(TAG, term) for term in {tag_term(tag) for tag in tags} if term]
 
 
 def remove_files(path: Path) -> None:

@@ -60,6 +60,12 @@ class Layout:
     def note_file(self, client_id: str, session_id: str) -> Path:
         return self.client_dir(client_id) / PRIVATE / f"notes-{session_id}.json"
 
+    def artifact_note_file(self, client_id: str, session_id: str, artifact_id: str) -> Path:
+        """The therapist's private note on one piece of work: beside the session notes in
+        private/, never in the artifact's folder, so nothing that shows or exports the work
+        (or a sync of the sessions folder to the client) can carry it along."""
+        return self.client_dir(client_id) / PRIVATE / f"notes-{session_id}-{artifact_id}.json"
+
     def folder(self, key: Key) -> Path:
         kind = level(key)
         if kind == "client":

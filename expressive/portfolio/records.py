@@ -16,6 +16,8 @@ from typing import Any
 
 from expressive.activity import FILE_NAME_PATTERN
 
+from .search import normalise_tags
+
 FORMAT_VERSION = 1
 
 PORTFOLIO_FORMAT = "expressive-portfolio"
@@ -70,6 +72,19 @@ class Client:
 
 
 @dataclass(frozen=True)
+class Homework:
+    """A task the therapist gave in a session, to do before the next one.
+
+    `done` is None until it is marked (at the next session, or any later review), then
+    True or False; `note` is what was said about it then ("did half of it").
+    """
+
+    task: str
+    done: bool | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Session:
     id: str
     client_id: str
@@ -81,6 +96,38 @@ class Session:
     ended: datetime | None
     # Set when session.json is missing or unreadable; `started` is then read from the id.
     damaged: str | None = None
+    # Whether the session's goal was met: None until someone says (at check-out or later).
+    goal_met: bool | None = None
+    # The homework given in this session, if any (most sessions have none).
+    homework: Homework | None = None
+
+
+@dataclass(frozen=True)
+class Noticing:
+    """What the client noticed about their work at a later look: "what I notice now"."""
+
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One session as the progress charts see it."""
+
+    session_id: str
+    started: datetime
+    plan_id: str
+    goal: str
+    goal_met: bool | None
+    feeling_in: int | None
+    feeling_out: int | None
+    # Activity id -> how many pieces of work were made with it, in order of activity id.
+    activities: dict[str, int]
+    homework: Homework | None = None
+
+    @property
+    def artifacts(self) -> int:
+        return sum(self.activities.values())
 
 
 @dataclass(frozen=True)
@@ -112,6 +159,11 @@ class ArtifactRecord:
     # Moments a therapist marked while reviewing how the work was made:
     # {"t": seconds into the process, "note": text, "created": ISO time}, in time order.
     marks: tuple[dict[str, Any], ...] = ()
+    # The client's later words, "what I notice now", oldest first (manifest: reflection.noticings).
+    noticings: tuple[Noticing, ...] = ()
+    # Review aids (the therapist's private note on the work is apart, under private/).
+    tags: tuple[str, ...] = ()
+    starred: bool = False
 
     def file(self, name: str) -> FileEntry | None:
         return next((entry for entry in self.files if entry.name == name), None)
@@ -234,6 +286,15 @@ class _Fields:
     def optional_time(self, key: str) -> datetime | None:
         return None if self.doc.get(key) is None else self.time(key)
 
+    def optional_bool(self, key: str) -> bool | None:
+        value = self.doc.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise self.invalid(key)
+        return value
+
+    def flag(self, key: str) -> bool:
+        return bool(self.optional_bool(key))
+
     def mapping(self, key: str) -> dict[str, Any]:
         value = self.doc.get(key, {})
         if not isinstance(value, dict):
@@ -276,7 +337,23 @@ def session_from_document(doc: dict[str, Any], client_id: str, session_id: str) 
         feeling_out=fields.optional_int("feeling_out"),
         started=fields.time("started"),
         ended=fields.optional_time("ended"),
+        goal_met=fields.optional_bool("goal_met"),
+        homework=None if doc.get("homework") is None else homework_from_document(doc["homework"]),
     )
+
+
+def homework_from_document(raw: Any) -> Homework:
+    if not isinstance(raw, dict):
+        raise RecordError("session.json has an invalid 'homework'")
+    fields = _Fields(raw, "session.json")
+    try:
+        return Homework(task=fields.text("task"), done=fields.optional_bool("done"), note=fields.text("note", ""))
+    except RecordError:
+        raise RecordError("session.json has an invalid 'homework'") from None
+
+
+def homework_document(homework: Homework) -> dict[str, Any]:
+    return {"task": homework.task, "done": homework.done, "note": homework.note}
 
 
 def damaged_session(client_id: str, session_id: str, reason: str) -> Session:
@@ -328,6 +405,7 @@ def artifact_from_document(doc: dict[str, Any], client_id: str, session_id: str,
         if name is not None and name not in names:
             raise fields.invalid(role)
         roles[role] = name
+    reflection = _Fields(fields.mapping("reflection"), "manifest.json")
     return ArtifactRecord(
         id=artifact_id,
         client_id=client_id,
@@ -336,14 +414,46 @@ def artifact_from_document(doc: dict[str, Any], client_id: str, session_id: str,
         kind=fields.text("kind"),
         created=fields.time("created"),
         title=fields.text("title", ""),
-        about=_Fields(fields.mapping("reflection"), "manifest.json").text("about", ""),
+        about=reflection.text("about", ""),
         files=files,
         metadata=fields.mapping("metadata"),
         damaged=None,
         path=path,
         marks=checked_marks(doc.get("marks", [])),
+        noticings=checked_noticings(reflection.doc.get("noticings") or []),
+        tags=_manifest_tags(doc.get("tags") or []),
+        starred=fields.flag("starred"),
         **roles,
     )
+
+
+def _manifest_tags(tags: Any) -> tuple[str, ...]:
+    # Normalised on reading too, so tags edited by hand filter like any others.
+    if not isinstance(tags, list):
+        raise RecordError("manifest.json has a missing or invalid 'tags'")
+    try:
+        return normalise_tags(tags)
+    except ValueError as exc:
+        raise RecordError(f"manifest.json has an invalid tag: {exc}") from None
+
+
+def checked_noticings(noticings: Any) -> tuple[Noticing, ...]:
+    """Later reflections from their stored form, oldest first; RecordError when malformed."""
+    if not isinstance(noticings, (list, tuple)):
+        raise RecordError("the reflection's noticings are not a list")
+    checked = []
+    for raw in noticings:
+        try:
+            if not isinstance(raw["text"], str):
+                raise ValueError(raw)
+            checked.append(Noticing(at=_parse_time(raw["at"]), text=raw["text"]))
+        except (KeyError, TypeError, ValueError):
+            raise RecordError(f"the noticing {raw!r} is invalid: it needs the words and when they were said") from None
+    return tuple(sorted(checked, key=lambda noticing: noticing.at))
+
+
+def noticing_document(noticing: Noticing) -> dict[str, Any]:
+    return {"at": format_time(noticing.at), "text": noticing.text}
 
 
 def checked_marks(marks: Any) -> tuple[dict[str, Any], ...]:
@@ -417,6 +527,9 @@ def session_document(session: Session) -> dict[str, Any]:
         "feeling_out": session.feeling_out,
         "started": format_time(session.started),
         "ended": None if session.ended is None else format_time(session.ended),
+        # Written only when set: a session without them keeps the shape it always had.
+        **({} if session.goal_met is None else {"goal_met": session.goal_met}),
+        **({} if session.homework is None else {"homework": homework_document(session.homework)}),
     }
 
 
@@ -431,8 +544,12 @@ def artifact_document(artifact: ArtifactRecord) -> dict[str, Any]:
         "kind": artifact.kind,
         "created": format_time(artifact.created),
         "title": artifact.title,
-        "reflection": {"about": artifact.about},
-        "tags": [],
+        "reflection": {
+            "about": artifact.about,
+            **({"noticings": [noticing_document(n) for n in artifact.noticings]} if artifact.noticings else {}),
+        },
+        "tags": list(artifact.tags),
+        **({"starred": True} if artifact.starred else {}),
         "files": [
             {
                 "name": entry.name,
@@ -451,12 +568,14 @@ def artifact_document(artifact: ArtifactRecord) -> dict[str, Any]:
     }
 
 
-def note_document(client_id: str, session_id: str, text: str) -> dict[str, Any]:
+def note_document(client_id: str, session_id: str, text: str, artifact_id: str | None = None) -> dict[str, Any]:
+    """A therapist's private note on a session, or (with `artifact_id`) on one piece of work."""
     return {
         "format": NOTE_FORMAT,
         "version": FORMAT_VERSION,
         "client_id": client_id,
         "session_id": session_id,
+        **({} if artifact_id is None else {"artifact_id": artifact_id}),
         "text": text,
         "updated": format_time(now()),
     }

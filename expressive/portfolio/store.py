@@ -4,6 +4,7 @@
     <root>/index.sqlite                      derived, rebuilt from the JSON files at will
     <root>/clients/<client>/client.json
     <root>/clients/<client>/private/notes-<session>.json        therapist only
+    <root>/clients/<client>/private/notes-<session>-<artifact>.json   therapist only
     <root>/clients/<client>/sessions/<session>/session.json
     <root>/clients/<client>/sessions/<session>/artifacts/<artifact>/{files..., manifest.json}
 
@@ -25,6 +26,25 @@ path as associated data, written through the same atomic writer (so temporary fi
 ciphertext too). keyring.json holds the wrapped keys, audit.log the chained audit entries.
 An unencrypted portfolio ("encryption": null) behaves exactly as before, and can be
 migrated in place by `Portfolio.protect`.
+
+Reviewing the work (the portfolio-review screens): where each thing lives, and why.
+- The client's own words stay in the artifact's manifest, since they belong with the work
+  (and are shown with it): the title, "reflection": {"about", "noticings": [{"at", "text"}]},
+  the noticings being "what I notice now", added at any later look and never overwritten.
+- Tags ("tags", normalised: lower case, spaces collapsed, each once) and the star
+  ("starred") are in the manifest too: they describe the work, are not secret from the
+  client (a therapist picks favourites and themes with the client), travel with the work
+  when it is copied or synced, and come back with any index rebuild like everything else.
+- The therapist's private note on a piece of work is NOT in the manifest: it is
+  private/notes-<session>-<artifact>.json, beside the session notes, so that nothing that
+  shows, exports or shares the work can carry it. It is not in the index either (read one
+  at a time, by the therapist only), and is erased with the client.
+- Whether the session's goal was met ("goal_met") and the homework given in it
+  ("homework": {"task", "done", "note"}) are in session.json, written only when set: a
+  session without them keeps the shape older versions wrote. Old versions ignore the new
+  fields and `_rewrite` keeps them, so FORMAT_VERSION stays 1.
+- The index holds all of it (typed text encrypted when the portfolio is) for the gallery,
+  tag list, open homework and progress queries; search terms: see `search`.
 """
 
 from __future__ import annotations
@@ -65,6 +85,7 @@ from .atomic import (
 )
 from .check import find_leftovers
 from .index import Index, Record, remove_files
+from .search import normalise_tag, normalise_tags, tag_term, words
 from .layout import (
     ARTIFACTS,
     AUDIT_FILE,
@@ -94,6 +115,8 @@ from .records import (
     Client,
     FileEntry,
     MissingRecord,
+    Noticing,
+    ProgressRow,
     NewerVersionError,
     PortfolioError,
     Problem,
@@ -112,6 +135,7 @@ from .records import (
     encode_document,
     format_time,
     is_settings,
+    noticing_document,
     now,
     note_document,
     note_text,
@@ -221,7 +245,10 @@ class Portfolio:
                 keys = _unlock(keyring, passphrase, root)
                 if encryption["state"] == "migrating":
                     _finish_migration(root, keyring, keys, fsync=fsync)
-            index = Index.open(root / INDEX_FILE, layout, fsync=fsync, cipher=None if keys is None else keys.field_cipher())
+            index = Index.open(
+                root / INDEX_FILE, layout, fsync=fsync,
+                cipher=None if keys is None else keys.field_cipher(), search_key=None if keys is None else keys.index,
+            )
             store = cls(layout, index, fsync=fsync, keys=keys, keyring=keyring)
             try:
                 store._finish_deletions()
@@ -571,6 +598,70 @@ class Portfolio:
 
         return self._rewrite((client_id, session_id, ""), finish, action="finish the session")
 
+    def set_goal_met(self, client_id: str, session_id: str, met: bool | None) -> Session:
+        """Record whether the session's goal was met (None: not said, or taken back); at
+        check-out or at any later review."""
+        self.session(client_id, session_id)
+        if met is not None and not isinstance(met, bool):
+            raise PortfolioError(f"A goal is met (True), not met (False) or not said (None), not {met!r}.")
+
+        def judge(doc: dict[str, Any]) -> None:
+            if met is None:
+                doc.pop("goal_met", None)
+            else:
+                doc["goal_met"] = met
+
+        return self._rewrite((client_id, session_id, ""), judge, action="save whether the goal was met")
+
+    def set_homework(self, client_id: str, session_id: str, task: str) -> Session:
+        """Give homework in this session, to do before the next; an empty task takes it
+        back (with what was recorded about it). Changing the words of a task keeps whether
+        it was done: it is the same homework, said better."""
+        self.session(client_id, session_id)
+        if not isinstance(task, str):
+            raise PortfolioError(f"Homework is a task in words, not {task!r}.")
+        task = task.strip()
+
+        def give(doc: dict[str, Any]) -> None:
+            if not task:
+                doc.pop("homework", None)
+                return
+            given = doc.get("homework")
+            given = given if isinstance(given, dict) else {}
+            done = given.get("done")
+            note = given.get("note")
+            doc["homework"] = {
+                **given, "task": task,
+                "done": done if isinstance(done, bool) else None, "note": note if isinstance(note, str) else "",
+            }
+
+        return self._rewrite((client_id, session_id, ""), give, action="save the homework")
+
+    def set_homework_done(self, client_id: str, session_id: str, done: bool | None, note: str = "") -> Session:
+        """Record whether the homework given in the session was done, with what was said
+        about it; `done=None` makes it open again."""
+        session = self.session(client_id, session_id)
+        if session.homework is None:
+            raise PortfolioError(f"No homework was given in session {session_id}, so it cannot be marked.")
+        if done is not None and not isinstance(done, bool):
+            raise PortfolioError(f"Homework is done (True), not done (False) or not yet said (None), not {done!r}.")
+        if not isinstance(note, str):
+            raise PortfolioError(f"The note on the homework is words, not {note!r}.")
+
+        def mark(doc: dict[str, Any]) -> None:
+            given = doc.get("homework")
+            if not isinstance(given, dict):
+                raise PortfolioError(f"The homework of session {session_id} was changed meanwhile; look again.")
+            doc["homework"] = {**given, "done": done, "note": note.strip()}
+
+        return self._rewrite((client_id, session_id, ""), mark, action="save whether the homework was done")
+
+    def open_homework(self, client_id: str) -> list[tuple[Session, str]]:
+        """Homework given and not yet marked done or not: (the session it was given in,
+        the task), oldest first; what the next session shows."""
+        self.client(client_id)
+        return [(session, session.homework.task) for session in self._index.open_homework(client_id)]
+
     def sessions(self, client_id: str, *, limit: int | None = None, offset: int = 0) -> list[Session]:
         """A client's sessions, newest first; `limit` and `offset` page through them."""
         self.client(client_id)
@@ -671,6 +762,111 @@ class Portfolio:
 
         key = (artifact.client_id, artifact.session_id, artifact.id)
         return self._rewrite(key, mark, action="save the marks")
+
+    def add_noticing(self, artifact: ArtifactRecord, text: str, at: datetime | None = None) -> ArtifactRecord:
+        """Keep what the client notices now about their work, with when (now, or `at`),
+        after what they said before: earlier words are never overwritten."""
+        self._check_reviewable(artifact, "what was noticed cannot be saved")
+        if not isinstance(text, str) or not text.strip():
+            raise PortfolioError("What the client noticed is empty, so there is nothing to save.")
+        noticing = noticing_document(Noticing(at=utc(at), text=text.strip()))
+
+        def notice(doc: dict[str, Any]) -> None:
+            reflection = doc.get("reflection")
+            reflection = dict(reflection) if isinstance(reflection, dict) else {}
+            earlier = reflection.get("noticings")
+            reflection["noticings"] = [*(earlier if isinstance(earlier, list) else []), noticing]
+            doc["reflection"] = reflection
+
+        return self._rewrite(self._key_of(artifact), notice, action="save what was noticed")
+
+    def set_tags(self, artifact: ArtifactRecord, tags: list[str]) -> ArtifactRecord:
+        """Label the work (all its tags: the list replaces the one stored). Tags are
+        normalised: lower case, spaces collapsed, a leading "#" dropped, each kept once
+        ("Family" and "family " are one tag), empty ones left out."""
+        self._check_reviewable(artifact, "its tags cannot be saved")
+        if isinstance(tags, str) or not hasattr(tags, "__iter__"):
+            raise PortfolioError(f"The tags are given as a list of words, not {tags!r}.")
+        try:
+            normal = list(normalise_tags(tags))
+        except ValueError as exc:
+            raise PortfolioError(f"The tags cannot be saved: {exc}.") from None
+
+        def label(doc: dict[str, Any]) -> None:
+            doc["tags"] = normal
+
+        return self._rewrite(self._key_of(artifact), label, action="save the tags")
+
+    def set_star(self, artifact: ArtifactRecord, starred: bool) -> ArtifactRecord:
+        """Mark the work as a favourite, or not."""
+        self._check_reviewable(artifact, "its star cannot be saved")
+        if not isinstance(starred, bool):
+            raise PortfolioError(f"A piece of work is starred or not (True or False), not {starred!r}.")
+
+        def star(doc: dict[str, Any]) -> None:
+            doc["starred"] = starred
+
+        return self._rewrite(self._key_of(artifact), star, action="save the star")
+
+    def _check_reviewable(self, artifact: ArtifactRecord, consequence: str) -> None:
+        if artifact.damaged:
+            raise PortfolioError(f"The artifact {artifact.id} is damaged, so {consequence}: {artifact.damaged}.")
+        self.artifact(artifact.client_id, artifact.session_id, artifact.id)
+
+    @staticmethod
+    def _key_of(artifact: ArtifactRecord) -> Key:
+        return (artifact.client_id, artifact.session_id, artifact.id)
+
+    def gallery(
+        self,
+        client_id: str,
+        *,
+        activity: str | None = None,
+        tag: str | None = None,
+        starred: bool | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ArtifactRecord]:
+        """The client's work newest first, as the gallery pages through it, all in the index.
+
+        `activity` keeps one activity's work, `tag` the work with that tag (spelled any
+        way: "Family", "#family"), `starred` the favourites (True) or the others (False),
+        and `search` the work whose words match: the title, what it is about, what was
+        noticed later and the tags, case and accents aside. Every word of the search
+        must match a word, or the beginning of one when it has 3 letters or more ("hous"
+        finds "House"); see `search` for how this works, unchanged, in an encrypted
+        portfolio. `limit` and `offset` page through the result.
+        """
+        self.client(client_id)
+        for name, value in (("limit", limit), ("offset", offset)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise PortfolioError(f"The gallery's {name} is a whole number of 0 or more, not {value!r}.")
+        if starred is not None and not isinstance(starred, bool):
+            raise PortfolioError(f"The gallery's starred filter is True, False or None, not {starred!r}.")
+        wanted_tag = None
+        if tag is not None:
+            if not isinstance(tag, str):
+                raise PortfolioError(f"The tag {tag!r} is not a word.")
+            wanted_tag = tag_term(normalise_tag(tag)) or None
+        if search is not None and not isinstance(search, str):
+            raise PortfolioError(f"The search {search!r} is not text.")
+        return self._index.gallery(
+            client_id, activity=activity, tag=wanted_tag, starred=starred,
+            words=words(search or ""), limit=limit, offset=offset or 0,
+        )
+
+    def tags(self, client_id: str) -> list[str]:
+        """Every tag on the client's work, in alphabetical order, for the gallery's filter."""
+        self.client(client_id)
+        return self._index.tags(client_id)
+
+    def progress(self, client_id: str) -> list[ProgressRow]:
+        """One row per session, oldest first, for the progress charts: when it started, its
+        plan, goal and whether it was met, the feelings at check-in and check-out, what was
+        made with which activity, and the homework given. From the index alone."""
+        self.client(client_id)
+        return self._index.progress(client_id)
 
     def artifacts(self, client_id: str, session_id: str | None = None) -> list[ArtifactRecord]:
         """A session's artifacts oldest first; without a session, all of the client's,
@@ -800,6 +996,40 @@ class Portfolio:
             return ""
         except RecordError as exc:
             raise PortfolioError(f"The therapist's note on session {session_id} is damaged: {exc}.") from None
+
+    def set_artifact_note(self, artifact: ArtifactRecord, text: str) -> None:
+        """The therapist's private note on one piece of work; empty text removes it.
+
+        Kept in the client's private/ folder (never in the artifact's manifest, which is
+        shown and exported with the work), encrypted like every client file, not in the
+        index, and erased with the client.
+        """
+        self.artifact(artifact.client_id, artifact.session_id, artifact.id)
+        if not isinstance(text, str):
+            raise PortfolioError(f"A note is words, not {text!r}.")
+        path = self._layout.artifact_note_file(artifact.client_id, artifact.session_id, artifact.id)
+        with self._writing("save the note", path.parent):
+            if not text.strip():
+                try:
+                    os.remove(path)
+                except FileNotFoundError:
+                    return
+                if self._fsync:
+                    fsync_folder(path.parent)
+                return
+            ensure_folder(path.parent, fsync=self._fsync)
+            document = note_document(artifact.client_id, artifact.session_id, text, artifact_id=artifact.id)
+            self._write_bytes(path, encode_document(document))
+
+    def artifact_note(self, artifact: ArtifactRecord) -> str:
+        """The therapist's private note on the piece of work, "" if there is none."""
+        self.artifact(artifact.client_id, artifact.session_id, artifact.id)
+        try:
+            return self._read_note(self._layout.artifact_note_file(artifact.client_id, artifact.session_id, artifact.id))
+        except MissingRecord:
+            return ""
+        except RecordError as exc:
+            raise PortfolioError(f"The therapist's note on {artifact.id} is damaged: {exc}.") from None
 
     def _read_note(self, path: Path) -> str:
         return note_text(self._read_document(path, NOTE_FORMAT), path.name)
