@@ -3,16 +3,24 @@
 The activity that takes that kind of file turns it into a draft, which is checked whole
 before anything is written: a damaged file is refused with a plain message and leaves
 the portfolio exactly as it was. An accepted file becomes its own session ("Imported"),
-so that it shows in the portfolio on the day it was brought in. No Kivy here.
+so that it shows in the portfolio on the day it was brought in.
+
+A ZIP archive of a client's whole record (made by `expressive.exporting.zip_archive`) is
+brought back by `import_archive` as a new client, after the same kind of check. No Kivy here.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from itertools import chain, count
 from pathlib import Path
+from typing import Any
 
 from expressive.activity import ArtifactDraft, ImportRefused
+from expressive.exporting.archive import ArchivedArtifact, ArchivedSession, CheckedArchive, open_archive
 from expressive.plans import IMPORTED_PLAN_ID
-from expressive.portfolio import ArtifactRecord, Portfolio
+from expressive.portfolio import ArtifactRecord, Client, Portfolio
 from expressive.registry import Registry
 
 # Far above any MIDI file or photo a person brings in; a bigger file is refused unread.
@@ -54,3 +62,145 @@ def save_brought_in(store: Portfolio, client_id: str, activity_id: str, draft: A
     artifact = store.save_artifact(client_id, session.id, activity_id, draft)
     store.finish_session(client_id, session.id, feeling_out=None)
     return artifact
+
+
+# --- a client's archive, made by `expressive.exporting.zip_archive` ---------------------------
+
+# A file with this ending is a client's archive, for `import_archive` (not `import_file`).
+ARCHIVE_ENDING = ".zip"
+
+# Fields of the archived records that a restore sets through the portfolio's API; any other
+# field that holds something is named in `RestoredClient.not_restored`, so nothing an
+# archive carries is dropped without a word. Ids, formats and the times of bookkeeping
+# (when the client was added, when a note was last changed) are the new portfolio's own.
+_RESTORED_FIELDS = {
+    "client": {"format", "version", "id", "created", "name", "year_of_birth", "notes", "settings"},
+    "session": {
+        "format", "version", "id", "client_id", "plan_id", "goal", "feeling_in", "feeling_out", "started", "ended",
+    },
+    "artifact": {
+        "format", "version", "id", "client_id", "session_id", "activity", "kind", "created", "title", "reflection",
+        "files", "product", "thumbnail", "process", "metadata", "marks",
+    },
+    "reflection": {"about"},
+}
+
+
+@dataclass(frozen=True)
+class RestoredClient:
+    client: Client
+    sessions: int
+    artifacts: int
+    # What the archive holds that this version cannot put back yet, one phrase each, e.g.
+    # "tags (on 3 pieces of work)"; [] when everything came back.
+    not_restored: list[str]
+
+
+def import_archive(store: Portfolio, path: Path) -> RestoredClient:
+    """Bring a client's archive back as a NEW client, with every session (its times, goal
+    and feelings), every piece of work (its files, byte for byte, when it was made, the
+    client's words, the review marks), the therapist's notes on the sessions and the
+    client's settings.
+
+    The client keeps its archived name; when a client of that name is already in the
+    portfolio, the restored one is called "Name (restored)" (then "Name (restored 2)", ...)
+    so the two are never mixed up or merged: nothing already in the portfolio changes.
+
+    The archive is checked whole first: ImportRefused (one plain sentence) when it is
+    damaged, incomplete, unsafe or too big, and then nothing is written. PortfolioError
+    when saving fails part way; what was restored until then is taken out again.
+    """
+    with open_archive(Path(path)) as archive:
+        archived = archive.client_document
+        client = store.add_client(
+            _restored_name(store, archived["name"]), archived.get("year_of_birth"), archived.get("notes", "")
+        )
+        try:
+            if archived.get("settings"):
+                store.set_client_settings(client.id, archived["settings"])
+            notes = {
+                note["session_id"]: note["text"] for note in archive.therapist_notes if not note.get("artifact_id")
+            }
+            artifacts = 0
+            for session in archive.sessions:
+                artifacts += _restore_session(store, client.id, archive, session, notes.get(session.record.id))
+        except BaseException:
+            store.delete_client(client.id)
+            raise
+        return RestoredClient(
+            client=store.client(client.id),
+            sessions=len(archive.sessions),
+            artifacts=artifacts,
+            not_restored=_not_restored(archive),
+        )
+
+
+def _restored_name(store: Portfolio, name: str) -> str:
+    taken = {client.name.casefold() for client in store.clients()}
+    candidates = chain([name, f"{name} (restored)"], (f"{name} (restored {number})" for number in count(2)))
+    return next(candidate for candidate in candidates if candidate.casefold() not in taken)
+
+
+def _restore_session(store: Portfolio, client_id: str, archive: CheckedArchive, archived: ArchivedSession, note: str | None) -> int:
+    record = archived.record
+    session = store.start_session(
+        client_id, plan_id=record.plan_id, goal=record.goal, feeling_in=record.feeling_in, started=record.started
+    )
+    for artifact in archived.artifacts:
+        _restore_artifact(store, client_id, session.id, archive, artifact)
+    if record.ended is not None:
+        store.finish_session(client_id, session.id, feeling_out=record.feeling_out, ended=record.ended)
+    if note is not None:
+        store.set_therapist_note(client_id, session.id, note)
+    return len(archived.artifacts)
+
+
+def _restore_artifact(store: Portfolio, client_id: str, session_id: str, archive: CheckedArchive, archived: ArchivedArtifact) -> None:
+    record = archived.record
+    draft = ArtifactDraft(
+        kind=record.kind,
+        files={file.name: archive.read(file) for file in archived.files},
+        product=record.product,
+        thumbnail=record.thumbnail,
+        process=record.process,
+        title=record.title,
+        metadata=record.metadata,
+    )
+    saved = store.save_artifact(client_id, session_id, record.activity, draft, created=record.created)
+    if record.about:
+        saved = store.set_reflection(saved, title=record.title, about=record.about)
+    if record.marks:
+        store.set_marks(saved, list(record.marks))
+
+
+def _not_restored(archive: CheckedArchive) -> list[str]:
+    """What the archived records hold beyond `_RESTORED_FIELDS`, counted by field."""
+    found: Counter[tuple[str, str]] = Counter()
+
+    def look(kind: str, document: dict[str, Any]) -> None:
+        for field, value in document.items():
+            if field not in _RESTORED_FIELDS[kind] and value not in (None, "", [], {}, False):
+                found[(kind, field)] += 1
+
+    look("client", archive.client_document)
+    for session in archive.sessions:
+        look("session", session.document)
+        for artifact in session.artifacts:
+            look("artifact", artifact.document)
+            reflection = artifact.document.get("reflection")
+            look("reflection", reflection if isinstance(reflection, dict) else {})
+    phrases = [_phrase(kind, field, number) for (kind, field), number in sorted(found.items())]
+    work_notes = sum(1 for note in archive.therapist_notes if note.get("artifact_id"))
+    if work_notes:
+        phrases.append(f"the therapist's notes on pieces of work ({work_notes})")
+    return phrases
+
+
+def _phrase(kind: str, field: str, number: int) -> str:
+    """ "tags (on 3 pieces of work)", "reflection.noticings (on 1 piece of work)"."""
+    if kind == "client":
+        return f"{field} (of the client)"
+    if kind == "session":
+        return f"{field} (on {number} session{'' if number == 1 else 's'})"
+    prefix = "reflection." if kind == "reflection" else ""
+    return f"{prefix}{field} (on {number} {'piece' if number == 1 else 'pieces'} of work)"

@@ -91,7 +91,7 @@ def write_zip_archive(work: ClientWork, out: Path, *, progress: Progress | None 
     left_out: list[str] = []
     sessions = []
     archived: set[tuple[str, str]] = set()
-    with replacing_file(Path(out), "the archive") as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
+    with replacing_file(Path(out), "the archive") as temp, zipfile.ZipFile(temp, "w") as archive:
         for entry in reversed(work.sessions):
             try:
                 session_document = reader.document(entry.session)
@@ -124,7 +124,9 @@ def write_zip_archive(work: ClientWork, out: Path, *, progress: Progress | None 
             "therapist_notes": notes,
             "left_out": left_out,
         }
-        archive.writestr(_entry(MANIFEST, now()), json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        archive.writestr(
+            _entry(MANIFEST, now()), json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", compress_type=zipfile.ZIP_DEFLATED
+        )
     progress(total, total)
     return left_out
 
