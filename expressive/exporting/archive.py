@@ -114,10 +114,9 @@ def write_zip_archive(work: ClientWork, out: Path, *, progress: Progress | None 
                 done += 1
                 progress(done, total)
             sessions.append({"session": session_document, "artifacts": documents})
-        notes = [
-            note for note in reader.therapist_notes()
-            if (note.get("session_id"), note.get("artifact_id") or "") in archived
-        ]
+        notes, unreadable = reader.therapist_notes()
+        left_out += unreadable
+        notes = [note for note in notes if (note.get("session_id"), note.get("artifact_id") or "") in archived]
         manifest = {
             "format": ARCHIVE_FORMAT,
             "version": ARCHIVE_VERSION,

@@ -66,8 +66,8 @@ def write_pdf_report(work: ClientWork, out: Path, *, include_therapist_notes: bo
     progress(done, total)
     register_fonts()
     styles = _Styles()
-    notes = _notes(work) if include_therapist_notes else None
     problems: list[str] = []
+    notes = _notes(work, problems) if include_therapist_notes else None
     flowables: list = _cover(work, styles, include_therapist_notes)
 
     def laid_out(_flowable) -> None:
@@ -186,10 +186,12 @@ def _artifact_page(
     return flowables
 
 
-def _notes(work: ClientWork) -> dict[tuple[str, str], str]:
+def _notes(work: ClientWork, problems: list[str]) -> dict[tuple[str, str], str]:
     """The therapist's notes by (session id, artifact id or "" for the session's own)."""
+    documents, unreadable = work.reader.therapist_notes()
+    problems += unreadable
     found = {}
-    for document in work.reader.therapist_notes():
+    for document in documents:
         text = document.get("text")
         if isinstance(text, str):
             found[(str(document.get("session_id")), str(document.get("artifact_id") or ""))] = text

@@ -15,7 +15,6 @@ against the record it is given. So an export is made in two steps:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,21 +82,28 @@ class WorkReader:
             return self._document(self._layout.record_file((record.client_id, record.id, "")), SESSION_FORMAT)
         return self._document(self._layout.record_file((record.id, "", "")), CLIENT_FORMAT)
 
-    def therapist_notes(self) -> list[dict[str, Any]]:
+    def therapist_notes(self) -> tuple[list[dict[str, Any]], list[str]]:
         """Every private note of the therapist on the client's sessions and work, as stored
-        (each names its "session_id", and its "artifact_id" when it is about one piece of work)."""
-        folder = self._layout.client_dir(self._client_id) / PRIVATE
-        return [self._document(path, NOTE_FORMAT) for path in sorted(folder.glob("notes-*.json"))]
+        (each names its "session_id", and its "artifact_id" when it is about one piece of
+        work); and what could not be read, in plain words."""
+        notes, problems = [], []
+        for path in sorted((self._layout.client_dir(self._client_id) / PRIVATE).glob("notes-*.json")):
+            try:
+                notes.append(self._document(path, NOTE_FORMAT))
+            except PortfolioError as exc:
+                problems.append(f"A therapist's note: {exc}")
+        return notes, problems
 
     def _document(self, path: Path, expected_format: str) -> dict[str, Any]:
+        where = path.relative_to(self._layout.client_dir(self._client_id)).as_posix()
         try:
             return parse_document(self._store._read_bytes(path), path.name, expected_format)
         except FileNotFoundError:
-            raise PortfolioError(f"{path.name} of {path.parent.name} is missing.") from None
+            raise PortfolioError(f"{where} is missing.") from None
         except OSError as exc:
-            raise PortfolioError(f"{path.name} of {path.parent.name} cannot be read ({exc.strerror or exc}).") from None
-        except (RecordError, json.JSONDecodeError) as exc:
-            raise PortfolioError(f"{path.name} of {path.parent.name} is damaged: {exc}.") from None
+            raise PortfolioError(f"{where} cannot be read ({exc.strerror or exc}).") from None
+        except RecordError as exc:
+            raise PortfolioError(f"{where} is damaged: {exc}.") from None
 
 
 def gather(

@@ -296,3 +296,18 @@ def test_an_archive_too_big_once_unpacked_or_with_too_many_files_is_refused_unre
 def test_a_folder_or_a_missing_file_is_refused(robins_portfolio, tmp_path):
     assert_refused(robins_portfolio, tmp_path, "is a folder, not an archive")
     assert_refused(robins_portfolio, tmp_path / "nothing.zip", "There is no file")
+
+
+def test_a_note_that_cannot_be_read_is_left_out_and_said(plain_demo, tmp_path):
+    demo = plain_demo.copied(tmp_path / "portfolio")
+    with demo.open() as store:
+        session = store.sessions(demo.client_id)[0]
+    note = demo.root / "clients" / demo.client_id / "private" / f"notes-{session.id}.json"
+    note.write_bytes(b"\x00damaged")
+    with demo.open() as store:
+        left_out = zip_archive(store, demo.client_id, out=tmp_path / "robin.zip")
+    assert left_out == [f"A therapist's note: private/{note.name} is damaged: {note.name} is not readable (it is not valid JSON)."]
+    with new_portfolio(tmp_path / "fresh", "plain") as store:
+        restored = import_archive(store, tmp_path / "robin.zip")
+        notes = [store.therapist_note(restored.client.id, session.id) for session in store.sessions(restored.client.id)]
+    assert notes[0] == "" and all(notes[1:])

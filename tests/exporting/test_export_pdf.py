@@ -128,3 +128,26 @@ def test_work_that_is_not_in_the_portfolio_writes_and_audits_nothing(plain_demo,
             pdf_report(store, plain_demo.client_id, [("2020-01-01_0000_abcd", "01-drawing-wxyz")], out=tmp_path / "r.pdf")
         assert len(store.audit_entries()) == before
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_note_on_one_piece_of_work_goes_in_with_the_notes_and_a_damaged_note_is_said(plain_demo, tmp_path):
+    """Notes on single pieces of work are kept beside the session notes (written here as the
+    review screens write them); the report finds them the same way."""
+    demo = plain_demo.copied(tmp_path / "portfolio")
+    with demo.open() as store:
+        artifact = store.artifacts(demo.client_id)[0]
+        others = [session.id for session in store.sessions(demo.client_id) if session.id != artifact.session_id]
+    private = demo.root / "clients" / demo.client_id / "private"
+    note = {"format": "expressive-therapist-note", "version": 1, "client_id": demo.client_id, "session_id": artifact.session_id,
+            "artifact_id": artifact.id, "text": "The cat came back in this one", "updated": "2026-01-02T03:04:05+00:00"}
+    (private / f"notes-{artifact.session_id}-{artifact.id}.json").write_text(json.dumps(note))
+    (private / f"notes-{others[0]}.json").write_text("{ not a note")
+    chosen = [(artifact.session_id, artifact.id)]
+    with demo.open() as store:
+        problems = pdf_report(store, demo.client_id, chosen, include_therapist_notes=True, out=tmp_path / "notes.pdf")
+        assert pdf_report(store, demo.client_id, chosen, out=tmp_path / "plain.pdf") == []
+    assert problems == [f"A therapist's note: private/notes-{others[0]}.json is damaged: "
+                        f"notes-{others[0]}.json is not readable (it is not valid JSON)."]
+    with_notes, without = page_texts(tmp_path / "notes.pdf")[1], page_texts(tmp_path / "plain.pdf")[1]
+    assert "The therapist's note on this work (private)" in with_notes and "The cat came back in this one" in with_notes
+    assert "The cat came back" not in without
