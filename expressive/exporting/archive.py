@@ -41,7 +41,11 @@ from expressive.activity import ACTIVITY_ID_PATTERN, FILE_NAME_PATTERN, ImportRe
 from expressive.feelings import feeling
 from expressive.portfolio import ArtifactRecord, PortfolioError, Session
 from expressive.portfolio.records import (
+    ARTIFACT_FORMAT,
+    CLIENT_FORMAT,
     NOTE_FORMAT,
+    SESSION_FORMAT,
+    NewerVersionError,
     RecordError,
     artifact_from_document,
     client_from_document,
@@ -71,6 +75,7 @@ _STORED_TYPES = ("image/png", "image/jpeg", "application/pdf", "audio/ogg", "vid
 # packs about 1% less tightly than the default level, in 70% of the time.
 _DEFLATE_LEVEL = 1
 _READ_CHUNK = 1024 * 1024
+_NEWER = "This archive was made by a newer version of Expressive: update Expressive to bring it in."
 _EARLIEST_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -99,7 +104,7 @@ def write_zip_archive(work: ClientWork, out: Path, *, progress: Progress | None 
             try:
                 session_document = reader.document(entry.session)
             except PortfolioError as exc:
-                left_out.append(f"The session {entry.session.id} and its {len(entry.artifacts)} pieces of work: {exc}")
+                left_out.append(f"The session {entry.session.id} and its work: {exc}")
                 done += len(entry.artifacts)
                 progress(done, total)
                 continue
@@ -252,7 +257,7 @@ def _checked(archive: zipfile.ZipFile) -> CheckedArchive:
             raise ImportRefused(f"This archive is incomplete: {file.path} is missing.")
         if entries[file.path].file_size != file.size:
             raise ImportRefused(f"This archive is damaged: {file.path} does not have the size its manifest gives.")
-        _read_checked(archive, file)
+        _read_checked(archive, file, keep=False)
     _check_notes(manifest["therapist_notes"], sessions)
     return CheckedArchive(archive, manifest, sessions)
 
@@ -299,23 +304,26 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         raise ImportRefused(f"This archive is damaged: {info.filename} cannot be unpacked.") from None
 
 
-def _read_checked(archive: zipfile.ZipFile, file: ArchivedFile) -> bytes:
-    """The file's content, read in chunks so a lying entry is caught at its declared size."""
+def _read_checked(archive: zipfile.ZipFile, file: ArchivedFile, *, keep: bool = True) -> bytes:
+    """The file's content (b"" unless `keep`), read in chunks: an entry that unpacks to more
+    than it declares stops at its declared size, and fails its check."""
     digest = hashlib.sha256()
     chunks = []
+    size = 0
     try:
         with archive.open(file.path) as stream:
             while chunk := stream.read(_READ_CHUNK):
                 digest.update(chunk)
-                chunks.append(chunk)
+                size += len(chunk)
+                if keep:
+                    chunks.append(chunk)
     except KeyError:
         raise ImportRefused(f"This archive is incomplete: {file.path} is missing.") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
         raise ImportRefused(f"This archive is damaged: {file.path} cannot be unpacked.") from None
-    data = b"".join(chunks)
-    if len(data) != file.size or digest.hexdigest() != file.sha256:
+    if size != file.size or digest.hexdigest() != file.sha256:
         raise ImportRefused(f"This archive is damaged: {file.path} does not match its checksum.")
-    return data
+    return b"".join(chunks)
 
 
 def _manifest(data: bytes) -> dict[str, Any]:
@@ -329,7 +337,7 @@ def _manifest(data: bytes) -> dict[str, Any]:
     if not isinstance(version, int) or isinstance(version, bool):
         raise ImportRefused("This archive is damaged: its manifest.json has no valid version.")
     if version > ARCHIVE_VERSION:
-        raise ImportRefused("This archive was made by a newer version of Expressive: update Expressive to bring it in.")
+        raise ImportRefused(_NEWER)
     for key, kind in (("client", dict), ("sessions", list), ("therapist_notes", list)):
         if not isinstance(manifest.get(key), kind):
             raise ImportRefused(f"This archive is damaged: its manifest.json has no valid '{key}'.")
@@ -339,8 +347,10 @@ def _manifest(data: bytes) -> dict[str, Any]:
 def _sessions(manifest: dict[str, Any]) -> tuple[ArchivedSession, ...]:
     """The sessions the manifest lists, each record checked as the portfolio checks it."""
     try:
-        client_from_document(manifest["client"], "archived")
+        client_from_document(_record(manifest["client"], CLIENT_FORMAT, "the client's record"), "archived")
         sessions = tuple(_session(raw) for raw in manifest["sessions"])
+    except NewerVersionError:
+        raise ImportRefused(_NEWER) from None
     except RecordError as exc:
         raise ImportRefused(f"This archive is damaged: {exc}.") from None
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
@@ -352,7 +362,7 @@ def _sessions(manifest: dict[str, Any]) -> tuple[ArchivedSession, ...]:
 
 
 def _session(raw: dict[str, Any]) -> ArchivedSession:
-    document = raw["session"]
+    document = _record(raw["session"], SESSION_FORMAT, "a session's record")
     session_id = _safe_id(document, "session")
     record = session_from_document(document, "archived", session_id)
     for value in (record.feeling_in, record.feeling_out):
@@ -366,7 +376,7 @@ def _session(raw: dict[str, Any]) -> ArchivedSession:
 
 
 def _artifact(session_id: str, raw: dict[str, Any]) -> ArchivedArtifact:
-    document = raw["manifest"]
+    document = _record(raw["manifest"], ARTIFACT_FORMAT, "a piece of work's record")
     artifact_id = _safe_id(document, "piece of work")
     record = artifact_from_document(document, "archived", session_id, artifact_id, Path())
     if not ACTIVITY_ID_PATTERN.match(record.activity) or not record.kind.strip():
@@ -383,6 +393,12 @@ def _artifact(session_id: str, raw: dict[str, Any]) -> ArchivedArtifact:
     return ArchivedArtifact(record, document, files)
 
 
+def _record(document: Any, expected_format: str, what: str) -> dict[str, Any]:
+    """An archived record (`what`: "a session's record"), checked for its format and a
+    version this code can read, as the portfolio checks the file it comes from."""
+    return parse_document(json.dumps(document).encode("utf-8"), what, expected_format)
+
+
 def _safe_id(document: dict[str, Any], what: str) -> str:
     """A record's id, used in names of entries and records: letters, digits, "-", "_", "."."""
     record_id = document.get("id") if isinstance(document, dict) else None
@@ -397,8 +413,9 @@ def _check_notes(notes: list[Any], sessions: tuple[ArchivedSession, ...]) -> Non
     }
     for document in notes:
         try:
-            encoded = json.dumps(document).encode("utf-8")
-            note_text(parse_document(encoded, "a therapist's note", NOTE_FORMAT), "a therapist's note")
+            note_text(_record(document, NOTE_FORMAT, "a therapist's note"), "a therapist's note")
+        except NewerVersionError:
+            raise ImportRefused(_NEWER) from None
         except (RecordError, TypeError, ValueError) as exc:
             raise ImportRefused(f"This archive is damaged: {exc}.") from None
         if (document.get("session_id"), document.get("artifact_id") or "") not in known:

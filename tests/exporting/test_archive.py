@@ -227,6 +227,10 @@ def give_a_newer_version(manifest):
     manifest["version"] = 2
 
 
+def give_a_record_a_newer_version(manifest):
+    manifest["sessions"][-1]["artifacts"][-1]["manifest"]["version"] = 2
+
+
 def point_a_file_outside(manifest):
     manifest["sessions"][0]["artifacts"][0]["files"][0]["path"] = "../evil.png"
 
@@ -245,6 +249,8 @@ DAMAGE = {
     "a checksum changed in the manifest": (lambda path: rewrite(path, change_manifest=change_a_checksum_in_the_manifest),
                                            "do not match its manifest"),
     "a newer version": (lambda path: rewrite(path, change_manifest=give_a_newer_version), "made by a newer version of Expressive"),
+    "a record of a newer version": (lambda path: rewrite(path, change_manifest=give_a_record_a_newer_version),
+                                    "made by a newer version of Expressive"),
     "not a zip": (lambda path: path.write_text("these are my notes"), "not a ZIP archive"),
     "an empty file": (lambda path: path.write_bytes(b""), "not a ZIP archive"),
     "another zip": (lambda path: zipfile.ZipFile(path, "w").writestr("holiday.jpg", b"jpeg"), "has no manifest"),
