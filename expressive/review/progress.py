@@ -7,12 +7,10 @@ No Kivy here.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from datetime import datetime
-
 from PIL import Image, ImageDraw, ImageFont
 
 from expressive.feelings import FEELINGS, feeling
+from expressive.portfolio import ProgressRow
 from expressive.ui.icons import TEXT_FONT, TEXT_FONT_BOLD
 
 BACKGROUND = (255, 255, 255)
@@ -26,32 +24,7 @@ NOT_MET = (198, 80, 60)
 ACTIVITY_COLOURS = ((0, 114, 178), (230, 159, 0), (0, 158, 115), (204, 121, 167), (86, 180, 233), (213, 94, 0))
 
 
-@dataclass(frozen=True)
-class SessionProgress:
-    """What one session adds to the picture of progress."""
-
-    started: datetime
-    goal: str
-    goal_met: bool | None
-    feeling_in: int | None
-    feeling_out: int | None
-    made: tuple[str, ...]  # the activity of each piece of work, in order
-
-
-def progress_rows(store, client_id: str) -> list[SessionProgress]:
-    """The client's sessions, oldest first, as the chart needs them."""
-    sessions = list(reversed(store.sessions(client_id)))
-    made = store.artifacts_by_session(client_id, [session.id for session in sessions])
-    return [
-        SessionProgress(
-            session.started, session.goal, getattr(session, "goal_met", None), session.feeling_in,
-            session.feeling_out, tuple(artifact.activity for artifact in made.get(session.id, [])),
-        )
-        for session in sessions
-    ]
-
-
-def progress_chart(rows: list[SessionProgress], size: tuple[int, int] = (1600, 900),
+def progress_chart(rows: list[ProgressRow], size: tuple[int, int] = (1600, 900),
                    titles: dict[str, str] | None = None) -> Image.Image:
     """Three bands over the same sessions, oldest on the left: feelings (a hollow dot at
     check-in, a filled one at check-out, joined), goals (met, not met, not said), and
@@ -123,13 +96,14 @@ def progress_chart(rows: list[SessionProgress], size: tuple[int, int] = (1600, 9
     # What was made: a stack of squares per session, one per piece, coloured by activity.
     top, bottom = bands["made"]
     draw.text((round(20 * scale), top - round(34 * scale)), "What the client chose to make", fill=INK, font=bold)
-    activities = list(dict.fromkeys(activity for row in rows for activity in row.made))
+    activities = list(dict.fromkeys(activity for row in rows for activity in row.activities))
     colours = {activity: ACTIVITY_COLOURS[index % len(ACTIVITY_COLOURS)] for index, activity in enumerate(activities)}
-    most = max((len(row.made) for row in rows), default=1) or 1
+    most = max((row.artifacts for row in rows), default=1) or 1
     square = min(step * 0.7, (bottom - top) / most)
     for index, row in enumerate(rows):
         x = x_of(index)
-        for place, activity in enumerate(row.made):
+        made = [activity for activity, count in row.activities.items() for _ in range(count)]
+        for place, activity in enumerate(made):
             y = bottom - (place + 1) * square
             draw.rectangle((x - square / 2, y + 1, x + square / 2, y + square - 1), fill=colours[activity])
     legend_x = left
@@ -147,7 +121,7 @@ def progress_chart(rows: list[SessionProgress], size: tuple[int, int] = (1600, 9
     return image
 
 
-def progress_png(rows: list[SessionProgress], size: tuple[int, int] = (1600, 900), titles: dict[str, str] | None = None) -> bytes:
+def progress_png(rows: list[ProgressRow], size: tuple[int, int] = (1600, 900), titles: dict[str, str] | None = None) -> bytes:
     out = io.BytesIO()
     progress_chart(rows, size, titles).save(out, format="PNG")
     return out.getvalue()

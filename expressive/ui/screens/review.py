@@ -12,7 +12,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from expressive.portfolio import ArtifactRecord, PortfolioError
-from expressive.review.progress import progress_png, progress_rows
+from expressive.review.progress import progress_png
 from expressive.ui.pictures import picture, texture_from_file
 from expressive.ui.screens.base import BaseScreen
 from expressive.ui.screens.portfolio import local_time
@@ -44,7 +44,7 @@ class ProgressScreen(BaseScreen):
         self.client_name = app.client.name
         titles = {activity_id: activity.info.title for activity_id, activity in app.registry.activities.items()}
         try:
-            rows = progress_rows(app.store, app.client.id)
+            rows = app.store.progress(app.client.id)
         except PortfolioError as error:
             app.tell("Progress cannot be shown", str(error))
             return
