@@ -64,6 +64,18 @@ def new_folder(out: Path, what: str) -> Iterator[Path]:
         shutil.rmtree(out.with_name(f".{out.name}{PARTIAL_SUFFIX}"), ignore_errors=True)
         with staged_folder(out, fsync=True) as staging:
             yield staging
+            _sync_tree(staging)
+
+
+def _sync_tree(folder: Path) -> None:
+    """Make every file and subfolder under `folder` durable, deepest first, so the rename
+    that publishes `folder` never shows empty or missing files after a power cut."""
+    for here, _, files in os.walk(folder, topdown=False):
+        for name in files:
+            with open(os.path.join(here, name), "rb") as written:
+                os.fsync(written.fileno())
+        if here != str(folder):
+            fsync_folder(Path(here))
 
 
 def _check_parent(out: Path, what: str) -> None:
