@@ -49,3 +49,36 @@ def confirm(title: str, message: str, *, keep: str, act: str, on_act: Callable[[
         message,
         [("arrow-left", keep, theme.PRIMARY, None), ("check", act, theme.WARNING, on_act)],
     )
+
+
+def ask_text(title: str, message: str, *, text: str = "", hint: str = "", on_save: Callable[[str], None]) -> ModalView:
+    """A question with a box to write the answer in, Cancel and Save (which hands over the text)."""
+    from kivy.uix.textinput import TextInput
+
+    view = ModalView(size_hint=(None, None), size=(dp(760), dp(460)), auto_dismiss=False)
+    box = BoxLayout(orientation="vertical", padding=dp(24), spacing=dp(12))
+    box.add_widget(Label(text=title, font_size="26sp", bold=True, size_hint_y=None, height=dp(44), color=(1, 1, 1, 1)))
+    if message:
+        prompt = Label(text=message, font_size="18sp", color=(1, 1, 1, 1), size_hint_y=None, height=dp(52), halign="center")
+        prompt.bind(size=lambda label, size: setattr(label, "text_size", size))
+        box.add_widget(prompt)
+    field = TextInput(text=text, hint_text=hint, font_size="22sp")
+    box.add_widget(field)
+    row = BoxLayout(size_hint_y=None, height=theme.TARGET * 1.2, spacing=dp(16))
+    cancel = IconButton(icon="arrow-left", text="Cancel", size_hint=(1, 1))
+    save = IconButton(icon="check", text="Save", background=theme.DONE, foreground=(1, 1, 1, 1), size_hint=(1, 1))
+    cancel.bind(on_release=lambda _button: view.dismiss(animation=False))
+
+    def saved(_button):
+        view.dismiss(animation=False)
+        on_save(field.text)
+
+    save.bind(on_release=saved)
+    row.add_widget(cancel)
+    row.add_widget(save)
+    box.add_widget(row)
+    view.add_widget(box)
+    view.field = field
+    view.save_button = save
+    view.open()
+    return view

@@ -59,3 +59,36 @@ def test_looking_back_is_for_the_therapist_not_the_client_mode(app):
     app.begin_session(app.plans[0], "", 3)
     app.go("progress")
     assert app.root.current == "handback"
+
+
+def the_dialog(window):
+    from kivy.uix.modalview import ModalView
+
+    return next(view for view in window.children if isinstance(view, ModalView) and hasattr(view, "field"))
+
+
+def test_a_piece_of_work_gets_later_words_a_star_tags_and_a_private_note(app, window):
+    from expressive.ui.driver import type_into
+
+    artifact = app.store.artifacts(app.client.id)[0]
+    app.go("artifact", artifact=artifact)
+    view = screen(app, "artifact")
+    tap(view.ids.notice)
+    dialog = the_dialog(window)
+    type_into(dialog.field, "The boat looks braver now")
+    tap(dialog.save_button)
+    tap(view.ids.star)
+    tap(view.ids.tag)
+    dialog = the_dialog(window)
+    type_into(dialog.field, "Courage, #sea")
+    tap(dialog.save_button)
+    tap(view.ids.note)
+    dialog = the_dialog(window)
+    type_into(dialog.field, "First time the boat is not alone.")
+    tap(dialog.save_button)
+    saved = app.store.artifact(artifact.client_id, artifact.session_id, artifact.id)
+    assert [noticing.text for noticing in saved.noticings] == ["The boat looks braver now"]
+    assert saved.starred and saved.tags == ("courage", "sea")
+    assert app.store.artifact_note(saved) == "First time the boat is not alone."
+    assert "braver" in view.noticed and view.starred and view.has_note
+    assert [found.id for found in app.store.gallery(app.client.id, search="braver")] == [artifact.id]

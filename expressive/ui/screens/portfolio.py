@@ -18,6 +18,7 @@ from expressive.importing import import_file, importable_endings
 from expressive.plans import IMPORTED_PLAN_ID, IMPORTED_PLAN_TITLE
 from expressive.portfolio import ArtifactRecord, PortfolioError
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
+from expressive.ui.dialogs import ask_text
 from expressive.ui.files import FileChooser
 from expressive.ui.pictures import picture
 from expressive.ui.screens.base import BaseScreen
@@ -224,6 +225,10 @@ class ArtifactScreen(BaseScreen):
     viewer = ObjectProperty(None, allownone=True)
     title = StringProperty("")
     about = StringProperty("")
+    noticed = StringProperty("")
+    tags = StringProperty("")
+    starred = BooleanProperty(False)
+    has_note = BooleanProperty(False)
     details = StringProperty("")
     problem = StringProperty("")
 
@@ -235,9 +240,7 @@ class ArtifactScreen(BaseScreen):
             artifact = store.artifact(artifact.client_id, artifact.session_id, artifact.id)
         except PortfolioError:
             pass
-        self.artifact = artifact
-        self.title = artifact.title or "Untitled"
-        self.about = artifact.about
+        self._show_reflection(artifact)
         self.details = f"{artifact.activity.title()}, {local_time(artifact.created)}"
         problems = [artifact.damaged] if artifact.damaged else store.verify_artifact(artifact)
         self.problem = (
@@ -252,6 +255,49 @@ class ArtifactScreen(BaseScreen):
         else:
             # The large picture is decoded for this view only; it is not worth keeping in memory.
             self.texture = None if problems else picture(store, artifact, artifact.product, remember=False)
+
+    def _show_reflection(self, artifact: ArtifactRecord) -> None:
+        self.artifact = artifact
+        self.title = artifact.title or "Untitled"
+        self.about = artifact.about
+        self.noticed = "\n".join(f"{noticing.at.astimezone():%d %b %Y}: {noticing.text}" for noticing in artifact.noticings)
+        self.tags = ", ".join(artifact.tags)
+        self.starred = artifact.starred
+        try:
+            self.has_note = bool(self.app.store.artifact_note(artifact))
+        except PortfolioError:
+            self.has_note = False
+
+    def _change(self, change, what: str) -> None:
+        """Save a change to the work's reflection or review aids, and show it."""
+        try:
+            self._show_reflection(change())
+        except PortfolioError as error:
+            self.app.tell(f"{what} could not be saved", str(error))
+
+    def notice(self) -> None:
+        ask_text("What do you notice now?", "Looking at it today, what do you see?",
+                 on_save=lambda text: text.strip() and self._change(lambda: self.app.store.add_noticing(self.artifact, text), "What was noticed"))
+
+    def toggle_star(self) -> None:
+        self._change(lambda: self.app.store.set_star(self.artifact, not self.starred), "The star")
+
+    def edit_tags(self) -> None:
+        ask_text("Tags", "Words to find this work by, with commas between them (family, anger, safe place).",
+                 text=self.tags, on_save=lambda text: self._change(
+                     lambda: self.app.store.set_tags(self.artifact, text.split(",")), "The tags"))
+
+    def edit_note(self) -> None:
+        store = self.app.store
+        ask_text("Your private note on this work", "Only you see it: it is kept apart from the client's work.",
+                 text=store.artifact_note(self.artifact), on_save=lambda text: self._save_note(text))
+
+    def _save_note(self, text: str) -> None:
+        try:
+            self.app.store.set_artifact_note(self.artifact, text)
+        except PortfolioError as error:
+            self.app.tell("The note could not be saved", str(error))
+        self._show_reflection(self.artifact)
 
     def _viewer_for(self, artifact: ArtifactRecord):
         activity_class = self.app.registry.get(artifact.activity)
