@@ -844,6 +844,8 @@ class Portfolio:
                 raise PortfolioError(f"The gallery's {name} is a whole number of 0 or more, not {value!r}.")
         if starred is not None and not isinstance(starred, bool):
             raise PortfolioError(f"The gallery's starred filter is True, False or None, not {starred!r}.")
+        if activity is not None and not isinstance(activity, str):
+            raise PortfolioError(f"The activity {activity!r} is not an activity id.")
         wanted_tag = None
         if tag is not None:
             if not isinstance(tag, str):

@@ -335,7 +335,7 @@ def test_search_combines_with_filters_and_pages(store, client, gallery):
     assert [len(page) for page in pages] == [4, 4, 1, 0]
     assert [a for page in pages for a in page] == everything
     assert _titles(store.gallery(client.id, tag="family", limit=2, offset=1)) == ["Émile's dog", "My House"]
-    for bad in ({"limit": -1}, {"offset": -2}, {"limit": "5"}, {"starred": "yes"}, {"tag": 3}, {"search": 4}):
+    for bad in ({"limit": -1}, {"offset": -2}, {"limit": "5"}, {"starred": "yes"}, {"tag": 3}, {"search": 4}, {"activity": ["music"]}):
         with pytest.raises(PortfolioError):
             store.gallery(client.id, **bad)
     with pytest.raises(PortfolioError, match="no client"):
