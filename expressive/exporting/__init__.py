@@ -76,8 +76,10 @@ def prepare(
     """
     if format not in FORMATS:
         raise ValueError(f"Expressive exports as {', '.join(FORMATS)}, not {format!r}.")
-    if format == "pdf" and artifact_ids is None:
-        raise ValueError("A PDF report holds chosen pieces of work: give their (session id, artifact id).")
+    if format == "pdf":
+        artifact_ids = list(artifact_ids or ())
+        if not artifact_ids:
+            raise ValueError("A PDF report holds chosen pieces of work: choose at least one.")
     if format != "pdf" and (artifact_ids is not None or include_therapist_notes):
         raise ValueError(f"The {format} export holds all of the client's work as it is: it takes no choice.")
     work = gather(store, client_id, artifact_ids)

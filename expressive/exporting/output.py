@@ -88,7 +88,8 @@ def _plain_failures(out: Path, what: str) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        advice = "Free some space and try again." if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "Choose another place."
+        full = exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+        advice = "Free some space and try again." if full else "Choose another place."
         raise ExportError(f"Could not write {what} to {out}: {reason(exc)}. {advice}") from exc
 
 

@@ -133,8 +133,13 @@ def _artifact_page(
 ) -> list:
     """The page of one piece of work; `notes` is None when the therapist's private notes
     (and review marks, which are private too) stay out."""
-    said = lambda text, style=styles.body: Paragraph(markup(text), style)  # noqa: E731
-    heading = lambda text: Paragraph(markup(text, bold=True), styles.heading)  # noqa: E731
+
+    def said(text: str, style: ParagraphStyle = styles.body) -> Paragraph:
+        return Paragraph(markup(text), style)
+
+    def heading(text: str) -> Paragraph:
+        return Paragraph(markup(text, bold=True), styles.heading)
+
     if artifact.damaged:
         problems.append(f"The piece of work {artifact.id} could not be read: {artifact.damaged}.")
         return [said(f"This piece of work ({artifact.id}) could not be read: {artifact.damaged}.")]
@@ -148,7 +153,7 @@ def _artifact_page(
     if name is not None:
         try:
             flowables += [_picture(work.reader.file(artifact, name)), Spacer(1, 10)]
-        except (PortfolioError, OSError) as exc:
+        except (PortfolioError, OSError, ValueError, PILImage.DecompressionBombError) as exc:
             problems.append(f"The picture of '{title_of(artifact)}' ({day(artifact.created)}) is left out: {exc}")
             flowables.append(said(f"Its picture could not be read: {exc}", styles.muted))
     document = _document_or_none(work, artifact, problems)

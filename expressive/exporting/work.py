@@ -116,7 +116,7 @@ def gather(
         sessions = store.sessions(client_id)
         artifacts = store.artifacts(client_id)
     else:
-        chosen = list(dict.fromkeys(artifact_ids))
+        chosen = list(dict.fromkeys(tuple(pair) for pair in artifact_ids))
         artifacts = [store.artifact(client_id, session_id, artifact_id) for session_id, artifact_id in chosen]
         wanted = {artifact.session_id for artifact in artifacts}
         sessions = [session for session in store.sessions(client_id) if session.id in wanted]

@@ -99,9 +99,22 @@ def test_a_place_that_cannot_be_written_is_refused_in_plain_words(plain_demo, tm
 
 def test_a_pdf_needs_chosen_work_and_the_others_take_no_choice(plain_demo):
     with plain_demo.open() as store:
-        with pytest.raises(ValueError, match="chosen pieces of work"):
-            prepare(store, plain_demo.client_id, "pdf")
+        for nothing_chosen in (None, []):
+            with pytest.raises(ValueError, match="choose at least one"):
+                prepare(store, plain_demo.client_id, "pdf", artifact_ids=nothing_chosen)
         with pytest.raises(ValueError, match="takes no choice"):
             prepare(store, plain_demo.client_id, "html", include_therapist_notes=True)
         with pytest.raises(ValueError, match="not 'docx'"):
             prepare(store, plain_demo.client_id, "docx")
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_a_piece_of_work_whose_record_is_damaged_is_named_and_the_rest_goes_out(plain_demo, tmp_path, format):
+    demo = plain_demo.copied(tmp_path / "portfolio")
+    with demo.open() as store:
+        damaged = store.artifacts(demo.client_id)[0]
+    (damaged.path / "manifest.json").write_text("{ half a manifest")
+    with demo.open() as store:
+        problems = prepared(store, demo.client_id, format).write(tmp_path / OUT_NAMES[format])
+    assert len(problems) == 1 and damaged.id in problems[0] and "not readable" in problems[0]
+    assert (tmp_path / OUT_NAMES[format]).exists()
