@@ -92,3 +92,27 @@ def test_a_piece_of_work_gets_later_words_a_star_tags_and_a_private_note(app, wi
     assert app.store.artifact_note(saved) == "First time the boat is not alone."
     assert "braver" in view.noticed and view.starred and view.has_note
     assert [found.id for found in app.store.gallery(app.client.id, search="braver")] == [artifact.id]
+
+
+def test_goal_met_and_homework_given_at_the_end_show_at_the_next_check_in(app):
+    from expressive.ui.driver import type_into
+
+    app.begin_session(app.plans[0], "Say one kind thing to myself", 3)
+    session = app.running.session
+    app.client_mode = False
+    app.go("note", feeling_out=4)
+    note = screen(app, "note")
+    tap(note.ids.goal_met)
+    type_into(note.ids.homework, "Draw one good moment of the week")
+    tap(note.ids.finish)
+    finished = app.store.session(app.client.id, session.id)
+    assert finished.goal_met is True and finished.homework.task == "Draw one good moment of the week"
+
+    app.go("session")
+    checkin = screen(app, "session")
+    assert checkin.homework_task == "Draw one good moment of the week"
+    tap(checkin.ids.homework_done)
+    assert app.store.session(app.client.id, session.id).homework.done is True
+    assert checkin.homework_task == "", "nothing else is open"
+    rows = app.store.progress(app.client.id)
+    assert rows[-1].goal_met is True

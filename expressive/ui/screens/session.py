@@ -46,9 +46,13 @@ class PlanCard(ToggleButtonBehavior, CardButton):
 class CheckInScreen(BaseScreen):
     client_name = StringProperty("")
     plan = ObjectProperty(None, allownone=True)
+    # The homework given last time and not marked yet: (session, task), or None.
+    homework = ObjectProperty(None, allownone=True)
+    homework_task = StringProperty("")
 
     def show(self, **_details):
         self.client_name = self.app.client.name
+        self._next_homework()
         self.ids.goal.text = ""
         self.ids.feelings.value = 0
         remembered = complexity_of(self.app.client.settings)
@@ -63,6 +67,24 @@ class CheckInScreen(BaseScreen):
         first = plans.children[-1]
         first.state = "down"
         self.plan = first.plan
+
+    def _next_homework(self) -> None:
+        try:
+            open_homework = self.app.store.open_homework(self.app.client.id)
+        except PortfolioError:
+            open_homework = []
+        self.homework = open_homework[0] if open_homework else None
+        self.homework_task = open_homework[0][1] if open_homework else ""
+
+    def homework_done(self, done: bool) -> None:
+        """Record whether last time's homework was done; the next open one, if any, shows."""
+        session, _task = self.homework
+        try:
+            self.app.store.set_homework_done(self.app.client.id, session.id, done)
+        except PortfolioError as error:
+            self.app.tell("Not saved", str(error))
+            return
+        self._next_homework()
 
     def _choose(self, card):
         # A toggle group may be emptied by tapping the chosen card again; keep one chosen.
@@ -441,13 +463,20 @@ class CheckoutScreen(BaseScreen):
 
 
 class NoteScreen(BaseScreen):
-    """The therapist's private note, written after the tablet is handed back."""
+    """The therapist's private note, written after the tablet is handed back; whether the
+    goal was met, and homework for next time (both optional)."""
 
     feeling_out = ObjectProperty(None, allownone=True)
+    goal = StringProperty("")
+    # "met", "not-met" or "" (not said).
+    goal_met = StringProperty("")
 
     def show(self, feeling_out=None, **_details):
         self.feeling_out = feeling_out
+        self.goal = self.app.running.session.goal
+        self.goal_met = ""
         self.ids.note.text = ""
+        self.ids.homework.text = ""
 
     def finish(self):
         app = self.app
@@ -456,6 +485,11 @@ class NoteScreen(BaseScreen):
             note = self.ids.note.text.strip()
             if note:
                 app.store.set_therapist_note(app.client.id, session.id, note)
+            if self.goal and self.goal_met:
+                app.store.set_goal_met(app.client.id, session.id, self.goal_met == "met")
+            homework = self.ids.homework.text.strip()
+            if homework:
+                app.store.set_homework(app.client.id, session.id, homework)
             app.store.finish_session(app.client.id, session.id, feeling_out=self.feeling_out)
         except PortfolioError as error:
             app.tell("Not saved yet", str(error))
