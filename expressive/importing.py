@@ -15,13 +15,15 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain, count
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from expressive.activity import ArtifactDraft, ImportRefused
-from expressive.exporting.archive import ArchivedArtifact, ArchivedSession, CheckedArchive, open_archive
 from expressive.plans import IMPORTED_PLAN_ID
 from expressive.portfolio import ArtifactRecord, Client, Portfolio
 from expressive.registry import Registry
+
+if TYPE_CHECKING:
+    from expressive.exporting.archive import ArchivedArtifact, ArchivedSession, CheckedArchive
 
 # Far above any MIDI file or photo a person brings in; a bigger file is refused unread.
 LARGEST_FILE_BYTES = 50 * 1024 * 1024
@@ -110,6 +112,9 @@ def import_archive(store: Portfolio, path: Path) -> RestoredClient:
     damaged, incomplete, unsafe or too big, and then nothing is written. PortfolioError
     when saving fails part way; what was restored until then is taken out again.
     """
+    # Imported here: the exports bring reportlab along, which the app's start does not need.
+    from expressive.exporting.archive import open_archive
+
     with open_archive(Path(path)) as archive:
         archived = archive.client_document
         client = store.add_client(
