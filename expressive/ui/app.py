@@ -33,6 +33,7 @@ from expressive.ui.screens.access import (
 )
 from expressive.ui.screens.clients import AddClientScreen, ClientsScreen
 from expressive.ui.screens.portfolio import ArtifactScreen, PortfolioScreen
+from expressive.ui.screens.gallery import GalleryScreen
 from expressive.ui.screens.review import CompareScreen, ProgressScreen, SlideshowScreen
 from expressive.ui.screens.session import (
     AUTOSAVE,
@@ -50,6 +51,7 @@ SCREENS = {
     "add_client": AddClientScreen,
     "portfolio": PortfolioScreen,
     "artifact": ArtifactScreen,
+    "gallery": GalleryScreen,
     "progress": ProgressScreen,
     "slideshow": SlideshowScreen,
     "compare": CompareScreen,

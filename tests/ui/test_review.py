@@ -116,3 +116,30 @@ def test_goal_met_and_homework_given_at_the_end_show_at_the_next_check_in(app):
     assert checkin.homework_task == "", "nothing else is open"
     rows = app.store.progress(app.client.id)
     assert rows[-1].goal_met is True
+
+
+def test_the_gallery_finds_work_by_activity_tag_favourite_and_words(app):
+    from expressive.ui.driver import type_into
+
+    store, client_id = app.store, app.client.id
+    everything = store.artifacts(client_id)
+    drawing = next(artifact for artifact in everything if artifact.activity == "drawing")
+    store.set_tags(drawing, ["sea"])
+    store.set_star(drawing, True)
+    tap(screen(app, "portfolio").ids.gallery)
+    gallery = screen(app, "gallery")
+    shown = lambda: [thumb.artifact.id for thumb in reversed(gallery.ids.grid.children)]  # noqa: E731
+    assert len(shown()) == len(everything)
+    tap(next(button for button in gallery.ids.activities.children if button.value == "music"))
+    assert shown() and all(store.artifact(client_id, a.session_id, a.id).activity == "music" for a in
+                           [next(x for x in everything if x.id == id_) for id_ in shown()])
+    tap(next(button for button in gallery.ids.activities.children if button.value == ""))
+    tap(next(button for button in gallery.ids.tag_choices.children if button.value == "sea"))
+    assert shown() == [drawing.id]
+    tap(next(button for button in gallery.ids.tag_choices.children if button.value == "sea"))
+    tap(gallery.ids.favourites)
+    assert shown() == [drawing.id]
+    tap(gallery.ids.favourites)
+    type_into(gallery.ids.search, "nothing like this")
+    tap(gallery.ids.find)
+    assert shown() == [] and gallery.found == "Nothing found."

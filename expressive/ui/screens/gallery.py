@@ -1,0 +1,91 @@
+"""Everything a client has made, newest first, found by activity, tag, favourite or words
+(therapist mode). Pages come from the index, so a long-term client's gallery opens fast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
+
+from expressive.portfolio import PortfolioError
+from expressive.ui.screens.base import BaseScreen
+from expressive.ui.screens.portfolio import thumbnail_for
+from expressive.ui.widgets import ChoiceButton
+
+PAGE = 24
+
+
+class GalleryScreen(BaseScreen):
+    client_name = StringProperty("")
+    activity = StringProperty("")
+    tag = StringProperty("")
+    starred = BooleanProperty(False)
+    more = BooleanProperty(False)
+    found = StringProperty("")
+    tags = ListProperty([])
+
+    def show(self, **_details):
+        app = self.app
+        self.client_name = app.client.name
+        self.activity, self.tag, self.starred = "", "", False
+        self.ids.search.text = ""
+        self._fill_filters()
+        self.refresh()
+
+    def _fill_filters(self) -> None:
+        app = self.app
+        box = self.ids.activities
+        box.clear_widgets()
+        for activity_id, activity in [("", None), *app.registry.activities.items()]:
+            button = ChoiceButton(icon=activity.info.icon if activity else "view-grid-outline",
+                                  text=activity.info.title if activity else "All", value=activity_id)
+            button.bind(on_release=lambda button: self.choose(activity=button.value))
+            box.add_widget(button)
+        self.tags = app.store.tags(app.client.id)
+        box = self.ids.tag_choices
+        box.clear_widgets()
+        for tag in self.tags:
+            button = ChoiceButton(icon="tag-outline", text=tag, value=tag)
+            button.bind(on_release=lambda button: self.choose(tag="" if self.tag == button.value else button.value))
+            box.add_widget(button)
+        self._show_choices()
+
+    def _show_choices(self) -> None:
+        for button in self.ids.activities.children:
+            button.selected = button.value == self.activity
+        for button in self.ids.tag_choices.children:
+            button.selected = button.value == self.tag
+
+    def choose(self, **choice) -> None:
+        for name, value in choice.items():
+            setattr(self, name, value)
+        self._show_choices()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the first page of what the filters and the search find."""
+        self.ids.grid.clear_widgets()
+        self._shown = 0
+        self.show_more()
+
+    def show_more(self) -> None:
+        app = self.app
+        try:
+            page = app.store.gallery(
+                app.client.id, activity=self.activity or None, tag=self.tag or None, starred=self.starred or None,
+                search=self.ids.search.text.strip() or None, limit=PAGE + 1, offset=self._shown,
+            )
+        except PortfolioError as error:
+            app.tell("The gallery cannot be shown", str(error))
+            return
+        self.more = len(page) > PAGE
+        for artifact in page[:PAGE]:
+            thumbnail = thumbnail_for(app.store, artifact)
+            thumbnail.bind(on_release=lambda thumb: app.go("artifact", artifact=thumb.artifact))
+            self.ids.grid.add_widget(thumbnail)
+        self._shown += len(page[:PAGE])
+        self.found = "Nothing found." if not self._shown else ""
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
