@@ -213,11 +213,39 @@ def bench_portfolio_page(scratch: Path, sessions: int, per_session: int) -> list
         advance_frames(2)
         page = time.perf_counter() - begun
         shown = len(app.root.get_screen("portfolio").ids.rows.children)
+        begun = time.perf_counter()
+        app.go("gallery")
+        advance_frames(2)
+        gallery_page = time.perf_counter() - begun
+        scrolling = _scroll_frames(app.root.get_screen("gallery"))
     finally:
         stop_app(app)
-    return [Figure("portfolio_first_page", opening + page, "s", 1.0,
-                   f"{sessions * per_session} encrypted artifacts in {sessions} sessions: unlock and open the portfolio cold "
-                   f"({opening:.3f} s, Argon2id and index check included), then show {shown} sessions with thumbnails ({page:.3f} s)")]
+    return [
+        Figure("portfolio_first_page", opening + page, "s", 1.0,
+               f"{sessions * per_session} encrypted artifacts in {sessions} sessions: unlock and open the portfolio cold "
+               f"({opening:.3f} s, Argon2id and index check included), then show {shown} sessions with thumbnails ({page:.3f} s)"),
+        Figure("gallery_first_page", opening + gallery_page, "s", 1.0,
+               f"unlock and open cold ({opening:.3f} s), then the gallery's first page of 24 thumbnails ({gallery_page:.3f} s)"),
+        Figure("gallery_scroll_frame_p50", statistics.median(scrolling) * 1000, "ms", 1000 / 60,
+               f"median frame while scrolling through {len(scrolling)} frames of a 10-page gallery (software OpenGL here)"),
+    ]
+
+
+def _scroll_frames(gallery) -> list[float]:
+    """Frame times while the gallery, filled with a few pages, scrolls from top to bottom."""
+    from expressive.ui.driver import advance_frames
+
+    for _ in range(9):
+        gallery.show_more()
+    advance_frames(2)
+    scroll = gallery.ids.scroll
+    frames = []
+    for step in range(60):
+        scroll.scroll_y = 1 - step / 59
+        begun = time.perf_counter()
+        advance_frames(1)
+        frames.append(time.perf_counter() - begun)
+    return frames
 
 
 def bench_crash_kills(scratch: Path, kills: int) -> list[Figure]:
