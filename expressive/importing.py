@@ -79,12 +79,13 @@ _RESTORED_FIELDS = {
     "client": {"format", "version", "id", "created", "name", "year_of_birth", "notes", "settings"},
     "session": {
         "format", "version", "id", "client_id", "plan_id", "goal", "feeling_in", "feeling_out", "started", "ended",
+        "goal_met", "homework",
     },
     "artifact": {
         "format", "version", "id", "client_id", "session_id", "activity", "kind", "created", "title", "reflection",
-        "files", "product", "thumbnail", "process", "metadata", "marks",
+        "files", "product", "thumbnail", "process", "metadata", "marks", "tags", "starred",
     },
-    "reflection": {"about"},
+    "reflection": {"about", "noticings"},
 }
 
 
@@ -99,10 +100,10 @@ class RestoredClient:
 
 
 def import_archive(store: Portfolio, path: Path) -> RestoredClient:
-    """Bring a client's archive back as a NEW client, with every session (its times, goal
-    and feelings), every piece of work (its files, byte for byte, when it was made, the
-    client's words, the review marks), the therapist's notes on the sessions and the
-    client's settings.
+    """Bring a client's archive back as a NEW client, with every session (its times, goal,
+    whether it was met, feelings, homework), every piece of work (its files, byte for byte,
+    when it was made, the client's words and what they noticed later, review marks, tags,
+    star), the therapist's notes on sessions and on pieces of work, and the client's settings.
 
     The client keeps its archived name; when a client of that name is already in the
     portfolio, the restored one is called "Name (restored)" (then "Name (restored 2)", ...)
@@ -123,12 +124,10 @@ def import_archive(store: Portfolio, path: Path) -> RestoredClient:
         try:
             if archived.get("settings"):
                 store.set_client_settings(client.id, archived["settings"])
-            notes = {
-                note["session_id"]: note["text"] for note in archive.therapist_notes if not note.get("artifact_id")
-            }
+            notes = {(note["session_id"], note.get("artifact_id") or ""): note["text"] for note in archive.therapist_notes}
             artifacts = 0
             for session in archive.sessions:
-                artifacts += _restore_session(store, client.id, archive, session, notes.get(session.record.id))
+                artifacts += _restore_session(store, client.id, archive, session, notes)
         except BaseException:
             store.delete_client(client.id)
             raise
@@ -146,21 +145,35 @@ def _restored_name(store: Portfolio, name: str) -> str:
     return next(candidate for candidate in candidates if candidate.casefold() not in taken)
 
 
-def _restore_session(store: Portfolio, client_id: str, archive: CheckedArchive, archived: ArchivedSession, note: str | None) -> int:
+def _restore_session(
+    store: Portfolio, client_id: str, archive: CheckedArchive, archived: ArchivedSession, notes: dict[tuple[str, str], str]
+) -> int:
+    """Restore the session and its work; `notes` are the archive's therapist's notes by
+    (session id, artifact id or "" for the session's own), under the archived ids."""
     record = archived.record
     session = store.start_session(
         client_id, plan_id=record.plan_id, goal=record.goal, feeling_in=record.feeling_in, started=record.started
     )
     for artifact in archived.artifacts:
-        _restore_artifact(store, client_id, session.id, archive, artifact)
+        saved = _restore_artifact(store, client_id, session.id, archive, artifact)
+        if (record.id, artifact.record.id) in notes:
+            store.set_artifact_note(saved, notes[(record.id, artifact.record.id)])
     if record.ended is not None:
         store.finish_session(client_id, session.id, feeling_out=record.feeling_out, ended=record.ended)
-    if note is not None:
-        store.set_therapist_note(client_id, session.id, note)
+    if record.goal_met is not None:
+        store.set_goal_met(client_id, session.id, record.goal_met)
+    if record.homework is not None:
+        store.set_homework(client_id, session.id, record.homework.task)
+        if record.homework.done is not None or record.homework.note:
+            store.set_homework_done(client_id, session.id, record.homework.done, record.homework.note)
+    if (record.id, "") in notes:
+        store.set_therapist_note(client_id, session.id, notes[(record.id, "")])
     return len(archived.artifacts)
 
 
-def _restore_artifact(store: Portfolio, client_id: str, session_id: str, archive: CheckedArchive, archived: ArchivedArtifact) -> None:
+def _restore_artifact(
+    store: Portfolio, client_id: str, session_id: str, archive: CheckedArchive, archived: ArchivedArtifact
+) -> ArtifactRecord:
     record = archived.record
     draft = ArtifactDraft(
         kind=record.kind,
@@ -175,7 +188,15 @@ def _restore_artifact(store: Portfolio, client_id: str, session_id: str, archive
     if record.about:
         saved = store.set_reflection(saved, title=record.title, about=record.about)
     if record.marks:
-        store.set_marks(saved, list(record.marks))
+        saved = store.set_marks(saved, list(record.marks))
+    for noticing in record.noticings:
+        if noticing.text.strip():
+            saved = store.add_noticing(saved, noticing.text, at=noticing.at)
+    if record.tags:
+        saved = store.set_tags(saved, list(record.tags))
+    if record.starred:
+        saved = store.set_star(saved, True)
+    return saved
 
 
 def _not_restored(archive: CheckedArchive) -> list[str]:
@@ -194,11 +215,7 @@ def _not_restored(archive: CheckedArchive) -> list[str]:
             look("artifact", artifact.document)
             reflection = artifact.document.get("reflection")
             look("reflection", reflection if isinstance(reflection, dict) else {})
-    phrases = [_phrase(kind, field, number) for (kind, field), number in sorted(found.items())]
-    work_notes = sum(1 for note in archive.therapist_notes if note.get("artifact_id"))
-    if work_notes:
-        phrases.append(f"the therapist's notes on pieces of work ({work_notes})")
-    return phrases
+    return [_phrase(kind, field, number) for (kind, field), number in sorted(found.items())]
 
 
 def _phrase(kind: str, field: str, number: int) -> str:

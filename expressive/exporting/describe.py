@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from expressive.feelings import feeling
-from expressive.portfolio import ArtifactRecord, FileEntry
+from expressive.portfolio import ArtifactRecord, FileEntry, Session
 
 IMAGE_TYPES = ("image/png", "image/jpeg")
 # What a person calls each kind of file, by media type.
@@ -63,12 +62,11 @@ def feeling_colour(value: int | None) -> str | None:
     return found.colour if found else None
 
 
-def goal_met_words(session_document: dict[str, Any]) -> str | None:
+def goal_met_words(session: Session) -> str | None:
     """'Goal met', 'Goal not met', or None when nobody said."""
-    met = session_document.get("goal_met")
-    if isinstance(met, bool):
-        return "Goal met" if met else "Goal not met"
-    return None
+    if session.goal_met is None:
+        return None
+    return "Goal met" if session.goal_met else "Goal not met"
 
 
 def picture_of(artifact: ArtifactRecord) -> str | None:
@@ -79,22 +77,6 @@ def picture_of(artifact: ArtifactRecord) -> str | None:
     if product is not None and product.media_type in IMAGE_TYPES:
         return product.name
     return artifact.thumbnail
-
-
-def noticings(artifact_document: dict[str, Any]) -> list[tuple[datetime | None, str]]:
-    """The client's later words about the work ("what I notice now"), in the order they
-    were added, from the manifest's reflection.noticings: [{"at": ISO time, "text": ...}]."""
-    reflection = artifact_document.get("reflection")
-    raw = reflection.get("noticings") if isinstance(reflection, dict) else None
-    found = []
-    for entry in raw if isinstance(raw, list) else []:
-        if isinstance(entry, dict) and isinstance(entry.get("text"), str) and entry["text"].strip():
-            try:
-                at = datetime.fromisoformat(entry["at"])
-            except (TypeError, ValueError, KeyError):
-                at = None
-            found.append((at, entry["text"]))
-    return found
 
 
 def file_kind(entry: FileEntry) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from PIL import Image as PILImage
 from reportlab.lib.pagesizes import A4
@@ -31,7 +30,6 @@ from .describe import (
     day_and_time,
     feeling_words,
     goal_met_words,
-    noticings,
     picture_of,
     title_of,
 )
@@ -156,13 +154,11 @@ def _artifact_page(
         except (PortfolioError, OSError, ValueError, PILImage.DecompressionBombError) as exc:
             problems.append(f"The picture of '{title_of(artifact)}' ({day(artifact.created)}) is left out: {exc}")
             flowables.append(said(f"Its picture could not be read: {exc}", styles.muted))
-    document = _document_or_none(work, artifact, problems)
     if artifact.about.strip():
         flowables += [heading("In the client's words"), said(artifact.about)]
-    later = noticings(document) if document else []
-    if later:
+    if artifact.noticings:
         flowables.append(heading("Noticed later"))
-        flowables += [said(f"{day(at) + ': ' if at else ''}{text}") for at, text in later]
+        flowables += [said(f"{day(noticing.at)}: {noticing.text}") for noticing in artifact.noticings]
 
     flowables += [Spacer(1, 6), heading(f"The session of {day(session.started)}")]
     if session.damaged:
@@ -170,7 +166,7 @@ def _artifact_page(
     else:
         if session.goal.strip():
             flowables.append(said(f"Goal: {session.goal}"))
-        met = goal_met_words(_document_or_none(work, session, problems) or {})
+        met = goal_met_words(session)
         if met:
             flowables.append(said(met))
         flowables.append(
@@ -201,14 +197,6 @@ def _notes(work: ClientWork, problems: list[str]) -> dict[tuple[str, str], str]:
         if isinstance(text, str):
             found[(str(document.get("session_id")), str(document.get("artifact_id") or ""))] = text
     return found
-
-
-def _document_or_none(work: ClientWork, record: ArtifactRecord | Session, problems: list[str]) -> dict[str, Any] | None:
-    try:
-        return work.reader.document(record)
-    except PortfolioError as exc:
-        problems.append(str(exc))
-        return None
 
 
 def _picture(data: bytes) -> Image:

@@ -38,7 +38,6 @@ from .describe import (
     feeling_colour,
     feeling_words,
     goal_met_words,
-    noticings,
     picture_of,
     file_kind,
     size_words,
@@ -101,7 +100,7 @@ def write_html_portfolio(work: ClientWork, out: Path, *, progress: Progress | No
                 articles.append(_article(work, artifact, folder, problems))
                 done += 1
                 progress(done, total)
-            sections.append(_section(work, entry.session, articles, problems))
+            sections.append(_section(entry.session, articles))
         (folder / "index.html").write_bytes(_page(work, sections).encode("utf-8"))
     progress(total, total)
     return problems
@@ -139,21 +138,16 @@ def _page(work: ClientWork, sections: list[str]) -> str:
 """
 
 
-def _section(work: ClientWork, session: Session, articles: list[str], problems: list[str]) -> str:
+def _section(session: Session, articles: list[str]) -> str:
     parts = [f'<section class="session" id="{_text(session.id)}">', f"<h2>{_text(day(session.started))}</h2>"]
     if session.damaged:
         parts.append(f'<p class="goal">This session\'s record could not be read: {_text(session.damaged)}</p>')
     else:
-        goal = [f"Goal: {session.goal}"] if session.goal.strip() else []
-        try:
-            met = goal_met_words(work.reader.document(session))
-        except PortfolioError as exc:
-            problems.append(str(exc))
-            met = None
+        if session.goal.strip():
+            parts.append(f'<p class="goal words">Goal: {_text(session.goal)}</p>')
+        met = goal_met_words(session)
         if met:
-            goal.append(met)
-        if goal:
-            parts.append(f'<p class="goal words">{_text(". ".join(goal))}</p>')
+            parts.append(f'<p class="goal">{_text(met)}.</p>')
         parts.append(
             f'<p class="feelings">Feeling at check-in: {_feeling(session.feeling_in)} '
             f"At check-out: {_feeling(session.feeling_out)}</p>"
@@ -187,13 +181,8 @@ def _article(work: ClientWork, artifact: ArtifactRecord, folder: Path, problems:
             parts.append(f'<audio controls preload="none" src="{copied[entry.name]}"></audio>')
     if artifact.about.strip():
         parts.append(f'<p class="words">{_text(artifact.about)}</p>')
-    try:
-        later = noticings(work.reader.document(artifact))
-    except PortfolioError as exc:
-        problems.append(str(exc))
-        later = []
-    for at, text in later:
-        parts.append(f'<p class="words">Noticed later{_text(" (" + day(at) + ")" if at else "")}: {_text(text)}</p>')
+    for noticing in artifact.noticings:
+        parts.append(f'<p class="words">Noticed later ({_text(day(noticing.at))}): {_text(noticing.text)}</p>')
     links = [
         f'<li><a href="{copied[entry.name]}">{_text(entry.name)}</a> ({_text(file_kind(entry))}, {_text(size_words(entry.size))})</li>'
         for entry in artifact.files

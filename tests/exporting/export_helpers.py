@@ -2,6 +2,7 @@
 
 import shutil
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from expressive.demo import make_demo
@@ -11,6 +12,8 @@ from sample_work import CHEAP_KDF
 PASSPHRASE = "correct horse"
 SETTINGS = {"complexity": "simple", "large_text": True}
 MARKS = [{"t": 1.5, "note": "Paused <here> & looked up", "created": "2026-01-02T03:04:05+00:00"}]
+NOTICINGS = ("Now the house looks smaller", "I like the cat best")
+ARTIFACT_NOTE = "The cat came back in this one"
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,23 @@ def new_portfolio(root: Path, protection: str) -> Portfolio:
 
 
 def make_demo_portfolio(root: Path, protection: str) -> Demo:
+    """The demo client, with what the review screens add: settings, review marks, later
+    noticings, tags, a star, notes on single pieces of work, goals met or not, homework."""
     with new_portfolio(root, protection) as store:
         client, _ = make_demo(store)
         store.set_client_settings(client.id, SETTINGS)
-        store.set_marks(store.artifacts(client.id)[-1], MARKS)
+        newest, middle, oldest = store.sessions(client.id)
+        marked, *others = reversed(store.artifacts(client.id))
+        store.set_marks(marked, MARKS)
+        reviewed = store.add_noticing(others[0], NOTICINGS[0], at=datetime(2026, 2, 3, 10, tzinfo=timezone.utc))
+        reviewed = store.add_noticing(reviewed, NOTICINGS[1], at=datetime(2026, 3, 4, 10, tzinfo=timezone.utc))
+        store.set_tags(reviewed, ["Family", "home"])
+        store.set_star(reviewed, True)
+        store.set_artifact_note(reviewed, ARTIFACT_NOTE)
+        store.set_tags(others[1], ["sea"])
+        store.set_goal_met(client.id, oldest.id, True)
+        store.set_goal_met(client.id, middle.id, False)
+        store.set_homework(client.id, oldest.id, "Draw the garden at home")
+        store.set_homework_done(client.id, oldest.id, True, "did half of it")
+        store.set_homework(client.id, newest.id, "Notice one calm moment")
     return Demo(root, protection, client.id)

@@ -14,8 +14,8 @@ from expressive.activity import ImportRefused
 from expressive.exporting import archive as archive_format
 from expressive.exporting import zip_archive
 from expressive.importing import import_archive
-from expressive.portfolio import Portfolio, PortfolioError
-from export_helpers import MARKS, SETTINGS, new_portfolio
+from expressive.portfolio import Homework, Portfolio, PortfolioError
+from export_helpers import ARTIFACT_NOTE, MARKS, NOTICINGS, SETTINGS, new_portfolio
 from sample_work import tree_fingerprint
 
 
@@ -33,14 +33,16 @@ def everything(store, client_id):
         artifacts = [
             {
                 "record": (artifact.activity, artifact.kind, artifact.created, artifact.title, artifact.about,
-                           artifact.product, artifact.thumbnail, artifact.process, artifact.metadata, artifact.marks),
+                           artifact.product, artifact.thumbnail, artifact.process, artifact.metadata),
+                "review": (artifact.marks, artifact.noticings, artifact.tags, artifact.starred, store.artifact_note(artifact)),
                 "files": [(entry.name, entry.role, entry.media_type, entry.size, entry.sha256) for entry in artifact.files],
                 "contents": {entry.name: store.read_file(artifact, entry.name) for entry in artifact.files},
             }
             for artifact in store.artifacts(client_id, session.id)
         ]
         sessions.append({
-            "record": (session.plan_id, session.goal, session.feeling_in, session.feeling_out, session.started, session.ended),
+            "record": (session.plan_id, session.goal, session.goal_met, session.feeling_in, session.feeling_out,
+                       session.started, session.ended, session.homework),
             "note": store.therapist_note(client_id, session.id),
             "artifacts": artifacts,
         })
@@ -76,7 +78,7 @@ def test_the_archive_holds_every_record_as_stored_and_every_file_in_a_readable_l
         entry["session"]["started"] for entry in manifest["sessions"]
     ), "oldest first"
     notes = [json.loads(path.read_text()) for path in sorted((client_folder / "private").glob("notes-*.json"))]
-    assert manifest["therapist_notes"] == notes and len(notes) == 3
+    assert manifest["therapist_notes"] == notes and len(notes) == 4, "three on sessions, one on a piece of work"
     assert {compression[name] for name in names if name.endswith(".png")} == {zipfile.ZIP_STORED}
     assert {compression[name] for name in names if name.endswith(".json")} == {zipfile.ZIP_DEFLATED}
 
@@ -93,8 +95,16 @@ def test_a_client_comes_back_exactly_into_a_fresh_portfolio(demo, target, tmp_pa
         after = everything(store, restored.client.id)
         assert store.check().ok
     assert after == before
-    marks = [artifact["record"][-1] for session in after["sessions"] for artifact in session["artifacts"]]
-    assert [mark["note"] for mark in sum(marks, ())] == [MARKS[0]["note"]]
+    reviews = [artifact["review"] for session in after["sessions"] for artifact in session["artifacts"]]
+    assert [mark["note"] for marks, *_ in reviews for mark in marks] == [MARKS[0]["note"]]
+    assert [noticing.text for _, noticings, *_ in reviews for noticing in noticings] == list(NOTICINGS)
+    assert {(tags, starred, note) for _, _, tags, starred, note in reviews} == {
+        ((), False, ""), (("family", "home"), True, ARTIFACT_NOTE), (("sea",), False, "")
+    }
+    assert [session["record"][2] for session in after["sessions"]] == [True, False, None]
+    assert [session["record"][-1] for session in after["sessions"]] == [
+        Homework("Draw the garden at home", True, "did half of it"), None, Homework("Notice one calm moment")
+    ]
     assert {artifact["record"][0] for session in after["sessions"] for artifact in session["artifacts"]} == {
         "drawing", "music", "movement", "story"
     }
@@ -112,33 +122,29 @@ def test_a_client_of_the_same_name_stays_as_it_was_and_the_restored_one_is_named
         assert everything(store, second.client.id)["sessions"] == before["sessions"]
 
 
-def test_fields_this_version_cannot_restore_yet_are_named(plain_demo, tmp_path):
-    """Records written by a newer Expressive (review tags, stars, later noticings, goal met,
-    homework, notes on single pieces of work) travel in the archive; what cannot be put
-    back is said, and everything else comes back."""
+def test_fields_this_version_does_not_know_travel_and_are_named_when_they_cannot_come_back(plain_demo, tmp_path):
+    """Records written by a newer Expressive carry fields this one cannot set: the archive
+    keeps them, and bringing it in says which were left behind."""
     out = export(plain_demo, tmp_path / "robin.zip")
 
     def newer(manifest):
+        manifest["client"]["pronouns"] = "they"
         session = manifest["sessions"][0]
-        session["session"].update(goal_met=True, homework={"task": "Draw the garden", "done": None, "note": ""})
-        artifact = session["artifacts"][0]
-        artifact["manifest"].update(tags=["family"], starred=True, mood="sunny")
-        artifact["manifest"]["reflection"]["noticings"] = [{"at": "2026-02-03T10:00:00+00:00", "text": "It looks small now"}]
-        note = dict(manifest["therapist_notes"][0], session_id=session["session"]["id"],
-                    artifact_id=artifact["manifest"]["id"], text="Note on the house")
-        manifest["therapist_notes"].append(note)
+        session["session"]["weather"] = "rain"
+        artifact = session["artifacts"][0]["manifest"]
+        artifact["mood"] = "sunny"
+        artifact["reflection"]["drawn_with"] = "crayons"
 
     rewrite(out, change_manifest=newer)
+    with zipfile.ZipFile(out) as archive:
+        assert json.loads(archive.read("manifest.json"))["client"]["pronouns"] == "they"
     with new_portfolio(tmp_path / "fresh", "plain") as store:
         restored = import_archive(store, out)
     assert restored.not_restored == [
         "mood (on 1 piece of work)",
-        "starred (on 1 piece of work)",
-        "tags (on 1 piece of work)",
-        "reflection.noticings (on 1 piece of work)",
-        "goal_met (on 1 session)",
-        "homework (on 1 session)",
-        "the therapist's notes on pieces of work (1)",
+        "pronouns (of the client)",
+        "reflection.drawn_with (on 1 piece of work)",
+        "weather (on 1 session)",
     ]
     assert restored.artifacts == 12
 

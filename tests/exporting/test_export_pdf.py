@@ -2,8 +2,6 @@
 client's words and the session; the therapist's notes only when asked for. Read back
 with pypdf."""
 
-import json
-
 import pytest
 from pypdf import PdfReader
 
@@ -11,7 +9,7 @@ from expressive.exporting import pdf_report
 from expressive.exporting.describe import day
 from expressive.feelings import feeling
 from expressive.portfolio import PortfolioError
-from export_helpers import MARKS, new_portfolio
+from export_helpers import ARTIFACT_NOTE, MARKS, NOTICINGS, new_portfolio
 from sample_work import drawing_draft
 
 
@@ -73,28 +71,12 @@ def test_the_therapists_notes_and_marks_only_when_asked_for(demo, tmp_path):
         assert (MARKS[0]["note"] in text) == bool(artifact.marks)
 
 
-def test_what_was_noticed_later_and_whether_the_goal_was_met_come_from_the_records(plain_demo, tmp_path):
-    """Fields written by the review screens (newer than this export) are read from the
-    manifests as they are stored."""
-    demo = plain_demo.copied(tmp_path / "portfolio")
-    with demo.open() as store:
-        artifact = store.artifacts(demo.client_id)[0]
-    manifest = artifact.path / "manifest.json"
-    document = json.loads(manifest.read_text())
-    document["reflection"]["noticings"] = [
-        {"at": "2026-02-03T10:00:00+00:00", "text": "Now the house looks smaller"},
-        {"at": "2026-03-04T10:00:00+00:00", "text": "I like the cat best"},
-    ]
-    manifest.write_text(json.dumps(document))
-    session_file = artifact.path.parents[1] / "session.json"
-    session = json.loads(session_file.read_text())
-    session["goal_met"] = True
-    session_file.write_text(json.dumps(session))
-    with demo.open() as store:
-        pdf_report(store, demo.client_id, [(artifact.session_id, artifact.id)], out=tmp_path / "report.pdf")
+def test_what_was_noticed_later_and_whether_the_goal_was_met(plain_demo, tmp_path):
+    with plain_demo.open() as store:
+        reviewed = next(artifact for artifact in store.artifacts(plain_demo.client_id) if artifact.noticings)
+        pdf_report(store, plain_demo.client_id, [(reviewed.session_id, reviewed.id)], out=tmp_path / "report.pdf")
     page = page_texts(tmp_path / "report.pdf")[1]
-    assert "Noticed later" in page
-    assert page.index("Now the house looks smaller") < page.index("I like the cat best")
+    assert f"Noticed later\n3 February 2026: {NOTICINGS[0]}\n4 March 2026: {NOTICINGS[1]}" in page
     assert "Goal met" in page
 
 
@@ -131,23 +113,17 @@ def test_work_that_is_not_in_the_portfolio_writes_and_audits_nothing(plain_demo,
 
 
 def test_a_note_on_one_piece_of_work_goes_in_with_the_notes_and_a_damaged_note_is_said(plain_demo, tmp_path):
-    """Notes on single pieces of work are kept beside the session notes (written here as the
-    review screens write them); the report finds them the same way."""
     demo = plain_demo.copied(tmp_path / "portfolio")
     with demo.open() as store:
-        artifact = store.artifacts(demo.client_id)[0]
-        others = [session.id for session in store.sessions(demo.client_id) if session.id != artifact.session_id]
-    private = demo.root / "clients" / demo.client_id / "private"
-    note = {"format": "expressive-therapist-note", "version": 1, "client_id": demo.client_id, "session_id": artifact.session_id,
-            "artifact_id": artifact.id, "text": "The cat came back in this one", "updated": "2026-01-02T03:04:05+00:00"}
-    (private / f"notes-{artifact.session_id}-{artifact.id}.json").write_text(json.dumps(note))
-    (private / f"notes-{others[0]}.json").write_text("{ not a note")
-    chosen = [(artifact.session_id, artifact.id)]
+        reviewed = next(artifact for artifact in store.artifacts(demo.client_id) if artifact.noticings)
+        other = next(session.id for session in store.sessions(demo.client_id) if session.id != reviewed.session_id)
+    damaged = demo.root / "clients" / demo.client_id / "private" / f"notes-{other}.json"
+    damaged.write_text("{ not a note")
+    chosen = [(reviewed.session_id, reviewed.id)]
     with demo.open() as store:
         problems = pdf_report(store, demo.client_id, chosen, include_therapist_notes=True, out=tmp_path / "notes.pdf")
         assert pdf_report(store, demo.client_id, chosen, out=tmp_path / "plain.pdf") == []
-    assert problems == [f"A therapist's note: private/notes-{others[0]}.json is damaged: "
-                        f"notes-{others[0]}.json is not readable (it is not valid JSON)."]
+    assert problems == [f"A therapist's note: private/{damaged.name} is damaged: {damaged.name} is not readable (it is not valid JSON)."]
     with_notes, without = page_texts(tmp_path / "notes.pdf")[1], page_texts(tmp_path / "plain.pdf")[1]
-    assert "The therapist's note on this work (private)" in with_notes and "The cat came back in this one" in with_notes
-    assert "The cat came back" not in without
+    assert f"The therapist's note on this work (private)\n{ARTIFACT_NOTE}" in with_notes
+    assert ARTIFACT_NOTE not in without

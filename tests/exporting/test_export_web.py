@@ -11,7 +11,7 @@ from PIL import Image
 from expressive.exporting import html_portfolio
 from expressive.exporting.describe import day
 from expressive.exporting.web import CONTENT_POLICY
-from export_helpers import new_portfolio
+from export_helpers import ARTIFACT_NOTE, MARKS, NOTICINGS, new_portfolio
 from sample_work import drawing_draft
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -84,8 +84,11 @@ def test_sessions_newest_first_with_every_file_linked_and_nothing_private(demo, 
     assert all(source in linked for source in sources)
     sounds = [attrs["src"] for attrs in page.all("audio")]
     assert sounds and all(source.endswith(".wav") and (out / source).read_bytes()[:4] == b"RIFF" for source in sounds)
+    paragraphs = page.texts["p"]
+    assert f"Noticed later (3 February 2026): {NOTICINGS[0]}" in paragraphs
+    assert ["Goal not met.", "Goal met."] == [text for text in paragraphs if text.startswith("Goal ")], "newest first"
     every_text = "".join(path.read_text(errors="ignore") for path in out.rglob("*") if path.suffix in (".html", ".json", ".md"))
-    assert not any(note in every_text for note in notes)
+    assert not any(private in every_text for private in [*notes, ARTIFACT_NOTE, MARKS[0]["note"]])
 
 
 @pytest.fixture
