@@ -37,9 +37,9 @@ from .describe import (
     day_and_time,
     feeling_colour,
     feeling_words,
+    file_kind,
     goal_met_words,
     picture_of,
-    file_kind,
     size_words,
     title_of,
 )
