@@ -187,18 +187,54 @@ def find_client(store, wanted: str):
 
 
 def cmd_import(args) -> int:
+    """A file made elsewhere into a client's portfolio, or a whole client from an archive
+    made by `expressive export --format zip` (restored as a new client)."""
     from expressive.activity import ImportRefused
-    from expressive.importing import import_file
+    from expressive.importing import ARCHIVE_ENDING, import_archive, import_file
     from expressive.registry import discover
 
+    path = Path(args.file)
     with open_store(args) as store:
-        client = find_client(store, args.client)
         try:
-            artifact = import_file(store, discover(), client.id, Path(args.file))
+            if path.suffix.lower() == ARCHIVE_ENDING:
+                restored = import_archive(store, path)
+            else:
+                if not args.client:
+                    print("expressive: Say whose portfolio the file goes into with --client.", file=sys.stderr)
+                    return 2
+                client = find_client(store, args.client)
+                artifact = import_file(store, discover(), client.id, path)
         except ImportRefused as refused:
             print(f"expressive: {refused} Nothing was changed.", file=sys.stderr)
             return 1
-    print(f"Brought {Path(args.file).name} into {client.name}'s portfolio as {artifact.kind} ({artifact.session_id}).")
+    if path.suffix.lower() == ARCHIVE_ENDING:
+        print(f"Restored {restored.client.name}: {restored.sessions} sessions, {restored.artifacts} pieces of work.")
+        if restored.not_restored:
+            print("Kept in the archive but not restored by this version: " + "; ".join(restored.not_restored) + ".")
+        return 0
+    print(f"Brought {path.name} into {client.name}'s portfolio as {artifact.kind} ({artifact.session_id}).")
+    return 0
+
+
+def cmd_export(args) -> int:
+    """A client's work out of the tablet: a PDF report, a web page folder, or a ZIP archive."""
+    from expressive.exporting import ExportError, prepare
+
+    with open_store(args) as store:
+        client = find_client(store, args.client)
+        chosen = [tuple(item.split("/", 1)) for item in args.artifact] if args.artifact else None
+        if args.format == "pdf" and chosen is None:
+            chosen = [(artifact.session_id, artifact.id) for artifact in store.artifacts(client.id) if not artifact.damaged]
+        try:
+            export = prepare(store, client.id, args.format, artifact_ids=chosen,
+                             include_therapist_notes=args.therapist_notes)
+            problems = export.write(Path(args.out))
+        except (ExportError, ValueError) as error:
+            print(f"expressive: {error}", file=sys.stderr)
+            return 1
+    for problem in problems:
+        print(f"left out: {problem}")
+    print(f"Exported {client.name}'s portfolio as {args.format} to {args.out}.")
     return 0
 
 
@@ -378,11 +414,25 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("clients", parents=[common], help="list the clients").set_defaults(handler=cmd_clients)
     commands.add_parser("activities", parents=[common], help="list installed activities and any that failed to load").set_defaults(handler=cmd_activities)
     importing = commands.add_parser(
-        "import", parents=[common], help="bring a file made elsewhere (a MIDI file) into a client's portfolio"
+        "import", parents=[common],
+        help="bring a file made elsewhere (a MIDI file) into a client's portfolio, or restore a client from a ZIP archive"
     )
     importing.add_argument("file", metavar="FILE")
-    importing.add_argument("--client", required=True, metavar="CLIENT", help="the client's id or name")
+    importing.add_argument("--client", metavar="CLIENT", help="the client's id or name (not for a .zip archive, "
+                           "which is restored as a new client)")
     importing.set_defaults(handler=cmd_import)
+    exporting = commands.add_parser(
+        "export", parents=[common], help="a client's work as a PDF report, a web page folder or a ZIP archive"
+    )
+    exporting.add_argument("client", metavar="CLIENT", help="the client's id or name")
+    exporting.add_argument("--format", required=True, choices=("pdf", "html", "zip"))
+    exporting.add_argument("--out", required=True, metavar="PATH",
+                           help="the file to write (pdf, zip) or a new or empty folder (html)")
+    exporting.add_argument("--artifact", action="append", metavar="SESSION/ARTIFACT",
+                           help="for pdf: a piece of work to include (again for more; all when not given)")
+    exporting.add_argument("--therapist-notes", action="store_true",
+                           help="for pdf: include the therapist's private notes (left out unless asked for)")
+    exporting.set_defaults(handler=cmd_export)
     movement = commands.add_parser(
         "movement", parents=[common],
         help="analyse a video recorded elsewhere (with the client's consent) and keep its movement record",
