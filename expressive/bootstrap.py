@@ -30,17 +30,19 @@ DEBIAN_PACKAGES = (
     "libgl1", "libgl1-mesa-dri", "libegl1", "libglib2.0-0", "libmtdev1", "libasound2",
     "xvfb", "xauth", "libfluidsynth3", "timgm6mb-soundfont",
 )
+# The tests also open the exported web portfolio in a real (headless) browser.
+TEST_DEBIAN_PACKAGES = ("chromium",)
 
 
 def say(message: str) -> None:
     print(f"[setup] {message}", flush=True)
 
 
-def missing_debian_packages() -> list[str]:
+def missing_debian_packages(wanted: tuple[str, ...]) -> list[str]:
     if shutil.which("dpkg-query") is None:
         return []
     missing = []
-    for package in DEBIAN_PACKAGES:
+    for package in wanted:
         result = subprocess.run(
             ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True
         )
@@ -49,8 +51,8 @@ def missing_debian_packages() -> list[str]:
     return missing
 
 
-def install_debian_packages(extra: tuple[str, ...] = ()) -> None:
-    missing = missing_debian_packages() + list(extra)
+def install_debian_packages(wanted: tuple[str, ...] = DEBIAN_PACKAGES, extra: tuple[str, ...] = ()) -> None:
+    missing = missing_debian_packages(wanted) + list(extra)
     if not missing:
         return
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
@@ -92,7 +94,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
-    install_debian_packages()
+    install_debian_packages(DEBIAN_PACKAGES + (TEST_DEBIAN_PACKAGES if command == "test" else ()))
     make_venv()
     install_project()
     if command == "run":
