@@ -197,6 +197,11 @@ class PortfolioScreen(BaseScreen):
         except PortfolioError as error:
             app.tell("The settings were not saved", str(error))
 
+    def open_export(self):
+        from expressive.ui.export_dialog import ExportDialog
+
+        ExportDialog(app=self.app).open()
+
     def show_about(self):
         client = self.app.client
         born = f"Born in {client.year_of_birth}." if client.year_of_birth else "Year of birth not given."
