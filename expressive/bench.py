@@ -457,6 +457,19 @@ def bench_story(keystrokes: int) -> list[Figure]:
     ]
 
 
+def bench_exports(artifacts: int) -> list[Figure]:
+    """Exporting a client's work, encrypted at rest, in each format."""
+    from expressive.exporting.measure import export_seconds
+
+    what = {"pdf": "a PDF report", "html": "a web page folder", "zip": "a ZIP archive"}
+    return [
+        Figure(f"export_{format}_{artifacts}", export_seconds(format, artifacts=artifacts), "s", 10.0,
+               f"{what[format]} of {artifacts} pieces of work of every kind (ours: a progress bar covers it, "
+               "so the budget is a patient wait)")
+        for format in ("pdf", "html", "zip")
+    ]
+
+
 def run_benchmarks(*, as_json: bool, quick: bool) -> int:
     from expressive.ui.display import prepare_kivy
 
@@ -475,6 +488,7 @@ def run_benchmarks(*, as_json: bool, quick: bool) -> int:
             bench_music_files,
             lambda: bench_movement(60 if quick else 300),
             lambda: bench_story(600 if quick else 6000),
+            lambda: bench_exports(20 if quick else 100),
         ]
         for step in steps:
             for figure in step():
