@@ -21,6 +21,7 @@ from activities.movement.analysis import MotionAnalyzer
 from activities.movement.features import Features
 from activities.movement.painting import TrailPainter, silhouette_image
 from activities.movement.record import MovementRecord
+from activities.movement.trails import TRAILS_FILE, TrailRecorder
 from activities.movement.video import VideoKeeper
 from activities.movement.zones import ContinuousVoice, ZonePlayer, play, zone_activity, zone_layout
 from activities.music.midifile import to_midi_bytes
@@ -64,6 +65,7 @@ class MovementPipeline:
         self.recorder = Recorder()
         self.recorder.start(at=0.0, title="Movement")
         self.video = VideoKeeper(video_seconds) if video_seconds > 0 else None
+        self.trails = TrailRecorder()
         self.features: Features | None = None
         # Seconds from a frame arriving to the notes it started being started.
         self.frame_to_note: list[float] = []
@@ -152,6 +154,7 @@ class MovementPipeline:
             if arrived is not None and any(event.velocity for event in events):
                 self.frame_to_note.append(time.perf_counter() - arrived)
             self.painter.add(self.analyzer.history, features.time)
+            self.trails.add(self.analyzer.motion_mask, features.time)
             self.record.add(features)
             self.record.add_events(events)
             if self.video is not None:
@@ -207,6 +210,7 @@ class MovementPipeline:
             "movement.png": self.painter.png(),
             "thumbnail.png": _png(thumbnail),
             **self.record.files(),
+            TRAILS_FILE: self.trails.to_json(),
         }
         if not take.is_empty:
             files["music.mid"] = to_midi_bytes(take)

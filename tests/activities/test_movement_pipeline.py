@@ -65,7 +65,7 @@ def test_the_artifact_keeps_painting_features_plot_and_music_but_no_video_by_def
     pipeline = run(MovementPipeline(FakeAudioEngine()), MovingShapeClip(seconds=3, fps=15))
     draft = pipeline.finish()
     assert draft.problems() == []
-    assert set(draft.files) == {"movement.png", "thumbnail.png", "features.json", "features.png", "music.mid"}
+    assert set(draft.files) == {"movement.png", "thumbnail.png", "features.json", "features.png", "trails.json", "music.mid"}
     assert (draft.kind, draft.product, draft.process) == ("movement", "movement.png", "features.json")
     painting = Image.open(io.BytesIO(draft.files["movement.png"]))
     assert painting.size == (640, 480) and len(painting.getcolors(640 * 480) or []) > 2
@@ -101,3 +101,19 @@ def test_changing_the_sound_lets_go_of_sounding_notes():
     started = [args[0] for _moment, call, args in engine.calls if call == "note_on"]
     stopped = [args[0] for _moment, call, args in engine.calls if call == "note_off"]
     assert sorted(started) == sorted(stopped)
+
+
+def test_the_trails_are_kept_small_and_replay_where_the_body_moved():
+    from activities.movement.trails import read_trails
+
+    clip = MovingShapeClip(seconds=3, fps=20, direction="left-to-right")
+    draft = run(MovementPipeline(None), clip).finish()
+    frames = read_trails(draft.files["trails.json"])
+    assert 25 <= len(frames) <= 31, "ten a second"
+    assert len(draft.files["trails.json"]) < 60_000
+    times = [t for t, _mask in frames]
+    assert times == sorted(times)
+    moving = [mask for _t, mask in frames if mask.any()]
+    first_x = moving[0].nonzero()[1].mean()
+    last_x = moving[-1].nonzero()[1].mean()
+    assert first_x < last_x, "in the camera's picture the shape went left to right"

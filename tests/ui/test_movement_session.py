@@ -126,3 +126,24 @@ def test_the_therapist_sets_up_ignored_areas_zone_sensitivity_and_where_the_zone
     tap(the_setup(window).ids.camera_source)
     assert studio.message.startswith("No camera was found") and studio.source_kind == "pattern", "the pattern goes on"
     tap(screen(app, "activity").ids.done)
+
+
+def test_a_kept_movement_replays_its_trails_in_the_portfolio(app):
+    client, studio = open_movement(app, "Lee")
+    let_it_run(studio, 2.0)
+    tap(screen(app, "activity").ids.done)
+    (saved,) = app.store.artifacts(client.id, app.running.session.id)
+    app.client_mode = False
+    app.go("artifact", artifact=saved)
+    advance_frames(2)
+    viewer = screen(app, "artifact").viewer
+    assert viewer.can_replay and viewer.showing == "painting"
+    tap(viewer.ids.replay_button)
+    deadline = time.monotonic() + 10
+    while viewer._ticker is not None and time.monotonic() < deadline:
+        advance_frames(1)
+        time.sleep(0.02)
+    assert viewer.showing == "replay" and viewer._ticker is None, "the replay painted every kept moment"
+    assert viewer.texture is not None
+    tap(viewer.ids.plot_button)
+    assert viewer.showing == "plot"
