@@ -77,7 +77,7 @@ def _candidate_fonts(bold: bool) -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=None)
-def _font(name: str, path: str) -> TTFont | None:
+def load_font(name: str, path: str) -> TTFont | None:
     """The TrueType font at `path`, registered with reportlab as `name` (read once);
     None if it cannot be read."""
     try:
@@ -94,14 +94,14 @@ def _font_for(character: str, bold: bool) -> tuple[str, str]:
     the first fallback font that does, else a replacement mark (or nothing)."""
     candidates = _candidate_fonts(bold)
     for name, path in candidates:
-        font = _font(name, path)
+        font = load_font(name, path)
         if font is not None and ord(character) in font.face.charToGlyph:
             return name, character
     shown = "" if unicodedata.category(character) in _MODIFIER_CATEGORIES else REPLACEMENT_CHARACTER
     return candidates[0][0], shown
 
 
-def _markup(text: str, bold: bool = False) -> str:
+def markup_line(text: str, bold: bool = False) -> str:
     """`text` as reportlab paragraph markup: escaped, each run of letters in a font that
     has them."""
     runs: list[tuple[str, list[str]]] = []
@@ -142,7 +142,7 @@ def _page_flowables(page: Page, body: ParagraphStyle) -> list:
         flowables += [_picture(page.picture, FRAME_WIDTH, FRAME_HEIGHT * PICTURE_SHARE_WITH_TEXT), Spacer(1, body.leading)]
     # A paragraph per line, so the client's line breaks and empty lines stay.
     for line in page.text.split("\n"):
-        flowables.append(Paragraph(_markup(line), body) if line.strip() else Spacer(1, body.leading))
+        flowables.append(Paragraph(markup_line(line), body) if line.strip() else Spacer(1, body.leading))
     return flowables
 
 
@@ -155,11 +155,16 @@ def _number_the_page(canvas, document) -> None:
     canvas.restoreState()
 
 
+def register_fonts() -> None:
+    """Make Andika known to reportlab by BODY_FONT and TITLE_FONT (once; later calls are free)."""
+    load_font(BODY_FONT, TEXT_FONT)
+    load_font(TITLE_FONT, TEXT_FONT_BOLD)
+
+
 def picture_book_pdf(story: Story) -> bytes:
     """The story as a picture book: a title page, then one page (or more, when the text
     is long) per story page, numbered from the first story page."""
-    _font(BODY_FONT, TEXT_FONT)
-    _font(TITLE_FONT, TEXT_FONT_BOLD)
+    register_fonts()
     body, title_style = _styles()
     output = io.BytesIO()
     document = BaseDocTemplate(
@@ -175,7 +180,7 @@ def picture_book_pdf(story: Story) -> bytes:
     ])
     flowables: list = [
         Spacer(1, FRAME_HEIGHT * 0.3),
-        Paragraph(_markup(story.title.strip() or UNTITLED, bold=True), title_style),
+        Paragraph(markup_line(story.title.strip() or UNTITLED, bold=True), title_style),
         NextPageTemplate("story"),
     ]
     for page in story.pages:

@@ -59,10 +59,8 @@ class ClientWork:
 class WorkReader:
     """Reads a client's files and JSON documents, decrypted and checked; safe on any thread.
 
-    The documents are read as stored, so fields this version does not know travel too.
-    The portfolio has no public call for a record's document yet: `_document` reaches
-    through `Portfolio._read_bytes` (the one place that decrypts) and is the only code
-    here that would change when `Portfolio` gains one.
+    The documents are read as stored (`Portfolio.read_stored`), so fields this version
+    does not know travel too.
     """
 
     def __init__(self, store: Portfolio, client_id: str):
@@ -97,7 +95,7 @@ class WorkReader:
     def _document(self, path: Path, expected_format: str) -> dict[str, Any]:
         where = path.relative_to(self._layout.client_dir(self._client_id)).as_posix()
         try:
-            return parse_document(self._store._read_bytes(path), path.name, expected_format)
+            return parse_document(self._store.read_stored(path), path.name, expected_format)
         except FileNotFoundError:
             raise PortfolioError(f"{where} is missing.") from None
         except OSError as exc:

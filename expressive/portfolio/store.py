@@ -1215,6 +1215,12 @@ class Portfolio:
             data = encrypt_file(key, identity, data)
         write_file(path, data, fsync=self._fsync, sync_folder=sync_folder)
 
+    def read_stored(self, path: Path) -> bytes:
+        """A client-data file of the portfolio as stored (a record, a note), decrypted: for
+        exports that carry documents whole, with fields this version does not know.
+        RecordError when it does not decrypt; OSError when it cannot be read."""
+        return self._read_bytes(path)
+
     def _read_bytes(self, path: Path) -> bytes:
         """A client-data file's content; RecordError naming the file when it does not decrypt."""
         data = path.read_bytes()
