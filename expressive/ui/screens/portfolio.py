@@ -136,7 +136,7 @@ class PortfolioScreen(BaseScreen):
                 session=session,
                 when=local_time(session.started),
                 plan_title=plan_titles.get(session.plan_id, session.plan_id),
-                goal=session.goal,
+                goal=session.goal + {True: " (met)", False: " (not yet met)", None: ""}[session.goal_met],
                 feeling_in=session.feeling_in or 0,
                 feeling_out=session.feeling_out or 0,
                 finished=session.ended is not None,
