@@ -13,7 +13,7 @@ from PIL import Image, ImageChops, ImageColor, ImageStat
 from activities.drawing import DrawingActivity
 from activities.drawing.render import render_png
 from activities.drawing.screen_math import MAX_LINE_POINTS
-from activities.drawing.strokes import BRUSH_SIZES, BRUSHES, PALETTE, PAPER_COLOUR, TOOLS, Fill, Stamp
+from activities.drawing.strokes import BRUSH_SIZES, PALETTE, PAPER_COLOUR, TOOLS, Fill, Stamp
 from activities.drawing.studio import STUDIO_TOOLS, picker_colours
 from activities.drawing.templates import LINE_COLOUR
 from expressive.activity import Host, MemoryDrafts, MemoryLibrary, LibraryError
