@@ -143,3 +143,17 @@ def test_the_gallery_finds_work_by_activity_tag_favourite_and_words(app):
     type_into(gallery.ids.search, "nothing like this")
     tap(gallery.ids.find)
     assert shown() == [] and gallery.found == "Nothing found."
+
+
+def test_looking_back_before_anything_was_made_says_so(window, portfolio_dir):
+    fresh = start_protected(portfolio_dir.parent / "fresh")
+    try:
+        fresh.open_client(fresh.store.add_client("New"))
+        for name in ("gallery", "progress", "slideshow", "compare"):
+            tap(screen(fresh, "portfolio").ids[name])
+            assert fresh.root.current == name
+            fresh.go("portfolio")
+        assert screen(fresh, "gallery").found == "Nothing found."
+        assert screen(fresh, "slideshow").ids.slide.title == "Nothing made yet"
+    finally:
+        stop_app(fresh)
