@@ -705,6 +705,8 @@ class DrawingStudio(BoxLayout):
             self.ids.left_column.remove_widget(self.ids.extras)
         if simple:
             self.ids.tray.remove_widget(self.ids.stamp_button)
+        # `ids` holds weak references: a button taken off the screen may be collected.
+        self.stamp_button = self.ids.stamp_button if not simple else None
         largest = max(BRUSH_SIZES.values())
         self.size_buttons = {
             name: DotButton(value=width, dot_diameter=max(dp(10), dp(44) * width / largest))
@@ -842,7 +844,8 @@ class DrawingStudio(BoxLayout):
             swatch.selected = swatch.colour == self.colour
         for button in self.tool_buttons:
             button.selected = button.tool == self.tool
-        self.ids.stamp_button.selected = self.tool == "stamp"
+        if self.stamp_button is not None:
+            self.stamp_button.selected = self.tool == "stamp"
         ink = get_color_from_hex(self.colour if self.tool != "eraser" else "#BBBBBB")
         for name, button in self.size_buttons.items():
             button.selected = name == self.brush_size
