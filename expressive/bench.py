@@ -273,7 +273,8 @@ def _engine_for_bench():
 
     engine = open_engine("synth")
     if engine.problem is None:
-        return engine, "this machine's sound output"
+        dummy = os.environ.get("SDL_AUDIODRIVER") == "dummy"
+        return engine, "SDL's dummy output (no sound device here)" if dummy else "this machine's sound output"
     engine.close()
     os.environ["SDL_AUDIODRIVER"] = "dummy"
     engine = open_engine("synth")
