@@ -251,7 +251,6 @@ class LiveCapture:
         self._frames = LatestFrame(source)
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        self.frames_analysed = 0
 
     @property
     def problem(self) -> str | None:
@@ -275,7 +274,6 @@ class LiveCapture:
                     return
                 continue
             self.pipeline.step(arrived.frame, arrived.arrived)
-            self.frames_analysed += 1
 
     def stop(self) -> None:
         self._stopping.set()

@@ -3,12 +3,10 @@ trails, and in words."""
 
 from __future__ import annotations
 
-import io
 import time
 from pathlib import Path
 
 from kivy.clock import Clock
-from kivy.core.image import Image as CoreImage
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -17,7 +15,7 @@ from activities.movement.painting import TrailPainter
 from activities.movement.record import MovementRecord
 from activities.movement.trails import TRAILS_FILE, read_trails
 from expressive.ui import widgets  # noqa: F401  (registers ChoiceButton and the fonts)
-from expressive.ui.pictures import image_texture
+from expressive.ui.pictures import image_texture, texture_from_file
 
 REPLAY_SPEED = 4
 REPLAY_FPS = 30
@@ -45,7 +43,7 @@ class MovementViewer(BoxLayout):
             self._trails = []
         self.can_replay = bool(self._trails)
         self._pictures = {
-            view: CoreImage(io.BytesIO(read_file(name)), ext="png").texture
+            view: texture_from_file(read_file(name))
             for view, name in (("painting", "movement.png"), ("plot", "features.png"))
             if name in names
         }

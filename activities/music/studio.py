@@ -15,7 +15,7 @@ from kivy.clock import Clock
 from kivy.graphics import Color, Line, RoundedRectangle
 from kivy.lang import Builder
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
@@ -296,7 +296,6 @@ class MusicStudio(BoxLayout):
     devices_text = StringProperty("")
     take_count = NumericProperty(0)
     song_chooser = ObjectProperty(None, allownone=True)
-    colours_of_devices = ListProperty([])
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

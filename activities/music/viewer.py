@@ -6,11 +6,9 @@ what is heard is what was played; the roll is the picture saved with it.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from kivy.clock import Clock
-from kivy.core.image import Image as CoreImage
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -18,6 +16,7 @@ from kivy.uix.boxlayout import BoxLayout
 from activities.music.midifile import MidiFileError, read_midi
 from activities.music.player import Player
 from expressive.ui import widgets  # noqa: F401  (registers IconButton and the fonts)
+from expressive.ui.pictures import texture_from_file
 
 PLAYHEAD_FPS = 30
 
@@ -39,7 +38,7 @@ class MusicViewer(BoxLayout):
         self._player: Player | None = None
         self._ticker = None
         try:
-            self.texture = CoreImage(io.BytesIO(read_file("piano-roll.png")), ext="png").texture
+            self.texture = texture_from_file(read_file("piano-roll.png"))
             self.performance = read_midi(read_file(self.artifact.process))
         except MidiFileError as error:
             self.performance = None

@@ -84,6 +84,11 @@ class StoryStudio(BoxLayout):
         if story is None:
             return
         self.editor.ids.title.text = story.title
+        # The client's pictures do not change while they write: asked once, not per page.
+        try:
+            self.can_choose_picture = bool(self.activity.host.pictures.available())
+        except LibraryError:
+            self.can_choose_picture = False
         self.show_page(min(self.page_index, len(story.pages) - 1))
 
     # --- pages -------------------------------------------------------------------------
@@ -98,10 +103,6 @@ class StoryStudio(BoxLayout):
         self.editor.ids.text.text = page.text
         self._showing = False
         self.picture = texture_from_file(page.picture)
-        try:
-            self.can_choose_picture = bool(self.activity.host.pictures.available())
-        except LibraryError:
-            self.can_choose_picture = False
 
     def turn(self, step: int) -> None:
         target = self.page_index + step

@@ -63,8 +63,11 @@ class LatestFrame:
             return self._newest
 
     def start(self) -> None:
+        """Read the source (again, after `stop`: it is opened anew)."""
         if self._thread is not None:
             return
+        with self._changed:
+            self._ended, self._newest, self._taken = False, None, True
         self._stopping.clear()
         self._thread = threading.Thread(target=self._read_all, name=f"latest-frame {self.source.name}", daemon=True)
         self._thread.start()

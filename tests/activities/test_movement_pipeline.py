@@ -117,3 +117,27 @@ def test_the_trails_are_kept_small_and_replay_where_the_body_moved():
     first_x = moving[0].nonzero()[1].mean()
     last_x = moving[-1].nonzero()[1].mean()
     assert first_x < last_x, "in the camera's picture the shape went left to right"
+
+
+def test_a_live_capture_goes_on_after_the_app_was_paused():
+    import time
+
+    from activities.movement.pipeline import LiveCapture
+    from expressive.camera import PatternSource
+
+    pipeline = MovementPipeline(None)
+    capture = LiveCapture(PatternSource(size=(320, 240), fps=30, real_time=True), pipeline)
+
+    def runs_until(seconds):
+        deadline = time.monotonic() + 20
+        while pipeline.record.duration < seconds and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return pipeline.record.duration >= seconds
+
+    capture.start()
+    assert runs_until(0.3)
+    capture.stop()  # the app is paused
+    paused_at = pipeline.record.duration
+    capture.start()  # and resumed
+    assert runs_until(paused_at + 0.3), "frames come again after a pause"
+    capture.stop()

@@ -1,16 +1,7 @@
 """The therapist's settings for one client, from their portfolio: kept in client.json."""
 
-import pytest
-
-from expressive.ui.driver import stop_app, tap
-from tests_support import screen, start_protected
-
-
-@pytest.fixture
-def app(window, portfolio_dir):
-    running = start_protected(portfolio_dir)
-    yield running
-    stop_app(running)
+from expressive.ui.driver import tap
+from tests_support import screen
 
 
 def the_settings(window):

@@ -6,17 +6,16 @@ import pytest
 from pypdf import PdfReader
 
 from expressive.demo import make_demo
-from expressive.ui.driver import advance_frames, stop_app, tap
-from tests_support import screen, start_protected
+from expressive.ui.driver import advance_frames, tap
+from tests_support import screen
 
 
 @pytest.fixture
-def app(window, portfolio_dir):
-    running = start_protected(portfolio_dir)
-    client, _made = make_demo(running.store)
-    running.open_client(running.store.client(client.id))
-    yield running
-    stop_app(running)
+def app(app):
+    """The app with the demo client's portfolio open."""
+    client, _made = make_demo(app.store)
+    app.open_client(app.store.client(client.id))
+    return app
 
 
 def the_dialog(window):

@@ -3,18 +3,10 @@
 from pathlib import Path
 
 import mido
-import pytest
 from kivy.uix.modalview import ModalView
 
-from expressive.ui.driver import advance_frames, stop_app, tap
-from tests_support import open_popup_texts, screen, start_protected, tap_popup_button
-
-
-@pytest.fixture
-def app(window, portfolio_dir):
-    running = start_protected(portfolio_dir)
-    yield running
-    stop_app(running)
+from expressive.ui.driver import advance_frames, tap
+from tests_support import open_popup_texts, screen, tap_popup_button
 
 
 def the_chooser(window):

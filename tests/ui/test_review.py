@@ -8,12 +8,11 @@ from tests_support import screen, start_protected
 
 
 @pytest.fixture
-def app(window, portfolio_dir):
-    running = start_protected(portfolio_dir)
-    client, _made = make_demo(running.store)
-    running.open_client(running.store.client(client.id))
-    yield running
-    stop_app(running)
+def app(app):
+    """The app with the demo client's portfolio open."""
+    client, _made = make_demo(app.store)
+    app.open_client(app.store.client(client.id))
+    return app
 
 
 def test_progress_shows_the_chart_of_every_session(app):

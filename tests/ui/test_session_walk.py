@@ -2,29 +2,20 @@
 
 from io import BytesIO
 
-import pytest
 from PIL import Image
 
 from expressive.activity import API_VERSION, Activity, ActivityInfo
 from expressive.portfolio import Portfolio
-from expressive.ui.driver import advance_frames, drag, stop_app, tap, type_into
+from expressive.ui.driver import advance_frames, drag, tap, type_into
 from sample_work import drawing_draft
 from tests_support import (
     PIN,
     open_drawing,
     open_popup_texts,
     screen,
-    start_protected,
     submit_secret,
     tap_popup_button,
 )
-
-
-@pytest.fixture
-def app(window, portfolio_dir):
-    running = start_protected(portfolio_dir)
-    yield running
-    stop_app(running)
 
 
 def test_first_start_shows_a_friendly_empty_state(app):

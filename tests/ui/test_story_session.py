@@ -5,26 +5,16 @@ import io
 import json
 import logging
 
-import pytest
 from pypdf import PdfReader
 
 from activities.story import StoryActivity
 from expressive.activity import Host, MemoryDrafts
-from expressive.portfolio import Portfolio
-from expressive.ui.driver import advance_frames, drag, start_app, stop_app, tap
+from expressive.ui.driver import advance_frames, drag, tap
 from sample_work import drawing_draft
-from tests_support import PIN, cheap_protect, screen
+from tests_support import screen
 
 FIRST_PAGE = "Pip was a small dragon who was afraid of the dark."
 SECOND_PAGE = "Pip wanted to fly to the moon."
-
-
-@pytest.fixture
-def app(window, portfolio_dir):
-    cheap_protect(portfolio_dir, PIN)
-    running = start_app(Portfolio.open(portfolio_dir, passphrase=PIN))
-    yield running
-    stop_app(running)
 
 
 def type_slowly(text_input, text):
