@@ -1,0 +1,225 @@
+"""Bounds on everything that comes in, checked before it is decoded.
+
+A file of a few bytes can ask a decoder for gigabytes: a picture whose header claims
+30,000 x 30,000 pixels, JSON nested a hundred thousand deep, a MIDI note three hours long.
+So every input is measured from what it says about itself (its size, its header, its
+nesting) before anything is built from it, and refused with one plain sentence that names
+the bound. Whatever passes these bounds fits in well under 1 GB of memory.
+
+No Kivy here: the model, the command line and the activities all use these.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import warnings
+from io import BytesIO
+from typing import Any
+
+MEGABYTE = 1024 * 1024
+
+# JSON: the portfolio's own records are small; logs (strokes, trails, timelines) are larger.
+MAX_RECORD_BYTES = 4 * MEGABYTE
+MAX_LOG_BYTES = 64 * MEGABYTE
+# Nothing the app writes is nested more than a few levels; deep nesting only ever comes
+# from a hostile or broken file, and would exhaust Python's recursion limit.
+MAX_JSON_DEPTH = 64
+
+# Pictures: 40 megapixels covers any tablet camera; decoded as RGBA it is 160 MB.
+MAX_PICTURE_PIXELS = 40_000_000
+MAX_PICTURE_BYTES = 64 * MEGABYTE
+PICTURE_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP")
+
+# Words typed by people, in characters. Names and titles show on one line; a therapist's
+# note can be long, but not a book.
+MAX_NAME_CHARS = 100
+MAX_TITLE_CHARS = 200
+MAX_GOAL_CHARS = 500
+MAX_WORDS_CHARS = 20_000  # reflections, homework, what the client noticed
+MAX_NOTE_CHARS = 100_000  # the therapist's private notes
+
+
+class InputRefused(ValueError):
+    """An input over a bound, or one that cannot be decoded; str() is one plain sentence.
+
+    `reason` is for the program: "too-big", "too-deep", "too-many-pixels", "too-long",
+    "not-json", "not-a-picture" or "damaged".
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def describe_bytes(size: int) -> str:
+    """A size in words, as the refusal sentences name their bounds ("64 MB")."""
+    if size >= MEGABYTE:
+        return f"{size / MEGABYTE:.0f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
+
+# ----- JSON
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_INNERMOST_PAIRS = re.compile(rb"\[\]|\{\}")
+
+
+def json_depth_exceeds(data: bytes, max_depth: int) -> bool:
+    """Whether the JSON text in `data` nests arrays and objects deeper than `max_depth`.
+
+    Measured without building anything: strings are taken out (brackets inside them do not
+    count), then innermost pairs are peeled off, one level a pass, at most `max_depth`
+    passes, each in C. Brackets that never pair up mean the text is not JSON at all, and
+    count as too deep only when the peeling could not finish within the bound.
+    """
+    brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    for _ in range(max_depth):
+        if not brackets:
+            return False
+        peeled = _INNERMOST_PAIRS.sub(b"", brackets)
+        if peeled == brackets:
+            return False  # mismatched: json.loads says so, without recursing this deep
+        brackets = peeled
+    return bool(brackets)
+
+
+def load_json_bounded(data: bytes | str, *, max_bytes: int = MAX_RECORD_BYTES, max_depth: int = MAX_JSON_DEPTH, what: str = "This file") -> Any:
+    """The JSON value in `data`, once its size and nesting are known to be within bounds.
+
+    Raises InputRefused (a ValueError) naming the bound, or saying the text is not JSON;
+    never RecursionError, MemoryError or UnicodeDecodeError.
+    """
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    if len(raw) > max_bytes:
+        raise InputRefused(
+            f"{what} is {describe_bytes(len(raw))}; the most Expressive reads is {describe_bytes(max_bytes)}.", "too-big"
+        )
+    if json_depth_exceeds(raw, max_depth):
+        raise InputRefused(
+            f"{what} is nested more than {max_depth} levels deep, which no file Expressive writes is.", "too-deep"
+        )
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        # JSONDecodeError, UnicodeDecodeError, and integers too long to convert
+        raise InputRefused(f"{what} is not readable (it is not valid JSON).", "not-json") from None
+
+
+# ----- pictures
+
+
+def picture_size(data: bytes) -> tuple[int, int]:
+    """The width and height a picture file's header declares, read without decoding it.
+
+    Raises InputRefused when the bytes are not a picture in one of PICTURE_FORMATS.
+    """
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            # Between Pillow's warning and its error: refused below, so no warning is printed.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(data), formats=PICTURE_FORMATS) as opened:
+                return opened.size
+    except Image.DecompressionBombError:
+        # Pillow's own guard, far above ours, fires before the size can be read.
+        raise InputRefused(
+            f"This picture has over {2 * Image.MAX_IMAGE_PIXELS / 1_000_000:.0f} million pixels; "
+            f"the most Expressive shows is {MAX_PICTURE_PIXELS / 1_000_000:g} million pixels.",
+            "too-many-pixels",
+        ) from None
+    except Exception:  # UnidentifiedImageError, or a header so broken Pillow trips on it
+        raise InputRefused("This is not a picture Expressive can show (PNG, JPEG, GIF, WebP or BMP).", "not-a-picture") from None
+
+
+def check_picture_size(data: bytes, *, max_pixels: int = MAX_PICTURE_PIXELS, max_bytes: int = MAX_PICTURE_BYTES) -> tuple[int, int]:
+    """The picture's (width, height) when it is within bounds; InputRefused naming the bound when not."""
+    if len(data) > max_bytes:
+        raise InputRefused(
+            f"This picture is {describe_bytes(len(data))}; the most Expressive brings in is {describe_bytes(max_bytes)}.", "too-big"
+        )
+    width, height = picture_size(data)
+    if width * height > max_pixels:
+        raise InputRefused(
+            f"This picture is {width} x {height} pixels; the most Expressive shows is "
+            f"{max_pixels / 1_000_000:g} million pixels.",
+            "too-many-pixels",
+        )
+    return width, height
+
+
+def open_picture_bounded(data: bytes, *, max_pixels: int = MAX_PICTURE_PIXELS):
+    """A Pillow image of `data`, decoded, once its declared size is within bounds.
+
+    The one way pictures from files and from the portfolio are decoded, so that a
+    decompression bomb is refused by its header before a pixel is decoded. Raises
+    InputRefused for a picture too big, not a picture, or damaged part-way through.
+    """
+    from PIL import Image
+
+    check_picture_size(data, max_pixels=max_pixels)
+    image = Image.open(BytesIO(data), formats=PICTURE_FORMATS)
+    try:
+        image.load()
+    except Exception:  # Pillow's decoders raise OSError, SyntaxError, ValueError, struct.error...
+        image.close()
+        raise InputRefused("This picture is damaged (part of it cannot be read).", "damaged") from None
+    return image
+
+
+# ----- words
+
+
+def checked_text(text: Any, what: str, max_chars: int, *, one_line: bool = False) -> str:
+    """Words a person typed, fit to be stored: a string of at most `max_chars` characters.
+
+    Lone surrogates (which no UTF-8 file can hold) become U+FFFD; control characters are
+    taken out (line breaks and tabs are kept, or become spaces when `one_line`). Raises InputRefused
+    naming the bound when the text is too long.
+    """
+    if not isinstance(text, str):
+        raise InputRefused(f"The {what} must be text.", "damaged")
+    if len(text) > max_chars:
+        raise InputRefused(
+            f"The {what} is {len(text):,} characters long; the most Expressive keeps is {max_chars:,}.", "too-long"
+        )
+    text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _has_surrogate(text) else text
+    if one_line:
+        text = re.sub(r"[\r\n\t]+", " ", text)
+    return "".join(char for char in text if char in "\n\t" or not _is_control(char))
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _is_control(char: str) -> bool:
+    # C0 and C1 controls (Cc) and the format characters that reorder or hide text (Cf:
+    # bidi overrides such as U+202E, zero-width joiners are kept as they build emoji).
+    category = unicodedata.category(char)
+    return category == "Cc" or (category == "Cf" and char not in "\u200c\u200d")
+
+
+def for_display(text: Any) -> str:
+    """`text` safe to print on a terminal or put in a title: every control character
+    (escape sequences, bidi overrides) shown as its code, e.g. "\\x1b", never raw."""
+    text = str(text)
+    if _has_surrogate(text):
+        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    if not any(_is_control(char) for char in text):
+        return text
+    return "".join(
+        f"\\x{ord(char):02x}" if ord(char) < 0x100 and _is_control(char)
+        else f"\\u{ord(char):04x}" if _is_control(char)
+        else char
+        for char in text
+    )
