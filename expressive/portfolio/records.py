@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from expressive.activity import FILE_NAME_PATTERN
+from expressive.limits import InputRefused, load_json_bounded
 
 from .search import normalise_tags
 
@@ -225,11 +226,12 @@ def session_id_time(session_id: str) -> datetime:
 
 
 def parse_document(data: bytes, file_name: str, expected_format: str) -> dict[str, Any]:
-    """The JSON object in `data`, checked for its format and a version this code can read."""
+    """The JSON object in `data`, checked for its size and nesting, its format and a version
+    this code can read."""
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise RecordError(f"{file_name} is not readable (it is not valid JSON)") from None
+        doc = load_json_bounded(data, what=file_name)
+    except InputRefused as refusal:
+        raise RecordError(str(refusal).rstrip(".")) from None
     if not isinstance(doc, dict) or doc.get("format") != expected_format:
         raise RecordError(f"{file_name} is not an {expected_format} file")
     version = doc.get("version")

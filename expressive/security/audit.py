@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from expressive.limits import InputRefused, load_json_bounded
+
 EVENTS = ("unlock", "lock", "open-client", "export", "delete-client", "change-passphrase", "protect", "recover")
 GENESIS = "0" * 64
 HMAC_ALG = "hmac-sha256"
@@ -67,8 +69,8 @@ def _parse(number: int, raw: bytes) -> _Line:
     stripped = raw.strip()
     broken = _Line(number, None, "", "", "", b"", cut=stripped.startswith(b"{") and not stripped.endswith(b"}"))
     try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        doc = load_json_bounded(raw)
+    except InputRefused:
         return broken
     if not isinstance(doc, dict) or set(doc) != set(_FIELDS):
         return broken

@@ -41,6 +41,8 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from expressive.limits import InputRefused, load_json_bounded
+
 from .cipher import KEY_SIZE, DecryptionError, FieldCipher, new_key, seal, unseal
 
 KEYRING_FORMAT = "expressive-keyring"
@@ -203,9 +205,9 @@ class Keyring:
     @classmethod
     def from_bytes(cls, data: bytes) -> Keyring:
         try:
-            doc = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise KeyringError("keyring.json is not readable (it is not valid JSON)") from None
+            doc = load_json_bounded(data, what="keyring.json")
+        except InputRefused as refusal:
+            raise KeyringError(str(refusal).rstrip(".")) from None
         if not isinstance(doc, dict) or doc.get("format") != KEYRING_FORMAT:
             raise KeyringError("keyring.json is not an Expressive keyring")
         version = doc.get("version")
