@@ -32,6 +32,14 @@ MAX_PICTURE_PIXELS = 40_000_000
 MAX_PICTURE_BYTES = 64 * MEGABYTE
 PICTURE_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP")
 
+# MIDI files: a song to play along with, or a recording read back. Each bound is checked
+# from the file's bytes before mido builds a message: 200,000 events is hours of busy
+# playing, and the sound of 20 minutes, rendered, stays well under 1 GB.
+MAX_MIDI_BYTES = 5 * MEGABYTE
+MAX_MIDI_TRACKS = 64
+MAX_MIDI_EVENTS = 200_000
+MAX_SOUND_SECONDS = 20 * 60
+
 # Words typed by people, in characters. Names and titles show on one line; a therapist's
 # note can be long, but not a book.
 MAX_NAME_CHARS = 100
@@ -51,6 +59,16 @@ class InputRefused(ValueError):
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+def describe_seconds(seconds: float) -> str:
+    """A duration in words ("3 hours", "20 minutes", "45 seconds")."""
+    for unit, length in (("hour", 3600), ("minute", 60)):
+        if seconds >= length:
+            count = round(seconds / length)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    count = round(seconds)
+    return f"{count} second{'s' if count != 1 else ''}"
 
 
 def describe_bytes(size: int) -> str:

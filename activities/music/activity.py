@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Callable
 
 import mido
+import numpy as np
 
 from activities.music.midifile import MidiFileError, read_midi, to_midi_bytes
 from activities.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, PedalEvent, Performance, Recorder
 from activities.music.pianoroll import piano_roll_png
 from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host, ImportRefused
 from expressive.audio import NoteEvent, open_engine, wav_bytes
+from expressive.limits import MAX_LOG_BYTES, load_json_bounded
 from expressive.midi import SCREEN_SOURCE, SourceColours
 
 GM_DRUM_CHANNEL = 9
@@ -36,7 +38,7 @@ def drafts_for(performance: Performance, engine, sound_name: str) -> ArtifactDra
     the size, and the synthesiser is mono anyway), and its piano roll."""
     notes = performance.notes()
     frames = engine.render([NoteEvent(e.time, e.note, e.velocity, e.instrument) for e in performance.note_events()])
-    mono = frames.mean(axis=1).astype(frames.dtype) if frames.ndim == 2 else frames
+    mono = frames.mean(axis=1, dtype=np.float32).astype(frames.dtype) if frames.ndim == 2 else frames
     return ArtifactDraft(
         kind="music",
         files={
@@ -78,7 +80,7 @@ def takes_to_json(takes: list[Performance]) -> bytes:
 
 
 def takes_from_json(data: bytes) -> list[Performance]:
-    document = json.loads(data)
+    document = load_json_bounded(data, max_bytes=MAX_LOG_BYTES, what="The music snapshot")
     if document.get("format") != SNAPSHOT_FORMAT:
         raise ValueError("not a music snapshot")
     return [

@@ -10,8 +10,9 @@ Inside a source's track each instrument has its own channel and program (drums o
 channel 10, 9 counting from 0), so each person's sustain pedal holds only their notes.
 
 Reading is for importing songs to play along with, and for recordings read back: it
-checks the file's structure before trusting it, and refuses anything damaged with a
-MidiFileError holding one sentence for a person. mido parses the messages.
+checks the file's structure and its size (bytes, tracks, events) before trusting it,
+and its length before anything is made of it, and refuses anything damaged or too big
+with a MidiFileError holding one sentence for a person. mido parses the messages.
 """
 
 from __future__ import annotations
@@ -23,16 +24,20 @@ from collections import defaultdict, deque
 import mido
 
 from activities.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, PedalEvent, Performance
+from expressive.limits import (
+    MAX_MIDI_BYTES,
+    MAX_MIDI_EVENTS,
+    MAX_MIDI_TRACKS,
+    MAX_SOUND_SECONDS,
+    describe_bytes,
+    describe_seconds,
+)
 
 TICKS_PER_BEAT = 960
 TEMPO = 500_000  # microseconds a beat: 120 bpm
 TICKS_PER_SECOND = TICKS_PER_BEAT * 1_000_000 / TEMPO
 DRUM_CHANNEL = 9
 DEFAULT_TITLE = "Expressive recording"
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
-# Longer than any session, so that the app always reads back its own recordings.
-MAX_SECONDS = 3 * 60 * 60
 
 # The General MIDI programs the app's instruments are written as. Unknown instruments
 # are written as a piano, so a note is never lost for want of a program.
@@ -74,8 +79,10 @@ PART_MISSING = "This MIDI file is damaged (part of it is missing)."
 EXTRA_BYTES = "This MIDI file is damaged (it has extra bytes after the end of the music)."
 BAD_HEADER = "This MIDI file is damaged (its first part makes no sense)."
 PATTERNS = "This MIDI file holds separate patterns instead of one song (type 2), which the app can't play."
-TOO_BIG = f"This file is too big for a song (over {MAX_FILE_BYTES // (1024 * 1024)} MB)."
-TOO_LONG = f"This song is too long (over {MAX_SECONDS // 3600} hours)."
+TOO_BIG = f"This file is too big for a song (over {describe_bytes(MAX_MIDI_BYTES)})."
+TOO_MANY_TRACKS = "This MIDI file has {tracks:,} tracks; the most Expressive brings in is {most}."
+TOO_MANY_EVENTS = "This MIDI file has over {most:,} events; the most Expressive brings in is {most:,}."
+TOO_LONG = "This MIDI file lasts {length}; the most Expressive brings in is {most}."
 NO_NOTES = "This MIDI file has no notes to play."
 
 
@@ -187,7 +194,7 @@ def _track_chunks(data: bytes) -> tuple[int, bytes, list[bytes]]:
     """
     if not data:
         raise MidiFileError(EMPTY, "empty")
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > MAX_MIDI_BYTES:
         raise MidiFileError(TOO_BIG, "too-big")
     if data[:4] != b"MThd":
         raise MidiFileError(NOT_MIDI, "not-midi")
@@ -199,6 +206,8 @@ def _track_chunks(data: bytes) -> tuple[int, bytes, list[bytes]]:
         raise MidiFileError(BAD_HEADER, "damaged")
     if format_ == 2:
         raise MidiFileError(PATTERNS, "unsupported")
+    if track_count > MAX_MIDI_TRACKS:
+        raise MidiFileError(TOO_MANY_TRACKS.format(tracks=track_count, most=MAX_MIDI_TRACKS), "too-big")
     tracks = []
     position = 8 + header_length
     while position < len(data):
@@ -220,6 +229,37 @@ def _track_chunks(data: bytes) -> tuple[int, bytes, list[bytes]]:
     if len(tracks) > track_count:
         raise MidiFileError(EXTRA_BYTES, "damaged")
     return format_, data[8:14], tracks
+
+
+def _count_events(chunk: bytes, most: int) -> int:
+    """How many events a track chunk holds, counted without building them, stopping past
+    `most`. Where the bytes make no sense the count stops too: mido then says what is wrong."""
+    position, end, count, running = 8, len(chunk), 0, 0
+    while position < end and count <= most:
+        while position < end and chunk[position] & 0x80:  # the delta time, a variable-length number
+            position += 1
+        position += 1
+        if position >= end:
+            break
+        status = chunk[position]
+        if status == 0xFF or status in (0xF0, 0xF7):  # meta and system exclusive: a length, then data
+            position += 2 if status == 0xFF else 1
+            length = 0
+            while position < end and chunk[position] & 0x80:
+                length = (length << 7) | (chunk[position] & 0x7F)
+                position += 1
+            if position >= end:
+                break
+            position += 1 + ((length << 7) | chunk[position])
+        else:
+            if status & 0x80:
+                running = status
+                position += 1
+            elif not running:
+                break
+            position += 1 if running & 0xF0 in (0xC0, 0xD0) else 2
+        count += 1
+    return count
 
 
 def _parse_track(header: bytes, chunk: bytes) -> mido.MidiTrack:
@@ -248,16 +288,21 @@ def _seconds_per_tick(division: int, tempo: int) -> float:
     return tempo / 1_000_000 / division
 
 
-def read_midi(data: bytes) -> Performance:
+def read_midi(data: bytes, *, max_seconds: float = MAX_SOUND_SECONDS) -> Performance:
     """The notes of a Standard MIDI File (type 0 or 1), all tracks together, times in seconds.
 
     Tempo changes, running status, note-on with velocity 0, the sustain pedal and
     all-notes-off are honoured. Each track is a source, named after the track; channel
     10 is drums and other channels play the app instrument nearest their program.
-    Raises MidiFileError for anything that cannot be played.
+    Raises MidiFileError for anything that cannot be played, or lasts over `max_seconds`.
     """
     _, header, chunks = _track_chunks(data)
     division = int.from_bytes(header[4:6], "big")
+    events = 0
+    for chunk in chunks:
+        events += _count_events(chunk, MAX_MIDI_EVENTS - events)
+        if events > MAX_MIDI_EVENTS:
+            raise MidiFileError(TOO_MANY_EVENTS.format(most=MAX_MIDI_EVENTS), "too-big")
     tracks = [_parse_track(header, chunk) for chunk in chunks]
 
     # Merged in time order; at one tick, tempo and program changes go first so that the
@@ -284,8 +329,6 @@ def read_midi(data: bytes) -> Performance:
     for tick, _, track_index, _, message in merged:
         seconds += (tick - last_tick) * seconds_per_tick
         last_tick = tick
-        if seconds > MAX_SECONDS:
-            raise MidiFileError(TOO_LONG, "too-long")
         source = sources[track_index]
         kind = message.type
         if kind == "set_tempo":
@@ -311,6 +354,10 @@ def read_midi(data: bytes) -> Performance:
                 if channel == message.channel:
                     keys.extend(KeyEvent(seconds, note, 0, i, sources[held_track]) for i in presses)
                     presses.clear()
+    # Checked at the end, when the file's whole length is known to name it: the work
+    # before is bounded by the number of events.
+    if seconds > max_seconds:
+        raise MidiFileError(TOO_LONG.format(length=describe_seconds(seconds), most=describe_seconds(max_seconds)), "too-long")
     performance = Performance(tuple(keys), tuple(pedals), seconds, title)
     if performance.is_empty:
         raise MidiFileError(NO_NOTES, "no-notes")

@@ -14,6 +14,7 @@ import numpy as np
 from expressive.audio.bank import SampleBank
 from expressive.audio.instruments import NoteEvent, instrument
 from expressive.audio.voices import VoicePool
+from expressive.limits import MAX_SOUND_SECONDS, InputRefused, describe_seconds
 
 
 @dataclass
@@ -42,10 +43,21 @@ class _Playing:
 
 def render_events(bank: SampleBank, events: Iterable[NoteEvent], polyphony: int, tail: float = 1.5) -> np.ndarray:
     """Mix `events` (in any order; ties keep their order) into int16 frames of shape
-    (n, 2), lasting until `tail` seconds after the last event."""
+    (n, 2), lasting until `tail` seconds after the last event.
+
+    Raises InputRefused for a sound longer than MAX_SOUND_SECONDS: the buffer is sized by
+    the last event's time, so one late note would otherwise ask for gigabytes.
+    """
     rate = bank.sample_rate
     ordered = sorted(events, key=lambda event: event.time)
-    total = max(0, round(((ordered[-1].time if ordered else 0.0) + tail) * rate))
+    seconds = (ordered[-1].time if ordered else 0.0) + tail
+    if seconds > MAX_SOUND_SECONDS + tail:
+        raise InputRefused(
+            f"This music lasts {describe_seconds(seconds)}; the most Expressive makes a sound of is "
+            f"{describe_seconds(MAX_SOUND_SECONDS)}.",
+            "too-long",
+        )
+    total = max(0, round(seconds * rate))
     mix = np.zeros((total, 2), dtype=np.float32)
     pool = VoicePool(polyphony)
     playing: dict[int, _Playing] = {}
@@ -71,7 +83,10 @@ def render_events(bank: SampleBank, events: Iterable[NoteEvent], polyphony: int,
                     playing[voice.slot].release(now, release_frames)
     for voice in playing.values():
         voice.mix_into(mix, until=total)
-    return np.clip(np.round(mix), -32768, 32767).astype(np.int16)
+    # In place: a copy of the float mix would be the largest thing in memory.
+    np.round(mix, out=mix)
+    np.clip(mix, -32768, 32767, out=mix)
+    return mix.astype(np.int16)
 
 
 def wav_bytes(samples: np.ndarray, sample_rate: int) -> bytes:

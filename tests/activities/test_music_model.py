@@ -10,7 +10,6 @@ import mido
 import pytest
 
 from activities.music.midifile import (
-    MAX_FILE_BYTES,
     TICKS_PER_BEAT,
     MidiFileError,
     instrument_for_program,
@@ -18,6 +17,7 @@ from activities.music.midifile import (
     to_midi_bytes,
 )
 from activities.music.performance import KeyEvent, Note, PedalEvent, Performance, Recorder
+from expressive.limits import MAX_MIDI_BYTES
 from expressive.midi import FakeMidiInput
 
 SHARED_MIDI = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "midi"
@@ -575,13 +575,13 @@ def test_damaged_files_made_here_are_refused_with_the_right_sentence(damage, rea
 
 def test_absurd_files_are_refused_before_anyone_waits_for_them():
     with pytest.raises(MidiFileError) as too_big:
-        read_midi(b"MThd" + bytes(MAX_FILE_BYTES))
+        read_midi(b"MThd" + bytes(MAX_MIDI_BYTES))
     assert too_big.value.reason == "too-big"
     slow = [mido.MetaMessage("set_tempo", tempo=16_000_000), on(60), off(60, time=1000)]  # 16 s a tick
     with pytest.raises(MidiFileError) as too_long:
         read_midi(smf(slow, ticks_per_beat=1))
     assert too_long.value.reason == "too-long"
-    assert "too long" in str(too_long.value)
+    assert str(too_long.value) == "This MIDI file lasts 4 hours; the most Expressive brings in is 20 minutes."
 
 
 def test_a_file_with_no_notes_is_refused_plainly():
