@@ -9,8 +9,15 @@ import tempfile
 
 import pytest
 
+# Hermetic: nothing from the caller's shell or home folder reaches a test or the programs it
+# starts. Tests that need one of these variables set it themselves.
+for _name in [name for name in os.environ if name.startswith("EXPRESSIVE_")]:
+    del os.environ[_name]
+_home = tempfile.mkdtemp(prefix="expressive-test-home-")
+os.environ["HOME"] = _home
+for _variable, _folder in (("XDG_DATA_HOME", ".local/share"), ("XDG_CONFIG_HOME", ".config"), ("XDG_CACHE_HOME", ".cache")):
+    os.environ[_variable] = os.path.join(_home, _folder)
 os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="expressive-kivy-home-")
-os.environ.pop("EXPRESSIVE_PORTFOLIO", None)
 
 from expressive.ui.display import prepare_kivy  # noqa: E402
 
