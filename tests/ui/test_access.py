@@ -55,8 +55,9 @@ def test_the_first_start_asks_for_a_pin_twice_and_shows_the_recovery_key_once(wi
         assert app.root.current == "recovery"
         key = screen(app, "recovery").recovery_key
         assert len(key) >= 20
+        assert Portfolio.status(root) == "new", "nothing is written before the key is written down"
         tap(screen(app, "recovery").ids.done)
-        assert app.root.current == "clients"
+        assert app.root.current == "clients", screen(app, "recovery").message
         assert screen(app, "recovery").recovery_key == "", "the key is not kept to be shown again"
         assert Portfolio.status(root) == "encrypted"
     finally:

@@ -112,12 +112,12 @@ class SetupScreen(BaseScreen):
             self.message = "The two did not match. Please choose again."
             return
         try:
-            recovery_key = Portfolio.protect(self.app.portfolio_root, secret)
-            store = Portfolio.open(self.app.portfolio_root, passphrase=secret)
+            plan = Portfolio.plan_protection(self.app.portfolio_root, secret)
         except PortfolioError as error:
             self.message = str(error)
             return
-        self.app.unlocked(store, next_screen=("recovery", {"recovery_key": recovery_key}))
+        # Nothing is encrypted until the therapist says the recovery key is written down.
+        self.app.go("recovery", recovery_key=plan.recovery_key, protect=plan, passphrase=secret)
 
 
 class ChangePinScreen(GuardedScreen):
@@ -155,12 +155,29 @@ class ChangePinScreen(GuardedScreen):
 
 
 class RecoveryKeyScreen(BaseScreen):
-    recovery_key = StringProperty("")
+    """Shows a new recovery key once. When it comes from first-start protection, the
+    portfolio is encrypted only after the therapist says it is written down."""
 
-    def show(self, recovery_key: str = "", **_details):
+    recovery_key = StringProperty("")
+    message = StringProperty("")
+
+    def show(self, recovery_key: str = "", protect=None, passphrase: str = "", **_details):
         self.recovery_key = recovery_key
+        self.message = ""
+        self._plan, self._passphrase = protect, passphrase
 
     def written_down(self) -> None:
+        if self._plan is not None:
+            try:
+                self._plan.carry_out()
+                store = Portfolio.open(self._plan.root, passphrase=self._passphrase)
+            except PortfolioError as error:
+                self.message = str(error)
+                return
+            self._plan = self._passphrase = None
+            self.recovery_key = ""
+            self.app.unlocked(store)
+            return
         # Shown once: it is not kept anywhere the app can show it again.
         self.recovery_key = ""
         self.app.go("clients")
