@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, Image, PageBreak, PageTemplate, Paragraph, Spacer
 from reportlab.platypus.flowables import CallerMacro
 
+from expressive.limits import open_picture_bounded
 from expressive.portfolio import ArtifactRecord, PortfolioError, Session
 
 from .describe import (
@@ -201,7 +202,7 @@ def _notes(work: ClientWork, problems: list[str]) -> dict[tuple[str, str], str]:
 
 def _picture(data: bytes) -> Image:
     """The picture as big as fits in the frame's width and PICTURE_HEIGHT, as a JPEG."""
-    with PILImage.open(io.BytesIO(data)) as opened:
+    with open_picture_bounded(data) as opened:
         opened.thumbnail((PICTURE_PIXELS, PICTURE_PIXELS), reducing_gap=1.0)
         flat = opened.convert("RGB") if opened.mode == "RGB" else _on_white(opened)
     encoded = io.BytesIO()
