@@ -12,9 +12,10 @@ import io
 import math
 from functools import lru_cache
 
-from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageOps
 
 from activities.drawing.strokes import DOC_HEIGHT, DOC_WIDTH, DrawingLog
+from expressive.limits import InputRefused, open_picture_bounded
 
 # A soft dark grey: clear to follow, and a black marker still stands out against it.
 LINE_COLOUR = "#5A5A64"
@@ -27,8 +28,6 @@ OVERSAMPLE = 2
 # A photo kept as paper is stored at the drawing's size as JPEG of this quality: a
 # photo compresses to a tenth of PNG's size, and the log carries it in every autosave.
 PHOTO_QUALITY = 88
-# A photo file bigger than this is refused before decoding (a crafted "image bomb").
-LARGEST_PHOTO_PIXELS = 40_000_000
 
 
 class PhotoError(ValueError):
@@ -48,12 +47,12 @@ def photo_for_paper(data: bytes, size: tuple[int, int]) -> bytes:
     """An image file made ready to draw on: turned upright, cut to the paper's shape from
     its middle, scaled to `size`, and stored as JPEG."""
     try:
-        with Image.open(io.BytesIO(data)) as opened:
-            if opened.width * opened.height > LARGEST_PHOTO_PIXELS:
-                raise PhotoError("This picture is too big to draw on.")
+        with open_picture_bounded(data) as opened:
             image = ImageOps.exif_transpose(opened).convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise PhotoError("This picture could not be opened, so it cannot be used as paper.") from exc
+    except InputRefused as refusal:
+        if refusal.reason in ("not-a-picture", "damaged"):
+            raise PhotoError("This picture could not be opened, so it cannot be used as paper.") from refusal
+        raise PhotoError(str(refusal)) from refusal
     fitted = ImageOps.fit(image, size, Image.Resampling.LANCZOS)
     out = io.BytesIO()
     fitted.save(out, format="JPEG", quality=PHOTO_QUALITY)
@@ -63,7 +62,7 @@ def photo_for_paper(data: bytes, size: tuple[int, int]) -> bytes:
 @lru_cache(maxsize=4)
 def photo_paper(photo_id: str, data: bytes, size: tuple[int, int]) -> Image.Image:
     """A photo kept with a drawing, as paper at `size` (shared: do not change it)."""
-    with Image.open(io.BytesIO(data)) as opened:
+    with open_picture_bounded(data) as opened:
         image = opened.convert("RGB")
     return image if image.size == size else ImageOps.fit(image, size, Image.Resampling.LANCZOS)
 

@@ -16,6 +16,7 @@ from activities.story.export import picture_book_pdf, web_page
 from activities.story.model import Story
 from activities.story.shapes import SHAPES_DIR, StoryShape, load_shapes
 from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
+from expressive.limits import open_picture_bounded
 from expressive.ui.icons import TEXT_FONT_BOLD
 
 THUMBNAIL_SIZE = (320, 240)
@@ -55,7 +56,7 @@ def cover_png(story: Story, size: tuple[int, int] = THUMBNAIL_SIZE) -> bytes:
     cover = Image.new("RGB", size, COVER_PAPER)
     picture = next((page.picture for page in story.pages if page.picture), None)
     if picture is not None:
-        with Image.open(io.BytesIO(picture)) as opened:
+        with open_picture_bounded(picture) as opened:
             art = opened.convert("RGB")
         art.thumbnail((size[0], size[1] - 56))
         cover.paste(art, ((size[0] - art.width) // 2, 52))

@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from PIL import Image as PILImage
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -27,6 +26,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import BaseDocTemplate, Frame, Image, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer
 
 from activities.story.model import Page, Story, picture_extension
+from expressive.limits import check_picture_size
 from expressive.ui.icons import TEXT_FONT, TEXT_FONT_BOLD
 
 # What the book and the web page call a story the client has not named.
@@ -125,8 +125,7 @@ def _styles() -> tuple[ParagraphStyle, ParagraphStyle]:
 
 def _picture(data: bytes, width: float, height: float) -> Image:
     """The picture as big as fits in width x height points, keeping its shape."""
-    with PILImage.open(io.BytesIO(data)) as opened:
-        pixels_wide, pixels_high = opened.size
+    pixels_wide, pixels_high = check_picture_size(data)
     scale = min(width / pixels_wide, height / pixels_high)
     picture = Image(io.BytesIO(data), width=pixels_wide * scale, height=pixels_high * scale)
     picture.hAlign = "CENTER"

@@ -24,9 +24,9 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
-from activities.drawing.templates import LARGEST_PHOTO_PIXELS
+from expressive.limits import InputRefused, check_picture_size
 from activities.story.shapes import BLANK_SHAPE_ID, StoryShape
 
 FORMAT_NAME = "expressive-story-timeline"
@@ -167,14 +167,15 @@ def _longest_match(matches: Callable[[int], bool], most: int) -> int:
 def check_picture(data: bytes) -> None:
     """PictureError, in plain words, unless `data` is a PNG or JPEG picture a story can keep."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image_format, (width, height) = image.format, image.size
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise PictureError("This picture could not be opened.") from error
+        check_picture_size(data)
+    except InputRefused as refusal:
+        if refusal.reason == "not-a-picture":
+            raise PictureError("This picture could not be opened.") from refusal
+        raise PictureError(str(refusal)) from refusal
+    with Image.open(io.BytesIO(data)) as image:  # the header only, already read once above
+        image_format = image.format
     if image_format not in ("PNG", "JPEG"):
         raise PictureError(f"This picture is a {image_format} file; a story keeps PNG or JPEG pictures.")
-    if width * height > LARGEST_PHOTO_PIXELS:
-        raise PictureError("This picture is too big to put in a story.")
 
 
 def picture_extension(data: bytes) -> str:

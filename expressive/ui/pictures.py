@@ -9,6 +9,7 @@ from kivy.core.image import Image as CoreImage
 from kivy.graphics.texture import Texture
 from PIL import Image
 
+from expressive.limits import InputRefused, check_picture_size, open_picture_bounded
 from expressive.portfolio import ArtifactRecord, PortfolioError
 
 # Thumbnails seen during this unlock, so scrolling back does not decrypt them again.
@@ -25,8 +26,9 @@ def picture(store, artifact: ArtifactRecord, name: str | None, *, remember: bool
         return _textures[key]
     try:
         data = store.read_file(artifact, name)
+        check_picture_size(data)
         texture = CoreImage(BytesIO(data), ext="png").texture
-    except PortfolioError:
+    except (PortfolioError, InputRefused):
         return None
     except Exception:  # bytes that pass their checksum can still fail inside the image decoder
         return None
@@ -55,7 +57,7 @@ def texture_from_file(data: bytes | None) -> Texture | None:
     if not data:
         return None
     try:
-        with Image.open(BytesIO(data)) as opened:
+        with open_picture_bounded(data) as opened:
             return image_texture(opened.convert("RGB"))
-    except (OSError, Image.DecompressionBombError):
+    except InputRefused:
         return None
