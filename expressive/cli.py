@@ -228,7 +228,7 @@ def cmd_export(args) -> int:
         try:
             export = prepare(store, client.id, args.format, artifact_ids=chosen,
                              include_therapist_notes=args.therapist_notes)
-            problems = export.write(Path(args.out))
+            problems = export.write(Path(args.out), shared=args.readable_by_others)
         except (ExportError, ValueError) as error:
             print(f"expressive: {error}", file=sys.stderr)
             return 1
@@ -430,6 +430,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="the file to write (pdf, zip) or a new or empty folder (html)")
     exporting.add_argument("--artifact", action="append", metavar="SESSION/ARTIFACT",
                            help="for pdf: a piece of work to include (again for more; all when not given)")
+    exporting.add_argument("--readable-by-others", action="store_true",
+                           help="let every user of this device read the export (by default only you can)")
     exporting.add_argument("--therapist-notes", action="store_true",
                            help="for pdf: include the therapist's private notes (left out unless asked for)")
     exporting.set_defaults(handler=cmd_export)

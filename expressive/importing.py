@@ -59,11 +59,14 @@ def import_file(store: Portfolio, registry: Registry, client_id: str, path: Path
 
 
 def save_brought_in(store: Portfolio, client_id: str, activity_id: str, draft: ArtifactDraft) -> ArtifactRecord:
-    """Keep work made from a file in a session of its own, on the day it was brought in."""
-    session = store.start_session(client_id, plan_id=IMPORTED_PLAN_ID)
-    artifact = store.save_artifact(client_id, session.id, activity_id, draft)
-    store.finish_session(client_id, session.id, feeling_out=None)
-    return artifact
+    """Keep work made from a file in a session of its own, on the day it was brought in.
+    The session appears with its work in one step, or not at all: a full device or a kill
+    never leaves an empty "brought in" session."""
+    with store.built_whole("session"):
+        session = store.start_session(client_id, plan_id=IMPORTED_PLAN_ID)
+        artifact = store.save_artifact(client_id, session.id, activity_id, draft)
+        store.finish_session(client_id, session.id, feeling_out=None)
+    return store.artifact(client_id, session.id, artifact.id)
 
 
 # --- a client's archive, made by `expressive.exporting.zip_archive` ---------------------------
@@ -110,33 +113,30 @@ def import_archive(store: Portfolio, path: Path) -> RestoredClient:
     so the two are never mixed up or merged: nothing already in the portfolio changes.
 
     The archive is checked whole first: ImportRefused (one plain sentence) when it is
-    damaged, incomplete, unsafe or too big, and then nothing is written. PortfolioError
-    when saving fails part way; what was restored until then is taken out again.
+    damaged, incomplete, unsafe or too big, and then nothing is written. The client is
+    built out of sight and appears whole in one step (`Portfolio.built_whole`): when saving
+    fails part way (PortfolioError), or the program is killed, no part of it is visible.
     """
     # Imported here: the exports bring reportlab along, which the app's start does not need.
     from expressive.exporting.archive import open_archive
 
-    with open_archive(Path(path)) as archive:
+    with open_archive(Path(path)) as archive, store.built_whole("client"):
         archived = archive.client_document
         client = store.add_client(
             _restored_name(store, archived["name"]), archived.get("year_of_birth"), archived.get("notes", "")
         )
-        try:
-            if archived.get("settings"):
-                store.set_client_settings(client.id, archived["settings"])
-            notes = {(note["session_id"], note.get("artifact_id") or ""): note["text"] for note in archive.therapist_notes}
-            artifacts = 0
-            for session in archive.sessions:
-                artifacts += _restore_session(store, client.id, archive, session, notes)
-        except BaseException:
-            store.delete_client(client.id)
-            raise
-        return RestoredClient(
-            client=store.client(client.id),
-            sessions=len(archive.sessions),
-            artifacts=artifacts,
-            not_restored=_not_restored(archive),
-        )
+        if archived.get("settings"):
+            store.set_client_settings(client.id, archived["settings"])
+        notes = {(note["session_id"], note.get("artifact_id") or ""): note["text"] for note in archive.therapist_notes}
+        artifacts = 0
+        for session in archive.sessions:
+            artifacts += _restore_session(store, client.id, archive, session, notes)
+    return RestoredClient(
+        client=store.client(client.id),
+        sessions=len(archive.sessions),
+        artifacts=artifacts,
+        not_restored=_not_restored(archive),
+    )
 
 
 def _restored_name(store: Portfolio, name: str) -> str:

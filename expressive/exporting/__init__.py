@@ -5,7 +5,9 @@
 - "zip": the client's whole record in open formats, which `expressive.importing.import_archive`
   restores exactly (`archive`).
 
-Each is written whole or not at all (`output`) and recorded in the audit log. No Kivy here.
+Each is written whole or not at all, readable by this user alone unless asked otherwise,
+and leaves nothing behind when it is killed part way (`output`); each is recorded in the
+audit log. No Kivy here.
 
 Threads. The portfolio's index belongs to the thread that opened the store, so an export is
 made in two steps (see `work`):
@@ -31,7 +33,7 @@ from pathlib import Path
 from expressive.portfolio import Portfolio
 
 from .archive import write_zip_archive
-from .output import ExportError, Progress
+from .output import ExportError, InFlight, Progress
 from .pdf import write_pdf_report
 from .web import write_html_portfolio
 from .work import ClientWork, gather
@@ -47,14 +49,20 @@ class Export:
 
     format: str
     work: ClientWork
+    in_flight: InFlight
     include_therapist_notes: bool = False
 
-    def write(self, out: Path, progress: Progress | None = None) -> list[str]:
+    def write(self, out: Path, progress: Progress | None = None, *, shared: bool = False) -> list[str]:
+        """Write the export to `out`, readable by this user alone, or by every user of the
+        device with `shared`."""
         if self.format == "pdf":
-            return write_pdf_report(self.work, out, include_therapist_notes=self.include_therapist_notes, progress=progress)
+            return write_pdf_report(
+                self.work, out, self.in_flight, include_therapist_notes=self.include_therapist_notes, shared=shared,
+                progress=progress,
+            )
         if self.format == "html":
-            return write_html_portfolio(self.work, out, progress=progress)
-        return write_zip_archive(self.work, out, progress=progress)
+            return write_html_portfolio(self.work, out, self.in_flight, shared=shared, progress=progress)
+        return write_zip_archive(self.work, out, self.in_flight, shared=shared, progress=progress)
 
 
 def prepare(
@@ -85,7 +93,7 @@ def prepare(
     work = gather(store, client_id, artifact_ids)
     # Recorded when the data is taken out to be written, whether or not the writing ends well.
     store.audit("export", client_id, format)
-    return Export(format, work, include_therapist_notes)
+    return Export(format, work, store.export_in_flight, include_therapist_notes)
 
 
 def pdf_report(

@@ -56,7 +56,7 @@ from expressive.portfolio.records import (
     session_from_document,
 )
 
-from .output import Progress, no_progress, replacing_file
+from .output import InFlight, Progress, no_progress, replacing_file
 from .work import ClientWork, WorkReader
 
 ARCHIVE_FORMAT = "expressive-archive"
@@ -86,10 +86,13 @@ def file_path(session_id: str, artifact_id: str, name: str) -> str:
 # --- writing -----------------------------------------------------------------------------
 
 
-def write_zip_archive(work: ClientWork, out: Path, *, progress: Progress | None = None) -> list[str]:
+def write_zip_archive(
+    work: ClientWork, out: Path, in_flight: InFlight, *, shared: bool = False, progress: Progress | None = None
+) -> list[str]:
     """Write the client's archive to `out` (atomically); returns what could not be read
     from the portfolio and was left out, in plain words ([] when everything is in; the
-    same sentences are in the manifest's "left_out"). Runs on any thread."""
+    same sentences are in the manifest's "left_out"). Runs on any thread. `in_flight` and
+    `shared`: see `output.replacing_file`."""
     progress = progress or no_progress
     artifacts = work.artifacts
     total = len(artifacts) + 1
@@ -99,7 +102,7 @@ def write_zip_archive(work: ClientWork, out: Path, *, progress: Progress | None 
     left_out: list[str] = []
     sessions = []
     archived: set[tuple[str, str]] = set()
-    with replacing_file(Path(out), "the archive") as temp, zipfile.ZipFile(temp, "w") as archive:
+    with replacing_file(Path(out), "the archive", in_flight, shared=shared) as stream, zipfile.ZipFile(stream, "w") as archive:
         for entry in reversed(work.sessions):
             try:
                 session_document = reader.document(entry.session)

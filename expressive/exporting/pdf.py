@@ -34,7 +34,7 @@ from .describe import (
     picture_of,
     title_of,
 )
-from .output import Progress, no_progress, replacing_file
+from .output import InFlight, Progress, no_progress, replacing_file
 from .typography import BODY_FONT, INK, TITLE_FONT, markup, register_fonts
 from .work import ClientWork
 
@@ -53,9 +53,18 @@ MUTED = "#666666"
 CONFIDENTIAL = "Confidential: this report holds the therapist's private notes."
 
 
-def write_pdf_report(work: ClientWork, out: Path, *, include_therapist_notes: bool, progress: Progress | None = None) -> list[str]:
+def write_pdf_report(
+    work: ClientWork,
+    out: Path,
+    in_flight: InFlight,
+    *,
+    include_therapist_notes: bool,
+    shared: bool = False,
+    progress: Progress | None = None,
+) -> list[str]:
     """Write the report of every artifact in `work` to `out`; returns what could not be
-    included, in plain words ([] when everything is in). Runs on any thread."""
+    included, in plain words ([] when everything is in). Runs on any thread. `in_flight`
+    and `shared`: see `output.replacing_file`."""
     progress = progress or no_progress
     artifacts = work.artifacts
     sessions = {entry.session.id: entry.session for entry in work.sessions}
@@ -81,9 +90,9 @@ def write_pdf_report(work: ClientWork, out: Path, *, include_therapist_notes: bo
         done += 1
         progress(done, total)
 
-    with replacing_file(out, "the PDF report") as temp:
+    with replacing_file(out, "the PDF report", in_flight, shared=shared) as stream:
         document = BaseDocTemplate(
-            str(temp), pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+            stream, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
             bottomMargin=MARGIN, title=f"Work of {work.client.name}", author="", creator="Expressive",
         )
         frame = Frame(MARGIN, MARGIN, FRAME_WIDTH, FRAME_HEIGHT, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)

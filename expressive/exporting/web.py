@@ -23,7 +23,6 @@ private notes and review marks never go into it: it is a portfolio to show.
 from __future__ import annotations
 
 import html
-import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -43,7 +42,7 @@ from .describe import (
     size_words,
     title_of,
 )
-from .output import Progress, new_folder, no_progress
+from .output import InFlight, Progress, make_folder, new_folder, no_progress, write_file
 from .work import ClientWork
 
 FILES = "files"
@@ -79,20 +78,23 @@ ul.files { padding-left: 1.25rem; color: #555; }
 """
 
 
-def write_html_portfolio(work: ClientWork, out: Path, *, progress: Progress | None = None) -> list[str]:
+def write_html_portfolio(
+    work: ClientWork, out: Path, in_flight: InFlight, *, shared: bool = False, progress: Progress | None = None
+) -> list[str]:
     """Write the client's web portfolio into the new (or empty) folder `out`; returns what
-    could not be included, in plain words ([] when everything is in). Runs on any thread."""
+    could not be included, in plain words ([] when everything is in). Runs on any thread.
+    `in_flight` and `shared`: see `output.new_folder`."""
     progress = progress or no_progress
     artifacts = work.artifacts
     total = len(artifacts) + 1
     done = 0
     progress(done, total)
     problems: list[str] = []
-    with new_folder(Path(out), "the web portfolio") as folder:
+    with new_folder(Path(out), "the web portfolio", in_flight, shared=shared) as folder:
         fonts = folder / FONTS
-        fonts.mkdir()
+        make_folder(fonts)
         for font in (Path(TEXT_FONT), Path(TEXT_FONT_BOLD), FONT_LICENSE):
-            shutil.copyfile(font, fonts / font.name)
+            write_file(fonts / font.name, font.read_bytes())
         sections = []
         for entry in work.sessions:
             articles = []
@@ -101,7 +103,7 @@ def write_html_portfolio(work: ClientWork, out: Path, *, progress: Progress | No
                 done += 1
                 progress(done, total)
             sections.append(_section(entry.session, articles))
-        (folder / "index.html").write_bytes(_page(work, sections).encode("utf-8"))
+        write_file(folder / "index.html", _page(work, sections).encode("utf-8"))
     progress(total, total)
     return problems
 
@@ -196,7 +198,7 @@ def _article(work: ClientWork, artifact: ArtifactRecord, folder: Path, problems:
 def _copy_files(work: ClientWork, artifact: ArtifactRecord, folder: Path, problems: list[str]) -> dict[str, str]:
     """Copy the artifact's files into the folder; returns the address of each copied one."""
     relative = Path(FILES) / artifact.session_id / artifact.id
-    (folder / relative).mkdir(parents=True)
+    make_folder(folder / relative)
     copied = {}
     for entry in artifact.files:
         try:
@@ -204,7 +206,7 @@ def _copy_files(work: ClientWork, artifact: ArtifactRecord, folder: Path, proble
         except PortfolioError as exc:
             problems.append(f"{entry.name} of '{title_of(artifact)}' ({day(artifact.created)}) is left out: {exc}")
             continue
-        (folder / relative / entry.name).write_bytes(data)
+        write_file(folder / relative / entry.name, data)
         # Ids and file names are letters, digits, "-", "_" and ".": safe in an address as they are.
         copied[entry.name] = (relative / entry.name).as_posix()
     return copied

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .atomic import PARTIAL_SUFFIX
+
 MARKER_FILE = "portfolio.json"
 INDEX_FILE = "index.sqlite"
 KEYRING_FILE = "keyring.json"
@@ -18,6 +20,10 @@ AUDIT_FILE = "audit.log"
 # A client being erased: its folder is renamed to this hidden name first, so it vanishes
 # from every listing in one step, and an interrupted erasure is finished later.
 DELETING_PREFIX = ".deleting-"
+# A new client or session being built out of sight, whole (a client restored from an
+# archive, a session made from a file brought in): ".building-<id>.partial", renamed to
+# <id> in one step once complete. Being hidden and ".partial", it is a leftover to `check`.
+BUILDING_PREFIX = ".building-"
 CLIENTS = "clients"
 SESSIONS = "sessions"
 ARTIFACTS = "artifacts"
@@ -44,12 +50,40 @@ class Layout:
     def __init__(self, root: Path):
         self.root = root
         self.clients = root / CLIENTS
+        # Clients and sessions being built out of sight: key -> their hidden folder.
+        self._building: dict[Key, Path] = {}
 
     def client_dir(self, client_id: str) -> Path:
-        return self.clients / client_id
+        return self._building.get((client_id, "", "")) or self.clients / client_id
 
     def session_dir(self, client_id: str, session_id: str) -> Path:
-        return self.client_dir(client_id) / SESSIONS / session_id
+        return self._building.get((client_id, session_id, "")) or self.client_dir(client_id) / SESSIONS / session_id
+
+    def build_out_of_sight(self, key: Key) -> tuple[Path, Path]:
+        """From now on the client or session at `key` lives in a hidden folder: (that
+        folder, the folder it becomes once complete)."""
+        final = self.folder(key)
+        hidden = final.with_name(f"{BUILDING_PREFIX}{final.name}{PARTIAL_SUFFIX}")
+        self._building[key] = hidden
+        return hidden, final
+
+    def built(self, key: Key) -> None:
+        """The record at `key` is in its own folder again (or gone)."""
+        self._building.pop(key, None)
+
+    def final_path(self, path: Path) -> Path:
+        """Where `path` will be once what is being built out of sight is in place: a file's
+        identity, which its encryption binds, is its final place from the first byte."""
+        for key, hidden in self._building.items():
+            if path.is_relative_to(hidden):
+                return self._final_folder(key) / path.relative_to(hidden)
+        return path
+
+    def _final_folder(self, key: Key) -> Path:
+        client_id, session_id, _ = key
+        if session_id:
+            return self.final_path(self.client_dir(client_id)) / SESSIONS / session_id
+        return self.clients / client_id
 
     def artifact_dir(self, client_id: str, session_id: str, artifact_id: str) -> Path:
         return self.session_dir(client_id, session_id) / ARTIFACTS / artifact_id

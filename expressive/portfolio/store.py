@@ -58,7 +58,7 @@ import secrets
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,7 @@ from expressive.security.cipher import DecryptionError, decrypt_file, encrypt_fi
 from expressive.security.keyring import KdfParams, Keyring, KeyringError, Keys, WrongSecret
 
 from .atomic import (
+    PARTIAL_SUFFIX,
     TEMP_PREFIX,
     NotDurable,
     ensure_folder,
@@ -84,11 +85,13 @@ from .atomic import (
     write_file,
 )
 from .check import find_leftovers
+from .journal import ExportJournal, journal_key
 from .index import Index, Record, remove_files
 from .search import normalise_tag, normalise_tags, tag_term, words
 from .layout import (
     ARTIFACTS,
     AUDIT_FILE,
+    BUILDING_PREFIX,
     CLIENTS,
     DELETING_PREFIX,
     INDEX_FILE,
@@ -192,6 +195,10 @@ class Portfolio:
         self._encrypted = keys is not None
         self._client_keys: dict[str, bytes] = {}
         self._audit_log = AuditLog(layout.root / AUDIT_FILE, None if keys is None else keys.audit, fsync=fsync)
+        self._exports = ExportJournal(layout.root, None if keys is None else journal_key(keys.master), fsync=fsync)
+        # `built_whole`: the kind of record to build out of sight next, then its key.
+        self._out_of_sight: str | None = None
+        self._built_out_of_sight: Key | None = None
         self._closed = False
 
     @staticmethod
@@ -252,6 +259,7 @@ class Portfolio:
             store = cls(layout, index, fsync=fsync, keys=keys, keyring=keyring)
             try:
                 store._finish_deletions()
+                store._exports.tidy()
                 store._sync_index(full=False)
                 if keys is not None:
                     store._record("unlock")
@@ -435,7 +443,70 @@ class Portfolio:
         self._audit_log.append(event, client_id, detail)
         self._index.set_audit_head(self._audit_log.head)
 
+    # --- exports ----------------------------------------------------------------------
+
+    def export_in_flight(self, paths: list[Path]) -> AbstractContextManager[None]:
+        """Remember, for the duration of the block, the temporary files or folders an
+        export is about to write outside the portfolio (encrypted when the portfolio is),
+        so that what a killed export leaves is deleted at the next open. Call before the
+        first byte of them exists; OSError when that cannot be recorded. Safe on any thread."""
+        return self._exports.in_flight(paths)
+
     # --- clients, sessions, artifacts ---------------------------------------------------
+
+    @contextmanager
+    def built_whole(self, kind: str) -> Iterator[None]:
+        """Build the next new client (`kind` "client") or session ("session"), with
+        everything made in it within the block, out of sight: it appears in the portfolio
+        whole, in one rename, when the block ends, or not at all. An error in the block
+        takes it out again (and propagates); a kill leaves only a hidden folder, which
+        `check` names and `check --repair` removes. For a client restored from an archive
+        and a session made from a file brought in, which must never show half made."""
+        if kind not in ("client", "session") or self._out_of_sight is not None:
+            raise ValueError(f"Cannot build a {kind} out of sight now.")
+        self._out_of_sight = kind
+        try:
+            yield
+            key = self._built_out_of_sight
+            if key is not None:
+                hidden = self._layout.folder(key)
+                self._layout.built(key)
+                final = self._layout.folder(key)
+                with self._writing(f"put the {kind} in place", final.parent):
+                    os.rename(hidden, final)
+                    if self._fsync:
+                        fsync_folder(final.parent)
+        except BaseException:
+            self._take_out_unbuilt()
+            raise
+        finally:
+            self._out_of_sight = self._built_out_of_sight = None
+
+    def _take_out_unbuilt(self) -> None:
+        """Remove what `built_whole` had made, its index rows and (for a client) its key;
+        quietly, since the error that stopped it is the one to report."""
+        key = self._built_out_of_sight
+        if key is None:
+            return
+        hidden = self._layout.folder(key)
+        self._layout.built(key)
+        shutil.rmtree(hidden, ignore_errors=True)
+        if level(key) == "client" and self._keys is not None:
+            self._take_key_back(key[0])
+        try:
+            self._sync_index(full=False)
+        except PortfolioError:
+            pass  # the index is marked dirty: the next open rebuilds it
+
+    def _take_back_key_of_unbuilt(self, leftover: Path) -> None:
+        """After removing a client that was being built out of sight: its key, which was
+        added before any of its files, encrypts nothing any more."""
+        name = leftover.name
+        if self._keys is None or leftover.parent != Path(CLIENTS) or not name.startswith(BUILDING_PREFIX):
+            return
+        client_id = name[len(BUILDING_PREFIX):-len(PARTIAL_SUFFIX)]
+        if not self._layout.client_dir(client_id).exists():
+            self._take_key_back(client_id)
 
     def add_client(self, name: str, year_of_birth: int | None = None, notes: str = "") -> Client:
         name = name.strip() if isinstance(name, str) else ""
@@ -1049,13 +1120,15 @@ class Portfolio:
         report.repaired += [f"finished erasing the deleted client {client_id}" for client_id in finished]
         report.notes += failing
         for leftover in find_leftovers(self.root):
-            report.notes.append(f"{leftover} is an unfinished save, left by an interruption")
+            report.notes.append(_unfinished(leftover))
             if repair:
                 try:
                     remove_leftover(self.root / leftover)
                     report.repaired.append(f"removed the unfinished save {leftover}")
                 except OSError as exc:
                     report.notes.append(f"{leftover} could not be removed: {reason(exc)}")
+                    continue
+                self._take_back_key_of_unbuilt(leftover)
 
         found = self._scan()
         records = {key: self._load(key) for key in sorted(found)}
@@ -1137,6 +1210,9 @@ class Portfolio:
         subfolders: tuple[str, ...] = (),
     ) -> None:
         """Make the record's folder: built hidden, its JSON written last, then renamed into place."""
+        if self._out_of_sight == level(key) and self._built_out_of_sight is None:
+            self._layout.build_out_of_sight(key)
+            self._built_out_of_sight = key
         folder = self._layout.folder(key)
         with self._writing(action, folder.parent):
             self._index.mark_dirty()
@@ -1242,7 +1318,7 @@ class Portfolio:
             raise RecordError(f"{path.name} could not be decrypted: it was changed, damaged or moved") from None
 
     def _identity(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        return self._layout.final_path(path).relative_to(self.root).as_posix()
 
     def _client_key(self, client_id: str) -> bytes | None:
         key = self._client_keys.get(client_id)
@@ -1470,3 +1546,11 @@ def _unused_name(folder: Path, make: Callable[[], str], also_taken: Callable[[st
 
 def _random_letters(length: int = 4) -> str:
     return "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
+
+
+def _unfinished(leftover: Path) -> str:
+    """What check says about a leftover of an interrupted write (a path in the portfolio)."""
+    if leftover.name.startswith(BUILDING_PREFIX):
+        what = "a client being restored from an archive" if leftover.parent == Path(CLIENTS) else "a session being made from a file"
+        return f"{leftover} is {what}, interrupted before it was whole: it is not in the portfolio; `check --repair` removes it"
+    return f"{leftover} is an unfinished save, left by an interruption"
