@@ -241,3 +241,20 @@ def for_display(text: Any) -> str:
         else char
         for char in text
     )
+
+
+# ----- archives (a client's whole record, made by `expressive export --format zip`)
+
+# Read from the archive's central directory before anything is unpacked, and enforced
+# again while unpacking, since a header can lie. A client of ten years holds some
+# thousands of files; one file is at most a few minutes of allowed video.
+MAX_ARCHIVE_ENTRIES = 50_000
+MAX_ARCHIVED_FILE_BYTES = 200 * MEGABYTE
+MAX_ARCHIVE_UNPACKED_BYTES = 8 * 1024 * MEGABYTE
+# Unpacked size over the archive's own size, beyond a small allowance: the work Expressive
+# keeps packs at most a few times smaller (pictures and sounds are compressed already),
+# so a small file that unpacks to gigabytes is a trap, refused before it costs the time.
+MAX_ARCHIVE_RATIO = 100
+ARCHIVE_RATIO_ALLOWANCE_BYTES = 64 * MEGABYTE
+MAX_ARCHIVE_MANIFEST_BYTES = 16 * MEGABYTE
+MAX_ARCHIVED_NAME_CHARS = 300

@@ -21,9 +21,14 @@ the order they were made. The archive holds the therapist's private notes: it is
 client's whole record, to keep as safely as the tablet itself.
 
 Coming back, an archive is checked whole before anything is written (`open_archive`):
-every entry's name is safe, the entries are few enough and small enough once unpacked,
-the manifest is valid, and every file it lists is there with its size and SHA-256.
-Nothing is unpacked to disk: files are read into memory one piece of work at a time.
+every entry's name is safe and short, the entries are few enough, each and all together
+small enough once unpacked, and not unpacking to far more than the archive's own size (all
+read from the central directory first, then held to while unpacking, since a header can
+lie: an entry is never read past the size its manifest gives); the manifest is valid JSON
+of bounded size and nesting; every file it lists is there with its size and SHA-256, hashed
+in chunks as it streams; and no picture declares more pixels than Expressive shows (read
+from its header alone). The bounds are in `expressive.limits`. Nothing is unpacked to
+disk: files are read into memory one piece of work at a time.
 """
 
 from __future__ import annotations
@@ -38,6 +43,20 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from expressive.activity import ACTIVITY_ID_PATTERN, FILE_NAME_PATTERN, ImportRefused
+from expressive.limits import (
+    ARCHIVE_RATIO_ALLOWANCE_BYTES,
+    MAX_ARCHIVE_ENTRIES,
+    MAX_ARCHIVE_MANIFEST_BYTES,
+    MAX_ARCHIVE_RATIO,
+    MAX_ARCHIVE_UNPACKED_BYTES,
+    MAX_ARCHIVED_FILE_BYTES,
+    MAX_ARCHIVED_NAME_CHARS,
+    MAX_PICTURE_PIXELS,
+    InputRefused,
+    describe_bytes,
+    load_json_bounded,
+    picture_size,
+)
 from expressive.feelings import feeling
 from expressive.portfolio import ArtifactRecord, PortfolioError, Session
 from expressive.portfolio.records import (
@@ -63,12 +82,8 @@ ARCHIVE_FORMAT = "expressive-archive"
 ARCHIVE_VERSION = 1
 MANIFEST = "manifest.json"
 SESSIONS = "sessions"
-# Far above a long-term client's work (hundreds of sessions, sounds, an allowed video),
-# far below what would fill a tablet or its memory when a damaged or hostile archive
-# claims more.
-LARGEST_UNPACKED_BYTES = 8 * 1024**3
-LARGEST_MANIFEST_BYTES = 64 * 1024**2
-MOST_ENTRIES = 100_000
+# Files whose header is read for the pixels they declare before the archive is taken in.
+_PICTURE_ENDINGS = (".png", ".jpg", ".jpeg")
 # Already compressed: stored as they are, since compressing them again costs time for nothing.
 _STORED_TYPES = ("image/png", "image/jpeg", "application/pdf", "audio/ogg", "video/mp4", "video/webm")
 # The rest (sound, text, data) is deflated at the fastest level: on the activities' files it
@@ -247,9 +262,7 @@ def _checked(archive: zipfile.ZipFile) -> CheckedArchive:
     entries = _checked_entries(archive)
     if MANIFEST not in entries:
         raise ImportRefused("This ZIP file is not an archive made by Expressive: it has no manifest.json.")
-    if entries[MANIFEST].file_size > LARGEST_MANIFEST_BYTES:
-        raise ImportRefused("This archive's manifest.json is far too big to be one made by Expressive.")
-    manifest = _manifest(_read_entry(archive, entries[MANIFEST]))
+    manifest = _manifest(_read_manifest(archive, entries[MANIFEST]))
     sessions = _sessions(manifest)
     listed = {file.path: file for session in sessions for artifact in session.artifacts for file in artifact.files}
     for name in entries:
@@ -268,11 +281,18 @@ def _checked(archive: zipfile.ZipFile) -> CheckedArchive:
 def _checked_entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     """The archive's file entries by name, once each name and size has been found safe."""
     infos = archive.infolist()
-    if len(infos) > MOST_ENTRIES:
-        raise ImportRefused(f"This archive holds more than {MOST_ENTRIES:,} files, far more than an archive made by Expressive.")
+    if len(infos) > MAX_ARCHIVE_ENTRIES:
+        raise ImportRefused(
+            f"This archive holds {len(infos):,} files; the most Expressive accepts is {MAX_ARCHIVE_ENTRIES:,}."
+        )
     entries: dict[str, zipfile.ZipInfo] = {}
     unpacked = 0
     for info in infos:
+        if len(info.filename) > MAX_ARCHIVED_NAME_CHARS:
+            raise ImportRefused(
+                f"This archive holds a file name of {len(info.filename):,} characters; "
+                f"the most Expressive accepts is {MAX_ARCHIVED_NAME_CHARS}."
+            )
         if not _safe_name(info.filename):
             raise ImportRefused(f"This archive is not safe to bring in: it holds a file named {info.filename!r}.")
         if info.flag_bits & 0x1:
@@ -283,13 +303,29 @@ def _checked_entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
             continue  # an archive unpacked and zipped again by hand lists its folders too
         if info.filename in entries:
             raise ImportRefused(f"This archive is damaged: it holds {info.filename} twice.")
-        unpacked += info.file_size
-        if unpacked > LARGEST_UNPACKED_BYTES:
+        if info.file_size > MAX_ARCHIVED_FILE_BYTES:
             raise ImportRefused(
-                f"This archive is too big to bring in: it would take more than {LARGEST_UNPACKED_BYTES // 1024**3} GB unpacked."
+                f"This archive holds a file of {describe_bytes(info.file_size)} once unpacked; "
+                f"the most Expressive accepts is {describe_bytes(MAX_ARCHIVED_FILE_BYTES)}."
+            )
+        unpacked += info.file_size
+        if unpacked > MAX_ARCHIVE_UNPACKED_BYTES:
+            raise ImportRefused(
+                f"This archive holds more than {describe_bytes(MAX_ARCHIVE_UNPACKED_BYTES)} once unpacked; "
+                "that is the most Expressive accepts."
             )
         entries[info.filename] = info
+    _check_ratio(archive, unpacked)
     return entries
+
+
+def _check_ratio(archive: zipfile.ZipFile, unpacked: int) -> None:
+    packed = archive.fp.seek(0, 2) if archive.fp is not None else 0
+    if unpacked > ARCHIVE_RATIO_ALLOWANCE_BYTES and unpacked > packed * MAX_ARCHIVE_RATIO:
+        raise ImportRefused(
+            f"This archive of {describe_bytes(packed)} unpacks to {describe_bytes(unpacked)}, {unpacked // max(packed, 1):,} "
+            f"times its size; the most Expressive accepts is {MAX_ARCHIVE_RATIO} times."
+        )
 
 
 def _safe_name(name: str) -> bool:
@@ -300,11 +336,25 @@ def _safe_name(name: str) -> bool:
     return not name.startswith("/") and all(part not in (".", "..") and not part.startswith(".") for part in parts)
 
 
-def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+def _read_manifest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The manifest's bytes, never more than MAX_ARCHIVE_MANIFEST_BYTES whatever its header says."""
+    if info.file_size > MAX_ARCHIVE_MANIFEST_BYTES:
+        raise _manifest_too_big(info.file_size)
     try:
-        return archive.read(info)
+        with archive.open(info) as stream:
+            data = stream.read(MAX_ARCHIVE_MANIFEST_BYTES + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
         raise ImportRefused(f"This archive is damaged: {info.filename} cannot be unpacked.") from None
+    if len(data) > MAX_ARCHIVE_MANIFEST_BYTES:
+        raise _manifest_too_big(len(data))
+    return data
+
+
+def _manifest_too_big(size: int) -> ImportRefused:
+    return ImportRefused(
+        f"This archive's manifest.json is {describe_bytes(size)}; the most Expressive accepts is "
+        f"{describe_bytes(MAX_ARCHIVE_MANIFEST_BYTES)}."
+    )
 
 
 def _read_checked(archive: zipfile.ZipFile, file: ArchivedFile, *, keep: bool = True) -> bytes:
@@ -316,8 +366,12 @@ def _read_checked(archive: zipfile.ZipFile, file: ArchivedFile, *, keep: bool = 
     try:
         with archive.open(file.path) as stream:
             while chunk := stream.read(_READ_CHUNK):
+                if size == 0:
+                    _check_picture(file, chunk)
                 digest.update(chunk)
                 size += len(chunk)
+                if size > file.size:
+                    break  # more than its manifest says: fails the check below, unread
                 if keep:
                     chunks.append(chunk)
     except KeyError:
@@ -329,11 +383,31 @@ def _read_checked(archive: zipfile.ZipFile, file: ArchivedFile, *, keep: bool = 
     return b"".join(chunks)
 
 
+def _check_picture(file: ArchivedFile, head: bytes) -> None:
+    """Refuse a picture whose header declares more pixels than Expressive shows; `head`
+    is the file's first chunk, which holds the header of any picture Expressive keeps."""
+    if not file.name.lower().endswith(_PICTURE_ENDINGS):
+        return
+    try:
+        width, height = picture_size(head)
+    except InputRefused as refused:
+        if refused.reason == "too-many-pixels":
+            raise ImportRefused(f"This archive holds a picture ({file.name}) that is too big: {refused}") from None
+        return  # a damaged picture comes back as it was kept, and shows as damaged
+    if width * height > MAX_PICTURE_PIXELS:
+        raise ImportRefused(
+            f"This archive holds a picture ({file.name}) of {width} x {height} pixels; the most Expressive "
+            f"shows is {MAX_PICTURE_PIXELS / 1_000_000:g} million pixels."
+        )
+
+
 def _manifest(data: bytes) -> dict[str, Any]:
     try:
-        manifest = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ImportRefused("This archive is damaged: its manifest.json is not readable.") from None
+        manifest = load_json_bounded(data, max_bytes=MAX_ARCHIVE_MANIFEST_BYTES, what="This archive's manifest.json")
+    except InputRefused as refused:
+        if refused.reason == "not-json":
+            raise ImportRefused("This archive is damaged: its manifest.json is not readable.") from None
+        raise ImportRefused(str(refused)) from None
     if not isinstance(manifest, dict) or manifest.get("format") != ARCHIVE_FORMAT:
         raise ImportRefused("This ZIP file is not an archive made by Expressive.")
     version = manifest.get("version")

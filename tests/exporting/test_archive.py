@@ -298,11 +298,11 @@ def test_a_damaged_archive_is_refused_in_one_plain_sentence_and_nothing_changes(
 
 
 def test_an_archive_too_big_once_unpacked_or_with_too_many_files_is_refused_unread(good_archive, robins_portfolio, monkeypatch):
-    monkeypatch.setattr(archive_format, "LARGEST_UNPACKED_BYTES", 1024**2)
-    assert_refused(robins_portfolio, good_archive, "too big to bring in: it would take more than 0 GB")
+    monkeypatch.setattr(archive_format, "MAX_ARCHIVE_UNPACKED_BYTES", 1024**2)
+    assert_refused(robins_portfolio, good_archive, "more than 1 MB once unpacked; that is the most Expressive accepts")
     monkeypatch.undo()
-    monkeypatch.setattr(archive_format, "MOST_ENTRIES", 10)
-    assert_refused(robins_portfolio, good_archive, "more than 10 files")
+    monkeypatch.setattr(archive_format, "MAX_ARCHIVE_ENTRIES", 10)
+    assert_refused(robins_portfolio, good_archive, r"holds \d+ files; the most Expressive accepts is 10")
 
 
 def test_a_folder_or_a_missing_file_is_refused(robins_portfolio, tmp_path):
