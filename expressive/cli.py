@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from expressive import __version__
+from expressive.limits import for_display
 from expressive.media import SOUND_CHOICES
 
 PORTFOLIO_ENV = "EXPRESSIVE_PORTFOLIO"
@@ -470,7 +471,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _DisplayedStream:
+    """A terminal stream that never receives a raw control character: names, titles and
+    file names come from anyone, and an escape sequence in one could rewrite the screen.
+    Every string printed goes through the one display function, whatever printed it."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(for_display(text, keep_lines=True))
+        return len(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
+    shown = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _DisplayedStream(sys.stdout), _DisplayedStream(sys.stderr)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = shown
+
+
+def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

@@ -65,6 +65,15 @@ from typing import Any
 
 from expressive.activity import ACTIVITY_ID_PATTERN, FILE_NAME_PATTERN, ArtifactDraft
 from expressive.feelings import FEELINGS
+from expressive.limits import (
+    MAX_GOAL_CHARS,
+    MAX_NAME_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_TITLE_CHARS,
+    MAX_WORDS_CHARS,
+    InputRefused,
+    checked_text,
+)
 
 FEELING_VALUES = tuple(feeling.value for feeling in FEELINGS)
 
@@ -509,9 +518,10 @@ class Portfolio:
             self._take_key_back(client_id)
 
     def add_client(self, name: str, year_of_birth: int | None = None, notes: str = "") -> Client:
-        name = name.strip() if isinstance(name, str) else ""
+        name = _words(name if isinstance(name, str) else "", "client's name", MAX_NAME_CHARS, one_line=True).strip()
         if not name:
             raise PortfolioError("A client needs a name.")
+        notes = _words(notes, "notes on the client", MAX_NOTE_CHARS)
         this_year = now().year
         if year_of_birth is not None and (
             not isinstance(year_of_birth, int) or not _EARLIEST_BIRTH_YEAR <= year_of_birth <= this_year
@@ -644,6 +654,7 @@ class Portfolio:
     ) -> Session:
         self.client(client_id)
         _check_feeling(feeling_in)
+        goal = _words(goal, "goal", MAX_GOAL_CHARS, one_line=True)
         started = utc(started)
         # Named after its start time, so the folders list in order for a person too.
         prefix = started.strftime(SESSION_ID_TIME_FORMAT)
@@ -691,7 +702,7 @@ class Portfolio:
         self.session(client_id, session_id)
         if not isinstance(task, str):
             raise PortfolioError(f"Homework is a task in words, not {task!r}.")
-        task = task.strip()
+        task = _words(task, "homework", MAX_WORDS_CHARS).strip()
 
         def give(doc: dict[str, Any]) -> None:
             if not task:
@@ -718,6 +729,7 @@ class Portfolio:
             raise PortfolioError(f"Homework is done (True), not done (False) or not yet said (None), not {done!r}.")
         if not isinstance(note, str):
             raise PortfolioError(f"The note on the homework is words, not {note!r}.")
+        note = _words(note, "note on the homework", MAX_WORDS_CHARS)
 
         def mark(doc: dict[str, Any]) -> None:
             given = doc.get("homework")
@@ -809,6 +821,8 @@ class Portfolio:
         """Store the client's own words about their work; the files are left untouched."""
         if artifact.damaged:
             raise PortfolioError(f"The artifact {artifact.id} is damaged, so its reflection cannot be saved: {artifact.damaged}.")
+        title = _words(title, "title", MAX_TITLE_CHARS, one_line=True)
+        about = _words(about, "reflection", MAX_WORDS_CHARS)
 
         def reflect(doc: dict[str, Any]) -> None:
             doc["title"] = title
@@ -840,6 +854,7 @@ class Portfolio:
         self._check_reviewable(artifact, "what was noticed cannot be saved")
         if not isinstance(text, str) or not text.strip():
             raise PortfolioError("What the client noticed is empty, so there is nothing to save.")
+        text = _words(text, "reflection", MAX_WORDS_CHARS)
         noticing = noticing_document(Noticing(at=utc(at), text=text.strip()))
 
         def notice(doc: dict[str, Any]) -> None:
@@ -859,7 +874,7 @@ class Portfolio:
         if isinstance(tags, str) or not hasattr(tags, "__iter__"):
             raise PortfolioError(f"The tags are given as a list of words, not {tags!r}.")
         try:
-            normal = list(normalise_tags(tags))
+            normal = list(normalise_tags(_words(tag, "tag", MAX_TITLE_CHARS, one_line=True) for tag in tags))
         except ValueError as exc:
             raise PortfolioError(f"The tags cannot be saved: {exc}.") from None
 
@@ -1054,6 +1069,7 @@ class Portfolio:
 
     def set_therapist_note(self, client_id: str, session_id: str, text: str) -> None:
         self.session(client_id, session_id)
+        text = _words(text, "note", MAX_NOTE_CHARS)
         path = self._layout.note_file(client_id, session_id)
         # Not in the index: notes are read one at a time, and only by the therapist.
         with self._writing("save the note", path.parent):
@@ -1080,6 +1096,7 @@ class Portfolio:
         self.artifact(artifact.client_id, artifact.session_id, artifact.id)
         if not isinstance(text, str):
             raise PortfolioError(f"A note is words, not {text!r}.")
+        text = _words(text, "note", MAX_NOTE_CHARS)
         path = self._layout.artifact_note_file(artifact.client_id, artifact.session_id, artifact.id)
         with self._writing("save the note", path.parent):
             if not text.strip():
@@ -1515,6 +1532,14 @@ def _check_draft_name(activity_id: str, name: str) -> None:
         raise PortfolioError(f"The activity id {activity_id!r} is not valid.")
     if not isinstance(name, str) or not FILE_NAME_PATTERN.match(name):
         raise PortfolioError(f"The file name {name!r} is not allowed for work in progress.")
+
+
+def _words(text: Any, what: str, max_chars: int, *, one_line: bool = False) -> str:
+    """Typed words fit to store (see `checked_text`); PortfolioError, naming the bound, when not."""
+    try:
+        return checked_text(text, what, max_chars, one_line=one_line)
+    except InputRefused as refusal:
+        raise PortfolioError(str(refusal)) from None
 
 
 def _check_feeling(feeling: int | None) -> None:
