@@ -206,18 +206,18 @@ def checked_text(text: Any, what: str, max_chars: int, *, one_line: bool = False
         raise InputRefused(
             f"The {what} is {len(text):,} characters long; the most Expressive keeps is {max_chars:,}.", "too-long"
         )
-    text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _has_surrogate(text) else text
+    text = _without_surrogates(text)
     if one_line:
         text = re.sub(r"[\r\n\t]+", " ", text)
     return "".join(char for char in text if char in "\n\t" or not _is_control(char))
 
 
-def _has_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(text: str) -> str:
+    # A lone surrogate cannot be written as UTF-8 (nor printed): it becomes U+FFFD.
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _is_control(char: str) -> bool:
@@ -227,18 +227,18 @@ def _is_control(char: str) -> bool:
     return category == "Cc" or (category == "Cf" and char not in "\u200c\u200d")
 
 
-def for_display(text: Any) -> str:
+def for_display(text: Any, *, keep_lines: bool = False) -> str:
     """`text` safe to print on a terminal or put in a title: every control character
-    (escape sequences, bidi overrides) shown as its code, e.g. "\\x1b", never raw."""
-    text = str(text)
-    if _has_surrogate(text):
-        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-    if not any(_is_control(char) for char in text):
+    (escape sequences, bidi overrides) shown as its code, e.g. "\\x1b", never raw; line
+    breaks and tabs too, unless `keep_lines`."""
+    text = _without_surrogates(str(text))
+    kept = "\n\t" if keep_lines else ""
+    if not any(_is_control(char) and char not in kept for char in text):
         return text
     return "".join(
-        f"\\x{ord(char):02x}" if ord(char) < 0x100 and _is_control(char)
-        else f"\\u{ord(char):04x}" if _is_control(char)
-        else char
+        char if char in kept or not _is_control(char)
+        else f"\\x{ord(char):02x}" if ord(char) < 0x100
+        else f"\\u{ord(char):04x}"
         for char in text
     )
 
