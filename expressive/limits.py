@@ -22,7 +22,9 @@ MEGABYTE = 1024 * 1024
 
 # JSON: the portfolio's own records are small; logs (strokes, trails, timelines) are larger.
 MAX_RECORD_BYTES = 4 * MEGABYTE
-MAX_LOG_BYTES = 64 * MEGABYTE
+MAX_LOG_BYTES = 32 * MEGABYTE
+# Autosaves and drawing logs carry photos as base64 text, which costs no more than its size.
+MAX_SNAPSHOT_BYTES = 256 * MEGABYTE
 # Nothing the app writes is nested more than a few levels; deep nesting only ever comes
 # from a hostile or broken file, and would exhaust Python's recursion limit.
 MAX_JSON_DEPTH = 64

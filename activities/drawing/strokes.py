@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from expressive.limits import MAX_SNAPSHOT_BYTES, load_json_bounded
+
 DOC_WIDTH = 2048
 DOC_HEIGHT = 1536
 PAPER_COLOUR = "#FFFFFF"
@@ -492,9 +494,9 @@ class DrawingLog:
     def from_json(cls, text: str | bytes, *, clock: Callable[[], float] = time.monotonic) -> DrawingLog:
         """Load a log saved by `to_json` (this version or an older one); its clock
         carries on from the last event."""
-        data = json.loads(text)
-        version = data.get("version")
-        if data.get("format") != FORMAT_NAME or version not in READABLE_VERSIONS:
+        data = load_json_bounded(text, max_bytes=MAX_SNAPSHOT_BYTES, what="The drawing's log")
+        version = data.get("version") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or data.get("format") != FORMAT_NAME or version not in READABLE_VERSIONS:
             raise ValueError(
                 f"not an {FORMAT_NAME} file of version {' or '.join(map(str, READABLE_VERSIONS))} "
                 f"(format {data.get('format')!r}, version {version!r})"

@@ -13,6 +13,7 @@ from activities.movement.pipeline import LiveCapture, MovementPipeline, Movement
 from activities.movement.record import MovementRecord
 from expressive.activity import MOVEMENT_VIDEO_SETTING, API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
 from expressive.camera import NO_CAMERA, list_cameras, open_frame_source
+from expressive.limits import MAX_SNAPSHOT_BYTES, load_json_bounded
 
 SNAPSHOT_FORMAT = "expressive-movement-snapshot"
 # The moving pattern stands in for a camera until the client chooses one (or has none).
@@ -125,8 +126,8 @@ class MovementActivity(Activity):
 
     def restore(self, snapshot: bytes) -> None:
         # The features so far come back; the painting and the sounds start afresh.
-        document = json.loads(snapshot)
-        if document.get("format") != SNAPSHOT_FORMAT:
+        document = load_json_bounded(snapshot, max_bytes=MAX_SNAPSHOT_BYTES, what="The movement snapshot")
+        if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
             raise ValueError("not a movement snapshot")
         self._restored = MovementRecord.from_json(document["record"].encode("utf-8"))
 

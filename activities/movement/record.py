@@ -25,6 +25,7 @@ from activities.drawing.replay import clock_text
 from activities.movement.features import Features
 from activities.movement.zones import SOUND_MODES, STILL_QUANTITY, SoundZone, ZoneEvent
 from activities.music.scales import DEFAULT_SCALE
+from expressive.limits import MAX_LOG_BYTES, load_json_bounded
 from expressive.midi.colours import SOURCE_COLOURS
 from expressive.ui.icons import TEXT_FONT
 
@@ -137,8 +138,8 @@ class MovementRecord:
 
     @classmethod
     def from_json(cls, data: bytes | str) -> MovementRecord:
-        document = json.loads(data)
-        if document.get("format") != FORMAT_NAME or document.get("version") != FORMAT_VERSION:
+        document = load_json_bounded(data, max_bytes=MAX_LOG_BYTES, what="The movement record")
+        if not isinstance(document, dict) or document.get("format") != FORMAT_NAME or document.get("version") != FORMAT_VERSION:
             raise ValueError(
                 f"Not an {FORMAT_NAME} file of version {FORMAT_VERSION} "
                 f"(format {document.get('format')!r}, version {document.get('version')!r})."

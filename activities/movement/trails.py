@@ -14,6 +14,8 @@ import math
 import cv2
 import numpy as np
 
+from expressive.limits import MAX_LOG_BYTES, load_json_bounded
+
 FORMAT_NAME = "expressive-movement-trails"
 FORMAT_VERSION = 1
 TRAILS_FILE = "trails.json"
@@ -49,8 +51,8 @@ class TrailRecorder:
 def read_trails(data: bytes) -> list[tuple[float, np.ndarray]]:
     """The kept masks as (time, uint8 mask of 0/255 at 80x60), oldest first; ValueError
     when the file is not a trails file this version reads."""
-    document = json.loads(data)
-    if document.get("format") != FORMAT_NAME or document.get("version") != FORMAT_VERSION:
+    document = load_json_bounded(data, max_bytes=MAX_LOG_BYTES, what="The movement trails file")
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME or document.get("version") != FORMAT_VERSION:
         raise ValueError("not a movement trails file of this version")
     width, height = document["width"], document["height"]
     frames = []

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from expressive.limits import InputRefused, check_picture_size
+from expressive.limits import MAX_LOG_BYTES, MAX_SNAPSHOT_BYTES, InputRefused, check_picture_size, load_json_bounded
 from activities.story.shapes import BLANK_SHAPE_ID, StoryShape
 
 FORMAT_NAME = "expressive-story-timeline"
@@ -450,7 +450,7 @@ class Story:
     ) -> Story:
         """The story a timeline file describes, with the picture files it names; its
         clock carries on from the last revision. ValueError if the file is not one."""
-        return cls._from_timeline(json.loads(text), pictures, clock)
+        return cls._from_timeline(load_json_bounded(text, max_bytes=MAX_LOG_BYTES, what="The story's timeline"), pictures, clock)
 
     @classmethod
     def _from_timeline(cls, data: dict, pictures: Mapping[str, bytes], clock: Callable[[], float]) -> Story:
@@ -511,7 +511,7 @@ class Story:
     def from_snapshot(cls, blob: bytes, *, clock: Callable[[], float] = time.monotonic) -> Story:
         """The story `to_snapshot` saved, typing not yet gathered included; its clock
         carries on from the last change. ValueError if the blob is not one."""
-        data = json.loads(blob)
+        data = load_json_bounded(blob, max_bytes=MAX_SNAPSHOT_BYTES, what="The story snapshot")
         if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT_NAME or data.get("version") != SNAPSHOT_VERSION:
             raise ValueError(f"not an {SNAPSHOT_FORMAT_NAME} of version {SNAPSHOT_VERSION}")
         try:
