@@ -42,6 +42,12 @@ MAX_MIDI_TRACKS = 64
 MAX_MIDI_EVENTS = 200_000
 MAX_SOUND_SECONDS = 20 * 60
 
+# Videos: decoded in a child process that may use at most DECODER_MEMORY_BYTES (address
+# space, which is more than it keeps resident); frames it sends are at most 4K.
+MAX_VIDEO_SECONDS = 30 * 60
+MAX_VIDEO_FRAME_PIXELS = 3840 * 2160
+DECODER_MEMORY_BYTES = 2 * 1024 * MEGABYTE
+
 # Words typed by people, in characters. Names and titles show on one line; a therapist's
 # note can be long, but not a book.
 MAX_NAME_CHARS = 100

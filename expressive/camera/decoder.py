@@ -20,6 +20,8 @@ import struct
 import sys
 import threading
 
+from expressive.limits import DECODER_MEMORY_BYTES
+
 HEADER = struct.Struct("<BQIIQ")
 OPENED, FRAME, ENDED, FAILED = 1, 2, 3, 4
 
@@ -159,12 +161,26 @@ def _frame_rate(stated_fps: float, timestamps: list[float]) -> float:
     return stated or ASSUMED_FILE_FPS
 
 
+def _limit_memory() -> None:
+    """A hostile file may ask the decoder for any amount of memory: past the bound the
+    child fails (and the parent says the video could not be read), the app does not."""
+    try:
+        import resource
+    except ImportError:  # not on this platform: the child's crash is still contained
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (DECODER_MEMORY_BYTES, DECODER_MEMORY_BYTES))
+    except (ValueError, OSError):
+        pass  # a lower limit set by the system stays
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path")
     parser.add_argument("--size", type=int, nargs=2, metavar=("WIDTH", "HEIGHT"))
     parser.add_argument("--loop", action="store_true")
     arguments = parser.parse_args(argv)
+    _limit_memory()
     messages = Messages(_protocol_stream())
     _exit_when_parent_goes()
     try:

@@ -23,6 +23,7 @@ import numpy as np
 
 from expressive.camera import decoder
 from expressive.camera.base import Frame, FrameSource
+from expressive.limits import MAX_VIDEO_FRAME_PIXELS, MAX_VIDEO_SECONDS, describe_seconds
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,11 @@ UNREADABLE_VIDEO = "This video could not be read. It may be damaged or in a form
 MISSING_VIDEO = "This video file could not be found. It may have been moved or deleted."
 VIDEO_ENDED_EARLY = "This video stopped before its end, so it may be damaged."
 NO_VIDEO_PLAYER = "Video files cannot be played on this tablet."
+VIDEO_TOO_BIG = (
+    "This video's pictures are {width} x {height} pixels; the most Expressive brings in is "
+    f"{MAX_VIDEO_FRAME_PIXELS / 1_000_000:g} million pixels (4K)."
+)
+VIDEO_TOO_LONG = f"This video lasts over {describe_seconds(MAX_VIDEO_SECONDS)}; the most Expressive brings in is {describe_seconds(MAX_VIDEO_SECONDS)}."
 
 # Starting the child imports OpenCV, which takes a second or more on a slow tablet
 # with a cold disk cache; this is on top of the time allowed for one frame.
@@ -129,6 +135,10 @@ class VideoFileSource(FrameSource):
         self.size = (content["width"], content["height"])
         self.fps = float(content["fps"])
         self.frame_count = content["frame_count"]
+        if self.size[0] * self.size[1] > MAX_VIDEO_FRAME_PIXELS:
+            self._end(VIDEO_TOO_BIG.format(width=self.size[0], height=self.size[1]))
+        elif not self.loop and self.frame_count and self.frame_count / self.fps > MAX_VIDEO_SECONDS:
+            self._end(VIDEO_TOO_LONG)
 
     def _start_child(self) -> None:
         # Not `-m expressive.camera.decoder`: this package imports that module already,
@@ -174,6 +184,8 @@ class VideoFileSource(FrameSource):
                     break
                 kind, index, width, height, length = decoder.HEADER.unpack(header)
                 if kind == decoder.FRAME:
+                    if width * height > MAX_VIDEO_FRAME_PIXELS:
+                        break  # more than any frame the child was asked for
                     image = np.empty((height, width, 3), dtype=np.uint8)
                     if length != image.nbytes or not _fill(stream, memoryview(image).cast("B")):
                         break
@@ -222,6 +234,10 @@ class VideoFileSource(FrameSource):
             self._finish(kind, content)
             return None
         index, image = content
+        if not self.loop and index / self.fps > MAX_VIDEO_SECONDS:
+            # The file's header understated its length.
+            self._end(VIDEO_TOO_LONG)
+            return None
         if self.real_time:
             self._wait_until_due(index)
         return Frame(image, index / self.fps, index)
