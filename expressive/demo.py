@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta, timezone
 
-from expressive.portfolio import Client, Portfolio
+from expressive.portfolio import Client, Portfolio, PortfolioError
 from expressive.registry import discover
 
 log = logging.getLogger(__name__)
@@ -22,9 +22,24 @@ DEMO_SESSIONS = (
 
 
 def make_demo(store: Portfolio, name: str = "Robin (demo)") -> tuple[Client, int]:
-    """Add the demo client; returns it and how many pieces of work were saved."""
+    """Add the demo client; returns it and how many pieces of work were saved.
+
+    All or nothing: when a save fails (a full disk), the half-made client is deleted again,
+    so the error ("not saved") is true of the whole demo.
+    """
     registry = discover()
     client = store.add_client(name, year_of_birth=2017, notes="An example client made by 'expressive demo'.")
+    try:
+        return client, _fill_demo(store, registry, client)
+    except BaseException:
+        try:
+            store.delete_client(client.id)
+        except PortfolioError:
+            pass  # its deletion is finished at the next open
+        raise
+
+
+def _fill_demo(store: Portfolio, registry, client: Client) -> int:
     made = 0
     now = datetime.now(timezone.utc).replace(microsecond=0)
     for variant, (days_ago, plan_id, goal, feeling_in, feeling_out, title, about, note) in enumerate(DEMO_SESSIONS):
@@ -45,4 +60,4 @@ def make_demo(store: Portfolio, name: str = "Robin (demo)") -> tuple[Client, int
                 made += 1
         store.set_therapist_note(client.id, session.id, note)
         store.finish_session(client.id, session.id, feeling_out=feeling_out, ended=started + timedelta(minutes=50))
-    return client, made
+    return made
