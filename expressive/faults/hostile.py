@@ -1,0 +1,313 @@
+"""A corpus of hostile inputs, made by code, and a way to answer each in a child process.
+
+Each case is a small input built to make a decoder spend memory or time, or to reach a
+traceback: MIDI that lasts hours or holds 65,535 tracks or millions of events, picture
+bombs, JSON nested a hundred thousand deep, lone surrogates, terminal escape sequences,
+a 5 MB name. Each is fed to the entry point a person reaches (importing a file, adding a
+client, reading a record, showing a picture) on a scratch portfolio, and must be answered
+with one plain sentence naming its bound (or, for words, cleaned), with the portfolio
+unchanged, within the memory and time budgets. `run_in_child` measures one case in its own
+process, so that its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+MEMORY_BUDGET_BYTES = 1024 * 1024 * 1024
+TIME_BUDGET_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class HostileCase:
+    name: str
+    # What the answer must do: "refuse" (one sentence naming `bound`) or "clean" (accept
+    # the input with its dangerous characters taken out).
+    expect: str
+    # Words the refusal must contain: the bound, as a person reads it.
+    bound: str
+    answer: Callable[[Path], "Answer"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    refused: bool
+    message: str
+    # The portfolio's files, by name and content, did not change.
+    unchanged: bool
+    # Set when the input reached an exception no person should see (its type and words).
+    traceback: str | None = None
+
+
+@dataclass(frozen=True)
+class Measured:
+    case: HostileCase
+    answer: Answer | None
+    peak_bytes: int
+    seconds: float
+    # Why there is no answer: the child was killed for taking too long, or died.
+    failure: str | None = None
+
+    @property
+    def holds(self) -> bool:
+        """Answered within the budgets as the case expects: refused in a sentence naming
+        its bound with nothing changed, or taken in clean."""
+        answer = self.answer
+        if self.failure or answer is None or answer.traceback or self.peak_bytes >= MEMORY_BUDGET_BYTES:
+            return False
+        if self.case.expect == "refuse":
+            return answer.refused and self.case.bound in answer.message and answer.unchanged
+        return not answer.refused
+
+
+# ----- making the inputs
+
+
+def _smf(tracks: list[bytes], *, division: int = 480) -> bytes:
+    header = b"MThd" + (6).to_bytes(4, "big") + struct.pack(">HHH", 1, len(tracks), division)
+    return header + b"".join(b"MTrk" + len(body).to_bytes(4, "big") + body for body in tracks)
+
+
+END_OF_TRACK = b"\x00\xff\x2f\x00"
+
+
+def midi_three_hours() -> bytes:
+    """One note held for three hours at the slowest tempo there is (16.8 s a beat, one
+    tick a beat, 643 ticks): 41 bytes."""
+    slowest = b"\x00\xff\x51\x03\xff\xff\xff"
+    return _smf([slowest + b"\x00\x90\x3c\x40" + b"\x85\x03\x80\x3c\x40" + END_OF_TRACK], division=1)
+
+
+def midi_many_tracks(count: int = 65_535) -> bytes:
+    return _smf([b"\x00\x90\x3c\x40\x00\x80\x3c\x40" + END_OF_TRACK] * count)
+
+
+def midi_many_events(pairs: int = 700_000) -> bytes:
+    """Notes on and off with running status: two bytes an event, millions of events."""
+    return _smf([b"\x00\x90\x3c\x40" + b"\x00\x3c\x00\x00\x3c\x40" * pairs + END_OF_TRACK])
+
+
+def midi_truncated() -> bytes:
+    return midi_many_tracks(2)[:-6]
+
+
+def garbage(size: int = 4096) -> bytes:
+    return hashlib.shake_256(b"hostile").digest(size)
+
+
+def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
+    """A PNG whose header declares `width` x `height` pixels, with a little compressed
+    data standing for them (a real bomb compresses its zeros a thousandfold)."""
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    rows = zlib.compress(b"\x00" * (1 + width * 3) * 64, 9)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+def jpeg_bomb(width: int = 60_000, height: int = 60_000) -> bytes:
+    """A small JPEG whose frame header is rewritten to declare a huge size."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (16, 16), "white").save(out, format="JPEG")
+    data = bytearray(out.getvalue())
+    frame = data.index(b"\xff\xc0")
+    data[frame + 5 : frame + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def deep_json(depth: int = 100_000) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+# ----- answering them
+
+
+def _portfolio_state(root: Path) -> dict[str, str]:
+    # The audit log and the index move when the portfolio is opened, whatever is refused.
+    skipped = {"audit.log", "audit.anchor", "index.sqlite", "index.sqlite-wal", "index.sqlite-shm", "portfolio.lock"}
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.name not in skipped
+    }
+
+
+def _on_scratch_portfolio(scratch: Path, act: Callable) -> Answer:
+    """`act(store, client_id)` on a new portfolio with one client; its refusal, and
+    whether the portfolio's files stayed as they were."""
+    from expressive.activity import ImportRefused
+    from expressive.limits import InputRefused
+    from expressive.portfolio import Portfolio, PortfolioError
+
+    root = scratch / "portfolio"
+    with Portfolio.open(root) as store:
+        client = store.add_client("Robin")
+        before = _portfolio_state(root)
+        try:
+            act(store, client.id)
+            refused, message = False, ""
+        except (ImportRefused, InputRefused, PortfolioError) as refusal:
+            refused, message = True, str(refusal)
+        except Exception as error:  # what the corpus exists to find
+            return Answer(False, "", _portfolio_state(root) == before, f"{type(error).__name__}: {error}"[:500])
+        return Answer(refused, message, _portfolio_state(root) == before)
+
+
+def _importing(file_name: str, make: Callable[[], bytes]) -> Callable[[Path], Answer]:
+    def answer(scratch: Path) -> Answer:
+        from expressive.importing import import_file
+        from expressive.registry import discover
+
+        path = scratch / file_name
+        path.write_bytes(make())
+        return _on_scratch_portfolio(scratch, lambda store, client_id: import_file(store, discover(), client_id, path))
+
+    return answer
+
+
+def _decoding(decode: Callable[[], object]) -> Callable[[Path], Answer]:
+    """An input no command brings in on its own (it comes inside an archive, a log or an
+    autosave), given to the shared decoder every such path uses."""
+
+    def answer(scratch: Path) -> Answer:
+        return _on_scratch_portfolio(scratch, lambda _store, _client_id: decode())
+
+    return answer
+
+
+def _open_picture(make: Callable[[], bytes]) -> Callable[[], object]:
+    def decode():
+        from expressive.limits import open_picture_bounded
+
+        return open_picture_bounded(make())
+
+    return decode
+
+
+def _read_record(make: Callable[[], bytes]) -> Callable[[], object]:
+    def decode():
+        from expressive.limits import InputRefused
+        from expressive.portfolio.records import CLIENT_FORMAT, RecordError, parse_document
+
+        try:
+            return parse_document(make(), "client.json", CLIENT_FORMAT)
+        except RecordError as damaged:
+            raise InputRefused(str(damaged), "damaged") from None
+
+    return decode
+
+
+def _read_audit_line(make: Callable[[], bytes]) -> Callable[[], object]:
+    def decode():
+        from expressive.limits import InputRefused
+        from expressive.security import audit
+
+        line = audit._parse(1, make())
+        if line.entry is None:
+            raise InputRefused("The audit line is not readable.", "damaged")
+
+    return decode
+
+
+def _adding_client(name: str) -> Callable[[Path], Answer]:
+    return _decoding_with_store(lambda store, _client_id: _must_be_clean(store.add_client(name).name))
+
+
+def _starting_session(goal: str) -> Callable[[Path], Answer]:
+    return _decoding_with_store(
+        lambda store, client_id: _must_be_clean(store.start_session(client_id, plan_id="free", goal=goal).goal)
+    )
+
+
+def _decoding_with_store(act: Callable) -> Callable[[Path], Answer]:
+    return lambda scratch: _on_scratch_portfolio(scratch, act)
+
+
+def _must_be_clean(stored: str) -> None:
+    from expressive.limits import for_display
+
+    if for_display(stored) != stored:
+        raise AssertionError(f"stored raw: {stored!r}")
+
+
+ESCAPES = "\x1b[2J\x1b]0;owned\x07Robin\u202eelif.exe\x9b31m"
+
+
+def cases() -> list[HostileCase]:
+    """The corpus, smallest first within each kind."""
+    return [
+        HostileCase("midi-three-hours", "refuse", "20 minutes", _importing("song.mid", midi_three_hours)),
+        HostileCase("midi-65535-tracks", "refuse", "64", _importing("song.mid", midi_many_tracks)),
+        HostileCase("midi-millions-of-events", "refuse", "200,000", _importing("song.mid", midi_many_events)),
+        HostileCase("midi-truncated", "refuse", "damaged", _importing("song.mid", midi_truncated)),
+        HostileCase("midi-garbage", "refuse", "not a MIDI file", _importing("song.mid", garbage)),
+        HostileCase("png-30000x30000", "refuse", "40 million pixels", _decoding(_open_picture(png_bomb))),
+        HostileCase("jpeg-60000x60000", "refuse", "40 million pixels", _decoding(_open_picture(jpeg_bomb))),
+        HostileCase("picture-garbage", "refuse", "not a picture", _decoding(_open_picture(garbage))),
+        HostileCase("json-deep-record", "refuse", "64 levels", _decoding(_read_record(deep_json))),
+        HostileCase("json-deep-audit-line", "refuse", "not readable", _decoding(_read_audit_line(deep_json))),
+        HostileCase("name-5-mb", "refuse", "100", _adding_client("R" * 5 * 1024 * 1024)),
+        HostileCase("name-escape-sequences", "clean", "", _adding_client(ESCAPES)),
+        HostileCase("goal-lone-surrogate", "clean", "", _starting_session("feel \ud800 calm")),
+    ]
+
+
+def case(name: str) -> HostileCase:
+    found = {each.name: each for each in cases()}
+    if name not in found:
+        raise KeyError(f"There is no hostile case {name!r}; there are: {', '.join(found)}.")
+    return found[name]
+
+
+def answer_here(name: str) -> Answer:
+    """Answer one case in this process, on a scratch portfolio that is removed after."""
+    with tempfile.TemporaryDirectory(prefix="expressive-hostile-") as scratch:
+        return case(name).answer(Path(scratch))
+
+
+def run_in_child(name: str, *, timeout: float = TIME_BUDGET_SECONDS) -> Measured:
+    """Answer one case in a child process; its own peak memory (from wait4) and time."""
+    command = [sys.executable, "-c", f"from expressive.faults.hostile import _child; _child({name!r})"]
+    package_root = str(Path(__file__).resolve().parents[2])
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    started = time.monotonic()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment)
+    timer = threading.Timer(timeout, child.kill)
+    timer.start()
+    try:
+        output = child.stdout.read()
+        _, status, usage = os.wait4(child.pid, 0)
+    finally:
+        timer.cancel()
+        child.stdout.close()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.monotonic() - started
+    # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
+    peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    if child.returncode != 0:
+        reason = f"took over {timeout:g} s" if seconds >= timeout else f"the child ended with code {child.returncode}"
+        return Measured(case(name), None, peak, seconds, reason)
+    return Measured(case(name), Answer(**json.loads(output)), peak, seconds)
+
+
+def _child(name: str) -> None:
+    answer = answer_here(name)
+    sys.stdout.write(json.dumps(answer.__dict__))
