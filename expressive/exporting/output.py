@@ -102,8 +102,11 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def make_folder(path: Path) -> None:
-    """A new folder (and its missing parents) inside an export's folder, private."""
-    path.mkdir(PRIVATE_FOLDER, parents=True)
+    """A new folder (and its missing parents) inside an export's folder, each private
+    (`Path.mkdir(parents=True)` gives the parents the default mode)."""
+    if not path.parent.is_dir():
+        make_folder(path.parent)
+    path.mkdir(PRIVATE_FOLDER)
 
 
 def _sync_tree(folder: Path) -> None:
