@@ -41,6 +41,8 @@ MAX_MIDI_BYTES = 5 * MEGABYTE
 MAX_MIDI_TRACKS = 64
 MAX_MIDI_EVENTS = 200_000
 MAX_SOUND_SECONDS = 20 * 60
+# The app's own recordings are read back (not rendered) up to this length.
+MAX_RECORDING_SECONDS = 3 * 60 * 60
 
 # Videos: decoded in a child process that may use at most DECODER_MEMORY_BYTES (address
 # space, which is more than it keeps resident); frames it sends are at most 4K.

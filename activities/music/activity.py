@@ -23,7 +23,7 @@ from activities.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, Pedal
 from activities.music.pianoroll import piano_roll_png
 from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host, ImportRefused
 from expressive.audio import NoteEvent, open_engine, wav_bytes
-from expressive.limits import MAX_LOG_BYTES, load_json_bounded
+from expressive.limits import MAX_LOG_BYTES, MAX_SOUND_SECONDS, load_json_bounded
 from expressive.midi import SCREEN_SOURCE, SourceColours
 
 GM_DRUM_CHANNEL = 9
@@ -37,7 +37,10 @@ def drafts_for(performance: Performance, engine, sound_name: str) -> ArtifactDra
     velocity and time), its sound rendered offline by the same engine as WAV (mono: half
     the size, and the synthesiser is mono anyway), and its piano roll."""
     notes = performance.notes()
-    frames = engine.render([NoteEvent(e.time, e.note, e.velocity, e.instrument) for e in performance.note_events()])
+    # A take longer than the renderer's bound keeps every note in its MIDI file; its
+    # sound stops at the bound, as the metadata says.
+    heard = [e for e in performance.note_events() if e.time <= MAX_SOUND_SECONDS]
+    frames = engine.render([NoteEvent(e.time, e.note, e.velocity, e.instrument) for e in heard])
     mono = frames.mean(axis=1, dtype=np.float32).astype(frames.dtype) if frames.ndim == 2 else frames
     return ArtifactDraft(
         kind="music",
@@ -57,6 +60,7 @@ def drafts_for(performance: Performance, engine, sound_name: str) -> ArtifactDra
             "instruments": performance.instruments(),
             "players": len(performance.sources()),
             "sound": sound_name,
+            **({"sound_stops_at_seconds": MAX_SOUND_SECONDS} if performance.duration > MAX_SOUND_SECONDS else {}),
         },
     )
 

@@ -15,6 +15,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from activities.music.midifile import MidiFileError, read_midi
 from activities.music.player import Player
+from expressive.limits import MAX_RECORDING_SECONDS
 from expressive.ui import widgets  # noqa: F401  (registers IconButton and the fonts)
 from expressive.ui.pictures import texture_from_file
 
@@ -39,7 +40,7 @@ class MusicViewer(BoxLayout):
         self._ticker = None
         try:
             self.texture = texture_from_file(read_file("piano-roll.png"))
-            self.performance = read_midi(read_file(self.artifact.process))
+            self.performance = read_midi(read_file(self.artifact.process), max_seconds=MAX_RECORDING_SECONDS)
         except MidiFileError as error:
             self.performance = None
             self.problem = str(error)
