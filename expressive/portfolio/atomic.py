@@ -20,6 +20,11 @@ from .records import PortfolioError
 
 TEMP_PREFIX = ".tmp-"
 PARTIAL_SUFFIX = ".partial"
+# Health data of one person: readable by the device's user who runs Expressive, nobody
+# else. Files and folders get these modes as they are created, never a chmod afterwards,
+# so no other user can open one in the instant between.
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_FOLDER_MODE = 0o700
 
 # Windows cannot open a folder to fsync it; NTFS journals renames itself.
 _CAN_SYNC_FOLDERS = os.name != "nt"
@@ -62,7 +67,7 @@ def write_file(path: Path, data: bytes, *, fsync: bool, sync_folder: bool = True
     """
     temp = path.with_name(f"{TEMP_PREFIX}{secrets.token_hex(4)}-{path.name}")
     try:
-        with open(temp, "xb") as stream:
+        with open(temp, "xb", opener=_private) as stream:
             stream.write(data)
             stream.flush()
             if fsync:
@@ -75,14 +80,32 @@ def write_file(path: Path, data: bytes, *, fsync: bool, sync_folder: bool = True
         _sync_committed(path.parent)
 
 
+def _private(path: str, flags: int) -> int:
+    return os.open(path, flags, PRIVATE_FILE_MODE)
+
+
 def ensure_folder(folder: Path, *, fsync: bool) -> None:
-    """Create `folder` if missing (its parent must exist), durably."""
+    """Create `folder` if missing (its parent must exist), durably and private."""
     try:
-        folder.mkdir()
+        folder.mkdir(mode=PRIVATE_FOLDER_MODE)
     except FileExistsError:
         return
     if fsync:
         fsync_folder(folder.parent)
+
+
+def make_folders(folder: Path) -> None:
+    """Create `folder` and whichever of its parents are missing, each private (a plain
+    mkdir with parents gives the parents the default, readable mode)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=PRIVATE_FOLDER_MODE)
+        except FileExistsError:
+            pass
 
 
 @contextmanager
@@ -93,7 +116,7 @@ def staged_folder(final: Path, *, fsync: bool) -> Iterator[Path]:
     complete. On an error the staging folder is removed and the error propagates.
     """
     staging = final.with_name(f".{final.name}{PARTIAL_SUFFIX}")
-    staging.mkdir()
+    staging.mkdir(mode=PRIVATE_FOLDER_MODE)
     try:
         yield staging
         if fsync:
@@ -104,6 +127,20 @@ def staged_folder(final: Path, *, fsync: bool) -> Iterator[Path]:
         raise
     if fsync:
         _sync_committed(final.parent)
+
+
+def make_private(path: Path) -> bool:
+    """Take group's and others' permissions away from what an older version (or a copy)
+    left readable; whether anything changed. Quietly nothing where modes cannot change
+    (a FAT card, a folder owned by someone else): the portfolio is usable all the same."""
+    try:
+        mode = os.stat(path).st_mode
+        if not mode & 0o077:
+            return False
+        os.chmod(path, mode & 0o700)
+    except OSError:
+        return False
+    return True
 
 
 def remove_leftover(path: Path) -> None:

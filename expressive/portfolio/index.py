@@ -26,6 +26,7 @@ a deleted client's text, which matters most for an unencrypted portfolio.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -33,6 +34,7 @@ from pathlib import Path
 
 from expressive.security.cipher import DecryptionError, FieldCipher
 
+from .atomic import PRIVATE_FILE_MODE
 from .layout import Key, Layout, Stamp, level
 from .records import (
     ArtifactRecord,
@@ -237,16 +239,19 @@ class Index:
         self._db.execute("VACUUM")
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    def audit_head(self) -> tuple[int, str] | None:
+    def legacy_audit_head(self) -> tuple[int, str] | None:
+        """The audit log's last (number, MAC) as versions before `audit.anchor` kept it
+        here, to anchor their logs once; None when there is none."""
         value = self._meta("audit_head")
         if not value or ":" not in value:
             return None
         seq, mac = value.split(":", 1)
         return (int(seq), mac) if seq.isdigit() else None
 
-    def set_audit_head(self, head: tuple[int, str]) -> None:
+    def forget_legacy_audit_head(self) -> None:
+        """Once the log is anchored: a stale copy here must never stand in for a deleted anchor."""
         with self._db:
-            self._set_meta("audit_head", f"{head[0]}:{head[1]}")
+            self._db.execute("DELETE FROM meta WHERE key = 'audit_head'")
 
     # --- encrypted fields --------------------------------------------------------------
 
@@ -578,6 +583,9 @@ def remove_files(path: Path) -> None:
 
 
 def _connect(path: Path, *, fsync: bool) -> sqlite3.Connection:
+    # SQLite makes a new database readable by everyone, and its -wal and -shm files take
+    # the database file's mode: made private first (an empty file is an empty database).
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE))
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode = WAL")
     # NORMAL in WAL mode never corrupts, it may only lose the last commits on power loss,

@@ -83,9 +83,12 @@ from expressive.security.keyring import KdfParams, Keyring, KeyringError, Keys, 
 
 from .atomic import (
     PARTIAL_SUFFIX,
+    PRIVATE_FOLDER_MODE,
     TEMP_PREFIX,
     NotDurable,
     ensure_folder,
+    make_folders,
+    make_private,
     fsync_folder,
     reason,
     remove_leftover,
@@ -96,6 +99,7 @@ from .atomic import (
 from .check import find_leftovers
 from .journal import ExportJournal, journal_key
 from .index import Index, Record, remove_files
+from .lock import LOCK_FILE, acquire, release
 from .search import normalise_tag, normalise_tags, tag_term, words
 from .layout import (
     ARTIFACTS,
@@ -187,7 +191,8 @@ _EARLIEST_BIRTH_YEAR = 1900
 _CHOOSE_ANOTHER = "Choose another folder with --portfolio or EXPRESSIVE_PORTFOLIO."
 MIN_PASSPHRASE_LENGTH = 6
 # Files an interrupted creation may leave in a folder that has no portfolio.json yet.
-_CREATION_LEFTOVERS = (KEYRING_FILE,)
+# (The lock file is made before anything else, so a second program waits for the first.)
+_CREATION_LEFTOVERS = (KEYRING_FILE, LOCK_FILE)
 
 
 class Portfolio:
@@ -203,7 +208,7 @@ class Portfolio:
         self._keyring = keyring
         self._encrypted = keys is not None
         self._client_keys: dict[str, bytes] = {}
-        self._audit_log = AuditLog(layout.root / AUDIT_FILE, None if keys is None else keys.audit, fsync=fsync)
+        self._audit_log = _audit_log(layout.root, keys, fsync=fsync, entries_expected=keys is not None)
         self._exports = ExportJournal(layout.root, None if keys is None else journal_key(keys.master), fsync=fsync)
         # `built_whole`: the kind of record to build out of sight next, then its key.
         self._out_of_sight: str | None = None
@@ -254,19 +259,28 @@ class Portfolio:
                     f"There is no portfolio in {root} yet, so there is nothing to unlock. "
                     "Set a passphrase to create a protected portfolio there first."
                 )
-            encryption = _prepare_root(root, fsync=fsync)
-            keys = keyring = None
-            if encryption is not None:
-                keyring = _load_keyring(root)
-                keys = _unlock(keyring, passphrase, root)
-                if encryption["state"] == "migrating":
-                    _finish_migration(root, keyring, keys, fsync=fsync)
-            index = Index.open(
-                root / INDEX_FILE, layout, fsync=fsync,
-                cipher=None if keys is None else keys.field_cipher(), search_key=None if keys is None else keys.index,
-            )
-            store = cls(layout, index, fsync=fsync, keys=keys, keyring=keyring)
+            _hold(root)
+            store = None
             try:
+                encryption = _prepare_root(root, fsync=fsync)
+                _make_top_private(root)
+                keys = keyring = None
+                if encryption is not None:
+                    keyring = _load_keyring(root)
+                    keys = _unlock(keyring, passphrase, root)
+                    if encryption["state"] == "migrating":
+                        _finish_migration(root, keyring, keys, fsync=fsync)
+                index = Index.open(
+                    root / INDEX_FILE, layout, fsync=fsync,
+                    cipher=None if keys is None else keys.field_cipher(), search_key=None if keys is None else keys.index,
+                )
+                # From here the store holds the lock, and closing it lets go.
+                store = cls(layout, index, fsync=fsync, keys=keys, keyring=keyring)
+            finally:
+                if store is None:
+                    release(root)
+            try:
+                store._anchor_older_audit_log()
                 store._finish_deletions()
                 store._exports.tidy()
                 store._sync_index(full=False)
@@ -299,6 +313,7 @@ class Portfolio:
         """
         _check_new_passphrase(passphrase)
         root = _absolute(root)
+        _hold(root)
         try:
             status = cls.status(root)
             if status == "encrypted":
@@ -328,6 +343,8 @@ class Portfolio:
             _finish_migration(root, keyring, keys, fsync=True)
         except OSError as exc:
             raise write_failure(exc, "protect the portfolio", root) from exc
+        finally:
+            release(root)
         return recovery_key
 
     @classmethod
@@ -340,6 +357,7 @@ class Portfolio:
             raise PortfolioError(f"There is no portfolio in {root}.")
         if status == "plain":
             raise PortfolioError(f"The portfolio in {root} is not protected by a passphrase, so there is nothing to recover.")
+        _hold(root)
         try:
             keyring = _load_keyring(root)
             try:
@@ -348,9 +366,11 @@ class Portfolio:
                 raise WrongPassphrase(f"{exc} Nothing was changed.") from None
             keyring.set_passphrase(keys.master, new_passphrase)
             _write_keyring(root, keyring, fsync=True)
-            AuditLog(root / AUDIT_FILE, keys.audit).append("recover")
+            _audit_log(root, keys, fsync=True, entries_expected=True).append("recover")
         except OSError as exc:
             raise write_failure(exc, "set the new passphrase", root) from exc
+        finally:
+            release(root)
 
     @property
     def root(self) -> Path:
@@ -378,10 +398,15 @@ class Portfolio:
             self._close_quietly()
 
     def _close_quietly(self) -> None:
+        if self._closed:
+            return
         self._closed = True
         self._keys = None
         self._client_keys.clear()
-        self._index.close()
+        try:
+            self._index.close()
+        finally:
+            release(self.root)
 
     def __enter__(self) -> Portfolio:
         return self
@@ -445,12 +470,20 @@ class Portfolio:
         return self._audit_log.entries()
 
     def verify_audit(self) -> list[str]:
-        """What is wrong with the audit log, one plain sentence per line; [] when intact."""
-        return self._audit_log.verify(head=self._index.audit_head())
+        """What is wrong with the audit log, one plain sentence per line or break found
+        (also a log cut short, emptied or deleted, and breaks found before); [] when intact."""
+        return self._audit_log.verify()
 
     def _record(self, event: str, client_id: str | None = None, detail: str = "") -> None:
         self._audit_log.append(event, client_id, detail)
-        self._index.set_audit_head(self._audit_log.head)
+
+    def _anchor_older_audit_log(self) -> None:
+        """A log written by a version that kept its anchor in the index gets its own."""
+        head = self._index.legacy_audit_head()
+        if head is not None:
+            if not self._audit_log.anchored:
+                self._audit_log.adopt(head)
+            self._index.forget_legacy_audit_head()
 
     # --- exports ----------------------------------------------------------------------
 
@@ -992,7 +1025,7 @@ class Portfolio:
         _check_draft_name(activity_id, name)
         folder = self.drafts_dir(client_id, session_id, activity_id)
         with self._writing("keep the work in progress", folder):
-            folder.mkdir(parents=True, exist_ok=True)
+            make_folders(folder)
             self._write_bytes(folder / name, bytes(data))
 
     def read_draft(self, client_id: str, session_id: str, activity_id: str, name: str) -> bytes | None:
@@ -1237,7 +1270,7 @@ class Portfolio:
             try:
                 with staged_folder(folder, fsync=self._fsync) as staging:
                     for name in subfolders:
-                        (staging / name).mkdir()
+                        (staging / name).mkdir(mode=PRIVATE_FOLDER_MODE)
                     for name, content in (files or {}).items():
                         self._write_bytes(staging / name, content, sync_folder=False, final=folder / name)
                     record_name = self._layout.record_file(key).name
@@ -1418,7 +1451,7 @@ def _make_root(root: Path) -> None:
     """Create `root` if needed; refuse a folder that holds other things and no portfolio."""
     if root.exists() and not root.is_dir():
         raise PortfolioError(f"{root} is a file, not a folder. {_CHOOSE_ANOTHER}")
-    root.mkdir(parents=True, exist_ok=True)
+    make_folders(root)
     if (root / MARKER_FILE).exists():
         return
     # Temporary files and a keyring are all that an interrupted creation can have left.
@@ -1428,6 +1461,33 @@ def _make_root(root: Path) -> None:
             f"The folder {root} is not an Expressive portfolio: it has other files in it and no "
             f"{MARKER_FILE}. {_CHOOSE_ANOTHER}"
         )
+
+
+def _audit_log(root: Path, keys: Keys | None, *, fsync: bool, entries_expected: bool = False) -> AuditLog:
+    return AuditLog(
+        root / AUDIT_FILE, None if keys is None else keys.audit, replace_file=write_file, fsync=fsync,
+        entries_expected=entries_expected,
+    )
+
+
+def _hold(root: Path) -> None:
+    """Hold the portfolio for this program (see `lock`), making its folder first when it is
+    new: the lock file lives in it."""
+    try:
+        _make_root(root)
+    except OSError as exc:
+        raise PortfolioError(f"Cannot write to the portfolio folder {root}: {reason(exc)}. {_CHOOSE_ANOTHER}") from exc
+    acquire(root)
+
+
+def _make_top_private(root: Path) -> None:
+    """Make a portfolio that an older version left readable to others private: the folder
+    itself (which alone keeps other users out of everything below it) and the files at its
+    top (keyring, index, audit log). Deeper files are tightened by `check --repair`; all
+    that is written from now on is private from its first byte."""
+    make_private(root)
+    for entry in os.scandir(root):
+        make_private(Path(entry.path))
 
 
 def _load_keyring(root: Path) -> Keyring:
@@ -1521,7 +1581,7 @@ def _finish_migration(root: Path, keyring: Keyring, keys: Keys, *, fsync: bool) 
                 fsync_folder(here)
     # The old index holds names and reflections in plaintext; it is rebuilt encrypted.
     remove_files(root / INDEX_FILE)
-    AuditLog(root / AUDIT_FILE, keys.audit, fsync=fsync).append("protect", detail=f"{encrypted} files encrypted")
+    _audit_log(root, keys, fsync=fsync).append("protect", detail=f"{encrypted} files encrypted")
     marker = _read_marker(root)[0]
     marker["encryption"] = encryption_document("complete")
     write_file(root / MARKER_FILE, encode_document(marker), fsync=fsync)

@@ -14,8 +14,20 @@ A portfolio that was protected after some use keeps its older SHA-256 lines; the
 HMAC line seals them (its "prev" is their last hash), and after it every line must carry
 an HMAC.
 
-Removing lines from the very end cannot show in the chain itself; the store keeps the last
-sequence number and MAC beside the log (in the index) and compares them (`verify(head=)`).
+Removing lines from the very end, emptying the log or deleting it cannot show in the chain
+itself. So every append also replaces `audit.anchor` beside the log (atomically): the last
+entry's number and MAC, sealed like a line (HMAC under the audit key, or plain SHA-256).
+The anchor is not derived from the log and nothing rebuilds it: the next append checks the
+log's end against it before writing (a portfolio that has a keyring must have both), and
+`verify` names a log that no longer reaches it.
+
+A log found broken is never started again at 1, which would hide the break: the next line
+carries on from the anchor (its number and "prev" follow the last entry written, so the
+chain shows the gap for good), and the anchor keeps a dated sentence for each break found
+before an append (its "damage"), which `verify` reports every time after. Only someone
+with the passphrase could seal an anchor without them; in a plain portfolio, as for its
+lines, anyone could, so there it shows accidents only. What no file on the device can
+show is the whole folder (log and anchor together) put back from an older copy.
 
 Only ids and fixed event names go in: never a client's name or anything typed.
 Lines are appended with O_APPEND in a single write and fsynced.
@@ -27,6 +39,7 @@ import hashlib
 import hmac
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -39,6 +52,11 @@ HMAC_ALG = "hmac-sha256"
 PLAIN_ALG = "sha256"
 _FIELDS = ("seq", "time", "event", "client", "detail", "alg", "prev", "mac")
 _TAIL_BLOCK = 8192
+ANCHOR_FORMAT = "expressive-audit-anchor"
+ANCHOR_VERSION = 1
+_ANCHOR_FIELDS = ("format", "version", "seq", "mac", "damage", "alg", "seal")
+# What replaces the anchor file whole and durably, called as replace_file(path, data, fsync=...).
+ReplaceFile = Callable[..., None]
 
 
 @dataclass(frozen=True)
@@ -48,6 +66,16 @@ class AuditEntry:
     event: str
     client_id: str | None
     detail: str
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The last entry written (its number and MAC), and the breaks found before appends."""
+
+    seq: int
+    mac: str
+    damage: tuple[str, ...] = ()
+    alg: str = ""  # how it was sealed, once read
 
 
 @dataclass(frozen=True)
@@ -91,15 +119,23 @@ def _parse(number: int, raw: bytes) -> _Line:
 
 
 class AuditLog:
-    def __init__(self, path: Path, key: bytes | None, *, fsync: bool = True):
+    """The log in `path` and its anchor beside it (`audit.anchor`).
+
+    `entries_expected`: the portfolio has a keyring, so it was protected, which is always
+    recorded: a log and anchor both missing there were deleted. `replace_file` writes the
+    anchor atomically (the store's crash-safe writer).
+    """
+
+    def __init__(
+        self, path: Path, key: bytes | None, *, replace_file: ReplaceFile, fsync: bool = True,
+        entries_expected: bool = False,
+    ):
         self.path = path
+        self.anchor_path = path.with_suffix(".anchor")
         self._key = key
         self._fsync = fsync
-        self._head: tuple[int, str] | None = None  # (seq, mac) of the last line, once known
-
-    @property
-    def head(self) -> tuple[int, str] | None:
-        return self._head
+        self._replace_file = replace_file
+        self._entries_expected = entries_expected
 
     def _mac(self, payload: bytes, alg: str) -> str | None:
         if alg == HMAC_ALG:
@@ -111,16 +147,19 @@ class AuditLog:
     # --- writing ---------------------------------------------------------------------
 
     def append(self, event: str, client_id: str | None = None, detail: str = "") -> AuditEntry:
-        """Add one entry, durably. OSError propagates."""
+        """Add one entry, durably, after checking the log's end against the anchor.
+        OSError propagates."""
         if event not in EVENTS:
             raise ValueError(f"unknown audit event {event!r}; one of {', '.join(EVENTS)}")
         if client_id is not None and not isinstance(client_id, str):
             raise ValueError("client_id must be a string")
         if not isinstance(detail, str):
             raise ValueError("detail must be a string")
-        seq, prev, needs_newline = self._tail()
+        tail, needs_newline = self._tail()
+        (seq, prev), damage = self._carry_on_from(tail)
         seq += 1
-        time = datetime.now(timezone.utc).isoformat(timespec="microseconds")
+        now = datetime.now(timezone.utc)
+        time = now.isoformat(timespec="microseconds")
         alg = PLAIN_ALG if self._key is None else HMAC_ALG
         payload = _payload(seq, time, event, client_id, detail, alg, prev)
         mac = self._mac(payload, alg)
@@ -144,25 +183,63 @@ class AuditLog:
                 os.fsync(folder)
             finally:
                 os.close(folder)
-        self._head = (seq, mac)
-        return AuditEntry(seq, datetime.fromisoformat(time), event, client_id, detail)
+        # A kill here leaves the log one entry past the anchor, which the next append and
+        # `verify` accept: that entry follows the anchor's.
+        self._write_anchor(Anchor(seq, mac, tuple(damage)))
+        return AuditEntry(seq, now, event, client_id, detail)
 
-    def _tail(self) -> tuple[int, str, bool]:
-        """(seq, mac) of the last valid line, and whether the file ends mid-line.
+    def adopt(self, head: tuple[int, str]) -> None:
+        """Anchor a log written before anchors existed at `head`, the (number, MAC) of the
+        last entry written then (kept by those versions in the index)."""
+        self._write_anchor(Anchor(*head))
+
+    @property
+    def anchored(self) -> bool:
+        return self.anchor_path.exists()
+
+    def _carry_on_from(self, tail: _Line | None) -> tuple[tuple[int, str], list[str]]:
+        """Where the next entry follows on, (number, MAC), and the anchor's damage record
+        with whatever is found broken now added to it."""
+        anchor, anchor_problem = self._read_anchor()
+        end = (tail.entry.seq, tail.mac) if tail is not None else (0, GENESIS)
+        if anchor is None:
+            if anchor_problem:
+                found = anchor_problem
+            elif tail is not None:
+                found = f"the log's anchor ({self.anchor_path.name}) was missing"
+            elif self._entries_expected:
+                found = f"the log and its anchor ({self.anchor_path.name}) were missing"
+            else:
+                return end, []  # a new log
+            return end, [_dated(found)]
+        damage = list(anchor.damage)
+        follows = tail is not None and tail.entry.seq == anchor.seq + 1 and tail.prev == anchor.mac
+        if end == (anchor.seq, anchor.mac) or follows:
+            return end, damage
+        if tail is None:
+            found = f"the log was missing or empty, but {anchor.seq} entries had been written"
+        elif tail.entry.seq < anchor.seq:
+            found = f"the log ended after entry {tail.entry.seq}, but entry {anchor.seq} had been written"
+        else:
+            found = f"the log's last entry was not entry {anchor.seq} as it was written"
+        # Carry on from the last entry written, so that the gap stays in the chain.
+        return (anchor.seq, anchor.mac), [*damage, _dated(found)]
+
+    def _tail(self) -> tuple[_Line | None, bool]:
+        """The last valid entry's line (None when there is none), and whether the file ends
+        mid-line.
 
         Reads backwards from the end, so appending stays cheap however long the log is.
         """
         try:
             size = self.path.stat().st_size
         except FileNotFoundError:
-            return 0, GENESIS, False
+            return None, False
         if size == 0:
-            return 0, GENESIS, False
+            return None, False
         with open(self.path, "rb") as stream:
             stream.seek(size - 1)
             needs_newline = stream.read(1) != b"\n"
-            if self._head is not None and not needs_newline:
-                return self._head[0], self._head[1], False
             buffer = b""
             position = size
             while position > 0:
@@ -178,8 +255,48 @@ class AuditLog:
                         continue
                     parsed = _parse(0, raw)
                     if parsed.entry is not None and parsed.mac:
-                        return parsed.entry.seq, parsed.mac, needs_newline
-        return 0, GENESIS, needs_newline
+                        return parsed, needs_newline
+        return None, needs_newline
+
+    # --- the anchor ------------------------------------------------------------------
+
+    def _seal(self, seq: int, mac: str, damage: tuple[str, ...], alg: str) -> str | None:
+        payload = json.dumps(
+            [ANCHOR_FORMAT, ANCHOR_VERSION, seq, mac, list(damage), alg], ensure_ascii=True, separators=(",", ":")
+        ).encode()
+        return self._mac(payload, alg)
+
+    def _write_anchor(self, anchor: Anchor) -> None:
+        alg = PLAIN_ALG if self._key is None else HMAC_ALG
+        document = {
+            "format": ANCHOR_FORMAT, "version": ANCHOR_VERSION, "seq": anchor.seq, "mac": anchor.mac,
+            "damage": list(anchor.damage), "alg": alg, "seal": self._seal(anchor.seq, anchor.mac, anchor.damage, alg),
+        }
+        self._replace_file(self.anchor_path, json.dumps(document, ensure_ascii=True).encode("ascii") + b"\n", fsync=self._fsync)
+
+    def _read_anchor(self) -> tuple[Anchor | None, str | None]:
+        """The anchor, or why it cannot be trusted; (None, None) when there is none."""
+        name = self.anchor_path.name
+        try:
+            doc = json.loads(self.anchor_path.read_bytes().decode("utf-8"))
+        except FileNotFoundError:
+            return None, None
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+            return None, f"the log's anchor ({name}) is damaged"
+        if (
+            not isinstance(doc, dict) or set(doc) != set(_ANCHOR_FIELDS) or doc["format"] != ANCHOR_FORMAT
+            or not isinstance(doc["seq"], int) or isinstance(doc["seq"], bool) or doc["seq"] < 1
+            or not isinstance(doc["mac"], str) or not isinstance(doc["alg"], str) or not isinstance(doc["seal"], str)
+            or not isinstance(doc["damage"], list) or not all(isinstance(item, str) for item in doc["damage"])
+        ):
+            return None, f"the log's anchor ({name}) is damaged"
+        damage = tuple(doc["damage"])
+        if doc["alg"] == HMAC_ALG and self._key is None:
+            return None, f"the log's anchor ({name}) is sealed with a key this portfolio does not have"
+        expected = self._seal(doc["seq"], doc["mac"], damage, doc["alg"])
+        if expected is None or not hmac.compare_digest(expected, doc["seal"]):
+            return None, f"the log's anchor ({name}) was changed after it was written"
+        return Anchor(doc["seq"], doc["mac"], damage, doc["alg"]), None
 
     # --- reading ---------------------------------------------------------------------
 
@@ -197,12 +314,10 @@ class AuditLog:
         """Every readable entry, in file order (damaged lines are left out; `verify` names them)."""
         return [line.entry for line in self._lines() if line.entry is not None]
 
-    def verify(self, *, head: tuple[int, str] | None = None) -> list[str]:
-        """What is wrong with the log, one plain sentence per broken line; [] when intact.
-
-        `head` is the (seq, mac) last written, kept elsewhere, to notice lines removed from
-        the end.
-        """
+    def verify(self) -> list[str]:
+        """What is wrong with the log, one plain sentence per broken line or break found;
+        [] when intact. Checked against the anchor, so that lines removed from the end, an
+        emptied or a deleted log are named too."""
         problems: list[str] = []
         lines = self._lines()
         prev_mac, prev_seq = GENESIS, 0
@@ -240,16 +355,43 @@ class AuditLog:
                 f"line {last_number}: no line is sealed with the portfolio's key, "
                 "so lines were removed or the log was replaced"
             )
-        if head is not None:
-            seq, mac = head
-            present = any(line.entry is not None and line.entry.seq == seq and line.mac == mac for line in lines)
-            if not present:
-                kept = max((line.entry.seq for line in lines if line.entry is not None), default=0)
-                if kept < seq:
-                    problems.append(
-                        f"line {last_number + 1}: the log ends after entry {kept}, but entry {seq} was "
-                        "written: lines were removed from its end"
-                    )
-                elif not problems:
-                    problems.append(f"entry {seq}, the last one written, is not in the log as it was written")
+        anchor, anchor_problem = self._read_anchor()
+        if anchor_problem:
+            problems.append(anchor_problem)
+        elif anchor is None:
+            if lines:
+                problems.append(
+                    f"the log's anchor ({self.anchor_path.name}) is missing: it was deleted, so lines "
+                    "removed from the end of the log could go unnoticed"
+                )
+            elif self._entries_expected:
+                problems.append(f"the log and its anchor ({self.anchor_path.name}) are missing: they were deleted")
+        else:
+            problems += self._short_of(anchor, lines, last_number, quiet=bool(problems))
+            problems += [f"found on {found}" for found in anchor.damage]
         return problems
+
+    def _short_of(self, anchor: Anchor, lines: list[_Line], last_number: int, *, quiet: bool) -> list[str]:
+        """Whether the log still holds the anchor's entry as it was written."""
+        head = next(
+            (line for line in lines if line.entry is not None and line.entry.seq == anchor.seq and line.mac == anchor.mac),
+            None,
+        )
+        if head is not None:
+            if self._key is not None and head.alg == HMAC_ALG and anchor.alg == PLAIN_ALG:
+                return [f"the log's anchor ({self.anchor_path.name}) is not sealed with the portfolio's key: it was replaced"]
+            return []
+        if not any(line.entry is not None for line in lines):
+            return [f"the log is missing or empty, but {anchor.seq} entries were written: it was deleted or emptied"]
+        kept = max(line.entry.seq for line in lines if line.entry is not None)
+        if kept < anchor.seq:
+            return [
+                f"line {last_number + 1}: the log ends after entry {kept}, but entry {anchor.seq} was "
+                "written: lines were removed from its end"
+            ]
+        return [] if quiet else [f"entry {anchor.seq}, the last one written, is not in the log as it was written"]
+
+
+
+def _dated(found: str) -> str:
+    return f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC: {found}"

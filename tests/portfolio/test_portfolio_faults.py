@@ -50,7 +50,7 @@ def _inject(monkeypatch, where: str, error: OSError) -> None:
         raise error
 
     if where == "write":
-        monkeypatch.setattr(atomic, "open", lambda *a: _FailingFile(builtins.open(*a), error), raising=False)
+        monkeypatch.setattr(atomic, "open", lambda *a, **k: _FailingFile(builtins.open(*a, **k), error), raising=False)
     else:
         monkeypatch.setattr(os, where, fail)
 
@@ -133,7 +133,8 @@ def test_a_folder_that_cannot_be_written_is_named_on_open(tmp_path, monkeypatch)
         f"Cannot write to the portfolio folder {root}: permission denied. "
         "Choose another folder with --portfolio or EXPRESSIVE_PORTFOLIO."
     )
-    assert list(root.iterdir()) == []
+    # Only the lock file, made first so that a second program waits for the creation.
+    assert [path.name for path in root.iterdir()] == ["portfolio.lock"]
 
 
 def test_a_folder_that_cannot_be_created_is_named_on_open(tmp_path, monkeypatch):

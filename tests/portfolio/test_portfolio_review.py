@@ -525,7 +525,7 @@ def test_a_failed_review_write_changes_nothing(store, client, session, portfolio
 
     files_before, before = _snapshot(portfolio_dir), views(store)
     with monkeypatch.context() as patches:
-        patches.setattr(atomic, "open", lambda *a: _FailingFile(builtins.open(*a)), raising=False)
+        patches.setattr(atomic, "open", lambda *a, **k: _FailingFile(builtins.open(*a, **k)), raising=False)
         with pytest.raises(PortfolioError, match="The device is full, so this was not saved"):
             REVIEW_WRITES[operation](store, client, session, artifact)
     assert _snapshot(portfolio_dir) == files_before

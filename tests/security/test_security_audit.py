@@ -5,13 +5,18 @@ import os
 
 import pytest
 
+from expressive.portfolio.atomic import write_file
 from expressive.security.audit import EVENTS, AuditLog
 from expressive.security.cipher import new_key
 
 
+def audit_log(path, key):
+    return AuditLog(path, key, replace_file=write_file, fsync=False)
+
+
 @pytest.fixture(params=["hmac", "sha256"])
 def log(request, tmp_path):
-    return AuditLog(tmp_path / "audit.log", new_key() if request.param == "hmac" else None, fsync=False)
+    return audit_log(tmp_path / "audit.log", new_key() if request.param == "hmac" else None)
 
 
 def _fill(log, count=6):
@@ -27,15 +32,15 @@ def test_entries_come_back_in_order_and_verify(log):
     assert [entry.event for entry in entries] == list(EVENTS[:6])
     assert entries[1].client_id == "c-00000001" and entries[0].client_id is None
     assert entries[0].time.tzinfo is not None and entries[0].time <= entries[-1].time
-    assert log.verify(head=log.head) == []
+    assert log.verify() == []
 
 
 def test_a_new_log_object_continues_the_chain(log, tmp_path):
     _fill(log, 3)
-    again = AuditLog(log.path, log._key, fsync=False)
+    again = audit_log(log.path, log._key)
     again.append("lock")
     assert [entry.seq for entry in again.entries()] == [1, 2, 3, 4]
-    assert again.verify(head=again.head) == []
+    assert again.verify() == []
 
 
 def _edit(lines, number, change):
@@ -55,9 +60,9 @@ def test_an_edited_line_is_named(log, field, value):
 
 
 def test_an_edited_line_with_its_hash_recomputed_is_still_named_when_keyed(tmp_path):
-    log = AuditLog(tmp_path / "audit.log", new_key(), fsync=False)
+    log = audit_log(tmp_path / "audit.log", new_key())
     lines = _fill(log)
-    plain = AuditLog(tmp_path / "other.log", None, fsync=False)
+    plain = audit_log(tmp_path / "other.log", None)
     plain.append("export")
     forged = json.loads(plain.path.read_bytes())
     original = json.loads(lines[2])
@@ -85,12 +90,10 @@ def test_swapped_lines_are_named(log):
     assert {problem.split(" ")[1] for problem in problems} <= {"2", "3", "4"}
 
 
-def test_lines_removed_from_the_end_are_noticed_with_the_head(log):
+def test_lines_removed_from_the_end_are_noticed_through_the_anchor(log):
     lines = _fill(log)
-    head = log.head
     log.path.write_bytes(b"".join(lines[:4]))
-    assert log.verify() == []  # the chain alone cannot see it...
-    assert log.verify(head=head) == [  # ...the head kept beside it can
+    assert log.verify() == [
         "line 5: the log ends after entry 4, but entry 6 was written: lines were removed from its end"
     ]
 
@@ -102,7 +105,7 @@ def test_garbage_and_an_interrupted_write_are_named(log):
 
     log.path.write_bytes(b"".join(lines) + b'{"seq": 4, "ti')
     assert log.verify() == ["line 4 is incomplete: writing it was interrupted"]
-    fresh = AuditLog(log.path, log._key, fsync=False)
+    fresh = audit_log(log.path, log._key)
     fresh.append("lock")  # starts on a new line and chains to the last complete entry
     assert fresh.verify() == ["line 4 is incomplete: writing it was interrupted"]
     assert [entry.seq for entry in fresh.entries()] == [1, 2, 3, 4]
@@ -111,16 +114,16 @@ def test_garbage_and_an_interrupted_write_are_named(log):
 def test_a_plain_chain_sealed_later_with_a_key(tmp_path):
     """A portfolio protected after some use: its old SHA-256 lines stay, sealed by the first keyed line."""
     path = tmp_path / "audit.log"
-    _fill(AuditLog(path, None, fsync=False), 3)
+    _fill(audit_log(path, None), 3)
     key = new_key()
-    keyed = AuditLog(path, key, fsync=False)
+    keyed = audit_log(path, key)
     keyed.append("protect")
     keyed.append("unlock")
-    assert keyed.verify(head=keyed.head) == []
+    assert keyed.verify() == []
 
     lines = path.read_bytes().splitlines(keepends=True)
     # Rewriting the plain part, even with correct SHA-256 hashes, breaks the keyed seal.
-    rewritten = AuditLog(tmp_path / "forged.log", None, fsync=False)
+    rewritten = audit_log(tmp_path / "forged.log", None)
     for event in ("export", "lock", "lock"):
         rewritten.append(event)
     forged = rewritten.path.read_bytes().splitlines(keepends=True) + lines[3:]
@@ -131,7 +134,8 @@ def test_a_plain_chain_sealed_later_with_a_key(tmp_path):
     # Dropping every keyed line is noticed too.
     path.write_bytes(b"".join(lines[:3]))
     assert keyed.verify() == [
-        "line 3: no line is sealed with the portfolio's key, so lines were removed or the log was replaced"
+        "line 3: no line is sealed with the portfolio's key, so lines were removed or the log was replaced",
+        "line 4: the log ends after entry 3, but entry 5 was written: lines were removed from its end",
     ]
 
 

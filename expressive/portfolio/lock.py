@@ -1,0 +1,127 @@
+"""One writer at a time: an inter-process lock on the portfolio folder.
+
+Two programs writing one portfolio (the app and a command, or two commands) would each
+append to the audit log from their own idea of its end, and one's `check --repair` would
+remove the other's save in progress. So every program holds an exclusive `flock` on
+`<portfolio>/portfolio.lock` from the moment it opens the portfolio until it closes it; a
+second program waits a little, then is told plainly that the portfolio is in use.
+
+The lock belongs to the process, not to one open Portfolio: a process that opens the same
+folder twice (the app and the command-line functions in tests, a screenshot, a bench
+helper) re-enters it, and it is released when the last of its holders lets go. The kernel drops a flock
+when its process dies, so a killed program never leaves the portfolio locked; the file
+itself stays (removing it would let two programs lock two different files).
+
+Where flock does not exist (Windows), nothing is locked: the portfolio is then written by
+one program at a time only by habit.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .atomic import PRIVATE_FILE_MODE, reason
+from .records import PortfolioError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+LOCK_FILE = "portfolio.lock"
+# Long enough for another program's open, save or close to finish; short enough that a
+# person is not left waiting in front of a frozen screen.
+WAIT_SECONDS = 2.0
+_RETRY_SECONDS = 0.02
+
+
+class PortfolioInUse(PortfolioError):
+    """Another program holds the portfolio; the message says so in one sentence."""
+
+
+class _Held:
+    def __init__(self, descriptor: int):
+        self.descriptor = descriptor
+        self.holders = 1
+
+
+_held: dict[str, _Held] = {}
+_registry = threading.Lock()
+
+
+def acquire(root: Path, *, wait: float = WAIT_SECONDS) -> None:
+    """Hold the lock on the portfolio in `root` (which must exist) for this process.
+
+    PortfolioInUse when another program keeps it longer than `wait` seconds; a
+    PortfolioError when the lock file cannot be made.
+    """
+    key = os.path.realpath(root)
+    with _registry:
+        held = _held.get(key)
+        if held is not None:
+            held.holders += 1
+            return
+        if fcntl is None:
+            return
+        try:
+            descriptor = os.open(os.path.join(key, LOCK_FILE), os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+        except OSError as exc:
+            raise PortfolioError(
+                f"Cannot write to the portfolio folder {root}: {reason(exc)}. Choose another folder with "
+                "--portfolio or EXPRESSIVE_PORTFOLIO."
+            ) from exc
+        try:
+            _wait_for(descriptor, root, wait)
+        except BaseException:
+            os.close(descriptor)
+            raise
+        _held[key] = _Held(descriptor)
+
+
+def release(root: Path) -> None:
+    """Let go of one hold taken by `acquire`; the last one unlocks the portfolio."""
+    key = os.path.realpath(root)
+    with _registry:
+        held = _held.get(key)
+        if held is None:
+            return
+        held.holders -= 1
+        if held.holders == 0:
+            del _held[key]
+            # Closing the descriptor drops the flock.
+            os.close(held.descriptor)
+
+
+@contextmanager
+def holding(root: Path, *, wait: float = WAIT_SECONDS) -> Iterator[None]:
+    acquire(root, wait=wait)
+    try:
+        yield
+    finally:
+        release(root)
+
+
+def _wait_for(descriptor: int, root: Path, wait: float) -> None:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                # A filesystem without locks (some network shares): nothing to wait for.
+                if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
+                    return
+                raise PortfolioError(f"Cannot lock the portfolio in {root}: {reason(exc)}.") from exc
+        if time.monotonic() >= deadline:
+            raise PortfolioInUse(
+                f"The portfolio in {root} is in use by another program (the app or another command). "
+                "Close it and try again."
+            )
+        time.sleep(_RETRY_SECONDS)
