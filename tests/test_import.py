@@ -2,8 +2,10 @@
 at all. Real MIDI files from ../shared/data/midi and small ones made here with mido."""
 
 import os
+import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import mido
@@ -11,7 +13,7 @@ import pytest
 
 from expressive.activity import ImportRefused
 from expressive.importing import import_file
-from expressive.portfolio import Portfolio
+from expressive.portfolio import Portfolio, PortfolioError
 from expressive.registry import discover
 from sample_work import tree_fingerprint
 
@@ -109,3 +111,56 @@ def test_the_command_imports_for_a_client_named_and_refuses_with_exit_one(tmp_pa
     with Portfolio.open(root) as store:
         (client,) = store.clients()
         assert len(store.artifacts(client.id)) == 1
+
+
+def killed_at_random(command, moments, seed):
+    """Run `expressive COMMAND` once per moment, each killed (SIGKILL) that long after it started."""
+    randomly = random.Random(seed)
+    for _ in range(moments):
+        running = subprocess.Popen([sys.executable, "-m", "expressive", *command],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(randomly.uniform(0.3, 3.0))
+        running.kill()
+        running.wait()
+
+
+def test_a_killed_archive_import_leaves_the_client_whole_or_absent_and_check_names_the_rest(tmp_path):
+    source, target = tmp_path / "source", tmp_path / "target"
+    assert expressive("demo", "--portfolio", str(source)).returncode == 0
+    archive = tmp_path / "robin.zip"
+    assert expressive("export", "Robin (demo)", "--format", "zip", "--out", str(archive), "--portfolio", str(source)).returncode == 0
+    with Portfolio.open(source) as store:
+        (original,) = store.clients()
+        whole = (len(store.sessions(original.id)), len(store.artifacts(original.id)))
+    killed_at_random(["import", str(archive), "--portfolio", str(target)], 12, "archive")
+    check = expressive("check", "--portfolio", str(target))
+    assert check.returncode == 0, check.stdout + check.stderr
+    with Portfolio.open(target) as store:
+        for client in store.clients():
+            assert (len(store.sessions(client.id)), len(store.artifacts(client.id))) == whole, "whole, or not there"
+    unfinished = list((target / "clients").glob(".building-*"))
+    for folder in unfinished:
+        assert f"clients/{folder.name} is a client being restored from an archive, interrupted" in check.stdout
+    assert expressive("check", "--repair", "--portfolio", str(target)).returncode == 0
+    assert not list((target / "clients").glob(".building-*"))
+
+
+def test_a_killed_or_refused_file_import_never_leaves_an_empty_session(tmp_path, monkeypatch):
+    root = tmp_path / "portfolio"
+    with Portfolio.open(root) as store:
+        client = store.add_client("Robin")
+    song = a_song(tmp_path / "tune.mid")
+    killed_at_random(["import", str(song), "--client", "Robin", "--portfolio", str(root)], 10, "midi")
+    assert expressive("check", "--portfolio", str(root)).returncode == 0
+    with Portfolio.open(root) as store:
+        assert all(store.artifacts(client.id, session.id) for session in store.sessions(client.id))
+
+        def full_device(*args, **options):
+            raise PortfolioError("Could not save the music: the device is full.")
+
+        monkeypatch.setattr(Portfolio, "save_artifact", full_device)
+        sessions = store.sessions(client.id)
+        with pytest.raises(PortfolioError, match="the device is full"):
+            import_file(store, discover(), client.id, song)
+        assert store.sessions(client.id) == sessions
+    assert not list((root / "clients" / client.id / "sessions").glob(".*"))
