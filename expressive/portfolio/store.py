@@ -907,7 +907,9 @@ class Portfolio:
         if isinstance(tags, str) or not hasattr(tags, "__iter__"):
             raise PortfolioError(f"The tags are given as a list of words, not {tags!r}.")
         try:
-            normal = list(normalise_tags(_words(tag, "tag", MAX_TITLE_CHARS, one_line=True) for tag in tags))
+            normal = list(normalise_tags(
+                _words(tag, "tag", MAX_TITLE_CHARS, one_line=True) if isinstance(tag, str) else tag for tag in tags
+            ))
         except ValueError as exc:
             raise PortfolioError(f"The tags cannot be saved: {exc}.") from None
 
