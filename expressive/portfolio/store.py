@@ -1181,6 +1181,10 @@ class Portfolio:
                     report.notes.append(f"{leftover} could not be removed: {reason(exc)}")
                     continue
                 self._take_back_key_of_unbuilt(leftover)
+        if repair:
+            tightened = _make_all_private(self.root)
+            if tightened:
+                report.repaired.append(f"made {tightened} files and folders readable by this user only")
 
         found = self._scan()
         records = {key: self._load(key) for key in sorted(found)}
@@ -1490,6 +1494,14 @@ def _make_top_private(root: Path) -> None:
     make_private(root)
     for entry in os.scandir(root):
         make_private(Path(entry.path))
+
+
+def _make_all_private(root: Path) -> int:
+    """Make everything under `root` private; how many files and folders changed."""
+    changed = 0
+    for folder, folders, files in os.walk(root):
+        changed += sum(make_private(Path(folder, name)) for name in folders + files)
+    return changed
 
 
 def _load_keyring(root: Path) -> Keyring:

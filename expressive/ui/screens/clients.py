@@ -25,8 +25,15 @@ def initials_of(name: str) -> str:
 
 class ClientsScreen(BaseScreen):
     empty = BooleanProperty(True)
+    # The therapist's first screen says when the record of access was tampered with.
+    audit_warning = StringProperty("")
 
     def show(self, **_details):
+        problems = self.app.store.verify_audit()
+        self.audit_warning = (
+            f"The audit log was changed or cut short ({problems[0]}). Run 'expressive audit' to see every problem."
+            if problems else ""
+        )
         grid = self.ids.grid
         grid.clear_widgets()
         clients = self.app.store.clients()
