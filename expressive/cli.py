@@ -82,6 +82,9 @@ def open_store(args):
 def cmd_run(args) -> int:
     from expressive.ui.display import DisplayUnavailable, prepare_kivy
 
+    # Whatever the app or a library it uses writes (Kivy's settings folder and logs, the
+    # lockout state) is the therapist's user's alone, as the portfolio is.
+    os.umask(0o077)
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         print(
             "No screen was found, so Expressive runs on a virtual display where nothing is visible. "
