@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -266,6 +267,19 @@ def cmd_movement(args) -> int:
     return 0
 
 
+def cmd_delete(args) -> int:
+    """Erase a client and everything of theirs, as the app's Delete does: the name typed again."""
+    from expressive.portfolio import PortfolioError
+
+    with open_store(args) as store:
+        client = find_client(store, args.client)
+        if args.name_again != client.name:
+            raise PortfolioError("The name typed again is not the client's name exactly, so nothing was deleted.")
+        store.delete_client(client.id)
+    print(f"Deleted the client {client.id}: every file, note and index row, and the client's key.")
+    return 0
+
+
 def cmd_check(args) -> int:
     with open_store(args) as store:
         report = store.check(repair=args.repair)
@@ -282,24 +296,69 @@ def cmd_check(args) -> int:
 
 def cmd_demo(args) -> int:
     from expressive.demo import make_demo
-    from expressive.portfolio import Portfolio
+    from expressive.portfolio import Portfolio, PortfolioError
 
     root = portfolio_location(args)
     passphrase = given_passphrase(args)
     if passphrase and Portfolio.status(root) == "new":
-        print_recovery_key(Portfolio.protect(root, passphrase))
+        protect_after_showing_the_key(Portfolio.plan_protection(root, passphrase), args)
     with open_store(args) as store:
-        client, made = make_demo(store)
+        try:
+            client, made = make_demo(store)
+        except PortfolioError as error:
+            raise PortfolioError(f"The demo client was not made, and nothing of it was kept. {error}") from error
     print(f"Made the demo client {client.name!r} with {made} pieces of work in {store.root}.")
     return 0
 
 
-def print_recovery_key(recovery_key: str) -> None:
-    print(
-        f"Recovery key: {recovery_key}\n"
-        "Write it down and keep it away from the tablet: it is the only way back in if the "
-        "passphrase is forgotten, and it is not shown again."
-    )
+def protect_after_showing_the_key(plan, args) -> None:
+    """Carry out the protection `plan` only once its recovery key has reached the person: at a
+    terminal they type it back; otherwise it is printed (and flushed) or saved to
+    --recovery-key-file first. Nothing is encrypted under a key nobody saw."""
+    from expressive.portfolio import PortfolioError
+    from expressive.security.keyring import WrongSecret, parse_recovery_key
+
+    key_file = getattr(args, "recovery_key_file", None)
+    if key_file:
+        save_recovery_key(plan.recovery_key, Path(key_file))
+        print(f"The recovery key is saved in {key_file}. Move it away from the tablet: it is the only way back "
+              "in if the passphrase is forgotten.")
+    else:
+        print(
+            f"Recovery key: {plan.recovery_key}\n"
+            "Write it down and keep it away from the tablet: it is the only way back in if the "
+            "passphrase is forgotten, and it is not shown again.",
+            flush=True,
+        )
+        if sys.stdin.isatty():
+            typed = ask_secret("Type the recovery key again, to show it is kept: ") or ""
+            try:
+                matches = parse_recovery_key(typed) == parse_recovery_key(plan.recovery_key)
+            except WrongSecret:
+                matches = False
+            if not matches:
+                raise PortfolioError("That was not the recovery key, so nothing was encrypted. Run the command again.")
+    plan.carry_out()
+
+
+def save_recovery_key(recovery_key: str, path: Path) -> None:
+    """Write the key to a new file only its owner can read, and make sure it reached the disk."""
+    from expressive.portfolio import PortfolioError
+
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise PortfolioError(f"{path} already exists; choose a new file for the recovery key. Nothing was encrypted.") from None
+    except OSError as error:
+        raise PortfolioError(f"Cannot write the recovery key to {path}: {error.strerror or error}. Nothing was encrypted.") from None
+    try:
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(recovery_key + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+    except OSError as error:
+        path.unlink(missing_ok=True)
+        raise PortfolioError(f"Cannot write the recovery key to {path}: {error.strerror or error}. Nothing was encrypted.") from None
 
 
 def new_passphrase(args) -> str:
@@ -322,7 +381,7 @@ def cmd_protect(args) -> int:
     if Portfolio.status(root) == "encrypted":
         raise PortfolioError(f"The portfolio in {root} is already encrypted; 'expressive passphrase' changes it.")
     passphrase = given_passphrase(args) or new_passphrase(args)
-    print_recovery_key(Portfolio.protect(root, passphrase))
+    protect_after_showing_the_key(Portfolio.plan_protection(root, passphrase), args)
     print(f"Every file in {root} is now encrypted.")
     return 0
 
@@ -372,6 +431,12 @@ def cmd_screenshot(args) -> int:
     take_screenshot(args.screen, Path(args.out), source, passphrase_for(args, source) if source else None)
     print(f"Saved the {args.screen} screen to {args.out}")
     return 0
+
+
+def cmd_stress(args) -> int:
+    from expressive.faults.stress import run_stress
+
+    return run_stress(kills_per_command=args.kills, as_json=args.json)
 
 
 def cmd_bench(args) -> int:
@@ -446,6 +511,10 @@ def build_parser() -> argparse.ArgumentParser:
     movement.add_argument("video", metavar="VIDEO")
     movement.add_argument("--client", required=True, metavar="CLIENT", help="the client's id or name")
     movement.set_defaults(handler=cmd_movement)
+    delete = commands.add_parser("delete", parents=[common], help="erase a client: every file, note, index row and the client's key")
+    delete.add_argument("client", metavar="CLIENT", help="the client's id or name")
+    delete.add_argument("--name-again", required=True, metavar="NAME", help="the client's name, exactly, to confirm")
+    delete.set_defaults(handler=cmd_delete)
     check = commands.add_parser("check", parents=[common], help="verify every file against its manifest and rebuild the index")
     check.add_argument("--repair", action="store_true", help="also remove unfinished saves left by a crash")
     check.set_defaults(handler=cmd_check)
@@ -456,9 +525,12 @@ def build_parser() -> argparse.ArgumentParser:
     screenshot.add_argument("screen", choices=SCREENS)
     screenshot.add_argument("--out", required=True, metavar="FILE.png")
     screenshot.set_defaults(handler=cmd_screenshot)
-    commands.add_parser(
-        "protect", parents=[common], help="encrypt a new or existing portfolio with a passphrase; prints the recovery key"
-    ).set_defaults(handler=cmd_protect, new_passphrase_file=None)
+    protect = commands.add_parser(
+        "protect", parents=[common],
+        help="encrypt a new or existing portfolio with a passphrase; shows the recovery key before encrypting anything",
+    )
+    protect.add_argument("--recovery-key-file", metavar="FILE", help="save the recovery key to this new file instead of printing it")
+    protect.set_defaults(handler=cmd_protect, new_passphrase_file=None)
     change = commands.add_parser("passphrase", parents=[common], help="change the passphrase (files are not re-encrypted)")
     change.add_argument("--new-passphrase-file", metavar="FILE")
     change.set_defaults(handler=cmd_passphrase)
@@ -471,6 +543,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="one JSON object per line for each figure")
     bench.add_argument("--quick", action="store_true", help="smaller samples, for a smoke run")
     bench.set_defaults(handler=cmd_bench)
+    stress = commands.add_parser(
+        "stress", help="kill every command that writes, fill the disk, run two writers, feed hostile files; figures beside budgets",
+    )
+    stress.add_argument("--kills", type=int, default=20, metavar="N", help="kills per command (20)")
+    stress.add_argument("--json", action="store_true", help="one JSON object per line for each figure")
+    stress.set_defaults(handler=cmd_stress)
     return parser
 
 
@@ -514,6 +592,24 @@ def _run(argv: list[str] | None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except (OSError, sqlite3.Error) as error:
+        # A fault no command foresaw (the device filling up at an unlucky step) still gets
+        # plain words: what stopped it, and that `check` tidies whatever was left half done.
+        print(f"expressive: The command stopped part way: {stopped_because(error, args)}. Free some space if the "
+              "device is full, then run `expressive check`: it finishes or removes anything left half done, "
+              "and nothing saved before is lost.", file=sys.stderr)
+        return 2
+
+
+def stopped_because(error: OSError | sqlite3.Error, args) -> str:
+    from expressive.portfolio.atomic import device_is_full, is_full, reason
+
+    folder = portfolio_location(args)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if isinstance(error, OSError):
+        return "the device is full" if is_full(error, folder) else reason(error)
+    return "the device is full" if device_is_full(folder) else f"the portfolio's index could not be written ({error})"
 
 
 if __name__ == "__main__":

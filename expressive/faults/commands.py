@@ -62,6 +62,7 @@ CLIENT_WORDS = (
 )
 CHEAP_KDF = KdfParams(time_cost=1, memory_cost=8192, parallelism=1)
 COMMAND_TIMEOUT = 300.0
+EARLY_KILL_SHARE = 0.2
 # Free space left on the full filesystem for each try: nothing, then a little more each time.
 FREE_BYTES = (0, 2_000, 20_000, 120_000, 600_000)
 FULL_FILESYSTEM_BYTES = 48 * 1024 * 1024
@@ -322,6 +323,8 @@ class Verdict:
     problems: list[str] = field(default_factory=list)
     leftovers_with_client_words: int = 0
     seconds: float = 0.0
+    # Whether the fault cut work short: something half done was there for the next start.
+    cut_mid_work: bool = False
 
     @property
     def ok(self) -> bool:
@@ -330,7 +333,7 @@ class Verdict:
 
 def judge(trial: Trial, command: Command, before: dict, answer: subprocess.CompletedProcess | None) -> Verdict:
     """What is wrong after `command` met its fault and the program started again."""
-    verdict = Verdict(command.name, "")
+    verdict = Verdict(command.name, "", cut_mid_work=_half_done(trial, command))
     problems = verdict.problems
     if answer is not None:
         problems += _answer_problems(command, answer)
@@ -353,6 +356,15 @@ def judge(trial: Trial, command: Command, before: dict, answer: subprocess.Compl
     problems += left
     verdict.leftovers_with_client_words = with_words
     return verdict
+
+
+def _half_done(trial: Trial, command: Command) -> bool:
+    finished = command.output(trial)
+    if any(path != finished and finished not in path.parents for path in _walk(trial.out)):
+        return True
+    if Portfolio.status(trial.root) == "migrating":
+        return True
+    return any(path.name.startswith(".") for path in _walk(trial.root / "clients"))
 
 
 def _passphrase_now(trial: Trial) -> list[str]:
@@ -498,6 +510,16 @@ def timed_run(trial: Trial, command: Command) -> tuple[subprocess.CompletedProce
     return answer, time.perf_counter() - begun
 
 
+def _start_up_seconds(inputs: Inputs, work: Path) -> float:
+    """How long the program takes to start and open a portfolio before a command's own work."""
+    trial = new_trial(inputs, work / "start-up", True)
+    begun = time.perf_counter()
+    _run_cli(["clients", *trial.passphrase_args()], trial.environment(), root=trial.root)
+    seconds = time.perf_counter() - begun
+    shutil.rmtree(trial.folder)
+    return seconds
+
+
 def kill_after(trial: Trial, command: Command, delay: float) -> None:
     child = subprocess.Popen(_argv(trial, command), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              stdin=subprocess.DEVNULL, env=trial.environment())
@@ -519,6 +541,9 @@ class Report:
     def failures(self) -> list[Verdict]:
         return [verdict for verdict in self.verdicts if not verdict.ok]
 
+    def cut_mid_work(self, fault: str, command: str) -> int:
+        return sum(verdict.cut_mid_work for verdict in self.verdicts if (verdict.fault, verdict.command) == (fault, command))
+
     def by_command(self, fault: str) -> dict[str, tuple[int, int]]:
         """{command: (trials without a problem, trials)} for one kind of fault."""
         counts: dict[str, tuple[int, int]] = {}
@@ -535,7 +560,8 @@ class Report:
         lines = []
         for fault in ("kill", "full", "two-writers"):
             for command, (ok, total) in self.by_command(fault).items():
-                lines.append(f"{fault:12} {command:16} {ok}/{total} survived")
+                lines.append(f"{fault:12} {command:16} {ok}/{total} survived "
+                             f"({self.cut_mid_work(fault, command)} left work half done for the next start)")
         lines += [f"skipped: {why}" for why in self.skipped]
         for verdict in self.failures():
             lines += [f"FAILED {verdict.fault} {verdict.command}: {problem}" for problem in verdict.problems]
@@ -547,6 +573,7 @@ def run_kills(inputs: Inputs, work: Path, commands=COMMANDS, *, trials: int, see
     """`trials` SIGKILLs per command, each at a random instant of its run."""
     report = report or Report()
     chance = random.Random(seed)
+    start_up = _start_up_seconds(inputs, work)
     for command in commands:
         trial = new_trial(inputs, work / f"{command.name}-whole", command.encrypted)
         answer, duration = timed_run(trial, command)
@@ -557,7 +584,10 @@ def run_kills(inputs: Inputs, work: Path, commands=COMMANDS, *, trials: int, see
         for number in range(trials):
             trial = new_trial(inputs, work / f"{command.name}-{number}", command.encrypted)
             before = current_contents(trial)
-            delay = chance.uniform(0.0, duration * 1.1)
+            # Most kills land while the command does its work, after starting up and opening
+            # the portfolio; the rest anywhere, start-up included.
+            earliest = 0.0 if chance.random() < EARLY_KILL_SHARE else min(start_up * 0.8, duration * 0.5)
+            delay = chance.uniform(earliest, duration * 1.05)
             begun = time.perf_counter()
             kill_after(trial, command, delay)
             verdict = judge(trial, command, before, None)

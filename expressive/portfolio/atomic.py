@@ -161,6 +161,25 @@ _FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 _DENIED = (errno.EACCES, errno.EPERM)
 
 
+# Below this much free space a device counts as full: a write that failed with a vague
+# error (SQLite's "disk I/O error", EIO from a filesystem at its limit) failed for that.
+_NEARLY_FULL_BYTES = 1 << 20
+
+
+def device_is_full(folder: Path) -> bool:
+    """Whether the device holding `folder` has (almost) no space left for us."""
+    try:
+        usage = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return False
+    return usage.f_bavail * usage.f_frsize < _NEARLY_FULL_BYTES
+
+
+def is_full(exc: OSError, folder: Path) -> bool:
+    """Whether `exc`, raised while writing in `folder`, came from a full device."""
+    return exc.errno in _FULL or (exc.errno in (errno.EIO, None) and device_is_full(folder))
+
+
 def reason(exc: OSError) -> str:
     """Why an operation failed, as a short phrase: 'permission denied'."""
     if exc.errno in _DENIED:
@@ -180,10 +199,10 @@ def write_failure(exc: OSError, action: str, folder: Path) -> PortfolioError:
         return PortfolioError(
             f"Could not {action} for certain in {folder}: it was saved, but the device did not confirm "
             f"it ({reason(exc)}), so it could be lost if the power fails now. "
-            + ("Free some space: the next save confirms it." if exc.errno in _FULL
+            + ("Free some space: the next save confirms it." if is_full(exc, folder)
                else "If this happens again, run `expressive check`.")
         )
-    if exc.errno in _FULL:
+    if is_full(exc, folder):
         return PortfolioError(
             f"Could not {action} in {folder}. The device is full, so this was not saved. "
             "Free some space and try again."

@@ -87,9 +87,11 @@ from .atomic import (
     TEMP_PREFIX,
     NotDurable,
     ensure_folder,
+    device_is_full,
     make_folders,
     make_private,
     fsync_folder,
+    is_full,
     reason,
     remove_leftover,
     staged_folder,
@@ -98,8 +100,8 @@ from .atomic import (
 )
 from .check import find_leftovers
 from .journal import ExportJournal, journal_key
-from .index import Index, Record, remove_files
 from .lock import LOCK_FILE, acquire, release
+from .index import Index, Record, remove_files
 from .search import normalise_tag, normalise_tags, tag_term, words
 from .layout import (
     ARTIFACTS,
@@ -187,12 +189,59 @@ _MEDIA_TYPES = {
 _ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 _SEQUENCE_PREFIX = re.compile(r"^(\d+)-")
 _SQLITE_FULL = 13
+_SQLITE_IOERR = 10
 _EARLIEST_BIRTH_YEAR = 1900
 _CHOOSE_ANOTHER = "Choose another folder with --portfolio or EXPRESSIVE_PORTFOLIO."
 MIN_PASSPHRASE_LENGTH = 6
 # Files an interrupted creation may leave in a folder that has no portfolio.json yet.
 # (The lock file is made before anything else, so a second program waits for the first.)
 _CREATION_LEFTOVERS = (KEYRING_FILE, LOCK_FILE)
+
+
+class ProtectionPlan:
+    """Protection made ready by `Portfolio.plan_protection`: nothing on disk has changed yet."""
+
+    def __init__(self, root: Path, status: str, keyring: Keyring, keys: Keys, recovery_key: str):
+        self.root = root
+        self.recovery_key = recovery_key
+        self._status = status
+        self._keyring = keyring
+        self._keys = keys
+
+    def carry_out(self) -> None:
+        """Encrypt the portfolio in place. A new or unencrypted one is migrated:
+        keyring.json is written first, then portfolio.json says "migrating", then every file
+        is replaced by its encrypted form (atomically, one by one, skipping files already
+        encrypted), the unencrypted index is deleted, and portfolio.json says "complete".
+        A kill or a full disk at any moment loses nothing: opening with the passphrase
+        finishes the work, and the error says so."""
+        root, keyring, keys = self.root, self._keyring, self._keys
+        marked = self._status == "migrating"
+        _hold(root)
+        try:
+            if not marked:
+                _prepare_root(root, fsync=True)
+            if not marked:
+                for client_id in _client_folders(root):
+                    keyring.add_client(keys, client_id)
+            _write_keyring(root, keyring, fsync=True)
+            if not marked:
+                marker = _read_marker(root)[0]
+                marker["encryption"] = encryption_document("migrating")
+                write_file(root / MARKER_FILE, encode_document(marker), fsync=True)
+                marked = True
+            _finish_migration(root, keyring, keys, fsync=True)
+        except OSError as exc:
+            if not marked:
+                raise write_failure(exc, "protect the portfolio", root) from exc
+            full = " The device is full: free some space first." if is_full(exc, root) else ""
+            raise PortfolioError(
+                f"The portfolio in {root} is only partly encrypted yet ({reason(exc)}).{full} Nothing is lost, "
+                "and it now opens only with the new passphrase (or the recovery key just shown): opening it "
+                "with the passphrase finishes encrypting it."
+            ) from exc
+        finally:
+            release(root)
 
 
 class Portfolio:
@@ -298,22 +347,18 @@ class Portfolio:
         return store
 
     @classmethod
-    def protect(cls, root: Path | str, passphrase: str, *, kdf: KdfParams | None = None) -> str:
-        """Protect the portfolio in `root` with `passphrase`; returns the recovery key, to be
-        shown once (it is the only way back in if the passphrase is forgotten).
+    def plan_protection(cls, root: Path | str, passphrase: str, *, kdf: KdfParams | None = None) -> ProtectionPlan:
+        """Get ready to protect the portfolio in `root` with `passphrase`, changing nothing yet.
 
-        A missing or empty folder becomes a new encrypted portfolio. An unencrypted one is
-        migrated in place: keyring.json is written first, then portfolio.json says
-        "migrating", then every file is replaced by its encrypted form (atomically, one by
-        one, skipping files already encrypted), the unencrypted index is deleted, and
-        portfolio.json says "complete". A kill at any moment loses nothing: `open` with the
-        passphrase, or `protect` again, finishes the work (the latter with a new recovery
-        key, since the first one may never have been seen). `kdf` sets the Argon2id cost
-        (tests use cheap parameters); it is stored in the keyring.
+        The plan holds the recovery key: show it to the person, and only when they confirm
+        they have kept it, `carry_out()` the plan. So no file is ever encrypted under a key
+        nobody saw, and a kill or a refusal before that leaves the portfolio as it was.
+        A portfolio whose protection was interrupted ("migrating") gets a new recovery key
+        too: the first may never have been seen. `kdf` sets the Argon2id cost (tests use
+        cheap parameters); it is stored in the keyring.
         """
         _check_new_passphrase(passphrase)
         root = _absolute(root)
-        _hold(root)
         try:
             status = cls.status(root)
             if status == "encrypted":
@@ -325,27 +370,22 @@ class Portfolio:
                 keyring = _load_keyring(root)
                 keys = _unlock(keyring, passphrase, root)
                 recovery_key = keyring.set_recovery_key(keys.master)
-                _write_keyring(root, keyring, fsync=True)
-                _finish_migration(root, keyring, keys, fsync=True)
-                return recovery_key
-            if status == "new":
-                _make_root(root)
-                marker = portfolio_document()
             else:
-                _prepare_root(root, fsync=True)
-                marker = _read_marker(root)[0]
-            keyring, keys, recovery_key = Keyring.create(passphrase, kdf)
-            for client_id in _client_folders(root):
-                keyring.add_client(keys, client_id)
-            _write_keyring(root, keyring, fsync=True)
-            marker["encryption"] = encryption_document("migrating")
-            write_file(root / MARKER_FILE, encode_document(marker), fsync=True)
-            _finish_migration(root, keyring, keys, fsync=True)
+                if status == "plain":
+                    _read_marker(root)
+                keyring, keys, recovery_key = Keyring.create(passphrase, kdf)
         except OSError as exc:
-            raise write_failure(exc, "protect the portfolio", root) from exc
-        finally:
-            release(root)
-        return recovery_key
+            raise PortfolioError(f"Cannot read the portfolio folder {root}: {reason(exc)}. Nothing was changed.") from exc
+        return ProtectionPlan(root, status, keyring, keys, recovery_key)
+
+    @classmethod
+    def protect(cls, root: Path | str, passphrase: str, *, kdf: KdfParams | None = None) -> str:
+        """Protect the portfolio at once and return its recovery key: for programs that
+        make portfolios no person will open with it (benchmarks, demos for tests). A person
+        is shown the key first: see `plan_protection`."""
+        plan = cls.plan_protection(root, passphrase, kdf=kdf)
+        plan.carry_out()
+        return plan.recovery_key
 
     @classmethod
     def recover(cls, root: Path | str, recovery_key: str, new_passphrase: str) -> None:
@@ -359,16 +399,20 @@ class Portfolio:
             raise PortfolioError(f"The portfolio in {root} is not protected by a passphrase, so there is nothing to recover.")
         _hold(root)
         try:
-            keyring = _load_keyring(root)
             try:
-                keys = keyring.unlock_with_recovery_key(recovery_key)
-            except WrongSecret as exc:
-                raise WrongPassphrase(f"{exc} Nothing was changed.") from None
-            keyring.set_passphrase(keys.master, new_passphrase)
-            _write_keyring(root, keyring, fsync=True)
-            _audit_log(root, keys, fsync=True, entries_expected=True).append("recover")
-        except OSError as exc:
-            raise write_failure(exc, "set the new passphrase", root) from exc
+                keyring = _load_keyring(root)
+                try:
+                    keys = keyring.unlock_with_recovery_key(recovery_key)
+                except WrongSecret as exc:
+                    raise WrongPassphrase(f"{exc} Nothing was changed.") from None
+                keyring.set_passphrase(keys.master, new_passphrase)
+                _write_keyring(root, keyring, fsync=True)
+            except OSError as exc:
+                raise write_failure(exc, "set the new passphrase", root) from exc
+            try:
+                _audit_log(root, keys, fsync=True, entries_expected=True).append("recover")
+            except OSError as exc:
+                raise _unrecorded("The new passphrase is set and in force", exc, root) from exc
         finally:
             release(root)
 
@@ -430,7 +474,7 @@ class Portfolio:
         keys = self._keys
         with self._writing("change the passphrase", self.root):
             self._update_keyring(lambda keyring: keyring.set_passphrase(keys.master, new))
-            self._record("change-passphrase")
+        self._record_after("The passphrase was changed, and the new one is in force", "change-passphrase")
 
     def new_recovery_key(self, passphrase: str) -> str:
         """Replace the recovery key (the old one stops working) and return the new one, to
@@ -442,7 +486,11 @@ class Portfolio:
         keys = self._keys
         with self._writing("make a new recovery key", self.root):
             recovery_key = self._update_keyring(lambda keyring: keyring.set_recovery_key(keys.master))
-            self._record("change-passphrase", detail="new recovery key")
+        # The new key is in force whatever happens next, so it must reach the person.
+        try:
+            self._record_after("A new recovery key was made", "change-passphrase", detail="new recovery key")
+        except PortfolioError:
+            pass
         return recovery_key
 
     def _require_keyring(self, action: str) -> Keyring:
@@ -473,6 +521,19 @@ class Portfolio:
         """What is wrong with the audit log, one plain sentence per line or break found
         (also a log cut short, emptied or deleted, and breaks found before); [] when intact."""
         return self._audit_log.verify()
+
+    def _record_after(self, done: str, event: str, client_id: str | None = None, detail: str = "") -> None:
+        """Audit something that has already happened (`done` says what, in words): a
+        failure to record it must not read as if the change itself had failed."""
+        with self._told_after(done):
+            self._record(event, client_id, detail)
+
+    @contextmanager
+    def _told_after(self, done: str) -> Iterator[None]:
+        try:
+            yield
+        except (OSError, sqlite3.Error) as exc:
+            raise _unrecorded(done, exc, self.root) from exc
 
     def _record(self, event: str, client_id: str | None = None, detail: str = "") -> None:
         self._audit_log.append(event, client_id, detail)
@@ -608,26 +669,29 @@ class Portfolio:
         self.client(client_id)
         folder = self._layout.client_dir(client_id)
         trash = self._layout.clients / f"{DELETING_PREFIX}{client_id}"
+        # The rename comes first: it needs no free space, so even a full device cannot keep a
+        # client that was to be deleted (the next open finishes what is left).
         with self._writing("delete the client", self._layout.clients):
-            was_dirty = self._index.dirty
-            self._index.mark_dirty()
             if trash.exists():
                 shutil.rmtree(trash)
             os.rename(folder, trash)
             if self._fsync:
                 fsync_folder(self._layout.clients)
+        was_dirty = self._index.dirty
         try:
+            self._index.mark_dirty()
             self._erase(client_id, trash)
         except (OSError, sqlite3.Error) as exc:
-            why = reason(exc) if isinstance(exc, OSError) else str(exc)
             raise PortfolioError(
-                f"The client {client_id} was removed, but not all of its files could be erased yet ({why}). "
-                "Expressive finishes erasing them the next time the portfolio is opened or checked."
+                f"The client {client_id} is deleted, but not all of its files could be erased yet "
+                f"({_failure_words(exc, self.root)}). Expressive finishes erasing them the next time the "
+                "portfolio is opened or checked."
             ) from exc
-        with self._writing("record the deletion in the audit log", self.root):
+        done = f"The client {client_id} was deleted"
+        with self._told_after(done):
             if not was_dirty:
                 self._index.mark_clean()
-            self._record("delete-client", client_id)
+        self._record_after(done, "delete-client", client_id)
 
     def _erase(self, client_id: str, trash: Path) -> None:
         self._index.forget_client(client_id)
@@ -1321,7 +1385,8 @@ class Portfolio:
         except OSError as exc:
             raise write_failure(exc, action, folder) from exc
         except sqlite3.Error as exc:
-            if exc.sqlite_errorcode & 0xFF == _SQLITE_FULL:
+            primary = exc.sqlite_errorcode & 0xFF
+            if primary == _SQLITE_FULL or (primary == _SQLITE_IOERR and is_full(OSError(errno.EIO, str(exc)), folder)):
                 raise write_failure(OSError(errno.ENOSPC, str(exc)), action, folder) from exc
             raise PortfolioError(
                 f"Could not {action}: the index in {self.root} cannot be updated ({exc}). "
@@ -1401,6 +1466,22 @@ def _client_of(identity: str) -> str:
     if len(parts) < 3 or parts[0] != CLIENTS:
         raise ValueError(f"{identity} is not a client's file")
     return parts[1]
+
+
+def _failure_words(exc: OSError | sqlite3.Error, folder: Path) -> str:
+    """Why a write in `folder` failed, as a short phrase that says so when the device is full."""
+    if isinstance(exc, sqlite3.Error):
+        full = getattr(exc, "sqlite_errorcode", 0) & 0xFF == _SQLITE_FULL or device_is_full(folder)
+        return "the device is full" if full else str(exc)
+    return "the device is full" if is_full(exc, folder) else reason(exc)
+
+
+def _unrecorded(done: str, exc: OSError | sqlite3.Error, root: Path) -> PortfolioError:
+    """The error for a change that happened (`done` says what) but could not be recorded."""
+    return PortfolioError(
+        f"{done}, but the audit log or the index could not record it ({_failure_words(exc, root)}). "
+        "Free some space if the device is full, then run `expressive check`."
+    )
 
 
 def _check_new_passphrase(passphrase: str) -> None:
