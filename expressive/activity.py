@@ -182,6 +182,29 @@ class MemoryLibrary(Library):
         return self._items[item_id][1]
 
 
+class Therapist:
+    """Whether the therapist, rather than the client, holds the tablet, and a way to ask
+    for them before a therapist-only action.
+
+    The app lends activities one that follows client mode as it changes and asks for the
+    therapist's PIN. This one stands in where there is no app (demos, tests, the command
+    line): the therapist is there or not, as it was made, and asking in their absence is
+    refused, so that nothing therapist-only runs by default.
+    """
+
+    def __init__(self, present: bool = False):
+        self._present = present
+
+    def is_present(self) -> bool:
+        return self._present
+
+    def ask(self, reason: str, then: Callable[[], None]) -> None:
+        """Run `then` once the therapist has shown they are here (their PIN), or never.
+        `reason` says in a few words what they are asked for ("Set up the movement")."""
+        if self.is_present():
+            then()
+
+
 @dataclass
 class Host:
     """The narrow set of services the host lends an activity for one run.
@@ -192,6 +215,11 @@ class Host:
     pictures and MIDI files from the portfolio;
     `media` the sound output and MIDI input (`media.audio()`, `media.midi()`), opened
     on first use and shared with the activities that come after.
+
+    The client holds the tablet while an activity runs (client mode), and must reach
+    nothing but their own work: every therapist-only control of an activity (a set-up,
+    a choice of camera or file, a setting) is either hidden while `therapist_present`
+    is False, or runs through `ask_therapist`, which asks for the therapist's PIN first.
     """
 
     drafts: Drafts
@@ -201,10 +229,23 @@ class Host:
     pictures: Library = field(default_factory=Library)
     songs: Library = field(default_factory=Library)
     media: MediaServices = field(default_factory=lambda: _default_media())
+    therapist: Therapist = field(default_factory=Therapist)
 
     @property
     def complexity(self) -> str:
         return complexity_of(self.settings)
+
+    @property
+    def therapist_present(self) -> bool:
+        """Whether the therapist holds the tablet now; it changes while an activity runs
+        (the therapist may end client mode), so ask each time rather than once."""
+        return self.therapist.is_present()
+
+    def ask_therapist(self, reason: str, then: Callable[[], None]) -> None:
+        """Run the therapist-only action `then`: at once when the therapist is present,
+        else only after their PIN, and never if it is not given. `reason` names the action
+        in a few words for the PIN dialog ("Set up the movement")."""
+        self.therapist.ask(reason, then)
 
 
 def _default_media() -> MediaServices:

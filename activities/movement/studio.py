@@ -17,13 +17,13 @@ from kivy.metrics import dp
 from kivy.properties import NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
-from kivy.uix.modalview import ModalView
 from kivy.uix.widget import Widget
 
 from activities.music.scales import colour_for_note
 from expressive.activity import COMPLEXITY_LEVELS
 from expressive.ui import widgets  # noqa: F401  (registers IconButton, ChoiceButton and the fonts)
 from expressive.ui.files import FileChooser
+from expressive.ui.therapist import TherapistView
 
 VIEW_FPS = 30
 # An area dragged smaller than this share of the picture was a tap, not an area.
@@ -33,6 +33,7 @@ ZONE_SENSITIVITIES = (0.25, 0.5, 0.8)
 DEFAULT_ZONE_SENSITIVITY = 0.5
 VIDEO_FILES = ["*.avi", "*.mp4", "*.mov", "*.mkv", "*.webm", "*.m4v"]
 SENSITIVITY_STEP = 0.1
+SETUP_REASON = "Setting up the movement"
 ZONE_COUNTS = (3, 5, 8)
 
 
@@ -258,7 +259,7 @@ class MovementStudio(BoxLayout):
         if self.editing:
             self.editing = ""
             return
-        MovementSetup(studio=self).open()
+        self.activity.host.ask_therapist(SETUP_REASON, MovementSetup(studio=self, reason=SETUP_REASON).open)
 
     def edit(self, what: str) -> None:
         """Let the therapist mark ignored areas ("ignore") or tune zones ("zones") by touch."""
@@ -292,14 +293,16 @@ class MovementStudio(BoxLayout):
         Clock.schedule_interval(tick, 1)
 
 
-class MovementSetup(ModalView):
+class MovementSetup(TherapistView):
     """The therapist's set-up: the picture source, the room, and where the zones are."""
 
     studio = ObjectProperty(None)
 
     def done(self, action) -> None:
-        self.dismiss(animation=False)
+        # The action first: what it opens (the video chooser) opens while the therapist,
+        # who opened this set-up, still counts as present.
         action()
+        self.dismiss(animation=False)
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -43,6 +43,7 @@ from expressive.ui.screens.session import (
     LauncherScreen,
     NoteScreen,
 )
+from expressive.ui.therapist import AppTherapist
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,8 @@ class ExpressiveApp(App):
         self.idle_lock_seconds = idle_lock_seconds
         self.clock = clock
         self.lockout = Lockout(self.portfolio_root / "lockout.json", clock=clock)
+        # Who holds the tablet, for the activities and the therapist-only popups.
+        self.therapist = AppTherapist(self)
         self.last_touch = clock()
         self._exception_handler = KeepSessionRunning(self)
         self._screen_before_lock: str | None = None
@@ -234,6 +237,11 @@ class ExpressiveApp(App):
         # Escape and the tablet's back button lead nowhere: every way out is a visible button.
         self.last_touch = self.clock()
         return key == BACK_KEY
+
+    def open_settings(self, *_args) -> bool:
+        # Kivy's own settings panel (F1, the menu key) has nothing for a therapist, and
+        # must never open under a client's hands.
+        return False
 
     def on_start(self):
         ExceptionManager.add_handler(self._exception_handler)

@@ -15,12 +15,12 @@ from pathlib import Path
 from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
-from kivy.uix.modalview import ModalView
 
 from expressive.exporting import ExportError, prepare
 from expressive.portfolio import PortfolioError
 from expressive.ui import widgets  # noqa: F401  (registers IconButton, ChoiceButton, Card)
 from expressive.ui.files import start_folder
+from expressive.ui.therapist import TherapistView
 
 ENDINGS = {"pdf": ".pdf", "html": "", "zip": ".zip"}
 
@@ -41,7 +41,7 @@ def export_destination(client_name: str, format: str, folder: Path | None = None
     return candidate
 
 
-class ExportDialog(ModalView):
+class ExportDialog(TherapistView):
     app = ObjectProperty(None)
     format = StringProperty("pdf")
     therapist_notes = BooleanProperty(False)

@@ -1,4 +1,5 @@
-"""Choosing a file on the tablet (a MIDI file to bring in, a video to analyse)."""
+"""Choosing a file on the tablet (a MIDI file to bring in, a video to watch), for the
+therapist only, and only in the folders where such files are kept."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from pathlib import Path
 
 from kivy.lang import Builder
 from kivy.properties import ListProperty, StringProperty
-from kivy.uix.modalview import ModalView
+from platformdirs import user_documents_dir, user_downloads_dir, user_music_dir, user_videos_dir
 
-from expressive.ui import widgets  # noqa: F401  (registers IconButton and Card)
+from expressive.ui.dialogs import show_message
+from expressive.ui.therapist import TherapistView
+from expressive.ui.widgets import ChoiceButton
 
 
 def start_folder() -> Path:
@@ -18,24 +21,70 @@ def start_folder() -> Path:
     return downloads if downloads.is_dir() else home
 
 
-class FileChooser(ModalView):
+def file_places() -> list[Path]:
+    """The folders a file chooser may show: where files brought to a tablet usually are
+    (Downloads, Videos, Music, Documents), those that exist. Never the home folder itself
+    or anything above it, where the portfolio and the rest of the device are."""
+    home = Path.home().resolve()
+    places = []
+    for folder in (user_downloads_dir(), user_videos_dir(), user_music_dir(), user_documents_dir()):
+        place = Path(folder).resolve()
+        if place.is_dir() and place not in places and place != home and place not in home.parents:
+            places.append(place)
+    return places
+
+
+def inside(path: Path, place: Path) -> bool:
+    """Whether `path`, links followed, is `place` or within it."""
+    real, place = Path(path).resolve(), Path(place).resolve()
+    return real == place or place in real.parents
+
+
+class FileChooser(TherapistView):
     """A file browser showing only the files matching `filters` (e.g. ["*.mid"]), with
-    Cancel and a button named `action` that hands the chosen path to `on_choose`."""
+    Cancel and a button named `action` that hands the chosen path to `on_choose`.
+
+    Therapist-only, and it shows only `file_places()`, one at a time, with no way above
+    them (a link inside that leads elsewhere leads back to the place)."""
 
     title = StringProperty("")
     filters = ListProperty([])
     action = StringProperty("Choose")
-    path = StringProperty("")
+    place = StringProperty("")
 
     __events__ = ("on_choose",)
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("path", str(start_folder()))
+        kwargs.setdefault("reason", kwargs.get("title", ""))
         super().__init__(**kwargs)
+        self.places = file_places()
+        if self.places:
+            self.place = str(self.places[0])
+        for place in self.places:
+            button = ChoiceButton(icon="folder-outline", text=place.name, value=str(place), size_hint=(1, 1))
+            button.bind(on_release=lambda chosen: setattr(self, "place", chosen.value))
+            self.bind(place=lambda _chooser, place, button=button: setattr(button, "selected", button.value == place))
+            button.selected = button.value == self.place
+            self.ids.places.add_widget(button)
+        self.ids.files.bind(path=self._stay_inside)
+
+    def open(self, *args, **kwargs):
+        if not self.places:
+            show_message(
+                "No folder to choose from",
+                "There is no Downloads, Videos, Music or Documents folder on this tablet. "
+                "Put the file in one of them, then try again.",
+            )
+            return
+        super().open(*args, **kwargs)
+
+    def _stay_inside(self, files, path: str) -> None:
+        if self.place and not inside(Path(path), Path(self.place)):
+            files.path = self.place
 
     def choose(self):
         chosen = self.ids.files.selection
-        if chosen:
+        if chosen and inside(Path(chosen[0]), Path(self.place)):
             self.dismiss(animation=False)
             self.dispatch("on_choose", chosen[0])
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import mido
+import pytest
 from kivy.uix.modalview import ModalView
 
 from expressive.ui.driver import advance_frames, tap
@@ -16,10 +17,10 @@ def the_chooser(window):
 
 
 def choose_file(window, folder, name):
-    """Open `folder` in the chooser (which must list only `name` there) and bring it in."""
+    """In `folder`, the chooser's place, choose `name` (the only file listed) and bring it in."""
     chooser = the_chooser(window)
     files = chooser.ids.files
-    files.path = str(folder)
+    assert chooser.place == str(folder)
     for _ in range(60):  # the listing fills in over a few frames
         advance_frames(1)
         if str(folder / name) in files.files:
@@ -28,6 +29,13 @@ def choose_file(window, folder, name):
     files.selection = [str(folder / name)]
     advance_frames(1)
     tap(chooser.ids.choose)
+
+
+@pytest.fixture(autouse=True)
+def downloads(tmp_path, monkeypatch):
+    """The one folder the file chooser shows: files brought to the tablet are there."""
+    monkeypatch.setattr("expressive.ui.files.file_places", lambda: [tmp_path])
+    return tmp_path
 
 
 def test_a_midi_file_chosen_in_the_app_joins_the_portfolio(app, window, tmp_path):

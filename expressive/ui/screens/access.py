@@ -4,11 +4,13 @@ back from a client, and deleting a client for good."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, DictProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.modalview import ModalView
 
 from expressive.portfolio import Portfolio, PortfolioError, WrongPassphrase
 from expressive.ui.pictures import forget_pictures
@@ -41,13 +43,14 @@ class SecretEntry(BoxLayout):
         pass
 
 
-class GuardedScreen(BaseScreen):
-    """A screen that asks for the secret and slows down wrong guesses."""
+class SecretGuard:
+    """Asks for the therapist's secret in `ids.entry` and slows down wrong guesses (the
+    wait is the app's, so it holds across every place that asks)."""
 
     message = StringProperty("")
     waiting = BooleanProperty(False)
 
-    def show(self, **_details):
+    def _ready(self) -> None:
         self.message = ""
         self.ids.entry.clear()
         self._wait()
@@ -81,6 +84,34 @@ class GuardedScreen(BaseScreen):
             Clock.schedule_once(self._wait, min(1.0, remaining))
         elif self.message.startswith("That was not right"):
             self.message = "Please try again."
+
+
+class GuardedScreen(SecretGuard, BaseScreen):
+    """A screen that asks for the secret."""
+
+    def show(self, **_details):
+        self._ready()
+
+
+class TherapistPinDialog(SecretGuard, ModalView):
+    """In client mode, the therapist's PIN before one therapist-only action (`reason`);
+    the action runs once it is right (`on_verified`), and the tablet stays in client mode."""
+
+    reason = StringProperty("")
+
+    def __init__(self, *, app, on_verified: Callable[[], None], **kwargs):
+        self.app = app
+        self._on_verified = on_verified
+        super().__init__(**kwargs)
+
+    def on_open(self) -> None:
+        self._ready()
+
+    def entered(self, secret: str) -> None:
+        if not self._may_try() or not self._verified(secret):
+            return
+        self.dismiss(animation=False)
+        self._on_verified()
 
 
 class SetupScreen(BaseScreen):

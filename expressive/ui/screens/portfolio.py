@@ -11,7 +11,6 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, DictProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
-from kivy.uix.modalview import ModalView
 
 from expressive.activity import MOVEMENT_VIDEO_SETTING, ImportRefused, complexity_of
 from expressive.importing import import_file, importable_endings
@@ -20,6 +19,7 @@ from expressive.portfolio import ArtifactRecord, PortfolioError
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
 from expressive.ui.dialogs import ask_text
 from expressive.ui.files import FileChooser
+from expressive.ui.therapist import TherapistView
 from expressive.ui.pictures import picture
 from expressive.ui.screens.base import BaseScreen
 from expressive.ui.widgets import Card, CardButton
@@ -78,7 +78,7 @@ class SessionRow(Card):
     finished = BooleanProperty(True)
 
 
-class ClientSettings(ModalView):
+class ClientSettings(TherapistView):
     """What the therapist chooses for this client and the app remembers: how many tools
     activities show, and whether raw movement video may be kept (never, by default)."""
 
@@ -186,7 +186,7 @@ class PortfolioScreen(BaseScreen):
         app.tell("Brought in", f"{path.name} is now in {app.client.name}'s portfolio, as {artifact.kind}.")
 
     def open_settings(self):
-        settings = ClientSettings(settings=dict(self.app.client.settings))
+        settings = ClientSettings(settings=dict(self.app.client.settings), reason="Settings for this client")
         settings.bind(on_save=lambda _view, changes: self.save_settings(changes))
         settings.open()
 
@@ -200,7 +200,7 @@ class PortfolioScreen(BaseScreen):
     def open_export(self):
         from expressive.ui.export_dialog import ExportDialog
 
-        ExportDialog(app=self.app).open()
+        ExportDialog(app=self.app, reason="Exporting this portfolio").open()
 
     def show_about(self):
         client = self.app.client

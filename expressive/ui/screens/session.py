@@ -267,6 +267,7 @@ class ActivityScreen(BaseScreen):
             pictures=ClientLibrary(app.store, app.client.id, picture_of),
             songs=ClientLibrary(app.store, app.client.id, song_of),
             media=app.media,
+            therapist=app.therapist,
         )
         area = self.ids.area
         area.clear_widgets()
