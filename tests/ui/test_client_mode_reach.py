@@ -287,10 +287,30 @@ def test_the_therapist_reaches_movement_set_up_with_the_pin(app, window, clock):
     submit_secret(dialog.ids.entry, PIN)
     (setup,) = [view for view in open_views(window) if isinstance(view, MovementSetup)]
     assert app.client_mode, "the PIN opens the set-up only; the tablet stays in client mode"
+    assert studio.activity.host.therapist_present, "present while the set-up the PIN opened is open"
     tap(setup.ids.calibrate)
     assert studio.countdown == 3 and not open_views(window)
+    assert not studio.activity.host.therapist_present
     tap(studio.ids.setup_button)
     assert [view for view in open_views(window) if isinstance(view, TherapistPinDialog)], "asked again next time"
+    open_views(window)[0].dismiss(animation=False)
+    app.client_mode = False
+    assert studio.activity.host.therapist_present, "it follows client mode as it changes"
+    tap(studio.ids.setup_button)
+    assert [view for view in open_views(window) if isinstance(view, MovementSetup)], "no PIN out of client mode"
+
+
+def test_a_host_without_the_app_has_no_therapist_unless_told():
+    import logging
+
+    from expressive.activity import Host, MemoryDrafts, Therapist
+
+    ran = []
+    host = Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.host"))
+    host.ask_therapist("Set up", lambda: ran.append("refused host"))
+    present = Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.host"), therapist=Therapist(present=True))
+    present.ask_therapist("Set up", lambda: ran.append("present host"))
+    assert (host.therapist_present, present.therapist_present, ran) == (False, True, ["present host"])
 
 
 def test_the_video_chooser_opens_with_the_set_up_and_shows_only_its_folders(app, window, tmp_path, monkeypatch):
