@@ -85,9 +85,9 @@ class StepFault:
 
         return call
 
-    def _open(self, path, mode):
+    def _open(self, path, mode, **options):
         self.step("open", path)
-        return _CountedFile(builtins.open(path, mode), self)
+        return _CountedFile(builtins.open(path, mode, **options), self)
 
 
 class _CountedFile:
