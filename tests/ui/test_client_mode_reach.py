@@ -246,6 +246,14 @@ def open_from_launcher(app, activity_id):
     assert app.root.current == "activity" and screen(app, "activity").activity is not None
 
 
+def finish_activity(app, window) -> None:
+    """Close what is open and tap Done: the movement's capture stops with it."""
+    for view in open_views(window):
+        view.dismiss(animation=False)
+    tap(screen(app, "activity").ids.done)
+    assert app.root.current == "launcher"
+
+
 def test_no_activity_reaches_a_file_chooser_or_a_therapist_screen_in_client_mode(app, window):
     start_client_session(app)
     activities = list(app.registry.activities)
@@ -261,9 +269,7 @@ def test_no_activity_reaches_a_file_chooser_or_a_therapist_screen_in_client_mode
         walk.press_keys()
         walk.explore()
         assert walk.taps > 3, f"{activity_id}: the walk found buttons to tap"
-        walk.close_views(open_views(window))
-        tap(screen(app, "activity").ids.done)
-        assert app.root.current == "launcher"
+        finish_activity(app, window)
 
 
 def test_the_therapist_reaches_movement_set_up_with_the_pin(app, window, clock):
@@ -298,6 +304,7 @@ def test_the_therapist_reaches_movement_set_up_with_the_pin(app, window, clock):
     assert studio.activity.host.therapist_present, "it follows client mode as it changes"
     tap(studio.ids.setup_button)
     assert [view for view in open_views(window) if isinstance(view, MovementSetup)], "no PIN out of client mode"
+    finish_activity(app, window)
 
 
 def test_a_host_without_the_app_has_no_therapist_unless_told():
@@ -343,6 +350,7 @@ def test_the_video_chooser_opens_with_the_set_up_and_shows_only_its_folders(app,
     assert not open_views(window)
     tap(screen(app, "activity").ids.area.children[0].ids.setup_button)
     assert isinstance(open_views(window)[0], TherapistPinDialog), "the set-up closed, the PIN is asked again"
+    finish_activity(app, window)
 
 
 def test_without_a_folder_of_files_the_chooser_says_so_instead_of_opening(app, window, monkeypatch):
