@@ -139,7 +139,7 @@ def test_an_interrupted_erasure_hides_the_client_and_is_finished_on_next_open(tm
         raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr(store_module.shutil, "rmtree", fail_halfway)
-    with pytest.raises(PortfolioError, match=f"The client {client.id} was removed, but not all of its files"):
+    with pytest.raises(PortfolioError, match=f"The client {client.id} is deleted, but not all of its files"):
         store.delete_client(client.id)
     monkeypatch.setattr(store_module.shutil, "rmtree", real_rmtree)
     assert store.clients() == []
