@@ -9,6 +9,7 @@ from pathlib import Path
 from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
+from kivy.core.clipboard import Clipboard
 from kivy.core.window import Window
 from kivy.properties import BooleanProperty, ObjectProperty
 from kivy.uix.modalview import ModalView
@@ -243,6 +244,15 @@ class ExpressiveApp(App):
         # must never open under a client's hands.
         return False
 
+    def on_client_mode(self, _app, client_mode: bool) -> None:
+        if client_mode:
+            # Whatever the therapist copied (another client's note) must not be pasted by this
+            # client. Kivy ignores copying nothing, so a space takes its place.
+            try:
+                Clipboard.copy(" ")
+            except Exception:  # a device without a clipboard has nothing to leak
+                log.debug("No clipboard to empty", exc_info=True)
+
     def on_start(self):
         ExceptionManager.add_handler(self._exception_handler)
         Window.bind(on_touch_down=self._touched, on_key_down=self._key_pressed)
@@ -252,7 +262,11 @@ class ExpressiveApp(App):
         ExceptionManager.remove_handler(self._exception_handler)
         Window.unbind(on_touch_down=self._touched, on_key_down=self._key_pressed)
         self._idle_check.cancel()
-        self.root.get_screen("activity").keep_work_before_closing()
+        activity_screen = self.root.get_screen("activity")
+        activity_screen.keep_work_before_closing()
+        if activity_screen.activity is not None:
+            # Its devices (the camera's capture thread) must stop before the process ends.
+            activity_screen.activity.pause()
         self.media.close()
         if self.store is not None:
             self.store.close()

@@ -364,3 +364,13 @@ def test_without_a_folder_of_files_the_chooser_says_so_instead_of_opening(app, w
     assert not [view for view in open_views(window) if isinstance(view, FileChooser)]
     assert any("no Downloads, Videos, Music or Documents folder" in text for text in open_popup_texts(window))
     open_views(window)[0].dismiss(animation=False)
+
+
+def test_what_the_therapist_copied_cannot_be_pasted_by_the_client(app):
+    from kivy.core.clipboard import Clipboard
+
+    Clipboard.copy("a note about another client")
+    if Clipboard.paste() != "a note about another client":
+        pytest.skip("this display has no clipboard to test")
+    start_client_session(app)
+    assert Clipboard.paste().strip() == ""
