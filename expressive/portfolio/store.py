@@ -234,11 +234,11 @@ class ProtectionPlan:
         except OSError as exc:
             if not marked:
                 raise write_failure(exc, "protect the portfolio", root) from exc
-            full = " The device is full: free some space first." if is_full(exc, root) else ""
+            full = is_full(exc, root)
             raise PortfolioError(
-                f"The portfolio in {root} is only partly encrypted yet ({reason(exc)}).{full} Nothing is lost, "
-                "and it now opens only with the new passphrase (or the recovery key just shown): opening it "
-                "with the passphrase finishes encrypting it."
+                f"The portfolio in {root} is only partly encrypted yet: {'the device is full' if full else reason(exc)}. "
+                "Nothing is lost. From now on it opens only with the new passphrase (or the recovery key just "
+                "shown), and opening it " + ("once some space is free " if full else "") + "finishes encrypting it."
             ) from exc
         finally:
             release(root)
