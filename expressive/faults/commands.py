@@ -202,6 +202,7 @@ COMMANDS = (
     Command("delete", True,
             lambda trial: ["delete", DEMO_NAME, "--name-again", DEMO_NAME, *trial.passphrase_args()]),
     Command("demo", True, lambda trial: ["demo", *trial.passphrase_args()]),
+    Command("check-repair", True, lambda trial: ["check", "--repair", *trial.passphrase_args()]),
     Command("protect", False,
             lambda trial: ["protect", "--passphrase-file", str(trial.inputs.passphrase_file),
                            "--recovery-key-file", str(trial.folder / "recovery.key")],
