@@ -65,10 +65,9 @@ def _drawing_screen(app):
 
 def bench_drawing(scratch: Path, strokes_on_screen: int, measured_moves: int) -> list[Figure]:
     from kivy.base import EventLoop
-    from kivy.tests.common import UnitTestTouch
 
     from expressive.portfolio import Portfolio
-    from expressive.ui.driver import advance_frames, drag, start_app, stop_app
+    from expressive.ui.driver import Finger, advance_frames, drag, start_app, stop_app
 
     store = Portfolio.open(scratch / "drawing")
     app = start_app(store)
@@ -98,7 +97,7 @@ def bench_drawing(scratch: Path, strokes_on_screen: int, measured_moves: int) ->
             four moves; returns the frame times."""
             frames = []
             for stroke in range(count):
-                touch = UnitTestTouch(*at(0, stroke / 10 % 1))
+                touch = Finger(*at(0, stroke / 10 % 1))
                 touch.touch_down()
                 for i in range(1, per_stroke):
                     x, y = at(i / per_stroke, (stroke / 10 + 0.1 * (i % 7) / 7) % 1)

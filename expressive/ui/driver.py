@@ -1,20 +1,52 @@
 """Driving the real app without its main loop: for screenshots, benchmarks and tests.
 
 The app is built and shown in the window as `App.run()` would, but the caller advances
-frames itself and sends touches through Kivy's own input path (`UnitTestTouch`), so what
+frames itself and sends touches through Kivy's own input path (`Finger`), so what
 is exercised is exactly what a finger on the tablet exercises.
 """
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from kivy.base import EventLoop, ExceptionManager
-from kivy.tests.common import UnitTestTouch
+from kivy.input.motionevent import MotionEvent
 
 from expressive.plans import load_plans
 from expressive.portfolio import Portfolio
 from expressive.registry import discover
+
+
+class Finger(MotionEvent):
+    """One finger on the window at (x, y) in window pixels, dispatched as the input
+    providers do. Kivy's own UnitTestTouch lives in kivy.tests, which needs pytest: the
+    installed app's screenshots and benchmarks must not."""
+
+    _numbers = itertools.count(1)
+
+    def __init__(self, x: float, y: float):
+        super().__init__("expressive-finger", next(self._numbers), self._relative(x, y), is_touch=True, type_id="touch")
+        self.profile = ["pos"]
+
+    @staticmethod
+    def _relative(x: float, y: float) -> dict[str, float]:
+        window = EventLoop.window
+        return {"x": x / (window.width - 1.0), "y": y / (window.height - 1.0)}
+
+    def depack(self, args):
+        self.sx, self.sy = args["x"], args["y"]
+        super().depack(args)
+
+    def touch_down(self) -> None:
+        EventLoop.post_dispatch_input("begin", self)
+
+    def touch_move(self, x: float, y: float) -> None:
+        self.move(self._relative(x, y))
+        EventLoop.post_dispatch_input("update", self)
+
+    def touch_up(self) -> None:
+        EventLoop.post_dispatch_input("end", self)
 
 
 def start_app(store: Portfolio | None = None, *, root: Path | None = None, **options):
@@ -56,7 +88,7 @@ def tap(widget, frames: int = 2) -> None:
     """A finger tap at the centre of `widget` as it is on screen (layout settled first)."""
     advance_frames(1)
     x, y = widget.to_window(*widget.center)
-    touch = UnitTestTouch(x, y)
+    touch = Finger(x, y)
     as_main_loop(touch.touch_down)
     as_main_loop(touch.touch_up)
     advance_frames(frames)
@@ -64,7 +96,7 @@ def tap(widget, frames: int = 2) -> None:
 
 def drag(points: list[tuple[float, float]], frames: int = 2) -> None:
     """One finger put down at the first window point, moved through the rest, lifted."""
-    touch = UnitTestTouch(*points[0])
+    touch = Finger(*points[0])
     as_main_loop(touch.touch_down)
     for x, y in points[1:]:
         as_main_loop(touch.touch_move, x, y)

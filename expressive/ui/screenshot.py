@@ -15,7 +15,7 @@ from pathlib import Path
 from expressive.demo import make_demo
 from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
-from expressive.ui.driver import advance_frames, drag, start_app, stop_app, tap, type_into
+from expressive.ui.driver import Finger, advance_frames, drag, start_app, stop_app, tap, type_into
 
 
 def scribble(area) -> None:
@@ -105,7 +105,6 @@ def stage(app, screen: str) -> None:
 
 def play_music(app) -> None:
     """Start recording and hold two fingers on the keys, as a child playing a chord."""
-    from kivy.tests.common import UnitTestTouch
 
     app.go("activity", activity_id="music")
     advance_frames(2)
@@ -114,7 +113,7 @@ def play_music(app) -> None:
     for index in (0, 2):
         key = studio.surface.keys[index]
         x, y, width, height = studio.surface._box(key)
-        UnitTestTouch(x + width / 2, y + height / 3).touch_down()
+        Finger(x + width / 2, y + height / 3).touch_down()
 
 
 def move(app, seconds: float = 2.0) -> None:
