@@ -44,7 +44,7 @@ from expressive.ui.screens.session import (
     LauncherScreen,
     NoteScreen,
 )
-from expressive.ui.therapist import AppTherapist
+from expressive.ui.therapist import AppTherapist, keep_file_choosers_for_the_therapist
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +135,7 @@ class ExpressiveApp(App):
         Window.clearcolor = theme.BACKGROUND
         # Keep the text being typed visible above the on-screen keyboard.
         Window.softinput_mode = "below_target"
+        keep_file_choosers_for_the_therapist()
         manager = ScreenManager(transition=NoTransition())
         for name, screen_class in SCREENS.items():
             manager.add_widget(screen_class(name=name))
@@ -239,6 +240,11 @@ class ExpressiveApp(App):
         self.last_touch = self.clock()
         return key == BACK_KEY
 
+    def _closing(self, *_args, **_source) -> bool:
+        # Closing the window (Alt+F4, its X, a desktop's quit) would leave the client at the
+        # device itself; in client mode only the therapist's PIN ends the session.
+        return self.client_mode
+
     def open_settings(self, *_args) -> bool:
         # Kivy's own settings panel (F1, the menu key) has nothing for a therapist, and
         # must never open under a client's hands.
@@ -255,12 +261,12 @@ class ExpressiveApp(App):
 
     def on_start(self):
         ExceptionManager.add_handler(self._exception_handler)
-        Window.bind(on_touch_down=self._touched, on_key_down=self._key_pressed)
+        Window.bind(on_touch_down=self._touched, on_key_down=self._key_pressed, on_request_close=self._closing)
         self._idle_check = Clock.schedule_interval(self.check_idle, IDLE_CHECK_SECONDS)
 
     def on_stop(self):
         ExceptionManager.remove_handler(self._exception_handler)
-        Window.unbind(on_touch_down=self._touched, on_key_down=self._key_pressed)
+        Window.unbind(on_touch_down=self._touched, on_key_down=self._key_pressed, on_request_close=self._closing)
         self._idle_check.cancel()
         activity_screen = self.root.get_screen("activity")
         activity_screen.keep_work_before_closing()

@@ -12,6 +12,7 @@ from typing import Callable
 
 from kivy.app import App
 from kivy.properties import StringProperty
+from kivy.uix.filechooser import FileChooserController
 from kivy.uix.modalview import ModalView
 
 from expressive.activity import Therapist
@@ -55,6 +56,53 @@ class AppTherapist(Therapist):
     def _closed(self, view: ModalView) -> None:
         if view in self._open_views:
             self._open_views.remove(view)
+
+    def keep_from_client(self, chooser: FileChooserController) -> None:
+        """A file chooser about to list a folder without the therapist: the popup holding it
+        closes and opens again, listing, only after the PIN; one inside an activity's own
+        screen is taken out of it."""
+        view = next((holder for holder in _holders(chooser) if isinstance(holder, ModalView)), None)
+        if view is None:
+            if chooser.parent is not None:
+                chooser.parent.remove_widget(chooser)
+            return
+        view.dismiss(animation=False)
+
+        def open_for_the_therapist():
+            view.open(animation=False)
+            self.stays_while_open(view)
+            chooser._trigger_update()
+
+        self.ask("Look at the files on this tablet", open_for_the_therapist)
+
+
+def _holders(widget):
+    while widget.parent is not None and widget.parent is not widget:
+        widget = widget.parent
+        yield widget
+
+
+_list_folder = FileChooserController._update_files
+
+
+# Named as the method it stands in for: Kivy's clock calls a method back by its name.
+def _update_files(chooser, *args, **kwargs):
+    """List the chooser's folder, when the therapist is present."""
+    therapist = app_therapist()
+    if therapist is None or therapist.is_present():
+        _list_folder(chooser, *args, **kwargs)
+    else:
+        therapist.keep_from_client(chooser)
+
+
+def keep_file_choosers_for_the_therapist() -> None:
+    """Every file chooser, whoever made it, lists a folder only for the therapist.
+
+    A rule of the host rather than trust in each activity: a third-party activity that opens
+    Kivy's own file chooser without asking the Host still cannot show the client the device's
+    files. Kivy lists a folder in `_update_files` (when a chooser is made and whenever its
+    path changes), so that is where the therapist's presence is checked."""
+    FileChooserController._update_files = _update_files
 
 
 def app_therapist() -> AppTherapist | None:
