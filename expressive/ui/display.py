@@ -86,3 +86,8 @@ def prepare_kivy(*, headless_ok: bool, size: tuple[int, int] = WINDOW_SIZE) -> N
     Config.set("graphics", "height", str(size[1]))
     Config.set("input", "mouse", "mouse,disable_multitouch")
     Config.set("kivy", "exit_on_escape", "0")
+    # Kivy's developer modules, which a Kivy config file on the device may name, must never run
+    # under a client: the inspector shows and changes every widget, the recorder writes every
+    # touch to a file, keybinding saves screenshots of the client's work in plain files.
+    for module, _options in Config.items("modules"):
+        Config.remove_option("modules", module)
