@@ -83,9 +83,6 @@ def open_store(args):
 def cmd_run(args) -> int:
     from expressive.ui.display import DisplayUnavailable, prepare_kivy
 
-    # Whatever the app or a library it uses writes (Kivy's settings folder and logs, the
-    # lockout state) is the therapist's user's alone, as the portfolio is.
-    os.umask(0o077)
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         print(
             "No screen was found, so Expressive runs on a virtual display where nothing is visible. "
@@ -571,9 +568,14 @@ class _DisplayedStream:
 def main(argv: list[str] | None = None) -> int:
     shown = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _DisplayedStream(sys.stdout), _DisplayedStream(sys.stderr)
+    # Whatever any command, the app or a library they use writes (a screenshot of the
+    # client list, Kivy's settings folder and logs, the GL shader cache, the lockout
+    # state) is the therapist's user's alone, as the portfolio is.
+    umask = os.umask(0o077)
     try:
         return _run(argv)
     finally:
+        os.umask(umask)
         sys.stdout, sys.stderr = shown
 
 

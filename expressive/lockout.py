@@ -7,6 +7,7 @@ client data), so closing and reopening the app does not skip the wait.
 from __future__ import annotations
 
 import json
+import math
 import time
 from pathlib import Path
 from typing import Callable
@@ -26,12 +27,17 @@ class Lockout:
         self._load()
 
     def seconds_to_wait(self) -> float:
-        return max(0.0, self._next_try_at - self.clock())
+        # Never longer than the longest wait: a clock set back, or a state file changed by
+        # hand, must not lock the therapist out for days.
+        return min(max(0.0, self._next_try_at - self.clock()), LONGEST_DELAY_SECONDS)
 
     def failed(self) -> float:
         """Record a wrong guess; returns how long the next one must wait."""
         self.failures += 1
-        delay = min(FIRST_DELAY_SECONDS * 2 ** (self.failures - 1), LONGEST_DELAY_SECONDS)
+        # The exponent is bounded, so a count of millions (a state file changed by hand) is
+        # still a number of seconds and not an overflow.
+        doublings = min(self.failures - 1, int(math.log2(LONGEST_DELAY_SECONDS / FIRST_DELAY_SECONDS)) + 1)
+        delay = min(FIRST_DELAY_SECONDS * 2**doublings, LONGEST_DELAY_SECONDS)
         self._next_try_at = self.clock() + delay
         self._save()
         return delay
@@ -47,9 +53,11 @@ class Lockout:
             return
         try:
             state = json.loads(self.path.read_text(encoding="utf-8"))
-            self.failures = int(state["failures"])
-            self._next_try_at = float(state["next_try_at"])
-        except (OSError, ValueError, KeyError, TypeError):
+            failures, next_try_at = int(state["failures"]), float(state["next_try_at"])
+            if failures < 0 or not math.isfinite(next_try_at):
+                raise ValueError("not a lockout state")
+            self.failures, self._next_try_at = failures, next_try_at
+        except (OSError, ValueError, KeyError, TypeError, OverflowError, RecursionError):
             # No file yet, or one that cannot be read: start counting afresh.
             pass
 

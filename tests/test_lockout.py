@@ -48,3 +48,16 @@ def test_an_unreadable_state_file_starts_afresh(tmp_path):
     path = tmp_path / "lockout.json"
     path.write_text("{not json")
     assert Lockout(path=path, clock=FakeClock()).failures == 0
+
+
+def test_a_damaged_or_edited_state_file_never_stops_the_app_nor_locks_out_for_long(tmp_path):
+    clock = FakeClock()
+    path = tmp_path / "lockout.json"
+    for text in ('{"failures": 1e400, "next_try_at": 0}', '{"failures": 2, "next_try_at": 1e400}',
+                 '{"failures": -5, "next_try_at": 0}', "[" * 100_000):
+        path.write_text(text)
+        assert Lockout(path=path, clock=clock).failed() <= LONGEST_DELAY_SECONDS
+    path.write_text('{"failures": 1000000, "next_try_at": 1e12}')
+    edited = Lockout(path=path, clock=clock)
+    assert edited.seconds_to_wait() == LONGEST_DELAY_SECONDS
+    assert edited.failed() == LONGEST_DELAY_SECONDS

@@ -143,6 +143,14 @@ def make_private(path: Path) -> bool:
     return True
 
 
+def make_all_private(root: Path) -> int:
+    """`make_private` for `root` and everything under it; how many files and folders changed."""
+    changed = int(make_private(root))
+    for folder, folders, files in os.walk(root):
+        changed += sum(make_private(Path(folder, name)) for name in folders + files)
+    return changed
+
+
 def remove_leftover(path: Path) -> None:
     if path.is_dir():
         shutil.rmtree(path)

@@ -2,18 +2,23 @@
 
 Two programs writing one portfolio (the app and a command, or two commands) would each
 append to the audit log from their own idea of its end, and one's `check --repair` would
-remove the other's save in progress. So every program holds an exclusive `flock` on
-`<portfolio>/portfolio.lock` from the moment it opens the portfolio until it closes it; a
+remove the other's save in progress. So every program holds an exclusive `flock` on the
+portfolio folder itself from the moment it opens the portfolio until it closes it; a
 second program waits a little, then is told plainly that the portfolio is in use.
+
+The folder, not a file in it: a lock file can be deleted or replaced while it is held (by
+a person tidying up, a sync engine, a script), and the next program would then lock a new
+file and write beside the first. A folder cannot be deleted while it holds the portfolio,
+cannot be made into something else, and can be locked even where nothing can be written.
 
 The lock belongs to the process, not to one open Portfolio: a process that opens the same
 folder twice (the app and the command-line functions in tests, a screenshot, a bench
 helper) re-enters it, and it is released when the last of its holders lets go. The kernel drops a flock
-when its process dies, so a killed program never leaves the portfolio locked; the file
-itself stays (removing it would let two programs lock two different files).
+when its process dies, so a killed program never leaves the portfolio locked.
 
-Where flock does not exist (Windows), nothing is locked: the portfolio is then written by
-one program at a time only by habit.
+Where the filesystem cannot lock a folder (some network shares) or flock does not exist
+(Windows), nothing is locked: the portfolio is then written by one program at a time only
+by habit (the README says so).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .atomic import PRIVATE_FILE_MODE, reason
+from .atomic import reason
 from .records import PortfolioError
 
 try:
@@ -34,11 +39,13 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-LOCK_FILE = "portfolio.lock"
 # Long enough for another program's open, save or close to finish; short enough that a
 # person is not left waiting in front of a frozen screen.
 WAIT_SECONDS = 2.0
 _RETRY_SECONDS = 0.02
+# What flock answers on a filesystem that has no such locks (EBADF: NFS emulates flock
+# with byte-range locks, which need a file open for writing, and a folder never is).
+_NO_LOCKS_HERE = (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EBADF)
 
 
 class PortfolioInUse(PortfolioError):
@@ -46,8 +53,8 @@ class PortfolioInUse(PortfolioError):
 
 
 class _Held:
-    def __init__(self, descriptor: int):
-        self.descriptor = descriptor
+    def __init__(self, descriptor: int | None):
+        self.descriptor = descriptor  # None: the filesystem could not lock the folder
         self.holders = 1
 
 
@@ -59,7 +66,7 @@ def acquire(root: Path, *, wait: float = WAIT_SECONDS) -> None:
     """Hold the lock on the portfolio in `root` (which must exist) for this process.
 
     PortfolioInUse when another program keeps it longer than `wait` seconds; a
-    PortfolioError when the lock file cannot be made.
+    PortfolioError when the folder cannot be opened.
     """
     key = os.path.realpath(root)
     with _registry:
@@ -68,20 +75,20 @@ def acquire(root: Path, *, wait: float = WAIT_SECONDS) -> None:
             held.holders += 1
             return
         if fcntl is None:
+            _held[key] = _Held(None)
             return
         try:
-            descriptor = os.open(os.path.join(key, LOCK_FILE), os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+            descriptor = os.open(key, os.O_RDONLY | os.O_DIRECTORY)
         except OSError as exc:
-            raise PortfolioError(
-                f"Cannot write to the portfolio folder {root}: {reason(exc)}. Choose another folder with "
-                "--portfolio or EXPRESSIVE_PORTFOLIO."
-            ) from exc
+            raise PortfolioError(f"Cannot open the portfolio folder {root}: {reason(exc)}.") from exc
         try:
-            _wait_for(descriptor, root, wait)
+            locked = _wait_for(descriptor, root, wait)
         except BaseException:
             os.close(descriptor)
             raise
-        _held[key] = _Held(descriptor)
+        if not locked:
+            os.close(descriptor)
+        _held[key] = _Held(descriptor if locked else None)
 
 
 def release(root: Path) -> None:
@@ -94,8 +101,9 @@ def release(root: Path) -> None:
         held.holders -= 1
         if held.holders == 0:
             del _held[key]
-            # Closing the descriptor drops the flock.
-            os.close(held.descriptor)
+            if held.descriptor is not None:
+                # Closing the descriptor drops the flock.
+                os.close(held.descriptor)
 
 
 @contextmanager
@@ -107,17 +115,17 @@ def holding(root: Path, *, wait: float = WAIT_SECONDS) -> Iterator[None]:
         release(root)
 
 
-def _wait_for(descriptor: int, root: Path, wait: float) -> None:
+def _wait_for(descriptor: int, root: Path, wait: float) -> bool:
+    """Lock the folder open as `descriptor`; False when its filesystem has no locks."""
     deadline = time.monotonic() + wait
     while True:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
+            return True
         except OSError as exc:
+            if exc.errno in _NO_LOCKS_HERE:
+                return False
             if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                # A filesystem without locks (some network shares): nothing to wait for.
-                if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
-                    return
                 raise PortfolioError(f"Cannot lock the portfolio in {root}: {reason(exc)}.") from exc
         if time.monotonic() >= deadline:
             raise PortfolioInUse(

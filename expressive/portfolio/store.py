@@ -77,7 +77,7 @@ from expressive.limits import (
 
 FEELING_VALUES = tuple(feeling.value for feeling in FEELINGS)
 
-from expressive.security.audit import AuditEntry, AuditLog
+from expressive.security.audit import AuditEntry, AuditLog, AuditLogNotAFile
 from expressive.security.cipher import DecryptionError, decrypt_file, encrypt_file, is_encrypted
 from expressive.security.keyring import KdfParams, Keyring, KeyringError, Keys, WrongSecret
 
@@ -88,6 +88,7 @@ from .atomic import (
     NotDurable,
     ensure_folder,
     device_is_full,
+    make_all_private,
     make_folders,
     make_private,
     fsync_folder,
@@ -100,7 +101,7 @@ from .atomic import (
 )
 from .check import find_leftovers
 from .journal import ExportJournal, journal_key
-from .lock import LOCK_FILE, acquire, release
+from .lock import acquire, release
 from .index import Index, Record, remove_files
 from .search import normalise_tag, normalise_tags, tag_term, words
 from .layout import (
@@ -193,18 +194,21 @@ _SQLITE_IOERR = 10
 _EARLIEST_BIRTH_YEAR = 1900
 _CHOOSE_ANOTHER = "Choose another folder with --portfolio or EXPRESSIVE_PORTFOLIO."
 MIN_PASSPHRASE_LENGTH = 6
-# Files an interrupted creation may leave in a folder that has no portfolio.json yet.
-# (The lock file is made before anything else, so a second program waits for the first.)
-_CREATION_LEFTOVERS = (KEYRING_FILE, LOCK_FILE)
+# Files an interrupted creation may leave in a folder that has no portfolio.json yet: a
+# keyring, and the lock file that earlier versions locked instead of the folder.
+_CREATION_LEFTOVERS = (KEYRING_FILE, "portfolio.lock")
 
 
 class ProtectionPlan:
     """Protection made ready by `Portfolio.plan_protection`: nothing on disk has changed yet."""
 
-    def __init__(self, root: Path, status: str, keyring: Keyring, keys: Keys, recovery_key: str):
+    def __init__(
+        self, root: Path, status: str, keyring: Keyring, keys: Keys, recovery_key: str, keyring_seen: bytes | None
+    ):
         self.root = root
         self.recovery_key = recovery_key
         self._status = status
+        self._keyring_seen = keyring_seen  # keyring.json as the plan found it (None: none)
         self._keyring = keyring
         self._keys = keys
 
@@ -219,12 +223,24 @@ class ProtectionPlan:
         marked = self._status == "migrating"
         _hold(root)
         try:
+            # The plan was made without the lock: another program may have protected the
+            # portfolio since, and writing this keyring over its keyring would leave its
+            # files under keys nobody has, or its recovery key void.
+            if _keyring_bytes(root) != self._keyring_seen:
+                raise PortfolioError(
+                    f"The portfolio in {root} was protected or changed by another program while the recovery key "
+                    "was shown, so this passphrase and recovery key were not used and this command changed nothing."
+                )
             if not marked:
                 _prepare_root(root, fsync=True)
             if not marked:
                 for client_id in _client_folders(root):
                     keyring.add_client(keys, client_id)
-            _write_keyring(root, keyring, fsync=True)
+            try:
+                _write_keyring(root, keyring, fsync=True)
+            finally:
+                # This plan's own keyring is no other program's change when it is tried again.
+                self._keyring_seen = _keyring_bytes(root)
             if not marked:
                 marker = _read_marker(root)[0]
                 marker["encryption"] = encryption_document("migrating")
@@ -338,6 +354,8 @@ class Portfolio:
             except BaseException:
                 store._close_quietly()
                 raise
+        except AuditLogNotAFile as exc:
+            raise PortfolioError(f"The portfolio in {root} was not opened: {exc}.") from exc
         except OSError as exc:
             raise PortfolioError(f"Cannot write to the portfolio folder {root}: {reason(exc)}. {_CHOOSE_ANOTHER}") from exc
         except sqlite3.Error as exc:
@@ -361,6 +379,7 @@ class Portfolio:
         root = _absolute(root)
         try:
             status = cls.status(root)
+            keyring_seen = _keyring_bytes(root)
             if status == "encrypted":
                 raise PortfolioError(
                     f"The portfolio in {root} is already protected by a passphrase. To choose another "
@@ -376,7 +395,7 @@ class Portfolio:
                 keyring, keys, recovery_key = Keyring.create(passphrase, kdf)
         except OSError as exc:
             raise PortfolioError(f"Cannot read the portfolio folder {root}: {reason(exc)}. Nothing was changed.") from exc
-        return ProtectionPlan(root, status, keyring, keys, recovery_key)
+        return ProtectionPlan(root, status, keyring, keys, recovery_key, keyring_seen)
 
     @classmethod
     def protect(cls, root: Path | str, passphrase: str, *, kdf: KdfParams | None = None) -> str:
@@ -1246,7 +1265,7 @@ class Portfolio:
                     continue
                 self._take_back_key_of_unbuilt(leftover)
         if repair:
-            tightened = _make_all_private(self.root)
+            tightened = make_all_private(self.root)
             if tightened:
                 report.repaired.append(f"made {tightened} files and folders readable by this user only")
 
@@ -1559,7 +1578,7 @@ def _audit_log(root: Path, keys: Keys | None, *, fsync: bool, entries_expected: 
 
 def _hold(root: Path) -> None:
     """Hold the portfolio for this program (see `lock`), making its folder first when it is
-    new: the lock file lives in it."""
+    new: the lock is on the folder."""
     try:
         _make_root(root)
     except OSError as exc:
@@ -1577,12 +1596,11 @@ def _make_top_private(root: Path) -> None:
         make_private(Path(entry.path))
 
 
-def _make_all_private(root: Path) -> int:
-    """Make everything under `root` private; how many files and folders changed."""
-    changed = 0
-    for folder, folders, files in os.walk(root):
-        changed += sum(make_private(Path(folder, name)) for name in folders + files)
-    return changed
+def _keyring_bytes(root: Path) -> bytes | None:
+    try:
+        return (root / KEYRING_FILE).read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def _load_keyring(root: Path) -> Keyring:

@@ -39,6 +39,7 @@ import hashlib
 import hmac
 import json
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -57,6 +58,12 @@ ANCHOR_VERSION = 1
 _ANCHOR_FIELDS = ("format", "version", "seq", "mac", "damage", "alg", "seal")
 # What replaces the anchor file whole and durably, called as replace_file(path, data, fsync=...).
 ReplaceFile = Callable[..., None]
+
+
+class AuditLogNotAFile(OSError):
+    """audit.log or audit.anchor is a folder, a link or a device instead of a file: nothing
+    is read through it or written into it (a link could lead to another portfolio's log).
+    An OSError, so that every caller that reports a failed write reports this one too."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +163,12 @@ class AuditLog:
         if not isinstance(detail, str):
             raise ValueError("detail must be a string")
         tail, needs_newline = self._tail()
-        (seq, prev), damage = self._carry_on_from(tail)
+        (seq, prev), damage, settled = self._carry_on_from(tail)
+        if not settled and seq >= 1:
+            # The anchor is brought up to the log's end (or records the break) before the
+            # next line, so the log is never two lines past it: an anchor that could not be
+            # written twice in a row (a full disk) is no break.
+            self._write_anchor(Anchor(seq, prev, tuple(damage)))
         seq += 1
         now = datetime.now(timezone.utc)
         time = now.isoformat(timespec="microseconds")
@@ -169,8 +181,8 @@ class AuditLog:
             ensure_ascii=True,
         )
         data = (b"\n" if needs_newline else b"") + line.encode("ascii") + b"\n"
-        created = not self.path.exists()
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        created = not os.path.lexists(self.path)
+        fd = _open_file(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         try:
             os.write(fd, data)
             if self._fsync:
@@ -195,11 +207,11 @@ class AuditLog:
 
     @property
     def anchored(self) -> bool:
-        return self.anchor_path.exists()
+        return os.path.lexists(self.anchor_path)
 
-    def _carry_on_from(self, tail: _Line | None) -> tuple[tuple[int, str], list[str]]:
-        """Where the next entry follows on, (number, MAC), and the anchor's damage record
-        with whatever is found broken now added to it."""
+    def _carry_on_from(self, tail: _Line | None) -> tuple[tuple[int, str], list[str], bool]:
+        """Where the next entry follows on, (number, MAC), the anchor's damage record with
+        whatever is found broken now added to it, and whether the anchor says just that."""
         anchor, anchor_problem = self._read_anchor()
         end = (tail.entry.seq, tail.mac) if tail is not None else (0, GENESIS)
         if anchor is None:
@@ -210,12 +222,12 @@ class AuditLog:
             elif self._entries_expected:
                 found = f"the log and its anchor ({self.anchor_path.name}) were missing"
             else:
-                return end, []  # a new log
-            return end, [_dated(found)]
+                return end, [], True  # a new log
+            return end, [_dated(found)], False
         damage = list(anchor.damage)
         follows = tail is not None and tail.entry.seq == anchor.seq + 1 and tail.prev == anchor.mac
         if end == (anchor.seq, anchor.mac) or follows:
-            return end, damage
+            return end, damage, not follows
         if tail is None:
             found = f"the log was missing or empty, but {anchor.seq} entries had been written"
         elif tail.entry.seq < anchor.seq:
@@ -223,7 +235,7 @@ class AuditLog:
         else:
             found = f"the log's last entry was not entry {anchor.seq} as it was written"
         # Carry on from the last entry written, so that the gap stays in the chain.
-        return (anchor.seq, anchor.mac), [*damage, _dated(found)]
+        return (anchor.seq, anchor.mac), [*damage, _dated(found)], False
 
     def _tail(self) -> tuple[_Line | None, bool]:
         """The last valid entry's line (None when there is none), and whether the file ends
@@ -232,12 +244,13 @@ class AuditLog:
         Reads backwards from the end, so appending stays cheap however long the log is.
         """
         try:
-            size = self.path.stat().st_size
+            stream = open(self.path, "rb", opener=_open_file)
         except FileNotFoundError:
             return None, False
-        if size == 0:
-            return None, False
-        with open(self.path, "rb") as stream:
+        with stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size == 0:
+                return None, False
             stream.seek(size - 1)
             needs_newline = stream.read(1) != b"\n"
             buffer = b""
@@ -272,15 +285,22 @@ class AuditLog:
             "format": ANCHOR_FORMAT, "version": ANCHOR_VERSION, "seq": anchor.seq, "mac": anchor.mac,
             "damage": list(anchor.damage), "alg": alg, "seal": self._seal(anchor.seq, anchor.mac, anchor.damage, alg),
         }
-        self._replace_file(self.anchor_path, json.dumps(document, ensure_ascii=True).encode("ascii") + b"\n", fsync=self._fsync)
+        data = json.dumps(document, ensure_ascii=True).encode("ascii") + b"\n"
+        try:
+            self._replace_file(self.anchor_path, data, fsync=self._fsync)
+        except IsADirectoryError:
+            raise AuditLogNotAFile(_not_a_file(self.anchor_path)) from None
 
     def _read_anchor(self) -> tuple[Anchor | None, str | None]:
         """The anchor, or why it cannot be trusted; (None, None) when there is none."""
         name = self.anchor_path.name
         try:
-            doc = json.loads(self.anchor_path.read_bytes().decode("utf-8"))
+            with open(self.anchor_path, "rb", opener=_open_file) as stream:
+                doc = json.loads(stream.read().decode("utf-8"))
         except FileNotFoundError:
             return None, None
+        except AuditLogNotAFile as exc:
+            return None, str(exc)
         except (OSError, UnicodeDecodeError, ValueError, RecursionError):
             return None, f"the log's anchor ({name}) is damaged"
         if (
@@ -302,7 +322,8 @@ class AuditLog:
 
     def _lines(self) -> list[_Line]:
         try:
-            data = self.path.read_bytes()
+            with open(self.path, "rb", opener=_open_file) as stream:
+                data = stream.read()
         except FileNotFoundError:
             return []
         raw_lines = data.split(b"\n")
@@ -311,15 +332,25 @@ class AuditLog:
         return [_parse(number, raw) for number, raw in enumerate(raw_lines, start=1)]
 
     def entries(self) -> list[AuditEntry]:
-        """Every readable entry, in file order (damaged lines are left out; `verify` names them)."""
-        return [line.entry for line in self._lines() if line.entry is not None]
+        """Every readable entry, in file order (damaged lines, and a log that is not a file,
+        are left out; `verify` names them)."""
+        try:
+            lines = self._lines()
+        except AuditLogNotAFile:
+            return []
+        return [line.entry for line in lines if line.entry is not None]
 
     def verify(self) -> list[str]:
         """What is wrong with the log, one plain sentence per broken line or break found;
         [] when intact. Checked against the anchor, so that lines removed from the end, an
         emptied or a deleted log are named too."""
+        try:
+            lines = self._lines()
+        except AuditLogNotAFile as exc:
+            anchor, anchor_problem = self._read_anchor()
+            return [str(exc), *([anchor_problem] if anchor_problem else []),
+                    *(f"found on {found}" for found in (anchor.damage if anchor else ()))]
         problems: list[str] = []
-        lines = self._lines()
         prev_mac, prev_seq = GENESIS, 0
         signed_since = None
         last_number = len(lines)
@@ -391,6 +422,30 @@ class AuditLog:
             ]
         return [] if quiet else [f"entry {anchor.seq}, the last one written, is not in the log as it was written"]
 
+
+
+def _open_file(path: str | Path, flags: int) -> int:
+    """Open the log or its anchor (0600 when created) without following a link, and only
+    when it is a regular file; AuditLogNotAFile otherwise."""
+    try:
+        fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0), 0o600)
+    except IsADirectoryError:
+        raise AuditLogNotAFile(_not_a_file(Path(path))) from None
+    except OSError as exc:
+        if os.path.islink(path):
+            raise AuditLogNotAFile(_not_a_file(Path(path))) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise AuditLogNotAFile(_not_a_file(Path(path)))
+    return fd
+
+
+def _not_a_file(path: Path) -> str:
+    return (
+        f"{path.name} is not a file but a folder, a link or a device put in its place, so nothing is read "
+        f"from it or recorded in it: move it out of the portfolio, and the break stays on record"
+    )
 
 
 def _dated(found: str) -> str:

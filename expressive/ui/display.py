@@ -80,8 +80,14 @@ def prepare_kivy(*, headless_ok: bool, size: tuple[int, int] = WINDOW_SIZE) -> N
             )
         os.environ["DISPLAY"] = start_virtual_display()
         os.environ.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
+    import kivy
     from kivy.config import Config
 
+    from expressive.portfolio.atomic import make_all_private
+
+    # Importing Kivy made its home folder (settings, logs, a copy of its icons) with the
+    # modes of the files it copied; it is the therapist's user's alone, as the portfolio is.
+    make_all_private(Path(kivy.kivy_home_dir))
     Config.set("graphics", "width", str(size[0]))
     Config.set("graphics", "height", str(size[1]))
     Config.set("input", "mouse", "mouse,disable_multitouch")

@@ -86,3 +86,26 @@ def test_check_repair_makes_every_deeper_file_private(tmp_path):
         report = store.check(repair=True)
     assert any("readable by this user only" in line for line in report.repaired)
     assert _readable_by_others(root) == []
+
+
+def test_every_file_a_command_makes_anywhere_is_private_whatever_the_umask(tmp_path):
+    """Not only the portfolio: a screenshot of the client list, Kivy's home folder (settings,
+    logs, its copied icons), the GL shader cache and temporary files, under umask 000."""
+    import subprocess
+    import sys
+
+    home, scratch, out = tmp_path / "home", tmp_path / "tmp", tmp_path / "out"
+    for folder in (home, scratch, out):
+        folder.mkdir(mode=0o700)
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("EXPRESSIVE_", "XDG_", "KIVY_"))}
+    environment.update(HOME=str(home), TMPDIR=str(scratch), XDG_CACHE_HOME=str(home / ".cache"),
+                       XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local" / "share"))
+    root = tmp_path / "portfolio"
+    for command in (["clients"], ["screenshot", "clients", "--out", str(out / "clients.png")]):
+        result = subprocess.run(
+            [sys.executable, "-m", "expressive", *command, "--portfolio", str(root)], env=environment,
+            capture_output=True, text=True, timeout=300, preexec_fn=lambda: os.umask(0),
+        )
+        assert result.returncode == 0, result.stderr
+    assert (out / "clients.png").exists() and (home / ".kivy").exists()
+    assert _readable_by_others(tmp_path) == []

@@ -48,12 +48,11 @@ def test_an_intact_audit_log_shows_no_warning(window, protected_root):
 def test_the_lock_screen_says_when_another_program_holds_the_portfolio(window, protected_root):
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent("""
-            import sys, fcntl
-            lock = open(sys.argv[1], "a")
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            import os, sys, fcntl
+            fcntl.flock(os.open(sys.argv[1], os.O_RDONLY), fcntl.LOCK_EX)
             print("held", flush=True)
             sys.stdin.read()
-        """), str(protected_root / "portfolio.lock")],
+        """), str(protected_root)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     try:
