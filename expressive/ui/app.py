@@ -74,6 +74,9 @@ CLIENT_SCREENS = ("launcher", "activity", "checkout", "handback")
 DEFAULT_IDLE_LOCK_SECONDS = 5 * 60
 IDLE_CHECK_SECONDS = 5
 BACK_KEY = 27  # Escape on a keyboard, the back button on Android
+# The most of the window a popup may cover: a small tablet, or one turned upright, still
+# shows every button of it, and a sliver of what it covers.
+POPUP_SHARE_OF_WINDOW = 0.96
 
 
 class KeepSessionRunning(ExceptionHandler):
@@ -240,6 +243,16 @@ class ExpressiveApp(App):
         self.last_touch = self.clock()
         return key == BACK_KEY
 
+    def _fit_popups(self, window, *_args) -> None:
+        # Popups are laid out for a landscape tablet; on a smaller or upright one, one of fixed
+        # size would put its buttons (Done, Close, the PIN's keys) off the screen.
+        for view in window.children:
+            if isinstance(view, ModalView) and view.size_hint == [None, None]:
+                view.size = (
+                    min(view.width, window.width * POPUP_SHARE_OF_WINDOW),
+                    min(view.height, window.height * POPUP_SHARE_OF_WINDOW),
+                )
+
     def _closing(self, *_args, **_source) -> bool:
         # Closing the window (Alt+F4, its X, a desktop's quit) would leave the client at the
         # device itself; in client mode only the therapist's PIN ends the session.
@@ -262,11 +275,13 @@ class ExpressiveApp(App):
     def on_start(self):
         ExceptionManager.add_handler(self._exception_handler)
         Window.bind(on_touch_down=self._touched, on_key_down=self._key_pressed, on_request_close=self._closing)
+        Window.bind(children=self._fit_popups, size=self._fit_popups)
         self._idle_check = Clock.schedule_interval(self.check_idle, IDLE_CHECK_SECONDS)
 
     def on_stop(self):
         ExceptionManager.remove_handler(self._exception_handler)
         Window.unbind(on_touch_down=self._touched, on_key_down=self._key_pressed, on_request_close=self._closing)
+        Window.unbind(children=self._fit_popups, size=self._fit_popups)
         self._idle_check.cancel()
         activity_screen = self.root.get_screen("activity")
         activity_screen.keep_work_before_closing()

@@ -62,7 +62,8 @@ def start_session_with(app, *activities):
     for activity in activities:
         app.registry.activities[activity.info.id] = activity
     client = app.store.add_client("Robin")
-    app.open_client(client)
+    # The most tools: every popup an activity has can open.
+    app.open_client(app.store.set_client_settings(client.id, {"complexity": "full"}))
     app.begin_session(app.plans[0], "", 3)
     assert app.client_mode
 
@@ -119,3 +120,69 @@ def test_kivy_developer_modules_never_run_in_the_app(monkeypatch):
         Config.set("modules", name, "")
     prepare_kivy(headless_ok=True)
     assert Config.items("modules") == [], "no inspector of every widget, no recording of touches, no screenshot key"
+
+
+@pytest.fixture
+def small_tablet(window):
+    """Sizes of small tablets, landscape and upright; the window's own size comes back after."""
+    before = tuple(window.size)
+    yield [(1024, 600), (800, 1280)]
+    window.size = before
+    advance_frames(2)
+
+
+def on_screen(widget, window) -> bool:
+    x, y = widget.to_window(*widget.center)
+    return 0 <= x <= window.width and 0 <= y <= window.height
+
+
+def buttons(widget) -> list:
+    return [child for child in widget.walk() if child.is_event_type("on_release") and not child.disabled]
+
+
+def assert_within(view, window, what, *, every_button=True) -> None:
+    assert view.x >= 0 and view.y >= 0 and view.right <= window.width and view.top <= window.height, (
+        f"at {tuple(window.size)}, {what} reaches past the window"
+    )
+    hidden = [getattr(button, "text", "") for button in buttons(view) if every_button and not on_screen(button, window)]
+    assert not hidden, f"at {tuple(window.size)}, {what} has buttons off the screen: {hidden}"
+
+
+def test_on_a_small_or_upright_tablet_every_way_on_and_out_stays_on_the_screen(app, window, small_tablet):
+    from activities.movement.studio import MovementSetup
+
+    start_session_with(app)
+    for size in small_tablet:
+        window.size = size
+        advance_frames(2)
+        app.go("launcher")
+        advance_frames(1)
+        assert on_screen(screen(app, "launcher").ids.finish, window)
+        app.go("activity", activity_id="drawing")
+        advance_frames(1)
+        assert on_screen(screen(app, "activity").ids.done, window)
+        studio = screen(app, "activity").ids.area.children[0]
+        tap(studio.ids.paper_button)
+        (paper,) = open_views(window)
+        # Its five columns of papers are wider than an upright tablet: only its frame is held here.
+        assert_within(paper, window, "the paper chooser", every_button=size[0] > size[1])
+        paper.dismiss(animation=False)
+        tap(screen(app, "activity").ids.done)
+        app.go("activity", activity_id="movement")
+        advance_frames(1)
+        tap(screen(app, "activity").ids.area.children[0].ids.setup_button)
+        (dialog,) = open_views(window)
+        assert_within(dialog, window, "the PIN dialog")
+        submit_secret(dialog.ids.entry, PIN)
+        (setup,) = open_views(window)
+        assert isinstance(setup, MovementSetup)
+        assert_within(setup, window, "the movement's set-up")
+        setup.dismiss(animation=False)
+        tap(screen(app, "activity").ids.done)
+        app.go("checkout")
+        advance_frames(1)
+        assert on_screen(screen(app, "checkout").ids.next, window) and on_screen(screen(app, "checkout").ids.back, window)
+        app.go("handback")
+        advance_frames(1)
+        handback = screen(app, "handback")
+        assert all(on_screen(button, window) for button in buttons(handback)), f"at {size}, the hand-back screen"
