@@ -186,3 +186,62 @@ def test_on_a_small_or_upright_tablet_every_way_on_and_out_stays_on_the_screen(a
         advance_frames(1)
         handback = screen(app, "handback")
         assert all(on_screen(button, window) for button in buttons(handback)), f"at {size}, the hand-back screen"
+
+
+class BrokenActivity(NosyActivity):
+    """One whose popup's button raises: the activity stops with an error."""
+
+    info = ActivityInfo(id="broken", title="Broken", icon="folder", artifact_kinds=("broken",), api_version=API_VERSION)
+
+    def open_files(self):
+        self.popup = ModalView(size_hint=(0.5, 0.5))
+        failing = Button(text="Break")
+        failing.bind(on_release=lambda _button: 1 / 0)
+        self.popup.add_widget(failing)
+        self.popup.open()
+
+
+def test_an_activity_that_breaks_leaves_the_client_at_the_launcher_with_one_kind_sentence(app, window):
+    from tests_support import open_popup_texts
+
+    start_session_with(app, BrokenActivity)
+    app.go("activity", activity_id="broken")
+    activity = screen(app, "activity").activity
+    tap(activity.button)
+    tap(activity.popup.children[0])
+    assert app.root.current == "launcher" and app.client_mode
+    (message,) = open_views(window)
+    assert activity.popup not in open_views(window), "nothing of the broken activity stays open over the launcher"
+    assert any("Everything saved so far is safe" in text for text in open_popup_texts(window))
+    message.dismiss(animation=False)
+
+
+def test_pausing_and_a_long_rest_do_not_lock_or_leave_the_session(window, portfolio_dir):
+    from expressive.media import MediaServices
+    from expressive.ui.driver import start_app, stop_app
+    from tests_support import cheap_protect
+
+    class Clock:
+        now = 1_000.0
+
+        def __call__(self):
+            return self.now
+
+    clock = Clock()
+    cheap_protect(portfolio_dir, PIN)
+    from expressive.portfolio import Portfolio
+
+    app = start_app(Portfolio.open(portfolio_dir, passphrase=PIN), clock=clock, media=MediaServices(sound="synth", midi="fake"))
+    try:
+        start_session_with(app)
+        app.go("activity", activity_id="drawing")
+        app.dispatch("on_pause")
+        clock.now += 3600
+        app.check_idle()
+        app.dispatch("on_resume")
+        advance_frames(1)
+        assert app.store is not None and app.client_mode and app.root.current == "activity"
+        assert not open_views(window)
+        tap(screen(app, "activity").ids.done)
+    finally:
+        stop_app(app)

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Callable
 
 from kivy.clock import Clock
+from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.modalview import ModalView
 from kivy.uix.togglebutton import ToggleButtonBehavior
 
 from expressive.activity import (
@@ -366,6 +368,9 @@ class ActivityScreen(BaseScreen):
     def activity_failed(self, what: str, error: BaseException) -> None:
         """Close the activity, keep the session: the client sees a kind sentence and the launcher."""
         log.error("Activity %s %s", self.activity_id, what, exc_info=error)
+        # Its popups go with it: none may stay over the launcher, wired to an activity that is gone.
+        for view in [child for child in Window.children if isinstance(child, ModalView)]:
+            view.dismiss(animation=False)
         self._close_activity()
         reason = f"it {what}: {type(error).__name__}: {error}"
         self.app.registry.mark_unavailable(self.activity_id, reason)
