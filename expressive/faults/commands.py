@@ -665,37 +665,49 @@ def run_full(inputs: Inputs, work: Path, commands=COMMANDS, *, report: Report | 
     return report
 
 
+# Two programs started at once on one portfolio: a MIDI import beside another import, a
+# check --repair (which removes unfinished saves: never another program's save in
+# progress) or an archive import (which builds a whole client out of sight).
+WRITER_PAIRS = (("import-midi", "import-midi"), ("check-repair", "import-midi"), ("import-archive", "import-midi"))
+
+
 def run_two_writers(inputs: Inputs, work: Path, *, rounds: int = 3, report: Report | None = None) -> Report:
-    """Two programs bringing files into one portfolio at once, `rounds` times: each either
-    saves or says plainly that the portfolio is in use; nothing acknowledged is lost and the
-    audit chain stays whole."""
+    """Each pair of WRITER_PAIRS started at once on one portfolio, `rounds` times: each
+    program either does its work or says plainly that the portfolio is in use; every MIDI
+    import acknowledged is there, nothing acknowledged before is lost and the audit chain
+    stays whole."""
     report = report or Report()
-    command = next(command for command in COMMANDS if command.name == "import-midi")
-    trial = new_trial(inputs, work / "two-writers", True)
-    for _round in range(rounds):
-        before = current_contents(trial)
-        children = [
-            subprocess.Popen(_argv(trial, command), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             stdin=subprocess.DEVNULL, env=trial.environment())
-            for _ in range(2)
-        ]
-        answers = []
-        for child in children:
-            stdout, stderr = child.communicate(timeout=COMMAND_TIMEOUT)
-            answers.append(subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr))
-        verdict = judge(trial, command, before, None)
-        verdict.fault = "two-writers"
-        for answer in answers:
-            verdict.problems += _answer_problems(command, answer)
-            if answer.returncode != 0 and "in use" not in answer.stderr:
-                verdict.problems.append(f"the second writer failed without saying the portfolio is in use: {answer.stderr.strip()}")
-        saved = sum(answer.returncode == 0 for answer in answers)
-        demo = _demo_client(before)
-        added = sum(map(len, current_contents(trial)["clients"][demo].values())) - sum(
-            map(len, before["clients"][demo].values()))
-        if added != saved:
-            verdict.problems.append(f"{saved} imports were acknowledged but {added} pieces of work were added")
-        report.verdicts.append(verdict)
+    by_name = {command.name: command for command in COMMANDS}
+    midi = by_name["import-midi"]
+    for first, second in WRITER_PAIRS:
+        trial = new_trial(inputs, work / f"two-writers-{first}-{second}", True)
+        pair = (by_name[first], by_name[second])
+        for _round in range(rounds):
+            before = current_contents(trial)
+            children = [
+                subprocess.Popen(_argv(trial, command), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 stdin=subprocess.DEVNULL, env=trial.environment())
+                for command in pair
+            ]
+            answers = []
+            for child in children:
+                stdout, stderr = child.communicate(timeout=COMMAND_TIMEOUT)
+                answers.append(subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr))
+            verdict = judge(trial, midi, before, None)
+            verdict.fault = "two-writers"
+            verdict.command = f"{first}+{second}"
+            for command, answer in zip(pair, answers):
+                verdict.problems += _answer_problems(command, answer)
+                if answer.returncode != 0 and "in use" not in answer.stderr:
+                    verdict.problems.append(
+                        f"{command.name} failed without saying the portfolio is in use: {answer.stderr.strip()}")
+            saved = sum(answer.returncode == 0 for command, answer in zip(pair, answers) if command is midi)
+            demo = _demo_client(before)
+            added = sum(map(len, current_contents(trial)["clients"][demo].values())) - sum(
+                map(len, before["clients"][demo].values()))
+            if added != saved:
+                verdict.problems.append(f"{saved} MIDI imports were acknowledged but {added} pieces of work were added")
+            report.verdicts.append(verdict)
     return report
 
 
