@@ -1,12 +1,12 @@
 """Attacks on client mode from the ways the walk of every button does not take: a third-party
-activity that never asks the Host, the window's own close request, Kivy's developer modules.
+activity that never asks the Host, the window's own close request, Kivy's developer modules,
+small and upright tablets, an activity that breaks, pausing and long rests, wrong PINs.
 
 Client mode is a rule of the host, so each test breaks the rules from the activity's (or the
 device's) side and checks that the host still keeps the client to their own session.
 """
 
 import pytest
-from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.filechooser import FileChooserController, FileChooserListView
@@ -111,7 +111,7 @@ def test_the_window_does_not_close_under_the_client(app, window):
     assert not window.dispatch("on_request_close"), "the therapist may close the app"
 
 
-def test_kivy_developer_modules_never_run_in_the_app(monkeypatch):
+def test_kivy_developer_modules_never_run_in_the_app():
     from kivy.config import Config
 
     from expressive.ui.display import prepare_kivy
@@ -216,32 +216,64 @@ def test_an_activity_that_breaks_leaves_the_client_at_the_launcher_with_one_kind
     message.dismiss(animation=False)
 
 
-def test_pausing_and_a_long_rest_do_not_lock_or_leave_the_session(window, portfolio_dir):
+class StoppedClock:
+    """Time stands still unless a test moves it."""
+
+    now = 1_000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return StoppedClock()
+
+
+@pytest.fixture
+def app_on_a_stopped_clock(window, portfolio_dir, clock):
     from expressive.media import MediaServices
+    from expressive.portfolio import Portfolio
     from expressive.ui.driver import start_app, stop_app
     from tests_support import cheap_protect
 
-    class Clock:
-        now = 1_000.0
-
-        def __call__(self):
-            return self.now
-
-    clock = Clock()
     cheap_protect(portfolio_dir, PIN)
-    from expressive.portfolio import Portfolio
+    running = start_app(Portfolio.open(portfolio_dir, passphrase=PIN), clock=clock, media=MediaServices(sound="synth", midi="fake"))
+    yield running
+    stop_app(running)
 
-    app = start_app(Portfolio.open(portfolio_dir, passphrase=PIN), clock=clock, media=MediaServices(sound="synth", midi="fake"))
-    try:
-        start_session_with(app)
-        app.go("activity", activity_id="drawing")
-        app.dispatch("on_pause")
-        clock.now += 3600
-        app.check_idle()
-        app.dispatch("on_resume")
-        advance_frames(1)
-        assert app.store is not None and app.client_mode and app.root.current == "activity"
-        assert not open_views(window)
-        tap(screen(app, "activity").ids.done)
-    finally:
-        stop_app(app)
+
+def test_a_wrong_pin_in_a_dialog_slows_down_the_hand_back_screen_too(app_on_a_stopped_clock, window, clock):
+    app = app_on_a_stopped_clock
+    start_session_with(app, NosyActivity)
+    app.go("activity", activity_id="nosy")
+    tap(screen(app, "activity").activity.button)
+    advance_frames(2)
+    (dialog,) = open_views(window)
+    submit_secret(dialog.ids.entry, "000000")
+    dialog.dismiss(animation=False)
+    tap(screen(app, "activity").ids.done)
+    app.go("checkout")
+    tap(screen(app, "checkout").ids.next)
+    handback = screen(app, "handback")
+    assert app.root.current == "handback" and handback.waiting, "one slow-down for every place that asks"
+    handback.entered(PIN)
+    assert app.client_mode, "not even the right PIN is tried during the wait"
+    clock.now += 2
+    handback._wait()
+    submit_secret(handback.ids.entry, PIN)
+    assert not app.client_mode and app.root.current == "note"
+
+
+def test_pausing_and_a_long_rest_do_not_lock_or_leave_the_session(app_on_a_stopped_clock, window, clock):
+    app = app_on_a_stopped_clock
+    start_session_with(app)
+    app.go("activity", activity_id="drawing")
+    app.dispatch("on_pause")
+    clock.now += 3600
+    app.check_idle()
+    app.dispatch("on_resume")
+    advance_frames(1)
+    assert app.store is not None and app.client_mode and app.root.current == "activity"
+    assert not open_views(window)
+    tap(screen(app, "activity").ids.done)
