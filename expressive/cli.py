@@ -341,13 +341,14 @@ def protect_after_showing_the_key(plan, args) -> None:
 def save_recovery_key(recovery_key: str, path: Path) -> None:
     """Write the key to a new file only its owner can read, and make sure it reached the disk."""
     from expressive.portfolio import PortfolioError
+    from expressive.portfolio.atomic import reason
 
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         raise PortfolioError(f"{path} already exists; choose a new file for the recovery key. Nothing was encrypted.") from None
     except OSError as error:
-        raise PortfolioError(f"Cannot write the recovery key to {path}: {error.strerror or error}. Nothing was encrypted.") from None
+        raise PortfolioError(f"Cannot write the recovery key to {path}: {reason(error)}. Nothing was encrypted.") from None
     try:
         with os.fdopen(descriptor, "w", encoding="ascii") as file:
             file.write(recovery_key + "\n")
@@ -355,7 +356,7 @@ def save_recovery_key(recovery_key: str, path: Path) -> None:
             os.fsync(file.fileno())
     except OSError as error:
         path.unlink(missing_ok=True)
-        raise PortfolioError(f"Cannot write the recovery key to {path}: {error.strerror or error}. Nothing was encrypted.") from None
+        raise PortfolioError(f"Cannot write the recovery key to {path}: {reason(error)}. Nothing was encrypted.") from None
 
 
 def new_passphrase(args) -> str:

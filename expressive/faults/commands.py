@@ -659,6 +659,9 @@ def run_full(inputs: Inputs, work: Path, commands=COMMANDS, *, report: Report | 
                 answer, _ = timed_run(trial, command)
                 filler.unlink()
                 verdict = judge(trial, command, before, answer)
+                if answer.returncode != 0 and "full" not in answer.stderr:
+                    verdict.problems.append(f"{command.name} failed on a full device without saying so: "
+                                            f"{answer.stderr.strip()[-300:]}")
                 verdict.fault, verdict.seconds = "full", time.perf_counter() - begun
                 verdict.problems = [f"({leave} bytes free) {problem}" for problem in verdict.problems]
                 report.verdicts.append(verdict)

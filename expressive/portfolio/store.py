@@ -357,11 +357,9 @@ class Portfolio:
         except AuditLogNotAFile as exc:
             raise PortfolioError(f"The portfolio in {root} was not opened: {exc}.") from exc
         except OSError as exc:
-            raise PortfolioError(f"Cannot write to the portfolio folder {root}: {reason(exc)}. {_CHOOSE_ANOTHER}") from exc
+            raise _cannot_write_folder(root, exc) from exc
         except sqlite3.Error as exc:
-            raise PortfolioError(
-                f"Cannot write to the portfolio folder {root}: its index cannot be opened ({exc}). {_CHOOSE_ANOTHER}"
-            ) from exc
+            raise _cannot_write_folder(root, exc) from exc
         return store
 
     @classmethod
@@ -1495,6 +1493,16 @@ def _failure_words(exc: OSError | sqlite3.Error, folder: Path) -> str:
     return "the device is full" if is_full(exc, folder) else reason(exc)
 
 
+def _cannot_write_folder(root: Path, exc: OSError | sqlite3.Error) -> PortfolioError:
+    """Opening failed for want of writing: a full device is said as such, with what helps."""
+    why = _failure_words(exc, root if root.exists() else root.parent)
+    if why == "the device is full":
+        return PortfolioError(f"Cannot open the portfolio in {root}: the device is full. Free some space and try again.")
+    if isinstance(exc, sqlite3.Error):
+        why = f"its index cannot be opened ({exc})"
+    return PortfolioError(f"Cannot write to the portfolio folder {root}: {why}. {_CHOOSE_ANOTHER}")
+
+
 def _unrecorded(done: str, exc: OSError | sqlite3.Error, root: Path) -> PortfolioError:
     """The error for a change that happened (`done` says what) but could not be recorded."""
     return PortfolioError(
@@ -1582,7 +1590,7 @@ def _hold(root: Path) -> None:
     try:
         _make_root(root)
     except OSError as exc:
-        raise PortfolioError(f"Cannot write to the portfolio folder {root}: {reason(exc)}. {_CHOOSE_ANOTHER}") from exc
+        raise _cannot_write_folder(root, exc) from exc
     acquire(root)
 
 
