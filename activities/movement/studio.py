@@ -7,6 +7,7 @@ shows its newest view about 30 times a second and passes choices on.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -34,6 +35,10 @@ DEFAULT_ZONE_SENSITIVITY = 0.5
 VIDEO_FILES = ["*.avi", "*.mp4", "*.mov", "*.mkv", "*.webm", "*.m4v"]
 SENSITIVITY_STEP = 0.1
 SETUP_REASON = "Setting up the movement"
+# Marking areas or tuning zones is the therapist's, begun from the set-up with the PIN. In
+# client mode it ends once left alone this long, so a tablet handed back part way through
+# does not leave it to the client.
+EDITING_IDLE_SECONDS = 20
 ZONE_COUNTS = (3, 5, 8)
 
 
@@ -175,6 +180,8 @@ class MovementStudio(BoxLayout):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._ticker = None
+        self.clock = time.monotonic
+        self._edited_at = 0.0
         if self.complexity == "simple":
             for name in ("mirror_button", "zone_counts", "sensitivity_row", "setup_button"):
                 widget = self.ids[name]
@@ -192,6 +199,8 @@ class MovementStudio(BoxLayout):
 
     def refresh(self, _dt=0) -> None:
         activity = self.activity
+        if self.editing and self.clock() - self._edited_at > EDITING_IDLE_SECONDS and not activity.host.therapist_present:
+            self.editing = ""
         pipeline = activity.pipeline
         if pipeline is None:
             return
@@ -264,14 +273,17 @@ class MovementStudio(BoxLayout):
     def edit(self, what: str) -> None:
         """Let the therapist mark ignored areas ("ignore") or tune zones ("zones") by touch."""
         self.editing = what
+        self._edited_at = self.clock()
 
     def _ignore(self, area) -> None:
+        self._edited_at = self.clock()
         self.activity.pipeline.ignore_area(area)
 
     def forget_ignored_areas(self) -> None:
         self.activity.pipeline.ignore_area(None)
 
     def _step_zone(self, index: int) -> None:
+        self._edited_at = self.clock()
         zone = self.activity.pipeline.zones[index]
         steps = ZONE_SENSITIVITIES
         following = steps[(steps.index(zone.sensitivity) + 1) % len(steps)] if zone.sensitivity in steps else steps[0]

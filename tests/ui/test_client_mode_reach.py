@@ -21,7 +21,7 @@ from expressive.demo import make_demo
 from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
 from expressive.ui.app import CLIENT_SCREENS, SCREENS
-from expressive.ui.driver import as_main_loop, start_app, stop_app, tap
+from expressive.ui.driver import advance_frames, as_main_loop, start_app, stop_app, tap
 from expressive.ui.screens.access import TherapistPinDialog
 from expressive.ui.therapist import TherapistView
 from tests_support import PIN, cheap_protect, screen, submit_secret
@@ -305,6 +305,30 @@ def test_the_therapist_reaches_movement_set_up_with_the_pin(app, window, clock):
     assert studio.activity.host.therapist_present, "it follows client mode as it changes"
     tap(studio.ids.setup_button)
     assert [view for view in open_views(window) if isinstance(view, MovementSetup)], "no PIN out of client mode"
+    finish_activity(app, window)
+
+
+def test_marking_areas_ends_by_itself_when_left_to_the_client(app, window, clock):
+    from activities.movement.studio import EDITING_IDLE_SECONDS, MovementSetup
+
+    start_client_session(app)
+    open_from_launcher(app, "movement")
+    studio = screen(app, "activity").ids.area.children[0]
+    now = [1000.0]
+    studio.clock = lambda: now[0]
+    tap(studio.ids.setup_button)
+    (dialog,) = [view for view in open_views(window) if isinstance(view, TherapistPinDialog)]
+    submit_secret(dialog.ids.entry, PIN)
+    (setup,) = [view for view in open_views(window) if isinstance(view, MovementSetup)]
+    setup.done(lambda: studio.edit("ignore"))
+    advance_frames(2)
+    assert studio.editing == "ignore", "the therapist marks areas with the set-up closed"
+    now[0] += EDITING_IDLE_SECONDS / 2
+    advance_frames(2)
+    assert studio.editing == "ignore"
+    now[0] += EDITING_IDLE_SECONDS
+    advance_frames(2)
+    assert studio.editing == "", "left alone, marking areas ends: the client cannot go on with it"
     finish_activity(app, window)
 
 
