@@ -398,3 +398,17 @@ def test_what_the_therapist_copied_cannot_be_pasted_by_the_client(app):
         pytest.skip("this display has no clipboard to test")
     start_client_session(app)
     assert Clipboard.paste().strip() == ""
+
+
+def test_a_broken_activity_tells_the_client_kindly_and_keeps_the_error_for_the_therapist(app, window):
+    from kivy.uix.label import Label
+
+    app.registry.mark_unavailable("story", "KeyError: '/home/therapist/notes/robin.txt'")
+    start_client_session(app)
+    app.go("launcher")
+    tile = next(tile for tile in screen(app, "launcher").ids.tiles.children if tile.activity_id == "story")
+    tap(tile)
+    (message,) = open_views(window)
+    said = " ".join(label.text for label in message.walk() if isinstance(label, Label))
+    assert "did not load" in said and "/home/therapist" not in said and "KeyError" not in said
+    message.dismiss(animation=False)

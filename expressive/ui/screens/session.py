@@ -148,10 +148,12 @@ class LauncherScreen(BaseScreen):
             grid.add_widget(tile)
 
     def _explain_unavailable(self, tile):
+        # The technical reason (an error, file paths of the device) is the therapist's to read.
+        why = ("The therapist can see why with `expressive activities`." if self.app.client_mode
+               else f"For whoever looks after this tablet: {tile.reason}")
         self.app.tell(
             f"{tile.text} cannot be used",
-            f"This activity did not load, so the rest of the session carries on without it.\n"
-            f"For whoever looks after this tablet: {tile.reason}",
+            f"This activity did not load, so the rest of the session carries on without it.\n{why}",
         )
 
     def _fill_made(self):
