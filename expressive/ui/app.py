@@ -143,6 +143,7 @@ class ExpressiveApp(App):
         for name, screen_class in SCREENS.items():
             manager.add_widget(screen_class(name=name))
         self.root = manager
+        manager.bind(current=self._keep_client_in_session)
         if self.store is not None:
             self.go("clients")
         elif Portfolio.status(self.portfolio_root) in ("new", "plain"):
@@ -158,6 +159,12 @@ class ExpressiveApp(App):
             screen_name, details = "handback", {"then": screen_name, "details": details}
         self.root.current = screen_name
         self.root.get_screen(screen_name).show(**details)
+
+    def _keep_client_in_session(self, _manager, screen_name: str) -> None:
+        # A screen changed other than through go() (a plugin setting it directly) is held to
+        # the same rule, before anything of it is drawn.
+        if self.client_mode and screen_name not in CLIENT_SCREENS:
+            self.go(screen_name)
 
     def open_client(self, client: Client) -> None:
         self.client = client

@@ -412,3 +412,10 @@ def test_a_broken_activity_tells_the_client_kindly_and_keeps_the_error_for_the_t
     said = " ".join(label.text for label in message.walk() if isinstance(label, Label))
     assert "did not load" in said and "/home/therapist" not in said and "KeyError" not in said
     message.dismiss(animation=False)
+
+
+def test_a_screen_changed_behind_the_hosts_back_still_needs_the_pin(app):
+    start_client_session(app)
+    app.root.current = "clients"
+    assert app.root.current == "handback"
+    assert screen(app, "handback").then == "clients"

@@ -104,7 +104,9 @@ class TherapistPinDialog(SecretGuard, ModalView):
         self._on_verified = on_verified
         super().__init__(**kwargs)
 
-    def on_open(self) -> None:
+    def on_pre_open(self) -> None:
+        # Before it shows (on_open waits for the opening animation): a wait still running
+        # is there from the first frame.
         self._ready()
 
     def entered(self, secret: str) -> None:
