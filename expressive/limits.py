@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 import unicodedata
 import warnings
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 MEGABYTE = 1024 * 1024
@@ -58,12 +60,17 @@ MAX_GOAL_CHARS = 500
 MAX_WORDS_CHARS = 20_000  # reflections, homework, what the client noticed
 MAX_NOTE_CHARS = 100_000  # the therapist's private notes
 
+# Text files a therapist writes by hand (session plans, story shapes): a page or two each.
+MAX_TEXT_FILE_BYTES = 256 * 1024
+MAX_PROMPT_CHARS = 1_000  # a gentle prompt is a sentence or two, shown in big type
+MAX_STEPS = 50  # steps of a plan, pages a story shape starts with
+
 
 class InputRefused(ValueError):
     """An input over a bound, or one that cannot be decoded; str() is one plain sentence.
 
     `reason` is for the program: "too-big", "too-deep", "too-many-pixels", "too-long",
-    "not-json", "not-a-picture" or "damaged".
+    "not-json", "not-toml", "not-a-picture" or "damaged".
     """
 
     def __init__(self, message: str, reason: str) -> None:
@@ -136,6 +143,35 @@ def load_json_bounded(data: bytes | str, *, max_bytes: int = MAX_RECORD_BYTES, m
     except (ValueError, RecursionError):
         # JSONDecodeError, UnicodeDecodeError, and integers too long to convert
         raise InputRefused(f"{what} is not readable (it is not valid JSON).", "not-json") from None
+
+
+def read_bounded(path: Path, max_bytes: int, *, what: str = "This file") -> bytes:
+    """The bytes of the file at `path`, read no further than `max_bytes`: a file that
+    grows, or a link to a device that never ends, costs no more than the bound.
+    InputRefused naming the bound when there is more; OSError when it cannot be read."""
+    with open(path, "rb") as opened:
+        data = opened.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputRefused(f"{what} is larger than {describe_bytes(max_bytes)}, the most Expressive reads.", "too-big")
+    return data
+
+
+def load_toml_bounded(data: bytes | str, *, max_bytes: int = MAX_TEXT_FILE_BYTES, what: str = "This file") -> dict[str, Any]:
+    """The TOML table in `data`, once its size is within bounds. Nesting needs no measuring
+    first: Python's TOML reader recurses in Python, so deep nesting ends in a RecursionError
+    a few thousand frames down, which is refused here like any other unreadable text.
+    Raises InputRefused naming the bound or what is wrong; never RecursionError."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    if len(raw) > max_bytes:
+        raise InputRefused(f"{what} is {describe_bytes(len(raw))}; the most Expressive reads is {describe_bytes(max_bytes)}.", "too-big")
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputRefused(f"{what} is not text (UTF-8).", "not-toml") from None
+    except RecursionError:
+        raise InputRefused(f"{what} is nested too deep to read, which no plan or shape needs.", "too-deep") from None
+    except ValueError as error:  # TOMLDecodeError, and integers too long to convert
+        raise InputRefused(f"{what} is not valid TOML ({error}).", "not-toml") from None
 
 
 # ----- pictures

@@ -21,10 +21,20 @@ A step of kind "choice" opens the launcher so the client picks freely.
 from __future__ import annotations
 
 import logging
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from expressive.limits import (
+    MAX_PROMPT_CHARS,
+    MAX_STEPS,
+    MAX_TEXT_FILE_BYTES,
+    MAX_TITLE_CHARS,
+    MAX_WORDS_CHARS,
+    InputRefused,
+    checked_text,
+    load_toml_bounded,
+    read_bounded,
+)
 from expressive.resources import SESSIONS_DIR
 
 STEP_KINDS = ("checkin", "activity", "choice", "checkout")
@@ -75,11 +85,13 @@ FALLBACK_OPEN_PLAN = SessionPlan(
 )
 
 
-def parse_plan(text: str, source: str) -> SessionPlan:
+def parse_plan(text: str | bytes, source: str) -> SessionPlan:
+    """The plan described by TOML `text`; `source` names it in errors. Its words are
+    bounded and cleaned as typed words are (a plan's id is kept with every session)."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise PlanError(f"{source}: not valid TOML ({error})") from error
+        data = load_toml_bounded(text, what=source)
+    except InputRefused as refusal:
+        raise PlanError(str(refusal).rstrip(".")) from None
     for key in ("id", "title"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise PlanError(f"{source}: '{key}' is missing")
@@ -89,6 +101,8 @@ def parse_plan(text: str, source: str) -> SessionPlan:
     raw_steps = data.get("steps", [])
     if not isinstance(raw_steps, list) or not all(isinstance(raw, dict) for raw in raw_steps):
         raise PlanError(f"{source}: 'steps' must be a list of [[steps]] tables")
+    if len(raw_steps) > MAX_STEPS:
+        raise PlanError(f"{source}: it has {len(raw_steps):,} steps; the most a plan has is {MAX_STEPS}")
     steps = []
     for number, raw in enumerate(raw_steps, start=1):
         prompts = raw.get("prompts", [])
@@ -97,17 +111,40 @@ def parse_plan(text: str, source: str) -> SessionPlan:
         kind = raw.get("kind")
         if kind not in STEP_KINDS:
             raise PlanError(f"{source}: step {number} has kind {kind!r}; use one of {', '.join(STEP_KINDS)}")
-        if kind == "activity" and not raw.get("activity"):
+        activity = raw.get("activity")
+        if kind == "activity" and not activity:
             raise PlanError(f"{source}: step {number} is an activity step but names no activity")
+        if activity is not None and not isinstance(activity, str):
+            raise PlanError(f"{source}: step {number} names an activity that is not text")
+        if len(prompts) > MAX_STEPS:
+            raise PlanError(f"{source}: step {number} has {len(prompts):,} prompts; the most a step has is {MAX_STEPS}")
+        prompt = None if raw.get("prompt") is None else _words(raw["prompt"], source, f"prompt of step {number}", MAX_PROMPT_CHARS, one_line=False)
         steps.append(
-            Step(kind, raw.get("activity"), raw.get("prompt"), tuple(prompts))
+            Step(
+                kind,
+                None if activity is None else _words(activity, source, f"activity of step {number}", MAX_TITLE_CHARS),
+                prompt,
+                tuple(_words(each, source, f"prompt of step {number}", MAX_PROMPT_CHARS, one_line=False) for each in prompts),
+            )
         )
     kinds = [step.kind for step in steps]
     if not kinds or kinds[0] != "checkin" or kinds[-1] != "checkout" or kinds.count("checkin") != 1 or kinds.count("checkout") != 1:
         raise PlanError(f"{source}: a plan starts with one 'checkin' step and ends with one 'checkout' step")
     if len(steps) < 3:
         raise PlanError(f"{source}: a plan needs at least one step between check-in and check-out")
-    return SessionPlan(data["id"], data["title"], data.get("description", ""), tuple(steps))
+    return SessionPlan(
+        _words(data["id"], source, "id", MAX_TITLE_CHARS),
+        _words(data["title"], source, "title", MAX_TITLE_CHARS),
+        _words(data.get("description", ""), source, "description", MAX_WORDS_CHARS, one_line=False),
+        tuple(steps),
+    )
+
+
+def _words(text: str, source: str, what: str, max_chars: int, *, one_line: bool = True) -> str:
+    try:
+        return checked_text(text, what, max_chars, one_line=one_line)
+    except InputRefused as refusal:
+        raise PlanError(f"{source}: {refusal}".rstrip(".")) from None
 
 
 def load_plans(folder: Path = SESSIONS_DIR) -> list[SessionPlan]:
@@ -119,8 +156,11 @@ def load_plans(folder: Path = SESSIONS_DIR) -> list[SessionPlan]:
     plans: dict[str, SessionPlan] = {}
     for path in sorted(folder.glob("*.toml")):
         try:
-            plan = parse_plan(path.read_text(encoding="utf-8"), path.name)
-        except (OSError, UnicodeDecodeError, PlanError) as error:
+            plan = parse_plan(read_bounded(path, MAX_TEXT_FILE_BYTES, what=path.name), path.name)
+        except InputRefused as refusal:
+            log.warning("Session plan %s is left out: %s", path.name, refusal)
+            continue
+        except (OSError, PlanError) as error:
             log.warning("Session plan %s is left out: %s", path.name, error)
             continue
         if plan.id in plans:

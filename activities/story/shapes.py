@@ -17,10 +17,20 @@ one empty page.
 from __future__ import annotations
 
 import logging
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from expressive.limits import (
+    MAX_PROMPT_CHARS,
+    MAX_STEPS,
+    MAX_TEXT_FILE_BYTES,
+    MAX_TITLE_CHARS,
+    MAX_WORDS_CHARS,
+    InputRefused,
+    checked_text,
+    load_toml_bounded,
+    read_bounded,
+)
 from expressive.resources import ASSETS_DIR
 from expressive.ui.icons import is_icon_name
 
@@ -54,13 +64,14 @@ class StoryShape:
 FALLBACK_BLANK_SHAPE = StoryShape(BLANK_SHAPE_ID, "A blank page", "Write or draw anything.", "book-open-blank-variant")
 
 
-def parse_shape(text: str, source: str, notes: list[str] | None = None) -> StoryShape:
+def parse_shape(text: str | bytes, source: str, notes: list[str] | None = None) -> StoryShape:
     """The shape described by TOML `text`; `source` names it in errors. An icon that is
-    not in the icon font is replaced by the book icon, with a note added to `notes`."""
+    not in the icon font is replaced by the book icon, with a note added to `notes`. Its
+    words are bounded and cleaned as typed words are: a child reads them in big type."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ShapeError(f"{source}: not valid TOML ({error})") from error
+        data = load_toml_bounded(text, what=source)
+    except InputRefused as refusal:
+        raise ShapeError(str(refusal).rstrip(".")) from None
     for key in ("id", "title"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise ShapeError(f"{source}: '{key}' is missing")
@@ -70,6 +81,8 @@ def parse_shape(text: str, source: str, notes: list[str] | None = None) -> Story
     raw_steps = data.get("steps", [])
     if not isinstance(raw_steps, list) or not all(isinstance(raw, dict) for raw in raw_steps):
         raise ShapeError(f"{source}: 'steps' must be a list of [[steps]] tables")
+    if len(raw_steps) > MAX_STEPS:
+        raise ShapeError(f"{source}: it has {len(raw_steps):,} steps; the most a story shape has is {MAX_STEPS}")
     steps = []
     for number, raw in enumerate(raw_steps, start=1):
         title, prompt = raw.get("title", ""), raw.get("prompt", "")
@@ -77,13 +90,31 @@ def parse_shape(text: str, source: str, notes: list[str] | None = None) -> Story
             raise ShapeError(f"{source}: step {number} has a title or prompt that is not text")
         if not title.strip() and not prompt.strip():
             raise ShapeError(f"{source}: step {number} has neither a title nor a prompt")
-        steps.append(ShapeStep(title.strip(), prompt.strip()))
+        steps.append(
+            ShapeStep(
+                _words(title, source, f"title of step {number}", MAX_TITLE_CHARS),
+                _words(prompt, source, f"prompt of step {number}", MAX_PROMPT_CHARS),
+            )
+        )
     icon = data.get("icon", "").strip() or DEFAULT_ICON
     if not is_icon_name(icon):
         if notes is not None:
             notes.append(f"{source}: icon {icon!r} is not a Material Design Icons name; the book icon is used")
         icon = DEFAULT_ICON
-    return StoryShape(data["id"].strip(), data["title"].strip(), data.get("description", "").strip(), icon, tuple(steps))
+    return StoryShape(
+        _words(data["id"], source, "id", MAX_TITLE_CHARS),
+        _words(data["title"], source, "title", MAX_TITLE_CHARS),
+        _words(data.get("description", ""), source, "description", MAX_WORDS_CHARS),
+        icon,
+        tuple(steps),
+    )
+
+
+def _words(text: str, source: str, what: str, max_chars: int) -> str:
+    try:
+        return checked_text(text, what, max_chars).strip()
+    except InputRefused as refusal:
+        raise ShapeError(f"{source}: {refusal}".rstrip(".")) from None
 
 
 def load_shapes(*folders: Path, problems: list[str] | None = None) -> list[StoryShape]:
@@ -111,9 +142,12 @@ def load_shapes(*folders: Path, problems: list[str] | None = None) -> list[Story
         for path in sorted(folder.glob("*.toml")):
             notes: list[str] = []
             try:
-                shape = parse_shape(path.read_text(encoding="utf-8"), path.name, notes)
-            except (OSError, UnicodeDecodeError) as error:
-                report(f"{path.name} is left out: it could not be read as text ({error})")
+                shape = parse_shape(read_bounded(path, MAX_TEXT_FILE_BYTES, what=path.name), path.name, notes)
+            except InputRefused as refusal:
+                report(f"{path.name} is left out: {refusal}".rstrip("."))
+                continue
+            except OSError as error:
+                report(f"{path.name} is left out: it could not be read ({error.strerror or error})")
                 continue
             except ShapeError as error:
                 report(f"{error}; the file is left out")

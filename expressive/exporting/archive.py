@@ -57,7 +57,6 @@ from expressive.limits import (
     load_json_bounded,
     picture_size,
 )
-from expressive.feelings import feeling
 from expressive.portfolio import ArtifactRecord, PortfolioError, Session
 from expressive.portfolio.records import (
     ARTIFACT_FORMAT,
@@ -442,9 +441,6 @@ def _session(raw: dict[str, Any]) -> ArchivedSession:
     document = _record(raw["session"], SESSION_FORMAT, "a session's record")
     session_id = _safe_id(document, "session")
     record = session_from_document(document, "archived", session_id)
-    for value in (record.feeling_in, record.feeling_out):
-        if value is not None and feeling(value) is None:
-            raise RecordError(f"session {session_id} has a feeling that is not on the scale ({value!r})")
     artifacts = tuple(_artifact(session_id, item) for item in raw["artifacts"])
     artifact_ids = [artifact.record.id for artifact in artifacts]
     if len(set(artifact_ids)) != len(artifact_ids):

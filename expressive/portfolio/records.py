@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from expressive.activity import FILE_NAME_PATTERN
-from expressive.limits import InputRefused, load_json_bounded
+from expressive.feelings import FEELINGS
+from expressive.limits import (
+    MAX_GOAL_CHARS,
+    MAX_NAME_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_TITLE_CHARS,
+    MAX_WORDS_CHARS,
+    InputRefused,
+    load_json_bounded,
+)
 
 from .search import normalise_tags
 
@@ -34,6 +43,10 @@ FILE_ROLES = ("product", "thumbnail", "process", "file")
 SESSION_ID_TIME_FORMAT = "%Y-%m-%d_%H%M"
 _SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+FEELING_RANGE = (FEELINGS[0].value, FEELINGS[-1].value)
+# Years a date can hold: a year of birth outside them is no year, and no number that large
+# fits the index (SQLite keeps 64-bit integers).
+YEAR_RANGE = (datetime.min.year, datetime.max.year)
 
 
 class PortfolioError(Exception):
@@ -211,7 +224,10 @@ def _parse_time(text: Any) -> datetime:
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise ValueError(text)
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # year 1 east of Greenwich, or 9999 west of it, has no UTC time
+        raise ValueError(text) from None
 
 
 def session_id_time(session_id: str) -> datetime:
@@ -261,15 +277,21 @@ class _Fields:
     def invalid(self, key: str) -> RecordError:
         return RecordError(f"{self.file_name} has a missing or invalid '{key}'")
 
-    def text(self, key: str, default: str | None = None) -> str:
+    def text(self, key: str, max_chars: int, default: str | None = None) -> str:
+        """Text of at most `max_chars`, the bound the store writes it with: a longer one was
+        not written by Expressive, and would cost every screen and export that shows it."""
         value = self.doc.get(key, default)
         if not isinstance(value, str):
             raise self.invalid(key)
+        if len(value) > max_chars:
+            raise RecordError(
+                f"{self.file_name} has a '{key}' of {len(value):,} characters; the most Expressive keeps is {max_chars:,}"
+            )
         return value
 
-    def optional_int(self, key: str) -> int | None:
+    def optional_int(self, key: str, lowest: int, highest: int) -> int | None:
         value = self.doc.get(key)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not lowest <= value <= highest):
             raise self.invalid(key)
         return value
 
@@ -305,20 +327,20 @@ class _Fields:
 
 
 def note_text(doc: dict[str, Any], file_name: str) -> str:
-    return _Fields(doc, file_name).text("text")
+    return _Fields(doc, file_name).text("text", MAX_NOTE_CHARS)
 
 
 def client_from_document(doc: dict[str, Any], client_id: str) -> Client:
     """`client_id` is the folder's name: where a record lies is what identifies it."""
     fields = _Fields(doc, "client.json")
-    name = fields.text("name")
+    name = fields.text("name", MAX_NAME_CHARS)
     if not name.strip():
         raise fields.invalid("name")
     return Client(
         id=client_id,
         name=name,
-        year_of_birth=fields.optional_int("year_of_birth"),
-        notes=fields.text("notes", ""),
+        year_of_birth=fields.optional_int("year_of_birth", *YEAR_RANGE),
+        notes=fields.text("notes", MAX_NOTE_CHARS, ""),
         created=fields.time("created"),
         settings=fields.settings("settings"),
     )
@@ -333,10 +355,10 @@ def session_from_document(doc: dict[str, Any], client_id: str, session_id: str) 
     return Session(
         id=session_id,
         client_id=client_id,
-        plan_id=fields.text("plan_id"),
-        goal=fields.text("goal", ""),
-        feeling_in=fields.optional_int("feeling_in"),
-        feeling_out=fields.optional_int("feeling_out"),
+        plan_id=fields.text("plan_id", MAX_TITLE_CHARS),
+        goal=fields.text("goal", MAX_GOAL_CHARS, ""),
+        feeling_in=fields.optional_int("feeling_in", *FEELING_RANGE),
+        feeling_out=fields.optional_int("feeling_out", *FEELING_RANGE),
         started=fields.time("started"),
         ended=fields.optional_time("ended"),
         goal_met=fields.optional_bool("goal_met"),
@@ -349,7 +371,11 @@ def homework_from_document(raw: Any) -> Homework:
         raise RecordError("session.json has an invalid 'homework'")
     fields = _Fields(raw, "session.json")
     try:
-        return Homework(task=fields.text("task"), done=fields.optional_bool("done"), note=fields.text("note", ""))
+        return Homework(
+            task=fields.text("task", MAX_WORDS_CHARS),
+            done=fields.optional_bool("done"),
+            note=fields.text("note", MAX_WORDS_CHARS, ""),
+        )
     except RecordError:
         raise RecordError("session.json has an invalid 'homework'") from None
 
@@ -412,11 +438,11 @@ def artifact_from_document(doc: dict[str, Any], client_id: str, session_id: str,
         id=artifact_id,
         client_id=client_id,
         session_id=session_id,
-        activity=fields.text("activity"),
-        kind=fields.text("kind"),
+        activity=fields.text("activity", MAX_TITLE_CHARS),
+        kind=fields.text("kind", MAX_TITLE_CHARS),
         created=fields.time("created"),
-        title=fields.text("title", ""),
-        about=reflection.text("about", ""),
+        title=fields.text("title", MAX_TITLE_CHARS, ""),
+        about=reflection.text("about", MAX_WORDS_CHARS, ""),
         files=files,
         metadata=fields.mapping("metadata"),
         damaged=None,
@@ -446,11 +472,13 @@ def checked_noticings(noticings: Any) -> tuple[Noticing, ...]:
     checked = []
     for raw in noticings:
         try:
-            if not isinstance(raw["text"], str):
+            if not isinstance(raw["text"], str) or len(raw["text"]) > MAX_WORDS_CHARS:
                 raise ValueError(raw)
             checked.append(Noticing(at=_parse_time(raw["at"]), text=raw["text"]))
         except (KeyError, TypeError, ValueError):
-            raise RecordError(f"the noticing {raw!r} is invalid: it needs the words and when they were said") from None
+            raise RecordError(
+                f"a noticing is invalid: it needs the words (at most {MAX_WORDS_CHARS:,} characters) and when they were said"
+            ) from None
     return tuple(sorted(checked, key=lambda noticing: noticing.at))
 
 
@@ -466,12 +494,13 @@ def checked_marks(marks: Any) -> tuple[dict[str, Any], ...]:
     for mark in marks:
         try:
             t, note = mark["t"], mark["note"]
-            if isinstance(t, bool) or not 0 <= t < float("inf") or not isinstance(note, str):
+            if isinstance(t, bool) or not 0 <= t < float("inf") or not isinstance(note, str) or len(note) > MAX_WORDS_CHARS:
                 raise ValueError(mark)
             checked.append({"t": float(t), "note": note, "created": format_time(_parse_time(mark["created"]))})
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: a time too large for a float
             raise RecordError(
-                f"the mark {mark!r} is invalid: it needs a time in seconds (0 or more), a note and when it was written"
+                "a mark is invalid: it needs a time in seconds (0 or more), a note "
+                f"(at most {MAX_WORDS_CHARS:,} characters) and when it was written"
             ) from None
     return tuple(sorted(checked, key=lambda mark: (mark["t"], mark["created"])))
 

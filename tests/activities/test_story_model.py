@@ -97,9 +97,9 @@ def test_a_therapists_folder_adds_and_replaces_shapes_and_broken_files_are_left_
     assert "six-part-story" in shapes
     assert len(problems) == 4
     assert any("b.toml is left out: another shape in the same folder already has the id 'dream'" in p for p in problems)
-    assert any(p.startswith("c.toml: not valid TOML") for p in problems)
+    assert any(p.startswith("c.toml is not valid TOML") for p in problems)
     assert any("'no-such-icon' is not a Material Design Icons name" in p for p in problems)
-    assert any(p.startswith("e.toml is left out") for p in problems)
+    assert any(p.startswith("e.toml is not text") for p in problems)
 
 
 def test_a_missing_folder_gives_the_shipped_shapes(tmp_path):
