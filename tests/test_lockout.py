@@ -1,16 +1,10 @@
 from expressive.lockout import LONGEST_DELAY_SECONDS, Lockout
+from tests_support import StoppedClock
 
-
-class FakeClock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
 
 
 def test_each_wrong_guess_doubles_the_wait_up_to_a_limit():
-    clock = FakeClock()
+    clock = StoppedClock(1_000)
     lockout = Lockout(clock=clock)
     assert lockout.seconds_to_wait() == 0
     delays = [lockout.failed() for _ in range(12)]
@@ -22,7 +16,7 @@ def test_each_wrong_guess_doubles_the_wait_up_to_a_limit():
 
 
 def test_a_right_guess_resets_the_count():
-    clock = FakeClock()
+    clock = StoppedClock(1_000)
     lockout = Lockout(clock=clock)
     lockout.failed()
     lockout.failed()
@@ -32,7 +26,7 @@ def test_a_right_guess_resets_the_count():
 
 
 def test_the_wait_survives_a_restart(tmp_path):
-    clock = FakeClock()
+    clock = StoppedClock(1_000)
     path = tmp_path / "lockout.json"
     first = Lockout(path=path, clock=clock)
     for _ in range(3):
@@ -47,11 +41,11 @@ def test_the_wait_survives_a_restart(tmp_path):
 def test_an_unreadable_state_file_starts_afresh(tmp_path):
     path = tmp_path / "lockout.json"
     path.write_text("{not json")
-    assert Lockout(path=path, clock=FakeClock()).failures == 0
+    assert Lockout(path=path, clock=StoppedClock(1_000)).failures == 0
 
 
 def test_a_damaged_or_edited_state_file_never_stops_the_app_nor_locks_out_for_long(tmp_path):
-    clock = FakeClock()
+    clock = StoppedClock(1_000)
     path = tmp_path / "lockout.json"
     for text in ('{"failures": 1e400, "next_try_at": 0}', '{"failures": 2, "next_try_at": 1e400}',
                  '{"failures": -5, "next_try_at": 0}', "[" * 100_000):

@@ -64,3 +64,14 @@ def tap_popup_button(window, label: str) -> None:
             tap(next(widget for widget in view.walk() if isinstance(widget, IconButton) and widget.text == label))
             return
     raise AssertionError(f"no popup with a {label!r} button")
+
+
+class StoppedClock:
+    """A clock for the app or a lockout: time stands still unless a test moves `now`."""
+
+    def __init__(self, now: float = 10_000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+

@@ -4,16 +4,9 @@ import pytest
 
 from expressive.portfolio import Portfolio
 from expressive.ui.driver import advance_frames, start_app, stop_app, tap, type_into
-from tests_support import PIN, cheap_protect, screen, submit_secret
+from tests_support import PIN, StoppedClock, cheap_protect, screen, submit_secret
 
 
-
-class FakeClock:
-    def __init__(self):
-        self.now = 10_000.0
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture
@@ -28,7 +21,7 @@ def protected_root(tmp_path):
 
 @pytest.fixture
 def clock():
-    return FakeClock()
+    return StoppedClock()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from kivy.uix.popup import Popup
 from expressive.activity import Activity, ActivityInfo, API_VERSION
 from expressive.ui.driver import advance_frames, tap
 from expressive.ui.screens.access import TherapistPinDialog
-from tests_support import PIN, screen, submit_secret
+from tests_support import PIN, StoppedClock, screen, submit_secret
 
 
 class NosyActivity(Activity):
@@ -216,18 +216,9 @@ def test_an_activity_that_breaks_leaves_the_client_at_the_launcher_with_one_kind
     message.dismiss(animation=False)
 
 
-class StoppedClock:
-    """Time stands still unless a test moves it."""
-
-    now = 1_000.0
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture
 def clock():
-    return StoppedClock()
+    return StoppedClock(1_000)
 
 
 @pytest.fixture

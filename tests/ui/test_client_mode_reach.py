@@ -24,7 +24,7 @@ from expressive.ui.app import CLIENT_SCREENS, SCREENS
 from expressive.ui.driver import advance_frames, as_main_loop, start_app, stop_app, tap
 from expressive.ui.screens.access import TherapistPinDialog
 from expressive.ui.therapist import TherapistView
-from tests_support import PIN, cheap_protect, screen, submit_secret
+from tests_support import PIN, StoppedClock, cheap_protect, screen, submit_secret
 
 THERAPIST_SCREENS = set(SCREENS) - set(CLIENT_SCREENS)
 # How many popups deep the walk goes (a popup opened from a popup opened from the studio).
@@ -37,15 +37,6 @@ OF_A_KIND = 6
 # Escape (the back button), F1 (Kivy's own settings), the menu key, F11, F12.
 KEYS = (27, 282, 319, 292, 293)
 
-
-class StoppedClock:
-    """Time stands still unless a test moves it: a wrong PIN's wait lasts until then."""
-
-    def __init__(self):
-        self.now = 10_000.0
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture

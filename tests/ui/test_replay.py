@@ -6,15 +6,8 @@ from activities.drawing.activity import DrawingActivity
 from activities.drawing.replay_view import MarkNoteDialog, MarkTick, ReplayView
 from expressive.portfolio import Portfolio
 from expressive.ui.driver import advance_frames, drag, start_app, stop_app, tap, type_into
-from tests_support import PIN, cheap_protect
+from tests_support import PIN, StoppedClock, cheap_protect
 
-
-class FakeClock:
-    def __init__(self):
-        self.now = 100.0
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture
@@ -61,7 +54,7 @@ def test_play_fast_forward_end_scrub_and_mark_a_moment(app, window, portfolio_di
     assert isinstance(view, ReplayView)
     assert view.position == view.duration > 60, "a replay opens on the finished picture"
     assert view.picture is not None
-    clock = view.now = FakeClock()
+    clock = view.now = StoppedClock(100.0)
 
     tap(view.ids.play)
     assert (view.speed, view.position) == (1, 0), "Play at the end starts again from the beginning"
