@@ -9,6 +9,7 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
+from activities.drawing.strokes import MAX_STAMP_SIZE, MIN_STAMP_SIZE  # noqa: F401  (where the studio finds them)
 from expressive.resources import ASSETS_DIR
 from expressive.ui.icons import ICON_FONT, is_icon_name
 
@@ -17,9 +18,6 @@ STAMPS_FILE = ASSETS_DIR / "stamps" / "stamps.json"
 STAMP_FONT = ICON_FONT
 # How big a stamp is when first placed, in document pixels (the glyph's em size).
 DEFAULT_STAMP_SIZE = 240.0
-# The smallest and largest a two-finger pinch may make a stamp.
-MIN_STAMP_SIZE = 24.0
-MAX_STAMP_SIZE = 2048.0
 
 log = logging.getLogger(__name__)
 

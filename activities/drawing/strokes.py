@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from expressive.limits import MAX_SNAPSHOT_BYTES, load_json_bounded
+from expressive.limits import MAX_PICTURE_PIXELS, MAX_SNAPSHOT_BYTES, load_json_bounded
 
 DOC_WIDTH = 2048
 DOC_HEIGHT = 1536
@@ -83,6 +83,14 @@ FILL_TOLERANCE = 48
 
 # Brush widths in document pixels (a full line width, not a radius).
 BRUSH_SIZES: dict[str, float] = {"small": 8, "medium": 22, "large": 56}
+# Bounds on what a log may ask the renderer for, read or recorded: the cost of a stroke
+# grows with its width, and a stamp or paper is drawn at its full size, so a log of a few
+# bytes asking for a brush 10 million pixels wide, a stamp 20,000 pixels high or paper of
+# 30,000 x 30,000 would take minutes or gigabytes to draw.
+MAX_BRUSH_WIDTH = 512  # a quarter of the paper: far wider than any brush the studio offers
+# The smallest and largest a two-finger pinch may make a stamp, in document pixels.
+MIN_STAMP_SIZE = 24.0
+MAX_STAMP_SIZE = 2048.0
 
 # x, y in document pixels, pressure 0..1, t in seconds since the drawing began.
 Point = tuple[float, float, float, float]
@@ -236,6 +244,7 @@ class DrawingLog:
         background: str = PAPER_COLOUR,
         clock: Callable[[], float] = time.monotonic,
     ):
+        _check_paper(width, height)
         self.width = width
         self.height = height
         self.background = background
@@ -264,13 +273,7 @@ class DrawingLog:
         seed: int | None = None,
     ) -> Stroke:
         """Start a stroke; without a `seed`, one is picked at random and recorded."""
-        if tool not in TOOLS:
-            raise ValueError(f"tool {tool!r} is not one of {TOOLS}")
-        if width <= 0:
-            raise ValueError(f"stroke width must be positive, not {width!r}")
-        _check_opacity(opacity)
-        if dynamics not in DYNAMICS:
-            raise ValueError(f"dynamics {dynamics!r} is not one of {DYNAMICS}")
+        _check_stroke(tool, width, opacity, dynamics)
         self.end_stroke()
         paint = self.background if tool == "eraser" else colour
         if seed is None:
@@ -335,8 +338,7 @@ class DrawingLog:
     ) -> Stamp:
         """Press a stamp onto the paper, centred at (x, y)."""
         _check_opacity(opacity)
-        if size <= 0:
-            raise ValueError(f"stamp size must be positive, not {size!r}")
+        _check_stamp_size(size)
         self.end_stroke()
         stamp = Stamp(self._time(t), name, round(x, 2), round(y, 2), round(size, 2), round(rotation % 360, 2), colour, opacity)
         self._record(stamp)
@@ -356,8 +358,7 @@ class DrawingLog:
         old = self.last_stamp
         if old is None:
             raise RuntimeError("adjust_stamp() needs a stamp as the last event")
-        if size <= 0:
-            raise ValueError(f"stamp size must be positive, not {size!r}")
+        _check_stamp_size(size)
         new = dataclasses.replace(old, size=round(size, 2), rotation=round(rotation % 360, 2))
         self.events[-1] = new
         self._done[-1] = new
@@ -506,7 +507,9 @@ class DrawingLog:
         for number, item in enumerate(data["events"]):
             kind = item.get("type")
             if kind == "stroke":
-                log._record(Stroke.from_json(item, version))
+                stroke = Stroke.from_json(item, version)
+                _check_stroke(stroke.tool, stroke.width, stroke.opacity, stroke.dynamics)
+                log._record(stroke)
             elif kind in _COMMANDS:
                 replayable = {"undo": log.can_undo, "redo": log.can_redo}.get(kind, True)
                 if not replayable:
@@ -514,6 +517,9 @@ class DrawingLog:
                 log._record(_COMMANDS[kind](item["t"]))
             elif kind in _ACTIONS and version >= 3:
                 action = _ACTIONS[kind].from_json(item)
+                if isinstance(action, Stamp):
+                    _check_opacity(action.opacity)
+                    _check_stamp_size(action.size)
                 if isinstance(action, Background) and action.photo is not None and action.photo not in log.photos:
                     raise ValueError(f"event {number}: the photo {action.photo!r} is not in the file")
                 log._record(action)
@@ -521,6 +527,31 @@ class DrawingLog:
                 raise ValueError(f"event {number}: unknown type {kind!r}")
         log._clock_origin = clock() - log.duration
         return log
+
+
+def _check_paper(width: int, height: int) -> None:
+    if not all(isinstance(side, int) and not isinstance(side, bool) and side > 0 for side in (width, height)):
+        raise ValueError(f"the paper's size must be whole numbers of pixels, not {width!r} x {height!r}")
+    if width * height > MAX_PICTURE_PIXELS:
+        raise ValueError(
+            f"the paper is {width} x {height} pixels; the most Expressive draws on is "
+            f"{MAX_PICTURE_PIXELS / 1_000_000:g} million pixels"
+        )
+
+
+def _check_stroke(tool: str, width: float, opacity: float, dynamics: str) -> None:
+    if tool not in TOOLS:
+        raise ValueError(f"tool {tool!r} is not one of {TOOLS}")
+    if isinstance(width, bool) or not isinstance(width, (int, float)) or not 0 < width <= MAX_BRUSH_WIDTH:
+        raise ValueError(f"stroke width must be above 0 and at most {MAX_BRUSH_WIDTH:g} pixels, not {width!r}")
+    _check_opacity(opacity)
+    if dynamics not in DYNAMICS:
+        raise ValueError(f"dynamics {dynamics!r} is not one of {DYNAMICS}")
+
+
+def _check_stamp_size(size: float) -> None:
+    if isinstance(size, bool) or not isinstance(size, (int, float)) or not 0 < size <= MAX_STAMP_SIZE:
+        raise ValueError(f"stamp size must be above 0 and at most {MAX_STAMP_SIZE:g} pixels, not {size!r}")
 
 
 def _check_opacity(opacity: float) -> None:

@@ -81,8 +81,6 @@ ARCHIVE_FORMAT = "expressive-archive"
 ARCHIVE_VERSION = 1
 MANIFEST = "manifest.json"
 SESSIONS = "sessions"
-# Files whose header is read for the pixels they declare before the archive is taken in.
-_PICTURE_ENDINGS = (".png", ".jpg", ".jpeg")
 # Already compressed: stored as they are, since compressing them again costs time for nothing.
 _STORED_TYPES = ("image/png", "image/jpeg", "application/pdf", "audio/ogg", "video/mp4", "video/webm")
 # The rest (sound, text, data) is deflated at the fastest level: on the activities' files it
@@ -384,9 +382,9 @@ def _read_checked(archive: zipfile.ZipFile, file: ArchivedFile, *, keep: bool = 
 
 def _check_picture(file: ArchivedFile, head: bytes) -> None:
     """Refuse a picture whose header declares more pixels than Expressive shows; `head`
-    is the file's first chunk, which holds the header of any picture Expressive keeps."""
-    if not file.name.lower().endswith(_PICTURE_ENDINGS):
-        return
+    is the file's first chunk, which holds the header of any picture Expressive keeps.
+    Every file is looked at, whatever its name: a GIF or WebP bomb named "notes.bin" is
+    still shown as a picture wherever its bytes say it is one."""
     try:
         width, height = picture_size(head)
     except InputRefused as refused:

@@ -3,7 +3,8 @@
 Each case is a small input built to make a decoder spend memory or time, or to reach a
 traceback: MIDI that lasts hours or holds 65,535 tracks or millions of events, picture
 bombs, JSON nested a hundred thousand deep, lone surrogates, terminal escape sequences,
-a 5 MB name. Each is fed to the entry point a person reaches (importing a file, adding a
+a 5 MB name, records holding numbers too large for the index or words too long to show,
+drawing logs asking for huge paper, stamps or brushes, a plan nested too deep. Each is fed to the entry point a person reaches (importing a file, adding a
 client, reading a record, showing a picture) on a scratch portfolio, and must be answered
 with one plain sentence naming its bound (or, for words, cleaned), with the portfolio
 unchanged, within the memory and time budgets. `run_in_child` measures one case in its own
@@ -137,6 +138,32 @@ def deep_json(depth: int = 100_000) -> bytes:
     return b"[" * depth + b"]" * depth
 
 
+def session_record(**fields) -> bytes:
+    """A session.json as the store writes it, with `fields` written over it by hand."""
+    document = {
+        "format": "expressive-session", "version": 1, "id": "2026-01-01_1000_abcd", "client_id": "c-00000000",
+        "plan_id": "open", "goal": "", "feeling_in": 3, "feeling_out": None,
+        "started": "2026-01-01T10:00:00.000000+00:00", "ended": None,
+    }
+    return json.dumps({**document, **fields}).encode("utf-8")
+
+
+def drawing_log(**fields) -> bytes:
+    """A drawing's log (strokes.json) of one short stroke and one stamp, with `fields`
+    written over the log, or over its stroke or stamp (`stroke_width`, `stamp_size`)."""
+    stroke = {"type": "stroke", "t": 0.0, "tool": "marker", "colour": "#000000", "width": fields.pop("stroke_width", 8),
+              "opacity": 1.0, "dynamics": "speed", "seed": 1, "points": [[10, 10, 0.5, 0.0], [900, 700, 0.5, 0.1]]}
+    stamp = {"type": "stamp", "t": 0.2, "name": "heart", "x": 100, "y": 100, "size": fields.pop("stamp_size", 240),
+             "rotation": 0, "colour": "#ff0000", "opacity": 1.0}
+    document = {"format": "expressive-strokes", "version": 3, "width": 2048, "height": 1536, "background": "#ffffff",
+                "photos": {}, "events": [stroke, stamp]}
+    return json.dumps({**document, **fields}).encode("utf-8")
+
+
+def deep_toml(depth: int = 100_000) -> bytes:
+    return b"id = 'x'\ntitle = 'X'\ndeep = " + b"[" * depth + b"]" * depth + b"\n"
+
+
 # ----- answering them
 
 
@@ -215,6 +242,50 @@ def _read_record(make: Callable[[], bytes]) -> Callable[[], object]:
     return decode
 
 
+def _read_session(make: Callable[[], bytes]) -> Callable[[], object]:
+    """Read as the index reads every record: parsed, then every field checked."""
+
+    def decode():
+        from expressive.limits import InputRefused
+        from expressive.portfolio.records import SESSION_FORMAT, RecordError, parse_document, session_from_document
+
+        try:
+            return session_from_document(parse_document(make(), "session.json", SESSION_FORMAT), "c-00000000", "s")
+        except RecordError as damaged:
+            raise InputRefused(str(damaged), "damaged") from None
+
+    return decode
+
+
+def _draw_log(make: Callable[[], bytes]) -> Callable[[], object]:
+    """Read and drawn as the viewer, the replay and a recovered autosave do."""
+
+    def decode():
+        from activities.drawing.render import render_png
+        from activities.drawing.strokes import DrawingLog
+        from expressive.limits import InputRefused
+
+        try:
+            return render_png(DrawingLog.from_json(make()))
+        except ValueError as damaged:  # the viewer shows the drawing as damaged, saying why
+            raise InputRefused(str(damaged), "damaged") from None
+
+    return decode
+
+
+def _read_plan(make: Callable[[], bytes]) -> Callable[[], object]:
+    def decode():
+        from expressive.limits import InputRefused
+        from expressive.plans import PlanError, parse_plan
+
+        try:
+            return parse_plan(make(), "plan.toml")
+        except PlanError as broken:
+            raise InputRefused(str(broken), "damaged") from None
+
+    return decode
+
+
 def _read_audit_line(make: Callable[[], bytes]) -> Callable[[], object]:
     def decode():
         from expressive.limits import InputRefused
@@ -264,6 +335,12 @@ def cases() -> list[HostileCase]:
         HostileCase("picture-garbage", "refuse", "not a picture", _decoding(_open_picture(garbage))),
         HostileCase("json-deep-record", "refuse", "64 levels", _decoding(_read_record(deep_json))),
         HostileCase("json-deep-audit-line", "refuse", "not readable", _decoding(_read_audit_line(deep_json))),
+        HostileCase("record-feeling-10-to-the-30", "refuse", "feeling_in", _decoding(_read_session(lambda: session_record(feeling_in=10**30)))),
+        HostileCase("record-goal-1-million", "refuse", "500", _decoding(_read_session(lambda: session_record(goal="g" * 1_000_000)))),
+        HostileCase("drawing-paper-30000x30000", "refuse", "40 million pixels", _decoding(_draw_log(lambda: drawing_log(width=30_000, height=30_000)))),
+        HostileCase("drawing-stamp-20000-high", "refuse", "2048", _decoding(_draw_log(lambda: drawing_log(stamp_size=20_000)))),
+        HostileCase("drawing-brush-10-million-wide", "refuse", "512", _decoding(_draw_log(lambda: drawing_log(stroke_width=10_000_000)))),
+        HostileCase("toml-deep-plan", "refuse", "nested too deep", _decoding(_read_plan(deep_toml))),
         HostileCase("name-5-mb", "refuse", "100", _adding_client("R" * 5 * 1024 * 1024)),
         HostileCase("name-escape-sequences", "clean", "", _adding_client(ESCAPES)),
         HostileCase("goal-lone-surrogate", "clean", "", _starting_session("feel \ud800 calm")),

@@ -129,3 +129,25 @@ def test_too_many_entries_are_refused_before_any_is_read(robins_portfolio, tmp_p
         for number in range(MAX_ARCHIVE_ENTRIES + 1):
             archive.writestr(f"s/{number}", b"")
     assert_refused(robins_portfolio, path, f"holds {MAX_ARCHIVE_ENTRIES + 1:,} files; the most Expressive accepts is {MAX_ARCHIVE_ENTRIES:,}")
+
+
+def picture_claiming(format_: str, width: int, height: int) -> bytes:
+    """A small picture in `format_` whose header is rewritten to say `width` x `height`."""
+    small = io.BytesIO()
+    Image.new("RGB", (1, 1)).save(small, format_)
+    data = bytearray(small.getvalue())
+    if format_ == "GIF":  # the logical screen and the one image's descriptor
+        struct.pack_into("<HH", data, 6, width, height)
+        descriptor = data.index(b",")
+        struct.pack_into("<HH", data, descriptor + 5, width, height)
+    else:  # BMP: the info header's width and height
+        struct.pack_into("<ii", data, 18, width, height)
+    return bytes(data)
+
+
+@pytest.mark.parametrize("format_", ["GIF", "BMP"])
+def test_a_picture_bomb_is_refused_by_its_header_whatever_its_name(robins_portfolio, tmp_path, format_):
+    picture = picture_claiming(format_, 30000, 30000)
+    manifest = json.dumps(manifest_listing({"notes.bin": picture})).encode()
+    path = write_archive(tmp_path / "bomb.zip", {"sessions/2026-01-02_1000_abcd/01-drawing-abcd/notes.bin": picture}, manifest)
+    assert_refused(robins_portfolio, path, r"picture \(notes.bin\)")
