@@ -14,6 +14,7 @@ import base64
 import dataclasses
 import hashlib
 import json
+import math
 import random
 import time
 from dataclasses import dataclass, field
@@ -88,6 +89,13 @@ BRUSH_SIZES: dict[str, float] = {"small": 8, "medium": 22, "large": 56}
 # bytes asking for a brush 10 million pixels wide, a stamp 20,000 pixels high or paper of
 # 30,000 x 30,000 would take minutes or gigabytes to draw.
 MAX_BRUSH_WIDTH = 512  # a quarter of the paper: far wider than any brush the studio offers
+# Drawing a stroke costs in proportion to the length of its path, and the spray, which lays
+# its dots one by one, about 80 times as much a pixel: a whole drawing may ask for this much
+# (about 8 seconds of drawing here). A person never comes near it (it is 50,000 passes across
+# the paper, or 1,250,000 pixels of spraying); a crafted log of a few megabytes would take
+# minutes. Points past it are not recorded, and a log over it is not read.
+MAX_DRAWING_COST = 100_000_000
+SPRAY_COST_PER_PIXEL = 80
 # The smallest and largest a two-finger pinch may make a stamp, in document pixels.
 MIN_STAMP_SIZE = 24.0
 MAX_STAMP_SIZE = 2048.0
@@ -254,6 +262,7 @@ class DrawingLog:
         self._clock = clock
         self._clock_origin = clock()
         self._current: Stroke | None = None
+        self._cost = 0.0
         self._undone_before_stroke: list[Mark | Background | Clear] = []
         # Replay state: the actions in effect, and those undone (last on top).
         self._done: list[Mark | Background | Clear] = []
@@ -289,7 +298,12 @@ class DrawingLog:
     def add_point(self, x: float, y: float, pressure: float = 1.0, t: float | None = None) -> None:
         if self._current is None:
             raise RuntimeError("add_point() needs begin_stroke() first")
-        self._current.points.append((round(x, 2), round(y, 2), round(pressure, 3), self._time(t)))
+        point = (round(x, 2), round(y, 2), round(pressure, 3), self._time(t))
+        cost = _segment_cost(self._current, self._current.points[-1] if self._current.points else point, point)
+        if self._cost + cost > MAX_DRAWING_COST:
+            return
+        self._cost += cost
+        self._current.points.append(point)
 
     def end_stroke(self) -> None:
         stroke, self._current = self._current, None
@@ -509,6 +523,12 @@ class DrawingLog:
             if kind == "stroke":
                 stroke = Stroke.from_json(item, version)
                 _check_stroke(stroke.tool, stroke.width, stroke.opacity, stroke.dynamics)
+                log._cost += sum(_segment_cost(stroke, a, b) for a, b in zip(stroke.points, stroke.points[1:]))
+                if log._cost > MAX_DRAWING_COST:
+                    raise ValueError(
+                        f"event {number}: the drawing's strokes are longer than Expressive draws "
+                        f"({MAX_DRAWING_COST:,} pixels of path, a sprayed pixel counting {SPRAY_COST_PER_PIXEL})"
+                    )
                 log._record(stroke)
             elif kind in _COMMANDS:
                 replayable = {"undo": log.can_undo, "redo": log.can_redo}.get(kind, True)
@@ -527,6 +547,11 @@ class DrawingLog:
                 raise ValueError(f"event {number}: unknown type {kind!r}")
         log._clock_origin = clock() - log.duration
         return log
+
+
+def _segment_cost(stroke: Stroke, start: Point, end: Point) -> float:
+    length = math.dist(start[:2], end[:2])
+    return length * SPRAY_COST_PER_PIXEL if stroke.tool == "spray" else length
 
 
 def _check_paper(width: int, height: int) -> None:

@@ -151,8 +151,9 @@ def session_record(**fields) -> bytes:
 def drawing_log(**fields) -> bytes:
     """A drawing's log (strokes.json) of one short stroke and one stamp, with `fields`
     written over the log, or over its stroke or stamp (`stroke_width`, `stamp_size`)."""
-    stroke = {"type": "stroke", "t": 0.0, "tool": "marker", "colour": "#000000", "width": fields.pop("stroke_width", 8),
-              "opacity": 1.0, "dynamics": "speed", "seed": 1, "points": [[10, 10, 0.5, 0.0], [900, 700, 0.5, 0.1]]}
+    stroke = {"type": "stroke", "t": 0.0, "tool": fields.pop("tool", "marker"), "colour": "#000000",
+              "width": fields.pop("stroke_width", 8), "opacity": 1.0, "dynamics": "speed", "seed": 1,
+              "points": fields.pop("points", [[10, 10, 0.5, 0.0], [900, 700, 0.5, 0.1]])}
     stamp = {"type": "stamp", "t": 0.2, "name": "heart", "x": 100, "y": 100, "size": fields.pop("stamp_size", 240),
              "rotation": 0, "colour": "#ff0000", "opacity": 1.0}
     document = {"format": "expressive-strokes", "version": 3, "width": 2048, "height": 1536, "background": "#ffffff",
@@ -340,6 +341,8 @@ def cases() -> list[HostileCase]:
         HostileCase("drawing-paper-30000x30000", "refuse", "40 million pixels", _decoding(_draw_log(lambda: drawing_log(width=30_000, height=30_000)))),
         HostileCase("drawing-stamp-20000-high", "refuse", "2048", _decoding(_draw_log(lambda: drawing_log(stamp_size=20_000)))),
         HostileCase("drawing-brush-10-million-wide", "refuse", "512", _decoding(_draw_log(lambda: drawing_log(stroke_width=10_000_000)))),
+        HostileCase("drawing-spray-across-and-back", "refuse", "100,000,000", _decoding(_draw_log(lambda: drawing_log(
+            tool="spray", points=[[2047 * (i % 2), 1535 * (i % 2), 1.0, i / 100] for i in range(20_000)])))),
         HostileCase("toml-deep-plan", "refuse", "nested too deep", _decoding(_read_plan(deep_toml))),
         HostileCase("name-5-mb", "refuse", "100", _adding_client("R" * 5 * 1024 * 1024)),
         HostileCase("name-escape-sequences", "clean", "", _adding_client(ESCAPES)),
