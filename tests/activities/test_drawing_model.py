@@ -1,6 +1,7 @@
 """The stroke log: what is recorded, what undo/redo/clear do, and the file format."""
 
 import json
+import math
 
 import pytest
 
@@ -317,3 +318,19 @@ def test_a_log_naming_a_photo_it_does_not_carry_is_refused():
     data["photos"] = {}
     with pytest.raises(ValueError, match="photo"):
         DrawingLog.from_json(json.dumps(data))
+
+
+def test_a_drawing_stops_recording_points_past_what_it_can_draw_in_seconds():
+    from activities.drawing.strokes import MAX_DRAWING_COST, SPRAY_COST_PER_PIXEL
+
+    log = DrawingLog()
+    log.begin_stroke("spray", "#ff0000", 8, t=0)
+    corners = [(0, 0), (2047, 1535)]
+    for number in range(1000):
+        log.add_point(*corners[number % 2], t=number / 100)
+    log.end_stroke()
+    kept = log.events[0].points
+    travelled = sum(math.dist(a[:2], b[:2]) for a, b in zip(kept, kept[1:]))
+    assert 10 < len(kept) < 1000
+    assert travelled * SPRAY_COST_PER_PIXEL <= MAX_DRAWING_COST
+    assert DrawingLog.from_json(log.to_json()).events[0].points == kept, "what was recorded is read back"
