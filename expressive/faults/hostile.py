@@ -326,9 +326,9 @@ ESCAPES = "\x1b[2J\x1b]0;owned\x07Robin\u202eelif.exe\x9b31m"
 def cases() -> list[HostileCase]:
     """The corpus, smallest first within each kind."""
     return [
-        HostileCase("midi-three-hours", "refuse", "20 minutes", _importing("song.mid", midi_three_hours)),
+        HostileCase("midi-three-hours", "refuse", "10 minutes", _importing("song.mid", midi_three_hours)),
         HostileCase("midi-65535-tracks", "refuse", "64", _importing("song.mid", midi_many_tracks)),
-        HostileCase("midi-millions-of-events", "refuse", "200,000", _importing("song.mid", midi_many_events)),
+        HostileCase("midi-millions-of-events", "refuse", "100,000", _importing("song.mid", midi_many_events)),
         HostileCase("midi-truncated", "refuse", "damaged", _importing("song.mid", midi_truncated)),
         HostileCase("midi-garbage", "refuse", "not a MIDI file", _importing("song.mid", garbage)),
         HostileCase("png-30000x30000", "refuse", "40 million pixels", _decoding(_open_picture(png_bomb))),

@@ -581,7 +581,7 @@ def test_absurd_files_are_refused_before_anyone_waits_for_them():
     with pytest.raises(MidiFileError) as too_long:
         read_midi(smf(slow, ticks_per_beat=1))
     assert too_long.value.reason == "too-long"
-    assert str(too_long.value) == "This MIDI file lasts 4 hours; the most Expressive brings in is 20 minutes."
+    assert str(too_long.value) == "This MIDI file lasts 4 hours; the most Expressive brings in is 10 minutes."
 
 
 def test_a_file_with_no_notes_is_refused_plainly():
