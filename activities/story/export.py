@@ -12,6 +12,7 @@ import base64
 import html
 import importlib.util
 import io
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -101,11 +102,26 @@ def _font_for(character: str, bold: bool) -> tuple[str, str]:
     return candidates[0][0], shown
 
 
+# reportlab splits a word too long for a line letter by letter, at a cost that grows with
+# the square of its length: 100,000 letters with no space took 15 s. Longer words get a
+# break every this many letters first (no real word, nor most web addresses, is that long).
+LONGEST_WORD = 60
+_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1},}}")
+
+
+def breakable(text: str) -> str:
+    """`text` with a space after every LONGEST_WORD letters of a word longer than that."""
+    return _LONG_WORD.sub(
+        lambda word: " ".join(word[0][start:start + LONGEST_WORD] for start in range(0, len(word[0]), LONGEST_WORD)),
+        text,
+    )
+
+
 def markup_line(text: str, bold: bool = False) -> str:
     """`text` as reportlab paragraph markup: escaped, each run of letters in a font that
-    has them."""
+    has them, a very long word broken so it can be laid out."""
     runs: list[tuple[str, list[str]]] = []
-    for character in text:
+    for character in breakable(text):
         font, shown = _font_for(character, bold)
         if runs and runs[-1][0] == font:
             runs[-1][1].append(shown)

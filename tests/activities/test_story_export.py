@@ -110,3 +110,11 @@ def test_the_speed_figures_are_measured():
     assert 0 < figures["keystroke_p50"] <= figures["keystroke_p99"]
     assert 0 < figures["snapshot_p50"] <= figures["snapshot_p99"]
     assert pdf_export_seconds(pages=1) > 0
+
+
+def test_a_word_too_long_for_any_line_is_broken_before_it_is_laid_out():
+    from activities.story.export import LONGEST_WORD, breakable
+
+    assert breakable("a calm sentence, https://example.org/short") == "a calm sentence, https://example.org/short"
+    broken = breakable("no " + "x" * (2 * LONGEST_WORD + 10) + " end")
+    assert broken.split() == ["no", "x" * LONGEST_WORD, "x" * LONGEST_WORD, "x" * 10, "end"]
