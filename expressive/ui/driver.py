@@ -8,10 +8,12 @@ is exercised is exactly what a finger on the tablet exercises.
 from __future__ import annotations
 
 import itertools
+import time
 from pathlib import Path
 
 from kivy.base import EventLoop, ExceptionManager
 from kivy.input.motionevent import MotionEvent
+from kivy.uix.scrollview import ScrollView
 
 from expressive.plans import load_plans
 from expressive.portfolio import Portfolio
@@ -84,14 +86,39 @@ def as_main_loop(action, *args) -> None:
             raise
 
 
+# How long a scroll view holds back a tap's lifting, to tell it from the start of a scroll
+# (Kivy's own fixed delay), and a little more.
+SCROLL_VIEW_TAP_DELAY = 0.25
+
+
 def tap(widget, frames: int = 2) -> None:
-    """A finger tap at the centre of `widget` as it is on screen (layout settled first)."""
+    """A finger tap at the centre of `widget` as it is on screen (layout settled first),
+    after scrolling it into view as a person would, where it lies in a scroll view."""
     advance_frames(1)
+    scrolling_views = scrolling_views_around(widget)
+    for view in scrolling_views:
+        view.scroll_to(widget, padding=0, animate=False)
+    if scrolling_views:
+        advance_frames(1)
     x, y = widget.to_window(*widget.center)
     touch = Finger(x, y)
     as_main_loop(touch.touch_down)
     as_main_loop(touch.touch_up)
+    if scrolling_views:
+        # The tap reaches the button only once the scroll view knows it was not a scroll.
+        time.sleep(SCROLL_VIEW_TAP_DELAY)
+        advance_frames(1)
     advance_frames(frames)
+
+
+def scrolling_views_around(widget) -> list[ScrollView]:
+    """The scroll views that hold `widget` and can scroll, innermost first."""
+    views, parent = [], widget.parent
+    while parent is not None and parent is not parent.parent:
+        if isinstance(parent, ScrollView) and (parent.do_scroll_x or parent.do_scroll_y):
+            views.append(parent)
+        parent = parent.parent
+    return views
 
 
 def drag(points: list[tuple[float, float]], frames: int = 2) -> None:

@@ -7,9 +7,11 @@ from pathlib import Path
 from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ColorProperty, StringProperty
+from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
 
 from expressive.ui import theme
 from expressive.ui.icons import ICON_FONT, TEXT_FONT, TEXT_FONT_BOLD, icon_char
@@ -52,6 +54,27 @@ class CardButton(ButtonBehavior, BoxLayout):
     """A tappable rounded card that holds other widgets."""
 
     background = ColorProperty(theme.SURFACE)
+
+
+class CentredScroll(ScrollView):
+    """Holds one widget of its own size (a row of buttons, a grid of cards): centred where
+    it fits, and scrolled, either way, where it does not, so that on a small or upright
+    tablet every button of it can still be reached instead of lying off the screen."""
+
+    def add_widget(self, widget, *args, **kwargs):
+        # The frame is never smaller than the view, so content that fits sits in its middle.
+        frame = AnchorLayout(size_hint=(None, None))
+        frame.add_widget(widget)
+        super().add_widget(frame, *args, **kwargs)
+
+        def fit(*_args):
+            frame.size = (max(widget.width, self.width), max(widget.height, self.height))
+            self.do_scroll_x = widget.width > self.width
+            self.do_scroll_y = widget.height > self.height
+
+        widget.bind(size=fit)
+        self.bind(size=fit)
+        fit()
 
 
 class Card(BoxLayout):
