@@ -56,7 +56,20 @@ def is_clipped(label: Label) -> bool:
     if label.shorten and label.text_size[0]:
         room = label.text_size[0] - 2 * label.padding[0]
         return label._label.get_extents(label.text)[0] > room + 1
+    if label.max_lines and label.text_size[0]:
+        return len(lines_of(label)) > label.max_lines
     return label.texture_size[0] > label.width + 1
+
+
+def lines_of(label: Label) -> list:
+    """The lines `label` needs for all its words, at its width, whatever its line limit."""
+    from kivy.core.text import Label as CoreLabel
+
+    options = dict(label._label.options, max_lines=0)
+    whole = CoreLabel(**options)
+    whole.text = label.text
+    whole.refresh()
+    return whole._cached_lines
 
 
 def window_box(widget) -> tuple[float, float, float, float]:
@@ -133,7 +146,13 @@ def problems_on(layer, window) -> list[str]:
             ]
             if covering:
                 problems.append(f"{name!r} is covered by {label_of(covering[0])!r}")
-        clipped = [label.text for label in button.walk(restrict=True) if isinstance(label, Label) and shown(label) and is_clipped(label)]
+        # A piece of work's title is the client's own, of any length: on its thumbnail, beside
+        # its picture, it is shortened by design. The app's own words must show whole.
+        is_thumbnail = getattr(button, "artifact", None) is not None
+        clipped = [
+            label.text for label in button.walk(restrict=True)
+            if isinstance(label, Label) and shown(label) and not is_thumbnail and is_clipped(label)
+        ]
         if clipped:
             problems.append(f"{name!r} has its words cut off: {clipped[0]!r}")
     return problems
