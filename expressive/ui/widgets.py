@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ColorProperty, StringProperty
+from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, StringProperty
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -59,11 +59,15 @@ class CardButton(ButtonBehavior, BoxLayout):
 class CentredScroll(ScrollView):
     """Holds one widget of its own size (a row of buttons, a grid of cards): centred where
     it fits, and scrolled, either way, where it does not, so that on a small or upright
-    tablet every button of it can still be reached instead of lying off the screen."""
+    tablet every button of it can still be reached instead of lying off the screen.
+    `anchor_x` "left" keeps content that fits at the start of its row instead."""
+
+    anchor_x = OptionProperty("center", options=("left", "center", "right"))
 
     def add_widget(self, widget, *args, **kwargs):
-        # The frame is never smaller than the view, so content that fits sits in its middle.
-        frame = AnchorLayout(size_hint=(None, None))
+        # The frame is never smaller than the view, so content that fits sits where anchored.
+        frame = AnchorLayout(size_hint=(None, None), anchor_x=self.anchor_x)
+        self.bind(anchor_x=frame.setter("anchor_x"))
         frame.add_widget(widget)
         super().add_widget(frame, *args, **kwargs)
 
