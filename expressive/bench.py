@@ -490,7 +490,7 @@ def run_benchmarks(*, as_json: bool, quick: bool) -> int:
             lambda: bench_movement(60 if quick else 300),
             lambda: bench_story(600 if quick else 6000),
             lambda: bench_exports(20 if quick else 100),
-            lambda: stress_figures(scratch / "stress", kills_per_command=1 if quick else 10, full_filesystem=not quick),
+            lambda: stress_figures(scratch / "stress", kills_per_command=1 if quick else 10, quick=quick),
         ]
         for step in steps:
             for figure in step():

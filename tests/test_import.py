@@ -132,7 +132,7 @@ def test_a_killed_archive_import_leaves_the_client_whole_or_absent_and_check_nam
     with Portfolio.open(source) as store:
         (original,) = store.clients()
         whole = (len(store.sessions(original.id)), len(store.artifacts(original.id)))
-    killed_at_random(["import", str(archive), "--portfolio", str(target)], 12, "archive")
+    killed_at_random(["import", str(archive), "--portfolio", str(target)], 6, "archive")
     check = expressive("check", "--portfolio", str(target))
     assert check.returncode == 0, check.stdout + check.stderr
     with Portfolio.open(target) as store:
@@ -150,7 +150,7 @@ def test_a_killed_or_refused_file_import_never_leaves_an_empty_session(tmp_path,
     with Portfolio.open(root) as store:
         client = store.add_client("Robin")
     song = a_song(tmp_path / "tune.mid")
-    killed_at_random(["import", str(song), "--client", "Robin", "--portfolio", str(root)], 10, "midi")
+    killed_at_random(["import", str(song), "--client", "Robin", "--portfolio", str(root)], 5, "midi")
     assert expressive("check", "--portfolio", str(root)).returncode == 0
     with Portfolio.open(root) as store:
         assert all(store.artifacts(client.id, session.id) for session in store.sessions(client.id))

@@ -15,16 +15,20 @@ from expressive.faults import commands as harness
 from expressive.faults import hostile
 
 MIB = 1024 * 1024
+QUICK_COMMANDS = ("export-zip", "import-midi")
 
 
-def stress_figures(scratch: Path, *, kills_per_command: int, full_filesystem: bool = True) -> list[Figure]:
+def stress_figures(scratch: Path, *, kills_per_command: int, quick: bool = False) -> list[Figure]:
     """Run every fault harness in `scratch`; one figure per command and fault, each with the
-    number of trials that found a problem (budget 0), and the hostile corpus's extremes."""
+    number of trials that found a problem (budget 0), and the hostile corpus's extremes.
+    `quick` (a smoke run) kills two commands only, fills no filesystem and tries each pair
+    of writers once."""
     inputs = harness.prepare_inputs(scratch / "inputs")
-    report = harness.run_kills(inputs, scratch, trials=kills_per_command)
-    if full_filesystem:
+    commands = [command for command in harness.COMMANDS if not quick or command.name in QUICK_COMMANDS]
+    report = harness.run_kills(inputs, scratch, commands, trials=kills_per_command)
+    if not quick:
         harness.run_full(inputs, scratch, report=report)
-    harness.run_two_writers(inputs, scratch, report=report)
+    harness.run_two_writers(inputs, scratch, rounds=1 if quick else 3, report=report)
     figures = []
     for fault in ("kill", "full", "two-writers"):
         for command, (survived, tried) in report.by_command(fault).items():

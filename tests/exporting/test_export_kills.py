@@ -14,7 +14,7 @@ import pytest
 from expressive.portfolio.journal import JOURNAL_FOLDER
 from export_helpers import PASSPHRASE
 
-KILLS = 8
+KILLS = 5
 OUT_NAMES = {"pdf": "Robin.pdf", "html": "Robin-web", "zip": "Robin.zip"}
 
 
