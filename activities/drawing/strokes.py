@@ -514,7 +514,7 @@ class DrawingLog:
         if not isinstance(data, dict) or data.get("format") != FORMAT_NAME or version not in READABLE_VERSIONS:
             raise ValueError(
                 f"not an {FORMAT_NAME} file of version {' or '.join(map(str, READABLE_VERSIONS))} "
-                f"(format {data.get('format')!r}, version {version!r})"
+                f"(format {data.get('format') if isinstance(data, dict) else type(data).__name__!r}, version {version!r})"
             )
         log = cls(width=data["width"], height=data["height"], background=data["background"], clock=clock)
         log.photos = {photo_id: base64.b64decode(text, validate=True) for photo_id, text in data.get("photos", {}).items()}

@@ -142,7 +142,7 @@ class MovementRecord:
         if not isinstance(document, dict) or document.get("format") != FORMAT_NAME or document.get("version") != FORMAT_VERSION:
             raise ValueError(
                 f"Not an {FORMAT_NAME} file of version {FORMAT_VERSION} "
-                f"(format {document.get('format')!r}, version {document.get('version')!r})."
+                f"(a {type(document).__name__} of format {document.get('format') if isinstance(document, dict) else None!r})."
             )
         settings = document["settings"]
         zones = [SoundZone.from_json(item) for item in settings["zones"]]

@@ -23,7 +23,7 @@ from activities.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, Pedal
 from activities.music.pianoroll import piano_roll_png
 from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host, ImportRefused
 from expressive.audio import NoteEvent, open_engine, wav_bytes
-from expressive.limits import MAX_LOG_BYTES, MAX_SOUND_SECONDS, load_json_bounded
+from expressive.limits import MAX_LOG_BYTES, MAX_RECORDING_SECONDS, MAX_SOUND_SECONDS, load_json_bounded
 from expressive.midi import SCREEN_SOURCE, SourceColours
 
 GM_DRUM_CHANNEL = 9
@@ -85,7 +85,7 @@ def takes_to_json(takes: list[Performance]) -> bytes:
 
 def takes_from_json(data: bytes) -> list[Performance]:
     document = load_json_bounded(data, max_bytes=MAX_LOG_BYTES, what="The music snapshot")
-    if document.get("format") != SNAPSHOT_FORMAT:
+    if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
         raise ValueError("not a music snapshot")
     return [
         Performance(
@@ -317,7 +317,8 @@ class MusicActivity(Activity):
     def song(self, song_id: str) -> Performance:
         """A MIDI file from the client's portfolio, to play along with; raises
         LibraryError or MidiFileError with a plain message."""
-        return read_midi(self.host.songs.read(song_id))
+        # Read, not rendered: the client's own long recordings play along too.
+        return read_midi(self.host.songs.read(song_id), max_seconds=MAX_RECORDING_SECONDS)
 
     # --- files from elsewhere, a newcomer's demo, and the portfolio ---------------------
 

@@ -141,7 +141,26 @@ def _export(format_: str, ending: str) -> Command:
         lambda trial: ["export", DEMO_NAME, "--format", format_, "--out", str(output(trial)),
                        *(["--therapist-notes"] if format_ == "pdf" else []), *trial.passphrase_args()],
         output=output,
+        verify=lambda trial, before: _whole_export(output(trial)),
     )
+
+
+def _whole_export(path: Path) -> list[str]:
+    """An export at its final name must be whole: a kill may only leave it absent."""
+    if not path.exists():
+        return []
+    if path.is_dir():
+        index = path / "index.html"
+        whole = index.is_file() and index.read_bytes().rstrip().endswith(b"</html>")
+    elif path.suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                whole = archive.testzip() is None
+        except (zipfile.BadZipFile, OSError):
+            whole = False
+    else:
+        whole = path.read_bytes().rstrip().endswith(b"%%EOF")
+    return [] if whole else [f"an export cut short stands at its final name: {path.name}"]
 
 
 def _demo_client(contents: dict) -> str:

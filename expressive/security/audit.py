@@ -164,7 +164,7 @@ class AuditLog:
             raise ValueError("detail must be a string")
         tail, needs_newline = self._tail()
         (seq, prev), damage, settled = self._carry_on_from(tail)
-        if not settled and seq >= 1:
+        if not settled:
             # The anchor is brought up to the log's end (or records the break) before the
             # next line, so the log is never two lines past it: an anchor that could not be
             # written twice in a row (a full disk) is no break.
@@ -222,7 +222,9 @@ class AuditLog:
             elif self._entries_expected:
                 found = f"the log and its anchor ({self.anchor_path.name}) were missing"
             else:
-                return end, [], True  # a new log
+                # A new log: its anchor is written before its first line, so that a kill
+                # between that line and the next anchor leaves one that it follows.
+                return end, [], False
             return end, [_dated(found)], False
         damage = list(anchor.damage)
         follows = tail is not None and tail.entry.seq == anchor.seq + 1 and tail.prev == anchor.mac
@@ -305,7 +307,7 @@ class AuditLog:
             return None, f"the log's anchor ({name}) is damaged"
         if (
             not isinstance(doc, dict) or set(doc) != set(_ANCHOR_FIELDS) or doc["format"] != ANCHOR_FORMAT
-            or not isinstance(doc["seq"], int) or isinstance(doc["seq"], bool) or doc["seq"] < 1
+            or not isinstance(doc["seq"], int) or isinstance(doc["seq"], bool) or doc["seq"] < 0
             or not isinstance(doc["mac"], str) or not isinstance(doc["alg"], str) or not isinstance(doc["seal"], str)
             or not isinstance(doc["damage"], list) or not all(isinstance(item, str) for item in doc["damage"])
         ):
@@ -404,6 +406,8 @@ class AuditLog:
 
     def _short_of(self, anchor: Anchor, lines: list[_Line], last_number: int, *, quiet: bool) -> list[str]:
         """Whether the log still holds the anchor's entry as it was written."""
+        if anchor.seq == 0:
+            return []  # a new log's anchor, written before its first entry: nothing to miss
         head = next(
             (line for line in lines if line.entry is not None and line.entry.seq == anchor.seq and line.mac == anchor.mac),
             None,

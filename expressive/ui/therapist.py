@@ -49,7 +49,8 @@ class AppTherapist(Therapist):
 
     def stays_while_open(self, view: ModalView) -> None:
         """The therapist counts as present until `view` (opened in their presence) closes."""
-        if self._app.client_mode:
+        # Once a view: one opened again (after the PIN) must not count, or close, twice.
+        if self._app.client_mode and view not in self._open_views:
             self._open_views.append(view)
             view.fbind("on_dismiss", self._closed)
 

@@ -98,3 +98,12 @@ def test_lost_work_and_a_traceback_are_caught(trial):
     assert any("missing or changed" in problem or "verify" in problem or "not clean" in problem
                for problem in verdict.problems)
     assert any("traceback" in problem for problem in verdict.problems)
+
+
+def test_an_export_cut_short_at_its_final_name_is_caught(trial):
+    before = harness.current_contents(trial)
+    finished = _export_zip().output(trial)
+    finished.write_bytes(b"PK\x03\x04 cut short")
+    finished.chmod(0o600)
+    verdict = harness.judge(trial, _export_zip(), before, None)
+    assert any("cut short stands at its final name" in problem for problem in verdict.problems)

@@ -146,3 +146,33 @@ def test_real_kills_while_lines_are_appended_never_read_as_tampering(tmp_path):
         with Portfolio.open(root) as store:
             assert store.verify_audit() == [], kill
             assert store.check().ok
+
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL at one precise step."""
+
+
+@pytest.mark.parametrize("key", [None, b"k" * 32], ids=["plain", "sealed"])
+def test_a_kill_between_a_new_logs_first_line_and_its_anchor_is_no_break_but_a_lost_anchor_is(tmp_path, key):
+    from expressive.portfolio.atomic import write_file
+    from expressive.security.audit import AuditLog
+
+    anchors_written = []
+
+    def killed_after_the_first_anchor(path, data, *, fsync):
+        if anchors_written:
+            raise Killed()
+        anchors_written.append(path)
+        write_file(path, data, fsync=fsync)
+
+    log_path = tmp_path / "audit.log"
+    with pytest.raises(Killed):
+        AuditLog(log_path, key, replace_file=killed_after_the_first_anchor).append("protect")
+    assert len(log_path.read_bytes().splitlines()) == 1, "the first line was written, its anchor not"
+    reopened = AuditLog(log_path, key, replace_file=write_file, entries_expected=True)
+    assert reopened.verify() == []
+    reopened.append("unlock")
+    assert reopened.verify() == []
+    (tmp_path / "audit.anchor").unlink()
+    assert AuditLog(log_path, key, replace_file=write_file, entries_expected=True).verify(), "a deleted anchor still shows"
