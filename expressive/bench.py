@@ -146,9 +146,9 @@ def bench_drawing(scratch: Path, strokes_on_screen: int, measured_moves: int) ->
 
 def bench_drawing_files(runs: int) -> list[Figure]:
     """Export and replay of a full-size drawing made with every brush (the demo pictures)."""
-    from activities.drawing.demo import demo_log
-    from activities.drawing.render import render_png
-    from activities.drawing.replay import replay_frames_per_second
+    from expressive.activities.drawing.demo import demo_log
+    from expressive.activities.drawing.render import render_png
+    from expressive.activities.drawing.replay import replay_frames_per_second
 
     logs = [demo_log(variant) for variant in range(3)]
     exports = []
@@ -179,7 +179,7 @@ def generate_portfolio(root: Path, sessions: int, per_session: int):
     from datetime import datetime, timedelta, timezone
 
     from expressive.portfolio import Portfolio
-    from activities.drawing import DrawingActivity
+    from expressive.activities.drawing import DrawingActivity
 
     draft = DrawingActivity.demo_drafts(0)[0]
     Portfolio.protect(root, BENCH_PASSPHRASE)
@@ -291,7 +291,7 @@ def bench_midi_to_sound(presses: int) -> list[Figure]:
 
     import mido
 
-    from activities.music import MusicActivity
+    from expressive.activities.music import MusicActivity
     from expressive.activity import Host, MemoryDrafts
     from expressive.midi import FakeMidiInput
 
@@ -347,8 +347,8 @@ def bench_midi_to_sound(presses: int) -> list[Figure]:
 
 def bench_music_files() -> list[Figure]:
     """Saving a recording: rendering a minute of busy playing offline and writing its files."""
-    from activities.music.activity import drafts_for
-    from activities.music.performance import KeyEvent, Performance
+    from expressive.activities.music.activity import drafts_for
+    from expressive.activities.music.performance import KeyEvent, Performance
     from expressive.audio import open_engine
 
     keys = []
@@ -375,9 +375,9 @@ def bench_movement(frames_measured: int) -> list[Figure]:
     arrival to the note it starts, plus the camera's own frame time."""
     from kivy.base import EventLoop
 
-    from activities.movement.measure import analysis_time_per_frame, benchmark_frames
-    from activities.movement.pipeline import LiveCapture, MovementPipeline
-    from activities.movement.studio import LiveView
+    from expressive.activities.movement.measure import analysis_time_per_frame, benchmark_frames
+    from expressive.activities.movement.pipeline import LiveCapture, MovementPipeline
+    from expressive.activities.movement.studio import LiveView
     from expressive.camera import PatternSource
     from expressive.ui.driver import advance_frames
 
@@ -442,7 +442,7 @@ def bench_movement(frames_measured: int) -> list[Figure]:
 def bench_story(keystrokes: int) -> list[Figure]:
     """Writing a story: each keystroke into the story and its timeline, the autosave the
     host takes every few seconds of typing, and the picture book of 10 illustrated pages."""
-    from activities.story.measure import autosave_cost, pdf_export_seconds
+    from expressive.activities.story.measure import autosave_cost, pdf_export_seconds
 
     typing = autosave_cost(keystrokes=keystrokes, pages=10)
     return [

@@ -242,7 +242,7 @@ def cmd_export(args) -> int:
 
 def cmd_movement(args) -> int:
     """Analyse a video recorded elsewhere as if it came from the camera, and keep the result."""
-    from activities.movement.pipeline import analyse_video
+    from expressive.activities.movement.pipeline import analyse_video
     from expressive.camera import VideoFileSource
     from expressive.importing import save_brought_in
 

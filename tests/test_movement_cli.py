@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from activities.movement.clips import write_moving_shape_clip
+from expressive.activities.movement.clips import write_moving_shape_clip
 from expressive.portfolio import Portfolio
 from sample_work import tree_fingerprint
 

@@ -1,3 +1,3 @@
-from activities.drawing.activity import DrawingActivity
+from expressive.activities.drawing.activity import DrawingActivity
 
 __all__ = ["DrawingActivity"]

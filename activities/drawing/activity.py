@@ -6,9 +6,9 @@ on machines with no window.
 
 from __future__ import annotations
 
-from activities.drawing.demo import demo_log
-from activities.drawing.render import render_image, png_bytes, thumbnail_png
-from activities.drawing.strokes import DrawingLog
+from expressive.activities.drawing.demo import demo_log
+from expressive.activities.drawing.render import render_image, png_bytes, thumbnail_png
+from expressive.activities.drawing.strokes import DrawingLog
 from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
 
 
@@ -45,7 +45,7 @@ class DrawingActivity(Activity):
         self._studio = None
 
     def build(self):
-        from activities.drawing.studio import DrawingStudio
+        from expressive.activities.drawing.studio import DrawingStudio
 
         self._studio = DrawingStudio(log=self.log, complexity=self.host.complexity, pictures=self.host.pictures)
         return self._studio
@@ -72,6 +72,6 @@ class DrawingActivity(Activity):
 
     @classmethod
     def viewer(cls, read_file, artifact, save_marks=None, media=None):
-        from activities.drawing.replay_view import replay_viewer
+        from expressive.activities.drawing.replay_view import replay_viewer
 
         return replay_viewer(read_file, artifact, save_marks)

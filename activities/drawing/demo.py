@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 
-from activities.drawing.strokes import BRUSH_SIZES, PALETTE, DrawingLog
+from expressive.activities.drawing.strokes import BRUSH_SIZES, PALETTE, DrawingLog
 
 Path = list[tuple[float, float]]
 

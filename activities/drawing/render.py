@@ -23,10 +23,10 @@ from functools import lru_cache
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
-from activities.drawing.stamps import STAMP_FONT
-from activities.drawing.strokes import DrawingLog, Fill, Mark, Stamp, Stroke
+from expressive.activities.drawing.stamps import STAMP_FONT
+from expressive.activities.drawing.strokes import DrawingLog, Fill, Mark, Stamp, Stroke
 from expressive.ui.icons import icon_char
-from activities.drawing.templates import paper_image
+from expressive.activities.drawing.templates import paper_image
 
 THUMBNAIL_SIZE = (320, 240)
 

@@ -19,8 +19,8 @@ from collections import OrderedDict
 
 from PIL import Image, ImageChops
 
-from activities.drawing.render import render_image
-from activities.drawing.strokes import DrawingLog, Stroke
+from expressive.activities.drawing.render import render_image
+from expressive.activities.drawing.strokes import DrawingLog, Stroke
 
 FRAMES_PER_SECOND = 30
 

@@ -9,7 +9,7 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from activities.drawing.strokes import MAX_STAMP_SIZE, MIN_STAMP_SIZE  # noqa: F401  (where the studio finds them)
+from expressive.activities.drawing.strokes import MAX_STAMP_SIZE, MIN_STAMP_SIZE  # noqa: F401  (where the studio finds them)
 from expressive.resources import ASSETS_DIR
 from expressive.ui.icons import ICON_FONT, is_icon_name
 

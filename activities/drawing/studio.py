@@ -37,10 +37,10 @@ from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex
 from PIL import Image
 
-from activities.drawing.render import LOOKS, Box, draw_mark, rainbow_colours, render_image
-from activities.drawing.screen_math import MAX_LINE_POINTS, split_for_lines
-from activities.drawing.stamps import DEFAULT_STAMP_SIZE, MAX_STAMP_SIZE, MIN_STAMP_SIZE, catalogue
-from activities.drawing.strokes import (
+from expressive.activities.drawing.render import LOOKS, Box, draw_mark, rainbow_colours, render_image
+from expressive.activities.drawing.screen_math import MAX_LINE_POINTS, split_for_lines
+from expressive.activities.drawing.stamps import DEFAULT_STAMP_SIZE, MAX_STAMP_SIZE, MIN_STAMP_SIZE, catalogue
+from expressive.activities.drawing.strokes import (
     BRUSH_SIZES,
     BRUSHES,
     OPACITIES,
@@ -55,7 +55,7 @@ from activities.drawing.strokes import (
     Stamp,
     Stroke,
 )
-from activities.drawing.templates import PhotoError, paper, paper_image, photo_for_paper
+from expressive.activities.drawing.templates import PhotoError, paper, paper_image, photo_for_paper
 from expressive.activity import COMPLEXITY_LEVELS, Library, LibraryError
 from expressive.ui import theme, widgets
 from expressive.ui.dialogs import show_message

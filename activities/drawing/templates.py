@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageOps
 
-from activities.drawing.strokes import DOC_HEIGHT, DOC_WIDTH, DrawingLog
+from expressive.activities.drawing.strokes import DOC_HEIGHT, DOC_WIDTH, DrawingLog
 from expressive.limits import InputRefused, open_picture_bounded
 
 # A soft dark grey: clear to follow, and a black marker still stands out against it.

@@ -1,3 +1,3 @@
-from activities.movement.activity import MovementActivity
+from expressive.activities.movement.activity import MovementActivity
 
 __all__ = ["MovementActivity"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from activities.movement.pipeline import LiveCapture, MovementPipeline, MovementSettings
-from activities.movement.record import MovementRecord
+from expressive.activities.movement.pipeline import LiveCapture, MovementPipeline, MovementSettings
+from expressive.activities.movement.record import MovementRecord
 from expressive.activity import MOVEMENT_VIDEO_SETTING, API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
 from expressive.camera import NO_CAMERA, list_cameras, open_frame_source
 from expressive.limits import MAX_SNAPSHOT_BYTES, load_json_bounded
@@ -52,7 +52,7 @@ class MovementActivity(Activity):
         return float(value) if isinstance(value, (int, float)) and value > 0 else 0.0
 
     def build(self):
-        from activities.movement.studio import MovementStudio
+        from expressive.activities.movement.studio import MovementStudio
 
         self._studio = MovementStudio(activity=self, complexity=self.host.complexity)
         return self._studio
@@ -148,7 +148,7 @@ class MovementActivity(Activity):
 
     @classmethod
     def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:
-        from activities.movement.pipeline import analyse_video
+        from expressive.activities.movement.pipeline import analyse_video
         from expressive.camera import PatternSource
 
         pattern = PatternSource(size=(320, 240), fps=15, seconds=4 + variant)
@@ -157,6 +157,6 @@ class MovementActivity(Activity):
 
     @classmethod
     def viewer(cls, read_file, artifact, save_marks=None, media=None):
-        from activities.movement.viewer import MovementViewer
+        from expressive.activities.movement.viewer import MovementViewer
 
         return MovementViewer(read_file=read_file, artifact=artifact)

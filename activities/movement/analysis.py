@@ -2,7 +2,7 @@
 client moves (`Features`), plus the pictures the painting and the sounds are made from.
 
 Pure numpy and OpenCV, no Kivy. One frame of 640x480 takes a few milliseconds (see
-`activities.movement.measure`), well inside the 10 ms budget, with whole-image OpenCV
+`expressive.activities.movement.measure`), well inside the 10 ms budget, with whole-image OpenCV
 operations only.
 
 How a frame is analysed:
@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 import cv2
 import numpy as np
 
-from activities.movement.features import Features
+from expressive.activities.movement.features import Features
 from expressive.camera import Frame
 
 # Time constant of the exponential smoothing of every feature: steadies the values from

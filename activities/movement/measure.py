@@ -13,8 +13,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from activities.movement.analysis import MotionAnalyzer
-from activities.movement.clips import MovingShapeClip
+from expressive.activities.movement.analysis import MotionAnalyzer
+from expressive.activities.movement.clips import MovingShapeClip
 from expressive.camera import Frame, VideoFileSource
 
 ANALYSIS_SIZE = (640, 480)

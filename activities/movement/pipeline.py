@@ -17,16 +17,16 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from activities.movement.analysis import MotionAnalyzer
-from activities.movement.features import Features
-from activities.movement.painting import TrailPainter, silhouette_image
-from activities.movement.record import MovementRecord
-from activities.movement.trails import TRAILS_FILE, TrailRecorder
-from activities.movement.video import VideoKeeper
-from activities.movement.zones import ContinuousVoice, ZonePlayer, play, zone_activity, zone_layout
-from activities.music.midifile import to_midi_bytes
-from activities.music.performance import Recorder
-from activities.music.scales import DEFAULT_SCALE
+from expressive.activities.movement.analysis import MotionAnalyzer
+from expressive.activities.movement.features import Features
+from expressive.activities.movement.painting import TrailPainter, silhouette_image
+from expressive.activities.movement.record import MovementRecord
+from expressive.activities.movement.trails import TRAILS_FILE, TrailRecorder
+from expressive.activities.movement.video import VideoKeeper
+from expressive.activities.movement.zones import ContinuousVoice, ZonePlayer, play, zone_activity, zone_layout
+from expressive.activities.music.midifile import to_midi_bytes
+from expressive.activities.music.performance import Recorder
+from expressive.activities.music.scales import DEFAULT_SCALE
 from expressive.activity import ArtifactDraft
 from expressive.camera import FrameSource, LatestFrame
 

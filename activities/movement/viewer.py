@@ -11,9 +11,9 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from activities.movement.painting import TrailPainter
-from activities.movement.record import MovementRecord
-from activities.movement.trails import TRAILS_FILE, read_trails
+from expressive.activities.movement.painting import TrailPainter
+from expressive.activities.movement.record import MovementRecord
+from expressive.activities.movement.trails import TRAILS_FILE, read_trails
 from expressive.ui import widgets  # noqa: F401  (registers ChoiceButton and the fonts)
 from expressive.ui.pictures import image_texture, texture_from_file
 

@@ -1,3 +1,3 @@
-from activities.music.activity import MusicActivity
+from expressive.activities.music.activity import MusicActivity
 
 __all__ = ["MusicActivity"]

@@ -18,9 +18,9 @@ from typing import Callable
 import mido
 import numpy as np
 
-from activities.music.midifile import MidiFileError, read_midi, to_midi_bytes
-from activities.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, PedalEvent, Performance, Recorder
-from activities.music.pianoroll import piano_roll_png
+from expressive.activities.music.midifile import MidiFileError, read_midi, to_midi_bytes
+from expressive.activities.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, PedalEvent, Performance, Recorder
+from expressive.activities.music.pianoroll import piano_roll_png
 from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host, ImportRefused
 from expressive.audio import NoteEvent, open_engine, wav_bytes
 from expressive.limits import MAX_LOG_BYTES, MAX_RECORDING_SECONDS, MAX_SOUND_SECONDS, load_json_bounded
@@ -132,13 +132,13 @@ class MusicActivity(Activity):
     # --- lifecycle ---------------------------------------------------------------------
 
     def build(self):
-        from activities.music.studio import MusicStudio
+        from expressive.activities.music.studio import MusicStudio
 
         self._studio = MusicStudio(activity=self, complexity=self.host.complexity)
         return self._studio
 
     def start(self) -> None:
-        from activities.music.player import Player
+        from expressive.activities.music.player import Player
 
         self.engine = self.host.media.audio()
         self.engine.prepare(self.instrument)
@@ -338,13 +338,13 @@ class MusicActivity(Activity):
 
     @classmethod
     def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:
-        from activities.music.demo import demo_performance
+        from expressive.activities.music.demo import demo_performance
 
         return [drafts_for(demo_performance(variant), open_engine("silent"), "Built-in synthesiser")]
 
     @classmethod
     def viewer(cls, read_file, artifact, save_marks=None, media=None):
-        from activities.music.viewer import MusicViewer
+        from expressive.activities.music.viewer import MusicViewer
 
         return MusicViewer(read_file=read_file, artifact=artifact, media=media)
 

@@ -23,7 +23,7 @@ from collections import defaultdict, deque
 
 import mido
 
-from activities.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, PedalEvent, Performance
+from expressive.activities.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, PedalEvent, Performance
 from expressive.limits import (
     MAX_MIDI_BYTES,
     MAX_MIDI_EVENTS,

@@ -22,9 +22,9 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.widget import Widget
 from kivy.utils import get_hex_from_color
 
-from activities.music.midifile import MidiFileError
-from activities.music.performance import DRUMS
-from activities.music.scales import DEFAULT_SCALE, DRUM_PADS, SCALES, colour_for_note, keys_for_scale, note_name, piano_keys
+from expressive.activities.music.midifile import MidiFileError
+from expressive.activities.music.performance import DRUMS
+from expressive.activities.music.scales import DEFAULT_SCALE, DRUM_PADS, SCALES, colour_for_note, keys_for_scale, note_name, piano_keys
 from expressive.activity import COMPLEXITY_LEVELS, LibraryError
 from expressive.audio import INSTRUMENTS
 from expressive.ui import theme, widgets

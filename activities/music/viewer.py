@@ -13,8 +13,8 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from activities.music.midifile import MidiFileError, read_midi
-from activities.music.player import Player
+from expressive.activities.music.midifile import MidiFileError, read_midi
+from expressive.activities.music.player import Player
 from expressive.limits import MAX_RECORDING_SECONDS
 from expressive.ui import widgets  # noqa: F401  (registers IconButton and the fonts)
 from expressive.ui.pictures import texture_from_file

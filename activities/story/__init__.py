@@ -1,3 +1,3 @@
-from activities.story.activity import StoryActivity
+from expressive.activities.story.activity import StoryActivity
 
 __all__ = ["StoryActivity"]

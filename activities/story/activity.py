@@ -12,9 +12,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from activities.story.export import picture_book_pdf, web_page
-from activities.story.model import Story
-from activities.story.shapes import SHAPES_DIR, StoryShape, load_shapes
+from expressive.activities.story.export import picture_book_pdf, web_page
+from expressive.activities.story.model import Story
+from expressive.activities.story.shapes import SHAPES_DIR, StoryShape, load_shapes
 from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
 from expressive.limits import open_picture_bounded
 from expressive.ui.icons import TEXT_FONT_BOLD
@@ -89,7 +89,7 @@ class StoryActivity(Activity):
         self._studio = None
 
     def build(self):
-        from activities.story.studio import StoryStudio
+        from expressive.activities.story.studio import StoryStudio
 
         self._studio = StoryStudio(activity=self, complexity=self.host.complexity)
         return self._studio
@@ -114,12 +114,12 @@ class StoryActivity(Activity):
 
     @classmethod
     def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:
-        from activities.story.demo import demo_story
+        from expressive.activities.story.demo import demo_story
 
         return [story_draft(demo_story(variant))]
 
     @classmethod
     def viewer(cls, read_file, artifact, save_marks=None, media=None):
-        from activities.story.viewer import StoryViewer
+        from expressive.activities.story.viewer import StoryViewer
 
         return StoryViewer(read_file=read_file, artifact=artifact)

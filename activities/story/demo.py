@@ -3,10 +3,10 @@ with the drawing activity's demo pictures."""
 
 from __future__ import annotations
 
-from activities.drawing.demo import demo_log
-from activities.drawing.render import render_image, thumbnail_png
-from activities.story.model import Story
-from activities.story.shapes import SHAPES_DIR, load_shapes
+from expressive.activities.drawing.demo import demo_log
+from expressive.activities.drawing.render import render_image, thumbnail_png
+from expressive.activities.story.model import Story
+from expressive.activities.story.shapes import SHAPES_DIR, load_shapes
 
 STORIES = (
     ("beginning-middle-end", "The brave little boat", 2, [

@@ -26,7 +26,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import BaseDocTemplate, Frame, Image, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer
 
-from activities.story.model import Page, Story, picture_extension
+from expressive.activities.story.model import Page, Story, picture_extension
 from expressive.limits import check_picture_size
 from expressive.ui.icons import TEXT_FONT, TEXT_FONT_BOLD
 

@@ -12,8 +12,8 @@ import time
 
 from PIL import Image, ImageDraw
 
-from activities.story.export import picture_book_pdf
-from activities.story.model import Page, Story
+from expressive.activities.story.export import picture_book_pdf
+from expressive.activities.story.model import Page, Story
 from expressive.bench import percentile
 
 PICTURE_SIZE = (1024, 768)

@@ -15,9 +15,9 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, Op
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 
-from activities.drawing.render import png_bytes, render_image
-from activities.drawing.strokes import DrawingLog
-from activities.story.model import PictureError
+from expressive.activities.drawing.render import png_bytes, render_image
+from expressive.activities.drawing.strokes import DrawingLog
+from expressive.activities.story.model import PictureError
 from expressive.activity import COMPLEXITY_LEVELS, LibraryError
 from expressive.ui import widgets  # noqa: F401  (registers IconButton, Card and the fonts)
 from expressive.ui.dialogs import show_message
@@ -193,7 +193,7 @@ class DrawingPopup(ModalView):
 
     def __init__(self, pictures, **kwargs):
         super().__init__(**kwargs)
-        from activities.drawing.studio import DrawingStudio
+        from expressive.activities.drawing.studio import DrawingStudio
 
         self.studio = DrawingStudio(log=DrawingLog(), complexity=self.complexity, pictures=pictures)
         self.ids.area.add_widget(self.studio)

@@ -9,7 +9,7 @@ from kivy.lang import Builder
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from activities.story.model import Story
+from expressive.activities.story.model import Story
 from expressive.ui import widgets  # noqa: F401  (registers IconButton and the fonts)
 from expressive.ui.pictures import texture_from_file
 

@@ -262,8 +262,8 @@ def _draw_log(make: Callable[[], bytes]) -> Callable[[], object]:
     """Read and drawn as the viewer, the replay and a recovered autosave do."""
 
     def decode():
-        from activities.drawing.render import render_png
-        from activities.drawing.strokes import DrawingLog
+        from expressive.activities.drawing.render import render_png
+        from expressive.activities.drawing.strokes import DrawingLog
         from expressive.limits import InputRefused
 
         try:

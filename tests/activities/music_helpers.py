@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import mido
 
-from activities.music.activity import MusicActivity
+from expressive.activities.music.activity import MusicActivity
 from expressive.activity import Host, Library, MemoryDrafts
 from expressive.audio import FakeAudioEngine
 from expressive.midi import FakeMidiInput

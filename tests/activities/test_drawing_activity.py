@@ -9,8 +9,8 @@ from importlib.metadata import entry_points
 
 from PIL import Image
 
-from activities.drawing import DrawingActivity
-from activities.drawing.strokes import DrawingLog
+from expressive.activities.drawing import DrawingActivity
+from expressive.activities.drawing.strokes import DrawingLog
 from expressive.activity import Host, MemoryDrafts
 
 
@@ -26,7 +26,7 @@ def test_the_declaration_is_valid_and_found_by_its_entry_point():
 
 
 def test_importing_the_activity_does_not_import_kivy():
-    code = "import sys, activities.drawing; print('kivy' in sys.modules)"
+    code = "import sys, expressive.activities.drawing; print('kivy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 

@@ -3,10 +3,10 @@
 import pytest
 from PIL import ImageChops
 
-from activities.drawing.demo import demo_log
-from activities.drawing.render import render_image
-from activities.drawing.replay import ReplayRenderer, fit_picture, frame_times, log_at, render_at, replay_frames_per_second
-from activities.drawing.strokes import PALETTE, TOOLS, DrawingLog
+from expressive.activities.drawing.demo import demo_log
+from expressive.activities.drawing.render import render_image
+from expressive.activities.drawing.replay import ReplayRenderer, fit_picture, frame_times, log_at, render_at, replay_frames_per_second
+from expressive.activities.drawing.strokes import PALETTE, TOOLS, DrawingLog
 
 BRUSH = TOOLS[0]
 RED, BLUE, GREEN = PALETTE["red"], PALETTE["blue"], PALETTE["green"]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from activities.drawing.screen_math import fit_aspect, is_light, split_for_lines
-from activities.drawing.strokes import PALETTE
+from expressive.activities.drawing.screen_math import fit_aspect, is_light, split_for_lines
+from expressive.activities.drawing.strokes import PALETTE
 
 
 @pytest.mark.parametrize(

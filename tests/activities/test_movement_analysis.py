@@ -7,9 +7,9 @@ import cv2
 import numpy as np
 import pytest
 
-from activities.movement.analysis import HISTORY_SECONDS, MotionAnalyzer
-from activities.movement.clips import MovingShapeClip, write_moving_shape_clip
-from activities.movement.measure import analysis_time_per_frame, benchmark_frames, file_decode_overhead
+from expressive.activities.movement.analysis import HISTORY_SECONDS, MotionAnalyzer
+from expressive.activities.movement.clips import MovingShapeClip, write_moving_shape_clip
+from expressive.activities.movement.measure import analysis_time_per_frame, benchmark_frames, file_decode_overhead
 from expressive.camera import Frame, VideoFileSource
 from expressive.camera.pattern import FIGURE_HEIGHT
 

@@ -8,9 +8,9 @@ import mido
 import pytest
 from PIL import Image
 
-from activities.movement.clips import MovingShapeClip
-from activities.movement.pipeline import MovementPipeline, MovementSettings
-from activities.music.scales import SCALES
+from expressive.activities.movement.clips import MovingShapeClip
+from expressive.activities.movement.pipeline import MovementPipeline, MovementSettings
+from expressive.activities.music.scales import SCALES
 from expressive.audio import FakeAudioEngine
 
 
@@ -104,7 +104,7 @@ def test_changing_the_sound_lets_go_of_sounding_notes():
 
 
 def test_the_trails_are_kept_small_and_replay_where_the_body_moved():
-    from activities.movement.trails import read_trails
+    from expressive.activities.movement.trails import read_trails
 
     clip = MovingShapeClip(seconds=3, fps=20, direction="left-to-right")
     draft = run(MovementPipeline(None), clip).finish()
@@ -122,7 +122,7 @@ def test_the_trails_are_kept_small_and_replay_where_the_body_moved():
 def test_a_live_capture_goes_on_after_the_app_was_paused():
     import time
 
-    from activities.movement.pipeline import LiveCapture
+    from expressive.activities.movement.pipeline import LiveCapture
     from expressive.camera import PatternSource
 
     pipeline = MovementPipeline(None)

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from activities.movement.features import Features
-from activities.movement.painting import PAPER, TrailPainter, silhouette_image
-from activities.movement.record import (
+from expressive.activities.movement.features import Features
+from expressive.activities.movement.painting import PAPER, TrailPainter, silhouette_image
+from expressive.activities.movement.record import (
     FORMAT_NAME,
     MOVEMENT_COLOUR,
     PLACE_COLOUR,
@@ -19,7 +19,7 @@ from activities.movement.record import (
     SPREAD_COLOUR,
     MovementRecord,
 )
-from activities.movement.zones import ZoneEvent, zone_layout
+from expressive.activities.movement.zones import ZoneEvent, zone_layout
 
 HEIGHT, WIDTH = 480, 640
 PAPER_BYTES = tuple(round(255 * channel) for channel in PAPER)

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from activities.movement.features import Features
-from activities.movement.zones import (
+from expressive.activities.movement.features import Features
+from expressive.activities.movement.zones import (
     MOVEMENT_SOURCE,
     RELEASE_HOLD,
     RETRIGGER_INTERVAL,
@@ -16,9 +16,9 @@ from activities.movement.zones import (
     zone_activity,
     zone_layout,
 )
-from activities.music.midifile import to_midi_bytes
-from activities.music.performance import Recorder
-from activities.music.scales import SCALES
+from expressive.activities.music.midifile import to_midi_bytes
+from expressive.activities.music.performance import Recorder
+from expressive.activities.music.scales import SCALES
 from expressive.audio import FakeAudioEngine
 
 HEIGHT, WIDTH = 480, 640

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from activities.music.scales import (
+from expressive.activities.music.scales import (
     DEFAULT_SCALE,
     DRUM_PADS,
     PITCH_CLASS_COLOURS,

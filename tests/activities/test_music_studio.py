@@ -13,11 +13,11 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.modalview import ModalView
 from kivy.utils import get_hex_from_color
 
-from activities.music.activity import ROLL_SIZE, MusicActivity
-from activities.music.midifile import read_midi
-from activities.music.performance import DRUMS
-from activities.music.scales import DRUM_PADS, keys_for_scale
-from activities.music.studio import DrumPads, PianoKeyboard, ScaleKeys
+from expressive.activities.music.activity import ROLL_SIZE, MusicActivity
+from expressive.activities.music.midifile import read_midi
+from expressive.activities.music.performance import DRUMS
+from expressive.activities.music.scales import DRUM_PADS, keys_for_scale
+from expressive.activities.music.studio import DrumPads, PianoKeyboard, ScaleKeys
 from expressive.activity import MemoryLibrary
 from expressive.midi import SOURCE_COLOURS, FakeMidiInput
 from expressive.ui.driver import advance_frames, tap

@@ -7,8 +7,8 @@ import sys
 import pytest
 from PIL import Image
 
-from activities.story.measure import sample_picture
-from activities.story.model import (
+from expressive.activities.story.measure import sample_picture
+from expressive.activities.story.model import (
     FORMAT_NAME,
     TYPING_PAUSE_SECONDS,
     Page,
@@ -16,7 +16,7 @@ from activities.story.model import (
     Story,
     text_change,
 )
-from activities.story.shapes import BLANK_SHAPE_ID, ShapeError, load_shapes, parse_shape
+from expressive.activities.story.shapes import BLANK_SHAPE_ID, ShapeError, load_shapes, parse_shape
 from expressive.ui.icons import is_icon_name
 
 
@@ -371,5 +371,5 @@ def test_markdown_has_the_title_a_section_per_page_and_the_pictures():
 
 
 def test_the_story_model_and_its_exports_import_no_kivy():
-    code = "import sys, activities.story.export, activities.story.measure; print(any(m.startswith('kivy') for m in sys.modules))"
+    code = "import sys, expressive.activities.story.export, expressive.activities.story.measure; print(any(m.startswith('kivy') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from activities.movement.analysis import MotionAnalyzer
+from expressive.activities.movement.analysis import MotionAnalyzer
 from expressive.camera import (
     NO_CAMERA,
     CameraSource,

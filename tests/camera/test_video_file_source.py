@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from activities.movement.clips import MovingShapeClip
+from expressive.activities.movement.clips import MovingShapeClip
 from expressive.camera import MISSING_VIDEO, UNREADABLE_VIDEO, VIDEO_ENDED_EARLY, VideoFileSource, open_frame_source
 
 VTEST = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "video" / "vtest.avi"

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from activities.story.shapes import ShapeError, load_shapes, parse_shape
+from expressive.activities.story.shapes import ShapeError, load_shapes, parse_shape
 from expressive.limits import MAX_PROMPT_CHARS, MAX_STEPS, MAX_TEXT_FILE_BYTES
 from expressive.plans import PlanError, load_plans, parse_plan
 

@@ -149,7 +149,7 @@ def assert_within(view, window, what, *, every_button=True) -> None:
 
 
 def test_on_a_small_or_upright_tablet_every_way_on_and_out_stays_on_the_screen(app, window, small_tablet):
-    from activities.movement.studio import MovementSetup
+    from expressive.activities.movement.studio import MovementSetup
 
     start_session_with(app)
     for size in small_tablet:

@@ -265,7 +265,7 @@ def test_no_activity_reaches_a_file_chooser_or_a_therapist_screen_in_client_mode
 
 
 def test_the_therapist_reaches_movement_set_up_with_the_pin(app, window, clock):
-    from activities.movement.studio import MovementSetup
+    from expressive.activities.movement.studio import MovementSetup
 
     start_client_session(app)
     open_from_launcher(app, "movement")
@@ -300,7 +300,7 @@ def test_the_therapist_reaches_movement_set_up_with_the_pin(app, window, clock):
 
 
 def test_marking_areas_ends_by_itself_when_left_to_the_client(app, window, clock):
-    from activities.movement.studio import EDITING_IDLE_SECONDS, MovementSetup
+    from expressive.activities.movement.studio import EDITING_IDLE_SECONDS, MovementSetup
 
     start_client_session(app)
     open_from_launcher(app, "movement")

@@ -243,7 +243,7 @@ def walk_the_session(walk: Walk, level: str) -> None:
             walk.popup(f"drawing ({level}) colour picker", studio.open_colour_picker)
             walk.popup(f"drawing ({level}) stamps", studio.open_stamp_chooser)
         if activity_id == "movement":
-            from activities.movement.studio import SETUP_REASON, MovementSetup
+            from expressive.activities.movement.studio import SETUP_REASON, MovementSetup
 
             app.client_mode = False
             walk.popup(f"movement ({level}) set-up", MovementSetup(studio=studio, reason=SETUP_REASON).open)

@@ -82,7 +82,7 @@ def test_the_simplest_level_shows_only_what_a_child_needs(app):
 
 
 def the_setup(window):
-    from activities.movement.studio import MovementSetup
+    from expressive.activities.movement.studio import MovementSetup
 
     return next(view for view in window.children if isinstance(view, MovementSetup))
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from activities.drawing.activity import DrawingActivity
-from activities.drawing.replay_view import MarkNoteDialog, MarkTick, ReplayView
+from expressive.activities.drawing.activity import DrawingActivity
+from expressive.activities.drawing.replay_view import MarkNoteDialog, MarkTick, ReplayView
 from expressive.portfolio import Portfolio
 from expressive.ui.driver import advance_frames, drag, start_app, stop_app, tap, type_into
 from tests_support import PIN, StoppedClock, cheap_protect
