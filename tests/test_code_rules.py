@@ -1,0 +1,44 @@
+"""The project's own rules, checked by the tools CI runs: lint, types, and the layers."""
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+TOOLS = Path(sys.executable).parent
+
+
+def run_tool(name: str, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(TOOLS / name), *arguments], capture_output=True, text=True, cwd=CHECKOUT, timeout=600)
+
+
+def test_ruff_finds_nothing():
+    result = run_tool("ruff", "check", "--no-cache", ".")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+def test_the_public_api_type_checks(tmp_path):
+    result = run_tool("mypy", "--cache-dir", str(tmp_path / "mypy"))
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+def test_the_layering_contracts_hold():
+    result = run_tool("lint-imports", "--no-cache")
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+def test_every_part_of_the_host_has_its_place_in_the_layers():
+    """A new module or package under expressive/ must be put in a layer: below the user
+    interface (no Kivy) or above it, so that the contracts cannot silently miss it."""
+    settings = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    below = set(settings[0]["source_modules"])
+    forbidden_to_activities = set(settings[2]["forbidden_modules"])
+    above = {"expressive.ui", "expressive.tools", "expressive.cli", "expressive.__main__"}
+    public = {"expressive.api", "expressive.lib"}
+    parts = {f"expressive.{path.stem}" for path in (CHECKOUT / "expressive").iterdir()
+             if path.name != "__init__.py" and (path.suffix == ".py" or (path / "__init__.py").is_file())}
+    parts.add("expressive.activities")
+    assert parts - {"expressive.activities"} == below | above, "put each part of expressive/ in a layer"
+    assert forbidden_to_activities == (parts - public - {"expressive.activities", "expressive.__main__"}), \
+        "activities may import only expressive.api and expressive.lib of the host"
