@@ -233,7 +233,8 @@ def _open_picture(make: Callable[[], bytes]) -> Callable[[], object]:
 def _read_record(make: Callable[[], bytes]) -> Callable[[], object]:
     def decode():
         from expressive.limits import InputRefused
-        from expressive.portfolio.records import CLIENT_FORMAT, RecordError, parse_document
+        from expressive.portfolio.documents import CLIENT_FORMAT, parse_document
+        from expressive.portfolio.records import RecordError
 
         try:
             return parse_document(make(), "client.json", CLIENT_FORMAT)
@@ -248,7 +249,8 @@ def _read_session(make: Callable[[], bytes]) -> Callable[[], object]:
 
     def decode():
         from expressive.limits import InputRefused
-        from expressive.portfolio.records import SESSION_FORMAT, RecordError, parse_document, session_from_document
+        from expressive.portfolio.documents import SESSION_FORMAT, parse_document, session_from_document
+        from expressive.portfolio.records import RecordError
 
         try:
             return session_from_document(parse_document(make(), "session.json", SESSION_FORMAT), "c-00000000", "s")
@@ -262,8 +264,8 @@ def _draw_log(make: Callable[[], bytes]) -> Callable[[], object]:
     """Read and drawn as the viewer, the replay and a recovered autosave do."""
 
     def decode():
-        from expressive.activities.drawing.render import render_png
-        from expressive.activities.drawing.strokes import DrawingLog
+        from expressive.lib.drawing.render import render_png
+        from expressive.lib.drawing.strokes import DrawingLog
         from expressive.limits import InputRefused
 
         try:
@@ -365,7 +367,7 @@ def answer_here(name: str) -> Answer:
 
 def run_in_child(name: str, *, timeout: float = TIME_BUDGET_SECONDS) -> Measured:
     """Answer one case in a child process; its own peak memory (from wait4) and time."""
-    command = [sys.executable, "-c", f"from expressive.faults.hostile import _child; _child({name!r})"]
+    command = [sys.executable, "-c", f"from expressive.tools.faults.hostile import _child; _child({name!r})"]
     package_root = str(Path(__file__).resolve().parents[2])
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
     started = time.monotonic()

@@ -22,8 +22,8 @@ trial's verdict lists what is wrong, in words:
 - the command answered with a traceback, or said something that is not so (it failed, yet
   the portfolio changed: the passphrase "not changed" but the new one works).
 
-    python -m expressive.faults.commands kill --trials 3
-    python -m expressive.faults.commands full
+    python -m expressive.tools.faults.commands kill --trials 3
+    python -m expressive.tools.faults.commands full
 """
 
 from __future__ import annotations
@@ -734,7 +734,7 @@ def run_two_writers(inputs: Inputs, work: Path, *, rounds: int = 3, report: Repo
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m expressive.faults.commands", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m expressive.tools.faults.commands", description=__doc__.split("\n")[0])
     parser.add_argument("fault", choices=("kill", "full", "two-writers", "all"))
     parser.add_argument("--trials", type=int, default=3, help="kills per command")
     parser.add_argument("--command", action="append", choices=COMMAND_NAMES, help="only these commands")

@@ -57,7 +57,7 @@ def _drawing_screen(app):
     plan = next(plan for plan in app.plans if plan.id == "open")
     app.begin_session(plan, "", 3)
     app.go("activity", activity_id="drawing")
-    from expressive.ui.driver import advance_frames
+    from expressive.tools.driver import advance_frames
 
     advance_frames(2)
     return app.root.get_screen("activity")
@@ -67,7 +67,7 @@ def bench_drawing(scratch: Path, strokes_on_screen: int, measured_moves: int) ->
     from kivy.base import EventLoop
 
     from expressive.portfolio import Portfolio
-    from expressive.ui.driver import Finger, advance_frames, drag, start_app, stop_app
+    from expressive.tools.driver import Finger, advance_frames, drag, start_app, stop_app
 
     store = Portfolio.open(scratch / "drawing")
     app = start_app(store)
@@ -146,9 +146,9 @@ def bench_drawing(scratch: Path, strokes_on_screen: int, measured_moves: int) ->
 
 def bench_drawing_files(runs: int) -> list[Figure]:
     """Export and replay of a full-size drawing made with every brush (the demo pictures)."""
-    from expressive.activities.drawing.demo import demo_log
-    from expressive.activities.drawing.render import render_png
-    from expressive.activities.drawing.replay import replay_frames_per_second
+    from expressive.lib.drawing.demo import demo_log
+    from expressive.lib.drawing.render import render_png
+    from expressive.lib.drawing.replay import replay_frames_per_second
 
     logs = [demo_log(variant) for variant in range(3)]
     exports = []
@@ -197,7 +197,7 @@ def generate_portfolio(root: Path, sessions: int, per_session: int):
 
 def bench_portfolio_page(scratch: Path, sessions: int, per_session: int) -> list[Figure]:
     from expressive.portfolio import Portfolio
-    from expressive.ui.driver import advance_frames, start_app, stop_app
+    from expressive.tools.driver import advance_frames, start_app, stop_app
 
     root = scratch / "large"
     generate_portfolio(root, sessions, per_session)
@@ -232,7 +232,7 @@ def bench_portfolio_page(scratch: Path, sessions: int, per_session: int) -> list
 
 def _scroll_frames(gallery) -> list[float]:
     """Frame times while the gallery, filled with a few pages, scrolls from top to bottom."""
-    from expressive.ui.driver import advance_frames
+    from expressive.tools.driver import advance_frames
 
     for _ in range(9):
         gallery.show_more()
@@ -249,8 +249,8 @@ def _scroll_frames(gallery) -> list[float]:
 
 def bench_crash_kills(scratch: Path, kills: int) -> list[Figure]:
     """SIGKILL a saving process `kills` times; after each, check that every acknowledged
-    save is intact and nothing half-written shows (see `expressive.crash`)."""
-    from expressive import crash
+    save is intact and nothing half-written shows (see `expressive.tools.crash`)."""
+    from expressive.tools import crash
 
     summary = crash.run_batches(scratch / "crash", kills, per_portfolio=50)
     if not summary.ok:
@@ -348,7 +348,7 @@ def bench_midi_to_sound(presses: int) -> list[Figure]:
 def bench_music_files() -> list[Figure]:
     """Saving a recording: rendering a minute of busy playing offline and writing its files."""
     from expressive.activities.music.activity import drafts_for
-    from expressive.activities.music.performance import KeyEvent, Performance
+    from expressive.lib.music.performance import KeyEvent, Performance
     from expressive.audio import open_engine
 
     keys = []
@@ -379,7 +379,7 @@ def bench_movement(frames_measured: int) -> list[Figure]:
     from expressive.activities.movement.pipeline import LiveCapture, MovementPipeline
     from expressive.activities.movement.studio import LiveView
     from expressive.camera import PatternSource
-    from expressive.ui.driver import advance_frames
+    from expressive.tools.driver import advance_frames
 
     video = SHARED_VIDEO if SHARED_VIDEO.is_file() else None
     analysis = analysis_time_per_frame(benchmark_frames(video, count=frames_measured))
@@ -471,7 +471,7 @@ def bench_exports(artifacts: int) -> list[Figure]:
 
 
 def run_benchmarks(*, as_json: bool, quick: bool) -> int:
-    from expressive.faults.stress import stress_figures
+    from expressive.tools.faults.stress import stress_figures
     from expressive.ui.display import prepare_kivy
 
     prepare_kivy(headless_ok=True)

@@ -17,8 +17,8 @@ State accumulates over the kills, so later kills land in a portfolio with histor
 dirty index and leftovers from earlier ones. No Kivy here: the tests and `expressive
 bench` import this module, and the worker runs as
 
-    python -m expressive.crash worker ROOT [--passphrase-file F] [--seed S] [--fault MODE]
-    python -m expressive.crash run ROOT --kills N [--seed S] [--passphrase-file F]
+    python -m expressive.tools.crash worker ROOT [--passphrase-file F] [--seed S] [--fault MODE]
+    python -m expressive.tools.crash run ROOT --kills N [--seed S] [--passphrase-file F]
 """
 
 from __future__ import annotations
@@ -267,7 +267,7 @@ def run(
         for number in range(first_kill, first_kill + kills):
             early = rng.random() < EARLY_KILL_SHARE
             delay = rng.uniform(0, EARLY_KILL_WINDOW if early else kill_window)
-            command = [sys.executable, "-m", "expressive.crash", "worker", str(root), "--seed", str(rng.getrandbits(32))]
+            command = [sys.executable, "-m", "expressive.tools.crash", "worker", str(root), "--seed", str(rng.getrandbits(32))]
             if passphrase_path:
                 command += ["--passphrase-file", str(passphrase_path)]
             if fault:
@@ -429,7 +429,7 @@ def _read_passphrase(path: str | None) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m expressive.crash", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m expressive.tools.crash", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     worker = commands.add_parser("worker", help="save artifacts in ROOT until killed")
     worker.add_argument("root", type=Path)

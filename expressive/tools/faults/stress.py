@@ -10,9 +10,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from expressive.bench import Figure
-from expressive.faults import commands as harness
-from expressive.faults import hostile
+from expressive.api.measure import Figure
+from expressive.tools.faults import commands as harness
+from expressive.tools.faults import hostile
+from expressive.tools.report import print_figure
 
 MIB = 1024 * 1024
 QUICK_COMMANDS = ("export-zip", "import-midi")
@@ -58,8 +59,6 @@ def stress_figures(scratch: Path, *, kills_per_command: int, quick: bool = False
 
 
 def run_stress(*, kills_per_command: int, as_json: bool) -> int:
-    from expressive.bench import print_figure
-
     with tempfile.TemporaryDirectory(prefix="expressive-stress-") as scratch:
         figures = stress_figures(Path(scratch), kills_per_command=kills_per_command)
     for figure in figures:

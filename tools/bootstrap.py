@@ -1,7 +1,7 @@
 """Set up everything from a fresh checkout, then run the app or the tests.
 
-    python3 expressive/bootstrap.py run [ARGS...]    # the app (ARGS go to 'expressive')
-    python3 expressive/bootstrap.py test [ARGS...]   # the test suite (ARGS go to pytest)
+    python3 tools/bootstrap.py run [ARGS...]    # the app (ARGS go to 'expressive')
+    python3 tools/bootstrap.py test [ARGS...]   # the test suite (ARGS go to pytest)
 
 Standard library only: it runs before anything is installed. It installs the Debian
 packages the app and a virtual display need (when missing and the user is root; otherwise

@@ -15,7 +15,7 @@ from pathlib import Path
 from expressive.demo import make_demo
 from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
-from expressive.ui.driver import Finger, advance_frames, drag, start_app, stop_app, tap, type_into
+from expressive.tools.driver import Finger, advance_frames, drag, start_app, stop_app, tap, type_into
 
 
 def scribble(area) -> None:
