@@ -423,7 +423,7 @@ def cmd_screenshot(args) -> int:
     from expressive.ui.display import prepare_kivy
 
     prepare_kivy(headless_ok=True)
-    from expressive.ui.screenshot import take_screenshot
+    from expressive.tools.screenshot import take_screenshot
 
     source = portfolio_location(args) if (getattr(args, "portfolio", None) or os.environ.get(PORTFOLIO_ENV)) else None
     take_screenshot(args.screen, Path(args.out), source, passphrase_for(args, source) if source else None)
@@ -432,13 +432,13 @@ def cmd_screenshot(args) -> int:
 
 
 def cmd_stress(args) -> int:
-    from expressive.faults.stress import run_stress
+    from expressive.tools.faults.stress import run_stress
 
     return run_stress(kills_per_command=args.kills, as_json=args.json)
 
 
 def cmd_bench(args) -> int:
-    from expressive.bench import run_benchmarks
+    from expressive.tools.bench import run_benchmarks
 
     return run_benchmarks(as_json=args.json, quick=args.quick)
 

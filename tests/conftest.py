@@ -1,7 +1,7 @@
 """Test set-up: Kivy runs in a real (virtual) display with Mesa's software OpenGL.
 
 The environment is prepared before any test module imports Kivy; tests that need a
-window take the `window` fixture and drive it with `expressive.ui.driver`.
+window take the `window` fixture and drive it with `expressive.tools.driver`.
 """
 
 import os

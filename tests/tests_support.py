@@ -1,7 +1,7 @@
 """Shared by the UI tests: protected portfolios with cheap key derivation, to keep tests quick."""
 
 from expressive.portfolio import Portfolio
-from expressive.ui.driver import advance_frames, start_app, tap
+from expressive.tools.driver import advance_frames, start_app, tap
 from sample_work import CHEAP_KDF
 
 PIN = "246810"

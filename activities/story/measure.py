@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 
 from expressive.activities.story.export import picture_book_pdf
 from expressive.activities.story.model import Page, Story
-from expressive.bench import percentile
+from expressive.api.measure import percentile
 
 PICTURE_SIZE = (1024, 768)
 # Seconds of simulated typing between autosave snapshots.

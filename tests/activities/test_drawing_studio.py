@@ -5,7 +5,7 @@ import logging
 import math
 
 import pytest
-from expressive.ui.driver import advance_frames, drag
+from expressive.tools.driver import advance_frames, drag
 from kivy.graphics import Line
 from kivy.tests.common import UnitTestTouch
 from PIL import Image, ImageChops, ImageColor, ImageStat

@@ -20,7 +20,7 @@ from expressive.activities.music.scales import DRUM_PADS, keys_for_scale
 from expressive.activities.music.studio import DrumPads, PianoKeyboard, ScaleKeys
 from expressive.activity import MemoryLibrary
 from expressive.midi import SOURCE_COLOURS, FakeMidiInput
-from expressive.ui.driver import advance_frames, tap
+from expressive.tools.driver import advance_frames, tap
 from music_helpers import (
     MIDI_THREAD,
     FakeMedia,

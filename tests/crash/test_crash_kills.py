@@ -1,6 +1,6 @@
 """SIGKILL at random instants while saving: acknowledged work survives, nothing is damaged.
 
-The harness is `expressive.crash`; these tests run it on fresh portfolios and show that
+The harness is `expressive.tools.crash`; these tests run it on fresh portfolios and show that
 its checks can fail at all. Kills are spread over several portfolios of KILLS_PER_PORTFOLIO
 kills each: state accumulates within one, and every check reads the whole portfolio, so
 one long run would spend its time re-reading.

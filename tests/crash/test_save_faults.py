@@ -19,7 +19,7 @@ import os
 
 import pytest
 
-from expressive import crash
+from expressive.tools import crash
 from expressive.activity import ArtifactDraft
 from expressive.portfolio import PortfolioError, atomic
 

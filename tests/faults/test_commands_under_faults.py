@@ -1,5 +1,5 @@
 """Every command that writes, met by real faults: SIGKILL, a really full filesystem, a second
-writer. The harness is `expressive.faults.commands`; `expressive stress` runs more of it.
+writer. The harness is `expressive.tools.faults.commands`; `expressive stress` runs more of it.
 
 The kills land at random instants (the seed is printed), so each run tries other moments.
 """
@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from expressive.faults import commands as harness
+from expressive.tools.faults import commands as harness
 from expressive.portfolio import Portfolio
 
 KILLS_PER_COMMAND = 2

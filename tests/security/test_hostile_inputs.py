@@ -6,7 +6,7 @@ import json
 import pytest
 
 from expressive import cli
-from expressive.faults.hostile import ESCAPES, MEMORY_BUDGET_BYTES, cases, png_bomb, run_in_child
+from expressive.tools.faults.hostile import ESCAPES, MEMORY_BUDGET_BYTES, cases, png_bomb, run_in_child
 from expressive.limits import (
     MAX_JSON_DEPTH,
     InputRefused,

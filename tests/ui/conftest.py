@@ -2,7 +2,7 @@
 
 import pytest
 
-from expressive.ui.driver import stop_app
+from expressive.tools.driver import stop_app
 from tests_support import start_protected
 
 

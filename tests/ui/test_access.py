@@ -3,7 +3,7 @@
 import pytest
 
 from expressive.portfolio import Portfolio
-from expressive.ui.driver import advance_frames, start_app, stop_app, tap, type_into
+from expressive.tools.driver import advance_frames, start_app, stop_app, tap, type_into
 from tests_support import PIN, StoppedClock, cheap_protect, screen, submit_secret
 
 

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from expressive.portfolio import Portfolio
-from expressive.ui.driver import start_app, stop_app
+from expressive.tools.driver import start_app, stop_app
 from tests_support import PIN, cheap_protect, screen, submit_secret
 
 

@@ -14,7 +14,7 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.popup import Popup
 
 from expressive.activity import Activity, ActivityInfo, API_VERSION
-from expressive.ui.driver import advance_frames, tap
+from expressive.tools.driver import advance_frames, tap
 from expressive.ui.screens.access import TherapistPinDialog
 from tests_support import PIN, StoppedClock, screen, submit_secret
 
@@ -225,7 +225,7 @@ def clock():
 def app_on_a_stopped_clock(window, portfolio_dir, clock):
     from expressive.media import MediaServices
     from expressive.portfolio import Portfolio
-    from expressive.ui.driver import start_app, stop_app
+    from expressive.tools.driver import start_app, stop_app
     from tests_support import cheap_protect
 
     cheap_protect(portfolio_dir, PIN)

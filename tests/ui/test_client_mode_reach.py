@@ -21,7 +21,7 @@ from expressive.demo import make_demo
 from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
 from expressive.ui.app import CLIENT_SCREENS, SCREENS
-from expressive.ui.driver import advance_frames, as_main_loop, start_app, stop_app, tap
+from expressive.tools.driver import advance_frames, as_main_loop, start_app, stop_app, tap
 from expressive.ui.screens.access import TherapistPinDialog
 from expressive.ui.therapist import TherapistView
 from tests_support import PIN, StoppedClock, cheap_protect, screen, submit_secret

@@ -1,6 +1,6 @@
 """The therapist's settings for one client, from their portfolio: kept in client.json."""
 
-from expressive.ui.driver import tap
+from expressive.tools.driver import tap
 from tests_support import screen
 
 

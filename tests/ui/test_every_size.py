@@ -22,7 +22,7 @@ from expressive.activity import COMPLEXITY_LEVELS
 from expressive.demo import make_demo
 from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
-from expressive.ui.driver import advance_frames, as_main_loop, start_app, stop_app
+from expressive.tools.driver import advance_frames, as_main_loop, start_app, stop_app
 from tests_support import PIN, cheap_protect, screen
 
 SIZES = [(1280, 800), (1024, 600), (1920, 1200), (800, 1280), (600, 1024)]

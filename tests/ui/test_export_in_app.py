@@ -6,7 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from expressive.demo import make_demo
-from expressive.ui.driver import advance_frames, tap
+from expressive.tools.driver import advance_frames, tap
 from tests_support import screen
 
 

@@ -6,7 +6,7 @@ import mido
 import pytest
 from kivy.uix.modalview import ModalView
 
-from expressive.ui.driver import advance_frames, tap
+from expressive.tools.driver import advance_frames, tap
 from tests_support import open_popup_texts, screen, tap_popup_button
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
-from expressive.ui.driver import advance_frames, start_app, stop_app, tap
+from expressive.tools.driver import advance_frames, start_app, stop_app, tap
 from tests_support import PIN, cheap_protect, screen
 
 
@@ -88,7 +88,7 @@ def the_setup(window):
 
 
 def test_the_therapist_sets_up_ignored_areas_zone_sensitivity_and_where_the_zones_are(app, window):
-    from expressive.ui.driver import drag
+    from expressive.tools.driver import drag
 
     _client, studio = open_movement(app, "Ari", {"complexity": "full"})
     # The client has handed the tablet back (the PIN's way is tested with client mode).

@@ -10,7 +10,7 @@ from kivy.tests.common import UnitTestTouch
 
 from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
-from expressive.ui.driver import advance_frames, start_app, stop_app, tap
+from expressive.tools.driver import advance_frames, start_app, stop_app, tap
 from tests_support import PIN, cheap_protect, screen
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from expressive.portfolio import Portfolio
-from expressive.ui.driver import drag, start_app, stop_app, tap
+from expressive.tools.driver import drag, start_app, stop_app, tap
 from tests_support import PIN, open_drawing, screen, start_protected, tap_popup_button
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from expressive.demo import make_demo
-from expressive.ui.driver import advance_frames, stop_app, tap
+from expressive.tools.driver import advance_frames, stop_app, tap
 from tests_support import screen, start_protected
 
 
@@ -67,7 +67,7 @@ def the_dialog(window):
 
 
 def test_a_piece_of_work_gets_later_words_a_star_tags_and_a_private_note(app, window):
-    from expressive.ui.driver import type_into
+    from expressive.tools.driver import type_into
 
     artifact = app.store.artifacts(app.client.id)[0]
     app.go("artifact", artifact=artifact)
@@ -94,7 +94,7 @@ def test_a_piece_of_work_gets_later_words_a_star_tags_and_a_private_note(app, wi
 
 
 def test_goal_met_and_homework_given_at_the_end_show_at_the_next_check_in(app):
-    from expressive.ui.driver import type_into
+    from expressive.tools.driver import type_into
 
     app.begin_session(app.plans[0], "Say one kind thing to myself", 3)
     session = app.running.session
@@ -118,7 +118,7 @@ def test_goal_met_and_homework_given_at_the_end_show_at_the_next_check_in(app):
 
 
 def test_the_gallery_finds_work_by_activity_tag_favourite_and_words(app):
-    from expressive.ui.driver import type_into
+    from expressive.tools.driver import type_into
 
     store, client_id = app.store, app.client.id
     everything = store.artifacts(client_id)

@@ -6,7 +6,7 @@ from PIL import Image
 
 from expressive.activity import API_VERSION, Activity, ActivityInfo
 from expressive.portfolio import Portfolio
-from expressive.ui.driver import advance_frames, drag, tap, type_into
+from expressive.tools.driver import advance_frames, drag, tap, type_into
 from sample_work import drawing_draft
 from tests_support import (
     PIN,

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from expressive.activities.story import StoryActivity
 from expressive.activity import Host, MemoryDrafts
-from expressive.ui.driver import advance_frames, drag, tap
+from expressive.tools.driver import advance_frames, drag, tap
 from sample_work import drawing_draft
 from tests_support import screen
 
