@@ -39,6 +39,7 @@ def ask(title: str, message: str, buttons: list[tuple[str, str, tuple, Callable 
 
 
 def show_message(title: str, message: str) -> ModalView:
+    """A message in plain words with one big OK button that closes it."""
     return ask(title, message, [("check", "OK", theme.PRIMARY, None)])
 
 
