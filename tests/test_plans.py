@@ -1,6 +1,6 @@
 import pytest
 
-from expressive.flow import RunningSession
+from expressive.session import RunningSession
 from expressive.plans import OPEN_PLAN_ID, PlanError, load_plans, parse_plan
 
 

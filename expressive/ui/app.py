@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import Callable
 
 from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
@@ -15,12 +16,12 @@ from kivy.properties import BooleanProperty, ObjectProperty
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from expressive.flow import RunningSession
 from expressive.lockout import Lockout
 from expressive.media import MediaServices
-from expressive.plans import FALLBACK_OPEN_PLAN, SessionPlan
-from expressive.portfolio import Client, Portfolio, PortfolioError
+from expressive.plans import SessionPlan
+from expressive.portfolio import Client, Portfolio
 from expressive.registry import Registry
+from expressive.session import Repeating, SessionController, client_may_see, screen_for_client
 from expressive.ui import theme
 from expressive.ui.dialogs import show_message
 from expressive.ui.pictures import forget_pictures
@@ -37,7 +38,6 @@ from expressive.ui.screens.portfolio import ArtifactScreen, PortfolioScreen
 from expressive.ui.screens.gallery import GalleryScreen
 from expressive.ui.screens.review import CompareScreen, ProgressScreen, SlideshowScreen
 from expressive.ui.screens.session import (
-    AUTOSAVE,
     ActivityScreen,
     CheckInScreen,
     CheckoutScreen,
@@ -69,14 +69,20 @@ SCREENS = {
     "delete_client": DeleteClientScreen,
     "change_pin": ChangePinScreen,
 }
-# All a client holding the tablet can reach: their own session, and the way to hand it back.
-CLIENT_SCREENS = ("launcher", "activity", "checkout", "handback")
 DEFAULT_IDLE_LOCK_SECONDS = 5 * 60
 IDLE_CHECK_SECONDS = 5
 BACK_KEY = 27  # Escape on a keyboard, the back button on Android
 # The most of the window a popup may cover: a small tablet, or one turned upright, still
 # shows every button of it, and a sliver of what it covers.
 POPUP_SHARE_OF_WINDOW = 0.96
+
+
+class KivyScheduler:
+    """Repeats a call on Kivy's clock: the session's autosave runs between frames."""
+
+    @staticmethod
+    def every(seconds: float, call: Callable[[], None]) -> Repeating:
+        return Clock.schedule_interval(lambda _elapsed: call(), seconds)
 
 
 class KeepSessionRunning(ExceptionHandler):
@@ -103,6 +109,7 @@ class ExpressiveApp(App):
 
     title = "Expressive"
     client = ObjectProperty(None, allownone=True)
+    # The session under way (a SessionController), or None.
     running = ObjectProperty(None, allownone=True)
     client_mode = BooleanProperty(False)
 
@@ -154,16 +161,16 @@ class ExpressiveApp(App):
 
     def go(self, screen_name: str, **details) -> None:
         """Show a screen; `details` are handed to its `show()`, which may itself move on."""
-        if self.client_mode and screen_name not in CLIENT_SCREENS:
+        if self.client_mode:
             # Anything outside the session, however it was asked for, needs the PIN first.
-            screen_name, details = "handback", {"then": screen_name, "details": details}
+            screen_name, details = screen_for_client(screen_name, details)
         self.root.current = screen_name
         self.root.get_screen(screen_name).show(**details)
 
     def _keep_client_in_session(self, _manager, screen_name: str) -> None:
         # A screen changed other than through go() (a plugin setting it directly) is held to
         # the same rule, before anything of it is drawn.
-        if self.client_mode and screen_name not in CLIENT_SCREENS:
+        if self.client_mode and not client_may_see(screen_name):
             self.go(screen_name)
 
     def open_client(self, client: Client) -> None:
@@ -173,41 +180,36 @@ class ExpressiveApp(App):
 
     def begin_session(self, plan: SessionPlan, goal: str, feeling_in: int, complexity: str | None = None) -> None:
         """Start a session; a `complexity` chosen at check-in is remembered for the client."""
-        if complexity is not None and complexity != self.client.settings.get("complexity"):
-            self.client = self.store.set_client_settings(self.client.id, {"complexity": complexity})
-        session = self.store.start_session(
-            self.client.id, plan_id=plan.id, goal=goal, feeling_in=feeling_in
-        )
-        self.running = RunningSession(plan=plan, session=session)
-        self.client_mode = True
-        step = self.running.upcoming()
-        if step is not None and step.kind == "activity" and self.registry.get(step.activity):
-            self.go("activity", activity_id=step.activity)
-        else:
-            self.go("launcher")
+        controller = self._new_session()
+        try:
+            first_screen = controller.begin(plan, goal, feeling_in, complexity)
+        finally:
+            self.client = controller.client
+        self._run(controller, first_screen)
 
     def resume_session(self, session) -> None:
         """Go on with a session that was interrupted (a crash, a kill, a flat battery)."""
-        plan = next((plan for plan in self.plans if plan.id == session.plan_id), FALLBACK_OPEN_PLAN)
-        self.running = RunningSession(plan=plan, session=session)
-        for artifact in self.store.artifacts(self.client.id, session.id):
-            self.running.made.append(artifact)
-            self.running.completed(artifact.activity)
-        self.client_mode = True
-        interrupted = next(
-            (activity_id for activity_id in self.registry.activities if self._has_kept_work(session, activity_id)),
-            None,
-        )
-        if interrupted:
-            self.go("activity", activity_id=interrupted)
-        else:
-            self.go("launcher")
+        controller = self._new_session()
+        self._run(controller, controller.resume(session, self.plans))
 
-    def _has_kept_work(self, session, activity_id: str) -> bool:
-        try:
-            return self.store.read_draft(self.client.id, session.id, activity_id, AUTOSAVE) is not None
-        except PortfolioError:
-            return False
+    def _new_session(self) -> SessionController:
+        return SessionController(
+            store=self.store,
+            registry=self.registry,
+            media=self.media,
+            client=self.client,
+            scheduler=KivyScheduler(),
+            therapist=self.therapist,
+            view=self,
+        )
+
+    def _run(self, controller: SessionController, first_screen: tuple[str, dict]) -> None:
+        self.running = controller
+        self.client_mode = True
+        self.go(first_screen[0], **first_screen[1])
+
+    def activity_closed(self, failed: bool) -> None:
+        self.root.get_screen("activity").closed(failed)
 
     def end_session(self) -> None:
         self.running = None
@@ -215,6 +217,8 @@ class ExpressiveApp(App):
 
     def unlocked(self, store: Portfolio, next_screen: tuple[str, dict] | None = None) -> None:
         self.store = store
+        if self.running is not None:
+            self.running.store = store
         self.lockout.succeeded()
         self.last_touch = self.clock()
         if next_screen is not None:
@@ -302,7 +306,7 @@ class ExpressiveApp(App):
     def recover(self, error: BaseException) -> None:
         activity_screen = self.root.get_screen("activity")
         if self.root.current == "activity" and activity_screen.activity is not None:
-            activity_screen.activity_failed("stopped with an error", error)
+            activity_screen.controller.activity_failed("stopped with an error", error)
             return
         log.error("Unexpected error on the %s screen", self.root.current, exc_info=error)
         if any(isinstance(child, ModalView) for child in Window.children):
@@ -313,11 +317,15 @@ class ExpressiveApp(App):
         )
 
     def on_pause(self):
-        self.root.get_screen("activity").pause()
+        controller = self.root.get_screen("activity").controller
+        if controller is not None:
+            controller.pause()
         return True
 
     def on_resume(self):
-        self.root.get_screen("activity").resume()
+        controller = self.root.get_screen("activity").controller
+        if controller is not None:
+            controller.resume_activity()
 
     @staticmethod
     def tell(title: str, message: str) -> None:

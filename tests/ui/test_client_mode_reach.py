@@ -20,7 +20,8 @@ from kivy.uix.settings import Settings
 from expressive.demo import make_demo
 from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
-from expressive.ui.app import CLIENT_SCREENS, SCREENS
+from expressive.session import CLIENT_SCREENS
+from expressive.ui.app import SCREENS
 from expressive.tools.driver import advance_frames, as_main_loop, start_app, stop_app, tap
 from expressive.ui.screens.access import TherapistPinDialog
 from expressive.ui.therapist import TherapistView
