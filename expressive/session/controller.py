@@ -10,7 +10,8 @@ finishes to the portfolio.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
+from collections.abc import Callable
 
 from expressive.activity import Activity, ActivityError, ArtifactDraft, Host, Therapist
 from expressive.media import MediaServices

@@ -3,7 +3,7 @@ within the running session) and the client's own pictures and songs."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from expressive.activity import Drafts, Library, LibraryError, LibraryItem
 from expressive.portfolio import ArtifactRecord, Portfolio, PortfolioError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
@@ -88,7 +88,7 @@ class KivyScheduler:
 class KeepSessionRunning(ExceptionHandler):
     """An error in an activity's (or our own) event code must not close the app on a client."""
 
-    def __init__(self, app: "ExpressiveApp"):
+    def __init__(self, app: ExpressiveApp):
         super().__init__()
         self.app = app
 

@@ -255,7 +255,7 @@ def test_no_activity_reaches_a_file_chooser_or_a_therapist_screen_in_client_mode
         open_from_launcher(app, activity_id)
         walk = Walk(
             app, window, activity_id,
-            back=lambda: open_from_launcher(app, activity_id),
+            back=lambda activity_id=activity_id: open_from_launcher(app, activity_id),
             # Done leads to the launcher and check-out, which the client may reach.
             exits=lambda: {screen(app, "activity").ids.done},
         )

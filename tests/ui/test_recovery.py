@@ -61,25 +61,6 @@ def test_keeping_the_earlier_drawing_and_starting_anew_loses_nothing(window, int
         stop_app(app)
 
 
-def test_autosave_writes_only_when_the_work_changed(window, portfolio_dir, monkeypatch):
-    app = start_protected(portfolio_dir)
-    store = app.store
-    try:
-        _client, activity_screen, paper = open_drawing(app, "Pip")
-        writes = []
-        original = store.write_draft
-        monkeypatch.setattr(store, "write_draft", lambda *args: writes.append(args) or original(*args))
-        activity_screen.autosave()
-        assert writes == [], "an empty page is not kept"
-        x, y = paper.to_window(*paper.center)
-        drag([(x + i, y + i) for i in range(10)])
-        activity_screen.autosave()
-        activity_screen.autosave()
-        assert len(writes) == 1
-    finally:
-        stop_app(app)
-
-
 def test_closing_the_app_with_a_drawing_open_keeps_it(window, portfolio_dir):
     app = start_protected(portfolio_dir)
     client, _activity_screen, paper = open_drawing(app, "Ren")

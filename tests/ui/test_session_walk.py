@@ -278,34 +278,6 @@ def test_a_failed_save_keeps_the_drawing_on_screen_and_done_again_saves_it_once(
     assert len(app.store.artifacts(client.id)) == 1
 
 
-class DraftingActivity(Activity):
-    info = ActivityInfo(id="drafting", title="Drafting", icon="pencil", artifact_kinds=("note",), api_version=API_VERSION)
-
-    def build(self):
-        from kivy.uix.widget import Widget
-
-        return Widget()
-
-    def start(self):
-        self.host.drafts.write("work.txt", b"half-finished secret words")
-
-    def finish(self):
-        return []
-
-
-def test_an_activitys_drafts_are_kept_by_the_host_encrypted(app):
-    app.registry.activities["drafting"] = DraftingActivity
-    client = app.store.add_client("Uma")
-    app.open_client(client)
-    app.begin_session(app.plans[0], "", 3)
-    app.go("activity", activity_id="drafting")
-    session_id = app.running.session.id
-    assert app.store.read_draft(client.id, session_id, "drafting", "work.txt") == b"half-finished secret words"
-    assert screen(app, "activity").activity.host.drafts.read("work.txt") == b"half-finished secret words"
-    on_disk = b"".join(path.read_bytes() for path in app.store.root.rglob("*") if path.is_file())
-    assert b"half-finished secret words" not in on_disk
-
-
 def test_the_tools_chosen_at_check_in_reach_the_drawing_studio_and_are_remembered(app):
     client = app.store.add_client("Vi")
     app.open_client(client)
