@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 if TYPE_CHECKING:
+    import argparse
+
+    from expressive.api.measure import Figure
     from expressive.media import MediaServices
 
 API_VERSION = 1
@@ -340,3 +343,65 @@ class Activity:
         the artifact is no longer shown.
         """
         return None
+
+    @classmethod
+    def cli_commands(cls) -> list[Command]:
+        """Commands this activity adds to `expressive` (as a beets plugin adds its own), each
+        a `Command`; the command line offers them beside its own for every activity it
+        finds. A command whose name is taken already (by the command line or another
+        activity) is left out, with a warning naming the activity."""
+        return []
+
+    @classmethod
+    def benchmarks(cls, quick: bool, driver: Any) -> list[Figure]:
+        """Speed figures of this activity for `expressive bench`, each a `Figure` (from
+        `expressive.api.measure`) beside its budget. `quick` asks for smaller samples, for a
+        smoke run that still prints every figure. Measure on scratch work only, never on a
+        real portfolio, and raise RuntimeError when a figure cannot be measured at all.
+
+        `driver` works the real app in its window, for a figure that needs it:
+        `driver.open_activity(activity_id)` opens the activity in a fresh session of a
+        scratch portfolio and returns the running activity and the widget it built;
+        `driver.save(draft)` keeps a draft in that session as the app's Done does;
+        `driver.finger(x, y)` puts a finger down (its `touch_down()`, `touch_move(x, y)`,
+        `touch_up()`), `driver.drag(points, frames)` draws through window points,
+        `driver.advance_frames(count)` runs the main loop, and `driver.window` is Kivy's
+        window; `driver.sound_output()` gives a sound engine and the words naming the
+        output it plays on (the machine's, or a silent stand-in of the same pace).
+        """
+        return []
+
+    @classmethod
+    def screenshot_scenes(cls) -> dict[str, Callable[[Any], None]]:
+        """Screens of this activity that `expressive screenshot NAME` can show, as
+        {NAME: scene}. The screenshot tool brings the app on a scratch copy of a portfolio
+        to a started session (the launcher), calls `scene(driver)`, and takes the picture
+        when it returns. A scene opens the activity with `driver.open_activity(activity_id)`
+        (the running activity and the widget it built) and works it as a client would:
+        `driver.tap(widget)`, `driver.drag(points)` through window points,
+        `driver.type_into(text_input, text)`, `driver.finger(x, y)` for a finger held
+        down, `driver.advance_frames(count)`. A NAME the host's own screens use is
+        refused."""
+        return {}
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command an activity adds to `expressive` (see `Activity.cli_commands`).
+
+    `name` is the word typed after `expressive`, `help` one line for `expressive --help`.
+    `add_arguments(parser)` declares the command's own arguments on its argparse parser;
+    the host adds --portfolio and --passphrase-file itself. `run(args, portfolio)` carries
+    the command out with the parsed arguments and the portfolio they name, opened (and
+    unlocked) by the host and closed after: `portfolio.client(wanted)` finds a client by id
+    or by name, and `portfolio.bring_in(client_id, activity_id, draft)` keeps a draft made
+    from something brought in, in a session of its own. `run` prints its result, says a
+    problem in a sentence on stderr (beginning "expressive: "), and returns the exit
+    status: 0 when it worked. A PortfolioError it lets through is printed the same way,
+    with status 2.
+    """
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Any], int]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sqlite3
 import sys
@@ -14,11 +15,10 @@ from expressive.media import SOUND_CHOICES
 
 PORTFOLIO_ENV = "EXPRESSIVE_PORTFOLIO"
 PASSPHRASE_ENV = "EXPRESSIVE_PASSPHRASE"
-# Videos are analysed at the size the live camera is.
-ANALYSIS_SIZE = (640, 480)
 
+# The host's own screens; each activity adds its own (its `screenshot_scenes()`).
 SCREENS = (
-    "clients", "add_client", "session", "launcher", "drawing", "music", "movement", "story", "checkout", "note", "portfolio", "artifact",
+    "clients", "add_client", "session", "launcher", "checkout", "note", "portfolio", "artifact",
     "setup", "lock", "handback", "delete_client", "change_pin",
 )
 
@@ -240,28 +240,24 @@ def cmd_export(args) -> int:
     return 0
 
 
-def cmd_movement(args) -> int:
-    """Analyse a video recorded elsewhere as if it came from the camera, and keep the result."""
-    from expressive.activities.movement.pipeline import analyse_video
-    from expressive.camera import VideoFileSource
-    from expressive.importing import save_brought_in
+class CommandPortfolio:
+    """The portfolio an activity's command is lent (see `Command` in expressive.activity)."""
 
+    def __init__(self, store):
+        self.store = store
+
+    def client(self, wanted: str):
+        return find_client(self.store, wanted)
+
+    def bring_in(self, client_id: str, activity_id: str, draft):
+        from expressive.importing import save_brought_in
+
+        return save_brought_in(self.store, client_id, activity_id, draft)
+
+
+def run_activity_command(command, args) -> int:
     with open_store(args) as store:
-        client = find_client(store, args.client)
-        source = VideoFileSource(args.video, resolution=ANALYSIS_SIZE)
-        source.open()
-        if source.problem:
-            print(f"expressive: {source.problem} Nothing was changed.", file=sys.stderr)
-            return 1
-        pipeline = analyse_video(source)
-        if source.problem or pipeline.record.duration == 0:
-            print(f"expressive: {source.problem or 'The video has no frames.'} Nothing was changed.", file=sys.stderr)
-            return 1
-        artifact = save_brought_in(store, client.id, "movement", pipeline.finish())
-    print(pipeline.record.summary_text())
-    print(f"Kept in {client.name}'s portfolio ({artifact.session_id}): the movement painting, the features over "
-          "time and their plot" + (", and the music it made." if "music.mid" in {f.name for f in artifact.files} else "."))
-    return 0
+        return command.run(args, CommandPortfolio(store))
 
 
 def cmd_delete(args) -> int:
@@ -444,6 +440,10 @@ def cmd_bench(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from expressive.registry import discover
+
+    # Activities add commands and screens of their own, so they are found first.
+    registry = discover()
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         # SUPPRESS: a subcommand's copy of the option must not reset one given before it.
@@ -502,13 +502,6 @@ def build_parser() -> argparse.ArgumentParser:
     exporting.add_argument("--therapist-notes", action="store_true",
                            help="for pdf: include the therapist's private notes (left out unless asked for)")
     exporting.set_defaults(handler=cmd_export)
-    movement = commands.add_parser(
-        "movement", parents=[common],
-        help="analyse a video recorded elsewhere (with the client's consent) and keep its movement record",
-    )
-    movement.add_argument("video", metavar="VIDEO")
-    movement.add_argument("--client", required=True, metavar="CLIENT", help="the client's id or name")
-    movement.set_defaults(handler=cmd_movement)
     delete = commands.add_parser("delete", parents=[common], help="erase a client: every file, note, index row and the client's key")
     delete.add_argument("client", metavar="CLIENT", help="the client's id or name")
     delete.add_argument("--name-again", required=True, metavar="NAME", help="the client's name, exactly, to confirm")
@@ -520,7 +513,8 @@ def build_parser() -> argparse.ArgumentParser:
         "screenshot", parents=[common],
         help="render a screen to a PNG without a screen (uses a scratch copy of the portfolio, or a demo one)",
     )
-    screenshot.add_argument("screen", choices=SCREENS)
+    screenshot.add_argument("screen", choices=SCREENS + tuple(
+        name for activity in registry.activities.values() for name in activity.screenshot_scenes()))
     screenshot.add_argument("--out", required=True, metavar="FILE.png")
     screenshot.set_defaults(handler=cmd_screenshot)
     protect = commands.add_parser(
@@ -547,7 +541,22 @@ def build_parser() -> argparse.ArgumentParser:
     stress.add_argument("--kills", type=int, default=20, metavar="N", help="kills per command (20)")
     stress.add_argument("--json", action="store_true", help="one JSON object per line for each figure")
     stress.set_defaults(handler=cmd_stress)
+    add_activity_commands(commands, common, registry)
     return parser
+
+
+def add_activity_commands(commands, common, registry) -> None:
+    """Each activity's own commands (its `cli_commands()`), beside the host's. One whose
+    name is taken already is left out, with a warning naming the activity."""
+    for activity_id, activity in registry.activities.items():
+        for command in activity.cli_commands():
+            if command.name in commands.choices:
+                print(f"expressive: the {activity_id} activity's command {command.name!r} is left out: "
+                      "another command has that name.", file=sys.stderr)
+                continue
+            parser = commands.add_parser(command.name, parents=[common], help=command.help)
+            command.add_arguments(parser)
+            parser.set_defaults(handler=functools.partial(run_activity_command, command))
 
 
 class _DisplayedStream:

@@ -75,3 +75,16 @@ class DrawingActivity(Activity):
         from expressive.activities.drawing.replay_view import replay_viewer
 
         return replay_viewer(read_file, artifact, save_marks)
+
+    @classmethod
+    def benchmarks(cls, quick: bool, driver) -> list:
+        from expressive.activities.drawing.measure import drawing_figures, drawing_file_figures
+
+        return (drawing_figures(driver, strokes_on_screen=200, measured_moves=400 if quick else 2000)
+                + drawing_file_figures(1 if quick else 3))
+
+    @classmethod
+    def screenshot_scenes(cls):
+        from expressive.activities.drawing.scenes import drawing
+
+        return {"drawing": drawing}

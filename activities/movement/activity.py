@@ -160,3 +160,21 @@ class MovementActivity(Activity):
         from expressive.activities.movement.viewer import MovementViewer
 
         return MovementViewer(read_file=read_file, artifact=artifact)
+
+    @classmethod
+    def cli_commands(cls):
+        from expressive.activities.movement.command import ANALYSE_VIDEO
+
+        return [ANALYSE_VIDEO]
+
+    @classmethod
+    def benchmarks(cls, quick: bool, driver) -> list:
+        from expressive.activities.movement.measure import movement_figures
+
+        return movement_figures(60 if quick else 300, driver)
+
+    @classmethod
+    def screenshot_scenes(cls):
+        from expressive.activities.movement.scenes import moving
+
+        return {"movement": moving}

@@ -348,3 +348,14 @@ class MusicActivity(Activity):
 
         return MusicViewer(read_file=read_file, artifact=artifact, media=media)
 
+    @classmethod
+    def benchmarks(cls, quick: bool, driver) -> list:
+        from expressive.activities.music.measure import midi_to_sound_figures, save_figures
+
+        return midi_to_sound_figures(100 if quick else 1000, driver.sound_output) + save_figures()
+
+    @classmethod
+    def screenshot_scenes(cls):
+        from expressive.activities.music.scenes import playing
+
+        return {"music": playing}

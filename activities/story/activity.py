@@ -123,3 +123,15 @@ class StoryActivity(Activity):
         from expressive.activities.story.viewer import StoryViewer
 
         return StoryViewer(read_file=read_file, artifact=artifact)
+
+    @classmethod
+    def benchmarks(cls, quick: bool, driver) -> list:
+        from expressive.activities.story.measure import story_figures
+
+        return story_figures(600 if quick else 6000)
+
+    @classmethod
+    def screenshot_scenes(cls):
+        from expressive.activities.story.scenes import writing
+
+        return {"story": writing}

@@ -8,6 +8,7 @@ is exercised is exactly what a finger on the tablet exercises.
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from pathlib import Path
 
@@ -136,3 +137,79 @@ def type_into(text_input, text: str) -> None:
     tap(text_input, frames=1)
     text_input.insert_text(text)
     advance_frames(1)
+
+
+class AppDriver:
+    """The running `app`, worked as a person works it, lent to an activity's screenshot
+    scenes and benchmarks (see `Activity.screenshot_scenes` and `Activity.benchmarks`), so
+    that an activity drives the real app without importing the tools."""
+
+    tap = staticmethod(tap)
+    drag = staticmethod(drag)
+    type_into = staticmethod(type_into)
+    advance_frames = staticmethod(advance_frames)
+    finger = Finger
+
+    def __init__(self, app):
+        self.app = app
+
+    @property
+    def window(self):
+        return EventLoop.window
+
+    def open_activity(self, activity_id: str):
+        """Open `activity_id` in the running session, as its tile on the launcher does;
+        the running activity and the widget it built."""
+        self.app.go("activity", activity_id=activity_id)
+        advance_frames(2)
+        screen = self.app.root.get_screen("activity")
+        return screen.activity, screen.ids.area.children[0]
+
+
+class BenchDriver(AppDriver):
+    """The driver an activity's benchmarks are lent (see `Activity.benchmarks`): the real
+    app, started on a new scratch portfolio at `root` only when the activity first opens
+    itself, with a client in a session of the open plan."""
+
+    def __init__(self, root: Path):
+        super().__init__(app=None)
+        self.root = root
+        self._activity_id: str | None = None
+
+    def open_activity(self, activity_id: str):
+        if self.app is None:
+            store = Portfolio.open(self.root)
+            self.app = start_app(store)
+            self.app.open_client(store.add_client("Bench"))
+            plan = next(plan for plan in self.app.plans if plan.id == "open")
+            self.app.begin_session(plan, "", 3)
+        self._activity_id = activity_id
+        return super().open_activity(activity_id)
+
+    def save(self, draft):
+        """Keep `draft` in the scratch session as the opened activity's work, durably."""
+        app = self.app
+        return app.store.save_artifact(app.client.id, app.running.session.id, self._activity_id, draft)
+
+    @staticmethod
+    def sound_output():
+        """The built-in synthesiser on this machine's sound output, or on SDL's dummy output
+        (which takes sound at the device's pace and plays it nowhere) where there is none;
+        and the words that say which."""
+        from expressive.audio import open_engine
+
+        engine = open_engine("synth")
+        if engine.problem is None:
+            dummy = os.environ.get("SDL_AUDIODRIVER") == "dummy"
+            return engine, "SDL's dummy output (no sound device here)" if dummy else "this machine's sound output"
+        engine.close()
+        os.environ["SDL_AUDIODRIVER"] = "dummy"
+        engine = open_engine("synth")
+        if engine.problem is not None:
+            raise RuntimeError(f"no sound output to measure, not even a dummy one: {engine.problem}")
+        return engine, "SDL's dummy output (no sound device here)"
+
+    def close(self) -> None:
+        if self.app is not None:
+            stop_app(self.app)
+            self.app = None

@@ -6,7 +6,6 @@ screenshot never changes anybody's portfolio.
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import tempfile
@@ -15,24 +14,14 @@ from pathlib import Path
 from expressive.demo import make_demo
 from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
-from expressive.tools.driver import Finger, advance_frames, drag, start_app, stop_app, tap, type_into
-
-
-def scribble(area) -> None:
-    """Draw a sun and a hill with a finger inside `area` (a widget), as a client might."""
-    left, bottom = area.to_window(area.x, area.y)
-    width, height = area.size
-
-    def at(fx, fy):
-        return left + fx * width, bottom + fy * height
-
-    drag([at(0.35 + 0.05 * math.cos(a / 10), 0.72 + 0.08 * math.sin(a / 10)) for a in range(0, 64)])
-    drag([at(0.22 + i / 80, 0.3 + 0.1 * math.sin(i / 9)) for i in range(0, 48)])
+from expressive.tools.driver import AppDriver, advance_frames, start_app, stop_app, tap, type_into
 
 
 def stage(app, screen: str) -> None:
-    """Bring the app to `screen` the way a therapist and client would get there."""
+    """Bring the app to `screen` the way a therapist and client would get there; an
+    activity's own screen (one of its `screenshot_scenes()`) is staged by the activity."""
     store = app.store
+    driver = AppDriver(app)
     app.go("clients")
     if screen in ("setup", "lock"):
         # What a therapist sees on a first start, and on every start after it.
@@ -73,22 +62,14 @@ def stage(app, screen: str) -> None:
         # A client trying to leave the session: only the therapist's PIN opens the way.
         app.go("clients")
         return
-    if screen == "music":
-        play_music(app)
+    scenes = {name: scene for activity in app.registry.activities.values()
+              for name, scene in activity.screenshot_scenes().items()}
+    if screen in scenes:
+        scenes[screen](driver)
         return
-    if screen == "movement":
-        move(app)
-        return
-    if screen == "story":
-        write_story(app)
-        return
-    app.go("activity", activity_id="drawing")
-    activity_screen = app.root.get_screen("activity")
-    advance_frames(2)
-    scribble(activity_screen.ids.area)
-    if screen == "drawing":
-        return
-    tap(activity_screen.ids.done)
+    # The check-out reflects on work made: the first activity's first scene makes some.
+    next(iter(scenes.values()))(driver)
+    tap(app.root.get_screen("activity").ids.done)
     app.go("checkout")
     checkout = app.root.get_screen("checkout")
     tap(checkout.ids.feelings.children[0])
@@ -101,45 +82,6 @@ def stage(app, screen: str) -> None:
     app.client_mode = False
     tap(checkout.ids.next)
     type_into(app.root.get_screen("note").ids.note, "Chose bright colours; relaxed while drawing.")
-
-
-def play_music(app) -> None:
-    """Start recording and hold two fingers on the keys, as a child playing a chord."""
-
-    app.go("activity", activity_id="music")
-    advance_frames(2)
-    studio = app.root.get_screen("activity").ids.area.children[0]
-    tap(studio.ids.record_button)
-    for index in (0, 2):
-        key = studio.surface.keys[index]
-        x, y, width, height = studio.surface._box(key)
-        Finger(x + width / 2, y + height / 3).touch_down()
-
-
-def move(app, seconds: float = 2.0) -> None:
-    """Open the movement activity and let its picture (a camera, or the moving pattern on a
-    machine without one) run for a moment, so the trails and zones show."""
-    import time
-
-    app.go("activity", activity_id="movement")
-    pipeline = app.root.get_screen("activity").activity.pipeline
-    deadline = time.monotonic() + 20
-    while pipeline.record.duration < seconds and time.monotonic() < deadline:
-        advance_frames(1)
-        time.sleep(0.02)
-
-
-def write_story(app) -> None:
-    """Start a six-part story, name it, and write its first page beside a picture."""
-    app.go("activity", activity_id="story")
-    advance_frames(2)
-    studio = app.root.get_screen("activity").ids.area.children[0]
-    tap(next(card for card in studio.shape_cards if card.shape.id == "six-part-story"))
-    type_into(studio.editor.ids.title, "The dragon who was afraid")
-    type_into(studio.editor.ids.text, "Once there was a small dragon called Pip, who lived in a cave by the sea.")
-    if studio.can_choose_picture:
-        tap(studio.editor.ids.choose_button)
-        tap(studio.picture_chooser.cards[-1])
 
 
 def take_screenshot(screen: str, out: Path, source: Path | None, passphrase: str | None = None) -> None:

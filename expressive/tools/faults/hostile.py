@@ -23,9 +23,9 @@ import tempfile
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 MEMORY_BUDGET_BYTES = 1024 * 1024 * 1024
 TIME_BUDGET_SECONDS = 60.0
@@ -39,7 +39,7 @@ class HostileCase:
     expect: str
     # Words the refusal must contain: the bound, as a person reads it.
     bound: str
-    answer: Callable[[Path], "Answer"]
+    answer: Callable[[Path], Answer]
 
 
 @dataclass(frozen=True)

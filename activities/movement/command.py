@@ -1,0 +1,45 @@
+"""`expressive movement VIDEO --client CLIENT`: a video recorded elsewhere (with the
+client's consent) is analysed as if it came from the camera, and its movement record kept
+in the client's portfolio; an unreadable one changes nothing."""
+
+from __future__ import annotations
+
+import sys
+
+from expressive.activities.movement.measure import ANALYSIS_SIZE
+from expressive.activities.movement.pipeline import analyse_video
+from expressive.api import Command
+from expressive.api.camera import VideoFileSource
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("video", metavar="VIDEO")
+    parser.add_argument("--client", required=True, metavar="CLIENT", help="the client's id or name")
+
+
+def analyse(args, portfolio) -> int:
+    """Analyse the video as if it came from the camera, and keep the result."""
+    client = portfolio.client(args.client)
+    # Videos are analysed at the size the live camera is.
+    source = VideoFileSource(args.video, resolution=ANALYSIS_SIZE)
+    source.open()
+    if source.problem:
+        print(f"expressive: {source.problem} Nothing was changed.", file=sys.stderr)
+        return 1
+    pipeline = analyse_video(source)
+    if source.problem or pipeline.record.duration == 0:
+        print(f"expressive: {source.problem or 'The video has no frames.'} Nothing was changed.", file=sys.stderr)
+        return 1
+    artifact = portfolio.bring_in(client.id, "movement", pipeline.finish())
+    print(pipeline.record.summary_text())
+    print(f"Kept in {client.name}'s portfolio ({artifact.session_id}): the movement painting, the features over "
+          "time and their plot" + (", and the music it made." if "music.mid" in {f.name for f in artifact.files} else "."))
+    return 0
+
+
+ANALYSE_VIDEO = Command(
+    name="movement",
+    help="analyse a video recorded elsewhere (with the client's consent) and keep its movement record",
+    add_arguments=add_arguments,
+    run=analyse,
+)
