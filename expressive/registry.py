@@ -52,7 +52,7 @@ def _source(entry_point: EntryPoint) -> str:
 
 def _icon_problem(activity: type[Activity]) -> str | None:
     """An icon is a Material Design Icons name or an image file beside the activity's module."""
-    from expressive.ui.icons import is_icon_name
+    from expressive.lib.fonts import is_icon_name
 
     icon = activity.info.icon
     if is_icon_name(icon):

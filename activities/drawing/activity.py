@@ -6,9 +6,9 @@ on machines with no window.
 
 from __future__ import annotations
 
-from expressive.activities.drawing.demo import demo_log
-from expressive.activities.drawing.render import render_image, png_bytes, thumbnail_png
-from expressive.activities.drawing.strokes import DrawingLog
+from expressive.lib.drawing.demo import demo_log
+from expressive.lib.drawing.render import render_image, png_bytes, thumbnail_png
+from expressive.lib.drawing.strokes import DrawingLog
 from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
 
 

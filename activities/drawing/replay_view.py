@@ -23,8 +23,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 
-from expressive.activities.drawing.replay import FRAMES_PER_SECOND, ReplayRenderer, clock_text, fit_picture
-from expressive.activities.drawing.strokes import DrawingLog
+from expressive.lib.drawing.replay import FRAMES_PER_SECOND, ReplayRenderer, clock_text, fit_picture
+from expressive.lib.drawing.strokes import DrawingLog
 from expressive.ui import widgets  # noqa: F401  (registers IconButton, Icon and the fonts)
 
 SaveMarks = Callable[[list[dict]], "tuple[dict, ...] | None"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from expressive.activities.drawing.strokes import DOC_HEIGHT, DOC_WIDTH
+from expressive.lib.drawing.strokes import DOC_HEIGHT, DOC_WIDTH
 
 # Kivy's Line misdraws above ~4,680 points; shorter Lines also keep each append cheap.
 MAX_LINE_POINTS = 1000

@@ -9,13 +9,11 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from expressive.activities.drawing.strokes import MAX_STAMP_SIZE, MIN_STAMP_SIZE  # noqa: F401  (where the studio finds them)
+from expressive.lib.drawing.strokes import MAX_STAMP_SIZE, MIN_STAMP_SIZE  # noqa: F401  (where the studio finds them)
 from expressive.resources import ASSETS_DIR
-from expressive.ui.icons import ICON_FONT, is_icon_name
+from expressive.lib.fonts import is_icon_name
 
 STAMPS_FILE = ASSETS_DIR / "stamps" / "stamps.json"
-# The font the glyphs are drawn from, on screen and by the renderer.
-STAMP_FONT = ICON_FONT
 # How big a stamp is when first placed, in document pixels (the glyph's em size).
 DEFAULT_STAMP_SIZE = 240.0
 

@@ -1,12 +1,12 @@
 """The drawing screen: the paper a client draws on with a finger, and the tools around it.
 
 The `DrawingLog` is the truth; the screen shows it. Finished strokes are drawn by the
-same Pillow renderer that makes the saved PNG (render.py) onto a full-size picture kept
-here, which the paper shows as one texture: a finished stroke is drawn once, into the
-part of the texture it covers, so a picture of 200 strokes costs a frame no more than a
-blank one. Only the stroke under the finger is drawn with Kivy Lines, as a sketch of
-the real thing that is replaced by the rendered stroke when the finger lifts. Undo, redo
-and clear render the picture again from the log.
+same Pillow renderer that makes the saved PNG (`expressive.lib.drawing.render`) onto a
+full-size picture kept here, which the paper shows as one texture: a finished stroke is
+drawn once, into the part of the texture it covers, so a picture of 200 strokes costs a
+frame no more than a blank one. Only the stroke under the finger is drawn with Kivy
+Lines, as a sketch of the real thing that is replaced by the rendered stroke when the
+finger lifts. Undo, redo and clear render the picture again from the log.
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex
 from PIL import Image
 
-from expressive.activities.drawing.render import LOOKS, Box, draw_mark, rainbow_colours, render_image
+from expressive.lib.drawing.render import LOOKS, Box, draw_mark, rainbow_colours, render_image
 from expressive.activities.drawing.screen_math import MAX_LINE_POINTS, split_for_lines
 from expressive.activities.drawing.stamps import DEFAULT_STAMP_SIZE, MAX_STAMP_SIZE, MIN_STAMP_SIZE, catalogue
-from expressive.activities.drawing.strokes import (
+from expressive.lib.drawing.strokes import (
     BRUSH_SIZES,
     BRUSHES,
     OPACITIES,
@@ -55,7 +55,7 @@ from expressive.activities.drawing.strokes import (
     Stamp,
     Stroke,
 )
-from expressive.activities.drawing.templates import PhotoError, paper, paper_image, photo_for_paper
+from expressive.lib.drawing.templates import PhotoError, paper, paper_image, photo_for_paper
 from expressive.activity import COMPLEXITY_LEVELS, Library, LibraryError
 from expressive.ui import theme, widgets
 from expressive.ui.dialogs import show_message

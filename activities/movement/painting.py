@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageColor
 
-from expressive.activities.music.scales import RGB
+from expressive.lib.music.scales import RGB
 
 PAPER: RGB = (0.99, 0.98, 0.96)
 SILHOUETTE_COLOUR: RGB = (0.37, 0.31, 0.63)

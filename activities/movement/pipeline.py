@@ -24,9 +24,9 @@ from expressive.activities.movement.record import MovementRecord
 from expressive.activities.movement.trails import TRAILS_FILE, TrailRecorder
 from expressive.activities.movement.video import VideoKeeper
 from expressive.activities.movement.zones import ContinuousVoice, ZonePlayer, play, zone_activity, zone_layout
-from expressive.activities.music.midifile import to_midi_bytes
-from expressive.activities.music.performance import Recorder
-from expressive.activities.music.scales import DEFAULT_SCALE
+from expressive.lib.music.midifile import to_midi_bytes
+from expressive.lib.music.performance import Recorder
+from expressive.lib.music.scales import DEFAULT_SCALE
 from expressive.activity import ArtifactDraft
 from expressive.camera import FrameSource, LatestFrame
 

@@ -21,13 +21,13 @@ from typing import Iterable, Sequence
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from expressive.activities.drawing.replay import clock_text
+from expressive.lib.drawing.replay import clock_text
 from expressive.activities.movement.features import Features
 from expressive.activities.movement.zones import SOUND_MODES, STILL_QUANTITY, SoundZone, ZoneEvent
-from expressive.activities.music.scales import DEFAULT_SCALE
+from expressive.lib.music.scales import DEFAULT_SCALE
 from expressive.limits import MAX_LOG_BYTES, load_json_bounded
 from expressive.midi.colours import SOURCE_COLOURS
-from expressive.ui.icons import TEXT_FONT
+from expressive.lib.fonts import TEXT_FONT
 
 FORMAT_NAME = "expressive-movement-features"
 FORMAT_VERSION = 1

@@ -20,7 +20,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from expressive.activities.music.scales import colour_for_note
+from expressive.lib.music.scales import colour_for_note
 from expressive.activity import COMPLEXITY_LEVELS
 from expressive.ui import widgets  # noqa: F401  (registers IconButton, ChoiceButton and the fonts)
 from expressive.ui.files import FileChooser

@@ -17,8 +17,8 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from expressive.activities.movement.features import Features
-from expressive.activities.music.performance import Recorder
-from expressive.activities.music.scales import DEFAULT_SCALE, MIDDLE_C, keys_for_scale, note_name
+from expressive.lib.music.performance import Recorder
+from expressive.lib.music.scales import DEFAULT_SCALE, MIDDLE_C, keys_for_scale, note_name
 from expressive.audio import AudioEngine
 
 MOVEMENT_SOURCE = "movement"  # who played, in the recording: the body, not a keyboard

@@ -18,8 +18,8 @@ from typing import Callable
 import mido
 import numpy as np
 
-from expressive.activities.music.midifile import MidiFileError, read_midi, to_midi_bytes
-from expressive.activities.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, PedalEvent, Performance, Recorder
+from expressive.lib.music.midifile import MidiFileError, read_midi, to_midi_bytes
+from expressive.lib.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, PedalEvent, Performance, Recorder
 from expressive.activities.music.pianoroll import piano_roll_png
 from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host, ImportRefused
 from expressive.audio import NoteEvent, open_engine, wav_bytes

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import random
 
-from expressive.activities.music.performance import DRUMS, KeyEvent, Performance
-from expressive.activities.music.scales import keys_for_scale
+from expressive.lib.music.performance import DRUMS, KeyEvent, Performance
+from expressive.lib.music.scales import keys_for_scale
 
 TITLES = ("Rain on the roof", "Bouncing ball", "Night song")
 INSTRUMENTS = ("marimba", "piano", "bells")

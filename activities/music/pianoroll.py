@@ -16,8 +16,8 @@ from typing import Iterable, Sequence
 
 from PIL import Image, ImageDraw
 
-from expressive.activities.music.performance import Note
-from expressive.activities.music.scales import BLACK_PITCH_CLASSES, RGB, colour_for_note
+from expressive.lib.music.performance import Note
+from expressive.lib.music.scales import BLACK_PITCH_CLASSES, RGB, colour_for_note
 from expressive.midi.colours import SourceColours
 
 THUMBNAIL_SIZE = (320, 240)

@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Callable
 
-from expressive.activities.music.performance import KeyEvent, Performance
+from expressive.lib.music.performance import KeyEvent, Performance
 
 # A loop that ends on a note needs a breath before it starts again.
 LOOP_GAP = 0.25

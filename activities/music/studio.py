@@ -22,9 +22,10 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.widget import Widget
 from kivy.utils import get_hex_from_color
 
-from expressive.activities.music.midifile import MidiFileError
-from expressive.activities.music.performance import DRUMS
-from expressive.activities.music.scales import DEFAULT_SCALE, DRUM_PADS, SCALES, colour_for_note, keys_for_scale, note_name, piano_keys
+from expressive.lib.music.midifile import MidiFileError
+from expressive.lib.music.performance import DRUMS
+from expressive.activities.music.keyboard import DRUM_PADS, piano_keys
+from expressive.lib.music.scales import DEFAULT_SCALE, SCALES, colour_for_note, keys_for_scale, note_name
 from expressive.activity import COMPLEXITY_LEVELS, LibraryError
 from expressive.audio import INSTRUMENTS
 from expressive.ui import theme, widgets

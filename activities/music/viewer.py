@@ -13,7 +13,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from expressive.activities.music.midifile import MidiFileError, read_midi
+from expressive.lib.music.midifile import MidiFileError, read_midi
 from expressive.activities.music.player import Player
 from expressive.limits import MAX_RECORDING_SECONDS
 from expressive.ui import widgets  # noqa: F401  (registers IconButton and the fonts)

@@ -17,7 +17,7 @@ from expressive.activities.story.model import Story
 from expressive.activities.story.shapes import SHAPES_DIR, StoryShape, load_shapes
 from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
 from expressive.limits import open_picture_bounded
-from expressive.ui.icons import TEXT_FONT_BOLD
+from expressive.lib.fonts import TEXT_FONT_BOLD
 
 THUMBNAIL_SIZE = (320, 240)
 COVER_PAPER = (250, 246, 238)

@@ -3,8 +3,8 @@ with the drawing activity's demo pictures."""
 
 from __future__ import annotations
 
-from expressive.activities.drawing.demo import demo_log
-from expressive.activities.drawing.render import render_image, thumbnail_png
+from expressive.lib.drawing.demo import demo_log
+from expressive.lib.drawing.render import render_image, thumbnail_png
 from expressive.activities.story.model import Story
 from expressive.activities.story.shapes import SHAPES_DIR, load_shapes
 

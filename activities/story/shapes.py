@@ -32,7 +32,7 @@ from expressive.limits import (
     read_bounded,
 )
 from expressive.resources import ASSETS_DIR
-from expressive.ui.icons import is_icon_name
+from expressive.lib.fonts import is_icon_name
 
 SHAPES_DIR = ASSETS_DIR / "story-shapes"
 BLANK_SHAPE_ID = "blank"

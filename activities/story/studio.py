@@ -15,8 +15,8 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, Op
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 
-from expressive.activities.drawing.render import png_bytes, render_image
-from expressive.activities.drawing.strokes import DrawingLog
+from expressive.lib.drawing.render import png_bytes, render_image
+from expressive.lib.drawing.strokes import DrawingLog
 from expressive.activities.story.model import PictureError
 from expressive.activity import COMPLEXITY_LEVELS, LibraryError
 from expressive.ui import widgets  # noqa: F401  (registers IconButton, Card and the fonts)

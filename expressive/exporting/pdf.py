@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, Image, PageBreak, PageTemplate, Paragraph, Spacer
 from reportlab.platypus.flowables import CallerMacro
 
+from expressive.lib.typography import BODY_FONT, INK, TITLE_FONT, markup, register_fonts
 from expressive.limits import open_picture_bounded
 from expressive.portfolio import ArtifactRecord, PortfolioError, Session
 
@@ -35,7 +36,6 @@ from .describe import (
     title_of,
 )
 from .output import InFlight, Progress, no_progress, replacing_file
-from .typography import BODY_FONT, INK, TITLE_FONT, markup, register_fonts
 from .work import ClientWork
 
 PAGE_SIZE = A4

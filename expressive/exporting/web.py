@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from expressive.portfolio import ArtifactRecord, PortfolioError, Session
-from expressive.ui.icons import TEXT_FONT, TEXT_FONT_BOLD
+from expressive.lib.fonts import TEXT_FONT, TEXT_FONT_BOLD
 
 from .describe import (
     activity_name,

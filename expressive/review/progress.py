@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from expressive.feelings import FEELINGS, feeling
 from expressive.portfolio import ProgressRow
-from expressive.ui.icons import TEXT_FONT, TEXT_FONT_BOLD
+from expressive.lib.fonts import TEXT_FONT, TEXT_FONT_BOLD
 
 BACKGROUND = (255, 255, 255)
 PANEL = (247, 247, 244)

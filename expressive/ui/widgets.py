@@ -14,7 +14,7 @@ from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
 from expressive.ui import theme
-from expressive.ui.icons import ICON_FONT, TEXT_FONT, TEXT_FONT_BOLD, icon_char
+from expressive.lib.fonts import ICON_FONT, TEXT_FONT, TEXT_FONT_BOLD, icon_char
 
 ICON_FONT_NAME = "Icons"
 

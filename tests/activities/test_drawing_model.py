@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from expressive.activities.drawing.strokes import (
+from expressive.lib.drawing.strokes import (
     BRUSH_SIZES,
     DOC_HEIGHT,
     DOC_WIDTH,
@@ -321,7 +321,7 @@ def test_a_log_naming_a_photo_it_does_not_carry_is_refused():
 
 
 def test_a_drawing_stops_recording_points_past_what_it_can_draw_in_seconds():
-    from expressive.activities.drawing.strokes import MAX_DRAWING_COST, SPRAY_COST_PER_PIXEL
+    from expressive.lib.drawing.strokes import MAX_DRAWING_COST, SPRAY_COST_PER_PIXEL
 
     log = DrawingLog()
     log.begin_stroke("spray", "#ff0000", 8, t=0)

@@ -8,9 +8,9 @@ import math
 import pytest
 from PIL import Image, ImageChops
 
-from expressive.activities.drawing.render import render_image, render_png, thumbnail_png
-from expressive.activities.drawing.strokes import BRUSHES, PALETTE, PAPER_COLOURS, TEMPLATES, DrawingLog
-from expressive.activities.drawing.templates import LINE_COLOUR, PhotoError, paper_image, photo_for_paper
+from expressive.lib.drawing.render import render_image, render_png, thumbnail_png
+from expressive.lib.drawing.strokes import BRUSHES, PALETTE, PAPER_COLOURS, TEMPLATES, DrawingLog
+from expressive.lib.drawing.templates import LINE_COLOUR, PhotoError, paper_image, photo_for_paper
 
 WHITE = (255, 255, 255)
 

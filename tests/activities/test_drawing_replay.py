@@ -3,10 +3,10 @@
 import pytest
 from PIL import ImageChops
 
-from expressive.activities.drawing.demo import demo_log
-from expressive.activities.drawing.render import render_image
-from expressive.activities.drawing.replay import ReplayRenderer, fit_picture, frame_times, log_at, render_at, replay_frames_per_second
-from expressive.activities.drawing.strokes import PALETTE, TOOLS, DrawingLog
+from expressive.lib.drawing.demo import demo_log
+from expressive.lib.drawing.render import render_image
+from expressive.lib.drawing.replay import ReplayRenderer, fit_picture, frame_times, log_at, render_at, replay_frames_per_second
+from expressive.lib.drawing.strokes import PALETTE, TOOLS, DrawingLog
 
 BRUSH = TOOLS[0]
 RED, BLUE, GREEN = PALETTE["red"], PALETTE["blue"], PALETTE["green"]

@@ -3,7 +3,7 @@
 import pytest
 
 from expressive.activities.drawing.screen_math import fit_aspect, is_light, split_for_lines
-from expressive.activities.drawing.strokes import PALETTE
+from expressive.lib.drawing.strokes import PALETTE
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ import logging
 import pytest
 from PIL import ImageChops, ImageColor
 
-from expressive.activities.drawing.render import render_image
+from expressive.lib.drawing.render import render_image
 from expressive.activities.drawing.stamps import catalogue, load_catalogue
-from expressive.activities.drawing.strokes import FORMAT_VERSION, DrawingLog, Stamp
-from expressive.ui.icons import is_icon_name
+from expressive.lib.drawing.strokes import FORMAT_VERSION, DrawingLog, Stamp
+from expressive.lib.fonts import is_icon_name
 
 RED = "#E53935"
 WHITE = (255, 255, 255)
@@ -106,7 +106,7 @@ def test_a_faint_stamp_and_one_off_the_edge():
 
 
 def test_a_stamp_replays_at_its_moment_and_the_replay_ends_on_the_saved_picture():
-    from expressive.activities.drawing.replay import ReplayRenderer, render_at
+    from expressive.lib.drawing.replay import ReplayRenderer, render_at
 
     log = DrawingLog()
     log.begin_stroke("marker", "#000000", 20, t=0)

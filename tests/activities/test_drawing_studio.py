@@ -11,11 +11,11 @@ from kivy.tests.common import UnitTestTouch
 from PIL import Image, ImageChops, ImageColor, ImageStat
 
 from expressive.activities.drawing import DrawingActivity
-from expressive.activities.drawing.render import render_png
+from expressive.lib.drawing.render import render_png
 from expressive.activities.drawing.screen_math import MAX_LINE_POINTS
-from expressive.activities.drawing.strokes import BRUSH_SIZES, PALETTE, PAPER_COLOUR, TOOLS, Fill, Stamp
+from expressive.lib.drawing.strokes import BRUSH_SIZES, PALETTE, PAPER_COLOUR, TOOLS, Fill, Stamp
 from expressive.activities.drawing.studio import STUDIO_TOOLS, picker_colours
-from expressive.activities.drawing.templates import LINE_COLOUR
+from expressive.lib.drawing.templates import LINE_COLOUR
 from expressive.activity import Host, MemoryDrafts, MemoryLibrary, LibraryError
 from tests_support import open_popup_texts, tap_popup_button
 
@@ -556,7 +556,7 @@ def zoom_in_twice(studio, first_path=()):
 
 
 def test_dropping_the_stroke_in_progress_leaves_the_log_as_it_was():
-    from expressive.activities.drawing.strokes import DrawingLog
+    from expressive.lib.drawing.strokes import DrawingLog
 
     log = DrawingLog()
     log.begin_stroke("marker", "#000000", 10, t=0)

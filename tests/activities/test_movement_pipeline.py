@@ -10,7 +10,7 @@ from PIL import Image
 
 from expressive.activities.movement.clips import MovingShapeClip
 from expressive.activities.movement.pipeline import MovementPipeline, MovementSettings
-from expressive.activities.music.scales import SCALES
+from expressive.lib.music.scales import SCALES
 from expressive.audio import FakeAudioEngine
 
 

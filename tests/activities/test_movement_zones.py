@@ -16,9 +16,9 @@ from expressive.activities.movement.zones import (
     zone_activity,
     zone_layout,
 )
-from expressive.activities.music.midifile import to_midi_bytes
-from expressive.activities.music.performance import Recorder
-from expressive.activities.music.scales import SCALES
+from expressive.lib.music.midifile import to_midi_bytes
+from expressive.lib.music.performance import Recorder
+from expressive.lib.music.scales import SCALES
 from expressive.audio import FakeAudioEngine
 
 HEIGHT, WIDTH = 480, 640

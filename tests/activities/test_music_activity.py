@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from expressive.activities.music.activity import ROLL_SIZE, THUMBNAIL_SIZE, MusicActivity
-from expressive.activities.music.midifile import MidiFileError, read_midi
-from expressive.activities.music.performance import DRUMS
+from expressive.lib.music.midifile import MidiFileError, read_midi
+from expressive.lib.music.performance import DRUMS
 from expressive.activity import LibraryError, MemoryLibrary
 from expressive.audio import NoteEvent
 from expressive.midi import SOURCE_COLOURS, FakeMidiInput

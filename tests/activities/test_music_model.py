@@ -9,14 +9,14 @@ from pathlib import Path
 import mido
 import pytest
 
-from expressive.activities.music.midifile import (
+from expressive.lib.music.midifile import (
     TICKS_PER_BEAT,
     MidiFileError,
     instrument_for_program,
     read_midi,
     to_midi_bytes,
 )
-from expressive.activities.music.performance import KeyEvent, Note, PedalEvent, Performance, Recorder
+from expressive.lib.music.performance import KeyEvent, Note, PedalEvent, Performance, Recorder
 from expressive.limits import MAX_MIDI_BYTES
 from expressive.midi import FakeMidiInput
 

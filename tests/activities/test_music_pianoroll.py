@@ -4,9 +4,9 @@ import io
 
 from PIL import Image
 
-from expressive.activities.music.performance import Note
+from expressive.lib.music.performance import Note
 from expressive.activities.music.pianoroll import PAPER, RollLayout, opacity, piano_roll_image, piano_roll_png
-from expressive.activities.music.scales import colour_for_note
+from expressive.lib.music.scales import colour_for_note
 from expressive.midi.colours import SourceColours
 
 

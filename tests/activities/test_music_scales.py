@@ -4,16 +4,8 @@ import json
 
 import pytest
 
-from expressive.activities.music.scales import (
-    DEFAULT_SCALE,
-    DRUM_PADS,
-    PITCH_CLASS_COLOURS,
-    SCALES,
-    colour_for_note,
-    keys_for_scale,
-    note_name,
-    piano_keys,
-)
+from expressive.activities.music.keyboard import DRUM_PADS, piano_keys
+from expressive.lib.music.scales import DEFAULT_SCALE, PITCH_CLASS_COLOURS, SCALES, colour_for_note, keys_for_scale, note_name
 from expressive.resources import ASSETS_DIR
 
 

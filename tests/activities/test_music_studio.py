@@ -14,10 +14,11 @@ from kivy.uix.modalview import ModalView
 from kivy.utils import get_hex_from_color
 
 from expressive.activities.music.activity import ROLL_SIZE, MusicActivity
-from expressive.activities.music.midifile import read_midi
-from expressive.activities.music.performance import DRUMS
-from expressive.activities.music.scales import DRUM_PADS, keys_for_scale
+from expressive.activities.music.keyboard import DRUM_PADS
 from expressive.activities.music.studio import DrumPads, PianoKeyboard, ScaleKeys
+from expressive.lib.music.midifile import read_midi
+from expressive.lib.music.performance import DRUMS
+from expressive.lib.music.scales import keys_for_scale
 from expressive.activity import MemoryLibrary
 from expressive.midi import SOURCE_COLOURS, FakeMidiInput
 from expressive.tools.driver import advance_frames, tap

@@ -4,9 +4,10 @@ from html.parser import HTMLParser
 
 from pypdf import PdfReader
 
-from expressive.activities.story.export import REPLACEMENT_CHARACTER, UNTITLED, picture_book_pdf, web_page
+from expressive.activities.story.export import UNTITLED, picture_book_pdf, web_page
 from expressive.activities.story.measure import autosave_cost, pdf_export_seconds, sample_picture
 from expressive.activities.story.model import Page, Story
+from expressive.lib.typography import REPLACEMENT_CHARACTER
 
 
 def two_page_story(picture=None):
@@ -113,7 +114,7 @@ def test_the_speed_figures_are_measured():
 
 
 def test_a_word_too_long_for_any_line_is_broken_before_it_is_laid_out():
-    from expressive.activities.story.export import LONGEST_WORD, breakable
+    from expressive.lib.typography import LONGEST_WORD, breakable
 
     assert breakable("a calm sentence, https://example.org/short") == "a calm sentence, https://example.org/short"
     broken = breakable("no " + "x" * (2 * LONGEST_WORD + 10) + " end")

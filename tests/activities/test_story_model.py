@@ -17,7 +17,7 @@ from expressive.activities.story.model import (
     text_change,
 )
 from expressive.activities.story.shapes import BLANK_SHAPE_ID, ShapeError, load_shapes, parse_shape
-from expressive.ui.icons import is_icon_name
+from expressive.lib.fonts import is_icon_name
 
 
 def shipped_shape(shape_id):

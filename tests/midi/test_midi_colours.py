@@ -32,9 +32,9 @@ def test_the_midi_service_and_the_music_model_import_no_kivy():
     modules = [
         "expressive.midi",
         "expressive.midi.mido_input",
-        "expressive.activities.music.performance",
-        "expressive.activities.music.midifile",
-        "expressive.activities.music.scales",
+        "expressive.lib.music.performance",
+        "expressive.lib.music.midifile",
+        "expressive.lib.music.scales",
         "expressive.activities.music.pianoroll",
     ]
     code = f"import sys\nfor m in {modules!r}: __import__(m)\nprint('kivy' in sys.modules)"

@@ -1,4 +1,11 @@
-"""Icons come from the Material Design Icons font shipped in assets/fonts."""
+"""The fonts Expressive ships (assets/fonts): Andika for text, and Material Design Icons,
+whose glyphs are found by icon name ('brush').
+
+The host's widgets show text and icons in them, its exports and the story picture book
+print in Andika, the drawing renderer draws stamps from the icon font, and activities check
+icon names in their catalogues. Public: plugin authors may use it, and it is covered by the
+API version. No Kivy here.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ def _codepoints() -> dict[str, int]:
 
 
 def is_icon_name(name: str) -> bool:
+    """Whether the icon font has a glyph of this name."""
     return name in _codepoints()
 
 

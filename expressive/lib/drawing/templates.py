@@ -3,7 +3,9 @@ and photos from the client's portfolio.
 
 Templates are drawn here from code rather than shipped as image files, so that they are
 exactly the same on every device and at any document size, and the saved log only names
-them. No Kivy here: the renderer (render.py) uses this for the screen and the PNG alike.
+them. No Kivy here: the renderer (render.py) uses this for the screen and the PNG alike,
+and the drawing activity's studio offers the papers and photos. Public: plugin authors
+may use it, and it is covered by the API version.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageOps
 
-from expressive.activities.drawing.strokes import DOC_HEIGHT, DOC_WIDTH, DrawingLog
+from expressive.lib.drawing.strokes import DOC_HEIGHT, DOC_WIDTH, DrawingLog
 from expressive.limits import InputRefused, open_picture_bounded
 
 # A soft dark grey: clear to follow, and a black marker still stands out against it.

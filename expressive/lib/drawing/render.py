@@ -9,6 +9,10 @@ stroke's bounding box, which is then laid onto the picture in one paste: a strok
 darkens where it crosses itself, and drawing one costs in proportion to its size, not
 the picture's. Each point is a disc and each segment a quad joining two discs, so a
 stroke of even width is exactly a line with round caps and joins, and a tap is a dot.
+
+Used by the drawing activity (studio, saved picture, thumbnail) and the story activity (a
+page's drawn picture). Public: plugin authors may use it, and it is covered by the API
+version.
 """
 
 from __future__ import annotations
@@ -23,12 +27,13 @@ from functools import lru_cache
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
-from expressive.activities.drawing.stamps import STAMP_FONT
-from expressive.activities.drawing.strokes import DrawingLog, Fill, Mark, Stamp, Stroke
-from expressive.ui.icons import icon_char
-from expressive.activities.drawing.templates import paper_image
+from expressive.lib.drawing.strokes import DrawingLog, Fill, Mark, Stamp, Stroke
+from expressive.lib.drawing.templates import paper_image
+from expressive.lib.fonts import ICON_FONT, icon_char
 
 THUMBNAIL_SIZE = (320, 240)
+# Stamps are Material Design Icons glyphs: drawn from the font the screen shows them in.
+STAMP_FONT = ICON_FONT
 
 # A box on the picture: left, top, right, bottom (right and bottom excluded).
 Box = tuple[int, int, int, int]

@@ -3,6 +3,10 @@
 Each picture is built as a stroke log (with a wobbly hand, plausible speed, pauses to
 pick a colour and a brush, and even a mistake taken back with undo), so the demo shows
 the process record as well as the product.
+
+Used by the drawing activity's demo and the story activity's demo story (a page's
+drawing). Public: plugin authors may use it, and it is covered by the API version. No
+Kivy here.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 
-from expressive.activities.drawing.strokes import BRUSH_SIZES, PALETTE, DrawingLog
+from expressive.lib.drawing.strokes import BRUSH_SIZES, PALETTE, DrawingLog
 
 Path = list[tuple[float, float]]
 

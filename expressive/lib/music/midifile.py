@@ -13,6 +13,10 @@ Reading is for importing songs to play along with, and for recordings read back:
 checks the file's structure and its size (bytes, tracks, events) before trusting it,
 and its length before anything is made of it, and refuses anything damaged or too big
 with a MidiFileError holding one sentence for a person. mido parses the messages.
+
+Used by the music activity (its saved log, imported songs, the viewer) and the movement
+activity (the notes a movement session played). Public: plugin authors may use it, and it
+is covered by the API version.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from collections import defaultdict, deque
 
 import mido
 
-from expressive.activities.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, PedalEvent, Performance
+from expressive.lib.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, PedalEvent, Performance
 from expressive.limits import (
     MAX_MIDI_BYTES,
     MAX_MIDI_EVENTS,

@@ -7,6 +7,10 @@ turns each take into a `Performance`. The Standard MIDI File written from it
 
 Every event keeps its source ("screen" for the on-screen instruments, a device's name
 for a keyboard) so that two players on one recording stay apart. No Kivy here.
+
+Used by the music activity (its studio, player and demo) and the movement activity (its
+zones record what they play). Public: plugin authors may use it, and it is covered by the
+API version.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ enough to play and scrub through, by reusing what an earlier frame already drew.
 
 Only the public face of `DrawingLog` and `render_image` is used, and events are copied
 with `dataclasses.replace`, so that new brushes and fields in the log replay unchanged.
+
+Used by the drawing activity's replay viewer; `clock_text` also by the movement activity
+for the moments of its record. Public: plugin authors may use it, and it is covered by
+the API version.
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ from collections import OrderedDict
 
 from PIL import Image, ImageChops
 
-from expressive.activities.drawing.render import render_image
-from expressive.activities.drawing.strokes import DrawingLog, Stroke
+from expressive.lib.drawing.render import render_image
+from expressive.lib.drawing.strokes import DrawingLog, Stroke
 
 FRAMES_PER_SECOND = 30
 

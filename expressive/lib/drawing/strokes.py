@@ -6,6 +6,9 @@ by replaying those events. No Kivy here: tests, the renderer and the demo use it
 a window.
 
 Coordinates are document pixels with the origin at the top left, as in image files.
+
+Used by the drawing activity (its studio and saved log) and the story activity (a page's
+drawing). Public: plugin authors may use it, and it is covered by the API version.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import math
 import random
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from expressive.limits import MAX_PICTURE_PIXELS, MAX_SNAPSHOT_BYTES, load_json_bounded
 
