@@ -58,21 +58,19 @@ from expressive.limits import (
     picture_size,
 )
 from expressive.portfolio import ArtifactRecord, PortfolioError, Session
-from expressive.portfolio.records import (
+from expressive.portfolio.documents import (
     ARTIFACT_FORMAT,
     CLIENT_FORMAT,
     NOTE_FORMAT,
     SESSION_FORMAT,
-    NewerVersionError,
-    RecordError,
     artifact_from_document,
     client_from_document,
     format_time,
     note_text,
-    now,
     parse_document,
     session_from_document,
 )
+from expressive.portfolio.records import NewerVersionError, RecordError, now
 
 from .output import InFlight, Progress, no_progress, replacing_file
 from .work import ClientWork, WorkReader

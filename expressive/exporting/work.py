@@ -22,14 +22,8 @@ from typing import Any
 
 from expressive.portfolio import ArtifactRecord, Client, Portfolio, PortfolioError, Session
 from expressive.portfolio.layout import MANIFEST_FILE, PRIVATE, Layout
-from expressive.portfolio.records import (
-    ARTIFACT_FORMAT,
-    CLIENT_FORMAT,
-    NOTE_FORMAT,
-    SESSION_FORMAT,
-    RecordError,
-    parse_document,
-)
+from expressive.portfolio.documents import ARTIFACT_FORMAT, CLIENT_FORMAT, NOTE_FORMAT, SESSION_FORMAT, parse_document
+from expressive.portfolio.records import RecordError
 
 Record = Client | Session | ArtifactRecord
 

@@ -7,8 +7,8 @@ No Kivy here: the command line, the tests and the app all use this model layer a
 from expressive.security.audit import AuditEntry
 from expressive.security.keyring import KdfParams
 
+from .documents import FORMAT_VERSION
 from .records import (
-    FORMAT_VERSION,
     ArtifactRecord,
     CheckReport,
     Client,

@@ -151,6 +151,19 @@ def make_all_private(root: Path) -> int:
     return changed
 
 
+def find_leftovers(root: Path) -> list[Path]:
+    """Every leftover under `root`, relative to it, in a stable order. Leftovers are not
+    damage: they are saves that never became visible."""
+    found = []
+    for folder, folders, files in os.walk(root):
+        here = Path(folder).relative_to(root)
+        # A leftover folder is reported whole, not file by file.
+        found += [here / name for name in sorted(folders) if is_leftover(name)]
+        folders[:] = sorted(name for name in folders if not is_leftover(name))
+        found += [here / name for name in sorted(files) if is_leftover(name)]
+    return found
+
+
 def remove_leftover(path: Path) -> None:
     if path.is_dir():
         shutil.rmtree(path)

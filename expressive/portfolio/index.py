@@ -35,6 +35,7 @@ from pathlib import Path
 from expressive.security.cipher import DecryptionError, FieldCipher
 
 from .atomic import PRIVATE_FILE_MODE
+from .documents import format_time
 from .layout import Key, Layout, Stamp, level
 from .records import (
     ArtifactRecord,
@@ -45,7 +46,6 @@ from .records import (
     PortfolioError,
     ProgressRow,
     Session,
-    format_time,
 )
 from .search import TAG, WORD, SearchTokens, tag_term, word_terms
 

@@ -9,6 +9,8 @@ it is, so an artifact folder copied into another session belongs to that session
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from .atomic import PARTIAL_SUFFIX
@@ -37,6 +39,8 @@ Key = tuple[str, str, str]
 # (mtime_ns, size) of a record's JSON file; MISSING when the file is absent.
 Stamp = tuple[int, int]
 MISSING: Stamp = (0, -1)
+# Random parts of ids avoid look-alike characters (l/1, o/0) for people reading folders.
+_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 
 
 def level(key: Key) -> str:
@@ -147,3 +151,37 @@ def _stamp(path: str) -> Stamp:
     except (FileNotFoundError, NotADirectoryError):
         return MISSING
     return (status.st_mtime_ns, status.st_size)
+
+
+def unused_name(folder: Path, make: Callable[[], str], also_taken: Callable[[str], str] | None = None) -> str:
+    """A name from `make` that is not yet in `folder` (nor, with `also_taken`, its other form)."""
+    while True:
+        name = make()
+        if not (folder / name).exists() and (also_taken is None or not (folder / also_taken(name)).exists()):
+            return name
+
+
+def random_letters(length: int = 4) -> str:
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
+
+
+def client_folders(root: Path) -> list[str]:
+    """The ids of the clients in the portfolio at `root`, whether their records are whole or not."""
+    try:
+        with os.scandir(root / CLIENTS) as entries:
+            return sorted(entry.name for entry in entries if not entry.name.startswith(".") and entry.is_dir())
+    except FileNotFoundError:
+        return []
+
+
+def deleting_folders(root: Path) -> list[tuple[str, Path]]:
+    """Clients whose deletion was interrupted: (client id, its hidden folder)."""
+    try:
+        with os.scandir(root / CLIENTS) as entries:
+            return sorted(
+                (entry.name[len(DELETING_PREFIX):], Path(entry.path))
+                for entry in entries
+                if entry.name.startswith(DELETING_PREFIX) and entry.is_dir()
+            )
+    except FileNotFoundError:
+        return []

@@ -1,6 +1,6 @@
 """Protection of the portfolio: file and field encryption, the keyring, the audit log.
 
-No Kivy and no knowledge of the portfolio's layout here: `expressive.portfolio.store`
+No Kivy and no knowledge of the portfolio's layout here: `expressive.portfolio.disk`
 decides which files are client data and what their identities are.
 """
 

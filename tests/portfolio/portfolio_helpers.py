@@ -2,7 +2,7 @@
 
 A "hand edit" in these tests is someone who can read the file: for an encrypted portfolio
 that means someone holding its keys, so the edits go through the open store's own
-choke point (`_read_bytes`/`_write_bytes`) and the damage tested is in the content.
+choke point (`Disk.read_bytes`/`Disk.write_bytes`) and the damage tested is in the content.
 """
 
 import json
@@ -12,12 +12,12 @@ from sample_work import drawing_draft  # noqa: F401  (re-exported for the portfo
 
 def read_plain(store, path) -> bytes:
     """The file's content as a person with the keys sees it."""
-    return store._read_bytes(path)
+    return store._disk.read_bytes(path)
 
 
 def write_plain(store, path, data: bytes) -> None:
     """Replace the file's content as a person with the keys (or a text editor) would."""
-    store._write_bytes(path, data)
+    store._disk.write_bytes(path, data)
 
 
 def read_json(store, path):

@@ -126,19 +126,19 @@ def test_a_protection_tried_again_after_a_failure_is_not_taken_for_another_progr
     with Portfolio.open(root) as store:
         store.add_client("Robin")
     plan = Portfolio.plan_protection(root, "first passphrase", kdf=CHEAP_KDF)
-    from expressive.portfolio import store as store_module
+    from expressive.portfolio import disk as disk_module
 
-    real_write_file = store_module.write_file
+    real_write_file = disk_module.write_file
 
     def full_after_the_keyring(path, data, **options):
         real_write_file(path, data, **options)
         if path.name == "keyring.json":
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store_module, "write_file", full_after_the_keyring)
+    monkeypatch.setattr(disk_module, "write_file", full_after_the_keyring)
     with pytest.raises(PortfolioError):
         plan.carry_out()
-    monkeypatch.setattr(store_module, "write_file", real_write_file)
+    monkeypatch.setattr(disk_module, "write_file", real_write_file)
     plan.carry_out()
     with Portfolio.open(root, passphrase="first passphrase") as store:
         assert [client.name for client in store.clients()] == ["Robin"]

@@ -105,7 +105,7 @@ def test_an_interrupted_write_forces_a_full_rebuild(store, client, session, port
     write_plain(store, manifest_path, read_plain(store, manifest_path).replace(b'"title": "n0"', b'"title": "X0"'))
     assert manifest_path.stat().st_size == status.st_size
     os.utime(manifest_path, ns=(status.st_atime_ns, status.st_mtime_ns))
-    store._index.mark_dirty()
+    store._disk.index.mark_dirty()
     store.close()
     with open_portfolio() as reopened:
         assert reopened.artifact(client.id, session.id, saved[0].id).title == "X0"

@@ -429,7 +429,7 @@ def test_an_encrypted_index_holds_none_of_the_words(store, client, session, port
         if word not in (canaries["homework"], canaries["homework note"]):
             assert store.gallery(client.id, search=word) == [artifact], word
     assert store.tags(client.id) == [canaries["tag"].lower()]
-    store._index.scrub()  # everything into the main file, as on a client's deletion
+    store._disk.index.scrub()  # everything into the main file, as on a client's deletion
     stored = _index_bytes(portfolio_dir).lower()
     needles = [c.lower() for c in canaries.values()] + ["elephantcanary", "éléphantcanary", "quetz", "pangoc"]
     if protection == "plain":
@@ -543,7 +543,7 @@ def test_a_kill_between_the_file_and_the_index_is_caught_on_opening(store, clien
     def die(*args):
         raise SystemExit("killed")
 
-    monkeypatch.setattr(store._index, "put", die)
+    monkeypatch.setattr(store._disk.index, "put", die)
     with pytest.raises(SystemExit):
         store.set_tags(artifact, ["after"])
     monkeypatch.undo()
@@ -558,11 +558,11 @@ def test_a_kill_between_the_file_and_the_index_is_caught_on_opening(store, clien
 
 def _terms(store):
     """Every search term of the index, with the artifact it points to by key."""
-    rows = store._index._db.execute(
+    rows = store._disk.index._db.execute(
         "SELECT t.client_id, t.kind, t.term, a.session_id, a.id FROM terms t JOIN artifacts a ON a.n = t.artifact"
     )
     listed = sorted(rows)
-    orphans = store._index._db.execute("SELECT COUNT(*) FROM terms WHERE artifact NOT IN (SELECT n FROM artifacts)")
+    orphans = store._disk.index._db.execute("SELECT COUNT(*) FROM terms WHERE artifact NOT IN (SELECT n FROM artifacts)")
     assert orphans.fetchone() == (0,)
     return listed
 
@@ -598,12 +598,12 @@ def test_terms_of_a_row_that_does_not_read_are_still_replaced(store, client, ses
 
     artifact = gallery[1]
     key = (client.id, artifact.session_id, artifact.id)
-    with store._index._db as db:
+    with store._disk.index._db as db:
         db.execute(
             "UPDATE artifacts SET noticings = 'changed outside' WHERE client_id = ? AND session_id = ? AND id = ?", key
         )
     changed = replace(artifact, title="Calm sea", about="", noticings=(), tags=("sea",))
-    store._index.put(key, store._layout.stamp(key), changed)
+    store._disk.index.put(key, store._disk.layout.stamp(key), changed)
     rows = [row for row in _terms(store) if row[3:] == key[1:]]
     assert len(rows) == len(terms_of("Calm sea", "", [], ["sea"]))
     if not store.encrypted:

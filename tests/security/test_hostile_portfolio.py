@@ -35,7 +35,7 @@ HAND_EDITS = [
 
 
 def _record_path(store, client, session, artifact, which):
-    layout = store._layout
+    layout = store._disk.layout
     key = {"client": (client.id, "", ""), "session": (client.id, session.id, ""), "artifact": (client.id, session.id, artifact.id)}
     return layout.record_file(key[which])
 
@@ -49,7 +49,7 @@ def test_a_hostile_record_is_damage_named_by_check_and_everything_else_opens(por
         path = _record_path(store, client, session, drawing, which)
         document = json.loads(store.read_stored(path))
         # Written as another program holding the key would: whole, encrypted when the portfolio is.
-        store._write_bytes(path, json.dumps({**document, **fields}).encode("utf-8"))
+        store._disk.write_bytes(path, json.dumps({**document, **fields}).encode("utf-8"))
 
     with open_store(portfolio_dir, encrypted) as store:
         store.rebuild_index()

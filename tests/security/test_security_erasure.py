@@ -14,7 +14,6 @@ import pytest
 from security_helpers import PASSPHRASE, drawing_draft, open_store, story_draft
 
 from expressive.portfolio import Portfolio, PortfolioError
-from expressive.portfolio import store as store_module
 
 
 @pytest.fixture(params=["plain", "encrypted"])
@@ -31,7 +30,7 @@ def _files_holding(needle: bytes, folders, since: float) -> list[str]:
     folders = [Path(folder).resolve() for folder in folders]
     folders = [f for f in folders if not any(f != other and f.is_relative_to(other) for other in folders)]
     for folder in folders:
-        for here, subfolders, names in os.walk(folder, onerror=lambda error: None):
+        for here, _subfolders, names in os.walk(folder, onerror=lambda error: None):
             for name in names:
                 path = os.path.join(here, name)
                 try:
@@ -138,10 +137,10 @@ def test_an_interrupted_erasure_hides_the_client_and_is_finished_on_next_open(tm
             victim.unlink()
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(store_module.shutil, "rmtree", fail_halfway)
+    monkeypatch.setattr(shutil, "rmtree", fail_halfway)
     with pytest.raises(PortfolioError, match=f"The client {client.id} is deleted, but not all of its files"):
         store.delete_client(client.id)
-    monkeypatch.setattr(store_module.shutil, "rmtree", real_rmtree)
+    monkeypatch.setattr(shutil, "rmtree", real_rmtree)
     assert store.clients() == []
     assert (root / "clients" / f".deleting-{client.id}").is_dir()
     if encrypted:  # the key went before the files: what is left cannot be read by anyone

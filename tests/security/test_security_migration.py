@@ -14,7 +14,7 @@ import pytest
 from security_helpers import CHEAP_KDF, PASSPHRASE, PNG_SIGNATURE, drawing_draft, every_file, story_draft
 
 from expressive.portfolio import Portfolio, WrongPassphrase
-from expressive.portfolio.records import encryption_document
+from expressive.portfolio.documents import encryption_document
 from expressive.security.cipher import encrypt_file, is_encrypted
 from expressive.security.keyring import Keyring
 

@@ -1,0 +1,179 @@
+"""Artifacts: saving a piece of work with its files, finding it again, and reading its
+files back checked against the manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from expressive.activity import ACTIVITY_ID_PATTERN, ArtifactDraft
+
+from .atomic import reason
+from .clients import Clients
+from .disk import Disk
+from .documents import artifact_document
+from .layout import ARTIFACTS, random_letters, unused_name
+from .records import ArtifactRecord, FileEntry, PortfolioError, RecordError, utc
+from .sessions import Sessions
+
+_MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+    ".mid": "audio/midi",
+    ".midi": "audio/midi",
+    ".wav": "audio/wav",
+    ".ogg": "audio/ogg",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".avi": "video/x-msvideo",
+    ".md": "text/markdown",
+    ".txt": "text/plain",
+    ".pdf": "application/pdf",
+    ".html": "text/html",
+}
+_SEQUENCE_PREFIX = re.compile(r"^(\d+)-")
+
+
+class Artifacts:
+    def __init__(self, disk: Disk, clients: Clients, sessions: Sessions):
+        self._disk = disk
+        self._clients = clients
+        self._sessions = sessions
+
+    def save(
+        self, client_id: str, session_id: str, activity_id: str, draft: ArtifactDraft, *, created: datetime | None
+    ) -> ArtifactRecord:
+        self._sessions.get(client_id, session_id)
+        problems = draft.problems()
+        if not isinstance(activity_id, str) or not ACTIVITY_ID_PATTERN.match(activity_id):
+            problems.append(f"the activity id {activity_id!r} is not valid")
+        if not isinstance(draft.kind, str) or not draft.kind.strip():
+            problems.append("its kind is empty")
+        try:
+            # A round trip, so the record returned equals the one read back later.
+            metadata = json.loads(json.dumps(draft.metadata))
+        except (TypeError, ValueError):
+            problems.append("its metadata cannot be written as JSON")
+        if problems:
+            raise PortfolioError(f"The work from {activity_id} cannot be saved: {'; '.join(problems)}.")
+
+        artifacts_folder = self._disk.layout.session_dir(client_id, session_id) / ARTIFACTS
+        with self._disk.writing("save the work", artifacts_folder):
+            sequence = _next_sequence(artifacts_folder)
+        artifact_id = unused_name(artifacts_folder, lambda: f"{sequence:02d}-{activity_id}-{random_letters()}")
+        files = {name: bytes(content) for name, content in draft.files.items()}
+        artifact = ArtifactRecord(
+            id=artifact_id,
+            client_id=client_id,
+            session_id=session_id,
+            activity=activity_id,
+            kind=draft.kind,
+            created=utc(created),
+            title=draft.title,
+            about="",
+            files=tuple(
+                FileEntry(
+                    name=name,
+                    role=_role(draft, name),
+                    media_type=_MEDIA_TYPES.get(Path(name).suffix.lower(), "application/octet-stream"),
+                    size=len(content),
+                    sha256=hashlib.sha256(content).hexdigest(),
+                )
+                for name, content in files.items()
+            ),
+            product=draft.product,
+            thumbnail=draft.thumbnail,
+            process=draft.process,
+            metadata=metadata,
+            damaged=None,
+            path=artifacts_folder / artifact_id,
+        )
+        self._disk.create(
+            (client_id, session_id, artifact_id), artifact, artifact_document(artifact), files=files,
+            action=f"save the {draft.kind}",
+        )
+        return artifact
+
+    def listed(self, client_id: str, session_id: str | None) -> list[ArtifactRecord]:
+        if session_id is None:
+            self._clients.get(client_id)
+            return self._disk.index.artifacts(client_id)
+        self._sessions.get(client_id, session_id)
+        return self._disk.index.artifacts(client_id, [session_id])
+
+    def by_session(self, client_id: str, session_ids: list[str]) -> dict[str, list[ArtifactRecord]]:
+        grouped: dict[str, list[ArtifactRecord]] = {session_id: [] for session_id in session_ids}
+        for artifact in self._disk.index.artifacts(client_id, session_ids):
+            grouped[artifact.session_id].append(artifact)
+        return grouped
+
+    def get(self, client_id: str, session_id: str, artifact_id: str) -> ArtifactRecord:
+        artifact = self._disk.index.artifact(client_id, session_id, artifact_id)
+        if artifact is None:
+            raise PortfolioError(f"There is no artifact {artifact_id} in session {session_id} of client {client_id}.")
+        return artifact
+
+    # --- its files --------------------------------------------------------------------------
+
+    def file_path(self, artifact: ArtifactRecord, name: str) -> Path:
+        return artifact.path / _entry(artifact, name).name
+
+    def read_file(self, artifact: ArtifactRecord, name: str) -> bytes:
+        entry = _entry(artifact, name)
+        try:
+            return self._read_verified(artifact, entry)
+        except RecordError as exc:
+            raise PortfolioError(f"The artifact {artifact.id} is damaged: {exc}.") from None
+
+    def verify(self, artifact: ArtifactRecord) -> list[str]:
+        if artifact.damaged:
+            return [artifact.damaged]
+        return [problem for _, problem in self.file_problems(artifact)]
+
+    def file_problems(self, artifact: ArtifactRecord) -> Iterator[tuple[FileEntry, str]]:
+        for entry in artifact.files:
+            try:
+                self._read_verified(artifact, entry)
+            except RecordError as exc:
+                yield entry, str(exc)
+
+    def _read_verified(self, artifact: ArtifactRecord, entry: FileEntry) -> bytes:
+        try:
+            content = self._disk.read_bytes(artifact.path / entry.name)
+        except FileNotFoundError:
+            raise RecordError(f"{entry.name} is missing") from None
+        except OSError as exc:
+            raise RecordError(f"{entry.name} cannot be read: {reason(exc)}") from None
+        if len(content) != entry.size or hashlib.sha256(content).hexdigest() != entry.sha256:
+            raise RecordError(f"{entry.name} does not match its checksum: the file was changed or damaged")
+        return content
+
+
+def _entry(artifact: ArtifactRecord, name: str) -> FileEntry:
+    if artifact.damaged:
+        raise PortfolioError(f"The artifact {artifact.id} is damaged: {artifact.damaged}.")
+    entry = artifact.file(name)
+    if entry is None:
+        raise PortfolioError(f"The artifact {artifact.id} has no file named {name}.")
+    return entry
+
+
+def _role(draft: ArtifactDraft, name: str) -> str:
+    return next((role for role in ("product", "thumbnail", "process") if getattr(draft, role) == name), "file")
+
+
+def _next_sequence(artifacts_folder: Path) -> int:
+    try:
+        names = os.listdir(artifacts_folder)
+    except FileNotFoundError:
+        return 1
+    numbers = [int(match.group(1)) for name in names if (match := _SEQUENCE_PREFIX.match(name))]
+    return max(numbers, default=0) + 1

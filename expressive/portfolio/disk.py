@@ -1,0 +1,332 @@
+"""The one way the portfolio's files reach the disk: atomically, private to this user, and
+encrypted when the portfolio is.
+
+Every read and write of a client-data file goes through `Disk.read_bytes` and
+`Disk.write_bytes`: encryption at rest lives there and needs no change to the layout.
+Each file is encrypted under its own name with its client's data key and its path as
+associated data, through the same atomic writer (so temporary files hold ciphertext too).
+The files read before any client key is known (portfolio.json, keyring.json, the audit
+log's anchor) are replaced whole with `replace_file`, and the migration that encrypts an
+unencrypted portfolio uses `encrypt_in_place`. So every file of the portfolio but the
+SQLite index, the audit log's own lines (appended by `AuditLog`), the lock and the export
+journal is written through this module's `write_file` and `staged_folder`.
+
+`Disk` also makes and rewrites the JSON records (folders appear complete or not at all;
+files are replaced whole) and keeps the index in step with them.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from expressive.security.cipher import DecryptionError, decrypt_file, encrypt_file, is_encrypted
+from expressive.security.keyring import KeyringError
+
+from .atomic import (
+    PRIVATE_FOLDER_MODE,
+    NotDurable,
+    device_is_full,
+    ensure_folder,
+    fsync_folder,
+    is_full,
+    reason,
+    staged_folder,
+    write_failure,
+    write_file,
+)
+from .documents import (
+    ARTIFACT_FORMAT,
+    CLIENT_FORMAT,
+    SESSION_FORMAT,
+    artifact_from_document,
+    client_from_document,
+    damaged_artifact,
+    damaged_client,
+    damaged_session,
+    encode_document,
+    parse_document,
+    session_from_document,
+)
+from .index import Index, Record
+from .layout import CLIENTS, KEYRING_FILE, Key, Layout, level
+from .records import MissingRecord, PortfolioError, RecordError
+
+if TYPE_CHECKING:
+    from .vault import Vault
+
+_RECORD_FORMATS = {"client": CLIENT_FORMAT, "session": SESSION_FORMAT, "artifact": ARTIFACT_FORMAT}
+_SQLITE_FULL = 13
+_SQLITE_IOERR = 10
+
+
+def replace_file(path: Path, data: bytes, *, fsync: bool) -> None:
+    """Replace a file that is read before any key is known (portfolio.json, keyring.json,
+    the audit log) whole, atomically."""
+    write_file(path, data, fsync=fsync)
+
+
+def encrypt_in_place(path: Path, key: bytes, identity: str, *, fsync: bool) -> bool:
+    """Replace a client-data file by its encrypted form, atomically; False when it already
+    was encrypted. The caller syncs the folder."""
+    data = path.read_bytes()
+    if is_encrypted(data):
+        return False
+    write_file(path, encrypt_file(key, identity, data), fsync=fsync, sync_folder=False)
+    return True
+
+
+def client_of(identity: str) -> str:
+    """The client whose key encrypts the file at `identity` (a path in the portfolio)."""
+    parts = identity.split("/")
+    if len(parts) < 3 or parts[0] != CLIENTS:
+        raise ValueError(f"{identity} is not a client's file")
+    return parts[1]
+
+
+def failure_words(exc: OSError | sqlite3.Error, folder: Path) -> str:
+    """Why a write in `folder` failed, as a short phrase that says so when the device is full."""
+    if isinstance(exc, sqlite3.Error):
+        full = getattr(exc, "sqlite_errorcode", 0) & 0xFF == _SQLITE_FULL or device_is_full(folder)
+        return "the device is full" if full else str(exc)
+    return "the device is full" if is_full(exc, folder) else reason(exc)
+
+
+@contextmanager
+def writing(action: str, folder: Path, root: Path) -> Iterator[None]:
+    """Report a failed write in plain words. A failure leaves the index's dirty flag
+    raised, so the next open re-reads the tree whatever state the failure left."""
+    try:
+        yield
+    except OSError as exc:
+        raise write_failure(exc, action, folder) from exc
+    except sqlite3.Error as exc:
+        primary = exc.sqlite_errorcode & 0xFF
+        if primary == _SQLITE_FULL or (primary == _SQLITE_IOERR and is_full(OSError(errno.EIO, str(exc)), folder)):
+            raise write_failure(OSError(errno.ENOSPC, str(exc)), action, folder) from exc
+        raise PortfolioError(
+            f"Could not {action}: the index in {root} cannot be updated ({exc}). "
+            "Restart Expressive: the index is rebuilt from the saved files."
+        ) from exc
+
+
+class Disk:
+    """An open portfolio's files and its index, shared by every part of the store."""
+
+    def __init__(self, layout: Layout, index: Index, vault: Vault, *, fsync: bool):
+        self.layout = layout
+        self.index = index
+        self.vault = vault
+        self.fsync = fsync
+        # `built_whole`: the kind of record to build out of sight next, then its key.
+        self._out_of_sight: str | None = None
+        self._built_out_of_sight: Key | None = None
+
+    @property
+    def root(self) -> Path:
+        return self.layout.root
+
+    def writing(self, action: str, folder: Path) -> AbstractContextManager[None]:
+        return writing(action, folder, self.root)
+
+    def relative(self, path: Path) -> Path:
+        return path.relative_to(self.root)
+
+    # --- client-data files ----------------------------------------------------------------
+
+    def write_bytes(self, path: Path, data: bytes, *, sync_folder: bool = True, final: Path | None = None) -> None:
+        """Write a client-data file atomically, encrypted when the portfolio is.
+
+        `final` is where the file will end up when `path` is inside a staging folder: the
+        file's identity, bound into its encryption, is its final place.
+        """
+        if self.vault.unlocked:
+            identity = self._identity(final or path)
+            key = self.vault.client_key(client_of(identity))
+            if key is None:
+                raise PortfolioError(
+                    f"Could not save in {path.parent}: the key of client {client_of(identity)} is missing "
+                    f"from {KEYRING_FILE}. Run `expressive check`."
+                )
+            data = encrypt_file(key, identity, data)
+        write_file(path, data, fsync=self.fsync, sync_folder=sync_folder)
+
+    def read_bytes(self, path: Path) -> bytes:
+        """A client-data file's content; RecordError naming the file when it does not decrypt."""
+        data = path.read_bytes()
+        if not self.vault.unlocked:
+            return data
+        identity = self._identity(path)
+        if not is_encrypted(data):
+            raise RecordError(f"{path.name} could not be decrypted: it is not an encrypted file of this portfolio")
+        client_id = client_of(identity)
+        try:
+            key = self.vault.client_key(client_id)
+        except KeyringError as exc:
+            raise RecordError(f"{path.name} could not be decrypted: {exc}") from None
+        if key is None:
+            raise RecordError(f"{path.name} could not be decrypted: the key of client {client_id} is not in {KEYRING_FILE}")
+        try:
+            return decrypt_file(key, identity, data)
+        except DecryptionError:
+            raise RecordError(f"{path.name} could not be decrypted: it was changed, damaged or moved") from None
+
+    def _identity(self, path: Path) -> str:
+        return self.layout.final_path(path).relative_to(self.root).as_posix()
+
+    def read_document(self, path: Path, expected_format: str) -> dict[str, Any]:
+        try:
+            data = self.read_bytes(path)
+        except FileNotFoundError:
+            raise MissingRecord(f"{path.name} is missing") from None
+        except OSError as exc:
+            raise RecordError(f"{path.name} cannot be read: {reason(exc)}") from None
+        return parse_document(data, path.name, expected_format)
+
+    # --- records --------------------------------------------------------------------------
+
+    def load(self, key: Key) -> Record:
+        """The record at `key`, or a stand-in that says why it is damaged; never raises."""
+        client_id, session_id, artifact_id = key
+        kind = level(key)
+        path = self.layout.record_file(key)
+        try:
+            doc = self.read_document(path, _RECORD_FORMATS[kind])
+            if kind == "client":
+                return client_from_document(doc, client_id)
+            if kind == "session":
+                return session_from_document(doc, client_id, session_id)
+            return artifact_from_document(doc, client_id, session_id, artifact_id, path.parent)
+        except (RecordError, TypeError, ValueError, OverflowError, AttributeError) as exc:
+            # A hand-edited or foreign JSON file can be wrong in any shape: it is damage, not a crash.
+            if kind == "client":
+                return damaged_client(client_id, str(exc))
+            if kind == "session":
+                return damaged_session(client_id, session_id, str(exc))
+            return damaged_artifact(client_id, session_id, artifact_id, path.parent, str(exc))
+
+    def create(
+        self,
+        key: Key,
+        record: Record,
+        document: dict[str, Any],
+        *,
+        action: str,
+        files: dict[str, bytes] | None = None,
+        subfolders: tuple[str, ...] = (),
+    ) -> None:
+        """Make the record's folder: built hidden, its JSON written last, then renamed into place."""
+        if self._out_of_sight == level(key) and self._built_out_of_sight is None:
+            self.layout.build_out_of_sight(key)
+            self._built_out_of_sight = key
+        folder = self.layout.folder(key)
+        with self.writing(action, folder.parent):
+            self.index.mark_dirty()
+            ensure_folder(folder.parent, fsync=self.fsync)
+            try:
+                with staged_folder(folder, fsync=self.fsync) as staging:
+                    for name in subfolders:
+                        (staging / name).mkdir(mode=PRIVATE_FOLDER_MODE)
+                    for name, content in (files or {}).items():
+                        self.write_bytes(staging / name, content, sync_folder=False, final=folder / name)
+                    record_name = self.layout.record_file(key).name
+                    self.write_bytes(
+                        staging / record_name, encode_document(document), sync_folder=False, final=folder / record_name
+                    )
+            except NotDurable:
+                # In place and visible, only not confirmed by the device: list it, and say so.
+                self.index.put(key, self.layout.stamp(key), record)
+                raise
+            self.index.put(key, self.layout.stamp(key), record)
+
+    def rewrite(self, key: Key, change: Callable[[dict[str, Any]], None], *, action: str) -> Record:
+        """Change fields of a record's JSON and replace the file whole; the record as it now is.
+
+        The document is edited rather than regenerated so that fields this version does
+        not know (written by a newer one) survive.
+        """
+        path = self.layout.record_file(key)
+        try:
+            doc = self.read_document(path, _RECORD_FORMATS[level(key)])
+        except RecordError as exc:
+            raise PortfolioError(f"Could not {action}: {exc}.") from None
+        change(doc)
+        with self.writing(action, path.parent):
+            self.index.mark_dirty()
+            try:
+                self.write_bytes(path, encode_document(doc))
+            except NotDurable:
+                self.index.put(key, self.layout.stamp(key), self.load(key))
+                raise
+            record = self.load(key)
+            self.index.put(key, self.layout.stamp(key), record)
+        return record
+
+    def remove(self, path: Path, action: str) -> None:
+        """Remove a client-data file, if it is there."""
+        with self.writing(action, path.parent):
+            try:
+                os.remove(path)
+            except FileNotFoundError:
+                return
+            if self.fsync:
+                fsync_folder(path.parent)
+
+    # --- the index ------------------------------------------------------------------------
+
+    def scan(self) -> dict[Key, tuple[int, int]]:
+        try:
+            return self.layout.scan()
+        except OSError as exc:
+            raise PortfolioError(f"Cannot read the portfolio folder {self.root}: {reason(exc)}.") from exc
+
+    def sync_index(self, *, full: bool) -> None:
+        self.index.sync(self.scan(), self.load, full=full)
+
+    # --- building out of sight ----------------------------------------------------------
+
+    @contextmanager
+    def built_whole(self, kind: str) -> Iterator[None]:
+        """See `Portfolio.built_whole`."""
+        if kind not in ("client", "session") or self._out_of_sight is not None:
+            raise ValueError(f"Cannot build a {kind} out of sight now.")
+        self._out_of_sight = kind
+        try:
+            yield
+            key = self._built_out_of_sight
+            if key is not None:
+                hidden = self.layout.folder(key)
+                self.layout.built(key)
+                final = self.layout.folder(key)
+                with self.writing(f"put the {kind} in place", final.parent):
+                    os.rename(hidden, final)
+                    if self.fsync:
+                        fsync_folder(final.parent)
+        except BaseException:
+            self._take_out_unbuilt()
+            raise
+        finally:
+            self._out_of_sight = self._built_out_of_sight = None
+
+    def _take_out_unbuilt(self) -> None:
+        """Remove what `built_whole` had made, its index rows and (for a client) its key;
+        quietly, since the error that stopped it is the one to report."""
+        key = self._built_out_of_sight
+        if key is None:
+            return
+        hidden = self.layout.folder(key)
+        self.layout.built(key)
+        shutil.rmtree(hidden, ignore_errors=True)
+        if level(key) == "client" and self.vault.unlocked:
+            self.vault.take_key_back(key[0])
+        try:
+            self.sync_index(full=False)
+        except PortfolioError:
+            pass  # the index is marked dirty: the next open rebuilds it
+

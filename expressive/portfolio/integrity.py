@@ -1,0 +1,90 @@
+"""Checking the whole portfolio, and repairing what an interruption left.
+
+Leftovers of interrupted writes are not damage: they are saves that never became visible
+(a client or session being built out of sight included). `check` names them as notes and,
+asked to repair, removes them. Damaged records are reported and never deleted: they may be
+recoverable by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .artifacts import Artifacts
+from .atomic import PARTIAL_SUFFIX, find_leftovers, make_all_private, reason, remove_leftover
+from .auditing import Audit
+from .clients import Clients
+from .disk import Disk
+from .layout import AUDIT_FILE, BUILDING_PREFIX, CLIENTS, PRIVATE
+from .notes import Notes
+from .records import ArtifactRecord, CheckReport, Problem, RecordError
+
+
+class Integrity:
+    def __init__(self, disk: Disk, audit: Audit, clients: Clients, artifacts: Artifacts, notes: Notes):
+        self._disk = disk
+        self._audit = audit
+        self._clients = clients
+        self._artifacts = artifacts
+        self._notes = notes
+
+    def check(self, *, repair: bool) -> CheckReport:
+        disk = self._disk
+        report = CheckReport()
+        finished, failing = self._clients.finish_deletions()
+        report.repaired += [f"finished erasing the deleted client {client_id}" for client_id in finished]
+        report.notes += failing
+        for leftover in find_leftovers(disk.root):
+            report.notes.append(_unfinished(leftover))
+            if repair:
+                try:
+                    remove_leftover(disk.root / leftover)
+                    report.repaired.append(f"removed the unfinished save {leftover}")
+                except OSError as exc:
+                    report.notes.append(f"{leftover} could not be removed: {reason(exc)}")
+                    continue
+                self._take_back_key_of_unbuilt(leftover)
+        if repair:
+            tightened = make_all_private(disk.root)
+            if tightened:
+                report.repaired.append(f"made {tightened} files and folders readable by this user only")
+
+        found = disk.scan()
+        records = {key: disk.load(key) for key in sorted(found)}
+        for key, record in records.items():
+            if record.damaged:
+                report.problems.append(Problem(disk.relative(disk.layout.record_file(key)), record.damaged))
+            if isinstance(record, ArtifactRecord):
+                report.artifacts_checked += 1
+                report.problems += [
+                    Problem(disk.relative(record.path / entry.name), problem)
+                    for entry, problem in self._artifacts.file_problems(record)
+                ]
+        for client_id in sorted({client_id for client_id, _, _ in found}):
+            for path in sorted((disk.layout.client_dir(client_id) / PRIVATE).glob("notes-*.json")):
+                try:
+                    self._notes.read(path)
+                except RecordError as exc:
+                    report.problems.append(Problem(disk.relative(path), str(exc)))
+
+        report.problems += [Problem(Path(AUDIT_FILE), problem) for problem in self._audit.verify()]
+        disk.index.sync(found, records.__getitem__, full=True)
+        return report
+
+    def _take_back_key_of_unbuilt(self, leftover: Path) -> None:
+        """After removing a client that was being built out of sight: its key, which was
+        added before any of its files, encrypts nothing any more."""
+        vault, name = self._disk.vault, leftover.name
+        if not vault.unlocked or leftover.parent != Path(CLIENTS) or not name.startswith(BUILDING_PREFIX):
+            return
+        client_id = name[len(BUILDING_PREFIX):-len(PARTIAL_SUFFIX)]
+        if not self._disk.layout.client_dir(client_id).exists():
+            vault.take_key_back(client_id)
+
+
+def _unfinished(leftover: Path) -> str:
+    """What check says about a leftover of an interrupted write (a path in the portfolio)."""
+    if leftover.name.startswith(BUILDING_PREFIX):
+        what = "a client being restored from an archive" if leftover.parent == Path(CLIENTS) else "a session being made from a file"
+        return f"{leftover} is {what}, interrupted before it was whole: it is not in the portfolio; `check --repair` removes it"
+    return f"{leftover} is an unfinished save, left by an interruption"
