@@ -166,7 +166,7 @@ def _write_in_place() -> None:
     """Replace the store's atomic helpers with the naive way: folders created under their
     final names and files written over themselves. A kill inside a save then leaves a
     visible, torn artifact, which the driver must report."""
-    from expressive.portfolio import store as store_module
+    from expressive.portfolio import disk as store_module
 
     def write_file(path: Path, data: bytes, *, fsync: bool, sync_folder: bool = True) -> None:
         with open(path, "wb") as stream:
