@@ -1,6 +1,5 @@
 """The command line, run as a therapist's IT person would: a separate process, real folders."""
 
-import json
 import os
 import subprocess
 import sys
@@ -100,19 +99,6 @@ def test_screenshot_renders_a_screen_without_changing_the_portfolio(demo_portfol
     assert len(picture.resize((64, 40)).getcolors(4096)) > 10, "the screen is not blank"
     after = sorted(path.relative_to(demo_portfolio) for path in demo_portfolio.rglob("*") if "index.sqlite" not in path.name)
     assert before == after
-
-
-def test_bench_prints_one_json_object_per_figure_with_its_budget():
-    result = expressive("bench", "--json", "--quick")
-    figures = [json.loads(line) for line in result.stdout.splitlines()]
-    names = {figure["name"] for figure in figures}
-    assert {"app_start_to_first_screen", "touch_move_p99", "save_drawing_durably", "portfolio_first_page"} <= names
-    assert {"kill_export-zip", "two-writers_import-midi+import-midi", "leftovers_with_client_words", "hostile_peak_memory"} <= names
-    for figure in figures:
-        assert set(figure) == {"name", "value", "unit", "budget", "within_budget"}
-        # Fault figures count what went wrong, against a budget of none.
-        assert figure["value"] >= 0 and figure["budget"] >= 0
-        assert figure["within_budget"] == (figure["value"] <= figure["budget"])
 
 
 def test_the_app_explains_on_screen_when_its_portfolio_cannot_be_opened(tmp_path):
