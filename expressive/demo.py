@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from expressive.portfolio import Client, Portfolio, PortfolioError
 from expressive.registry import discover
@@ -41,7 +41,7 @@ def make_demo(store: Portfolio, name: str = "Robin (demo)") -> tuple[Client, int
 
 def _fill_demo(store: Portfolio, registry, client: Client) -> int:
     made = 0
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     for variant, (days_ago, plan_id, goal, feeling_in, feeling_out, title, about, note) in enumerate(DEMO_SESSIONS):
         started = now - timedelta(days=days_ago, hours=2)
         session = store.start_session(client.id, plan_id=plan_id, goal=goal, feeling_in=feeling_in, started=started)

@@ -10,7 +10,7 @@ import json
 import math
 import time
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from expressive.portfolio.atomic import write_file
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,7 +59,7 @@ def _demo_drafts() -> tuple[tuple[str, ArtifactDraft], ...]:
 def _client_with_work(store: Portfolio, artifacts: int) -> str:
     drafts = _demo_drafts()
     client = store.add_client("Bench")
-    first = datetime.now(timezone.utc) - timedelta(weeks=artifacts // PIECES_PER_SESSION + 1)
+    first = datetime.now(UTC) - timedelta(weeks=artifacts // PIECES_PER_SESSION + 1)
     for number in range(artifacts):
         if number % PIECES_PER_SESSION == 0:
             started = first + timedelta(weeks=number // PIECES_PER_SESSION)

@@ -42,7 +42,7 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from expressive.limits import InputRefused, load_json_bounded
@@ -170,7 +170,7 @@ class AuditLog:
             # written twice in a row (a full disk) is no break.
             self._write_anchor(Anchor(seq, prev, tuple(damage)))
         seq += 1
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         time = now.isoformat(timespec="microseconds")
         alg = PLAIN_ALG if self._key is None else HMAC_ALG
         payload = _payload(seq, time, event, client_id, detail, alg, prev)
@@ -435,7 +435,7 @@ def _open_file(path: str | Path, flags: int) -> int:
         fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0), 0o600)
     except IsADirectoryError:
         raise AuditLogNotAFile(_not_a_file(Path(path))) from None
-    except OSError as exc:
+    except OSError:
         if os.path.islink(path):
             raise AuditLogNotAFile(_not_a_file(Path(path))) from None
         raise
@@ -453,4 +453,4 @@ def _not_a_file(path: Path) -> str:
 
 
 def _dated(found: str) -> str:
-    return f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC: {found}"
+    return f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {found}"

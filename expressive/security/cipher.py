@@ -134,7 +134,7 @@ class FieldCipher:
 
     @staticmethod
     def _aad(table: str, column: str, row: str) -> bytes:
-        return f"expressive-index\x00{table}\x00{column}\x00{row}".encode("utf-8")
+        return f"expressive-index\x00{table}\x00{column}\x00{row}".encode()
 
     def seal_text(self, table: str, column: str, row: str, text: str) -> bytes:
         return seal(self._key, text.encode("utf-8"), self._aad(table, column, row))

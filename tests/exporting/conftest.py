@@ -7,7 +7,7 @@ a test that damages one works on its own copy (`Demo.copied`).
 
 import pytest
 
-from export_helpers import make_demo_portfolio
+from export_helpers import export, make_demo_portfolio, new_portfolio
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +37,16 @@ def progress_log():
 
     progress.calls = calls
     return progress
+
+
+@pytest.fixture(scope="module")
+def good_archive(tmp_path_factory, plain_demo):
+    return export(plain_demo, tmp_path_factory.mktemp("archive") / "robin.zip")
+
+
+@pytest.fixture
+def robins_portfolio(tmp_path):
+    store = new_portfolio(tmp_path / "portfolio", "plain")
+    store.add_client("Robin")
+    yield store
+    store.close()

@@ -2,10 +2,11 @@
 
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from expressive.demo import make_demo
+from expressive.exporting import zip_archive
 from expressive.portfolio import Portfolio
 from sample_work import CHEAP_KDF
 
@@ -49,8 +50,8 @@ def make_demo_portfolio(root: Path, protection: str) -> Demo:
         newest, middle, oldest = store.sessions(client.id)
         marked, *others = reversed(store.artifacts(client.id))
         store.set_marks(marked, MARKS)
-        reviewed = store.add_noticing(others[0], NOTICINGS[0], at=datetime(2026, 2, 3, 10, tzinfo=timezone.utc))
-        reviewed = store.add_noticing(reviewed, NOTICINGS[1], at=datetime(2026, 3, 4, 10, tzinfo=timezone.utc))
+        reviewed = store.add_noticing(others[0], NOTICINGS[0], at=datetime(2026, 2, 3, 10, tzinfo=UTC))
+        reviewed = store.add_noticing(reviewed, NOTICINGS[1], at=datetime(2026, 3, 4, 10, tzinfo=UTC))
         store.set_tags(reviewed, ["Family", "home"])
         store.set_star(reviewed, True)
         store.set_artifact_note(reviewed, ARTIFACT_NOTE)
@@ -61,3 +62,10 @@ def make_demo_portfolio(root: Path, protection: str) -> Demo:
         store.set_homework_done(client.id, oldest.id, True, "did half of it")
         store.set_homework(client.id, newest.id, "Notice one calm moment")
     return Demo(root, protection, client.id)
+
+
+def export(demo: Demo, out: Path) -> Path:
+    """The demo client's record as a ZIP archive at `out`."""
+    with demo.open() as store:
+        assert zip_archive(store, demo.client_id, out=out) == []
+    return out

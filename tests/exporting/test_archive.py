@@ -15,14 +15,8 @@ from expressive.exporting import archive as archive_format
 from expressive.exporting import zip_archive
 from expressive.importing import import_archive
 from expressive.portfolio import Homework, Portfolio, PortfolioError
-from export_helpers import ARTIFACT_NOTE, MARKS, NOTICINGS, SETTINGS, new_portfolio
+from export_helpers import ARTIFACT_NOTE, MARKS, NOTICINGS, SETTINGS, export, new_portfolio
 from sample_work import tree_fingerprint
-
-
-def export(demo, out: Path) -> Path:
-    with demo.open() as store:
-        assert zip_archive(store, demo.client_id, out=out) == []
-    return out
 
 
 def everything(store, client_id):
@@ -261,19 +255,6 @@ DAMAGE = {
     "an empty file": (lambda path: path.write_bytes(b""), "not a ZIP archive"),
     "another zip": (lambda path: zipfile.ZipFile(path, "w").writestr("holiday.jpg", b"jpeg"), "has no manifest"),
 }
-
-
-@pytest.fixture(scope="module")
-def good_archive(tmp_path_factory, plain_demo):
-    return export(plain_demo, tmp_path_factory.mktemp("archive") / "robin.zip")
-
-
-@pytest.fixture
-def robins_portfolio(tmp_path):
-    store = new_portfolio(tmp_path / "portfolio", "plain")
-    store.add_client("Robin")
-    yield store
-    store.close()
 
 
 def assert_refused(store, path, words):

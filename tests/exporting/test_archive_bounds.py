@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from expressive.limits import MAX_ARCHIVE_ENTRIES, MAX_JSON_DEPTH
-from test_archive import assert_refused, good_archive, robins_portfolio  # noqa: F401  (fixtures)
+from test_archive import assert_refused
 
 
 def manifest_listing(files: dict[str, bytes]) -> dict:
