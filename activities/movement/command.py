@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import sys
 
-from expressive.activities.movement.measure import ANALYSIS_SIZE
-from expressive.activities.movement.pipeline import analyse_video
 from expressive.api import Command
-from expressive.api.camera import VideoFileSource
 
 
 def add_arguments(parser) -> None:
@@ -19,6 +16,11 @@ def add_arguments(parser) -> None:
 
 def analyse(args, portfolio) -> int:
     """Analyse the video as if it came from the camera, and keep the result."""
+    # Imported here: the command line lists this command without loading the analysis.
+    from expressive.activities.movement.measure import ANALYSIS_SIZE
+    from expressive.activities.movement.pipeline import analyse_video
+    from expressive.api.camera import VideoFileSource
+
     client = portfolio.client(args.client)
     # Videos are analysed at the size the live camera is.
     source = VideoFileSource(args.video, resolution=ANALYSIS_SIZE)

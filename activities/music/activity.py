@@ -352,7 +352,7 @@ class MusicActivity(Activity):
     def benchmarks(cls, quick: bool, driver) -> list:
         from expressive.activities.music.measure import midi_to_sound_figures, save_figures
 
-        return midi_to_sound_figures(100 if quick else 1000, driver.sound_output) + save_figures()
+        return midi_to_sound_figures(cls, 100 if quick else 1000, driver.sound_output) + save_figures(drafts_for)
 
     @classmethod
     def screenshot_scenes(cls):

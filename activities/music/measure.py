@@ -9,7 +9,6 @@ import time
 
 import mido
 
-from expressive.activities.music.activity import MusicActivity, drafts_for
 from expressive.api import Host, MemoryDrafts
 from expressive.api.audio import open_engine
 from expressive.api.measure import Figure, percentile
@@ -17,10 +16,11 @@ from expressive.api.midi import FakeMidiInput
 from expressive.lib.music.performance import KeyEvent, Performance
 
 
-def midi_to_sound_figures(presses: int, sound_output) -> list[Figure]:
-    """A MIDI note-on arriving, through the music activity's MIDI handler, to its voice
-    started in the mixer: the software part, measured per note; the output buffer adds
-    its own fixed latency on top. `sound_output()` gives the engine and names its output."""
+def midi_to_sound_figures(activity_class, presses: int, sound_output) -> list[Figure]:
+    """A MIDI note-on arriving, through the MIDI handler of the music activity
+    (`activity_class`), to its voice started in the mixer: the software part, measured per
+    note; the output buffer adds its own fixed latency on top. `sound_output()` gives the
+    engine and names its output."""
     engine, output = sound_output()
     started_voices: list[float] = []
     play = engine.note_on
@@ -39,7 +39,7 @@ def midi_to_sound_figures(presses: int, sound_output) -> list[Figure]:
         def midi(self):
             return midi
 
-    activity = MusicActivity(Host(drafts=MemoryDrafts(), logger=logging.getLogger("bench.music"), media=BenchMedia()))
+    activity = activity_class(Host(drafts=MemoryDrafts(), logger=logging.getLogger("bench.music"), media=BenchMedia()))
     activity.start()
     engine.prepare("piano", wait=True)
     midi.plug("Bench keyboard")
@@ -71,8 +71,9 @@ def midi_to_sound_figures(presses: int, sound_output) -> list[Figure]:
     ]
 
 
-def save_figures() -> list[Figure]:
-    """Saving a recording: rendering a minute of busy playing offline and writing its files."""
+def save_figures(drafts_for) -> list[Figure]:
+    """Saving a recording: rendering a minute of busy playing offline and writing its files
+    (`drafts_for(performance, engine, sound_name)`, as the activity's Done does)."""
     keys = []
     for step in range(8 * 60):
         note = 55 + (step * 5) % 24
