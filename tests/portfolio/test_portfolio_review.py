@@ -5,7 +5,7 @@ progress rows. Every test runs on a plain and on an encrypted portfolio (see con
 import builtins
 import errno
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 from portfolio_helpers import drawing_draft, read_json, read_plain, write_json
@@ -14,7 +14,7 @@ from expressive.portfolio import Homework, Noticing, PortfolioError, ProgressRow
 from expressive.portfolio import atomic
 from expressive.portfolio.index import SCHEMA_VERSION
 
-T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
 def _drop_index(root):
@@ -42,7 +42,7 @@ def test_noticings_are_kept_with_their_dates_and_never_overwritten(store, client
     assert (earlier.title, earlier.about) == ("Home", "where I feel safe")
     now = store.add_noticing(earlier, "It still feels like home")
     assert now.noticings[-1].text == "It still feels like home"
-    assert abs(now.noticings[-1].at - datetime.now(timezone.utc)) < timedelta(minutes=5)
+    assert abs(now.noticings[-1].at - datetime.now(UTC)) < timedelta(minutes=5)
 
     manifest = read_json(store, artifact.path / "manifest.json")
     assert manifest["reflection"]["about"] == "where I feel safe"
@@ -203,7 +203,7 @@ def test_homework_is_given_in_one_session_and_marked_in_the_next(store, client, 
     store.close()
 
     with open_portfolio() as store:
-        after = store.start_session(client.id, plan_id="free-drawing", started=datetime.now(timezone.utc) + timedelta(days=7))
+        after = store.start_session(client.id, plan_id="free-drawing", started=datetime.now(UTC) + timedelta(days=7))
         assert after.homework is None
         [(shown, task)] = store.open_homework(client.id)
         assert (shown.id, task) == (session.id, "Draw one thing that made you smile")

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 from portfolio_helpers import drawing_draft, read_json, read_plain, write_json
@@ -11,7 +11,7 @@ from expressive.activity import ArtifactDraft
 from expressive.portfolio import FORMAT_VERSION, Portfolio, PortfolioError
 from expressive.security.cipher import is_encrypted
 
-T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
 def test_round_trip_through_a_new_instance(open_portfolio, protection):
