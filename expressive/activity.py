@@ -4,14 +4,21 @@ An activity never writes to the portfolio itself. It builds its widget, lets the
 create, and when asked to finish returns `ArtifactDraft`s; the host validates and saves
 them (the Sugar model: the host owns saving). This module imports no Kivy so that the
 registry, the command line and the tests can inspect activities without a window.
+
+This is the implementation; activities reach it through `expressive.api`, the public,
+versioned surface, and never import this module themselves.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import warnings
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from datetime import datetime
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     import argparse
@@ -19,7 +26,10 @@ if TYPE_CHECKING:
     from expressive.api.measure import Figure
     from expressive.media import MediaServices
 
-API_VERSION = 1
+# The version of the activity API, (major, minor). A minor version only adds to the API,
+# so an activity written for 1.0 runs on any 1.x; a major version may remove or change
+# names, so an activity runs only on the major version it was written for.
+API_VERSION = (1, 0)
 
 ACTIVITY_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
 FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -32,6 +42,58 @@ COMPLEXITY_LEVELS = ("simple", "standard", "full")
 MOVEMENT_VIDEO_SETTING = "movement_video_seconds"
 
 
+def api_version_of(declared: object) -> tuple[int, int] | None:
+    """A declared `api_version` as (major, minor): a whole number N is (N, 0), as activities
+    written before minor versions declared it; None when it is neither."""
+    if isinstance(declared, int) and not isinstance(declared, bool):
+        return (declared, 0)
+    if (
+        isinstance(declared, tuple)
+        and len(declared) == 2
+        and all(isinstance(part, int) and not isinstance(part, bool) and part >= 0 for part in declared)
+    ):
+        return declared
+    return None
+
+
+def api_version_problem(declared: object) -> str | None:
+    """Why this app cannot run an activity written for API version `declared`, naming both
+    versions, or None when it can: the majors must be equal and the activity's minor no
+    newer than the app's."""
+    version = api_version_of(declared)
+    major, minor = API_VERSION
+    if version is None:
+        return f"api_version {declared!r} must be (major, minor) such as {API_VERSION!r}"
+    if version[0] != major or version[1] > minor:
+        return (
+            f"it was written for activity API {version[0]}.{version[1]}, and this app offers API "
+            f"{major}.{minor} (it runs activities written for {major}.0 to {major}.{minor})"
+        )
+    return None
+
+
+def deprecated(name: str, replacement: str, *, removed_in: int | None = None) -> None:
+    """Warn the caller (a DeprecationWarning) that `name` is deprecated, naming what to use
+    instead and the major version of the API in which `name` goes.
+
+    The policy: a name deprecated in version N.m keeps working, with this warning, for the
+    rest of major version N and the whole of N+1, and goes in (N+2).0 at the earliest, so
+    every author has one whole major version of warnings. `removed_in` defaults to N+2;
+    an earlier one is refused (ValueError).
+    """
+    earliest = API_VERSION[0] + 2
+    goes = earliest if removed_in is None else removed_in
+    if goes < earliest:
+        raise ValueError(
+            f"{name} cannot go in API {goes}.0: a deprecated name keeps working until {earliest}.0"
+        )
+    warnings.warn(
+        f"{name} is deprecated and goes in activity API {goes}.0; use {replacement} instead.",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
 class ActivityError(Exception):
     """An activity broke its contract; the message names the activity and the fault."""
 
@@ -42,14 +104,25 @@ class ImportRefused(ValueError):
 
 @dataclass(frozen=True)
 class ActivityInfo:
-    """What an activity declares about itself; validated by the registry at discovery."""
+    """What an activity declares about itself; validated by the registry at discovery.
+
+    `id` is short and lower-case ("drawing"), and the same as the activity's entry-point
+    name; `title` is the label under its `icon` (a Material Design Icons name, or an image
+    file beside the activity's module); `artifact_kinds` names the kinds of work it makes.
+    `api_version` is the (major, minor) version of the activity API it was written for; a
+    whole number N means (N, 0).
+    """
 
     id: str
     title: str
     icon: str
     artifact_kinds: tuple[str, ...]
-    api_version: int
+    api_version: tuple[int, int]
     description: str = ""
+
+    def __post_init__(self):
+        if isinstance(self.api_version, int) and not isinstance(self.api_version, bool):
+            object.__setattr__(self, "api_version", (self.api_version, 0))
 
     def problems(self) -> list[str]:
         """Everything wrong with this declaration, in words a developer can act on."""
@@ -69,10 +142,9 @@ class ActivityInfo:
             isinstance(kind, str) and ACTIVITY_ID_PATTERN.match(kind) for kind in kinds
         ):
             found.append("artifact_kinds must be a non-empty tuple of short lower-case names")
-        if self.api_version != API_VERSION:
-            found.append(
-                f"api_version {self.api_version!r} is not supported (this host speaks version {API_VERSION})"
-            )
+        version_problem = api_version_problem(self.api_version)
+        if version_problem:
+            found.append(version_problem)
         return found
 
 
@@ -109,6 +181,90 @@ class ArtifactDraft:
         return found
 
 
+class ArtifactUnreadable(Exception):
+    """A file of a saved piece of work could not be read; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class ArtifactFile:
+    """One file of a saved piece of work: its name, its `role` ("product", "thumbnail",
+    "process" or "file"), its media type ("image/png") and its size in bytes."""
+
+    name: str
+    role: str
+    media_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ArtifactView:
+    """A saved piece of work as a viewer sees it: what it is and its files, read-only.
+
+    `activity` is the id of the activity that made it and `kind` one of that activity's
+    `artifact_kinds`; `created` is when it was saved (UTC). `product`, `thumbnail` and
+    `process` name its main file, its small picture and its replayable log, as in the
+    `ArtifactDraft` it was saved from (None when it has none). `marks` are the moments a
+    therapist marked in review ({"t": seconds into the process, "note", "created"}), in
+    time order; `tags` and `starred` are the therapist's review aids. `read(name)` gives
+    one of its files, decrypted and checked.
+    """
+
+    id: str
+    activity: str
+    kind: str
+    title: str
+    created: datetime
+    files: tuple[ArtifactFile, ...]
+    product: str | None
+    thumbnail: str | None
+    process: str | None
+    # How the host reads a file; viewers call `read`, which checks the name first.
+    _reader: Callable[[str], bytes] = field(repr=False, compare=False)
+    about: str = ""
+    metadata: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    marks: tuple[dict[str, Any], ...] = ()
+    tags: tuple[str, ...] = ()
+    starred: bool = False
+
+    @property
+    def file_names(self) -> tuple[str, ...]:
+        """The names of its files, in the order they were saved."""
+        return tuple(entry.name for entry in self.files)
+
+    def file(self, name: str) -> ArtifactFile | None:
+        """The file called `name`, or None when it has none by that name."""
+        return next((entry for entry in self.files if entry.name == name), None)
+
+    def read(self, name: str) -> bytes:
+        """The bytes of its file `name`; raises ArtifactUnreadable when it has no such file
+        or the file cannot be read (the host then shows the product picture instead)."""
+        if self.file(name) is None:
+            raise ArtifactUnreadable(f"This work has no file called {name!r}.")
+        return self._reader(name)
+
+
+def artifact_view(record, read_file: Callable[[str], bytes]) -> ArtifactView:
+    """The viewer's view of a saved artifact `record` (the store's ArtifactRecord), whose
+    files `read_file` reads; the view carries no path of the portfolio."""
+    return ArtifactView(
+        id=record.id,
+        activity=record.activity,
+        kind=record.kind,
+        title=record.title,
+        created=record.created,
+        files=tuple(ArtifactFile(entry.name, entry.role, entry.media_type, entry.size) for entry in record.files),
+        product=record.product,
+        thumbnail=record.thumbnail,
+        process=record.process,
+        _reader=read_file,
+        about=record.about,
+        metadata=MappingProxyType(dict(record.metadata)),
+        marks=tuple(dict(mark) for mark in record.marks),
+        tags=tuple(record.tags),
+        starred=record.starred,
+    )
+
+
 class Drafts:
     """Where an activity keeps work in progress, by file name.
 
@@ -117,9 +273,11 @@ class Drafts:
     """
 
     def write(self, name: str, data: bytes) -> None:
+        """Keep `data` under `name` (a file name), replacing what was kept before."""
         raise NotImplementedError
 
     def read(self, name: str) -> bytes | None:
+        """What was kept under `name`, or None when nothing was."""
         raise NotImplementedError
 
 
@@ -199,6 +357,7 @@ class Therapist:
         self._present = present
 
     def is_present(self) -> bool:
+        """Whether the therapist holds the tablet now."""
         return self._present
 
     def ask(self, reason: str, then: Callable[[], None]) -> None:
@@ -206,6 +365,48 @@ class Therapist:
         `reason` says in a few words what they are asked for ("Set up the movement")."""
         if self.is_present():
             then()
+
+
+# The service that lets a client make a picture for another activity's work (a story's
+# page). Its factory is called as `make(host, on_picture, *, title, max_size)`: it opens a
+# full-screen place to make a picture, titled `title`, and returns it (a Kivy ModalView,
+# whose on_dismiss says it closed); when the client chooses to use their picture it calls
+# `on_picture(png_bytes)` with a PNG no larger than `max_size` (width, height), and when
+# they cancel, nothing.
+PICTURE_MAKER = "picture-maker"
+
+
+class Services:
+    """What activities lend one another, by name ("picture-maker"): each activity offers
+    its own through `Activity.services()`, and the host lends them all to every activity.
+
+    `find` gives the services offered; it is called when one is first asked for, not
+    before, so that a host that never needs a service never looks for one.
+    """
+
+    def __init__(self, find: Callable[[], Mapping[str, Callable[..., Any]]]):
+        self._find = find
+        self._offered: Mapping[str, Callable[..., Any]] | None = None
+
+    def _all(self) -> Mapping[str, Callable[..., Any]]:
+        if self._offered is None:
+            self._offered = dict(self._find())
+        return self._offered
+
+    def get(self, name: str) -> Callable[..., Any] | None:
+        """The service called `name`, or None when no activity offers it."""
+        return self._all().get(name)
+
+    def names(self) -> tuple[str, ...]:
+        """The names of every service on offer, sorted."""
+        return tuple(sorted(self._all()))
+
+
+def _installed_services() -> Services:
+    # Imported here: the registry imports this module.
+    from expressive.registry import installed_services
+
+    return installed_services()
 
 
 @dataclass
@@ -217,7 +418,9 @@ class Host:
     `drafts` keeps work in progress; `pictures` and `songs` lend the client's own
     pictures and MIDI files from the portfolio;
     `media` the sound output and MIDI input (`media.audio()`, `media.midi()`), opened
-    on first use and shared with the activities that come after.
+    on first use and shared with the activities that come after. `services` are what
+    other activities lend (see `Services`; `picture_maker()` is one), by default those of
+    every activity installed.
 
     The client holds the tablet while an activity runs (client mode), and must reach
     nothing but their own work: every therapist-only control of an activity (a set-up,
@@ -233,10 +436,17 @@ class Host:
     songs: Library = field(default_factory=Library)
     media: MediaServices = field(default_factory=lambda: _default_media())
     therapist: Therapist = field(default_factory=Therapist)
+    services: Services = field(default_factory=_installed_services)
 
     @property
     def complexity(self) -> str:
+        """The complexity level the client's settings ask for: one of COMPLEXITY_LEVELS."""
         return complexity_of(self.settings)
+
+    def picture_maker(self) -> Callable[..., Any] | None:
+        """The factory of the picture-making service (see PICTURE_MAKER), or None when no
+        installed activity offers one; an activity then offers no way to make a picture."""
+        return self.services.get(PICTURE_MAKER)
 
     @property
     def therapist_present(self) -> bool:
@@ -274,6 +484,7 @@ class Activity:
     `has_work()` tells the host whether Done should save anything at all.
     `demo_drafts()` makes example artifacts for `expressive demo` without any window.
     `viewer()` shows a saved artifact in its own way (a replay, a player) in the portfolio.
+    `services()` are what the activity lends other activities through the host.
     """
 
     info: ClassVar[ActivityInfo]
@@ -289,15 +500,16 @@ class Activity:
         raise NotImplementedError
 
     def start(self) -> None:
-        pass
+        """The widget is on screen and the client may begin (start the clock, open a device)."""
 
     def pause(self) -> None:
-        pass
+        """The app goes to the background or the screen locks: stop sounds and devices."""
 
     def resume(self) -> None:
-        pass
+        """The app is back after `pause()`."""
 
     def has_work(self) -> bool:
+        """Whether there is anything to save; False makes Done save nothing."""
         return True
 
     def snapshot(self) -> bytes | None:
@@ -309,6 +521,7 @@ class Activity:
         """Continue from a `snapshot` taken before the app was interrupted."""
 
     def finish(self) -> list[ArtifactDraft]:
+        """The finished work, as drafts the host validates and saves; called once, at Done."""
         raise NotImplementedError
 
     @classmethod
@@ -323,24 +536,31 @@ class Activity:
         return []
 
     @classmethod
+    def services(cls) -> dict[str, Callable[..., Any]]:
+        """What this activity lends other activities, by service name, such as
+        {PICTURE_MAKER: factory}; the host lends every activity's services to all. When
+        two activities offer one name, the one whose id sorts first is lent."""
+        return {}
+
+    @classmethod
     def viewer(
         cls,
-        read_file: Callable[[str], bytes],
-        artifact,
+        artifact: ArtifactView,
         save_marks: Callable[[list[dict]], tuple[dict, ...] | None] | None = None,
         media: MediaServices | None = None,
     ):
-        """A Kivy widget that shows `artifact` (an ArtifactRecord this activity made), or
+        """A Kivy widget that shows `artifact` (a piece of work this activity made), or
         None for the host's plain view of its product picture.
 
-        `read_file(name)` gives one of the artifact's files (decrypted, checked); it may
-        raise `PortfolioError`. `artifact.marks` are the moments marked in review; a
-        viewer that lets a therapist mark moments ({"t", "note", "created"}) hands the
-        whole new list to `save_marks`, which returns the marks as stored, or None when
-        they could not be saved (the host has told why). Without `save_marks` (None) the
-        viewer offers no marking. `media` lends the sound output, for a viewer that plays
-        (None: play nothing). The host calls `stop()` on the widget, if it has one, when
-        the artifact is no longer shown.
+        `artifact.read(name)` gives one of its files (decrypted, checked); it raises
+        ArtifactUnreadable, and a viewer that fails in any way is replaced by the plain
+        view. `artifact.marks` are the moments marked in review; a viewer that lets a
+        therapist mark moments ({"t", "note", "created"}) hands the whole new list to
+        `save_marks`, which returns the marks as stored, or None when they could not be
+        saved (the host has told why). Without `save_marks` (None) the viewer offers no
+        marking. `media` lends the sound output, for a viewer that plays (None: play
+        nothing). The host calls `stop()` on the widget, if it has one, when the artifact
+        is no longer shown.
         """
         return None
 

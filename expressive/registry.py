@@ -2,18 +2,22 @@
 
 Every activity is declared in the entry-point group `expressive.activities`; a third party
 adds one with `pip install` and nothing else. Discovery never raises: an activity that
-cannot be imported or declares itself wrongly is recorded as unavailable with the reason,
-logged, and the rest of the app carries on.
+cannot be imported, declares itself wrongly or was written for another major version of
+the activity API is recorded as unavailable with the reason, logged, and the rest of the
+app carries on. The registry also gathers the services activities lend one another.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
+from typing import Any
 
-from expressive.activity import Activity, ActivityInfo
+from expressive.activity import Activity, ActivityInfo, Services
 
 ENTRY_POINT_GROUP = "expressive.activities"
 
@@ -31,8 +35,15 @@ class UnavailableActivity:
 
 @dataclass
 class Registry:
+    """The activities found and usable, by id; those found but unusable, with why; and
+    `services`, what the usable ones lend one another (gathered when first asked for)."""
+
     activities: dict[str, type[Activity]]
     unavailable: list[UnavailableActivity]
+    services: Services = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.services = Services(lambda: offered_services(self.activities))
 
     def get(self, activity_id: str) -> type[Activity] | None:
         return self.activities.get(activity_id)
@@ -42,6 +53,37 @@ class Registry:
         activity = self.activities.pop(activity_id, None)
         if activity is not None:
             self.unavailable.append(UnavailableActivity(activity_id, activity.__module__, reason))
+
+
+def offered_services(activities: Mapping[str, type[Activity]]) -> dict[str, Callable[..., Any]]:
+    """Every service the `activities` offer, by name; when two offer one name, the activity
+    whose id sorts first lends it. An activity whose `services()` fails or answers with
+    something else than a dict lends nothing, and the rest carry on."""
+    offered: dict[str, Callable[..., Any]] = {}
+    for activity_id in sorted(activities):
+        try:
+            services = activities[activity_id].services()
+        except Exception:  # a plugin's own code may fail in any way at all
+            log.exception("Activity %r could not say which services it lends", activity_id)
+            continue
+        if not isinstance(services, dict):
+            log.warning("Activity %r lends no services: services() gave a %s, not a dict", activity_id, type(services).__name__)
+            continue
+        for name, factory in services.items():
+            if name in offered:
+                log.warning("Activity %r also offers the service %r; another activity lends it", activity_id, name)
+            elif callable(factory):
+                offered[name] = factory
+            else:
+                log.warning("Activity %r offers the service %r, which cannot be called", activity_id, name)
+    return offered
+
+
+@cache
+def installed_services() -> Services:
+    """The services of the activities installed, gathered once per run when first asked
+    for: what a Host lends when it is given none of its own."""
+    return Services(lambda: offered_services(discover().activities))
 
 
 def _source(entry_point: EntryPoint) -> str:
@@ -67,7 +109,7 @@ def _icon_problem(activity: type[Activity]) -> str | None:
 def validate(name: str, loaded: object) -> list[str]:
     """Everything that stops `loaded` (from entry point `name`) being used as an activity."""
     if not (isinstance(loaded, type) and issubclass(loaded, Activity)):
-        return [f"it is a {type(loaded).__name__}, not a subclass of expressive.activity.Activity"]
+        return [f"it is a {type(loaded).__name__}, not a subclass of expressive.api.Activity"]
     info = getattr(loaded, "info", None)
     if not isinstance(info, ActivityInfo):
         return ["it does not declare `info = ActivityInfo(...)`"]

@@ -177,6 +177,7 @@ class SessionController:
             songs=ClientLibrary(self.store, self.client.id, song_of),
             media=self.media,
             therapist=self.therapist,
+            services=self.registry.services,
         )
         self._unsaved = []
         try:

@@ -1,0 +1,53 @@
+"""The widget kit: what makes an activity look and behave like the rest of the app. This is
+the one part of the activity API that imports Kivy; import it from an activity's screens
+and viewers only, never from its model.
+
+Importing it once registers the kit's Kivy rules and fonts, so that an activity's own .kv
+files can use the kit's widgets by name: `Icon`, `IconButton`, `ChoiceButton`,
+`CardButton`, `Card` and `CentredScroll`, and the kv-only `ScreenTitle`, `Heading`,
+`FormLabel` and `FormInput`. In a .kv file, `#:import theme expressive.api.widgets.theme`
+gives the theme.
+
+- `theme`: the colours (INK, MUTED_INK, PRIMARY, DONE, WARNING, BACKGROUND, SURFACE,
+  DISABLED) and sizes (TARGET, the size of a button a child can hit; TARGET_SMALL, GAP,
+  RADIUS) every screen uses.
+- `ICON_FONT`, `TEXT_FONT`, `TEXT_FONT_BOLD`: the files of the icon font (Material Design
+  Icons) and the text font (Andika), for drawing with Pillow; `icon_char(name)` and
+  `is_icon_name(name)` find icons by name. Model code takes these from
+  `expressive.lib.fonts`, which imports no Kivy.
+- Dialogs: `show_message` and `confirm`, big and plain.
+- Pictures: `texture_from_file` (an image file's bytes, decoded in memory within the
+  picture bounds) and `image_texture` (a Pillow image), as Kivy textures.
+- Therapist-only views: `TherapistView`, a popup that asks for the therapist's PIN in
+  client mode before it opens, and `FileChooser`, one that chooses a file from the
+  tablet's Downloads, Videos, Music or Documents folders.
+"""
+
+from expressive.lib.fonts import ICON_FONT, TEXT_FONT, TEXT_FONT_BOLD, icon_char, is_icon_name
+from expressive.ui import theme
+from expressive.ui.dialogs import confirm, show_message
+from expressive.ui.files import FileChooser
+from expressive.ui.pictures import image_texture, texture_from_file
+from expressive.ui.therapist import TherapistView
+from expressive.ui.widgets import Card, CardButton, CentredScroll, ChoiceButton, Icon, IconButton
+
+__all__ = [
+    "ICON_FONT",
+    "TEXT_FONT",
+    "TEXT_FONT_BOLD",
+    "Card",
+    "CardButton",
+    "CentredScroll",
+    "ChoiceButton",
+    "FileChooser",
+    "Icon",
+    "IconButton",
+    "TherapistView",
+    "confirm",
+    "icon_char",
+    "image_texture",
+    "is_icon_name",
+    "show_message",
+    "texture_from_file",
+    "theme",
+]
