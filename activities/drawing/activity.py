@@ -1,7 +1,8 @@
 """Drawing: paint with a finger on a sheet of paper; keeps the picture and how it was made.
 
-Kivy is imported only in `build()`: the registry and the command line import this module
-on machines with no window.
+It lends other activities its studio as the host's picture-making service (a story's
+page is drawn with it). Kivy is imported only in `build()`, `viewer()` and that service:
+the registry and the command line import this module on machines with no window.
 """
 
 from __future__ import annotations
@@ -9,7 +10,14 @@ from __future__ import annotations
 from expressive.lib.drawing.demo import demo_log
 from expressive.lib.drawing.render import render_image, png_bytes, thumbnail_png
 from expressive.lib.drawing.strokes import DrawingLog
-from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
+from expressive.api import API_VERSION, PICTURE_MAKER, Activity, ActivityInfo, ArtifactDraft, Host
+
+
+def make_picture(host: Host, on_picture, *, title: str, max_size: tuple[int, int]):
+    """The picture-making service (PICTURE_MAKER): the studio, whole, in a full-screen popup."""
+    from expressive.activities.drawing.picture_maker import open_picture_popup
+
+    return open_picture_popup(host, on_picture, title=title, max_size=max_size)
 
 
 def draft_from_log(log: DrawingLog) -> ArtifactDraft:
@@ -71,10 +79,14 @@ class DrawingActivity(Activity):
         return [draft_from_log(demo_log(variant))]
 
     @classmethod
-    def viewer(cls, read_file, artifact, save_marks=None, media=None):
+    def services(cls):
+        return {PICTURE_MAKER: make_picture}
+
+    @classmethod
+    def viewer(cls, artifact, save_marks=None, media=None):
         from expressive.activities.drawing.replay_view import replay_viewer
 
-        return replay_viewer(read_file, artifact, save_marks)
+        return replay_viewer(artifact, save_marks)
 
     @classmethod
     def benchmarks(cls, quick: bool, driver) -> list:

@@ -9,9 +9,9 @@ as one texture, so what is replayed is exactly what was saved.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from kivy.clock import Clock
 from kivy.graphics.texture import Texture
@@ -25,18 +25,19 @@ from kivy.uix.modalview import ModalView
 
 from expressive.lib.drawing.replay import FRAMES_PER_SECOND, ReplayRenderer, clock_text, fit_picture
 from expressive.lib.drawing.strokes import DrawingLog
-from expressive.ui import widgets  # noqa: F401  (registers IconButton, Icon and the fonts)
+from expressive.api import ArtifactView
+from expressive.api import widgets  # noqa: F401  (registers IconButton, Icon and the fonts)
 
 SaveMarks = Callable[[list[dict]], "tuple[dict, ...] | None"]
 
 
-def replay_viewer(read_file: Callable[[str], bytes], artifact, save_marks: SaveMarks | None):
+def replay_viewer(artifact: ArtifactView, save_marks: SaveMarks | None):
     """The replay of a saved drawing, or None when it has no log this version can read
     (the host then shows the picture)."""
     if not artifact.process:
         return None
     try:
-        log = DrawingLog.from_json(read_file(artifact.process))
+        log = DrawingLog.from_json(artifact.read(artifact.process))
     except (ValueError, KeyError, TypeError):  # an older or newer log, or a damaged one
         return None
     return ReplayView(log=log, marks=list(artifact.marks), save_marks=save_marks)
@@ -164,7 +165,7 @@ class ReplayView(BoxLayout):
         MarkNoteDialog(moment=clock_text(self.position), keep_note=self.add_mark).open()
 
     def add_mark(self, note: str) -> None:
-        mark = {"t": round(self.position, 3), "note": note, "created": datetime.now(timezone.utc).isoformat()}
+        mark = {"t": round(self.position, 3), "note": note, "created": datetime.now(UTC).isoformat()}
         stored = self._save_marks([*self.marks, mark])
         if stored is not None:
             self.marks = list(stored)

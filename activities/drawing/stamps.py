@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from expressive.lib.drawing.strokes import MAX_STAMP_SIZE, MIN_STAMP_SIZE  # noqa: F401  (where the studio finds them)
-from expressive.resources import ASSETS_DIR
+from expressive.api import ASSETS_DIR
 from expressive.lib.fonts import is_icon_name
 
 STAMPS_FILE = ASSETS_DIR / "stamps" / "stamps.json"

@@ -56,10 +56,9 @@ from expressive.lib.drawing.strokes import (
     Stroke,
 )
 from expressive.lib.drawing.templates import PhotoError, paper, paper_image, photo_for_paper
-from expressive.activity import COMPLEXITY_LEVELS, Library, LibraryError
-from expressive.ui import theme, widgets
-from expressive.ui.dialogs import show_message
-from expressive.ui.pictures import image_texture, texture_from_file
+from expressive.api import COMPLEXITY_LEVELS, Library, LibraryError
+from expressive.api import widgets
+from expressive.api.widgets import image_texture, show_message, texture_from_file, theme
 
 DEFAULT_COLOUR = PALETTE["black"]
 DEFAULT_BRUSH_SIZE = "medium"

@@ -11,9 +11,9 @@ import json
 
 from expressive.activities.movement.pipeline import LiveCapture, MovementPipeline, MovementSettings
 from expressive.activities.movement.record import MovementRecord
-from expressive.activity import MOVEMENT_VIDEO_SETTING, API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
-from expressive.camera import NO_CAMERA, list_cameras, open_frame_source
-from expressive.limits import MAX_SNAPSHOT_BYTES, load_json_bounded
+from expressive.api import MOVEMENT_VIDEO_SETTING, API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
+from expressive.api.camera import NO_CAMERA, list_cameras, open_frame_source
+from expressive.api.limits import MAX_SNAPSHOT_BYTES, load_json_bounded
 
 SNAPSHOT_FORMAT = "expressive-movement-snapshot"
 # The moving pattern stands in for a camera until the client chooses one (or has none).
@@ -149,17 +149,17 @@ class MovementActivity(Activity):
     @classmethod
     def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:
         from expressive.activities.movement.pipeline import analyse_video
-        from expressive.camera import PatternSource
+        from expressive.api.camera import PatternSource
 
         pattern = PatternSource(size=(320, 240), fps=15, seconds=4 + variant)
         pattern.open()
         return [analyse_video(pattern).finish()]
 
     @classmethod
-    def viewer(cls, read_file, artifact, save_marks=None, media=None):
+    def viewer(cls, artifact, save_marks=None, media=None):
         from expressive.activities.movement.viewer import MovementViewer
 
-        return MovementViewer(read_file=read_file, artifact=artifact)
+        return MovementViewer(artifact=artifact)
 
     @classmethod
     def cli_commands(cls):

@@ -30,7 +30,7 @@ import cv2
 import numpy as np
 
 from expressive.activities.movement.features import Features
-from expressive.camera import Frame
+from expressive.api.camera import Frame
 
 # Time constant of the exponential smoothing of every feature: steadies the values from
 # frame to frame while adding only about a tenth of a second of lag, within the 100 ms

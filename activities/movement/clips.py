@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from expressive.camera import Frame
-from expressive.camera.pattern import LEFTMOST, RIGHTMOST, FigureScene
+from expressive.api.camera import LEFTMOST, RIGHTMOST, FigureScene, Frame
 
 DIRECTIONS = ("left-to-right", "right-to-left", "still")
 

@@ -27,8 +27,8 @@ from expressive.activities.movement.zones import ContinuousVoice, ZonePlayer, pl
 from expressive.lib.music.midifile import to_midi_bytes
 from expressive.lib.music.performance import Recorder
 from expressive.lib.music.scales import DEFAULT_SCALE
-from expressive.activity import ArtifactDraft
-from expressive.camera import FrameSource, LatestFrame
+from expressive.api import ArtifactDraft
+from expressive.api.camera import FrameSource, LatestFrame
 
 VIEWS = ("trails", "silhouette", "mirror")
 # How long the empty room is watched when calibrating.

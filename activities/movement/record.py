@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import json
 import math
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -25,8 +25,8 @@ from expressive.lib.drawing.replay import clock_text
 from expressive.activities.movement.features import Features
 from expressive.activities.movement.zones import SOUND_MODES, STILL_QUANTITY, SoundZone, ZoneEvent
 from expressive.lib.music.scales import DEFAULT_SCALE
-from expressive.limits import MAX_LOG_BYTES, load_json_bounded
-from expressive.midi.colours import SOURCE_COLOURS
+from expressive.api.limits import MAX_LOG_BYTES, load_json_bounded
+from expressive.api.midi import SOURCE_COLOURS
 from expressive.lib.fonts import TEXT_FONT
 
 FORMAT_NAME = "expressive-movement-features"

@@ -21,10 +21,8 @@ from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from expressive.lib.music.scales import colour_for_note
-from expressive.activity import COMPLEXITY_LEVELS
-from expressive.ui import widgets  # noqa: F401  (registers IconButton, ChoiceButton and the fonts)
-from expressive.ui.files import FileChooser
-from expressive.ui.therapist import TherapistView
+from expressive.api import COMPLEXITY_LEVELS
+from expressive.api.widgets import FileChooser, TherapistView
 
 VIEW_FPS = 30
 # An area dragged smaller than this share of the picture was a tap, not an area.

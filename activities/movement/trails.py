@@ -14,7 +14,7 @@ import math
 import cv2
 import numpy as np
 
-from expressive.limits import MAX_LOG_BYTES, load_json_bounded
+from expressive.api.limits import MAX_LOG_BYTES, load_json_bounded
 
 FORMAT_NAME = "expressive-movement-trails"
 FORMAT_VERSION = 1

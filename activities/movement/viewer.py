@@ -14,8 +14,7 @@ from kivy.uix.boxlayout import BoxLayout
 from expressive.activities.movement.painting import TrailPainter
 from expressive.activities.movement.record import MovementRecord
 from expressive.activities.movement.trails import TRAILS_FILE, read_trails
-from expressive.ui import widgets  # noqa: F401  (registers ChoiceButton and the fonts)
-from expressive.ui.pictures import image_texture, texture_from_file
+from expressive.api.widgets import image_texture, texture_from_file
 
 REPLAY_SPEED = 4
 REPLAY_FPS = 30
@@ -33,17 +32,17 @@ class MovementViewer(BoxLayout):
     can_replay = BooleanProperty(False)
     has_painting = BooleanProperty(False)
 
-    def __init__(self, read_file, **kwargs):
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        names = {entry.name for entry in self.artifact.files}
+        read, names = self.artifact.read, self.artifact.file_names
         self._ticker = None
         try:
-            self._trails = read_trails(read_file(TRAILS_FILE)) if TRAILS_FILE in names else []
+            self._trails = read_trails(read(TRAILS_FILE)) if TRAILS_FILE in names else []
         except ValueError:
             self._trails = []
         self.can_replay = bool(self._trails)
         self._pictures = {
-            view: texture_from_file(read_file(name))
+            view: texture_from_file(read(name))
             for view, name in (("painting", "movement.png"), ("plot", "features.png"))
             if name in names
         }
@@ -51,7 +50,7 @@ class MovementViewer(BoxLayout):
         if not self.has_painting:
             self.showing = "plot"
         try:
-            self.summary = MovementRecord.from_json(read_file("features.json")).summary_text()
+            self.summary = MovementRecord.from_json(read("features.json")).summary_text()
         except (ValueError, KeyError):
             self.summary = "The numbers of this movement could not be read."
         self.show(self.showing)

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from expressive.activities.movement.features import Features
 from expressive.lib.music.performance import Recorder
 from expressive.lib.music.scales import DEFAULT_SCALE, MIDDLE_C, keys_for_scale, note_name
-from expressive.audio import AudioEngine
+from expressive.api.audio import AudioEngine
 
 MOVEMENT_SOURCE = "movement"  # who played, in the recording: the body, not a keyboard
 SOUND_MODES = ("zones", "continuous", "silent")

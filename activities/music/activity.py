@@ -13,7 +13,7 @@ import dataclasses
 import json
 import threading
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import mido
 import numpy as np
@@ -21,10 +21,10 @@ import numpy as np
 from expressive.lib.music.midifile import MidiFileError, read_midi, to_midi_bytes
 from expressive.lib.music.performance import DRUMS, SUSTAIN_CONTROL, KeyEvent, PedalEvent, Performance, Recorder
 from expressive.activities.music.pianoroll import piano_roll_png
-from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host, ImportRefused
-from expressive.audio import NoteEvent, open_engine, wav_bytes
-from expressive.limits import MAX_LOG_BYTES, MAX_RECORDING_SECONDS, MAX_SOUND_SECONDS, load_json_bounded
-from expressive.midi import SCREEN_SOURCE, SourceColours
+from expressive.api import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host, ImportRefused
+from expressive.api.audio import NoteEvent, open_engine, wav_bytes
+from expressive.api.limits import MAX_LOG_BYTES, MAX_RECORDING_SECONDS, MAX_SOUND_SECONDS, load_json_bounded
+from expressive.api.midi import SCREEN_SOURCE, SourceColours
 
 GM_DRUM_CHANNEL = 9
 ROLL_SIZE = (1600, 900)
@@ -343,10 +343,10 @@ class MusicActivity(Activity):
         return [drafts_for(demo_performance(variant), open_engine("silent"), "Built-in synthesiser")]
 
     @classmethod
-    def viewer(cls, read_file, artifact, save_marks=None, media=None):
+    def viewer(cls, artifact, save_marks=None, media=None):
         from expressive.activities.music.viewer import MusicViewer
 
-        return MusicViewer(read_file=read_file, artifact=artifact, media=media)
+        return MusicViewer(artifact=artifact, media=media)
 
     @classmethod
     def benchmarks(cls, quick: bool, driver) -> list:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from PIL import Image, ImageDraw
 
 from expressive.lib.music.performance import Note
 from expressive.lib.music.scales import BLACK_PITCH_CLASSES, RGB, colour_for_note
-from expressive.midi.colours import SourceColours
+from expressive.api.midi import SourceColours
 
 THUMBNAIL_SIZE = (320, 240)
 PAPER = (250, 250, 247)

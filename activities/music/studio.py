@@ -26,11 +26,10 @@ from expressive.lib.music.midifile import MidiFileError
 from expressive.lib.music.performance import DRUMS
 from expressive.activities.music.keyboard import DRUM_PADS, piano_keys
 from expressive.lib.music.scales import DEFAULT_SCALE, SCALES, colour_for_note, keys_for_scale, note_name
-from expressive.activity import COMPLEXITY_LEVELS, LibraryError
-from expressive.audio import INSTRUMENTS
-from expressive.ui import theme, widgets
-from expressive.ui.widgets import ChoiceButton
-from expressive.ui.dialogs import show_message
+from expressive.api import COMPLEXITY_LEVELS, LibraryError
+from expressive.api.audio import INSTRUMENTS
+from expressive.api import widgets
+from expressive.api.widgets import ChoiceButton, show_message, theme
 
 # What each level offers: the simplest has three sounds a child tells apart at once, and
 # only keys that cannot play a wrong note.

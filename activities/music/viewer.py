@@ -15,9 +15,8 @@ from kivy.uix.boxlayout import BoxLayout
 
 from expressive.lib.music.midifile import MidiFileError, read_midi
 from expressive.activities.music.player import Player
-from expressive.limits import MAX_RECORDING_SECONDS
-from expressive.ui import widgets  # noqa: F401  (registers IconButton and the fonts)
-from expressive.ui.pictures import texture_from_file
+from expressive.api.limits import MAX_RECORDING_SECONDS
+from expressive.api.widgets import texture_from_file
 
 PLAYHEAD_FPS = 30
 
@@ -34,13 +33,13 @@ class MusicViewer(BoxLayout):
     can_play = BooleanProperty(False)
     problem = StringProperty("")
 
-    def __init__(self, read_file, **kwargs):
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._player: Player | None = None
         self._ticker = None
         try:
-            self.texture = texture_from_file(read_file("piano-roll.png"))
-            self.performance = read_midi(read_file(self.artifact.process), max_seconds=MAX_RECORDING_SECONDS)
+            self.texture = texture_from_file(self.artifact.read("piano-roll.png"))
+            self.performance = read_midi(self.artifact.read(self.artifact.process), max_seconds=MAX_RECORDING_SECONDS)
         except MidiFileError as error:
             self.performance = None
             self.problem = str(error)

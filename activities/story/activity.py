@@ -1,6 +1,7 @@
-"""Story: write a story of pages from a shape with gentle prompts, with pictures drawn on
-the drawing activity's canvas or chosen from the portfolio; kept as Markdown with its
-pictures and writing timeline, and as a picture book (PDF) and a web page.
+"""Story: write a story of pages from a shape with gentle prompts, with pictures drawn
+with the host's picture-making service (the drawing activity lends its studio) or chosen
+from the portfolio; kept as Markdown with its pictures and writing timeline, and as a
+picture book (PDF) and a web page.
 
 Kivy is imported only in `build()` and `viewer()`.
 """
@@ -15,8 +16,8 @@ from PIL import Image, ImageDraw, ImageFont
 from expressive.activities.story.export import picture_book_pdf, web_page
 from expressive.activities.story.model import Story
 from expressive.activities.story.shapes import SHAPES_DIR, StoryShape, load_shapes
-from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
-from expressive.limits import open_picture_bounded
+from expressive.api import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
+from expressive.api.limits import open_picture_bounded
 from expressive.lib.fonts import TEXT_FONT_BOLD
 
 THUMBNAIL_SIZE = (320, 240)
@@ -119,10 +120,10 @@ class StoryActivity(Activity):
         return [story_draft(demo_story(variant))]
 
     @classmethod
-    def viewer(cls, read_file, artifact, save_marks=None, media=None):
+    def viewer(cls, artifact, save_marks=None, media=None):
         from expressive.activities.story.viewer import StoryViewer
 
-        return StoryViewer(read_file=read_file, artifact=artifact)
+        return StoryViewer(artifact=artifact)
 
     @classmethod
     def benchmarks(cls, quick: bool, driver) -> list:

@@ -20,7 +20,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, Image, NextPageTemplate, 
 
 from expressive.activities.story.model import Page, Story, picture_extension
 from expressive.lib.typography import BODY_FONT, INK, TITLE_FONT, markup_line, register_fonts
-from expressive.limits import check_picture_size
+from expressive.api.limits import check_picture_size
 
 # What the book and the web page call a story the client has not named.
 UNTITLED = "My story"

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from expressive.limits import MAX_LOG_BYTES, MAX_SNAPSHOT_BYTES, InputRefused, check_picture_size, load_json_bounded
+from expressive.api.limits import MAX_LOG_BYTES, MAX_SNAPSHOT_BYTES, InputRefused, check_picture_size, load_json_bounded
 from expressive.activities.story.shapes import BLANK_SHAPE_ID, StoryShape
 
 FORMAT_NAME = "expressive-story-timeline"

@@ -20,7 +20,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from expressive.limits import (
+from expressive.api import ASSETS_DIR
+from expressive.api.limits import (
     MAX_PROMPT_CHARS,
     MAX_STEPS,
     MAX_TEXT_FILE_BYTES,
@@ -31,7 +32,6 @@ from expressive.limits import (
     load_toml_bounded,
     read_bounded,
 )
-from expressive.resources import ASSETS_DIR
 from expressive.lib.fonts import is_icon_name
 
 SHAPES_DIR = ASSETS_DIR / "story-shapes"

@@ -1,5 +1,6 @@
 """The story screen: choose how to start, then write page by page, with a picture on each
-page drawn right here (the drawing activity's own studio) or chosen from the portfolio.
+page drawn right here (with the host's picture-making service, when an activity lends
+one) or chosen from the portfolio.
 
 Thin: every change goes to the `Story` (model.py), which keeps the writing timeline;
 the host keeps a snapshot every few seconds while the client types.
@@ -15,14 +16,9 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, Op
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 
-from expressive.lib.drawing.render import png_bytes, render_image
-from expressive.lib.drawing.strokes import DrawingLog
 from expressive.activities.story.model import PictureError
-from expressive.activity import COMPLEXITY_LEVELS, LibraryError
-from expressive.ui import widgets  # noqa: F401  (registers IconButton, Card and the fonts)
-from expressive.ui.dialogs import show_message
-from expressive.ui.pictures import texture_from_file
-from expressive.ui.widgets import CardButton
+from expressive.api import COMPLEXITY_LEVELS, LibraryError
+from expressive.api.widgets import CardButton, show_message, texture_from_file
 
 TEXT_SIZES = (22, 26, 32, 40, 48)
 # The youngest writers get the biggest type to start with.
@@ -51,12 +47,14 @@ class StoryStudio(BoxLayout):
     text_size = NumericProperty(32)
     picture = ObjectProperty(None, allownone=True)
     can_choose_picture = BooleanProperty(False)
+    can_draw_picture = BooleanProperty(False)
     drawing_popup = ObjectProperty(None, allownone=True)
     picture_chooser = ObjectProperty(None, allownone=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.text_size = FIRST_TEXT_SIZE[self.complexity]
+        self.can_draw_picture = self.activity.host.picture_maker() is not None
         self.picker = Factory.ShapePicker()
         self.editor = StoryEditor(studio=self)
         self.shape_cards = []
@@ -133,16 +131,18 @@ class StoryStudio(BoxLayout):
     # --- pictures ----------------------------------------------------------------------
 
     def draw_picture(self) -> None:
-        """Draw this page's picture with the drawing activity's own studio."""
-        popup = DrawingPopup(complexity=self.complexity, pictures=self.activity.host.pictures)
-        popup.bind(on_use=lambda _popup, log: self._keep_drawing(log), on_dismiss=lambda _popup: setattr(self, "drawing_popup", None))
+        """Draw this page's picture with the host's picture-making service."""
+        make_picture = self.activity.host.picture_maker()
+        if make_picture is None:
+            return
+        popup = make_picture(
+            self.activity.host,
+            lambda png: self._set_picture(png, "drawing"),
+            title="Draw the picture for this page",
+            max_size=STORY_PICTURE_SIZE,
+        )
+        popup.bind(on_dismiss=lambda _popup: setattr(self, "drawing_popup", None))
         self.drawing_popup = popup
-        popup.open()
-
-    def _keep_drawing(self, log: DrawingLog) -> None:
-        picture = render_image(log)
-        picture.thumbnail(STORY_PICTURE_SIZE)
-        self._set_picture(png_bytes(picture), "drawing")
 
     def choose_picture(self) -> None:
         library = self.activity.host.pictures
@@ -181,30 +181,6 @@ class StoryEditor(BoxLayout):
     """The page being written: its tools, its picture and its words."""
 
     studio = ObjectProperty(None)
-
-
-class DrawingPopup(ModalView):
-    """The drawing activity's studio, whole, for one picture; "Use this picture" hands
-    its log over."""
-
-    complexity = StringProperty("standard")
-
-    __events__ = ("on_use",)
-
-    def __init__(self, pictures, **kwargs):
-        super().__init__(**kwargs)
-        from expressive.activities.drawing.studio import DrawingStudio
-
-        self.studio = DrawingStudio(log=DrawingLog(), complexity=self.complexity, pictures=pictures)
-        self.ids.area.add_widget(self.studio)
-
-    def use(self) -> None:
-        self.dismiss(animation=False)
-        if self.studio.log.events:
-            self.dispatch("on_use", self.studio.log)
-
-    def on_use(self, log):
-        pass
 
 
 class PictureCard(CardButton):

@@ -10,8 +10,7 @@ from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from expressive.activities.story.model import Story
-from expressive.ui import widgets  # noqa: F401  (registers IconButton and the fonts)
-from expressive.ui.pictures import texture_from_file
+from expressive.api.widgets import texture_from_file
 
 
 class StoryViewer(BoxLayout):
@@ -22,12 +21,11 @@ class StoryViewer(BoxLayout):
     text = StringProperty("")
     picture = ObjectProperty(None, allownone=True)
 
-    def __init__(self, read_file, **kwargs):
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        pictures = {
-            entry.name: read_file(entry.name) for entry in self.artifact.files if entry.name.startswith("page-")
-        }
-        self.story = Story.from_markdown(read_file(self.artifact.product).decode("utf-8"), pictures)
+        read = self.artifact.read
+        pictures = {name: read(name) for name in self.artifact.file_names if name.startswith("page-")}
+        self.story = Story.from_markdown(read(self.artifact.product).decode("utf-8"), pictures)
         self.page_count = len(self.story.pages)
         self.show(0)
 

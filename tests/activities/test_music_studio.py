@@ -4,7 +4,7 @@ a saved recording. The sound is a FakeAudioEngine that notes what it was asked t
 
 import io
 import wave
-from types import SimpleNamespace
+from datetime import datetime, UTC
 
 import mido
 import pytest
@@ -19,7 +19,7 @@ from expressive.activities.music.studio import DrumPads, PianoKeyboard, ScaleKey
 from expressive.lib.music.midifile import read_midi
 from expressive.lib.music.performance import DRUMS
 from expressive.lib.music.scales import keys_for_scale
-from expressive.activity import MemoryLibrary
+from expressive.api import ArtifactFile, ArtifactView, MemoryLibrary
 from expressive.midi import SOURCE_COLOURS, FakeMidiInput
 from expressive.tools.driver import advance_frames, tap
 from music_helpers import (
@@ -574,8 +574,12 @@ def show_viewer(window):
     shown = []
 
     def opener(files, media):
-        artifact = SimpleNamespace(process="music.mid", product="music.wav", thumbnail="thumbnail.png", marks=())
-        viewer = MusicActivity.viewer(files.__getitem__, artifact, media=media)
+        artifact = ArtifactView(
+            id="take", activity="music", kind="recording", title="", created=datetime.now(UTC),
+            files=tuple(ArtifactFile(name, "file", "", len(data)) for name, data in files.items()),
+            product="music.wav", thumbnail="thumbnail.png", process="music.mid", _reader=files.__getitem__,
+        )
+        viewer = MusicActivity.viewer(artifact, media=media)
         window.add_widget(viewer)
         advance_frames(2)
         shown.append(viewer)

@@ -12,7 +12,7 @@ from kivy.properties import BooleanProperty, DictProperty, ListProperty, Numeric
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
-from expressive.activity import MOVEMENT_VIDEO_SETTING, ImportRefused, complexity_of
+from expressive.activity import MOVEMENT_VIDEO_SETTING, ArtifactUnreadable, ImportRefused, artifact_view, complexity_of
 from expressive.importing import import_file, importable_endings
 from expressive.plans import IMPORTED_PLAN_ID, IMPORTED_PLAN_TITLE
 from expressive.portfolio import ArtifactRecord, PortfolioError
@@ -309,10 +309,15 @@ class ArtifactScreen(BaseScreen):
         if activity_class is None:
             return None
         store = self.app.store
+
+        def read_file(name: str) -> bytes:
+            try:
+                return store.read_file(artifact, name)
+            except PortfolioError as error:
+                raise ArtifactUnreadable(str(error)) from error
+
         try:
-            viewer = activity_class.viewer(
-                lambda name: store.read_file(artifact, name), artifact, self.save_marks, media=self.app.media
-            )
+            viewer = activity_class.viewer(artifact_view(artifact, read_file), self.save_marks, media=self.app.media)
         except Exception:  # an activity's own code may fail in any way; the picture still shows
             log.exception("The %s viewer failed; showing the picture instead", artifact.activity)
             return None
