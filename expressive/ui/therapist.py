@@ -8,7 +8,7 @@ itself when something opens it without.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from kivy.app import App
 from kivy.properties import StringProperty

@@ -4,7 +4,7 @@ back from a client, and deleting a client for good."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from kivy.clock import Clock
 from kivy.lang import Builder
