@@ -26,7 +26,6 @@ a deleted client's text, which matters most for an unencrypted portfolio.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -34,8 +33,19 @@ from pathlib import Path
 
 from expressive.security.cipher import DecryptionError, FieldCipher
 
-from .atomic import PRIVATE_FILE_MODE
 from .documents import format_time
+from .index_file import (
+    ARTIFACT_COLUMNS,
+    ARTIFACT_FIELDS,
+    CLIENT_COLUMNS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    SESSION_COLUMNS,
+    SQLITE_CORRUPT,
+    SQLITE_NOTADB,
+    connect,
+    remove_files,
+)
 from .layout import Key, Layout, Stamp, level
 from .records import (
     ArtifactRecord,
@@ -49,66 +59,7 @@ from .records import (
 )
 from .search import TAG, WORD, SearchTokens, tag_term, word_terms
 
-# 5: sessions gained goal_met and homework; artifacts noticings, tags, starred and a
-# number that the search terms refer to; the terms table.
-SCHEMA_VERSION = 5
 PLAIN = "none"
-
-_SCHEMA = f"""
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT INTO meta VALUES ('dirty', '0');
-CREATE TABLE stamps (
-    client_id TEXT NOT NULL, session_id TEXT NOT NULL, artifact_id TEXT NOT NULL,
-    mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
-    PRIMARY KEY (client_id, session_id, artifact_id)
-) WITHOUT ROWID;
-CREATE TABLE clients (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL, year_of_birth INTEGER, notes TEXT NOT NULL,
-    created TEXT NOT NULL, damaged TEXT, settings TEXT NOT NULL
-);
-CREATE TABLE sessions (
-    client_id TEXT NOT NULL, id TEXT NOT NULL, plan_id TEXT NOT NULL, goal TEXT NOT NULL,
-    feeling_in INTEGER, feeling_out INTEGER, started TEXT NOT NULL, ended TEXT, damaged TEXT,
-    goal_met INTEGER, homework TEXT, homework_done INTEGER,
-    PRIMARY KEY (client_id, id)
-);
-CREATE INDEX sessions_newest_first ON sessions (client_id, started DESC, id DESC);
--- n: an explicit INTEGER PRIMARY KEY, which (unlike a bare rowid) VACUUM keeps.
-CREATE TABLE artifacts (
-    n INTEGER PRIMARY KEY,
-    client_id TEXT NOT NULL, session_id TEXT NOT NULL, id TEXT NOT NULL,
-    activity TEXT NOT NULL, kind TEXT NOT NULL, created TEXT NOT NULL,
-    title TEXT NOT NULL, about TEXT NOT NULL, files TEXT NOT NULL,
-    product TEXT, thumbnail TEXT, process TEXT, metadata TEXT NOT NULL, damaged TEXT,
-    marks TEXT NOT NULL, noticings TEXT NOT NULL, tags TEXT NOT NULL, starred INTEGER NOT NULL,
-    UNIQUE (client_id, session_id, id)
-);
-CREATE INDEX artifacts_oldest_first ON artifacts (client_id, session_id, created, id);
-CREATE INDEX artifacts_newest_first ON artifacts (client_id, created DESC, session_id DESC, id DESC);
--- The gallery's search (kind 'w': folded words and their prefixes) and tag filter (kind
--- 't': folded whole tags); `term` is the text itself, or a keyed token when encrypted.
--- No index by artifact (it would double the table): an artifact's terms are deleted by
--- computing them again from its row (see `_forget_terms`).
-CREATE TABLE terms (
-    client_id TEXT NOT NULL, kind TEXT NOT NULL, term NOT NULL, artifact INTEGER NOT NULL,
-    PRIMARY KEY (client_id, kind, term, artifact)
-) WITHOUT ROWID;
-PRAGMA user_version = {SCHEMA_VERSION};
-"""
-
-# SQLite's primary result codes for a file that is not (or no longer) a database.
-_SQLITE_CORRUPT = 11
-_SQLITE_NOTADB = 26
-
-_CLIENT_COLUMNS = "id, name, year_of_birth, notes, created, damaged, settings"
-_SESSION_COLUMNS = (
-    "id, client_id, plan_id, goal, feeling_in, feeling_out, started, ended, damaged, goal_met, homework, homework_done"
-)
-_ARTIFACT_FIELDS = (
-    "id", "client_id", "session_id", "activity", "kind", "created", "title", "about", "files",
-    "product", "thumbnail", "process", "metadata", "damaged", "marks", "noticings", "tags", "starred",
-)
-_ARTIFACT_COLUMNS = ", ".join(_ARTIFACT_FIELDS)
 
 Record = Client | Session | ArtifactRecord
 
@@ -156,19 +107,19 @@ class Index:
         protection = PLAIN if cipher is None else cipher.fingerprint
         db = None
         try:
-            db = _connect(path, fsync=fsync)
+            db = connect(path, fsync=fsync)
             if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
                 row = db.execute("SELECT value FROM meta WHERE key = 'protection'").fetchone()
                 if row is not None and row[0] == protection:
                     return cls(db, layout, fresh=False, cipher=cipher, search_key=search_key)
         except sqlite3.DatabaseError as exc:
-            if exc.sqlite_errorcode & 0xFF not in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            if exc.sqlite_errorcode & 0xFF not in (SQLITE_CORRUPT, SQLITE_NOTADB):
                 raise
         if db is not None:
             db.close()
         remove_files(path)
-        db = _connect(path, fsync=fsync)
-        db.executescript(_SCHEMA)
+        db = connect(path, fsync=fsync)
+        db.executescript(SCHEMA)
         with db:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('protection', ?)", (protection,))
         return cls(db, layout, fresh=True, cipher=cipher, search_key=search_key)
@@ -304,7 +255,7 @@ class Index:
         if isinstance(record, Client):
             year = record.year_of_birth
             self._db.execute(
-                f"INSERT OR REPLACE INTO clients ({_CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO clients ({CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.id, self._hide("clients", "name", row, record.name),
                     year if self._cipher is None else self._hide("clients", "year_of_birth", row, json.dumps(year)),
@@ -315,7 +266,7 @@ class Index:
         elif isinstance(record, Session):
             homework = record.homework
             self._db.execute(
-                f"INSERT OR REPLACE INTO sessions ({_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO sessions ({SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.id, record.client_id, record.plan_id, self._hide("sessions", "goal", row, record.goal),
                     record.feeling_in, record.feeling_out, format_time(record.started),
@@ -336,7 +287,7 @@ class Index:
         files = [[f.name, f.role, f.media_type, f.size, f.sha256] for f in record.files]
         noticings = [[format_time(noticing.at), noticing.text] for noticing in record.noticings]
         cursor = self._db.execute(
-            f"INSERT OR REPLACE INTO artifacts (n, {_ARTIFACT_COLUMNS}) "
+            f"INSERT OR REPLACE INTO artifacts (n, {ARTIFACT_COLUMNS}) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 old,
@@ -399,17 +350,17 @@ class Index:
     # --- queries -----------------------------------------------------------------------
 
     def clients(self) -> list[Client]:
-        clients = [self._client(row) for row in self._db.execute(f"SELECT {_CLIENT_COLUMNS} FROM clients")]
+        clients = [self._client(row) for row in self._db.execute(f"SELECT {CLIENT_COLUMNS} FROM clients")]
         # In Python rather than SQL: NOCASE only folds ASCII, and names are not ASCII.
         return sorted(clients, key=lambda client: (client.name.casefold(), client.id))
 
     def client(self, client_id: str) -> Client | None:
-        row = self._db.execute(f"SELECT {_CLIENT_COLUMNS} FROM clients WHERE id = ?", (client_id,)).fetchone()
+        row = self._db.execute(f"SELECT {CLIENT_COLUMNS} FROM clients WHERE id = ?", (client_id,)).fetchone()
         return None if row is None else self._client(row)
 
     def sessions(self, client_id: str, *, limit: int | None, offset: int) -> list[Session]:
         rows = self._db.execute(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE client_id = ? "
+            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE client_id = ? "
             "ORDER BY started DESC, id DESC LIMIT ? OFFSET ?",
             (client_id, -1 if limit is None else limit, offset),
         )
@@ -417,14 +368,14 @@ class Index:
 
     def session(self, client_id: str, session_id: str) -> Session | None:
         row = self._db.execute(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE client_id = ? AND id = ?", (client_id, session_id)
+            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE client_id = ? AND id = ?", (client_id, session_id)
         ).fetchone()
         return None if row is None else self._session(row)
 
     def artifacts(self, client_id: str, session_ids: Iterable[str] | None = None) -> list[ArtifactRecord]:
         """A client's artifacts, newest session first and oldest first inside each session."""
         query = (
-            f"SELECT {', '.join('a.' + field for field in _ARTIFACT_FIELDS)} "
+            f"SELECT {', '.join('a.' + field for field in ARTIFACT_FIELDS)} "
             "FROM artifacts a JOIN sessions s ON s.client_id = a.client_id AND s.id = a.session_id "
             "WHERE a.client_id = ?"
         )
@@ -438,7 +389,7 @@ class Index:
 
     def artifact(self, client_id: str, session_id: str, artifact_id: str) -> ArtifactRecord | None:
         row = self._db.execute(
-            f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE client_id = ? AND session_id = ? AND id = ?",
+            f"SELECT {ARTIFACT_COLUMNS} FROM artifacts WHERE client_id = ? AND session_id = ? AND id = ?",
             (client_id, session_id, artifact_id),
         ).fetchone()
         return None if row is None else self._artifact(row)
@@ -456,7 +407,7 @@ class Index:
     ) -> list[ArtifactRecord]:
         """A client's artifacts newest first, filtered in SQL: `tag` is a tag's term (see
         `search.tag_term`), `words` the folded query words, each of which must match."""
-        query = f"SELECT {_ARTIFACT_COLUMNS} FROM artifacts WHERE client_id = ?"
+        query = f"SELECT {ARTIFACT_COLUMNS} FROM artifacts WHERE client_id = ?"
         parameters: list = [client_id]
         if activity is not None:
             query += " AND activity = ?"
@@ -501,7 +452,7 @@ class Index:
         ):
             made.setdefault(session_id, {})[activity] = count
         rows = self._db.execute(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE client_id = ? ORDER BY started, id", (client_id,)
+            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE client_id = ? ORDER BY started, id", (client_id,)
         )
         progress = []
         for row in rows:
@@ -516,7 +467,7 @@ class Index:
     def open_homework(self, client_id: str) -> list[Session]:
         """Sessions that gave homework not yet marked done or not, oldest first."""
         rows = self._db.execute(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE client_id = ? AND homework IS NOT NULL "
+            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE client_id = ? AND homework IS NOT NULL "
             "AND homework_done IS NULL ORDER BY started, id",
             (client_id,),
         )
@@ -574,24 +525,3 @@ def _terms(title: str, about: str, noticings: list[str], tags: list[str]) -> lis
     needs SCHEMA_VERSION bumped: the terms of a row are deleted by making them again."""
     terms = [(WORD, term) for term in word_terms([title, about, *noticings, *tags])]
     return terms + [(TAG, term) for term in {tag_term(tag) for tag in tags} if term]
-
-
-def remove_files(path: Path) -> None:
-    """Delete the index and its WAL and shared-memory files."""
-    for suffix in ("", "-wal", "-shm"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
-
-
-def _connect(path: Path, *, fsync: bool) -> sqlite3.Connection:
-    # SQLite makes a new database readable by everyone, and its -wal and -shm files take
-    # the database file's mode: made private first (an empty file is an empty database).
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE))
-    db = sqlite3.connect(path)
-    db.execute("PRAGMA journal_mode = WAL")
-    # NORMAL in WAL mode never corrupts, it may only lose the last commits on power loss,
-    # which the stamps then catch: the index is derived data.
-    db.execute(f"PRAGMA synchronous = {'NORMAL' if fsync else 'OFF'}")
-    # Deleted rows are overwritten, and no temporary file (VACUUM's copy) is ever written.
-    db.execute("PRAGMA secure_delete = ON")
-    db.execute("PRAGMA temp_store = MEMORY")
-    return db

@@ -18,7 +18,7 @@ from .auditing import open_audit_log
 from .disk import encrypt_in_place
 from .documents import encryption_document
 from .folder import hold, prepare_root, read_marker, status, write_marker
-from .index import remove_files
+from .index_file import remove_files
 from .layout import CLIENTS, INDEX_FILE, client_folders, deleting_folders
 from .lock import release
 from .records import PortfolioError

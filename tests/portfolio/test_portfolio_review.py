@@ -12,7 +12,7 @@ from portfolio_helpers import drawing_draft, read_json, read_plain, write_json
 
 from expressive.portfolio import Homework, Noticing, PortfolioError, ProgressRow
 from expressive.portfolio import atomic
-from expressive.portfolio.index import SCHEMA_VERSION
+from expressive.portfolio.index_file import SCHEMA_VERSION
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
