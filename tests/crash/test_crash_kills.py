@@ -10,7 +10,8 @@ import signal
 
 import pytest
 
-from expressive import cli, crash
+from expressive import cli
+from expressive.tools import crash
 from expressive.portfolio import Portfolio
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
