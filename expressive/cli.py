@@ -439,11 +439,9 @@ def cmd_bench(args) -> int:
     return run_benchmarks(as_json=args.json, quick=args.quick)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from expressive.registry import discover
-
-    # Activities add commands and screens of their own, so they are found first.
-    registry = discover()
+def build_parser(registry=None) -> argparse.ArgumentParser:
+    """The command line: the host's commands, and those of the activities in `registry`
+    (without one, only the host's, and screenshots of the host's own screens)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         # SUPPRESS: a subcommand's copy of the option must not reset one given before it.
@@ -513,8 +511,9 @@ def build_parser() -> argparse.ArgumentParser:
         "screenshot", parents=[common],
         help="render a screen to a PNG without a screen (uses a scratch copy of the portfolio, or a demo one)",
     )
+    activities = registry.activities.values() if registry is not None else ()
     screenshot.add_argument("screen", choices=SCREENS + tuple(
-        name for activity in registry.activities.values() for name in activity.screenshot_scenes()))
+        name for activity in activities for name in activity.screenshot_scenes()))
     screenshot.add_argument("--out", required=True, metavar="FILE.png")
     screenshot.set_defaults(handler=cmd_screenshot)
     protect = commands.add_parser(
@@ -541,8 +540,32 @@ def build_parser() -> argparse.ArgumentParser:
     stress.add_argument("--kills", type=int, default=20, metavar="N", help="kills per command (20)")
     stress.add_argument("--json", action="store_true", help="one JSON object per line for each figure")
     stress.set_defaults(handler=cmd_stress)
-    add_activity_commands(commands, common, registry)
+    if registry is not None:
+        add_activity_commands(commands, common, registry)
+    parser.command_names = frozenset(commands.choices)
     return parser
+
+
+def command_word(argv: list[str]) -> str | None:
+    """The command named in `argv` (the first word that is neither an option nor the value of
+    one), or None when there is none."""
+    words = iter(argv)
+    for word in words:
+        if word in ("--portfolio", "--passphrase-file"):
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def needs_activities(argv: list[str]) -> bool:
+    """Whether the command line may name something an activity adds (its own command, a
+    screenshot of its screen) or asks for the whole help, so that activities are found
+    before it is read. The host's other commands start without loading any activity."""
+    word = command_word(argv)
+    if word is None:
+        return True
+    return word == "screenshot" or word not in build_parser().command_names
 
 
 def add_activity_commands(commands, common, registry) -> None:
@@ -590,10 +613,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(argv if argv is not None else sys.argv[1:])
+    registry = None
+    if needs_activities(argv):
+        from expressive.registry import discover
+
+        registry = discover()
+    args = build_parser(registry).parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
-        args = build_parser().parse_args([*(argv if argv is not None else sys.argv[1:]), "run"])
+        args = build_parser(registry).parse_args([*argv, "run"])
         handler = cmd_run
     from expressive.portfolio import PortfolioError
 

@@ -117,3 +117,15 @@ def test_screenshot_without_a_portfolio_uses_a_scratch_demo_and_writes_nothing_e
     assert result.returncode == 0, result.stderr
     assert Image.open(out).size == (1280, 800)
     assert not data_home.exists(), "the default portfolio was not touched"
+
+
+def test_the_hosts_own_commands_load_no_activity_and_activity_commands_are_offered(tmp_path):
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys; from expressive import cli; status = cli.main(['clients', '--portfolio', "
+         f"{str(tmp_path / 'portfolio')!r}]); print(sorted(m for m in sys.modules if m.startswith('expressive.activities')))"
+         "; sys.exit(status)"],
+        capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.splitlines()[-1] == "[]"
+    assert "movement" in expressive("--help").stdout
+    assert expressive("movement", "--help").returncode == 0
