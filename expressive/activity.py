@@ -16,7 +16,7 @@ import re
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -148,6 +148,33 @@ class ActivityInfo:
         return found
 
 
+# The media type of a file by its ending, as it is recorded in a saved work's manifest.
+MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+    ".mid": "audio/midi",
+    ".midi": "audio/midi",
+    ".wav": "audio/wav",
+    ".ogg": "audio/ogg",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".avi": "video/x-msvideo",
+    ".md": "text/markdown",
+    ".txt": "text/plain",
+    ".pdf": "application/pdf",
+    ".html": "text/html",
+}
+
+
+def media_type_of(file_name: str) -> str:
+    """The media type recorded for a file called `file_name` ("image/png")."""
+    ending = file_name[file_name.rfind("."):].lower() if "." in file_name else ""
+    return MEDIA_TYPES.get(ending, "application/octet-stream")
+
+
 @dataclass
 class ArtifactDraft:
     """One finished piece of work, not yet in the portfolio.
@@ -179,6 +206,10 @@ class ArtifactDraft:
             if name is not None and name not in self.files:
                 found.append(f"{role} {name!r} is not one of the draft's files")
         return found
+
+    def role_of(self, name: str) -> str:
+        """What the file `name` is to this work: "product", "thumbnail", "process" or "file"."""
+        return next((role for role in ("product", "thumbnail", "process") if getattr(self, role) == name), "file")
 
 
 class ArtifactUnreadable(Exception):
@@ -241,6 +272,26 @@ class ArtifactView:
         if self.file(name) is None:
             raise ArtifactUnreadable(f"This work has no file called {name!r}.")
         return self._reader(name)
+
+    @classmethod
+    def of_draft(cls, draft: ArtifactDraft, activity: str, created: datetime | None = None) -> ArtifactView:
+        """A view of work not saved yet, reading its files from `draft`: what an activity's
+        own tests give its viewer, exactly as the host would after saving the draft."""
+        files = dict(draft.files)
+        return cls(
+            id="draft",
+            activity=activity,
+            kind=draft.kind,
+            title=draft.title,
+            created=created or datetime.now(UTC),
+            files=tuple(ArtifactFile(name, draft.role_of(name), media_type_of(name), len(content))
+                        for name, content in files.items()),
+            product=draft.product,
+            thumbnail=draft.thumbnail,
+            process=draft.process,
+            _reader=files.__getitem__,
+            metadata=MappingProxyType(dict(draft.metadata)),
+        )
 
 
 def artifact_view(record, read_file: Callable[[str], bytes]) -> ArtifactView:

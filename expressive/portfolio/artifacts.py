@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from expressive.activity import ACTIVITY_ID_PATTERN, ArtifactDraft
+from expressive.activity import ACTIVITY_ID_PATTERN, ArtifactDraft, media_type_of
 
 from .atomic import reason
 from .clients import Clients
@@ -21,24 +21,6 @@ from .layout import ARTIFACTS, random_letters, unused_name
 from .records import ArtifactRecord, FileEntry, PortfolioError, RecordError, utc
 from .sessions import Sessions
 
-_MEDIA_TYPES = {
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".svg": "image/svg+xml",
-    ".json": "application/json",
-    ".mid": "audio/midi",
-    ".midi": "audio/midi",
-    ".wav": "audio/wav",
-    ".ogg": "audio/ogg",
-    ".mp4": "video/mp4",
-    ".webm": "video/webm",
-    ".avi": "video/x-msvideo",
-    ".md": "text/markdown",
-    ".txt": "text/plain",
-    ".pdf": "application/pdf",
-    ".html": "text/html",
-}
 _SEQUENCE_PREFIX = re.compile(r"^(\d+)-")
 
 
@@ -82,8 +64,8 @@ class Artifacts:
             files=tuple(
                 FileEntry(
                     name=name,
-                    role=_role(draft, name),
-                    media_type=_MEDIA_TYPES.get(Path(name).suffix.lower(), "application/octet-stream"),
+                    role=draft.role_of(name),
+                    media_type=media_type_of(name),
                     size=len(content),
                     sha256=hashlib.sha256(content).hexdigest(),
                 )
@@ -164,10 +146,6 @@ def _entry(artifact: ArtifactRecord, name: str) -> FileEntry:
     if entry is None:
         raise PortfolioError(f"The artifact {artifact.id} has no file named {name}.")
     return entry
-
-
-def _role(draft: ArtifactDraft, name: str) -> str:
-    return next((role for role in ("product", "thumbnail", "process") if getattr(draft, role) == name), "file")
 
 
 def _next_sequence(artifacts_folder: Path) -> int:

@@ -4,7 +4,6 @@ a saved recording. The sound is a FakeAudioEngine that notes what it was asked t
 
 import io
 import wave
-from datetime import datetime, UTC
 
 import mido
 import pytest
@@ -19,7 +18,7 @@ from expressive.activities.music.studio import DrumPads, PianoKeyboard, ScaleKey
 from expressive.lib.music.midifile import read_midi
 from expressive.lib.music.performance import DRUMS
 from expressive.lib.music.scales import keys_for_scale
-from expressive.api import ArtifactFile, ArtifactView, MemoryLibrary
+from expressive.api import ArtifactDraft, ArtifactView, MemoryLibrary
 from expressive.midi import SOURCE_COLOURS, FakeMidiInput
 from expressive.tools.driver import advance_frames, tap
 from music_helpers import (
@@ -574,11 +573,9 @@ def show_viewer(window):
     shown = []
 
     def opener(files, media):
-        artifact = ArtifactView(
-            id="take", activity="music", kind="recording", title="", created=datetime.now(UTC),
-            files=tuple(ArtifactFile(name, "file", "", len(data)) for name, data in files.items()),
-            product="music.wav", thumbnail="thumbnail.png", process="music.mid", _reader=files.__getitem__,
-        )
+        recording = ArtifactDraft(kind="recording", files=files, product="music.wav", thumbnail="thumbnail.png",
+                                  process="music.mid")
+        artifact = ArtifactView.of_draft(recording, "music")
         viewer = MusicActivity.viewer(artifact, media=media)
         window.add_widget(viewer)
         advance_frames(2)

@@ -81,3 +81,15 @@ def test_each_builtin_viewer_shows_its_demo_work_through_a_view(activity_id, sto
     stop = getattr(viewer, "stop", None)
     if stop is not None:
         stop()
+
+
+def test_a_view_of_a_draft_shows_it_as_the_saved_work_would_be(store, session):
+    draft = drawing_draft()
+    from_draft = ArtifactView.of_draft(draft, "drawing")
+    _record, saved = saved_view(store, session, "drawing", draft)
+    assert from_draft.files == saved.files
+    assert (from_draft.product, from_draft.thumbnail, from_draft.process) == (saved.product, saved.thumbnail,
+                                                                            saved.process)
+    assert all(from_draft.read(name) == saved.read(name) for name in saved.file_names)
+    with pytest.raises(ArtifactUnreadable):
+        from_draft.read("elsewhere.png")
