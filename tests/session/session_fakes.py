@@ -160,3 +160,11 @@ def new_controller(store, client, registry, clock=None, view=None, therapist=Non
         therapist=therapist or Therapist(),
         view=view or FakeView(),
     )
+
+
+def notes_session(store, client, clock=None, view=None, plan=OPEN_PLAN) -> SessionController:
+    """A controller of a session begun with `plan`, with the notes activity running."""
+    controller = new_controller(store, client, registry_with(NotesActivity), clock, view)
+    controller.begin(plan, "", 3)
+    controller.start_activity("notes", place=lambda _widget: None)
+    return controller

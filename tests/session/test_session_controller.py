@@ -16,6 +16,7 @@ from session_fakes import (
     NotesActivity,
     SnapshotBreaks,
     new_controller,
+    notes_session,
     registry_with,
 )
 
@@ -81,9 +82,7 @@ def test_an_activity_gets_its_host_and_its_widget_is_placed(store, client):
 
 def test_autosave_keeps_the_work_only_when_it_changed(store, client, monkeypatch):
     clock = FakeClock()
-    controller = new_controller(store, client, registry_with(NotesActivity), clock)
-    controller.begin(OPEN_PLAN, "", 3)
-    controller.start_activity("notes", place=lambda _widget: None)
+    controller = notes_session(store, client, clock)
     writes = []
     original = store.write_draft
     monkeypatch.setattr(store, "write_draft", lambda *args: writes.append(args) or original(*args))
@@ -117,18 +116,14 @@ def test_done_saves_the_work_clears_the_kept_draft_and_goes_back_to_the_launcher
 
 def test_done_without_work_saves_nothing(store, client):
     view = FakeView()
-    controller = new_controller(store, client, registry_with(NotesActivity), view=view)
-    controller.begin(OPEN_PLAN, "", 3)
-    controller.start_activity("notes", place=lambda _widget: None)
+    controller = notes_session(store, client, view=view)
     controller.done()
     assert store.artifacts(client.id) == [] and view.screen == "launcher"
 
 
 def test_a_failed_save_keeps_the_work_says_so_and_done_again_saves_it_once(store, client, monkeypatch):
     view = FakeView()
-    controller = new_controller(store, client, registry_with(NotesActivity), view=view)
-    controller.begin(OPEN_PLAN, "", 3)
-    controller.start_activity("notes", place=lambda _widget: None)
+    controller = notes_session(store, client, view=view)
     controller.activity.write("a kite")
 
     def device_full(*_args, **_kwargs):
@@ -147,9 +142,7 @@ def test_a_failed_save_keeps_the_work_says_so_and_done_again_saves_it_once(store
 
 def test_an_unexpected_failure_while_saving_is_told_in_plain_words(store, client, monkeypatch):
     view = FakeView()
-    controller = new_controller(store, client, registry_with(NotesActivity), view=view)
-    controller.begin(OPEN_PLAN, "", 3)
-    controller.start_activity("notes", place=lambda _widget: None)
+    controller = notes_session(store, client, view=view)
     controller.activity.write("a kite")
     monkeypatch.setattr(store, "save_artifact", lambda *_args: 1 / 0)
     controller.done()
@@ -192,9 +185,7 @@ def test_an_activity_that_cannot_start_is_closed_and_the_session_goes_on(store, 
 
 def test_pausing_keeps_the_work_and_closing_stops_the_clock(store, client):
     clock = FakeClock()
-    controller = new_controller(store, client, registry_with(NotesActivity), clock)
-    controller.begin(OPEN_PLAN, "", 3)
-    controller.start_activity("notes", place=lambda _widget: None)
+    controller = notes_session(store, client, clock)
     controller.activity.write("before the phone rang")
     controller.pause()
     assert controller.activity.paused
@@ -236,9 +227,7 @@ def test_nothing_said_at_the_note_leaves_it_all_unset(store, client):
 
 def test_a_check_out_that_cannot_be_saved_says_so(store, client, monkeypatch):
     view = FakeView()
-    controller = new_controller(store, client, registry_with(NotesActivity), view=view)
-    controller.begin(OPEN_PLAN, "", 3)
-    controller.start_activity("notes", place=lambda _widget: None)
+    controller = notes_session(store, client, view=view)
     controller.activity.write("words")
     controller.done()
 

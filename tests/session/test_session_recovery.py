@@ -4,16 +4,14 @@ import pytest
 
 from expressive.portfolio import KdfParams, Portfolio
 from expressive.session import AUTOSAVE
-from session_fakes import GUIDED_PLAN, OPEN_PLAN, FakeClock, FakeView, NotesActivity, new_controller, registry_with
+from session_fakes import GUIDED_PLAN, OPEN_PLAN, FakeClock, FakeView, NotesActivity, new_controller, notes_session, registry_with
 
 
 @pytest.fixture
 def interrupted(store, client):
     """A session with one note saved and another kept by autosave, then the app was gone."""
     clock = FakeClock()
-    controller = new_controller(store, client, registry_with(NotesActivity), clock)
-    controller.begin(GUIDED_PLAN, "", 3)
-    controller.start_activity("notes", place=lambda _widget: None)
+    controller = notes_session(store, client, clock, plan=GUIDED_PLAN)
     controller.activity.write("first")
     controller.done()
     controller.start_activity("notes", place=lambda _widget: None)
