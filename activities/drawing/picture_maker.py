@@ -6,9 +6,7 @@ chooses "Use this picture"; the caller gets the picture as a PNG.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
-from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.modalview import ModalView
 
@@ -16,6 +14,7 @@ from expressive.activities.drawing.studio import DrawingStudio
 from expressive.api import Host, Library
 from expressive.lib.drawing.render import png_bytes, render_image
 from expressive.lib.drawing.strokes import DrawingLog
+from expressive.api.widgets import load_rules
 
 
 class PicturePopup(ModalView):
@@ -55,4 +54,4 @@ def open_picture_popup(
     return popup
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, UTC
-from pathlib import Path
 from collections.abc import Callable
 
 from kivy.clock import Clock
 from kivy.graphics.texture import Texture
-from kivy.lang import Builder
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -27,6 +25,7 @@ from expressive.lib.drawing.replay import FRAMES_PER_SECOND, ReplayRenderer, clo
 from expressive.lib.drawing.strokes import DrawingLog
 from expressive.api import ArtifactView
 from expressive.api import widgets  # noqa: F401  (registers IconButton, Icon and the fonts)
+from expressive.api.widgets import load_rules
 
 SaveMarks = Callable[[list[dict]], "tuple[dict, ...] | None"]
 
@@ -189,4 +188,4 @@ class ReplayView(BoxLayout):
             row.add_widget(tick)
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

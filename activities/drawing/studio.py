@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import colorsys
 import math
-from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.graphics import Color, Ellipse, InstructionGroup, Line, Rectangle
 from kivy.graphics.texture import Texture
-from kivy.lang import Builder
 from kivy.metrics import dp
 from kivy.properties import (
     BooleanProperty,
@@ -59,6 +57,7 @@ from expressive.lib.drawing.templates import PhotoError, paper, paper_image, pho
 from expressive.api import COMPLEXITY_LEVELS, Library, LibraryError
 from expressive.api import widgets
 from expressive.api.widgets import image_texture, show_message, texture_from_file, theme
+from expressive.api.widgets import load_rules
 
 DEFAULT_COLOUR = PALETTE["black"]
 DEFAULT_BRUSH_SIZE = "medium"
@@ -870,4 +869,4 @@ class DrawingStudio(BoxLayout):
         pass
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

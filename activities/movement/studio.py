@@ -8,12 +8,10 @@ shows its newest view about 30 times a second and passes choices on.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.graphics import Color, Line, Rectangle
 from kivy.graphics.texture import Texture
-from kivy.lang import Builder
 from kivy.metrics import dp
 from kivy.properties import NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -23,6 +21,7 @@ from kivy.uix.widget import Widget
 from expressive.lib.music.scales import colour_for_note
 from expressive.api import COMPLEXITY_LEVELS
 from expressive.api.widgets import FileChooser, TherapistView
+from expressive.api.widgets import load_rules
 
 VIEW_FPS = 30
 # An area dragged smaller than this share of the picture was a tap, not an area.
@@ -315,4 +314,4 @@ class MovementSetup(TherapistView):
         self.dismiss(animation=False)
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

@@ -4,10 +4,8 @@ trails, and in words."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from kivy.clock import Clock
-from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
@@ -15,6 +13,7 @@ from expressive.activities.movement.painting import TrailPainter
 from expressive.activities.movement.record import MovementRecord
 from expressive.activities.movement.trails import TRAILS_FILE, read_trails
 from expressive.api.widgets import image_texture, texture_from_file
+from expressive.api.widgets import load_rules
 
 REPLAY_SPEED = 4
 REPLAY_FPS = 30
@@ -88,4 +87,4 @@ class MovementViewer(BoxLayout):
             self._ticker = None
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

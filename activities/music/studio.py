@@ -9,11 +9,9 @@ of the keyboard that played them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.graphics import Color, Line, RoundedRectangle
-from kivy.lang import Builder
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -30,6 +28,7 @@ from expressive.api import COMPLEXITY_LEVELS, LibraryError
 from expressive.api.audio import INSTRUMENTS
 from expressive.api import widgets
 from expressive.api.widgets import ChoiceButton, show_message, theme
+from expressive.api.widgets import load_rules
 
 # What each level offers: the simplest has three sounds a child tells apart at once, and
 # only keys that cannot play a wrong note.
@@ -468,4 +467,4 @@ class MusicStudio(BoxLayout):
             self.takes_changed()
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

@@ -6,10 +6,8 @@ what is heard is what was played; the roll is the picture saved with it.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from kivy.clock import Clock
-from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
@@ -17,6 +15,7 @@ from expressive.lib.music.midifile import MidiFileError, read_midi
 from expressive.activities.music.player import Player
 from expressive.api.limits import MAX_RECORDING_SECONDS
 from expressive.api.widgets import texture_from_file
+from expressive.api.widgets import load_rules
 
 PLAYHEAD_FPS = 30
 
@@ -72,4 +71,4 @@ class MusicViewer(BoxLayout):
         self.progress = 0.0
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

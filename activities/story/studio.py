@@ -8,10 +8,8 @@ the host keeps a snapshot every few seconds while the client types.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from kivy.factory import Factory
-from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
@@ -19,6 +17,7 @@ from kivy.uix.modalview import ModalView
 from expressive.activities.story.model import PictureError
 from expressive.api import COMPLEXITY_LEVELS, LibraryError
 from expressive.api.widgets import CardButton, show_message, texture_from_file
+from expressive.api.widgets import load_rules
 
 TEXT_SIZES = (22, 26, 32, 40, 48)
 # The youngest writers get the biggest type to start with.
@@ -212,4 +211,4 @@ class PictureChooser(ModalView):
         pass
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

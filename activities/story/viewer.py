@@ -3,14 +3,13 @@ its picture and words."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from kivy.lang import Builder
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from expressive.activities.story.model import Story
 from expressive.api.widgets import texture_from_file
+from expressive.api.widgets import load_rules
 
 
 class StoryViewer(BoxLayout):
@@ -39,4 +38,4 @@ class StoryViewer(BoxLayout):
         self.picture = texture_from_file(page.picture)
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

@@ -18,6 +18,8 @@ gives the theme.
 - Dialogs: `show_message` and `confirm`, big and plain.
 - Pictures: `texture_from_file` (an image file's bytes, decoded in memory within the
   picture bounds) and `image_texture` (a Pillow image), as Kivy textures.
+- `load_rules(__name__)`: loads the Kivy rules of the .kv file beside a module, as a
+  package resource (so they load from an installed wheel too).
 - Therapist-only views: `TherapistView`, a popup that asks for the therapist's PIN in
   client mode before it opens, and `FileChooser`, one that chooses a file from the
   tablet's Downloads, Videos, Music or Documents folders.
@@ -28,6 +30,7 @@ from expressive.ui import theme
 from expressive.ui.dialogs import confirm, show_message
 from expressive.ui.files import FileChooser
 from expressive.ui.pictures import image_texture, texture_from_file
+from expressive.ui.rules import load_rules
 from expressive.ui.therapist import TherapistView
 from expressive.ui.widgets import Card, CardButton, CentredScroll, ChoiceButton, Icon, IconButton
 
@@ -47,6 +50,7 @@ __all__ = [
     "icon_char",
     "image_texture",
     "is_icon_name",
+    "load_rules",
     "show_message",
     "texture_from_file",
     "theme",

@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 
 from kivy.clock import Clock
-from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from expressive.exporting import ExportError, prepare
@@ -21,6 +20,7 @@ from expressive.portfolio import PortfolioError
 from expressive.ui import widgets  # noqa: F401  (registers IconButton, ChoiceButton, Card)
 from expressive.ui.files import start_folder
 from expressive.ui.therapist import TherapistView
+from expressive.ui.rules import load_rules
 
 ENDINGS = {"pdf": ".pdf", "html": "", "zip": ".zip"}
 
@@ -125,4 +125,4 @@ class ExportDialog(TherapistView):
             self._worker.join(timeout)
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

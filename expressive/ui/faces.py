@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from kivy.graphics import Color, Ellipse, Line
-from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -13,6 +11,7 @@ from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex
 
 from expressive.feelings import FEELINGS, feeling
+from expressive.ui.rules import load_rules
 
 
 class Face(Widget):
@@ -82,4 +81,4 @@ class FeelingScale(BoxLayout):
             button.selected = button.value == self.value
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kivy.lang import Builder
 from kivy.properties import ListProperty, StringProperty
 from platformdirs import user_documents_dir, user_downloads_dir, user_music_dir, user_videos_dir
 
 from expressive.ui.dialogs import show_message
 from expressive.ui.therapist import TherapistView
 from expressive.ui.widgets import ChoiceButton
+from expressive.ui.rules import load_rules
 
 
 def start_folder() -> Path:
@@ -92,4 +92,4 @@ class FileChooser(TherapistView):
         pass
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from kivy.core.text import DEFAULT_FONT, LabelBase
-from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, StringProperty
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.behaviors import ButtonBehavior
@@ -15,6 +13,7 @@ from kivy.uix.scrollview import ScrollView
 
 from expressive.ui import theme
 from expressive.lib.fonts import ICON_FONT, TEXT_FONT, TEXT_FONT_BOLD, icon_char
+from expressive.ui.rules import load_rules
 
 ICON_FONT_NAME = "Icons"
 
@@ -86,4 +85,4 @@ class Card(BoxLayout):
 
 
 register_fonts()
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

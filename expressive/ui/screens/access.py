@@ -3,11 +3,9 @@ back from a client, and deleting a client for good."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Callable
 
 from kivy.clock import Clock
-from kivy.lang import Builder
 from kivy.properties import BooleanProperty, DictProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
@@ -15,6 +13,7 @@ from kivy.uix.modalview import ModalView
 from expressive.portfolio import Portfolio, PortfolioError, WrongPassphrase
 from expressive.ui.pictures import forget_pictures
 from expressive.ui.screens.base import BaseScreen
+from expressive.ui.rules import load_rules
 
 MINIMUM_SECRET_LENGTH = 6
 
@@ -282,4 +281,4 @@ class DeleteClientScreen(BaseScreen):
         app.go("clients")
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from expressive.portfolio import PortfolioError
 from expressive.ui.screens.base import BaseScreen
 from expressive.ui.widgets import CardButton
+from expressive.ui.rules import load_rules
 
 
 class ClientCard(CardButton):
@@ -71,4 +70,4 @@ class AddClientScreen(BaseScreen):
         self.app.open_client(client)
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

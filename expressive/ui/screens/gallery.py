@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from expressive.portfolio import PortfolioError
 from expressive.ui.screens.base import BaseScreen
 from expressive.ui.screens.portfolio import thumbnail_for
 from expressive.ui.widgets import ChoiceButton
+from expressive.ui.rules import load_rules
 
 PAGE = 24
 
@@ -88,4 +87,4 @@ class GalleryScreen(BaseScreen):
         self.found = "Nothing found." if not self._shown else ""
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

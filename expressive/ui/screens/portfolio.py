@@ -6,7 +6,6 @@ import logging
 from pathlib import Path
 
 from kivy.factory import Factory
-from kivy.lang import Builder
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, DictProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -23,6 +22,7 @@ from expressive.ui.therapist import TherapistView
 from expressive.ui.pictures import picture
 from expressive.ui.screens.base import BaseScreen
 from expressive.ui.widgets import Card, CardButton
+from expressive.ui.rules import load_rules
 
 log = logging.getLogger(__name__)
 
@@ -351,4 +351,4 @@ class ArtifactScreen(BaseScreen):
         self._stop_viewer()
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

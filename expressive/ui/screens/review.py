@@ -3,10 +3,8 @@ work, and any two pieces side by side."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from kivy.clock import Clock
-from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -16,6 +14,7 @@ from expressive.review.progress import progress_png
 from expressive.ui.pictures import picture, texture_from_file
 from expressive.ui.screens.base import BaseScreen
 from expressive.ui.screens.portfolio import local_time
+from expressive.ui.rules import load_rules
 
 SLIDE_SECONDS = 6
 # Pictures that stand for a piece of work whose main file is not a picture (music, a story).
@@ -166,4 +165,4 @@ class CompareScreen(BaseScreen):
         self.ids.right.fill(app.store, oldest_first, latest)
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)

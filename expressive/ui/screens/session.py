@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from kivy.core.window import Window
-from kivy.lang import Builder
 from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.modalview import ModalView
 from kivy.uix.togglebutton import ToggleButtonBehavior
@@ -19,6 +17,7 @@ from expressive.ui.dialogs import ask
 from expressive.ui.pictures import picture
 from expressive.ui.screens.base import BaseScreen
 from expressive.ui.widgets import Card, CardButton, IconButton
+from expressive.ui.rules import load_rules
 
 
 class PlanCard(ToggleButtonBehavior, CardButton):
@@ -270,4 +269,4 @@ class NoteScreen(BaseScreen):
             self.app.end_session()
 
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+load_rules(__name__)
