@@ -17,7 +17,8 @@ from itertools import chain, count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from expressive.activity import ArtifactDraft, ImportRefused
+from expressive.activity import ImportRefused
+from expressive.artifact import ArtifactDraft
 from expressive.plans import IMPORTED_PLAN_ID
 from expressive.portfolio import ArtifactRecord, Client, Portfolio
 from expressive.registry import Registry

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from expressive.activity import ArtifactDraft
+from expressive.artifact import ArtifactDraft
 from expressive.portfolio import KdfParams
 
 # Argon2id at its cheapest that is still Argon2id: tests only need the shape, not the cost.

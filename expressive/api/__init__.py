@@ -61,10 +61,6 @@ from expressive.activity import (
     PICTURE_MAKER,
     Activity,
     ActivityInfo,
-    ArtifactDraft,
-    ArtifactFile,
-    ArtifactUnreadable,
-    ArtifactView,
     Command,
     Drafts,
     Host,
@@ -78,6 +74,7 @@ from expressive.activity import (
     Therapist,
     deprecated,
 )
+from expressive.artifact import ArtifactDraft, ArtifactFile, ArtifactUnreadable, ArtifactView
 from expressive.media import MediaServices
 from expressive.resources import ASSETS_DIR
 

@@ -42,7 +42,8 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from expressive.activity import ACTIVITY_ID_PATTERN, FILE_NAME_PATTERN, ImportRefused
+from expressive.activity import ACTIVITY_ID_PATTERN, ImportRefused
+from expressive.artifact import FILE_NAME_PATTERN
 from expressive.limits import (
     ARCHIVE_RATIO_ALLOWANCE_BYTES,
     MAX_ARCHIVE_ENTRIES,

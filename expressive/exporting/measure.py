@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, UTC
 from functools import lru_cache
 from pathlib import Path
 
-from expressive.activity import ArtifactDraft
+from expressive.artifact import ArtifactDraft
 from expressive.portfolio import Portfolio
 from expressive.registry import discover
 

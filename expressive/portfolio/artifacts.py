@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from expressive.activity import ACTIVITY_ID_PATTERN, ArtifactDraft, media_type_of
+from expressive.activity import ACTIVITY_ID_PATTERN
+from expressive.artifact import ArtifactDraft, media_type_of
 
 from .atomic import reason
 from .clients import Clients

@@ -13,7 +13,7 @@ from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
-from expressive.activity import FILE_NAME_PATTERN
+from expressive.artifact import FILE_NAME_PATTERN
 from expressive.feelings import FEELINGS
 from expressive.limits import (
     MAX_GOAL_CHARS,

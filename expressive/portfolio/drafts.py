@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from expressive.activity import ACTIVITY_ID_PATTERN, FILE_NAME_PATTERN
+from expressive.activity import ACTIVITY_ID_PATTERN
+from expressive.artifact import FILE_NAME_PATTERN
 
 from .atomic import make_folders, reason
 from .disk import Disk

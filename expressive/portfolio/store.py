@@ -66,7 +66,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from expressive.activity import ArtifactDraft
+from expressive.artifact import ArtifactDraft
 from expressive.security.audit import AuditEntry, AuditLogNotAFile
 from expressive.security.keyring import KdfParams, Keyring, Keys
 

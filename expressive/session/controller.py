@@ -13,7 +13,8 @@ import logging
 from typing import Any, Protocol
 from collections.abc import Callable
 
-from expressive.activity import Activity, ActivityError, ArtifactDraft, Host, Therapist
+from expressive.activity import Activity, ActivityError, Host, Therapist
+from expressive.artifact import ArtifactDraft
 from expressive.media import MediaServices
 from expressive.plans import FALLBACK_OPEN_PLAN, SessionPlan, Step
 from expressive.portfolio import ArtifactRecord, Client, Portfolio, PortfolioError, Session

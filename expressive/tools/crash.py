@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from expressive.activity import ArtifactDraft
+from expressive.artifact import ArtifactDraft
 from expressive.portfolio import ArtifactRecord, Portfolio, PortfolioError
 from expressive.portfolio.layout import MARKER_FILE
 

@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from expressive.activity import artifact_view
+from expressive.artifact import artifact_view
 from expressive.api import ArtifactFile, ArtifactUnreadable, ArtifactView
 from expressive.portfolio import Portfolio
 from expressive.registry import discover

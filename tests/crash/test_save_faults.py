@@ -20,7 +20,7 @@ import os
 import pytest
 
 from expressive.tools import crash
-from expressive.activity import ArtifactDraft
+from expressive.artifact import ArtifactDraft
 from expressive.portfolio import PortfolioError, atomic
 
 PASSPHRASE = "correct horse battery staple"

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, UTC
 import pytest
 from portfolio_helpers import drawing_draft, read_json, read_plain, write_json
 
-from expressive.activity import ArtifactDraft
+from expressive.artifact import ArtifactDraft
 from expressive.portfolio import FORMAT_VERSION, Portfolio, PortfolioError
 from expressive.security.cipher import is_encrypted
 

@@ -4,7 +4,7 @@ import hashlib
 from pathlib import Path
 
 
-from expressive.activity import ArtifactDraft
+from expressive.artifact import ArtifactDraft
 from expressive.portfolio import Portfolio
 from sample_work import CHEAP_KDF, drawing_draft, png  # noqa: F401  (re-exported for the security tests)
 

@@ -7,7 +7,8 @@ import io
 
 from PIL import Image
 
-from expressive.activity import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Therapist
+from expressive.activity import API_VERSION, Activity, ActivityInfo, Therapist
+from expressive.artifact import ArtifactDraft
 from expressive.media import MediaServices
 from expressive.plans import SessionPlan, Step
 from expressive.registry import Registry

@@ -11,7 +11,8 @@ from kivy.properties import BooleanProperty, DictProperty, ListProperty, Numeric
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
-from expressive.activity import MOVEMENT_VIDEO_SETTING, ArtifactUnreadable, ImportRefused, artifact_view, complexity_of
+from expressive.activity import MOVEMENT_VIDEO_SETTING, ImportRefused, complexity_of
+from expressive.artifact import ArtifactUnreadable, artifact_view
 from expressive.importing import import_file, importable_endings
 from expressive.plans import IMPORTED_PLAN_ID, IMPORTED_PLAN_TITLE
 from expressive.portfolio import ArtifactRecord, PortfolioError
