@@ -78,12 +78,17 @@ def test_client_words_in_the_temporary_folder_are_caught(trial):
     assert verdict.leftovers_with_client_words == 1
 
 
-def test_a_finished_export_readable_by_others_is_caught(trial):
+def verdict_on_an_export_left_as(trial, content: bytes, mode: int):
+    """The harness's verdict when the export's final file holds `content` with `mode`."""
     before = harness.current_contents(trial)
     finished = _export_zip().output(trial)
-    finished.write_bytes(b"PK")
-    finished.chmod(0o644)
-    verdict = harness.judge(trial, _export_zip(), before, None)
+    finished.write_bytes(content)
+    finished.chmod(mode)
+    return harness.judge(trial, _export_zip(), before, None)
+
+
+def test_a_finished_export_readable_by_others_is_caught(trial):
+    verdict = verdict_on_an_export_left_as(trial, b"PK", 0o644)
     assert any("readable by other users" in problem for problem in verdict.problems)
 
 
@@ -101,9 +106,5 @@ def test_lost_work_and_a_traceback_are_caught(trial):
 
 
 def test_an_export_cut_short_at_its_final_name_is_caught(trial):
-    before = harness.current_contents(trial)
-    finished = _export_zip().output(trial)
-    finished.write_bytes(b"PK\x03\x04 cut short")
-    finished.chmod(0o600)
-    verdict = harness.judge(trial, _export_zip(), before, None)
+    verdict = verdict_on_an_export_left_as(trial, b"PK\x03\x04 cut short", 0o600)
     assert any("cut short stands at its final name" in problem for problem in verdict.problems)
