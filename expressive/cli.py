@@ -427,6 +427,12 @@ def cmd_screenshot(args) -> int:
     return 0
 
 
+def cmd_catalogues(args) -> int:
+    from expressive.tools.catalogues import cmd_catalogues as run_catalogues
+
+    return run_catalogues(args)
+
+
 def cmd_stress(args) -> int:
     from expressive.tools.faults.stress import run_stress
 
@@ -451,6 +457,11 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
     common.add_argument(
         "--passphrase-file", metavar="FILE", default=argparse.SUPPRESS,
         help=f"read the passphrase of an encrypted portfolio from FILE (or set ${PASSPHRASE_ENV})",
+    )
+    common.add_argument(
+        "--lang", metavar="LL", default=argparse.SUPPRESS,
+        help="the language of the app and of exports, such as en or de (default: the one chosen in the app, "
+        "else the system's)",
     )
     parser = argparse.ArgumentParser(
         prog="expressive", parents=[common],
@@ -540,10 +551,26 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
     stress.add_argument("--kills", type=int, default=20, metavar="N", help="kills per command (20)")
     stress.add_argument("--json", action="store_true", help="one JSON object per line for each figure")
     stress.set_defaults(handler=cmd_stress)
+    catalogues = commands.add_parser(
+        "catalogues", parents=[common], help="extract, update, compile and check translation catalogues",
+    )
+    catalogues.add_argument("action", choices=("update", "compile", "check"))
+    catalogues.add_argument("folders", nargs="*", metavar="FOLDER",
+                            help="a package folder with words of its own (default: the source tree's)")
+    catalogues.add_argument("--language", action="append", metavar="LL", help="start a catalogue for a new language")
+    catalogues.set_defaults(handler=cmd_catalogues)
     if registry is not None:
         add_activity_commands(commands, common, registry)
     parser.command_names = frozenset(commands.choices)
     return parser
+
+
+def choose_language(asked: str | None) -> str:
+    """--lang, else the language the therapist chose in the app, else the system's."""
+    from expressive.i18n import set_language
+    from expressive.preferences import preference
+
+    return set_language(asked or preference("language"))
 
 
 def command_word(argv: list[str]) -> str | None:
@@ -551,7 +578,7 @@ def command_word(argv: list[str]) -> str | None:
     one), or None when there is none."""
     words = iter(argv)
     for word in words:
-        if word in ("--portfolio", "--passphrase-file"):
+        if word in ("--portfolio", "--passphrase-file", "--lang"):
             next(words, None)
         elif not word.startswith("-"):
             return word
@@ -624,6 +651,7 @@ def _run(argv: list[str] | None) -> int:
     if handler is None:
         args = build_parser(registry).parse_args([*argv, "run"])
         handler = cmd_run
+    choose_language(getattr(args, "lang", None))
     from expressive.portfolio import PortfolioError
 
     try:

@@ -10,6 +10,7 @@ app carries on. The registry also gathers the services activities lend one anoth
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from expressive.activity import Activity, ActivityInfo, Services
+from expressive.i18n import add_catalogue
 
 ENTRY_POINT_GROUP = "expressive.activities"
 
@@ -144,4 +146,6 @@ def discover(group: str = ENTRY_POINT_GROUP) -> Registry:
             unavailable.append(UnavailableActivity(entry_point.name, source, reason))
             continue
         activities[entry_point.name] = loaded
+        # An activity translates its own words, from the locale folder of its package.
+        add_catalogue(sys.modules[entry_point.module].__package__ or entry_point.module)
     return Registry(activities, unavailable)
