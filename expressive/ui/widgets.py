@@ -38,6 +38,9 @@ class IconButton(ButtonBehavior, BoxLayout):
 
     icon = StringProperty("")
     text = StringProperty("")
+    # What a screen reader or a label-driven test calls it when it shows no words
+    # (a colour swatch: "red"); the visible text is its name otherwise.
+    accessible_name = StringProperty("")
     background = ColorProperty(theme.SURFACE)
     foreground = ColorProperty(theme.INK)
 
@@ -52,6 +55,7 @@ class ChoiceButton(IconButton):
 class CardButton(ButtonBehavior, BoxLayout):
     """A tappable rounded card that holds other widgets."""
 
+    accessible_name = StringProperty("")
     background = ColorProperty(theme.SURFACE)
 
 
