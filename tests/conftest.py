@@ -17,6 +17,11 @@ _home = tempfile.mkdtemp(prefix="expressive-test-home-")
 os.environ["HOME"] = _home
 for _variable, _folder in (("XDG_DATA_HOME", ".local/share"), ("XDG_CONFIG_HOME", ".config"), ("XDG_CACHE_HOME", ".cache")):
     os.environ[_variable] = os.path.join(_home, _folder)
+# The words the tests read are English whatever the caller's locale; a test that wants
+# another language asks for it.
+for _variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "C.UTF-8"
 os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="expressive-kivy-home-")
 
 from expressive.ui.display import prepare_kivy  # noqa: E402
