@@ -106,11 +106,15 @@ def set_language(code: str | None) -> str:
 
 
 def normalised(code: str) -> str:
+    """`code` if something speaks it (the host or an activity), else its base language
+    ("de" for "de_AT"), else English."""
     code = code.replace("-", "_")
-    if code == PSEUDO_LANGUAGE or code in available_languages():
+    if code in (PSEUDO_LANGUAGE, SOURCE_LANGUAGE):
         return code
-    base = code.split("_")[0]
-    return base if base in available_languages() else SOURCE_LANGUAGE
+    for candidate in (code, code.split("_")[0]):
+        if any(_catalogue(package, candidate) is not None for package in _packages):
+            return candidate
+    return SOURCE_LANGUAGE
 
 
 def add_catalogue(package: str) -> None:
