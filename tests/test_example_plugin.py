@@ -17,9 +17,12 @@ SESSION = r"""
 import json, sys
 from pathlib import Path
 
+from expressive.i18n import set_language
 from expressive.ui.display import prepare_kivy
 
 prepare_kivy(headless_ok=True)
+set_language(sys.argv[2])
+labels = json.loads(sys.argv[3])
 
 from kivy.uix.label import Label
 
@@ -49,10 +52,10 @@ try:
     checkin = app.root.get_screen("session")
     tap(next(face for face in checkin.ids.feelings.children if face.value == 4))
     tap(checkin.ids.start)
-    tap(labelled("Colour jar"))
+    tap(labelled(labels["Colour jar"]))
     assert app.root.current == "activity", app.root.current
     for name in ("Red", "Red", "Blue", "Green", "Take back"):
-        tap(labelled(name))
+        tap(labelled(labels[name]))
     tap(app.root.get_screen("activity").ids.done)
     advance_frames(2)
     print(json.dumps({"screen": app.root.current}))
@@ -82,9 +85,19 @@ def test_the_installed_example_is_listed_as_an_activity(example_site, tmp_path):
     assert "Colour jar" in line and "UNAVAILABLE" not in line
 
 
-def test_the_example_runs_through_a_session_and_its_jar_is_saved(example_site, tmp_path, window):
+# The example ships a German catalogue in its package: the host finds it, so a German
+# therapist's client taps "Rot" where an English one taps "Red".
+LABELS = {
+    "en": {name: name for name in ("Colour jar", "Red", "Blue", "Green", "Take back")},
+    "de": {"Colour jar": "Farbenglas", "Red": "Rot", "Blue": "Blau", "Green": "Grün", "Take back": "Zurücknehmen"},
+}
+
+
+@pytest.mark.parametrize("language", LABELS)
+def test_the_example_runs_through_a_session_and_its_jar_is_saved(example_site, tmp_path, window, language):
     root = tmp_path / "portfolio"
-    result = run_with_example(example_site, "-c", SESSION, str(root), cwd=tmp_path)
+    result = run_with_example(example_site, "-c", SESSION, str(root), language, json.dumps(LABELS[language]),
+                              cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-4000:]
     assert json.loads(result.stdout.splitlines()[-1])["screen"] == "launcher"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from expressive.api import Activity, ActivityInfo, ArtifactDraft
+from expressive.api.i18n import N_, _
 from expressive.api.limits import load_json_bounded
 
 from expressive_colour_jar.jar import CAPACITY, Jar, render
@@ -30,7 +31,7 @@ def draft_of(jar: Jar) -> ArtifactDraft:
         product="jar.png",
         thumbnail="thumbnail.png",
         process="jar.json",
-        title="Colour jar",
+        title=_("Colour jar"),
         metadata={"marbles": len(jar.marbles)},
     )
 
@@ -38,12 +39,13 @@ def draft_of(jar: Jar) -> ArtifactDraft:
 class ColourJarActivity(Activity):
     info = ActivityInfo(
         id="colour-jar",
-        title="Colour jar",
+        # N_: the host shows these in the client's language, from this package's catalogue.
+        title=N_("Colour jar"),
         icon="bottle-tonic-outline",
         artifact_kinds=("jar",),
         # The API version this was written for: it runs on every 1.x host from 1.0 on.
         api_version=(1, 0),
-        description="Fill a jar with marbles, one colour for each feeling.",
+        description=N_("Fill a jar with marbles, one colour for each feeling."),
     )
 
     def __init__(self, host):
