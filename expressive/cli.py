@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from expressive import __version__
+from expressive.i18n import N_, _, ngettext
 from expressive.limits import for_display
 from expressive.media import SOUND_CHOICES
 
@@ -35,19 +36,26 @@ def portfolio_location(args) -> Path:
     return Path(chosen).expanduser() if chosen else default_portfolio()
 
 
+# What a secret file holds, in the words of "Cannot read the {what} from {path}".
+PASSPHRASE = N_("passphrase")
+NEW_PASSPHRASE = N_("new passphrase")
+RECOVERY_KEY = N_("recovery key")
+
+
 def read_secret_file(path: str, what: str) -> str:
     from expressive.portfolio import PortfolioError
 
     try:
         return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
     except OSError as error:
-        raise PortfolioError(f"Cannot read the {what} from {path}: {error.strerror or error}.") from None
+        raise PortfolioError(_("Cannot read the {what} from {path}: {reason}.").format(
+            what=_(what), path=path, reason=error.strerror or error)) from None
 
 
 def given_passphrase(args) -> str | None:
     """--passphrase-file, else $EXPRESSIVE_PASSPHRASE (as restic takes them), else None."""
     if getattr(args, "passphrase_file", None):
-        return read_secret_file(args.passphrase_file, "passphrase")
+        return read_secret_file(args.passphrase_file, PASSPHRASE)
     return os.environ.get(PASSPHRASE_ENV) or None
 
 
@@ -64,11 +72,11 @@ def passphrase_for(args, root: Path) -> str | None:
 
     if Portfolio.status(root) not in ("encrypted", "migrating"):
         return None
-    passphrase = given_passphrase(args) or ask_secret("Passphrase or PIN: ")
+    passphrase = given_passphrase(args) or ask_secret(_("Passphrase or PIN: "))
     if passphrase is None:
         raise PortfolioError(
-            f"The portfolio in {root} is encrypted. Give its passphrase with "
-            f"{PASSPHRASE_ENV} or --passphrase-file FILE."
+            _("The portfolio in {root} is encrypted. Give its passphrase with {variable} or --passphrase-file FILE.")
+            .format(root=root, variable=PASSPHRASE_ENV)
         )
     return passphrase
 
@@ -85,8 +93,8 @@ def cmd_run(args) -> int:
 
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         print(
-            "No screen was found, so Expressive runs on a virtual display where nothing is visible. "
-            "Run it on a tablet or desktop to use it; 'expressive screenshot' shows its screens.",
+            _("No screen was found, so Expressive runs on a virtual display where nothing is visible. "
+              "Run it on a tablet or desktop to use it; 'expressive screenshot' shows its screens."),
             file=sys.stderr,
         )
     try:
@@ -147,12 +155,13 @@ def cmd_clients(args) -> int:
     with open_store(args) as store:
         clients = store.clients()
         if not clients:
-            print("No clients yet. Add one in the app, or run 'expressive demo' to see an example.")
+            print(_("No clients yet. Add one in the app, or run 'expressive demo' to see an example."))
             return 0
         for client in clients:
-            sessions = store.sessions(client.id)
-            born = f", born {client.year_of_birth}" if client.year_of_birth else ""
-            print(f"{client.id}  {client.name}{born}  ({len(sessions)} session{'s' * (len(sessions) != 1)})")
+            count = len(store.sessions(client.id))
+            born = _(", born {year}").format(year=client.year_of_birth) if client.year_of_birth else ""
+            sessions = ngettext("{n} session", "{n} sessions", count).format(n=count)
+            print(f"{client.id}  {client.name}{born}  ({sessions})")
     return 0
 
 
@@ -162,11 +171,13 @@ def cmd_activities(_args) -> int:
     registry = discover()
     for activity_id, activity in registry.activities.items():
         info = activity.info
-        print(f"{activity_id:12} {info.title}: makes {', '.join(info.artifact_kinds)}  [{activity.__module__}]")
+        makes = _("{title}: makes {kinds}").format(title=_(info.title), kinds=", ".join(info.artifact_kinds))
+        print(f"{activity_id:12} {makes}  [{activity.__module__}]")
     for broken in registry.unavailable:
-        print(f"{broken.name:12} UNAVAILABLE: {broken.reason}  [{broken.source}]")
+        unavailable = _("UNAVAILABLE: {reason}").format(reason=broken.reason)
+        print(f"{broken.name:12} {unavailable}  [{broken.source}]")
     if not registry.activities:
-        print("No activities are installed.")
+        print(_("No activities are installed."))
     return 0
 
 
@@ -181,10 +192,11 @@ def find_client(store, wanted: str):
     if len(found) == 1:
         return found[0]
     if not found:
-        raise PortfolioError(f"There is no client {wanted!r}. 'expressive clients' lists them.")
+        raise PortfolioError(_("There is no client {name}. 'expressive clients' lists them.").format(name=repr(wanted)))
     raise PortfolioError(
-        f"{len(found)} clients are called {wanted!r}; name one by its id: "
-        + ", ".join(client.id for client in found) + "."
+        ngettext("{n} client is called {name}; name one by its id: {ids}.",
+                 "{n} clients are called {name}; name one by its id: {ids}.", len(found))
+        .format(n=len(found), name=repr(wanted), ids=", ".join(client.id for client in found))
     )
 
 
@@ -202,19 +214,25 @@ def cmd_import(args) -> int:
                 restored = import_archive(store, path)
             else:
                 if not args.client:
-                    print("expressive: Say whose portfolio the file goes into with --client.", file=sys.stderr)
+                    print("expressive: " + _("Say whose portfolio the file goes into with --client."), file=sys.stderr)
                     return 2
                 client = find_client(store, args.client)
                 artifact = import_file(store, discover(), client.id, path)
         except ImportRefused as refused:
-            print(f"expressive: {refused} Nothing was changed.", file=sys.stderr)
+            print("expressive: " + _("{refusal} Nothing was changed.").format(refusal=refused), file=sys.stderr)
             return 1
     if path.suffix.lower() == ARCHIVE_ENDING:
-        print(f"Restored {restored.client.name}: {restored.sessions} sessions, {restored.artifacts} pieces of work.")
+        print(_("Restored {name}: {sessions}, {pieces}.").format(
+            name=restored.client.name,
+            sessions=ngettext("{n} session", "{n} sessions", restored.sessions).format(n=restored.sessions),
+            pieces=ngettext("{n} piece of work", "{n} pieces of work", restored.artifacts).format(n=restored.artifacts),
+        ))
         if restored.not_restored:
-            print("Kept in the archive but not restored by this version: " + "; ".join(restored.not_restored) + ".")
+            print(_("Kept in the archive but not restored by this version: {parts}.").format(
+                parts="; ".join(restored.not_restored)))
         return 0
-    print(f"Brought {path.name} into {client.name}'s portfolio as {artifact.kind} ({artifact.session_id}).")
+    print(_("Brought {file} into {name}'s portfolio as {kind} ({session}).").format(
+        file=path.name, name=client.name, kind=artifact.kind, session=artifact.session_id))
     return 0
 
 
@@ -235,8 +253,8 @@ def cmd_export(args) -> int:
             print(f"expressive: {error}", file=sys.stderr)
             return 1
     for problem in problems:
-        print(f"left out: {problem}")
-    print(f"Exported {client.name}'s portfolio as {args.format} to {args.out}.")
+        print(_("left out: {problem}").format(problem=problem))
+    print(_("Exported {name}'s portfolio as {format} to {out}.").format(name=client.name, format=args.format, out=args.out))
     return 0
 
 
@@ -267,9 +285,9 @@ def cmd_delete(args) -> int:
     with open_store(args) as store:
         client = find_client(store, args.client)
         if args.name_again != client.name:
-            raise PortfolioError("The name typed again is not the client's name exactly, so nothing was deleted.")
+            raise PortfolioError(_("The name typed again is not the client's name exactly, so nothing was deleted."))
         store.delete_client(client.id)
-    print(f"Deleted the client {client.id}: every file, note and index row, and the client's key.")
+    print(_("Deleted the client {client}: every file, note and index row, and the client's key.").format(client=client.id))
     return 0
 
 
@@ -277,13 +295,17 @@ def cmd_check(args) -> int:
     with open_store(args) as store:
         report = store.check(repair=args.repair)
     for note in report.notes:
-        print(f"note: {note}")
+        print(_("note: {note}").format(note=note))
     for repaired in report.repaired:
-        print(f"repaired: {repaired}")
+        print(_("repaired: {repaired}").format(repaired=repaired))
     for problem in report.problems:
-        print(f"PROBLEM {problem.path}: {problem.message}")
-    verdict = "all intact" if report.ok else f"{len(report.problems)} problem(s)"
-    print(f"Checked {report.artifacts_checked} artifacts in {store.root}: {verdict}. The index was rebuilt.")
+        print(_("PROBLEM {path}: {message}").format(path=problem.path, message=problem.message))
+    found = len(report.problems)
+    verdict = _("all intact") if report.ok else ngettext("{n} problem", "{n} problems", found).format(n=found)
+    checked = report.artifacts_checked
+    print(ngettext("Checked {n} artifact in {root}: {verdict}. The index was rebuilt.",
+                   "Checked {n} artifacts in {root}: {verdict}. The index was rebuilt.", checked)
+          .format(n=checked, root=store.root, verdict=verdict))
     return 0 if report.ok else 1
 
 
@@ -299,8 +321,11 @@ def cmd_demo(args) -> int:
         try:
             client, made = make_demo(store)
         except PortfolioError as error:
-            raise PortfolioError(f"The demo client was not made, and nothing of it was kept. {error}") from error
-    print(f"Made the demo client {client.name!r} with {made} pieces of work in {store.root}.")
+            raise PortfolioError(
+                _("The demo client was not made, and nothing of it was kept. {error}").format(error=error)) from error
+    print(ngettext("Made the demo client {name} with {n} piece of work in {root}.",
+                   "Made the demo client {name} with {n} pieces of work in {root}.", made)
+          .format(name=repr(client.name), n=made, root=store.root))
     return 0
 
 
@@ -314,37 +339,38 @@ def protect_after_showing_the_key(plan, args) -> None:
     key_file = getattr(args, "recovery_key_file", None)
     if key_file:
         save_recovery_key(plan.recovery_key, Path(key_file))
-        print(f"The recovery key is saved in {key_file}. Move it away from the tablet: it is the only way back "
-              "in if the passphrase is forgotten.")
+        print(_("The recovery key is saved in {file}. Move it away from the tablet: it is the only way back "
+                "in if the passphrase is forgotten.").format(file=key_file))
     else:
         print(
-            f"Recovery key: {plan.recovery_key}\n"
-            "Write it down and keep it away from the tablet: it is the only way back in if the "
-            "passphrase is forgotten, and it is not shown again.",
+            _("Recovery key: {key}\n"
+              "Write it down and keep it away from the tablet: it is the only way back in if the "
+              "passphrase is forgotten, and it is not shown again.").format(key=plan.recovery_key),
             flush=True,
         )
         if sys.stdin.isatty():
-            typed = ask_secret("Type the recovery key again, to show it is kept: ") or ""
+            typed = ask_secret(_("Type the recovery key again, to show it is kept: ")) or ""
             try:
                 matches = parse_recovery_key(typed) == parse_recovery_key(plan.recovery_key)
             except WrongSecret:
                 matches = False
             if not matches:
-                raise PortfolioError("That was not the recovery key, so nothing was encrypted. Run the command again.")
+                raise PortfolioError(_("That was not the recovery key, so nothing was encrypted. Run the command again."))
     plan.carry_out()
 
 
 def save_recovery_key(recovery_key: str, path: Path) -> None:
     """Write the key to a new file only its owner can read, and make sure it reached the disk."""
     from expressive.portfolio import PortfolioError
-    from expressive.portfolio.atomic import reason
 
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise PortfolioError(f"{path} already exists; choose a new file for the recovery key. Nothing was encrypted.") from None
+        raise PortfolioError(
+            _("{path} already exists; choose a new file for the recovery key. Nothing was encrypted.").format(path=path)
+        ) from None
     except OSError as error:
-        raise PortfolioError(f"Cannot write the recovery key to {path}: {reason(error)}. Nothing was encrypted.") from None
+        raise cannot_save_recovery_key(path, error) from None
     try:
         with os.fdopen(descriptor, "w", encoding="ascii") as file:
             file.write(recovery_key + "\n")
@@ -352,19 +378,27 @@ def save_recovery_key(recovery_key: str, path: Path) -> None:
             os.fsync(file.fileno())
     except OSError as error:
         path.unlink(missing_ok=True)
-        raise PortfolioError(f"Cannot write the recovery key to {path}: {reason(error)}. Nothing was encrypted.") from None
+        raise cannot_save_recovery_key(path, error) from None
+
+
+def cannot_save_recovery_key(path: Path, error: OSError):
+    from expressive.portfolio import PortfolioError
+    from expressive.portfolio.atomic import reason
+
+    return PortfolioError(_("Cannot write the recovery key to {path}: {reason}. Nothing was encrypted.").format(
+        path=path, reason=reason(error)))
 
 
 def new_passphrase(args) -> str:
     from expressive.portfolio import PortfolioError
 
     if args.new_passphrase_file:
-        return read_secret_file(args.new_passphrase_file, "new passphrase")
-    first = ask_secret("New passphrase or PIN: ")
+        return read_secret_file(args.new_passphrase_file, NEW_PASSPHRASE)
+    first = ask_secret(_("New passphrase or PIN: "))
     if first is None:
-        raise PortfolioError("Give the new passphrase with --new-passphrase-file FILE.")
-    if ask_secret("The same again: ") != first:
-        raise PortfolioError("The two passphrases did not match; nothing was changed.")
+        raise PortfolioError(_("Give the new passphrase with --new-passphrase-file FILE."))
+    if ask_secret(_("The same again: ")) != first:
+        raise PortfolioError(_("The two passphrases did not match; nothing was changed."))
     return first
 
 
@@ -373,10 +407,11 @@ def cmd_protect(args) -> int:
 
     root = portfolio_location(args)
     if Portfolio.status(root) == "encrypted":
-        raise PortfolioError(f"The portfolio in {root} is already encrypted; 'expressive passphrase' changes it.")
+        raise PortfolioError(
+            _("The portfolio in {root} is already encrypted; 'expressive passphrase' changes it.").format(root=root))
     passphrase = given_passphrase(args) or new_passphrase(args)
     protect_after_showing_the_key(Portfolio.plan_protection(root, passphrase), args)
-    print(f"Every file in {root} is now encrypted.")
+    print(_("Every file in {root} is now encrypted.").format(root=root))
     return 0
 
 
@@ -387,7 +422,7 @@ def cmd_passphrase(args) -> int:
     current = passphrase_for(args, root)
     with Portfolio.open(root, passphrase=current) as store:
         store.change_passphrase(current, new_passphrase(args))
-    print("The passphrase was changed. The recovery key stays the same.")
+    print(_("The passphrase was changed. The recovery key stays the same."))
     return 0
 
 
@@ -395,9 +430,10 @@ def cmd_recover(args) -> int:
     from expressive.portfolio import Portfolio
 
     root = portfolio_location(args)
-    recovery_key = read_secret_file(args.recovery_key_file, "recovery key") if args.recovery_key_file else ask_secret("Recovery key: ")
+    recovery_key = (read_secret_file(args.recovery_key_file, RECOVERY_KEY) if args.recovery_key_file
+                    else ask_secret(_("Recovery key: ")))
     Portfolio.recover(root, recovery_key or "", new_passphrase(args))
-    print("The portfolio opens with the new passphrase now.")
+    print(_("The portfolio opens with the new passphrase now."))
     return 0
 
 
@@ -406,12 +442,13 @@ def cmd_audit(args) -> int:
         entries = store.audit_entries()
         problems = store.verify_audit()
     for entry in entries:
+        # The audit log is a record: its lines stay as written (English words, ISO times).
         client = f" client {entry.client_id}" if entry.client_id else ""
         detail = f" ({entry.detail})" if entry.detail else ""
         print(f"{entry.seq:6}  {entry.time:%Y-%m-%d %H:%M:%S}  {entry.event}{client}{detail}")
     for problem in problems:
-        print(f"PROBLEM {problem}")
-    print("The audit log is intact." if not problems else "The audit log was changed after it was written.")
+        print(_("PROBLEM {problem}").format(problem=problem))
+    print(_("The audit log is intact.") if not problems else _("The audit log was changed after it was written."))
     return 0 if not problems else 1
 
 
@@ -423,7 +460,7 @@ def cmd_screenshot(args) -> int:
 
     source = portfolio_location(args) if (getattr(args, "portfolio", None) or os.environ.get(PORTFOLIO_ENV)) else None
     take_screenshot(args.screen, Path(args.out), source, passphrase_for(args, source) if source else None)
-    print(f"Saved the {args.screen} screen to {args.out}")
+    print(_("Saved the {screen} screen to {out}").format(screen=args.screen, out=args.out))
     return 0
 
 
@@ -452,75 +489,75 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
     common.add_argument(
         # SUPPRESS: a subcommand's copy of the option must not reset one given before it.
         "--portfolio", metavar="DIR", default=argparse.SUPPRESS,
-        help=f"the portfolio folder (default: ${PORTFOLIO_ENV}, else {default_portfolio()})",
+        help=_("the portfolio folder (default: ${variable}, else {folder})").format(variable=PORTFOLIO_ENV, folder=default_portfolio()),
     )
     common.add_argument(
         "--passphrase-file", metavar="FILE", default=argparse.SUPPRESS,
-        help=f"read the passphrase of an encrypted portfolio from FILE (or set ${PASSPHRASE_ENV})",
+        help=_("read the passphrase of an encrypted portfolio from FILE (or set ${variable})").format(variable=PASSPHRASE_ENV),
     )
     common.add_argument(
         "--lang", metavar="LL", default=argparse.SUPPRESS,
-        help="the language of the app and of exports, such as en or de (default: the one chosen in the app, "
-        "else the system's)",
+        help=_("the language of the app and of exports, such as en or de (default: the one chosen in the app, "
+               "else the system's)"),
     )
     parser = argparse.ArgumentParser(
         prog="expressive", parents=[common],
-        description="Expressive: creative and expressive therapy sessions. With no command, starts the app.",
+        description=_("Expressive: creative and expressive therapy sessions. With no command, starts the app."),
     )
     parser.add_argument("--version", action="version", version=f"expressive {__version__}")
     commands = parser.add_subparsers(dest="command")
 
-    run = commands.add_parser("run", parents=[common], help="start the app")
+    run = commands.add_parser("run", parents=[common], help=_("start the app"))
     run.add_argument(
         "--idle-lock-minutes", type=float, default=5, metavar="N",
-        help="lock the app after N minutes without a touch in therapist mode (default 5)",
+        help=_("lock the app after N minutes without a touch in therapist mode (default 5)"),
     )
     run.add_argument(
         "--sound", choices=SOUND_CHOICES, default=os.environ.get("EXPRESSIVE_SOUND", "auto"),
-        help="what plays notes: auto (FluidSynth with a General MIDI SoundFont where installed, "
-        "else the built-in synthesiser), synth, fluidsynth or silent (default auto, or $EXPRESSIVE_SOUND)",
+        help=_("what plays notes: auto (FluidSynth with a General MIDI SoundFont where installed, "
+               "else the built-in synthesiser), synth, fluidsynth or silent (default auto, or $EXPRESSIVE_SOUND)"),
     )
     run.add_argument(
         "--midi", choices=("auto", "fake"), default="auto",
-        help="auto: every MIDI keyboard and pad plugged in; fake: none (default auto)",
+        help=_("auto: every MIDI keyboard and pad plugged in; fake: none (default auto)"),
     )
     run.add_argument("--quit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
     run.set_defaults(handler=cmd_run)
-    commands.add_parser("demo", parents=[common], help="add a demo client with sessions and work").set_defaults(handler=cmd_demo)
-    commands.add_parser("clients", parents=[common], help="list the clients").set_defaults(handler=cmd_clients)
-    commands.add_parser("activities", parents=[common], help="list installed activities and any that failed to load").set_defaults(handler=cmd_activities)
+    commands.add_parser("demo", parents=[common], help=_("add a demo client with sessions and work")).set_defaults(handler=cmd_demo)
+    commands.add_parser("clients", parents=[common], help=_("list the clients")).set_defaults(handler=cmd_clients)
+    commands.add_parser("activities", parents=[common], help=_("list installed activities and any that failed to load")).set_defaults(handler=cmd_activities)
     importing = commands.add_parser(
         "import", parents=[common],
-        help="bring a file made elsewhere (a MIDI file) into a client's portfolio, or restore a client from a ZIP archive"
+        help=_("bring a file made elsewhere (a MIDI file) into a client's portfolio, or restore a client from a ZIP archive")
     )
     importing.add_argument("file", metavar="FILE")
-    importing.add_argument("--client", metavar="CLIENT", help="the client's id or name (not for a .zip archive, "
-                           "which is restored as a new client)")
+    importing.add_argument("--client", metavar="CLIENT", help=_("the client's id or name (not for a .zip archive, "
+                                  "which is restored as a new client)"))
     importing.set_defaults(handler=cmd_import)
     exporting = commands.add_parser(
-        "export", parents=[common], help="a client's work as a PDF report, a web page folder or a ZIP archive"
+        "export", parents=[common], help=_("a client's work as a PDF report, a web page folder or a ZIP archive")
     )
-    exporting.add_argument("client", metavar="CLIENT", help="the client's id or name")
+    exporting.add_argument("client", metavar="CLIENT", help=_("the client's id or name"))
     exporting.add_argument("--format", required=True, choices=("pdf", "html", "zip"))
     exporting.add_argument("--out", required=True, metavar="PATH",
-                           help="the file to write (pdf, zip) or a new or empty folder (html)")
+                           help=_("the file to write (pdf, zip) or a new or empty folder (html)"))
     exporting.add_argument("--artifact", action="append", metavar="SESSION/ARTIFACT",
-                           help="for pdf: a piece of work to include (again for more; all when not given)")
+                           help=_("for pdf: a piece of work to include (again for more; all when not given)"))
     exporting.add_argument("--readable-by-others", action="store_true",
-                           help="let every user of this device read the export (by default only you can)")
+                           help=_("let every user of this device read the export (by default only you can)"))
     exporting.add_argument("--therapist-notes", action="store_true",
-                           help="for pdf: include the therapist's private notes (left out unless asked for)")
+                           help=_("for pdf: include the therapist's private notes (left out unless asked for)"))
     exporting.set_defaults(handler=cmd_export)
-    delete = commands.add_parser("delete", parents=[common], help="erase a client: every file, note, index row and the client's key")
-    delete.add_argument("client", metavar="CLIENT", help="the client's id or name")
-    delete.add_argument("--name-again", required=True, metavar="NAME", help="the client's name, exactly, to confirm")
+    delete = commands.add_parser("delete", parents=[common], help=_("erase a client: every file, note, index row and the client's key"))
+    delete.add_argument("client", metavar="CLIENT", help=_("the client's id or name"))
+    delete.add_argument("--name-again", required=True, metavar="NAME", help=_("the client's name, exactly, to confirm"))
     delete.set_defaults(handler=cmd_delete)
-    check = commands.add_parser("check", parents=[common], help="verify every file against its manifest and rebuild the index")
-    check.add_argument("--repair", action="store_true", help="also remove unfinished saves left by a crash")
+    check = commands.add_parser("check", parents=[common], help=_("verify every file against its manifest and rebuild the index"))
+    check.add_argument("--repair", action="store_true", help=_("also remove unfinished saves left by a crash"))
     check.set_defaults(handler=cmd_check)
     screenshot = commands.add_parser(
         "screenshot", parents=[common],
-        help="render a screen to a PNG without a screen (uses a scratch copy of the portfolio, or a demo one)",
+        help=_("render a screen to a PNG without a screen (uses a scratch copy of the portfolio, or a demo one)"),
     )
     activities = registry.activities.values() if registry is not None else ()
     screenshot.add_argument("screen", choices=SCREENS + tuple(
@@ -529,35 +566,35 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
     screenshot.set_defaults(handler=cmd_screenshot)
     protect = commands.add_parser(
         "protect", parents=[common],
-        help="encrypt a new or existing portfolio with a passphrase; shows the recovery key before encrypting anything",
+        help=_("encrypt a new or existing portfolio with a passphrase; shows the recovery key before encrypting anything"),
     )
-    protect.add_argument("--recovery-key-file", metavar="FILE", help="save the recovery key to this new file instead of printing it")
+    protect.add_argument("--recovery-key-file", metavar="FILE", help=_("save the recovery key to this new file instead of printing it"))
     protect.set_defaults(handler=cmd_protect, new_passphrase_file=None)
-    change = commands.add_parser("passphrase", parents=[common], help="change the passphrase (files are not re-encrypted)")
+    change = commands.add_parser("passphrase", parents=[common], help=_("change the passphrase (files are not re-encrypted)"))
     change.add_argument("--new-passphrase-file", metavar="FILE")
     change.set_defaults(handler=cmd_passphrase)
-    recover = commands.add_parser("recover", parents=[common], help="set a new passphrase with the recovery key")
+    recover = commands.add_parser("recover", parents=[common], help=_("set a new passphrase with the recovery key"))
     recover.add_argument("--recovery-key-file", metavar="FILE")
     recover.add_argument("--new-passphrase-file", metavar="FILE")
     recover.set_defaults(handler=cmd_recover)
-    commands.add_parser("audit", parents=[common], help="print the audit log and check that it was not changed").set_defaults(handler=cmd_audit)
-    bench = commands.add_parser("bench", parents=[common], help="measure speed against the design budgets")
-    bench.add_argument("--json", action="store_true", help="one JSON object per line for each figure")
-    bench.add_argument("--quick", action="store_true", help="smaller samples, for a smoke run")
+    commands.add_parser("audit", parents=[common], help=_("print the audit log and check that it was not changed")).set_defaults(handler=cmd_audit)
+    bench = commands.add_parser("bench", parents=[common], help=_("measure speed against the design budgets"))
+    bench.add_argument("--json", action="store_true", help=_("one JSON object per line for each figure"))
+    bench.add_argument("--quick", action="store_true", help=_("smaller samples, for a smoke run"))
     bench.set_defaults(handler=cmd_bench)
     stress = commands.add_parser(
-        "stress", help="kill every command that writes, fill the disk, run two writers, feed hostile files; figures beside budgets",
+        "stress", help=_("kill every command that writes, fill the disk, run two writers, feed hostile files; figures beside budgets"),
     )
-    stress.add_argument("--kills", type=int, default=20, metavar="N", help="kills per command (20)")
-    stress.add_argument("--json", action="store_true", help="one JSON object per line for each figure")
+    stress.add_argument("--kills", type=int, default=20, metavar="N", help=_("kills per command (20)"))
+    stress.add_argument("--json", action="store_true", help=_("one JSON object per line for each figure"))
     stress.set_defaults(handler=cmd_stress)
     catalogues = commands.add_parser(
-        "catalogues", parents=[common], help="extract, update, compile and check translation catalogues",
+        "catalogues", parents=[common], help=_("extract, update, compile and check translation catalogues"),
     )
     catalogues.add_argument("action", choices=("update", "compile", "check"))
     catalogues.add_argument("folders", nargs="*", metavar="FOLDER",
-                            help="a package folder with words of its own (default: the source tree's)")
-    catalogues.add_argument("--language", action="append", metavar="LL", help="start a catalogue for a new language")
+                            help=_("a package folder with words of its own (default: the source tree's)"))
+    catalogues.add_argument("--language", action="append", metavar="LL", help=_("start a catalogue for a new language"))
     catalogues.set_defaults(handler=cmd_catalogues)
     if registry is not None:
         add_activity_commands(commands, common, registry)
@@ -571,6 +608,18 @@ def choose_language(asked: str | None) -> str:
     from expressive.preferences import preference
 
     return set_language(asked or preference("language"))
+
+
+def asked_language(argv: list[str]) -> str | None:
+    """The value of --lang in `argv`, read before the command line is parsed: the parser's
+    help is in the language asked for."""
+    words = iter(argv)
+    for word in words:
+        if word == "--lang":
+            return next(words, None)
+        if word.startswith("--lang="):
+            return word.partition("=")[2]
+    return None
 
 
 def command_word(argv: list[str]) -> str | None:
@@ -601,10 +650,11 @@ def add_activity_commands(commands, common, registry) -> None:
     for activity_id, activity in registry.activities.items():
         for command in activity.cli_commands():
             if command.name in commands.choices:
-                print(f"expressive: the {activity_id} activity's command {command.name!r} is left out: "
-                      "another command has that name.", file=sys.stderr)
+                print("expressive: " + _("the {activity} activity's command {command} is left out: "
+                                         "another command has that name.").format(
+                    activity=activity_id, command=repr(command.name)), file=sys.stderr)
                 continue
-            parser = commands.add_parser(command.name, parents=[common], help=command.help)
+            parser = commands.add_parser(command.name, parents=[common], help=_(command.help))
             command.add_arguments(parser)
             parser.set_defaults(handler=functools.partial(run_activity_command, command))
 
@@ -641,6 +691,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str] | None) -> int:
     argv = list(argv if argv is not None else sys.argv[1:])
+    choose_language(asked_language(argv))
     registry = None
     if needs_activities(argv):
         from expressive.registry import discover
@@ -651,7 +702,6 @@ def _run(argv: list[str] | None) -> int:
     if handler is None:
         args = build_parser(registry).parse_args([*argv, "run"])
         handler = cmd_run
-    choose_language(getattr(args, "lang", None))
     from expressive.portfolio import PortfolioError
 
     try:
@@ -664,9 +714,10 @@ def _run(argv: list[str] | None) -> int:
     except (OSError, sqlite3.Error) as error:
         # A fault no command foresaw (the device filling up at an unlucky step) still gets
         # plain words: what stopped it, and that `check` tidies whatever was left half done.
-        print(f"expressive: The command stopped part way: {stopped_because(error, args)}. Free some space if the "
-              "device is full, then run `expressive check`: it finishes or removes anything left half done, "
-              "and nothing saved before is lost.", file=sys.stderr)
+        print("expressive: " + _("The command stopped part way: {reason}. Free some space if the "
+                                 "device is full, then run `expressive check`: it finishes or removes anything left "
+                                 "half done, and nothing saved before is lost.").format(
+            reason=stopped_because(error, args)), file=sys.stderr)
         return 2
 
 
@@ -677,8 +728,10 @@ def stopped_because(error: OSError | sqlite3.Error, args) -> str:
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if isinstance(error, OSError):
-        return "the device is full" if is_full(error, folder) else reason(error)
-    return "the device is full" if device_is_full(folder) else f"the portfolio's index could not be written ({error})"
+        return _("the device is full") if is_full(error, folder) else reason(error)
+    if device_is_full(folder):
+        return _("the device is full")
+    return _("the portfolio's index could not be written ({error})").format(error=error)
 
 
 if __name__ == "__main__":
