@@ -6,16 +6,27 @@ Importing it once registers the kit's Kivy rules and fonts, so that an activity'
 files can use the kit's widgets by name: `Icon`, `IconButton`, `ChoiceButton`,
 `CardButton`, `Card` and `CentredScroll`, and the kv-only `ScreenTitle`, `Heading`,
 `FormLabel` and `FormInput`. In a .kv file, `#:import theme expressive.api.widgets.theme`
-gives the theme.
+gives the theme, and `#:import _ expressive.api.i18n._` the words in the user's language.
+
+- Every control needs a name people (and screen readers, and the layout check) can know it
+  by: its visible `text`, or, for a control that shows no words (a colour swatch, an
+  icon-only key), `accessible_name` (`IconButton`, `ChoiceButton` and `CardButton` have it),
+  translated like any other word: `accessible_name: _("red")`. An `IconButton` with no
+  `icon` shows its words alone.
+- Every popup (a `ModalView`, the kit's or one's own) is drawn as the kit's light sheet on
+  a dimmed screen; put a big button that closes it (Close, Cancel, Keep making) in it.
 
 - `theme`: the colours (INK, MUTED_INK, PRIMARY, DONE, WARNING, BACKGROUND, SURFACE,
-  DISABLED) and sizes (TARGET, the size of a button a child can hit; TARGET_SMALL, GAP,
-  RADIUS) every screen uses.
+  ON_COLOUR for words on PRIMARY, DONE and WARNING, DISABLED and DISABLED_INK) and sizes
+  (TARGET, the size of a button a child can hit; TARGET_SMALL, GAP, RADIUS) every screen
+  uses. Each pair passes WCAG contrast; `theme.pressed(colour)` is a colour held down.
 - `ICON_FONT`, `TEXT_FONT`, `TEXT_FONT_BOLD`: the files of the icon font (Material Design
   Icons) and the text font (Andika), for drawing with Pillow; `icon_char(name)` and
   `is_icon_name(name)` find icons by name. Model code takes these from
   `expressive.lib.fonts`, which imports no Kivy.
-- Dialogs: `show_message` and `confirm`, big and plain.
+- Dialogs: `show_message` and `confirm`, big and plain; their buttons' default words
+  ("OK", "Cancel", "Yes") are translated, the title and message are the caller's, already
+  translated.
 - Pictures: `texture_from_file` (an image file's bytes, decoded in memory within the
   picture bounds) and `image_texture` (a Pillow image), as Kivy textures.
 - `load_rules(__name__)`: loads the Kivy rules of the .kv file beside a module, as a

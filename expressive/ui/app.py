@@ -16,10 +16,12 @@ from kivy.properties import BooleanProperty, ObjectProperty
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from expressive.i18n import _, set_language
 from expressive.lockout import Lockout
 from expressive.media import MediaServices
 from expressive.plans import SessionPlan
 from expressive.portfolio import Client, Portfolio
+from expressive.preferences import remember
 from expressive.registry import Registry
 from expressive.session import Repeating, SessionController, client_may_see, screen_for_client
 from expressive.ui import theme
@@ -147,8 +149,7 @@ class ExpressiveApp(App):
         Window.softinput_mode = "below_target"
         keep_file_choosers_for_the_therapist()
         manager = ScreenManager(transition=NoTransition())
-        for name, screen_class in SCREENS.items():
-            manager.add_widget(screen_class(name=name))
+        self._add_screens(manager)
         self.root = manager
         manager.bind(current=self._keep_client_in_session)
         if self.store is not None:
@@ -158,6 +159,21 @@ class ExpressiveApp(App):
         else:
             self.go("lock")
         return manager
+
+    @staticmethod
+    def _add_screens(manager: ScreenManager) -> None:
+        for name, screen_class in SCREENS.items():
+            manager.add_widget(screen_class(name=name))
+
+    def use_language(self, code: str) -> None:
+        """Speak `code` from now on, on this device: every screen is built again in it (a
+        screen's words are set when it is made), and the therapist stays where they were."""
+        remember("language", code)
+        set_language(code)
+        showing = self.root.current
+        self.root.clear_widgets()
+        self._add_screens(self.root)
+        self.go(showing)
 
     def go(self, screen_name: str, **details) -> None:
         """Show a screen; `details` are handed to its `show()`, which may itself move on."""
@@ -312,8 +328,8 @@ class ExpressiveApp(App):
         if any(isinstance(child, ModalView) for child in Window.children):
             return
         self.tell(
-            "Something went wrong",
-            "Sorry, that did not work. Everything saved so far is safe; please try again.",
+            _("Something went wrong"),
+            _("Sorry, that did not work. Everything saved so far is safe; please try again."),
         )
 
     def on_pause(self):

@@ -1,4 +1,8 @@
-"""Plain-language messages and confirmations, with big buttons."""
+"""Plain-language messages and confirmations, with big buttons.
+
+Their look (a light sheet on a dimmed screen) is the kit's rule for every popup; each is as
+tall as its words need, so a longer language wraps instead of being cut off.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +13,38 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 
+from expressive.i18n import _
 from expressive.ui import theme
 from expressive.ui.widgets import IconButton
 
+MESSAGE_WIDTH = dp(600)
+QUESTION_WIDTH = dp(760)
 
-def ask(title: str, message: str, buttons: list[tuple[str, str, tuple, Callable | None]]) -> ModalView:
-    """A message with big buttons, each (icon, label, colour, action); any button closes it."""
-    view = ModalView(size_hint=(None, None), size=(dp(560), dp(340)), auto_dismiss=False)
-    box = BoxLayout(orientation="vertical", padding=dp(24), spacing=dp(12))
-    box.add_widget(Label(text=title, font_size="26sp", bold=True, size_hint_y=None, height=dp(44), color=(1, 1, 1, 1)))
-    text = Label(text=message, font_size="19sp", color=(1, 1, 1, 1), halign="center", valign="middle")
-    text.bind(size=lambda label, size: setattr(label, "text_size", size))
-    box.add_widget(text)
-    row = BoxLayout(size_hint_y=None, height=theme.TARGET * 1.2, spacing=dp(16))
+
+def _sheet(width: float) -> tuple[ModalView, BoxLayout]:
+    """A popup that grows with the box of its contents."""
+    view = ModalView(size_hint=(None, None), size=(width, dp(200)), auto_dismiss=False)
+    box = BoxLayout(orientation="vertical", padding=dp(24), spacing=dp(16), size_hint_y=None)
+    box.bind(minimum_height=box.setter("height"), height=lambda _box, height: setattr(view, "height", height))
+    view.add_widget(box)
+    return view, box
+
+
+def _words(text: str, **style) -> Label:
+    """Words that wrap to the popup's width and take the height they need."""
+    label = Label(text=text, halign="center", size_hint_y=None, **style)
+    label.bind(
+        width=lambda label, width: setattr(label, "text_size", (width, None)),
+        texture_size=lambda label, size: setattr(label, "height", size[1]),
+    )
+    return label
+
+
+def _buttons(view: ModalView, buttons: list[tuple[str, str, tuple, Callable | None]]) -> BoxLayout:
+    row = BoxLayout(size_hint_y=None, height=theme.TARGET * 1.3, spacing=dp(16))
     for icon, label, colour, action in buttons:
-        button = IconButton(icon=icon, text=label, background=colour, foreground=(1, 1, 1, 1), size_hint=(1, 1))
+        foreground = theme.INK if colour == theme.SURFACE else theme.ON_COLOUR
+        button = IconButton(icon=icon, text=label, background=colour, foreground=foreground, size_hint=(1, 1))
 
         def pressed(_button, action=action):
             view.dismiss(animation=False)
@@ -32,23 +53,33 @@ def ask(title: str, message: str, buttons: list[tuple[str, str, tuple, Callable 
 
         button.bind(on_release=pressed)
         row.add_widget(button)
-    box.add_widget(row)
-    view.add_widget(box)
+    return row
+
+
+def ask(title: str, message: str, buttons: list[tuple[str, str, tuple, Callable | None]]) -> ModalView:
+    """A message with big buttons, each (icon, label, colour, action); any button closes it."""
+    view, box = _sheet(MESSAGE_WIDTH)
+    box.add_widget(_words(title, font_size="26sp", bold=True))
+    box.add_widget(_words(message, font_size="20sp"))
+    box.add_widget(_buttons(view, buttons))
     view.open()
     return view
 
 
 def show_message(title: str, message: str) -> ModalView:
     """A message in plain words with one big OK button that closes it."""
-    return ask(title, message, [("check", "OK", theme.PRIMARY, None)])
+    return ask(title, message, [("check", _("OK"), theme.PRIMARY, None)])
 
 
-def confirm(title: str, message: str, *, keep: str, act: str, on_act: Callable[[], None]) -> ModalView:
-    """Ask before something that cannot be taken back; the safe choice comes first."""
+def confirm(
+    title: str, message: str, *, on_act: Callable[[], None], keep: str | None = None, act: str | None = None
+) -> ModalView:
+    """Ask before something that cannot be taken back; the safe choice (`keep`, "Cancel"
+    unless named) comes first, then `act` ("Yes" unless named)."""
     return ask(
         title,
         message,
-        [("arrow-left", keep, theme.PRIMARY, None), ("check", act, theme.WARNING, on_act)],
+        [("arrow-left", keep or _("Cancel"), theme.PRIMARY, None), ("check", act or _("Yes"), theme.WARNING, on_act)],
     )
 
 
@@ -56,30 +87,18 @@ def ask_text(title: str, message: str, *, text: str = "", hint: str = "", on_sav
     """A question with a box to write the answer in, Cancel and Save (which hands over the text)."""
     from kivy.uix.textinput import TextInput
 
-    view = ModalView(size_hint=(None, None), size=(dp(760), dp(460)), auto_dismiss=False)
-    box = BoxLayout(orientation="vertical", padding=dp(24), spacing=dp(12))
-    box.add_widget(Label(text=title, font_size="26sp", bold=True, size_hint_y=None, height=dp(44), color=(1, 1, 1, 1)))
+    view, box = _sheet(QUESTION_WIDTH)
+    box.add_widget(_words(title, font_size="26sp", bold=True))
     if message:
-        prompt = Label(text=message, font_size="18sp", color=(1, 1, 1, 1), size_hint_y=None, height=dp(52), halign="center")
-        prompt.bind(size=lambda label, size: setattr(label, "text_size", size))
-        box.add_widget(prompt)
-    field = TextInput(text=text, hint_text=hint, font_size="22sp")
+        box.add_widget(_words(message, font_size="18sp"))
+    field = TextInput(text=text, hint_text=hint, font_size="22sp", size_hint_y=None, height=dp(180))
     box.add_widget(field)
-    row = BoxLayout(size_hint_y=None, height=theme.TARGET * 1.2, spacing=dp(16))
-    cancel = IconButton(icon="arrow-left", text="Cancel", size_hint=(1, 1))
-    save = IconButton(icon="check", text="Save", background=theme.DONE, foreground=(1, 1, 1, 1), size_hint=(1, 1))
-    cancel.bind(on_release=lambda _button: view.dismiss(animation=False))
-
-    def saved(_button):
-        view.dismiss(animation=False)
-        on_save(field.text)
-
-    save.bind(on_release=saved)
-    row.add_widget(cancel)
-    row.add_widget(save)
-    box.add_widget(row)
-    view.add_widget(box)
+    cancel_and_save = _buttons(
+        view, [("arrow-left", _("Cancel"), theme.SURFACE, None), ("check", _("Save"), theme.DONE, lambda: on_save(field.text))]
+    )
+    box.add_widget(cancel_and_save)
     view.field = field
-    view.save_button = save
+    # Kivy lists a box's children last first.
+    view.save_button = cancel_and_save.children[0]
     view.open()
     return view

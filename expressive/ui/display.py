@@ -14,6 +14,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from expressive.i18n import _
+
 WINDOW_SIZE = (1280, 800)
 
 
@@ -25,7 +27,7 @@ def _free_display_number() -> int:
     for number in range(90, 200):
         if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
             return number
-    raise DisplayUnavailable("No free X display number between :90 and :199.")
+    raise DisplayUnavailable(_("No free X display number between :90 and :199."))
 
 
 def start_virtual_display() -> str:
@@ -33,8 +35,7 @@ def start_virtual_display() -> str:
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
         raise DisplayUnavailable(
-            "There is no display and Xvfb is not installed. Install it with "
-            "'apt-get install xvfb' or run where a screen is attached."
+            _("There is no display and Xvfb is not installed. Install it with 'apt-get install xvfb' or run where a screen is attached.")
         )
     for _attempt in range(5):
         display = f":{_free_display_number()}"
@@ -51,7 +52,7 @@ def start_virtual_display() -> str:
             atexit.register(_stop, process)
             return display
         _stop(process)
-    raise DisplayUnavailable("Xvfb did not start.")
+    raise DisplayUnavailable(_("Xvfb did not start."))
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -75,8 +76,7 @@ def prepare_kivy(*, headless_ok: bool, size: tuple[int, int] = WINDOW_SIZE) -> N
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         if not headless_ok:
             raise DisplayUnavailable(
-                "No display found. Run Expressive on a tablet or desktop with a screen, "
-                "or use 'expressive screenshot' to render screens without one."
+                _("No display found. Run Expressive on a tablet or desktop with a screen, or use 'expressive screenshot' to render screens without one.")
             )
         os.environ["DISPLAY"] = start_virtual_display()
         os.environ.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")

@@ -1,4 +1,8 @@
-"""Colours and sizes shared by every screen, so that all activities look like one app."""
+"""Colours and sizes shared by every screen, so that all activities look like one app.
+
+Every pair of them that people read or tap passes WCAG contrast (tests/ui/test_contrast.py):
+text 4.5:1 against what is behind it, a filled control 3:1 against the background.
+"""
 
 from kivy.metrics import dp
 
@@ -6,13 +10,31 @@ BACKGROUND = (0.98, 0.96, 0.93, 1)
 SURFACE = (1, 1, 1, 1)
 INK = (0.17, 0.17, 0.2, 1)
 MUTED_INK = (0.42, 0.42, 0.46, 1)
-PRIMARY = (0.22, 0.45, 0.78, 1)
-DONE = (0.2, 0.62, 0.36, 1)
-WARNING = (0.85, 0.33, 0.24, 1)
-DISABLED = (0.8, 0.8, 0.8, 1)
+# Dark enough for white words on them and for words in them on the background.
+PRIMARY = (0.16, 0.38, 0.7, 1)
+DONE = (0.1, 0.46, 0.26, 1)
+WARNING = (0.72, 0.22, 0.14, 1)
+ON_COLOUR = (1, 1, 1, 1)
+# A control that cannot be used now: grey, its words still readable.
+DISABLED = (0.88, 0.88, 0.88, 1)
+DISABLED_INK = (0.36, 0.36, 0.38, 1)
+# How much darker a button is while a finger holds it down.
+PRESSED_SHADE = 0.82
 
 # Touch targets: 48 dp is the floor for adults, 64 dp for the youngest clients.
 TARGET = dp(64)
 TARGET_SMALL = dp(48)
 GAP = dp(12)
 RADIUS = dp(16)
+
+
+def pressed(colour) -> tuple:
+    """`colour` as a button shows it while held down: darker, so its words stay readable."""
+    return tuple(channel * PRESSED_SHADE for channel in colour[:3]) + (1,)
+
+
+def button_colour(background, *, down: bool, disabled: bool) -> tuple:
+    """What a kit button is filled with in each of its states."""
+    if disabled:
+        return DISABLED
+    return pressed(background) if down else tuple(background)

@@ -16,6 +16,7 @@ from kivy.uix.filechooser import FileChooserController
 from kivy.uix.modalview import ModalView
 
 from expressive.activity import Therapist
+from expressive.i18n import _
 
 
 class AppTherapist(Therapist):
@@ -74,7 +75,7 @@ class AppTherapist(Therapist):
             self.stays_while_open(view)
             chooser._trigger_update()
 
-        self.ask("Look at the files on this tablet", open_for_the_therapist)
+        self.ask(_("Look at the files on this tablet"), open_for_the_therapist)
 
 
 def _holders(widget):
@@ -127,4 +128,4 @@ class TherapistView(ModalView):
             super(TherapistView, self).open(*args, **kwargs)
             therapist.stays_while_open(self)
 
-        therapist.ask(self.reason or "Open a page for the therapist", open_now)
+        therapist.ask(self.reason or _("Open a page for the therapist"), open_now)

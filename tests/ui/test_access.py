@@ -64,7 +64,7 @@ def test_the_app_starts_locked_and_wrong_pins_are_slowed_down(locked_app, clock)
     assert app.root.current == "lock" and app.store is None
     lock = screen(app, "lock")
     submit_secret(lock.ids.entry, "111111")
-    assert lock.waiting and "1 seconds" in lock.message
+    assert lock.waiting and "try again in 1 second." in lock.message
     submit_secret(lock.ids.entry, PIN)
     assert app.root.current == "lock", "no try is taken while waiting"
     clock.now += 1.5

@@ -3,6 +3,7 @@ back from a client, and deleting a client for good."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from kivy.clock import Clock
@@ -10,6 +11,7 @@ from kivy.properties import BooleanProperty, DictProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 
+from expressive.i18n import _, ngettext
 from expressive.portfolio import Portfolio, PortfolioError, WrongPassphrase
 from expressive.ui.pictures import forget_pictures
 from expressive.ui.screens.base import BaseScreen
@@ -18,11 +20,19 @@ from expressive.ui.rules import load_rules
 MINIMUM_SECRET_LENGTH = 6
 
 
+def too_short() -> str:
+    return ngettext(
+        "Please use at least {n} digit or character.",
+        "Please use at least {n} digits or characters.",
+        MINIMUM_SECRET_LENGTH,
+    ).format(n=MINIMUM_SECRET_LENGTH)
+
+
 class SecretEntry(BoxLayout):
     """A hidden text field with a big number pad: a PIN by tapping, a passphrase by typing."""
 
     hint = StringProperty("")
-    action = StringProperty("OK")
+    action = StringProperty("")
     __events__ = ("on_submit",)
 
     def press(self, key: str) -> None:
@@ -77,12 +87,17 @@ class SecretGuard:
 
     def _wait(self, _dt=None, *_args) -> None:
         remaining = self.app.lockout.seconds_to_wait()
-        self.waiting = remaining > 0
+        was_waiting, self.waiting = self.waiting, remaining > 0
         if self.waiting:
-            self.message = f"That was not right. You can try again in {int(remaining + 0.999)} seconds."
+            seconds = math.ceil(remaining)
+            self.message = ngettext(
+                "That was not right. You can try again in {n} second.",
+                "That was not right. You can try again in {n} seconds.",
+                seconds,
+            ).format(n=seconds)
             Clock.schedule_once(self._wait, min(1.0, remaining))
-        elif self.message.startswith("That was not right"):
-            self.message = "Please try again."
+        elif was_waiting:
+            self.message = _("Please try again.")
 
 
 class GuardedScreen(SecretGuard, BaseScreen):
@@ -123,16 +138,29 @@ class SetupScreen(BaseScreen):
     confirming = BooleanProperty(False)
 
     def show(self, **_details):
-        self.existing_work = Portfolio.status(self.app.portfolio_root) in ("plain", "migrating")
+        self.existing_work = self._portfolio_has_work()
         self.confirming = False
         self._first = ""
         self.message = ""
         self.ids.entry.clear()
 
+    def _portfolio_has_work(self) -> bool:
+        """Whether an unprotected portfolio already holds clients (a first start on a new
+        one has nothing to encrypt yet)."""
+        root = self.app.portfolio_root
+        if Portfolio.status(root) != "plain":
+            return False
+        try:
+            with Portfolio.open(root) as store:
+                return bool(store.clients())
+        except PortfolioError:
+            # Unreadable now: protecting it will say why; until then, assume there is work.
+            return True
+
     def entered(self, secret: str) -> None:
         if not self.confirming:
             if len(secret) < MINIMUM_SECRET_LENGTH:
-                self.message = f"Please use at least {MINIMUM_SECRET_LENGTH} digits or characters."
+                self.message = too_short()
                 return
             self._first = secret
             self.confirming = True
@@ -141,7 +169,7 @@ class SetupScreen(BaseScreen):
             return
         if secret != self._first:
             self.show()
-            self.message = "The two did not match. Please choose again."
+            self.message = _("The two did not match. Please choose again.")
             return
         try:
             plan = Portfolio.plan_protection(self.app.portfolio_root, secret)
@@ -171,11 +199,11 @@ class ChangePinScreen(GuardedScreen):
             self._current, self.step, self.message = secret, "new", ""
         elif self.step == "new":
             if len(secret) < MINIMUM_SECRET_LENGTH:
-                self.message = f"Please use at least {MINIMUM_SECRET_LENGTH} digits or characters."
+                self.message = too_short()
                 return
             self._new, self.step, self.message = secret, "again", ""
         elif secret != self._new:
-            self.step, self.message = "new", "The two did not match. Please choose the new one again."
+            self.step, self.message = "new", _("The two did not match. Please choose the new one again.")
         else:
             try:
                 app.store.change_passphrase(self._current, self._new)
@@ -183,7 +211,10 @@ class ChangePinScreen(GuardedScreen):
                 self.message = str(error)
                 return
             app.go("clients")
-            app.tell("PIN changed", "From now on, Expressive opens with the new PIN or passphrase. The recovery key stays the same.")
+            app.tell(
+                _("PIN changed"),
+                _("From now on, Expressive opens with the new PIN or passphrase. The recovery key stays the same."),
+            )
 
 
 class RecoveryKeyScreen(BaseScreen):

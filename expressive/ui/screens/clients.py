@@ -1,14 +1,17 @@
-"""The client list (the first screen) and the form to add a client."""
+"""The client list (the therapist's first screen), the form to add a client, and the
+choice of the app's language."""
 
 from __future__ import annotations
 
-
+from kivy.app import App
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
+from expressive.i18n import _, available_languages, language, language_name
 from expressive.portfolio import PortfolioError
-from expressive.ui.screens.base import BaseScreen
-from expressive.ui.widgets import CardButton
 from expressive.ui.rules import load_rules
+from expressive.ui.screens.base import BaseScreen
+from expressive.ui.therapist import TherapistView
+from expressive.ui.widgets import CardButton, ChoiceButton
 
 
 class ClientCard(CardButton):
@@ -30,8 +33,11 @@ class ClientsScreen(BaseScreen):
     def show(self, **_details):
         problems = self.app.store.verify_audit()
         self.audit_warning = (
-            f"The audit log was changed or cut short ({problems[0]}). Run 'expressive audit' to see every problem."
-            if problems else ""
+            _("The audit log was changed or cut short ({problem}). Run 'expressive audit' to see every problem.").format(
+                problem=problems[0]
+            )
+            if problems
+            else ""
         )
         grid = self.ids.grid
         grid.clear_widgets()
@@ -41,6 +47,10 @@ class ClientsScreen(BaseScreen):
             card = ClientCard(client=client, name=client.name, initials=initials_of(client.name))
             card.bind(on_release=lambda card: self.app.open_client(card.client))
             grid.add_widget(card)
+
+    @staticmethod
+    def choose_language() -> None:
+        LanguageChooser().open()
 
 
 class AddClientScreen(BaseScreen):
@@ -55,10 +65,10 @@ class AddClientScreen(BaseScreen):
         name = self.ids.name.text.strip()
         year_text = self.ids.year.text.strip()
         if not name:
-            self.error = "Please type a name, a pseudonym or initials."
+            self.error = _("Please type a name, a pseudonym or initials.")
             return
         if year_text and not year_text.isdigit():
-            self.error = "Please type the year of birth as digits, e.g. 2018, or leave it empty."
+            self.error = _("Please type the year of birth as digits, e.g. 2018, or leave it empty.")
             return
         try:
             client = self.app.store.add_client(
@@ -68,6 +78,24 @@ class AddClientScreen(BaseScreen):
             self.error = str(error)
             return
         self.app.open_client(client)
+
+
+class LanguageChooser(TherapistView):
+    """The app's language, for the therapist: each language by its own name; choosing one
+    shows every screen in it at once and keeps it for the next start."""
+
+    def on_pre_open(self) -> None:
+        choices = self.ids.choices
+        choices.clear_widgets()
+        for code in available_languages():
+            choice = ChoiceButton(text=language_name(code), value=code, selected=code == language(), size_hint=(1, 1))
+            choice.bind(on_release=self.chose)
+            choices.add_widget(choice)
+
+    def chose(self, choice: ChoiceButton) -> None:
+        self.dismiss(animation=False)
+        if choice.value != language():
+            App.get_running_app().use_language(choice.value)
 
 
 load_rules(__name__)
