@@ -19,11 +19,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, Image, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer
 
 from expressive.activities.story.model import Page, Story, picture_extension
+from expressive.api.i18n import N_, _, language
 from expressive.lib.typography import BODY_FONT, INK, TITLE_FONT, markup_line, register_fonts
 from expressive.api.limits import check_picture_size
 
 # What the book and the web page call a story the client has not named.
-UNTITLED = "My story"
+UNTITLED = N_("My story")
 
 PAGE_SIZE = A4
 MARGIN = 18 * mm
@@ -81,7 +82,7 @@ def picture_book_pdf(story: Story) -> bytes:
     output = io.BytesIO()
     document = BaseDocTemplate(
         output, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-        title=story.title or UNTITLED, author="", creator="Expressive",
+        title=story.title or _(UNTITLED), author="", creator="Expressive",
     )
     frame = Frame(
         MARGIN, MARGIN, FRAME_WIDTH, FRAME_HEIGHT, id="page", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0
@@ -92,7 +93,7 @@ def picture_book_pdf(story: Story) -> bytes:
     ])
     flowables: list = [
         Spacer(1, FRAME_HEIGHT * 0.3),
-        Paragraph(markup_line(story.title.strip() or UNTITLED, bold=True), title_style),
+        Paragraph(markup_line(story.title.strip() or _(UNTITLED), bold=True), title_style),
         NextPageTemplate("story"),
     ]
     for page in story.pages:
@@ -120,22 +121,24 @@ _CONTENT_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 def web_page(story: Story) -> bytes:
     """The story as one self-contained HTML file (UTF-8): pictures inside it as data:
     addresses, its style inline, no scripts, nothing fetched from anywhere."""
-    title = html.escape(story.title.strip() or UNTITLED)
+    title = html.escape(story.title.strip() or _(UNTITLED))
     sections = []
     for number, page in enumerate(story.pages, start=1):
-        parts = [f'<section aria-label="Page {number}">']
+        page_name = html.escape(_("Page {number}").format(number=number), quote=True)
+        parts = [f'<section aria-label="{page_name}">']
         if page.picture is not None:
             media_type = "image/png" if picture_extension(page.picture) == "png" else "image/jpeg"
             encoded = base64.b64encode(page.picture).decode("ascii")
-            alt = "A drawing" if page.picture_kind == "drawing" else "A picture"
-            parts.append(f'<img src="data:{media_type};base64,{encoded}" alt="{alt} for page {number}">')
+            alt = _("A drawing for page {number}") if page.picture_kind == "drawing" else _("A picture for page {number}")
+            alt = html.escape(alt.format(number=number), quote=True)
+            parts.append(f'<img src="data:{media_type};base64,{encoded}" alt="{alt}">')
         if page.text.strip():
             parts.append(f'<p class="text">{html.escape(page.text)}</p>')
         parts.append(f'<p class="number">{number}</p></section>')
         sections.append("".join(parts))
     pages = "\n".join(sections)
     document = f"""<!DOCTYPE html>
-<html>
+<html lang="{html.escape(language().replace("_", "-"), quote=True)}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{_CONTENT_POLICY}">

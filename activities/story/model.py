@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from expressive.api.i18n import _
 from expressive.api.limits import MAX_LOG_BYTES, MAX_SNAPSHOT_BYTES, InputRefused, check_picture_size, load_json_bounded
 from expressive.activities.story.shapes import BLANK_SHAPE_ID, StoryShape
 
@@ -170,12 +171,12 @@ def check_picture(data: bytes) -> None:
         check_picture_size(data)
     except InputRefused as refusal:
         if refusal.reason == "not-a-picture":
-            raise PictureError("This picture could not be opened.") from refusal
+            raise PictureError(_("This picture could not be opened.")) from refusal
         raise PictureError(str(refusal)) from refusal
     with Image.open(io.BytesIO(data)) as image:  # the header only, already read once above
         image_format = image.format
     if image_format not in ("PNG", "JPEG"):
-        raise PictureError(f"This picture is a {image_format} file; a story keeps PNG or JPEG pictures.")
+        raise PictureError(_("This picture is a {format} file; a story keeps PNG or JPEG pictures.").format(format=image_format))
 
 
 def picture_extension(data: bytes) -> str:
@@ -184,8 +185,9 @@ def picture_extension(data: bytes) -> str:
 
 
 def page_heading(index: int, page: Page) -> str:
-    """What a page is called in the Markdown: its step's title, or "Page 3"."""
-    return page.title or f"Page {index + 1}"
+    """What a page is called in the Markdown: its step's title, or "Page 3" (in the
+    language the story is written in)."""
+    return page.title or _("Page {number}").format(number=index + 1)
 
 
 class Story:
@@ -224,8 +226,9 @@ class Story:
 
     @classmethod
     def from_shape(cls, shape: StoryShape, title: str = "", *, clock: Callable[[], float] = time.monotonic) -> Story:
-        """A new story with one page per step of `shape`, each with its step's prompt."""
-        pages = [Page(prompt=step.prompt, title=step.title) for step in shape.steps]
+        """A new story with one page per step of `shape`, each with its step's prompt, in
+        the language the client writes in (the story keeps them so)."""
+        pages = [Page(prompt=_(step.prompt), title=_(step.title)) for step in shape.steps]
         return cls(title, shape.id, pages, clock=clock)
 
     # --- what the story holds ------------------------------------------------------------
@@ -521,14 +524,17 @@ class Story:
         return cls._from_timeline(data.get("timeline"), pictures, clock)
 
     def to_markdown(self) -> str:
-        """The story as Markdown: the title, then a section per page with its picture
-        (named as in `files`) and its text. Lines of text that Markdown would read as a
-        heading or a picture start with a backslash, so the text reads back exactly."""
+        """The story as Markdown: the title, then a section per page with its prompt (as
+        a quote), its picture (named as in `files`) and its text. Lines of text that
+        Markdown would read as a heading, a quote or a picture start with a backslash, so
+        the text reads back exactly."""
         names = self._picture_names()
         one_line_title = self._title.replace("\n", " ")
         parts = [f"# {one_line_title}".rstrip() + "\n"]
         for index, page in enumerate(self._pages):
             parts.append(f"\n## {page_heading(index, page)}\n\n")
+            if page.prompt.strip():
+                parts.append(f"> {' '.join(page.prompt.split())}\n\n")
             if page.picture is not None:
                 alt = "drawing" if page.picture_kind == "drawing" else "picture"
                 parts.append(f"![{alt}]({names[self._picture_id(page.picture)]})\n\n")
@@ -544,16 +550,22 @@ class Story:
         title = head.strip().removeprefix("#").strip()
         pages = []
         for index, section in enumerate(sections):
-            heading, _, body = section.partition("\n\n")
+            heading, _blank_line, body = section.partition("\n\n")
             picture = kind = None
+            prompt = ""
+            quoted = _PROMPT_LINE.match(body)
+            if quoted:
+                prompt = quoted["prompt"]
+                body = body[quoted.end():]
             found = _PICTURE_LINE.match(body)
             if found:
                 picture = files.get(found["name"])
                 kind = ("drawing" if found["alt"] == "drawing" else "portfolio") if picture is not None else None
                 body = body[found.end():]
             text = _ESCAPE.sub("", body.removesuffix("\n"))
-            step_title = "" if heading == f"Page {index + 1}" else heading
-            pages.append(Page(text, picture=picture, picture_kind=kind, title=step_title))
+            # An untitled page's heading, in English or in the language of the story.
+            step_title = "" if heading in (f"Page {index + 1}", page_heading(index, Page())) else heading
+            pages.append(Page(text, prompt, picture, kind, step_title))
         return cls(title, pages=pages)
 
     def files(self) -> dict[str, bytes]:
@@ -567,6 +579,7 @@ class Story:
         return files
 
 
-_ESCAPED_LINE_START = re.compile(r"^(?=[#\\]|!\[)", re.MULTILINE)
+_ESCAPED_LINE_START = re.compile(r"^(?=[#>\\]|!\[)", re.MULTILINE)
 _ESCAPE = re.compile(r"^\\", re.MULTILINE)
+_PROMPT_LINE = re.compile(r"> (?P<prompt>[^\n]*)\n\n")
 _PICTURE_LINE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\((?P<name>[^)\n]+)\)\n\n")

@@ -1,8 +1,9 @@
 """A PDF report of chosen pieces of work, to print or to share (with reportlab).
 
 A cover (the client's name, the dates the work spans, how much there is), then one page
-per piece of work, oldest first: its picture, title, date and activity, the client's own
-words about it (and what they noticed later), and the session it was made in (the goal,
+per piece of work, oldest first: its picture, title, date and activity, what it says when
+it is words (a story's pages, with their prompts and pictures), the client's own words
+about it (and what they noticed later), and the session it was made in (the goal,
 whether it was met, the feelings at check-in and check-out). The therapist's private
 notes (on the session and on the piece of work) and review marks are added only when asked
 for, and then every page says the report is confidential.
@@ -11,6 +12,7 @@ for, and then every page says the report is confidential.
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -21,11 +23,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, Image, PageBreak, PageTemplate, Paragraph, Spacer
 from reportlab.platypus.flowables import CallerMacro
 
+from expressive.i18n import N_, _, ngettext
 from expressive.lib.typography import BODY_FONT, INK, TITLE_FONT, markup, register_fonts
 from expressive.limits import open_picture_bounded
 from expressive.portfolio import ArtifactRecord, PortfolioError, Session
 
 from .describe import (
+    IMAGE_TYPES,
     activity_name,
     date_range,
     day,
@@ -43,6 +47,8 @@ MARGIN = 18 * mm
 FRAME_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
 FRAME_HEIGHT = PAGE_SIZE[1] - 2 * MARGIN
 PICTURE_HEIGHT = FRAME_HEIGHT * 0.5
+# A picture among a piece's words (a story page's) is smaller: the words come first.
+WORDS_PICTURE_HEIGHT = FRAME_HEIGHT * 0.3
 # Pictures are scaled to this many pixels on their long side (150 dpi across the page) and
 # kept as JPEG, which reportlab embeds as it is: a 2048-pixel drawing would otherwise be
 # compressed again, making the report slow and large. Half of the drawing's size lets
@@ -50,7 +56,9 @@ PICTURE_HEIGHT = FRAME_HEIGHT * 0.5
 PICTURE_PIXELS = 1024
 JPEG_QUALITY = 88
 MUTED = "#666666"
-CONFIDENTIAL = "Confidential: this report holds the therapist's private notes."
+CONFIDENTIAL = N_("Confidential: this report holds the therapist's private notes.")
+# A piece of work whose product is one of these is words, shown in the report as words.
+WORDS_TYPES = ("text/markdown", "text/plain")
 
 
 def write_pdf_report(
@@ -93,7 +101,7 @@ def write_pdf_report(
     with replacing_file(out, "the PDF report", in_flight, shared=shared) as stream:
         document = BaseDocTemplate(
             stream, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-            bottomMargin=MARGIN, title=f"Work of {work.client.name}", author="", creator="Expressive",
+            bottomMargin=MARGIN, title=_("Work of {name}").format(name=work.client.name), author="", creator="Expressive",
         )
         frame = Frame(MARGIN, MARGIN, FRAME_WIDTH, FRAME_HEIGHT, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         footer = _footer(include_therapist_notes)
@@ -113,21 +121,24 @@ class _Styles:
         self.title = style("title", 24, font=TITLE_FONT, after=0.2)
         self.heading = style("heading", 13, font=TITLE_FONT, after=0.2)
         self.body = style("body", 12)
+        self.words_heading = style("words-heading", 15, font=TITLE_FONT, after=0.2)
         self.muted = style("muted", 11, colour=MUTED)
 
 
 def _cover(work: ClientWork, styles: _Styles, confidential: bool) -> list:
     artifacts = work.artifacts
     sessions = sum(1 for entry in work.sessions if entry.artifacts)
+    pieces = ngettext("{n} piece of work", "{n} pieces of work", len(artifacts)).format(n=len(artifacts))
+    from_sessions = ngettext("{n} session", "{n} sessions", sessions).format(n=sessions)
     flowables: list = [
         Spacer(1, FRAME_HEIGHT * 0.25),
         Paragraph(markup(work.client.name, bold=True), styles.name),
-        Paragraph(markup(f"Work from {date_range([artifact.created for artifact in artifacts])}"), styles.body),
-        Paragraph(markup(f"{_count(len(artifacts), 'piece')} of work from {_count(sessions, 'session')}"), styles.body),
-        Paragraph(markup(f"Report made on {day(datetime.now().astimezone())} with Expressive"), styles.muted),
+        Paragraph(markup(_("Work from {dates}").format(dates=date_range([artifact.created for artifact in artifacts]))), styles.body),
+        Paragraph(markup(_("{pieces_of_work} from {sessions}").format(pieces_of_work=pieces, sessions=from_sessions)), styles.body),
+        Paragraph(markup(_("Report made on {day} with Expressive").format(day=day(datetime.now().astimezone()))), styles.muted),
     ]
     if confidential:
-        flowables += [Spacer(1, 24), Paragraph(markup(CONFIDENTIAL, bold=True), styles.body)]
+        flowables += [Spacer(1, 24), Paragraph(markup(_(CONFIDENTIAL), bold=True), styles.body)]
     return flowables
 
 
@@ -149,38 +160,57 @@ def _artifact_page(
         return Paragraph(markup(text, bold=True), styles.heading)
 
     if artifact.damaged:
-        problems.append(f"The piece of work {artifact.id} could not be read: {artifact.damaged}.")
-        return [said(f"This piece of work ({artifact.id}) could not be read: {artifact.damaged}.")]
+        problems.append(
+            _("The piece of work {id} could not be read: {reason}.").format(id=artifact.id, reason=artifact.damaged)
+        )
+        return [said(_("This piece of work ({id}) could not be read: {reason}.").format(id=artifact.id, reason=artifact.damaged))]
+
+    def picture(name: str, height: float) -> list:
+        """The picture in file `name`, or why it is missing (in `problems` too)."""
+        try:
+            return [_picture(work.reader.file(artifact, name), height), Spacer(1, 10)]
+        except (PortfolioError, OSError, ValueError, PILImage.DecompressionBombError) as exc:
+            problems.append(
+                _("The picture of '{title}' ({day}) is left out: {problem}").format(
+                    title=title_of(artifact), day=day(artifact.created), problem=exc
+                )
+            )
+            return [said(_("Its picture could not be read: {problem}").format(problem=exc), styles.muted)]
 
     flowables: list = [
         Paragraph(markup(title_of(artifact), bold=True), styles.title),
-        said(f"{activity_name(artifact.activity)}, {day_and_time(artifact.created)}", styles.muted),
+        said(_("{activity}, {when}").format(activity=activity_name(artifact.activity), when=day_and_time(artifact.created)), styles.muted),
         Spacer(1, 8),
     ]
+    words = _words_of(work, artifact, styles, picture, problems)
     name = picture_of(artifact)
-    if name is not None:
-        try:
-            flowables += [_picture(work.reader.file(artifact, name)), Spacer(1, 10)]
-        except (PortfolioError, OSError, ValueError, PILImage.DecompressionBombError) as exc:
-            problems.append(f"The picture of '{title_of(artifact)}' ({day(artifact.created)}) is left out: {exc}")
-            flowables.append(said(f"Its picture could not be read: {exc}", styles.muted))
+    # Words with pictures of their own (a story's pages) show the work; its cover would repeat them.
+    if name is not None and not any(isinstance(flowable, Image) for flowable in words):
+        flowables += picture(name, PICTURE_HEIGHT)
+    flowables += words
     if artifact.about.strip():
-        flowables += [heading("In the client's words"), said(artifact.about)]
+        flowables += [heading(_("In the client's words")), said(artifact.about)]
     if artifact.noticings:
-        flowables.append(heading("Noticed later"))
-        flowables += [said(f"{day(noticing.at)}: {noticing.text}") for noticing in artifact.noticings]
+        flowables.append(heading(_("Noticed later")))
+        flowables += [
+            said(_("{day}: {words}").format(day=day(noticing.at), words=noticing.text)) for noticing in artifact.noticings
+        ]
 
-    flowables += [Spacer(1, 6), heading(f"The session of {day(session.started)}")]
+    flowables += [Spacer(1, 6), heading(_("The session of {day}").format(day=day(session.started)))]
     if session.damaged:
-        flowables.append(said(f"The session's record could not be read: {session.damaged}.", styles.muted))
+        flowables.append(said(_("The session's record could not be read: {reason}.").format(reason=session.damaged), styles.muted))
     else:
         if session.goal.strip():
-            flowables.append(said(f"Goal: {session.goal}"))
+            flowables.append(said(_("Goal: {goal}").format(goal=session.goal)))
         met = goal_met_words(session)
         if met:
             flowables.append(said(met))
         flowables.append(
-            said(f"Feeling at check-in: {feeling_words(session.feeling_in)}. At check-out: {feeling_words(session.feeling_out)}.")
+            said(
+                _("Feeling at check-in: {feeling_in}. At check-out: {feeling_out}.").format(
+                    feeling_in=feeling_words(session.feeling_in), feeling_out=feeling_words(session.feeling_out)
+                )
+            )
         )
 
     if notes is None:
@@ -188,13 +218,58 @@ def _artifact_page(
     session_note = notes.get((session.id, ""), "")
     work_note = notes.get((session.id, artifact.id), "")
     if session_note.strip():
-        flowables += [heading("The therapist's note on the session (private)"), said(session_note)]
+        flowables += [heading(_("The therapist's note on the session (private)")), said(session_note)]
     if work_note.strip():
-        flowables += [heading("The therapist's note on this work (private)"), said(work_note)]
+        flowables += [heading(_("The therapist's note on this work (private)")), said(work_note)]
     if artifact.marks:
-        flowables.append(heading("Moments marked while reviewing (private)"))
-        flowables += [said(f"{_minutes(mark['t'])}: {mark['note']}") for mark in artifact.marks]
+        flowables.append(heading(_("Moments marked while reviewing (private)")))
+        flowables += [
+            said(_("{time}: {note}").format(time=_minutes(mark["t"]), note=mark["note"])) for mark in artifact.marks
+        ]
     return flowables
+
+
+def _words_of(work: ClientWork, artifact: ArtifactRecord, styles: _Styles, picture, problems: list[str]) -> list:
+    """What a piece of work says when its product is words: plain text as it is, Markdown
+    as the activities write it (headings; a quote, such as a story page's prompt; a
+    picture line naming one of the piece's own files, drawn by `picture`; paragraphs).
+    [] for any other piece; a file that cannot be read is named in `problems`."""
+    product = artifact.file(artifact.product) if artifact.product else None
+    if product is None or product.media_type not in WORDS_TYPES:
+        return []
+    try:
+        text = work.reader.file(artifact, product.name).decode("utf-8", errors="replace")
+    except (PortfolioError, OSError) as exc:
+        problems.append(
+            _("The words of '{title}' ({day}) are left out: {problem}").format(
+                title=title_of(artifact), day=day(artifact.created), problem=exc
+            )
+        )
+        return [Paragraph(markup(_("Its words could not be read: {problem}").format(problem=exc)), styles.muted)]
+    if product.media_type == "text/plain":
+        return [Paragraph(markup(text.strip()), styles.body)]
+    own_pictures = {entry.name for entry in artifact.files if entry.media_type in IMAGE_TYPES}
+    flowables: list = []
+    for block in _MARKDOWN_BLOCK.split(text.strip()):
+        found = _MARKDOWN_PICTURE.fullmatch(block)
+        if found and found["name"] in own_pictures:
+            flowables += picture(found["name"], WORDS_PICTURE_HEIGHT)
+        elif block.startswith("#"):
+            heading = block.lstrip("#").strip()
+            # The first-level heading is the work's title, which the page already shows.
+            if heading and not (block.startswith("# ") and heading == title_of(artifact)):
+                flowables.append(Paragraph(markup(heading, bold=True), styles.words_heading))
+        elif block.startswith(">"):
+            quoted = "\n".join(line.removeprefix(">").strip() for line in block.split("\n"))
+            flowables.append(Paragraph(markup(quoted), styles.muted))
+        elif block.strip():
+            flowables.append(Paragraph(markup(_MARKDOWN_ESCAPE.sub("", block)), styles.body))
+    return flowables
+
+
+_MARKDOWN_BLOCK = re.compile(r"\n\s*\n")
+_MARKDOWN_PICTURE = re.compile(r"!\[[^\]\n]*\]\((?P<name>[^)\n]+)\)")
+_MARKDOWN_ESCAPE = re.compile(r"^\\", re.MULTILINE)
 
 
 def _notes(work: ClientWork, problems: list[str]) -> dict[tuple[str, str], str]:
@@ -209,14 +284,14 @@ def _notes(work: ClientWork, problems: list[str]) -> dict[tuple[str, str], str]:
     return found
 
 
-def _picture(data: bytes) -> Image:
-    """The picture as big as fits in the frame's width and PICTURE_HEIGHT, as a JPEG."""
+def _picture(data: bytes, height: float) -> Image:
+    """The picture as big as fits in the frame's width and `height`, as a JPEG."""
     with open_picture_bounded(data) as opened:
         opened.thumbnail((PICTURE_PIXELS, PICTURE_PIXELS), reducing_gap=1.0)
         flat = opened.convert("RGB") if opened.mode == "RGB" else _on_white(opened)
     encoded = io.BytesIO()
     flat.save(encoded, format="JPEG", quality=JPEG_QUALITY)
-    scale = min(FRAME_WIDTH / flat.width, PICTURE_HEIGHT / flat.height)
+    scale = min(FRAME_WIDTH / flat.width, height / flat.height)
     shown = Image(io.BytesIO(encoded.getvalue()), width=flat.width * scale, height=flat.height * scale)
     shown.hAlign = "LEFT"
     return shown
@@ -237,15 +312,11 @@ def _footer(confidential: bool):
         canvas.saveState()
         canvas.setFont(BODY_FONT, 9)
         canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN, MARGIN / 2, CONFIDENTIAL if confidential else "")
+        canvas.drawString(MARGIN, MARGIN / 2, _(CONFIDENTIAL) if confidential else "")
         canvas.drawRightString(PAGE_SIZE[0] - MARGIN, MARGIN / 2, str(document.page))
         canvas.restoreState()
 
     return draw
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _minutes(seconds: float) -> str:

@@ -359,15 +359,30 @@ def test_a_story_made_with_pages_that_hold_pictures_restores_them():
     assert Story.from_snapshot(story.to_snapshot()).pages == story.pages
 
 
-def test_markdown_has_the_title_a_section_per_page_and_the_pictures():
+def test_markdown_has_the_title_a_section_per_page_its_prompt_and_the_pictures():
     story = illustrated_two_pages()
     assert story.to_markdown() == (
         "# The fox\n"
-        "\n## The beginning\n\n![drawing](page-01.png)\n\nA fox lived in a wood.\n"
-        "\n## The end\n\n![picture](page-02.jpg)\n\nThe end\n"
-        "\n## The middle\n\n\n"
+        "\n## The beginning\n\n> Who is in your story? Where are they?\n\n![drawing](page-01.png)\n\nA fox lived in a wood.\n"
+        "\n## The end\n\n> How does your story end?\n\n![picture](page-02.jpg)\n\nThe end\n"
+        "\n## The middle\n\n> What happens?\n\n\n"
     )
     assert Story(pages=[Page("x")]).to_markdown() == "#\n\n## Page 1\n\nx\n"
+
+
+def test_markdown_reads_back_prompts_and_text_that_looks_like_a_quote():
+    picture = sample_picture(4, (32, 32))
+    pages = [
+        Page("> not a prompt\n> still the child's", "Who is\nthere?", picture, "drawing", "Start"),
+        Page("> typed, with no prompt"),
+    ]
+    files = Story("Quotes", pages=pages).files()
+    back = Story.from_markdown(files["story.md"].decode("utf-8"), files)
+    assert [(page.text, page.prompt, page.title) for page in back.pages] == [
+        ("> not a prompt\n> still the child's", "Who is there?", "Start"),
+        ("> typed, with no prompt", "", ""),
+    ]
+    assert back.pages[0].picture == picture
 
 
 def test_the_story_model_and_its_exports_import_no_kivy():
