@@ -13,13 +13,17 @@ from datetime import datetime
 from pathlib import Path
 
 from kivy.clock import Clock
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from expressive.exporting import ExportError, prepare
+from expressive.i18n import _
 from expressive.portfolio import PortfolioError
-from expressive.ui import widgets  # noqa: F401  (registers IconButton, ChoiceButton, Card)
-from expressive.ui.files import start_folder
+from expressive.preferences import preference, remember
+from expressive.ui import theme
+from expressive.ui.files import EXPORT_FOLDER, export_places, removable_media
 from expressive.ui.therapist import TherapistView
+from expressive.ui.widgets import ChoiceButton
 from expressive.ui.rules import load_rules
 
 ENDINGS = {"pdf": ".pdf", "html": "", "zip": ".zip"}
@@ -29,10 +33,9 @@ class ExportCancelled(Exception):
     """The therapist cancelled the export; nothing finished-looking was left behind."""
 
 
-def export_destination(client_name: str, format: str, folder: Path | None = None) -> Path:
-    """Where an export goes: the tablet's downloads, named after the client and the day,
-    never over an earlier export."""
-    folder = folder or start_folder()
+def export_destination(client_name: str, format: str, folder: Path) -> Path:
+    """Where an export goes in `folder`: named after the client and the day, never over an
+    earlier export."""
     stem = re.sub(r"[^\w-]+", "-", client_name).strip("-") or "client"
     base = f"Expressive-{stem}-{datetime.now():%Y-%m-%d}"
     candidate, number = folder / f"{base}{ENDINGS[format]}", 2
@@ -41,9 +44,19 @@ def export_destination(client_name: str, format: str, folder: Path | None = None
     return candidate
 
 
+def place_icon(place: Path) -> str:
+    if place in removable_media():
+        return "usb-flash-drive-outline"
+    return "folder-outline"
+
+
 class ExportDialog(TherapistView):
+    """Choose what to export and where (one of `export_places()`, the one used last time
+    first), see it go, cancel it."""
+
     app = ObjectProperty(None)
     format = StringProperty("pdf")
+    folder = StringProperty("")
     therapist_notes = BooleanProperty(False)
     favourites_only = BooleanProperty(False)
     running = BooleanProperty(False)
@@ -52,16 +65,27 @@ class ExportDialog(TherapistView):
     destination = StringProperty("")
     message = StringProperty("")
 
-    def __init__(self, folder: Path | None = None, **kwargs):
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._folder = folder
         self._cancelled = threading.Event()
         self._worker: threading.Thread | None = None
-        self.bind(format=lambda *_args: self._name_destination())
+        self._fill_places()
+        self.bind(format=lambda *_args: self._name_destination(), folder=lambda *_args: self._name_destination())
         self._name_destination()
 
+    def _fill_places(self) -> None:
+        places = export_places()
+        remembered = preference(EXPORT_FOLDER)
+        self.folder = remembered if remembered in [str(place) for place in places] else str(places[0])
+        for place in places:
+            button = ChoiceButton(icon=place_icon(place), text=place.name or str(place), value=str(place),
+                                  selected=str(place) == self.folder, width=dp(180), height=theme.TARGET * 1.2)
+            button.bind(on_release=lambda chosen: setattr(self, "folder", chosen.value))
+            self.bind(folder=lambda _dialog, folder, button=button: setattr(button, "selected", button.value == folder))
+            self.ids.places.add_widget(button)
+
     def _name_destination(self) -> None:
-        self.destination = str(export_destination(self.app.client.name, self.format, self._folder))
+        self.destination = str(export_destination(self.app.client.name, self.format, Path(self.folder)))
 
     def start(self) -> None:
         app = self.app
@@ -71,7 +95,7 @@ class ExportDialog(TherapistView):
             work = store.gallery(client.id, starred=True) if self.favourites_only else store.artifacts(client.id)
             chosen = [(artifact.session_id, artifact.id) for artifact in work if not artifact.damaged]
             if not chosen:
-                self.message = "There is nothing to put in the report yet." if not self.favourites_only else (
+                self.message = _("There is nothing to put in the report yet.") if not self.favourites_only else _(
                     "No favourites yet: star pieces of work, or include all of them.")
                 return
         try:
@@ -80,9 +104,10 @@ class ExportDialog(TherapistView):
         except (ExportError, PortfolioError, ValueError) as error:
             self.message = str(error)
             return
-        self.running, self.done, self.total, self.message = True, 0, 1, "Exporting..."
+        self.running, self.done, self.total, self.message = True, 0, 1, _("Exporting...")
         self._cancelled.clear()
         out = Path(self.destination)
+        remember(EXPORT_FOLDER, self.folder)
         self._worker = threading.Thread(target=self._write, args=(export, out), name="expressive-export", daemon=True)
         self._worker.start()
 
@@ -95,13 +120,14 @@ class ExportDialog(TherapistView):
         try:
             problems = export.write(out, progress)
         except ExportCancelled:
-            Clock.schedule_once(lambda _dt: self._finished("Cancelled: nothing was saved."))
+            Clock.schedule_once(lambda _dt: self._finished(_("Cancelled: nothing was saved.")))
         except (ExportError, PortfolioError, OSError, ValueError) as error:
             reason = str(error)
-            Clock.schedule_once(lambda _dt: self._finished(f"Not exported: {reason}"))
+            Clock.schedule_once(lambda _dt: self._finished(_("Not exported: {reason}").format(reason=reason)))
         else:
-            left_out = f" Left out: {'; '.join(problems)}." if problems else ""
-            Clock.schedule_once(lambda _dt: self._finished(f"Saved to {out}.{left_out}"))
+            saved = (_("Saved to {path}. Left out: {problems}.").format(path=out, problems="; ".join(problems))
+                     if problems else _("Saved to {path}.").format(path=out))
+            Clock.schedule_once(lambda _dt: self._finished(saved))
 
     def _progress(self, done: int, total: int) -> None:
         self.done, self.total = done, max(1, total)

@@ -1,17 +1,24 @@
-"""Choosing a file on the tablet (a MIDI file to bring in, a video to watch), for the
-therapist only, and only in the folders where such files are kept."""
+"""Choosing a file on the tablet (a MIDI file to bring in, a video to watch), or a folder
+to export to, for the therapist only, and only in the folders where such files are kept."""
 
 from __future__ import annotations
 
+import getpass
+import os
 from pathlib import Path
 
 from kivy.properties import ListProperty, StringProperty
 from platformdirs import user_documents_dir, user_downloads_dir, user_music_dir, user_videos_dir
 
+from expressive.i18n import _
+from expressive.preferences import preference
 from expressive.ui.dialogs import show_message
 from expressive.ui.therapist import TherapistView
 from expressive.ui.widgets import ChoiceButton
 from expressive.ui.rules import load_rules
+
+
+EXPORT_FOLDER = "export_folder"
 
 
 def start_folder() -> Path:
@@ -19,6 +26,34 @@ def start_folder() -> Path:
     home = Path.home()
     downloads = home / "Downloads"
     return downloads if downloads.is_dir() else home
+
+
+def removable_media() -> list[Path]:
+    """USB sticks and cards plugged in: what is mounted under /media or /run/media (the
+    user's own folder there, as desktops mount them, or directly)."""
+    user = getpass.getuser()
+    found = []
+    for root in (Path("/run/media") / user, Path("/media") / user, Path("/media")):
+        try:
+            children = sorted(root.iterdir())
+        except OSError:
+            continue
+        found.extend(child for child in children if os.path.ismount(child) and child not in found)
+    return found
+
+
+def export_places() -> list[Path]:
+    """The folders an export may be saved in: Documents, Downloads, removable media and the
+    folder used last time, those that exist; the home folder when there is none of them."""
+    places = []
+    remembered = preference(EXPORT_FOLDER)
+    candidates = [Path(user_documents_dir()), Path(user_downloads_dir()), *removable_media()]
+    if isinstance(remembered, str):
+        candidates.append(Path(remembered))
+    for place in candidates:
+        if place.is_dir() and place.resolve() not in [known.resolve() for known in places]:
+            places.append(place)
+    return places or [start_folder()]
 
 
 def file_places() -> list[Path]:
@@ -49,7 +84,7 @@ class FileChooser(TherapistView):
 
     title = StringProperty("")
     filters = ListProperty([])
-    action = StringProperty("Choose")
+    action = StringProperty("")
     place = StringProperty("")
 
     __events__ = ("on_choose",)
@@ -71,9 +106,9 @@ class FileChooser(TherapistView):
     def open(self, *args, **kwargs):
         if not self.places:
             show_message(
-                "No folder to choose from",
-                "There is no Downloads, Videos, Music or Documents folder on this tablet. "
-                "Put the file in one of them, then try again.",
+                _("No folder to choose from"),
+                _("There is no Downloads, Videos, Music or Documents folder on this tablet. "
+                  "Put the file in one of them, then try again."),
             )
             return
         super().open(*args, **kwargs)

@@ -18,6 +18,16 @@ def app(app):
     return app
 
 
+@pytest.fixture
+def out(tmp_path, monkeypatch):
+    """The one place to export to, and a preferences file of this test's own."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    monkeypatch.setattr("expressive.ui.export_dialog.export_places", lambda: [folder])
+    monkeypatch.setattr("expressive.preferences.preferences_file", lambda: tmp_path / "preferences.json")
+    return folder
+
+
 def the_dialog(window):
     from expressive.ui.export_dialog import ExportDialog
 
@@ -30,10 +40,7 @@ def run(dialog):
     advance_frames(3)
 
 
-def test_a_report_of_the_favourites_and_an_archive_are_written_where_it_says(app, window, tmp_path, monkeypatch):
-    out = tmp_path / "exports"
-    out.mkdir()
-    monkeypatch.setattr("expressive.ui.export_dialog.start_folder", lambda: out)
+def test_a_report_of_the_favourites_and_an_archive_are_written_where_it_says(app, window, out):
     store = app.store
     favourite = store.artifacts(app.client.id)[-1]
     store.set_star(favourite, True)
@@ -52,12 +59,9 @@ def test_a_report_of_the_favourites_and_an_archive_are_written_where_it_says(app
     assert dialog.parent is None
 
 
-def test_cancelling_leaves_nothing_that_looks_finished(app, window, tmp_path, monkeypatch):
+def test_cancelling_leaves_nothing_that_looks_finished(app, window, out):
     from expressive.exporting import prepare
 
-    out = tmp_path / "exports"
-    out.mkdir()
-    monkeypatch.setattr("expressive.ui.export_dialog.start_folder", lambda: out)
     tap(screen(app, "portfolio").ids.export)
     dialog = the_dialog(window)
     dialog.running = True
@@ -68,3 +72,41 @@ def test_cancelling_leaves_nothing_that_looks_finished(app, window, tmp_path, mo
     dialog._write(prepare(app.store, app.client.id, "zip"), out / "archive.zip")
     advance_frames(2)
     assert dialog.message == "Cancelled: nothing was saved." and not list(out.iterdir())
+
+
+def test_the_export_goes_to_the_place_chosen_and_that_place_is_offered_first_next_time(app, window, tmp_path, monkeypatch):
+    from expressive.preferences import preference
+
+    documents, stick = tmp_path / "Documents", tmp_path / "media" / "STICK"
+    documents.mkdir()
+    stick.mkdir(parents=True)
+    monkeypatch.setattr("expressive.ui.files.user_documents_dir", lambda: str(documents))
+    monkeypatch.setattr("expressive.ui.files.user_downloads_dir", lambda: str(tmp_path / "no-downloads"))
+    monkeypatch.setattr("expressive.ui.files.removable_media", lambda: [stick])
+    monkeypatch.setattr("expressive.ui.export_dialog.removable_media", lambda: [stick])
+    monkeypatch.setattr("expressive.preferences.preferences_file", lambda: tmp_path / "preferences.json")
+    tap(screen(app, "portfolio").ids.export)
+    dialog = the_dialog(window)
+    places = {button.text: button for button in dialog.ids.places.children}
+    assert set(places) == {"Documents", "STICK"} and places["Documents"].selected, "only sensible places, Documents first"
+    assert places["STICK"].icon == "usb-flash-drive-outline"
+    tap(places["STICK"])
+    assert places["STICK"].selected and not places["Documents"].selected
+    tap(dialog.ids.zip)
+    assert dialog.destination.startswith(str(stick))
+    run(dialog)
+    assert len(list(stick.glob("*.zip"))) == 1 and not list(documents.iterdir())
+    assert preference("export_folder") == str(stick)
+    tap(dialog.ids.cancel)
+
+    tap(screen(app, "portfolio").ids.export)
+    again = the_dialog(window)
+    assert {button.text: button.selected for button in again.ids.places.children} == {"Documents": False, "STICK": True}
+    assert again.destination.startswith(str(stick))
+
+
+def test_the_report_says_how_to_put_private_notes_in_with_the_control_it_has(app, window, out):
+    tap(screen(app, "portfolio").ids.export)
+    dialog = the_dialog(window)
+    words = " ".join(label.text for label in dialog.walk() if hasattr(label, "text"))
+    assert "tick" not in words and "'Include my private notes' is on" in words
