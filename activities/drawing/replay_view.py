@@ -25,6 +25,7 @@ from expressive.lib.drawing.replay import FRAMES_PER_SECOND, ReplayRenderer, clo
 from expressive.lib.drawing.strokes import DrawingLog
 from expressive.api import ArtifactView
 from expressive.api import widgets  # noqa: F401  (registers IconButton, Icon and the fonts)
+from expressive.api.i18n import _
 from expressive.api.widgets import load_rules
 
 SaveMarks = Callable[[list[dict]], "tuple[dict, ...] | None"]
@@ -46,6 +47,7 @@ class MarkTick(ButtonBehavior, Label):
     """A marked moment on the scrubber: a flag big enough to tap, that jumps there."""
 
     mark = ObjectProperty(None)
+    accessible_name = StringProperty("")
 
 
 class MarkNoteDialog(ModalView):
@@ -181,7 +183,8 @@ class ReplayView(BoxLayout):
         track = scrubber.width - 2 * scrubber.padding
         for mark in self.marks:
             share = mark["t"] / self.duration if self.duration else 0.0
-            tick = MarkTick(mark=mark, size=(dp(48), dp(48)))
+            moment = clock_text(mark["t"])
+            tick = MarkTick(mark=mark, size=(dp(48), dp(48)), accessible_name=_("Go to the mark at {moment}").format(moment=moment))
             tick.center_x = scrubber.x + scrubber.padding + share * track
             tick.y = row.y
             tick.bind(on_release=lambda tapped: self.go_to_mark(tapped.mark))

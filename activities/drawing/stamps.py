@@ -1,11 +1,13 @@
 """The stamp catalogue: Material Design Icons glyphs a client can press onto the paper,
-grouped by what they show. Kept as data in assets/stamps/stamps.json; no Kivy here.
+grouped by what they show, each with the name people read. Kept as data in
+assets/stamps/stamps.json (the names are translated where they are shown); no Kivy here.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,23 +22,35 @@ DEFAULT_STAMP_SIZE = 240.0
 log = logging.getLogger(__name__)
 
 
-def load_catalogue(path: Path = STAMPS_FILE) -> dict[str, list[str]]:
-    """The categories and their glyph names, in file order; names that are not icons in
-    the font are left out with a warning."""
+@dataclass(frozen=True)
+class StampChoice:
+    icon: str  # the glyph's name in the icon font: what the drawing's log records
+    name: str  # what it shows, untranslated ("happy face")
+
+
+@dataclass(frozen=True)
+class StampGroup:
+    name: str  # untranslated ("Animals")
+    stamps: tuple[StampChoice, ...]
+
+
+def load_catalogue(path: Path = STAMPS_FILE) -> list[StampGroup]:
+    """The categories and their stamps, in file order; stamps whose glyph is not an icon
+    in the font are left out with a warning."""
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
-    catalogue: dict[str, list[str]] = {}
-    for category, names in data.items():
+    groups = []
+    for group in data:
         known = []
-        for name in names:
-            if is_icon_name(name):
-                known.append(name)
+        for stamp in group["stamps"]:
+            if is_icon_name(stamp["icon"]):
+                known.append(StampChoice(icon=stamp["icon"], name=stamp["name"]))
             else:
-                log.warning("stamp %r in %r is not a Material Design icon; left out", name, category)
-        catalogue[category] = known
-    return catalogue
+                log.warning("stamp %r in %r is not a Material Design icon; left out", stamp["icon"], group["name"])
+        groups.append(StampGroup(name=group["name"], stamps=tuple(known)))
+    return groups
 
 
 @lru_cache(maxsize=1)
-def catalogue() -> dict[str, list[str]]:
+def catalogue() -> list[StampGroup]:
     return load_catalogue()

@@ -36,6 +36,7 @@ from kivy.utils import get_color_from_hex
 from PIL import Image
 
 from expressive.lib.drawing.render import LOOKS, Box, draw_mark, rainbow_colours, render_image
+from expressive.activities.drawing.colour_names import colour_name
 from expressive.activities.drawing.screen_math import MAX_LINE_POINTS, split_for_lines
 from expressive.activities.drawing.stamps import DEFAULT_STAMP_SIZE, MAX_STAMP_SIZE, MIN_STAMP_SIZE, catalogue
 from expressive.lib.drawing.strokes import (
@@ -56,6 +57,7 @@ from expressive.lib.drawing.strokes import (
 from expressive.lib.drawing.templates import PhotoError, paper, paper_image, photo_for_paper
 from expressive.api import COMPLEXITY_LEVELS, Library, LibraryError
 from expressive.api import widgets
+from expressive.api.i18n import N_, _
 from expressive.api.widgets import image_texture, show_message, texture_from_file, theme
 from expressive.api.widgets import load_rules
 
@@ -84,26 +86,47 @@ SIMPLE_BUTTON_SCALE = 1.3
 
 # The tray of tools: a Material Design icon and a word a child can read or be told.
 TOOL_BUTTONS: dict[str, tuple[str, str]] = {
-    "pencil": ("pencil", "Pencil"),
-    "marker": ("marker", "Marker"),
-    "paintbrush": ("brush", "Paint"),
-    "crayon": ("grease-pencil", "Crayon"),
-    "spray": ("spray", "Spray"),
-    "rainbow": ("looks", "Rainbow"),
-    "eraser": ("eraser", "Eraser"),
-    "fill": ("format-color-fill", "Fill"),
+    "pencil": ("pencil", N_("Pencil")),
+    "marker": ("marker", N_("Marker")),
+    "paintbrush": ("brush", N_("Paint")),
+    "crayon": ("grease-pencil", N_("Crayon")),
+    "spray": ("spray", N_("Spray")),
+    "rainbow": ("looks", N_("Rainbow")),
+    "eraser": ("eraser", N_("Eraser")),
+    "fill": ("format-color-fill", N_("Fill")),
 }
+# The brush sizes and how strong the paint is are dots: these are their names.
+SIZE_NAMES: dict[str, str] = {"small": N_("thin"), "medium": N_("medium"), "large": N_("thick")}
+OPACITY_NAMES: dict[float, str] = {
+    0.25: N_("very see-through"),
+    0.5: N_("half see-through"),
+    0.75: N_("a little see-through"),
+    1.0: N_("not see-through"),
+}
+# How many squares across the backdrop a see-through dot shows through it.
+BACKDROP_SQUARES = 6
 
-
+# The papers' names: each plain colour, and each template.
+PAPER_NAMES: dict[str, str] = {
+    "white": N_("White"),
+    "cream": N_("Cream"),
+    "sky": N_("Sky blue"),
+    "mint": N_("Mint green"),
+    "blush": N_("Pink"),
+    "lilac": N_("Light purple"),
+    "mandala": N_("Mandala"),
+    "body": N_("Body"),
+    "bridge": N_("Bridge"),
+    "house": N_("House"),
+}
 # The papers offered, in the order shown: each plain colour, then each template on white.
 PAPER_CHOICES: list[tuple[str, str | None, str]] = [
-    *((colour, None, name.capitalize()) for name, colour in PAPER_COLOURS.items()),
-    *((PAPER_COLOUR, template, template.capitalize()) for template in TEMPLATES),
+    *((colour, None, PAPER_NAMES[name]) for name, colour in PAPER_COLOURS.items()),
+    *((PAPER_COLOUR, template, PAPER_NAMES[template]) for template in TEMPLATES),
 ]
 PAPER_THUMBNAIL = (240, 180)
-# The client's pictures offered as paper, newest first: a row to scroll through.
+# The client's pictures offered as paper, newest first.
 MOST_PICTURES_OFFERED = 40
-PICTURE_ROW_HEIGHT = 250  # the row's heading, its cards and the spacing
 
 # The full colour picker (full studio): how many hues round the wheel, the lightness of
 # each row of them (lightest first), and how many recent colours it offers.
@@ -495,20 +518,39 @@ def _span(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]
 
 
 class ColourSwatch(ButtonBehavior, widgets.Icon):
-    """A round button of one paint colour; the chosen one wears a ring and a tick."""
+    """A round button of one paint colour, named by its colour; the chosen one wears a
+    ring and a tick."""
 
     colour = StringProperty(DEFAULT_COLOUR)
     selected = BooleanProperty(False)
+    accessible_name = StringProperty("")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.accessible_name = _(colour_name(self.colour))
 
 
 class DotButton(ButtonBehavior, Widget):
-    """A button showing a dot in the current colour: its size is a brush size, or its
-    faintness an opacity."""
+    """A button showing a dot in the current colour: its size is a brush size, or how
+    much of the squares of its `backdrop` show through it an opacity."""
 
     value = NumericProperty(0)
     dot_diameter = NumericProperty(dp(16))
     dot_colour = ColorProperty(DEFAULT_COLOUR)
+    backdrop = ObjectProperty(None, allownone=True)
     selected = BooleanProperty(False)
+    accessible_name = StringProperty("")
+
+
+def see_through_backdrop() -> Texture:
+    """Light and dark squares, the sign for "see-through" in every picture editor."""
+    texture = Texture.create(size=(2, 2), colorfmt="rgb")
+    light, dark = b"\xff\xff\xff", b"\x70\x70\x70"
+    texture.blit_buffer(light + dark + dark + light, colorfmt="rgb", bufferfmt="ubyte")
+    texture.mag_filter = "nearest"
+    texture.wrap = "repeat"
+    texture.uvsize = (BACKDROP_SQUARES / 2, BACKDROP_SQUARES / 2)
+    return texture
 
 
 class ToolButton(widgets.IconButton):
@@ -516,6 +558,31 @@ class ToolButton(widgets.IconButton):
 
     tool = StringProperty(DEFAULT_BRUSH)
     selected = BooleanProperty(False)
+
+
+class ChooserTitle(BoxLayout):
+    """The top of a chooser: its title, and a Close button that fires `on_close`."""
+
+    text = StringProperty("")
+
+    __events__ = ("on_close",)
+
+    def on_close(self):
+        pass
+
+
+class ChooserHeading(Label):
+    """A heading that starts a new row among a chooser's cards."""
+
+
+class Chooser(ModalView):
+    """A popup of cards to choose from, under a title with a Close button: as wide as the
+    window lets it be (up to `widest`), as tall as its cards, which scroll when the window
+    is shorter. Subclasses add their cards to `ids.cards`."""
+
+    title = StringProperty("")
+    widest = NumericProperty(dp(1000))
+    gap = NumericProperty(dp(12))
 
 
 class PaperCard(ButtonBehavior, BoxLayout):
@@ -530,8 +597,8 @@ class PaperCard(ButtonBehavior, BoxLayout):
     selected = BooleanProperty(False)
 
 
-class PaperChooser(ModalView):
-    """The papers and templates to draw on, as big pictures, and under them the client's
+class PaperChooser(Chooser):
+    """The papers and templates to draw on, as big pictures, and after them the client's
     own pictures from the portfolio; a tap picks one and closes."""
 
     __events__ = ("on_choose", "on_choose_picture")
@@ -543,7 +610,7 @@ class PaperChooser(ModalView):
             card = PaperCard(
                 colour=colour,
                 template=template,
-                text=name,
+                text=_(name),
                 texture=image_texture(paper(colour, template, PAPER_THUMBNAIL)),
                 selected=(colour, template, None) == current,
             )
@@ -555,15 +622,12 @@ class PaperChooser(ModalView):
             texture = texture_from_file(pictures.thumbnail(picture.id))
             if texture is None:
                 continue
+            if not self.picture_cards:
+                self.ids.cards.add_widget(ChooserHeading(text=_("Or draw on one of your pictures")))
             card = PaperCard(text=picture.title, texture=texture, picture_id=picture.id)
             card.bind(on_release=self._chosen)
-            self.ids.pictures.add_widget(card)
+            self.ids.cards.add_widget(card)
             self.picture_cards.append(card)
-        if self.picture_cards:
-            self.height += dp(PICTURE_ROW_HEIGHT)
-        else:
-            self.ids.layout.remove_widget(self.ids.pictures_heading)
-            self.ids.layout.remove_widget(self.ids.pictures_row)
 
     def _chosen(self, card: PaperCard) -> None:
         self.dismiss(animation=False)
@@ -579,26 +643,24 @@ class PaperChooser(ModalView):
         pass
 
 
-class StampCard(ButtonBehavior, widgets.Icon):
-    """One stamp in the chooser: its glyph, big."""
-
-    selected = BooleanProperty(False)
+class StampCard(widgets.ChoiceButton):
+    """One stamp in the chooser: its glyph, big, and its name (`value` is the glyph's)."""
 
 
-class StampChooser(ModalView):
-    """The stamps, a row of big glyphs per category; a tap picks one and closes."""
+class StampChooser(Chooser):
+    """The stamps, category by category; a tap picks one and closes."""
 
     __events__ = ("on_choose",)
 
     def __init__(self, current: str = "", **kwargs):
         super().__init__(**kwargs)
         self.cards: list[StampCard] = []
-        for category, names in catalogue().items():
-            self.ids.rows.add_widget(StampCategory(text=category))
-            for name in names:
-                card = StampCard(icon=name, selected=name == current)
+        for group in catalogue():
+            self.ids.cards.add_widget(ChooserHeading(text=_(group.name)))
+            for stamp in group.stamps:
+                card = StampCard(icon=stamp.icon, text=_(stamp.name), selected=stamp.icon == current)
                 card.bind(on_release=self._chosen)
-                self.ids.rows.add_widget(card)
+                self.ids.cards.add_widget(card)
                 self.cards.append(card)
 
     def _chosen(self, card: StampCard) -> None:
@@ -609,30 +671,40 @@ class StampChooser(ModalView):
         pass
 
 
-class StampCategory(Label):
-    """A category's name, at the start of its row of stamps."""
-
-
-class ColourPicker(ModalView):
-    """Every colour as a grid of big swatches (hues by lightness, and greys), with the
-    colours used last on top; a tap picks one and closes."""
+class ColourPicker(Chooser):
+    """Every colour as a grid of big swatches (hues by lightness, and greys), after the
+    colours used last; a tap picks one and closes."""
 
     __events__ = ("on_choose",)
 
     def __init__(self, current: str, recent: list[str], **kwargs):
         super().__init__(**kwargs)
-        self.recent_swatches = self._swatches(self.ids.recent, recent, current)
-        self.swatches = self._swatches(self.ids.grid, [colour for row in picker_colours() for colour in row], current)
-        self.ids.grid.cols = PICKER_HUES
+        cards = self.ids.cards
+        if recent:
+            cards.add_widget(ChooserHeading(text=_("Used last")))
+        self.recent_swatches = self._swatches(recent, current)
+        if recent:
+            cards.add_widget(ChooserHeading(text=_("All the colours")))
+        self.swatches = self._swatches([colour for row in picker_colours() for colour in row], current)
+        cards.bind(width=self._size_swatches)
+        self._size_swatches()
 
-    def _swatches(self, box, colours: list[str], current: str) -> list[ColourSwatch]:
+    def _swatches(self, colours: list[str], current: str) -> list[ColourSwatch]:
         swatches = []
         for colour in colours:
             swatch = ColourSwatch(colour=colour, selected=colour.upper() == current.upper())
             swatch.bind(on_release=self._chosen)
-            box.add_widget(swatch)
+            self.ids.cards.add_widget(swatch)
             swatches.append(swatch)
         return swatches
+
+    def _size_swatches(self, *_args) -> None:
+        """As big as lets a row of the grid be one lightness round the whole wheel: from a
+        finger's width up to the size of the studio's own swatches."""
+        room = (self.ids.cards.width - (PICKER_HUES - 1) * self.gap - 1) / PICKER_HUES
+        side = max(theme.TARGET_SMALL, min(theme.TARGET, room))
+        for swatch in self.recent_swatches + self.swatches:
+            swatch.size = (side, side)
 
     def _chosen(self, swatch: ColourSwatch) -> None:
         self.dismiss(animation=False)
@@ -693,7 +765,7 @@ class DrawingStudio(BoxLayout):
             swatch.size = (theme.TARGET * self.button_scale,) * 2
             swatch.bind(on_release=lambda swatch: self.choose_colour(swatch.colour))
             self.ids.swatches.add_widget(swatch)
-        self.tool_buttons = [ToolButton(tool=tool, icon=icon, text=label) for tool, (icon, label) in TOOL_BUTTONS.items() if tool in LEVEL_TOOLS[self.complexity]]
+        self.tool_buttons = [ToolButton(tool=tool, icon=icon, text=_(label)) for tool, (icon, label) in TOOL_BUTTONS.items() if tool in LEVEL_TOOLS[self.complexity]]
         for button in self.tool_buttons:
             if simple:
                 button.size = (theme.TARGET * 1.3 * self.button_scale,) * 2
@@ -707,14 +779,18 @@ class DrawingStudio(BoxLayout):
         self.stamp_button = self.ids.stamp_button if not simple else None
         largest = max(BRUSH_SIZES.values())
         self.size_buttons = {
-            name: DotButton(value=width, dot_diameter=max(dp(10), dp(44) * width / largest))
+            name: DotButton(value=width, dot_diameter=max(dp(10), dp(44) * width / largest), accessible_name=_(SIZE_NAMES[name]))
             for name, width in BRUSH_SIZES.items()
         }
         for name, button in self.size_buttons.items():
             button.bind(on_release=lambda _button, name=name: self.choose_brush_size(name))
             self.ids.sizes.add_widget(button)
         # Opacity is one choice too many for the simplest studio: its paint is always full.
-        self.opacity_buttons = [] if simple else [DotButton(value=opacity, dot_diameter=dp(40)) for opacity in OPACITIES]
+        backdrop = None if simple else see_through_backdrop()
+        self.opacity_buttons = [] if simple else [
+            DotButton(value=opacity, dot_diameter=dp(40), backdrop=backdrop, accessible_name=_(OPACITY_NAMES[opacity]))
+            for opacity in OPACITIES
+        ]
         for button in self.opacity_buttons:
             button.width = theme.TARGET  # square: they share the tray with the brushes
             button.bind(on_release=lambda button: self.choose_opacity(button.value))
@@ -759,7 +835,7 @@ class DrawingStudio(BoxLayout):
         try:
             photo = photo_for_paper(self.pictures.read(picture_id), (self.log.width, self.log.height))
         except (LibraryError, PhotoError) as error:
-            show_message("This picture can't be used", f"{error} Choose another paper or picture.")
+            show_message(_("This picture can't be used"), _("{reason} Choose another paper or picture.").format(reason=error))
             return
         if self.log.set_background(photo=self.log.add_photo(photo)):
             self._repaint_and_report()

@@ -7,7 +7,7 @@ import pytest
 from PIL import ImageChops, ImageColor
 
 from expressive.lib.drawing.render import render_image
-from expressive.activities.drawing.stamps import catalogue, load_catalogue
+from expressive.activities.drawing.stamps import STAMPS_FILE, StampChoice, StampGroup, catalogue, load_catalogue
 from expressive.lib.drawing.strokes import FORMAT_VERSION, DrawingLog, Stamp
 from expressive.lib.fonts import is_icon_name
 
@@ -15,18 +15,30 @@ RED = "#E53935"
 WHITE = (255, 255, 255)
 
 
-def test_the_catalogue_has_four_categories_of_real_icons():
-    stamps = catalogue()
-    assert list(stamps) == ["Feelings", "Animals", "Nature", "Shapes"]
-    assert all(len(names) >= 6 and all(is_icon_name(name) for name in names) for names in stamps.values())
+def test_the_catalogue_has_four_categories_of_real_icons_each_with_a_name():
+    groups = catalogue()
+    assert [group.name for group in groups] == ["Feelings", "Animals", "Nature", "Shapes"]
+    stamps = [stamp for group in groups for stamp in group.stamps]
+    assert all(len(group.stamps) >= 6 for group in groups) and all(is_icon_name(stamp.icon) for stamp in stamps)
+    names = [stamp.name for stamp in stamps]
+    assert len(set(names)) == len(names) and not any("-" in name for name in names), "words people read, not glyph names"
 
 
 def test_a_stamp_that_is_not_an_icon_is_left_out_with_a_warning(tmp_path, caplog):
     path = tmp_path / "stamps.json"
-    path.write_text(json.dumps({"Animals": ["cat", "no-such-glyph-anywhere"]}))
+    animals = {"name": "Animals", "stamps": [{"icon": "cat", "name": "cat"}, {"icon": "no-such-glyph-anywhere", "name": "?"}]}
+    path.write_text(json.dumps([animals]))
     with caplog.at_level(logging.WARNING):
-        assert load_catalogue(path) == {"Animals": ["cat"]}
+        assert load_catalogue(path) == [StampGroup("Animals", (StampChoice("cat", "cat"),))]
     assert "no-such-glyph-anywhere" in caplog.text
+
+
+def test_the_stamp_names_are_extracted_for_translation():
+    from expressive.tools.catalogues import extract_data
+
+    with open(STAMPS_FILE, "rb") as handle:
+        words = {message for _line, _function, message, _comments in extract_data(handle, None, (), {})}
+    assert {"Feelings", "happy face", "butterfly", "house"} <= words
 
 
 def test_a_stamp_round_trips_and_undoes_redoes_and_clears_like_a_stroke():

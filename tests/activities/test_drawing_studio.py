@@ -5,7 +5,7 @@ import logging
 import math
 
 import pytest
-from expressive.tools.driver import advance_frames, drag
+from expressive.tools.driver import advance_frames, drag, tap
 from kivy.graphics import Line
 from kivy.tests.common import UnitTestTouch
 from PIL import Image, ImageChops, ImageColor, ImageStat
@@ -59,10 +59,6 @@ def swipe(*positions):
         touch.touch_move(*position)
     touch.touch_up()
     advance_frames(1)
-
-
-def tap(widget):
-    swipe(widget.to_window(*widget.center))
 
 
 def inked(studio, x, y):
