@@ -452,14 +452,22 @@ def cmd_audit(args) -> int:
     return 0 if not problems else 1
 
 
-def cmd_screenshot(args) -> int:
+def prepare_window(args) -> None:
+    """Kivy set up for the window `--size` and `--density` ask for (Kivy reads both when
+    it is imported, so this comes first)."""
     from expressive.ui.display import prepare_kivy
 
-    prepare_kivy(headless_ok=True)
+    if args.density is not None:
+        os.environ["KIVY_METRICS_DENSITY"] = f"{args.density:g}"
+    prepare_kivy(headless_ok=True, size=args.size)
+
+
+def cmd_screenshot(args) -> int:
+    prepare_window(args)
     from expressive.tools.screenshot import take_screenshot
 
     source = portfolio_location(args) if (getattr(args, "portfolio", None) or os.environ.get(PORTFOLIO_ENV)) else None
-    take_screenshot(args.screen, Path(args.out), source, passphrase_for(args, source) if source else None)
+    take_screenshot(args.screen, Path(args.out), source, passphrase_for(args, source) if source else None, size=args.size)
     print(_("Saved the {screen} screen to {out}").format(screen=args.screen, out=args.out))
     return 0
 
@@ -480,6 +488,35 @@ def cmd_bench(args) -> int:
     from expressive.tools.bench import run_benchmarks
 
     return run_benchmarks(as_json=args.json, quick=args.quick)
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """"1024x768" as (1024, 768)."""
+    width, _x, height = text.lower().partition("x")
+    try:
+        size = int(width), int(height)
+    except ValueError:
+        size = (0, 0)
+    if min(size) < 1:
+        raise argparse.ArgumentTypeError(_("a size is WIDTHxHEIGHT in pixels, such as 1024x768"))
+    return size
+
+
+def add_window_options(parser: argparse.ArgumentParser) -> None:
+    from expressive.ui.display import WINDOW_SIZE
+
+    parser.add_argument("--size", type=window_size, default=WINDOW_SIZE, metavar="WxH",
+                        help=_("the window's size in pixels (default: {width}x{height})").format(
+                            width=WINDOW_SIZE[0], height=WINDOW_SIZE[1]))
+    parser.add_argument("--density", type=float, metavar="D",
+                        help=_("pixels per dp, such as 2 for a tablet with a sharp screen (default: $KIVY_METRICS_DENSITY, else 1)"))
+
+
+def cmd_layout(args) -> int:
+    prepare_window(args)
+    from expressive.tools.layout import print_layout_problems
+
+    return print_layout_problems(args.size, args.screens)
 
 
 def build_parser(registry=None) -> argparse.ArgumentParser:
@@ -563,7 +600,17 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
     screenshot.add_argument("screen", choices=SCREENS + tuple(
         name for activity in activities for name in activity.screenshot_scenes()))
     screenshot.add_argument("--out", required=True, metavar="FILE.png")
+    add_window_options(screenshot)
     screenshot.set_defaults(handler=cmd_screenshot)
+    layout = commands.add_parser(
+        "layout", parents=[common],
+        help=_("walk every screen and popup and list each problem: words cut off, controls overlapping, off the "
+               "window, too small to tap or without a name"),
+    )
+    add_window_options(layout)
+    layout.add_argument("--screens", type=lambda names: names.split(","), metavar="NAME,...",
+                        help=_("look only at these screens (the names 'expressive screenshot' takes)"))
+    layout.set_defaults(handler=cmd_layout)
     protect = commands.add_parser(
         "protect", parents=[common],
         help=_("encrypt a new or existing portfolio with a passphrase; shows the recovery key before encrypting anything"),

@@ -11,6 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from kivy.base import EventLoop
+
 from expressive.demo import make_demo
 from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
@@ -84,7 +86,9 @@ def stage(app, screen: str) -> None:
     type_into(app.root.get_screen("note").ids.note, "Chose bright colours; relaxed while drawing.")
 
 
-def take_screenshot(screen: str, out: Path, source: Path | None, passphrase: str | None = None) -> None:
+def take_screenshot(
+    screen: str, out: Path, source: Path | None, passphrase: str | None = None, size: tuple[int, int] | None = None
+) -> None:
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     with tempfile.TemporaryDirectory(prefix="expressive-screenshot-") as scratch:
         root = Path(scratch) / "portfolio"
@@ -97,6 +101,8 @@ def take_screenshot(screen: str, out: Path, source: Path | None, passphrase: str
         # A picture needs no sound: SDL's dummy output stands in where there is no device,
         # and no MIDI device is opened.
         app = start_app(store, media=MediaServices(sound="synth", midi="fake"))
+        if size is not None:
+            EventLoop.window.size = size
         try:
             stage(app, screen)
             advance_frames(4)
