@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from expressive.artifact import ArtifactDraft, ArtifactView
+from expressive.i18n import _
 
 if TYPE_CHECKING:
     import argparse
@@ -62,12 +63,13 @@ def api_version_problem(declared: object) -> str | None:
     version = api_version_of(declared)
     major, minor = API_VERSION
     if version is None:
-        return f"api_version {declared!r} must be (major, minor) such as {API_VERSION!r}"
+        return _("api_version {declared} must be (major, minor) such as {example}").format(
+            declared=repr(declared), example=repr(API_VERSION))
     if version[0] != major or version[1] > minor:
-        return (
-            f"it was written for activity API {version[0]}.{version[1]}, and this app offers API "
-            f"{major}.{minor} (it runs activities written for {major}.0 to {major}.{minor})"
-        )
+        return _(
+            "it was written for activity API {wanted}, and this app offers API "
+            "{offered} (it runs activities written for {oldest} to {offered})"
+        ).format(wanted=f"{version[0]}.{version[1]}", offered=f"{major}.{minor}", oldest=f"{major}.0")
     return None
 
 
@@ -128,19 +130,19 @@ class ActivityInfo:
         found = []
         if not isinstance(self.id, str) or not ACTIVITY_ID_PATTERN.match(self.id):
             found.append(
-                f"id {self.id!r} must be 2-40 characters: lower-case letters, digits, '-' or '_'"
+                _("id {id} must be 2-40 characters: lower-case letters, digits, '-' or '_'").format(id=repr(self.id))
             )
         if not isinstance(self.title, str) or not self.title.strip():
-            found.append("title is empty")
+            found.append(_("title is empty"))
         elif len(self.title) > 24:
-            found.append(f"title {self.title!r} is longer than 24 characters (it is a label under an icon)")
+            found.append(_("title {title} is longer than 24 characters (it is a label under an icon)").format(title=repr(self.title)))
         if not isinstance(self.icon, str) or not self.icon.strip():
-            found.append("icon is empty")
+            found.append(_("icon is empty"))
         kinds = self.artifact_kinds
         if not isinstance(kinds, tuple) or not kinds or not all(
             isinstance(kind, str) and ACTIVITY_ID_PATTERN.match(kind) for kind in kinds
         ):
-            found.append("artifact_kinds must be a non-empty tuple of short lower-case names")
+            found.append(_("artifact_kinds must be a non-empty tuple of short lower-case names"))
         version_problem = api_version_problem(self.api_version)
         if version_problem:
             found.append(version_problem)
@@ -203,7 +205,7 @@ class Library:
 
     def read(self, item_id: str) -> bytes:
         """The item's file (a picture's PNG or JPEG, a song's MIDI file); raises LibraryError."""
-        raise LibraryError("That is not in this portfolio any more.")
+        raise LibraryError(_("That is not in this portfolio any more."))
 
 
 class MemoryLibrary(Library):
@@ -410,7 +412,7 @@ class Activity:
     def draft_from_file(cls, file_name: str, data: bytes) -> ArtifactDraft:
         """A file made elsewhere (named by one of `imports`), as this activity's work; raises
         ImportRefused when the file is damaged or not what its name says."""
-        raise ImportRefused(f"{cls.info.title} cannot bring in files.")
+        raise ImportRefused(_("{title} cannot bring in files.").format(title=cls.info.title))
 
     @classmethod
     def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:

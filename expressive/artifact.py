@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
+from expressive.i18n import _
+
 # A file of a piece of work: a plain name, never a path.
 FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
@@ -64,16 +66,16 @@ class ArtifactDraft:
     def problems(self) -> list[str]:
         found = []
         if not self.files:
-            found.append("the draft has no files")
+            found.append(_("the draft has no files"))
         for name, content in self.files.items():
             if not FILE_NAME_PATTERN.match(name) or name == "manifest.json":
-                found.append(f"file name {name!r} is not allowed")
+                found.append(_("file name {name} is not allowed").format(name=repr(name)))
             if not isinstance(content, (bytes, bytearray)):
-                found.append(f"file {name!r} is not bytes")
+                found.append(_("file {name} is not bytes").format(name=repr(name)))
         for role in ("product", "thumbnail", "process"):
             name = getattr(self, role)
             if name is not None and name not in self.files:
-                found.append(f"{role} {name!r} is not one of the draft's files")
+                found.append(_("{role} {name} is not one of the draft's files").format(role=role, name=repr(name)))
         return found
 
     def role_of(self, name: str) -> str:
@@ -139,7 +141,7 @@ class ArtifactView:
         """The bytes of its file `name`; raises ArtifactUnreadable when it has no such file
         or the file cannot be read (the host then shows the product picture instead)."""
         if self.file(name) is None:
-            raise ArtifactUnreadable(f"This work has no file called {name!r}.")
+            raise ArtifactUnreadable(_("This work has no file called {name}.").format(name=repr(name)))
         return self._reader(name)
 
     @classmethod

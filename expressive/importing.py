@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from expressive.activity import ImportRefused
 from expressive.artifact import ArtifactDraft
+from expressive.i18n import _, ngettext
 from expressive.plans import IMPORTED_PLAN_ID
 from expressive.portfolio import ArtifactRecord, Client, Portfolio
 from expressive.registry import Registry
@@ -43,18 +44,22 @@ def import_file(store: Portfolio, registry: Registry, client_id: str, path: Path
     endings = importable_endings(registry)
     activity_id = endings.get(path.suffix.lower())
     if activity_id is None:
-        known = ", ".join(sorted(endings)) or "none"
-        raise ImportRefused(f"Expressive can't bring in {path.suffix or 'this kind of'} files. It can bring in: {known}.")
+        known = ", ".join(sorted(endings)) or _("none")
+        if path.suffix:
+            refusal = _("Expressive can't bring in {ending} files. It can bring in: {known}.")
+        else:
+            refusal = _("Expressive can't bring in this kind of files. It can bring in: {known}.")
+        raise ImportRefused(refusal.format(ending=path.suffix, known=known))
     try:
         if path.stat().st_size > LARGEST_FILE_BYTES:
-            raise ImportRefused("This file is too big to bring in.")
+            raise ImportRefused(_("This file is too big to bring in."))
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ImportRefused(f"There is no file {path}.") from None
+        raise ImportRefused(_("There is no file {path}.").format(path=path)) from None
     except IsADirectoryError:
-        raise ImportRefused(f"{path} is a folder, not a file.") from None
+        raise ImportRefused(_("{path} is a folder, not a file.").format(path=path)) from None
     except OSError as error:
-        raise ImportRefused(f"The file could not be read ({error.strerror or error}).") from None
+        raise ImportRefused(_("The file could not be read ({reason}).").format(reason=error.strerror or error)) from None
     draft = registry.activities[activity_id].draft_from_file(path.name, data)
     return save_brought_in(store, client_id, activity_id, draft)
 
@@ -222,8 +227,8 @@ def _not_restored(archive: CheckedArchive) -> list[str]:
 def _phrase(kind: str, field: str, number: int) -> str:
     """ "tags (on 3 pieces of work)", "reflection.noticings (on 1 piece of work)"."""
     if kind == "client":
-        return f"{field} (of the client)"
+        return _("{field} (of the client)").format(field=field)
     if kind == "session":
-        return f"{field} (on {number} session{'' if number == 1 else 's'})"
-    prefix = "reflection." if kind == "reflection" else ""
-    return f"{prefix}{field} (on {number} {'piece' if number == 1 else 'pieces'} of work)"
+        return ngettext("{field} (on {n} session)", "{field} (on {n} sessions)", number).format(field=field, n=number)
+    named = f"reflection.{field}" if kind == "reflection" else field
+    return ngettext("{field} (on {n} piece of work)", "{field} (on {n} pieces of work)", number).format(field=named, n=number)

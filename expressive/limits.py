@@ -20,6 +20,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from expressive.i18n import N_, _, format_number, ngettext
+
 MEGABYTE = 1024 * 1024
 
 # JSON: the portfolio's own records are small; logs (strokes, trails, timelines) are larger.
@@ -92,10 +94,10 @@ def describe_seconds(seconds: float) -> str:
 def describe_bytes(size: int) -> str:
     """A size in words, as the refusal sentences name their bounds ("64 MB")."""
     if size >= MEGABYTE:
-        return f"{size / MEGABYTE:.0f} MB"
+        return _("{size} MB").format(size=format_number(round(size / MEGABYTE)))
     if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} bytes"
+        return _("{size} KB").format(size=format_number(round(size / 1024)))
+    return ngettext("{n} byte", "{n} bytes", size).format(n=format_number(size))
 
 
 # ----- JSON
@@ -114,7 +116,7 @@ def json_depth_exceeds(data: bytes, max_depth: int) -> bool:
     count as too deep only when the peeling could not finish within the bound.
     """
     brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
-    for _ in range(max_depth):
+    for _level in range(max_depth):
         if not brackets:
             return False
         peeled = _INNERMOST_PAIRS.sub(b"", brackets)
@@ -124,7 +126,7 @@ def json_depth_exceeds(data: bytes, max_depth: int) -> bool:
     return bool(brackets)
 
 
-def load_json_bounded(data: bytes | str, *, max_bytes: int = MAX_RECORD_BYTES, max_depth: int = MAX_JSON_DEPTH, what: str = "This file") -> Any:
+def load_json_bounded(data: bytes | str, *, max_bytes: int = MAX_RECORD_BYTES, max_depth: int = MAX_JSON_DEPTH, what: str = N_("This file")) -> Any:
     """The JSON value in `data`, once its size and nesting are known to be within bounds.
 
     Raises InputRefused (a ValueError) naming the bound, or saying the text is not JSON;
@@ -133,46 +135,49 @@ def load_json_bounded(data: bytes | str, *, max_bytes: int = MAX_RECORD_BYTES, m
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
     if len(raw) > max_bytes:
         raise InputRefused(
-            f"{what} is {describe_bytes(len(raw))}; the most Expressive reads is {describe_bytes(max_bytes)}.", "too-big"
+            _("{what} is {size}; the most Expressive reads is {most}.").format(
+                what=_(what), size=describe_bytes(len(raw)), most=describe_bytes(max_bytes)), "too-big"
         )
     if json_depth_exceeds(raw, max_depth):
         raise InputRefused(
-            f"{what} is nested more than {max_depth} levels deep, which no file Expressive writes is.", "too-deep"
+            _("{what} is nested more than {max_depth} levels deep, which no file Expressive writes is.").format(what=_(what), max_depth=max_depth), "too-deep"
         )
     try:
         return json.loads(data)
     except (ValueError, RecursionError):
         # JSONDecodeError, UnicodeDecodeError, and integers too long to convert
-        raise InputRefused(f"{what} is not readable (it is not valid JSON).", "not-json") from None
+        raise InputRefused(_("{what} is not readable (it is not valid JSON).").format(what=_(what)), "not-json") from None
 
 
-def read_bounded(path: Path, max_bytes: int, *, what: str = "This file") -> bytes:
+def read_bounded(path: Path, max_bytes: int, *, what: str = N_("This file")) -> bytes:
     """The bytes of the file at `path`, read no further than `max_bytes`: a file that
     grows, or a link to a device that never ends, costs no more than the bound.
     InputRefused naming the bound when there is more; OSError when it cannot be read."""
     with open(path, "rb") as opened:
         data = opened.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise InputRefused(f"{what} is larger than {describe_bytes(max_bytes)}, the most Expressive reads.", "too-big")
+        raise InputRefused(_("{what} is larger than {most}, the most Expressive reads.").format(
+            what=_(what), most=describe_bytes(max_bytes)), "too-big")
     return data
 
 
-def load_toml_bounded(data: bytes | str, *, max_bytes: int = MAX_TEXT_FILE_BYTES, what: str = "This file") -> dict[str, Any]:
+def load_toml_bounded(data: bytes | str, *, max_bytes: int = MAX_TEXT_FILE_BYTES, what: str = N_("This file")) -> dict[str, Any]:
     """The TOML table in `data`, once its size is within bounds. Nesting needs no measuring
     first: Python's TOML reader recurses in Python, so deep nesting ends in a RecursionError
     a few thousand frames down, which is refused here like any other unreadable text.
     Raises InputRefused naming the bound or what is wrong; never RecursionError."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
     if len(raw) > max_bytes:
-        raise InputRefused(f"{what} is {describe_bytes(len(raw))}; the most Expressive reads is {describe_bytes(max_bytes)}.", "too-big")
+        raise InputRefused(_("{what} is {size}; the most Expressive reads is {most}.").format(
+                what=_(what), size=describe_bytes(len(raw)), most=describe_bytes(max_bytes)), "too-big")
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise InputRefused(f"{what} is not text (UTF-8).", "not-toml") from None
+        raise InputRefused(_("{what} is not text (UTF-8).").format(what=_(what)), "not-toml") from None
     except RecursionError:
-        raise InputRefused(f"{what} is nested too deep to read, which no plan or shape needs.", "too-deep") from None
+        raise InputRefused(_("{what} is nested too deep to read, which no plan or shape needs.").format(what=_(what)), "too-deep") from None
     except ValueError as error:  # TOMLDecodeError, and integers too long to convert
-        raise InputRefused(f"{what} is not valid TOML ({error}).", "not-toml") from None
+        raise InputRefused(_("{what} is not valid TOML ({error}).").format(what=_(what), error=error), "not-toml") from None
 
 
 # ----- pictures
@@ -194,25 +199,27 @@ def picture_size(data: bytes) -> tuple[int, int]:
     except Image.DecompressionBombError:
         # Pillow's own guard, far above ours, fires before the size can be read.
         raise InputRefused(
-            f"This picture has over {2 * Image.MAX_IMAGE_PIXELS / 1_000_000:.0f} million pixels; "
-            f"the most Expressive shows is {MAX_PICTURE_PIXELS / 1_000_000:g} million pixels.",
+            _("This picture has over {millions} million pixels; the most Expressive shows is {most} "
+              "million pixels.").format(millions=format_number(round(2 * Image.MAX_IMAGE_PIXELS / 1_000_000)),
+                                        most=format_number(MAX_PICTURE_PIXELS / 1_000_000)),
             "too-many-pixels",
         ) from None
     except Exception:  # UnidentifiedImageError, or a header so broken Pillow trips on it
-        raise InputRefused("This is not a picture Expressive can show (PNG, JPEG, GIF, WebP or BMP).", "not-a-picture") from None
+        raise InputRefused(_("This is not a picture Expressive can show (PNG, JPEG, GIF, WebP or BMP)."), "not-a-picture") from None
 
 
 def check_picture_size(data: bytes, *, max_pixels: int = MAX_PICTURE_PIXELS, max_bytes: int = MAX_PICTURE_BYTES) -> tuple[int, int]:
     """The picture's (width, height) when it is within bounds; InputRefused naming the bound when not."""
     if len(data) > max_bytes:
         raise InputRefused(
-            f"This picture is {describe_bytes(len(data))}; the most Expressive brings in is {describe_bytes(max_bytes)}.", "too-big"
+            _("This picture is {size}; the most Expressive brings in is {most}.").format(
+                size=describe_bytes(len(data)), most=describe_bytes(max_bytes)), "too-big"
         )
     width, height = picture_size(data)
     if width * height > max_pixels:
         raise InputRefused(
-            f"This picture is {width} x {height} pixels; the most Expressive shows is "
-            f"{max_pixels / 1_000_000:g} million pixels.",
+            _("This picture is {width} x {height} pixels; the most Expressive shows is {most} million "
+              "pixels.").format(width=width, height=height, most=format_number(max_pixels / 1_000_000)),
             "too-many-pixels",
         )
     return width, height
@@ -233,7 +240,7 @@ def open_picture_bounded(data: bytes, *, max_pixels: int = MAX_PICTURE_PIXELS):
         image.load()
     except Exception:  # Pillow's decoders raise OSError, SyntaxError, ValueError, struct.error...
         image.close()
-        raise InputRefused("This picture is damaged (part of it cannot be read).", "damaged") from None
+        raise InputRefused(_("This picture is damaged (part of it cannot be read)."), "damaged") from None
     return image
 
 
@@ -248,10 +255,11 @@ def checked_text(text: Any, what: str, max_chars: int, *, one_line: bool = False
     naming the bound when the text is too long.
     """
     if not isinstance(text, str):
-        raise InputRefused(f"The {what} must be text.", "damaged")
+        raise InputRefused(_("The {what} must be text.").format(what=_(what)), "damaged")
     if len(text) > max_chars:
         raise InputRefused(
-            f"The {what} is {len(text):,} characters long; the most Expressive keeps is {max_chars:,}.", "too-long"
+            _("The {what} is {length} characters long; the most Expressive keeps is {most}.").format(
+                what=_(what), length=format_number(len(text)), most=format_number(max_chars)), "too-long"
         )
     text = _without_surrogates(text)
     if one_line:

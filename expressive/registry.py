@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from expressive.activity import Activity, ActivityInfo, Services
-from expressive.i18n import add_catalogue
+from expressive.i18n import _, add_catalogue
 
 ENTRY_POINT_GROUP = "expressive.activities"
 
@@ -105,19 +105,19 @@ def _icon_problem(activity: type[Activity]) -> str | None:
     module_file = getattr(module, "__file__", None)
     if module_file and (Path(module_file).parent / icon).is_file():
         return None
-    return f"icon {icon!r} is neither a known icon name nor an image file beside the activity"
+    return _("icon {icon} is neither a known icon name nor an image file beside the activity").format(icon=repr(icon))
 
 
 def validate(name: str, loaded: object) -> list[str]:
     """Everything that stops `loaded` (from entry point `name`) being used as an activity."""
     if not (isinstance(loaded, type) and issubclass(loaded, Activity)):
-        return [f"it is a {type(loaded).__name__}, not a subclass of expressive.api.Activity"]
+        return [_("it is a {type}, not a subclass of expressive.api.Activity").format(type=type(loaded).__name__)]
     info = getattr(loaded, "info", None)
     if not isinstance(info, ActivityInfo):
-        return ["it does not declare `info = ActivityInfo(...)`"]
+        return [_("it does not declare `info = ActivityInfo(...)`")]
     problems = info.problems()
     if not problems and info.id != name:
-        problems.append(f"its id {info.id!r} differs from its entry-point name {name!r}")
+        problems.append(_("its id {id} differs from its entry-point name {name}").format(id=repr(info.id), name=repr(name)))
     if not problems:
         icon_problem = _icon_problem(loaded)
         if icon_problem:
@@ -133,13 +133,13 @@ def discover(group: str = ENTRY_POINT_GROUP) -> Registry:
         try:
             loaded = entry_point.load()
         except Exception as error:  # a plugin's import may fail in any way at all
-            reason = f"it could not be loaded: {type(error).__name__}: {error}"
+            reason = _("it could not be loaded: {error}").format(error=f"{type(error).__name__}: {error}")
             log.warning("Activity %r from %s is unavailable: %s", entry_point.name, source, reason)
             unavailable.append(UnavailableActivity(entry_point.name, source, reason))
             continue
         problems = validate(entry_point.name, loaded)
         if entry_point.name in activities:
-            problems.append("another installed activity already uses this id")
+            problems.append(_("another installed activity already uses this id"))
         if problems:
             reason = "; ".join(problems)
             log.warning("Activity %r from %s is unavailable: %s", entry_point.name, source, reason)

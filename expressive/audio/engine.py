@@ -28,6 +28,7 @@ from expressive.audio.render import render_events
 from expressive.audio.soundfont import FluidSynthSource, FluidSynthUnavailable
 from expressive.audio.synth import SynthSource
 from expressive.audio.voices import Voice, VoicePool
+from expressive.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,8 @@ BUFFER_FRAMES = 256
 POLYPHONY = 32
 PREFERENCES = ("auto", "synth", "fluidsynth", "silent")
 
-NO_OUTPUT = "There is no sound output on this device, so the music plays silently."
-SOUND_OFF = "Sound is switched off in the settings."
+NO_OUTPUT = N_("There is no sound output on this device, so the music plays silently.")
+SOUND_OFF = N_("Sound is switched off in the settings.")
 
 # The keys warmed up by `prepare`: the on-screen keyboards' range (C3 to C6), from middle
 # C outwards as a child's hands go, and the whole General MIDI kit, kick and snare first.
@@ -280,7 +281,7 @@ def pick_source(preference: str, sample_rate: int, soundfont=None) -> tuple[Samp
             reason = str(why)
         except Exception as error:
             log.exception("FluidSynth failed to start")
-            reason = f"FluidSynth failed to start ({error})."
+            reason = _("FluidSynth failed to start ({error}).").format(error=error)
         return SynthSource(sample_rate), reason
     return SynthSource(sample_rate), None
 
@@ -314,5 +315,5 @@ def open_engine(preference: str = "auto", *, polyphony: int = POLYPHONY, soundfo
         return SilentEngine(NO_OUTPUT, source, polyphony)
     engine.fallback_reason = reason
     if reason and preference == "fluidsynth":
-        engine.problem = f"{reason} The built-in sounds play instead."
+        engine.problem = _("{reason} The built-in sounds play instead.").format(reason=reason)
     return engine

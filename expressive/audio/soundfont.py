@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from expressive.audio.instruments import GM_DRUM_CHANNEL, INSTRUMENTS, Instrument
+from expressive.i18n import _
 
 # Where Debian, Ubuntu, Fedora and Arch put General MIDI SoundFonts, best first.
 SOUNDFONT_PLACES = (
@@ -70,10 +71,10 @@ class FluidSynthSource:
             with contextlib.redirect_stdout(io.StringIO()):
                 import fluidsynth
         except (ImportError, OSError) as error:
-            raise FluidSynthUnavailable("FluidSynth is not installed on this device.") from error
+            raise FluidSynthUnavailable(_("FluidSynth is not installed on this device.")) from error
         path = Path(soundfont) if soundfont else find_soundfont()
         if path is None or not path.is_file():
-            raise FluidSynthUnavailable("No General MIDI SoundFont is installed for FluidSynth.")
+            raise FluidSynthUnavailable(_("No General MIDI SoundFont is installed for FluidSynth."))
         self.sample_rate = sample_rate
         self.soundfont = path
         self.name = f"FluidSynth ({path.resolve().stem})"
@@ -87,15 +88,15 @@ class FluidSynthSource:
         self._font = self._synth.sfload(str(path))
         if self._font < 0:
             self._synth.delete()
-            raise FluidSynthUnavailable(f"FluidSynth could not read the SoundFont {path.name}.")
+            raise FluidSynthUnavailable(_("FluidSynth could not read the SoundFont {file}.").format(file=path.name))
         missing = [each.title for each in INSTRUMENTS if not self._has_preset(each)]
         if missing:
             self._synth.delete()
-            raise FluidSynthUnavailable(f"The SoundFont {path.name} has no {', '.join(missing)}.")
+            raise FluidSynthUnavailable(_("The SoundFont {file} has no {join}.").format(file=path.name, join=', '.join(missing)))
         trial = self.render_note(INSTRUMENTS[0], 69, 100, seconds=0.2)
         if not np.any(trial):
             self._synth.delete()
-            raise FluidSynthUnavailable(f"FluidSynth made no sound with the SoundFont {path.name}.")
+            raise FluidSynthUnavailable(_("FluidSynth made no sound with the SoundFont {file}.").format(file=path.name))
 
     def _program(self, instrument: Instrument) -> tuple[int, int, int]:
         if instrument.is_drums:

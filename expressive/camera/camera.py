@@ -12,16 +12,17 @@ from pathlib import Path
 import numpy as np
 
 from expressive.camera.base import Frame, FrameSource
+from expressive.i18n import N_
 
 log = logging.getLogger(__name__)
 
-NO_CAMERA = "No camera was found. You can go on with a video file or the moving test pattern."
-CAMERA_BUSY = (
+NO_CAMERA = N_("No camera was found. You can go on with a video file or the moving test pattern.")
+CAMERA_BUSY = N_(
     "The camera is there but sends no pictures; another app may be using it. "
     "You can go on with a video file or the moving test pattern."
 )
-CAMERA_STOPPED = "The camera stopped sending pictures. Check that it is still plugged in."
-NO_VIDEO_LIBRARY = "This tablet cannot use the camera because its video library is missing."
+CAMERA_STOPPED = N_("The camera stopped sending pictures. Check that it is still plugged in.")
+NO_VIDEO_LIBRARY = N_("This tablet cannot use the camera because its video library is missing.")
 
 # A camera that reports no frame rate is assumed to run at the rate most webcams do.
 ASSUMED_CAMERA_FPS = 30.0

@@ -13,10 +13,11 @@ import time
 from dataclasses import dataclass
 
 from expressive.camera.base import Frame, FrameSource
+from expressive.i18n import N_
 
 log = logging.getLogger(__name__)
 
-SOURCE_FAILED = "The pictures stopped because of a fault in the app. Please try again."
+SOURCE_FAILED = N_("The pictures stopped because of a fault in the app. Please try again.")
 
 
 @dataclass(frozen=True)

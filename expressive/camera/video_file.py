@@ -23,14 +23,15 @@ import numpy as np
 
 from expressive.camera import decoder
 from expressive.camera.base import Frame, FrameSource
+from expressive.i18n import N_
 from expressive.limits import MAX_VIDEO_FRAME_PIXELS, MAX_VIDEO_SECONDS, describe_seconds
 
 log = logging.getLogger(__name__)
 
-UNREADABLE_VIDEO = "This video could not be read. It may be damaged or in a format this tablet cannot play."
-MISSING_VIDEO = "This video file could not be found. It may have been moved or deleted."
-VIDEO_ENDED_EARLY = "This video stopped before its end, so it may be damaged."
-NO_VIDEO_PLAYER = "Video files cannot be played on this tablet."
+UNREADABLE_VIDEO = N_("This video could not be read. It may be damaged or in a format this tablet cannot play.")
+MISSING_VIDEO = N_("This video file could not be found. It may have been moved or deleted.")
+VIDEO_ENDED_EARLY = N_("This video stopped before its end, so it may be damaged.")
+NO_VIDEO_PLAYER = N_("Video files cannot be played on this tablet.")
 VIDEO_TOO_BIG = (
     "This video's pictures are {width} x {height} pixels; the most Expressive brings in is "
     f"{MAX_VIDEO_FRAME_PIXELS / 1_000_000:g} million pixels (4K)."

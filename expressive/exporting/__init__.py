@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from expressive.i18n import _
 from expressive.portfolio import Portfolio
 
 from .archive import write_zip_archive
@@ -83,13 +84,13 @@ def prepare(
     not in the portfolio.
     """
     if format not in FORMATS:
-        raise ValueError(f"Expressive exports as {', '.join(FORMATS)}, not {format!r}.")
+        raise ValueError(_("Expressive exports as {join}, not {format}.").format(join=', '.join(FORMATS), format=repr(format)))
     if format == "pdf":
         artifact_ids = list(artifact_ids or ())
         if not artifact_ids:
-            raise ValueError("A PDF report holds chosen pieces of work: choose at least one.")
+            raise ValueError(_("A PDF report holds chosen pieces of work: choose at least one."))
     if format != "pdf" and (artifact_ids is not None or include_therapist_notes):
-        raise ValueError(f"The {format} export holds all of the client's work as it is: it takes no choice.")
+        raise ValueError(_("The {format} export holds all of the client's work as it is: it takes no choice.").format(format=format))
     work = gather(store, client_id, artifact_ids)
     # Recorded when the data is taken out to be written, whether or not the writing ends well.
     store.audit("export", client_id, format)

@@ -44,6 +44,7 @@ from typing import Any
 
 from expressive.activity import ACTIVITY_ID_PATTERN, ImportRefused
 from expressive.artifact import FILE_NAME_PATTERN
+from expressive.i18n import N_, _, format_number
 from expressive.limits import (
     ARCHIVE_RATIO_ALLOWANCE_BYTES,
     MAX_ARCHIVE_ENTRIES,
@@ -86,7 +87,7 @@ _STORED_TYPES = ("image/png", "image/jpeg", "application/pdf", "audio/ogg", "vid
 # packs about 1% less tightly than the default level, in 70% of the time.
 _DEFLATE_LEVEL = 1
 _READ_CHUNK = 1024 * 1024
-_NEWER = "This archive was made by a newer version of Expressive: update Expressive to bring it in."
+_NEWER = N_("This archive was made by a newer version of Expressive: update Expressive to bring it in.")
 _EARLIEST_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -113,12 +114,12 @@ def write_zip_archive(
     left_out: list[str] = []
     sessions = []
     archived: set[tuple[str, str]] = set()
-    with replacing_file(Path(out), "the archive", in_flight, shared=shared) as stream, zipfile.ZipFile(stream, "w") as archive:
+    with replacing_file(Path(out), N_("the archive"), in_flight, shared=shared) as stream, zipfile.ZipFile(stream, "w") as archive:
         for entry in reversed(work.sessions):
             try:
                 session_document = reader.document(entry.session)
             except PortfolioError as exc:
-                left_out.append(f"The session {entry.session.id} and its work: {exc}")
+                left_out.append(_("The session {session} and its work: {error}").format(session=entry.session.id, error=exc))
                 done += len(entry.artifacts)
                 progress(done, total)
                 continue
@@ -129,7 +130,8 @@ def write_zip_archive(
                     documents.append(_write_artifact(archive, reader, artifact))
                     archived.add((entry.session.id, artifact.id))
                 except PortfolioError as exc:
-                    left_out.append(f"The piece of work {artifact.id} of session {entry.session.id}: {exc}")
+                    left_out.append(_("The piece of work {artifact} of session {session}: {error}").format(
+                        artifact=artifact.id, session=entry.session.id, error=exc))
                 done += 1
                 progress(done, total)
             sessions.append({"session": session_document, "artifacts": documents})
@@ -229,11 +231,11 @@ def open_archive(path: Path) -> CheckedArchive:
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
-        raise ImportRefused(f"There is no file {path}.") from None
+        raise ImportRefused(_("There is no file {path}.").format(path=path)) from None
     except IsADirectoryError:
-        raise ImportRefused(f"{path} is a folder, not an archive.") from None
+        raise ImportRefused(_("{path} is a folder, not an archive.").format(path=path)) from None
     except OSError as exc:
-        raise ImportRefused(f"The archive could not be read ({exc.strerror or exc}).") from None
+        raise ImportRefused(_("The archive could not be read ({reason}).").format(reason=exc.strerror or exc)) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         raise ImportRefused(_not_a_zip(path)) from None
     try:
@@ -250,25 +252,25 @@ def _not_a_zip(path: Path) -> str:
     except OSError:
         starts_like_a_zip = False
     if starts_like_a_zip:
-        return "This archive is damaged or incomplete: it may have been cut short while it was copied."
-    return "This file is not a ZIP archive, so it is not an archive made by Expressive."
+        return _("This archive is damaged or incomplete: it may have been cut short while it was copied.")
+    return _("This file is not a ZIP archive, so it is not an archive made by Expressive.")
 
 
 def _checked(archive: zipfile.ZipFile) -> CheckedArchive:
     entries = _checked_entries(archive)
     if MANIFEST not in entries:
-        raise ImportRefused("This ZIP file is not an archive made by Expressive: it has no manifest.json.")
+        raise ImportRefused(_("This ZIP file is not an archive made by Expressive: it has no manifest.json."))
     manifest = _manifest(_read_manifest(archive, entries[MANIFEST]))
     sessions = _sessions(manifest)
     listed = {file.path: file for session in sessions for artifact in session.artifacts for file in artifact.files}
     for name in entries:
         if name != MANIFEST and name not in listed:
-            raise ImportRefused(f"This archive holds a file its manifest does not list ({name}), so it is not brought in.")
+            raise ImportRefused(_("This archive holds a file its manifest does not list ({name}), so it is not brought in.").format(name=name))
     for file in listed.values():
         if file.path not in entries:
-            raise ImportRefused(f"This archive is incomplete: {file.path} is missing.")
+            raise ImportRefused(_("This archive is incomplete: {path} is missing.").format(path=file.path))
         if entries[file.path].file_size != file.size:
-            raise ImportRefused(f"This archive is damaged: {file.path} does not have the size its manifest gives.")
+            raise ImportRefused(_("This archive is damaged: {path} does not have the size its manifest gives.").format(path=file.path))
         _read_checked(archive, file, keep=False)
     _check_notes(manifest["therapist_notes"], sessions)
     return CheckedArchive(archive, manifest, sessions)
@@ -279,36 +281,37 @@ def _checked_entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     infos = archive.infolist()
     if len(infos) > MAX_ARCHIVE_ENTRIES:
         raise ImportRefused(
-            f"This archive holds {len(infos):,} files; the most Expressive accepts is {MAX_ARCHIVE_ENTRIES:,}."
+            _("This archive holds {count} files; the most Expressive accepts is {most}.").format(
+                count=format_number(len(infos)), most=format_number(MAX_ARCHIVE_ENTRIES))
         )
     entries: dict[str, zipfile.ZipInfo] = {}
     unpacked = 0
     for info in infos:
         if len(info.filename) > MAX_ARCHIVED_NAME_CHARS:
             raise ImportRefused(
-                f"This archive holds a file name of {len(info.filename):,} characters; "
-                f"the most Expressive accepts is {MAX_ARCHIVED_NAME_CHARS}."
+                _("This archive holds a file name of {length} characters; the most Expressive accepts is "
+                   "{most}.").format(length=format_number(len(info.filename)), most=format_number(MAX_ARCHIVED_NAME_CHARS))
             )
         if not _safe_name(info.filename):
-            raise ImportRefused(f"This archive is not safe to bring in: it holds a file named {info.filename!r}.")
+            raise ImportRefused(_("This archive is not safe to bring in: it holds a file named {filename}.").format(filename=repr(info.filename)))
         if info.flag_bits & 0x1:
-            raise ImportRefused("This archive is protected by a password, so it is not one made by Expressive.")
+            raise ImportRefused(_("This archive is protected by a password, so it is not one made by Expressive."))
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise ImportRefused("This archive is compressed in a way Expressive does not use, so it is not brought in.")
+            raise ImportRefused(_("This archive is compressed in a way Expressive does not use, so it is not brought in."))
         if info.is_dir():
             continue  # an archive unpacked and zipped again by hand lists its folders too
         if info.filename in entries:
-            raise ImportRefused(f"This archive is damaged: it holds {info.filename} twice.")
+            raise ImportRefused(_("This archive is damaged: it holds {filename} twice.").format(filename=info.filename))
         if info.file_size > MAX_ARCHIVED_FILE_BYTES:
             raise ImportRefused(
-                f"This archive holds a file of {describe_bytes(info.file_size)} once unpacked; "
-                f"the most Expressive accepts is {describe_bytes(MAX_ARCHIVED_FILE_BYTES)}."
+                _("This archive holds a file of {size} once unpacked; the most Expressive accepts "
+                   "is {most}.").format(size=describe_bytes(info.file_size), most=describe_bytes(MAX_ARCHIVED_FILE_BYTES))
             )
         unpacked += info.file_size
         if unpacked > MAX_ARCHIVE_UNPACKED_BYTES:
             raise ImportRefused(
-                f"This archive holds more than {describe_bytes(MAX_ARCHIVE_UNPACKED_BYTES)} once unpacked; "
-                "that is the most Expressive accepts."
+                _("This archive holds more than {most} once unpacked; that is the most Expressive "
+                   "accepts.").format(most=describe_bytes(MAX_ARCHIVE_UNPACKED_BYTES))
             )
         entries[info.filename] = info
     _check_ratio(archive, unpacked)
@@ -319,8 +322,10 @@ def _check_ratio(archive: zipfile.ZipFile, unpacked: int) -> None:
     packed = archive.fp.seek(0, 2) if archive.fp is not None else 0
     if unpacked > ARCHIVE_RATIO_ALLOWANCE_BYTES and unpacked > packed * MAX_ARCHIVE_RATIO:
         raise ImportRefused(
-            f"This archive of {describe_bytes(packed)} unpacks to {describe_bytes(unpacked)}, {unpacked // max(packed, 1):,} "
-            f"times its size; the most Expressive accepts is {MAX_ARCHIVE_RATIO} times."
+            _("This archive of {packed} unpacks to {unpacked}, {times} times its size; "
+               "the most Expressive accepts is {most} times.").format(
+                packed=describe_bytes(packed), unpacked=describe_bytes(unpacked),
+                times=format_number(unpacked // max(packed, 1)), most=format_number(MAX_ARCHIVE_RATIO))
         )
 
 
@@ -340,7 +345,7 @@ def _read_manifest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         with archive.open(info) as stream:
             data = stream.read(MAX_ARCHIVE_MANIFEST_BYTES + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
-        raise ImportRefused(f"This archive is damaged: {info.filename} cannot be unpacked.") from None
+        raise ImportRefused(_("This archive is damaged: {filename} cannot be unpacked.").format(filename=info.filename)) from None
     if len(data) > MAX_ARCHIVE_MANIFEST_BYTES:
         raise _manifest_too_big(len(data))
     return data
@@ -348,8 +353,8 @@ def _read_manifest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 def _manifest_too_big(size: int) -> ImportRefused:
     return ImportRefused(
-        f"This archive's manifest.json is {describe_bytes(size)}; the most Expressive accepts is "
-        f"{describe_bytes(MAX_ARCHIVE_MANIFEST_BYTES)}."
+        _("This archive's manifest.json is {size}; the most Expressive accepts is "
+           "{most}.").format(size=describe_bytes(size), most=describe_bytes(MAX_ARCHIVE_MANIFEST_BYTES))
     )
 
 
@@ -371,11 +376,11 @@ def _read_checked(archive: zipfile.ZipFile, file: ArchivedFile, *, keep: bool = 
                 if keep:
                     chunks.append(chunk)
     except KeyError:
-        raise ImportRefused(f"This archive is incomplete: {file.path} is missing.") from None
+        raise ImportRefused(_("This archive is incomplete: {path} is missing.").format(path=file.path)) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
-        raise ImportRefused(f"This archive is damaged: {file.path} cannot be unpacked.") from None
+        raise ImportRefused(_("This archive is damaged: {path} cannot be unpacked.").format(path=file.path)) from None
     if size != file.size or digest.hexdigest() != file.sha256:
-        raise ImportRefused(f"This archive is damaged: {file.path} does not match its checksum.")
+        raise ImportRefused(_("This archive is damaged: {path} does not match its checksum.").format(path=file.path))
     return b"".join(chunks)
 
 
@@ -388,32 +393,33 @@ def _check_picture(file: ArchivedFile, head: bytes) -> None:
         width, height = picture_size(head)
     except InputRefused as refused:
         if refused.reason == "too-many-pixels":
-            raise ImportRefused(f"This archive holds a picture ({file.name}) that is too big: {refused}") from None
+            raise ImportRefused(_("This archive holds a picture ({file}) that is too big: {refused}").format(file=file.name, refused=refused)) from None
         return  # a damaged picture comes back as it was kept, and shows as damaged
     if width * height > MAX_PICTURE_PIXELS:
         raise ImportRefused(
-            f"This archive holds a picture ({file.name}) of {width} x {height} pixels; the most Expressive "
-            f"shows is {MAX_PICTURE_PIXELS / 1_000_000:g} million pixels."
+            _("This archive holds a picture ({file}) of {width} x {height} pixels; the most Expressive "
+               "shows is {most} million pixels.").format(
+                file=file.name, width=width, height=height, most=format_number(MAX_PICTURE_PIXELS / 1_000_000))
         )
 
 
 def _manifest(data: bytes) -> dict[str, Any]:
     try:
-        manifest = load_json_bounded(data, max_bytes=MAX_ARCHIVE_MANIFEST_BYTES, what="This archive's manifest.json")
+        manifest = load_json_bounded(data, max_bytes=MAX_ARCHIVE_MANIFEST_BYTES, what=N_("This archive's manifest.json"))
     except InputRefused as refused:
         if refused.reason == "not-json":
-            raise ImportRefused("This archive is damaged: its manifest.json is not readable.") from None
+            raise ImportRefused(_("This archive is damaged: its manifest.json is not readable.")) from None
         raise ImportRefused(str(refused)) from None
     if not isinstance(manifest, dict) or manifest.get("format") != ARCHIVE_FORMAT:
-        raise ImportRefused("This ZIP file is not an archive made by Expressive.")
+        raise ImportRefused(_("This ZIP file is not an archive made by Expressive."))
     version = manifest.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise ImportRefused("This archive is damaged: its manifest.json has no valid version.")
+        raise ImportRefused(_("This archive is damaged: its manifest.json has no valid version."))
     if version > ARCHIVE_VERSION:
-        raise ImportRefused(_NEWER)
+        raise ImportRefused(_(_NEWER))
     for key, kind in (("client", dict), ("sessions", list), ("therapist_notes", list)):
         if not isinstance(manifest.get(key), kind):
-            raise ImportRefused(f"This archive is damaged: its manifest.json has no valid '{key}'.")
+            raise ImportRefused(_("This archive is damaged: its manifest.json has no valid '{key}'.").format(key=key))
     return manifest
 
 
@@ -423,14 +429,14 @@ def _sessions(manifest: dict[str, Any]) -> tuple[ArchivedSession, ...]:
         client_from_document(_record(manifest["client"], CLIENT_FORMAT, "the client's record"), "archived")
         sessions = tuple(_session(raw) for raw in manifest["sessions"])
     except NewerVersionError:
-        raise ImportRefused(_NEWER) from None
+        raise ImportRefused(_(_NEWER)) from None
     except RecordError as exc:
-        raise ImportRefused(f"This archive is damaged: {exc}.") from None
+        raise ImportRefused(_("This archive is damaged: {error}.").format(error=exc)) from None
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
-        raise ImportRefused("This archive is damaged: its manifest.json is not laid out as Expressive writes it.") from None
+        raise ImportRefused(_("This archive is damaged: its manifest.json is not laid out as Expressive writes it.")) from None
     session_ids = [session.record.id for session in sessions]
     if len(set(session_ids)) != len(session_ids):
-        raise ImportRefused("This archive is damaged: it lists a session twice.")
+        raise ImportRefused(_("This archive is damaged: it lists a session twice."))
     return sessions
 
 
@@ -441,7 +447,7 @@ def _session(raw: dict[str, Any]) -> ArchivedSession:
     artifacts = tuple(_artifact(session_id, item) for item in raw["artifacts"])
     artifact_ids = [artifact.record.id for artifact in artifacts]
     if len(set(artifact_ids)) != len(artifact_ids):
-        raise RecordError(f"session {session_id} lists a piece of work twice")
+        raise RecordError(_("session {session_id} lists a piece of work twice").format(session_id=session_id))
     return ArchivedSession(record, document, artifacts)
 
 
@@ -450,16 +456,16 @@ def _artifact(session_id: str, raw: dict[str, Any]) -> ArchivedArtifact:
     artifact_id = _safe_id(document, "piece of work")
     record = artifact_from_document(document, "archived", session_id, artifact_id, Path())
     if not ACTIVITY_ID_PATTERN.match(record.activity) or not record.kind.strip():
-        raise RecordError(f"the piece of work {artifact_id} names no valid activity or kind")
+        raise RecordError(_("the piece of work {artifact_id} names no valid activity or kind").format(artifact_id=artifact_id))
     files = tuple(
         ArchivedFile(name=item["name"], path=item["path"], size=item["size"], sha256=item["sha256"]) for item in raw["files"]
     )
     recorded = {(entry.name, entry.size, entry.sha256) for entry in record.files}
     if len(files) != len(record.files) or {(file.name, file.size, file.sha256) for file in files} != recorded:
-        raise RecordError(f"the files of the piece of work {artifact_id} do not match its manifest")
+        raise RecordError(_("the files of the piece of work {artifact_id} do not match its manifest").format(artifact_id=artifact_id))
     for file in files:
         if file.path != file_path(session_id, artifact_id, file.name):
-            raise RecordError(f"the file {file.path} is not where the manifest says")
+            raise RecordError(_("the file {path} is not where the manifest says").format(path=file.path))
     return ArchivedArtifact(record, document, files)
 
 
@@ -473,7 +479,7 @@ def _safe_id(document: dict[str, Any], what: str) -> str:
     """A record's id, used in names of entries and records: letters, digits, "-", "_", "."."""
     record_id = document.get("id") if isinstance(document, dict) else None
     if not isinstance(record_id, str) or not FILE_NAME_PATTERN.match(record_id):
-        raise RecordError(f"a {what} has no valid id")
+        raise RecordError(_("a {what} has no valid id").format(what=what))
     return record_id
 
 
@@ -485,8 +491,8 @@ def _check_notes(notes: list[Any], sessions: tuple[ArchivedSession, ...]) -> Non
         try:
             note_text(_record(document, NOTE_FORMAT, "a therapist's note"), "a therapist's note")
         except NewerVersionError:
-            raise ImportRefused(_NEWER) from None
+            raise ImportRefused(_(_NEWER)) from None
         except (RecordError, TypeError, ValueError) as exc:
-            raise ImportRefused(f"This archive is damaged: {exc}.") from None
+            raise ImportRefused(_("This archive is damaged: {error}.").format(error=exc)) from None
         if (document.get("session_id"), document.get("artifact_id") or "") not in known:
-            raise ImportRefused("This archive is damaged: it holds a therapist's note on work it does not hold.")
+            raise ImportRefused(_("This archive is damaged: it holds a therapist's note on work it does not hold."))

@@ -5,25 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 
 from expressive.feelings import feeling
+from expressive.i18n import N_, _, format_date, format_number, format_time, ngettext
 from expressive.portfolio import ArtifactRecord, FileEntry, Session
 
 IMAGE_TYPES = ("image/png", "image/jpeg")
 # What a person calls each kind of file, by media type.
 _FILE_KINDS = {
-    "image/png": "picture",
-    "image/jpeg": "picture",
-    "image/svg+xml": "drawing",
-    "audio/wav": "sound",
-    "audio/ogg": "sound",
-    "audio/midi": "MIDI music",
-    "video/mp4": "video",
-    "video/webm": "video",
-    "video/x-msvideo": "video",
-    "text/markdown": "text",
-    "text/plain": "text",
-    "application/pdf": "PDF",
-    "text/html": "web page",
-    "application/json": "data",
+    "image/png": N_("picture"),
+    "image/jpeg": N_("picture"),
+    "image/svg+xml": N_("drawing"),
+    "audio/wav": N_("sound"),
+    "audio/ogg": N_("sound"),
+    "audio/midi": N_("MIDI music"),
+    "video/mp4": N_("video"),
+    "video/webm": N_("video"),
+    "video/x-msvideo": N_("video"),
+    "text/markdown": N_("text"),
+    "text/plain": N_("text"),
+    "application/pdf": N_("PDF"),
+    "text/html": N_("web page"),
+    "application/json": N_("data"),
 }
 
 
@@ -32,29 +33,28 @@ def activity_name(activity_id: str) -> str:
 
 
 def title_of(artifact: ArtifactRecord) -> str:
-    return artifact.title.strip() or f"Untitled {artifact.kind}"
+    return artifact.title.strip() or _("Untitled {kind}").format(kind=artifact.kind)
 
 
 def day(moment: datetime) -> str:
-    """'19 November 2026', in the device's time zone."""
-    local = moment.astimezone()
-    return f"{local.day} {local:%B %Y}"
+    """'November 19, 2026' ('19. November 2026' in German), in the device's time zone."""
+    return format_date(moment.astimezone(), "long")
 
 
 def day_and_time(moment: datetime) -> str:
-    return f"{day(moment)}, {moment.astimezone():%H:%M}"
+    return _("{day}, {time}").format(day=day(moment), time=format_time(moment.astimezone()))
 
 
 def date_range(moments: list[datetime]) -> str:
     if not moments:
         return ""
     first, last = day(min(moments)), day(max(moments))
-    return first if first == last else f"{first} to {last}"
+    return first if first == last else _("{first} to {last}").format(first=first, last=last)
 
 
 def feeling_words(value: int | None) -> str:
     found = feeling(value)
-    return found.label if found else "not said"
+    return _(found.label) if found else _("not said")
 
 
 def feeling_colour(value: int | None) -> str | None:
@@ -66,7 +66,7 @@ def goal_met_words(session: Session) -> str | None:
     """'Goal met', 'Goal not met', or None when nobody said."""
     if session.goal_met is None:
         return None
-    return "Goal met" if session.goal_met else "Goal not met"
+    return _("Goal met") if session.goal_met else _("Goal not met")
 
 
 def picture_of(artifact: ArtifactRecord) -> str | None:
@@ -80,12 +80,12 @@ def picture_of(artifact: ArtifactRecord) -> str | None:
 
 
 def file_kind(entry: FileEntry) -> str:
-    return _FILE_KINDS.get(entry.media_type, "file")
+    return _(_FILE_KINDS.get(entry.media_type, N_("file")))
 
 
 def size_words(size: int) -> str:
     if size < 1000:
-        return f"{size} bytes"
+        return ngettext("{n} byte", "{n} bytes", size).format(n=format_number(size))
     if size < 1_000_000:
-        return f"{size / 1000:.0f} kB"
-    return f"{size / 1_000_000:.1f} MB"
+        return _("{size} kB").format(size=format_number(round(size / 1000)))
+    return _("{size} MB").format(size=format_number(size / 1_000_000, decimals=1))

@@ -27,6 +27,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from expressive.i18n import _
 from expressive.portfolio.atomic import fsync_folder, reason
 from expressive.portfolio.journal import export_temp_name
 
@@ -78,9 +79,9 @@ def new_folder(out: Path, what: str, in_flight: InFlight, *, shared: bool = Fals
     out = Path(out)
     _check_parent(out, what)
     if out.is_dir() and any(out.iterdir()):
-        raise ExportError(f"The folder {out} already has things in it. Choose a new or empty folder for {what}.")
+        raise ExportError(_("The folder {out} already has things in it. Choose a new or empty folder for {what}.").format(out=out, what=_(what)))
     if out.exists() and not out.is_dir():
-        raise ExportError(f"{out} is a file. Choose a new or empty folder for {what}.")
+        raise ExportError(_("{out} is a file. Choose a new or empty folder for {what}.").format(out=out, what=_(what)))
     staging = out.parent / export_temp_name()
     with _plain_failures(out, what), in_flight([staging]):
         try:
@@ -112,7 +113,7 @@ def make_folder(path: Path) -> None:
 def _sync_tree(folder: Path) -> None:
     """Make every file and subfolder under `folder` durable, deepest first, so the rename
     that publishes `folder` never shows empty or missing files after a power cut."""
-    for here, _, files in os.walk(folder, topdown=False):
+    for here, _folders, files in os.walk(folder, topdown=False):
         for name in files:
             with open(os.path.join(here, name), "rb") as written:
                 os.fsync(written.fileno())
@@ -120,7 +121,7 @@ def _sync_tree(folder: Path) -> None:
 
 
 def _share_tree(folder: Path) -> None:
-    for here, _, files in os.walk(folder):
+    for here, _folders, files in os.walk(folder):
         os.chmod(here, SHARED_FOLDER)
         for name in files:
             os.chmod(os.path.join(here, name), SHARED_FILE)
@@ -128,7 +129,8 @@ def _share_tree(folder: Path) -> None:
 
 def _check_parent(out: Path, what: str) -> None:
     if not out.parent.is_dir():
-        raise ExportError(f"There is no folder {out.parent} to put {what} in. Choose another place.")
+        raise ExportError(_("There is no folder {folder} to put {what} in. Choose another place.").format(
+            folder=out.parent, what=_(what)))
 
 
 @contextmanager
@@ -137,5 +139,6 @@ def _plain_failures(out: Path, what: str) -> Iterator[None]:
         yield
     except OSError as exc:
         full = exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
-        advice = "Free some space and try again." if full else "Choose another place."
-        raise ExportError(f"Could not write {what} to {out}: {reason(exc)}. {advice}") from exc
+        advice = _("Free some space and try again.") if full else _("Choose another place.")
+        raise ExportError(_("Could not write {what} to {out}: {reason}. {advice}").format(
+            what=_(what), out=out, reason=reason(exc), advice=advice)) from exc

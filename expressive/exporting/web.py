@@ -26,8 +26,9 @@ import html
 from datetime import datetime
 from pathlib import Path
 
-from expressive.portfolio import ArtifactRecord, PortfolioError, Session
+from expressive.i18n import N_, _, language, ngettext
 from expressive.lib.fonts import TEXT_FONT, TEXT_FONT_BOLD
+from expressive.portfolio import ArtifactRecord, PortfolioError, Session
 
 from .describe import (
     activity_name,
@@ -90,7 +91,7 @@ def write_html_portfolio(
     done = 0
     progress(done, total)
     problems: list[str] = []
-    with new_folder(Path(out), "the web portfolio", in_flight, shared=shared) as folder:
+    with new_folder(Path(out), N_("the web portfolio"), in_flight, shared=shared) as folder:
         fonts = folder / FONTS
         make_folder(fonts)
         for font in (Path(TEXT_FONT), Path(TEXT_FONT_BOLD), FONT_LICENSE):
@@ -111,16 +112,18 @@ def write_html_portfolio(
 def _page(work: ClientWork, sections: list[str]) -> str:
     name = _text(work.client.name)
     artifacts = work.artifacts
-    summary = (
-        f"{len(artifacts)} piece{'' if len(artifacts) == 1 else 's'} of work from "
-        f"{len(work.sessions)} session{'' if len(work.sessions) == 1 else 's'}"
-    )
+    pieces = ngettext("{n} piece of work", "{n} pieces of work", len(artifacts)).format(n=len(artifacts))
+    sessions = ngettext("{n} session", "{n} sessions", len(work.sessions)).format(n=len(work.sessions))
+    made = day(datetime.now().astimezone())
     if artifacts:
-        summary += f", {date_range([artifact.created for artifact in artifacts])}"
-    summary += f". Made on {day(datetime.now().astimezone())} with Expressive."
+        summary = _("{pieces} from {sessions}, {dates}. Made on {day} with Expressive.").format(
+            pieces=pieces, sessions=sessions, dates=date_range([artifact.created for artifact in artifacts]), day=made)
+    else:
+        summary = _("{pieces} from {sessions}. Made on {day} with Expressive.").format(
+            pieces=pieces, sessions=sessions, day=made)
     body = "\n".join(sections)
     return f"""<!DOCTYPE html>
-<html>
+<html lang="{_text(language().replace("_", "-"))}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CONTENT_POLICY}">
@@ -143,16 +146,17 @@ def _page(work: ClientWork, sections: list[str]) -> str:
 def _section(session: Session, articles: list[str]) -> str:
     parts = [f'<section class="session" id="{_text(session.id)}">', f"<h2>{_text(day(session.started))}</h2>"]
     if session.damaged:
-        parts.append(f'<p class="goal">This session\'s record could not be read: {_text(session.damaged)}</p>')
+        damaged = _("This session's record could not be read: {damage}").format(damage=session.damaged)
+        parts.append(f'<p class="goal">{_text(damaged)}</p>')
     else:
         if session.goal.strip():
-            parts.append(f'<p class="goal words">Goal: {_text(session.goal)}</p>')
+            parts.append(f'<p class="goal words">{_text(_("Goal: {goal}").format(goal=session.goal))}</p>')
         met = goal_met_words(session)
         if met:
             parts.append(f'<p class="goal">{_text(met)}.</p>')
         parts.append(
-            f'<p class="feelings">Feeling at check-in: {_feeling(session.feeling_in)} '
-            f"At check-out: {_feeling(session.feeling_out)}</p>"
+            f'<p class="feelings">{_text(_("Feeling at check-in:"))} {_feeling(session.feeling_in)} '
+            f'{_text(_("At check-out:"))} {_feeling(session.feeling_out)}</p>'
         )
     parts += articles
     parts.append("</section>")
@@ -167,8 +171,11 @@ def _feeling(value: int | None) -> str:
 
 def _article(work: ClientWork, artifact: ArtifactRecord, folder: Path, problems: list[str]) -> str:
     if artifact.damaged:
-        problems.append(f"The piece of work {artifact.id} could not be read: {artifact.damaged}.")
-        return f"<article><p>This piece of work ({_text(artifact.id)}) could not be read: {_text(artifact.damaged)}</p></article>"
+        problems.append(_("The piece of work {artifact} could not be read: {damage}.").format(
+            artifact=artifact.id, damage=artifact.damaged))
+        unreadable = _("This piece of work ({artifact}) could not be read: {damage}").format(
+            artifact=artifact.id, damage=artifact.damaged)
+        return f"<article><p>{_text(unreadable)}</p></article>"
     copied = _copy_files(work, artifact, folder, problems)
     parts = [
         f'<article id="{_text(artifact.session_id)}-{_text(artifact.id)}">',
@@ -184,7 +191,8 @@ def _article(work: ClientWork, artifact: ArtifactRecord, folder: Path, problems:
     if artifact.about.strip():
         parts.append(f'<p class="words">{_text(artifact.about)}</p>')
     for noticing in artifact.noticings:
-        parts.append(f'<p class="words">Noticed later ({_text(day(noticing.at))}): {_text(noticing.text)}</p>')
+        noticed = _("Noticed later ({day}): {words}").format(day=day(noticing.at), words=noticing.text)
+        parts.append(f'<p class="words">{_text(noticed)}</p>')
     links = [
         f'<li><a href="{copied[entry.name]}">{_text(entry.name)}</a> ({_text(file_kind(entry))}, {_text(size_words(entry.size))})</li>'
         for entry in artifact.files
@@ -204,7 +212,8 @@ def _copy_files(work: ClientWork, artifact: ArtifactRecord, folder: Path, proble
         try:
             data = work.reader.file(artifact, entry.name)
         except PortfolioError as exc:
-            problems.append(f"{entry.name} of '{title_of(artifact)}' ({day(artifact.created)}) is left out: {exc}")
+            problems.append(_("{file} of '{title}' ({day}) is left out: {error}").format(
+                file=entry.name, title=title_of(artifact), day=day(artifact.created), error=exc))
             continue
         write_file(folder / relative / entry.name, data)
         # Ids and file names are letters, digits, "-", "_" and ".": safe in an address as they are.

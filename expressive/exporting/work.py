@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from expressive.i18n import _
 from expressive.portfolio import ArtifactRecord, Client, Portfolio, PortfolioError, Session
-from expressive.portfolio.layout import MANIFEST_FILE, PRIVATE, Layout
 from expressive.portfolio.documents import ARTIFACT_FORMAT, CLIENT_FORMAT, NOTE_FORMAT, SESSION_FORMAT, parse_document
+from expressive.portfolio.layout import MANIFEST_FILE, PRIVATE, Layout
 from expressive.portfolio.records import RecordError
 
 Record = Client | Session | ArtifactRecord
@@ -83,7 +84,7 @@ class WorkReader:
             try:
                 notes.append(self._document(path, NOTE_FORMAT))
             except PortfolioError as exc:
-                problems.append(f"A therapist's note: {exc}")
+                problems.append(_("A therapist's note: {error}").format(error=exc))
         return notes, problems
 
     def _document(self, path: Path, expected_format: str) -> dict[str, Any]:
@@ -91,11 +92,11 @@ class WorkReader:
         try:
             return parse_document(self._store.read_stored(path), path.name, expected_format)
         except FileNotFoundError:
-            raise PortfolioError(f"{where} is missing.") from None
+            raise PortfolioError(_("{where} is missing.").format(where=where)) from None
         except OSError as exc:
-            raise PortfolioError(f"{where} cannot be read ({exc.strerror or exc}).") from None
+            raise PortfolioError(_("{where} cannot be read ({reason}).").format(where=where, reason=exc.strerror or exc)) from None
         except RecordError as exc:
-            raise PortfolioError(f"{where} is damaged: {exc}.") from None
+            raise PortfolioError(_("{where} is damaged: {error}.").format(where=where, error=exc)) from None
 
 
 def gather(

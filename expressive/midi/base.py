@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 import mido
 
+from expressive.i18n import N_
+
 log = logging.getLogger(__name__)
 
 # (device, message, arrived): `arrived` is time.perf_counter() when the message came in.
@@ -29,7 +31,7 @@ PERFORMANCE_MESSAGE_TYPES = frozenset(
     {"note_on", "note_off", "control_change", "program_change", "pitchwheel", "aftertouch", "polytouch"}
 )
 
-NO_MIDI_SYSTEM = (
+NO_MIDI_SYSTEM = N_(
     "This tablet has no MIDI system, so keyboards can't be plugged in. "
     "The on-screen instruments still work."
 )

@@ -17,6 +17,7 @@ from typing import Any
 
 import mido
 
+from expressive.i18n import N_
 from expressive.midi.base import NO_MIDI_SYSTEM, MessageHandler, MidiInput
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ APP_CLIENT_NAME = "Expressive"
 DEFAULT_BACKEND = "mido.backends.rtmidi"
 POLL_SECONDS = 0.5
 
-NO_MIDI_LIBRARY = (
+NO_MIDI_LIBRARY = N_(
     "MIDI support is not installed on this tablet, so keyboards can't be plugged in. "
     "The on-screen instruments still work."
 )

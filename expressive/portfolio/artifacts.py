@@ -13,6 +13,7 @@ from pathlib import Path
 
 from expressive.activity import ACTIVITY_ID_PATTERN
 from expressive.artifact import ArtifactDraft, media_type_of
+from expressive.i18n import _
 
 from .atomic import reason
 from .clients import Clients
@@ -46,10 +47,10 @@ class Artifacts:
         except (TypeError, ValueError):
             problems.append("its metadata cannot be written as JSON")
         if problems:
-            raise PortfolioError(f"The work from {activity_id} cannot be saved: {'; '.join(problems)}.")
+            raise PortfolioError(_("The work from {activity_id} cannot be saved: {problems}.").format(activity_id=activity_id, problems='; '.join(problems)))
 
         artifacts_folder = self._disk.layout.session_dir(client_id, session_id) / ARTIFACTS
-        with self._disk.writing("save the work", artifacts_folder):
+        with self._disk.writing(_("save the work"), artifacts_folder):
             sequence = _next_sequence(artifacts_folder)
         artifact_id = unused_name(artifacts_folder, lambda: f"{sequence:02d}-{activity_id}-{random_letters()}")
         files = {name: bytes(content) for name, content in draft.files.items()}
@@ -81,7 +82,7 @@ class Artifacts:
         )
         self._disk.create(
             (client_id, session_id, artifact_id), artifact, artifact_document(artifact), files=files,
-            action=f"save the {draft.kind}",
+            action=_("save the {kind}").format(kind=draft.kind),
         )
         return artifact
 
@@ -101,7 +102,7 @@ class Artifacts:
     def get(self, client_id: str, session_id: str, artifact_id: str) -> ArtifactRecord:
         artifact = self._disk.index.artifact(client_id, session_id, artifact_id)
         if artifact is None:
-            raise PortfolioError(f"There is no artifact {artifact_id} in session {session_id} of client {client_id}.")
+            raise PortfolioError(_("There is no artifact {artifact_id} in session {session_id} of client {client_id}.").format(artifact_id=artifact_id, session_id=session_id, client_id=client_id))
         return artifact
 
     # --- its files --------------------------------------------------------------------------
@@ -114,7 +115,7 @@ class Artifacts:
         try:
             return self._read_verified(artifact, entry)
         except RecordError as exc:
-            raise PortfolioError(f"The artifact {artifact.id} is damaged: {exc}.") from None
+            raise PortfolioError(_("The artifact {artifact} is damaged: {error}.").format(artifact=artifact.id, error=exc)) from None
 
     def verify(self, artifact: ArtifactRecord) -> list[str]:
         if artifact.damaged:
@@ -132,20 +133,20 @@ class Artifacts:
         try:
             content = self._disk.read_bytes(artifact.path / entry.name)
         except FileNotFoundError:
-            raise RecordError(f"{entry.name} is missing") from None
+            raise RecordError(_("{file} is missing").format(file=entry.name)) from None
         except OSError as exc:
-            raise RecordError(f"{entry.name} cannot be read: {reason(exc)}") from None
+            raise RecordError(_("{file} cannot be read: {reason}").format(file=entry.name, reason=reason(exc))) from None
         if len(content) != entry.size or hashlib.sha256(content).hexdigest() != entry.sha256:
-            raise RecordError(f"{entry.name} does not match its checksum: the file was changed or damaged")
+            raise RecordError(_("{file} does not match its checksum: the file was changed or damaged").format(file=entry.name))
         return content
 
 
 def _entry(artifact: ArtifactRecord, name: str) -> FileEntry:
     if artifact.damaged:
-        raise PortfolioError(f"The artifact {artifact.id} is damaged: {artifact.damaged}.")
+        raise PortfolioError(_("The artifact {artifact} is damaged: {damaged}.").format(artifact=artifact.id, damaged=artifact.damaged))
     entry = artifact.file(name)
     if entry is None:
-        raise PortfolioError(f"The artifact {artifact.id} has no file named {name}.")
+        raise PortfolioError(_("The artifact {artifact} has no file named {name}.").format(artifact=artifact.id, name=name))
     return entry
 
 

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from expressive.i18n import _
+
 from .records import PortfolioError
 
 TEMP_PREFIX = ".tmp-"
@@ -204,35 +206,38 @@ def is_full(exc: OSError, folder: Path) -> bool:
 def reason(exc: OSError) -> str:
     """Why an operation failed, as a short phrase: 'permission denied'."""
     if exc.errno in _DENIED:
-        return "permission denied"
+        return _("permission denied")
     if exc.errno in _FULL:
-        return "the device is full"
+        return _("the device is full")
     if exc.errno == errno.EROFS:
-        return "the device is read-only"
+        return _("the device is read-only")
     if exc.errno == errno.EIO:
-        return "the device reported a read or write error"
+        return _("the device reported a read or write error")
     return (exc.strerror or str(exc)).lower()
 
 
 def write_failure(exc: OSError, action: str, folder: Path) -> PortfolioError:
-    """The error to show when `action` ("save the drawing") failed in `folder`."""
+    """The error to show when `action` ("save the drawing", in the language shown) failed in `folder`."""
     if isinstance(exc, NotDurable):
         return PortfolioError(
-            f"Could not {action} for certain in {folder}: it was saved, but the device did not confirm "
-            f"it ({reason(exc)}), so it could be lost if the power fails now. "
-            + ("Free some space: the next save confirms it." if is_full(exc, folder)
-               else "If this happens again, run `expressive check`.")
+            _("Could not {action} for certain in {folder}: it was saved, but the device did not confirm "
+              "it ({reason}), so it could be lost if the power fails now. {advice}").format(
+                action=action, folder=folder, reason=reason(exc),
+                advice=_("Free some space: the next save confirms it.") if is_full(exc, folder)
+                else _("If this happens again, run `expressive check`."),
+            )
         )
     if is_full(exc, folder):
         return PortfolioError(
-            f"Could not {action} in {folder}. The device is full, so this was not saved. "
-            "Free some space and try again."
+            _("Could not {action} in {folder}. The device is full, so this was not saved. Free some space "
+               "and try again.").format(action=action, folder=folder)
         )
     if exc.errno in _DENIED or exc.errno == errno.EROFS:
-        advice = (
+        advice = _(
             "Nothing was saved. Make the portfolio folder writable, or choose another folder "
             "with --portfolio or EXPRESSIVE_PORTFOLIO."
         )
     else:
-        advice = "Nothing was saved. Try again; if it keeps failing, run `expressive check`."
-    return PortfolioError(f"Could not {action} in {folder}: {reason(exc)}. {advice}")
+        advice = _("Nothing was saved. Try again; if it keeps failing, run `expressive check`.")
+    return PortfolioError(_("Could not {action} in {folder}: {reason}. {advice}").format(
+        action=action, folder=folder, reason=reason(exc), advice=advice))

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from expressive.i18n import _
 from expressive.security.audit import AuditEntry, AuditLog
 from expressive.security.keyring import Keys
 
@@ -27,8 +28,8 @@ def open_audit_log(root: Path, keys: Keys | None, *, fsync: bool, entries_expect
 def unrecorded(done: str, exc: OSError | sqlite3.Error, root: Path) -> PortfolioError:
     """The error for a change that happened (`done` says what) but could not be recorded."""
     return PortfolioError(
-        f"{done}, but the audit log or the index could not record it ({failure_words(exc, root)}). "
-        "Free some space if the device is full, then run `expressive check`."
+        _("{done}, but the audit log or the index could not record it ({reason}). Free some "
+           "space if the device is full, then run `expressive check`.").format(done=done, reason=failure_words(exc, root))
     )
 
 
@@ -44,7 +45,7 @@ class Audit:
 
     def record_reporting_failures(self, event: str, client_id: str | None = None, detail: str = "") -> None:
         """See `Portfolio.audit`."""
-        with writing("record this in the audit log", self.root, self.root):
+        with writing(_("record this in the audit log"), self.root, self.root):
             self.record(event, client_id, detail)
 
     def record_after(self, done: str, event: str, client_id: str | None = None, detail: str = "") -> None:

@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from expressive.i18n import N_, _
 from expressive.limits import MAX_NAME_CHARS, MAX_NOTE_CHARS
 
 from .atomic import fsync_folder, reason
@@ -28,16 +29,17 @@ class Clients:
 
     def add(self, name: str, year_of_birth: int | None, notes: str) -> Client:
         disk, vault = self._disk, self._disk.vault
-        name = checked_words(name if isinstance(name, str) else "", "client's name", MAX_NAME_CHARS, one_line=True).strip()
+        name = checked_words(name if isinstance(name, str) else "", N_("client's name"), MAX_NAME_CHARS, one_line=True).strip()
         if not name:
-            raise PortfolioError("A client needs a name.")
-        notes = checked_words(notes, "notes on the client", MAX_NOTE_CHARS)
+            raise PortfolioError(_("A client needs a name."))
+        notes = checked_words(notes, N_("notes on the client"), MAX_NOTE_CHARS)
         this_year = now().year
         if year_of_birth is not None and (
             not isinstance(year_of_birth, int) or not _EARLIEST_BIRTH_YEAR <= year_of_birth <= this_year
         ):
             raise PortfolioError(
-                f"The year of birth {year_of_birth!r} is not a year between {_EARLIEST_BIRTH_YEAR} and {this_year}."
+                _("The year of birth {year_of_birth} is not a year between {earliest} and "
+                   "{this_year}.").format(year_of_birth=repr(year_of_birth), earliest=_EARLIEST_BIRTH_YEAR, this_year=this_year)
             )
         client_id = unused_name(
             disk.layout.clients, lambda: f"c-{secrets.token_hex(4)}", also_taken=lambda name: f"{DELETING_PREFIX}{name}"
@@ -46,7 +48,7 @@ class Clients:
         if vault.unlocked:
             vault.add_client_key(client_id)
         try:
-            disk.create((client_id, "", ""), client, client_document(client), subfolders=(SESSIONS, PRIVATE), action="add the client")
+            disk.create((client_id, "", ""), client, client_document(client), subfolders=(SESSIONS, PRIVATE), action=_("add the client"))
         except BaseException:
             # Only while nothing of the client is visible: once its folder is in place, its
             # files are encrypted with this key.
@@ -63,7 +65,7 @@ class Clients:
         trash = disk.layout.clients / f"{DELETING_PREFIX}{client_id}"
         # The rename comes first: it needs no free space, so even a full device cannot keep a
         # client that was to be deleted (the next open finishes what is left).
-        with disk.writing("delete the client", disk.layout.clients):
+        with disk.writing(_("delete the client"), disk.layout.clients):
             if trash.exists():
                 shutil.rmtree(trash)
             os.rename(folder, trash)
@@ -75,11 +77,11 @@ class Clients:
             self._erase(client_id, trash)
         except (OSError, sqlite3.Error) as exc:
             raise PortfolioError(
-                f"The client {client_id} is deleted, but not all of its files could be erased yet "
-                f"({failure_words(exc, disk.root)}). Expressive finishes erasing them the next time the "
-                "portfolio is opened or checked."
+                _("The client {client_id} is deleted, but not all of its files could be erased yet "
+                   "({reason}). Expressive finishes erasing them the next time the portfolio is opened "
+                   "or checked.").format(client_id=client_id, reason=failure_words(exc, disk.root))
             ) from exc
-        done = f"The client {client_id} was deleted"
+        done = _("The client {client_id} was deleted").format(client_id=client_id)
         with self._audit.told_after(done):
             if not was_dirty:
                 disk.index.mark_clean()
@@ -114,17 +116,17 @@ class Clients:
     def get(self, client_id: str) -> Client:
         client = self._disk.index.client(client_id)
         if client is None:
-            raise PortfolioError(f"There is no client {client_id} in this portfolio.")
+            raise PortfolioError(_("There is no client {client_id} in this portfolio.").format(client_id=client_id))
         return client
 
     def set_settings(self, client_id: str, changes: dict[str, Any]) -> Client:
         self.get(client_id)
         if not is_settings(changes):
-            raise PortfolioError(f"The settings {changes!r} are not names with plain values.")
+            raise PortfolioError(_("The settings {changes} are not names with plain values.").format(changes=repr(changes)))
 
         def change(doc: dict[str, Any]) -> None:
             settings = dict(doc.get("settings") or {})
             settings.update(changes)
             doc["settings"] = {name: value for name, value in settings.items() if value is not None}
 
-        return self._disk.rewrite((client_id, "", ""), change, action="save the client's settings")
+        return self._disk.rewrite((client_id, "", ""), change, action=_("save the client's settings"))

@@ -26,6 +26,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from expressive.i18n import _
 from expressive.security.cipher import DecryptionError, decrypt_file, encrypt_file, is_encrypted
 from expressive.security.keyring import KeyringError
 
@@ -90,12 +91,18 @@ def client_of(identity: str) -> str:
     return parts[1]
 
 
+def write_found_device_full(exc: OSError | sqlite3.Error, folder: Path) -> bool:
+    """Whether a write in `folder` failed with `exc` because the device is full."""
+    if isinstance(exc, sqlite3.Error):
+        return getattr(exc, "sqlite_errorcode", 0) & 0xFF == _SQLITE_FULL or device_is_full(folder)
+    return is_full(exc, folder)
+
+
 def failure_words(exc: OSError | sqlite3.Error, folder: Path) -> str:
     """Why a write in `folder` failed, as a short phrase that says so when the device is full."""
-    if isinstance(exc, sqlite3.Error):
-        full = getattr(exc, "sqlite_errorcode", 0) & 0xFF == _SQLITE_FULL or device_is_full(folder)
-        return "the device is full" if full else str(exc)
-    return "the device is full" if is_full(exc, folder) else reason(exc)
+    if write_found_device_full(exc, folder):
+        return _("the device is full")
+    return str(exc) if isinstance(exc, sqlite3.Error) else reason(exc)
 
 
 @contextmanager
@@ -111,8 +118,8 @@ def writing(action: str, folder: Path, root: Path) -> Iterator[None]:
         if primary == _SQLITE_FULL or (primary == _SQLITE_IOERR and is_full(OSError(errno.EIO, str(exc)), folder)):
             raise write_failure(OSError(errno.ENOSPC, str(exc)), action, folder) from exc
         raise PortfolioError(
-            f"Could not {action}: the index in {root} cannot be updated ({exc}). "
-            "Restart Expressive: the index is rebuilt from the saved files."
+            _("Could not {action}: the index in {root} cannot be updated ({error}). Restart Expressive: "
+               "the index is rebuilt from the saved files.").format(action=action, root=root, error=exc)
         ) from exc
 
 
@@ -151,8 +158,8 @@ class Disk:
             key = self.vault.client_key(client_of(identity))
             if key is None:
                 raise PortfolioError(
-                    f"Could not save in {path.parent}: the key of client {client_of(identity)} is missing "
-                    f"from {KEYRING_FILE}. Run `expressive check`."
+                    _("Could not save in {folder}: the key of client {client_id} is missing from {keyring}. "
+                       "Run `expressive check`.").format(folder=path.parent, client_id=client_of(identity), keyring=KEYRING_FILE)
                 )
             data = encrypt_file(key, identity, data)
         write_file(path, data, fsync=self.fsync, sync_folder=sync_folder)
@@ -164,18 +171,18 @@ class Disk:
             return data
         identity = self._identity(path)
         if not is_encrypted(data):
-            raise RecordError(f"{path.name} could not be decrypted: it is not an encrypted file of this portfolio")
+            raise RecordError(_("{file} could not be decrypted: it is not an encrypted file of this portfolio").format(file=path.name))
         client_id = client_of(identity)
         try:
             key = self.vault.client_key(client_id)
         except KeyringError as exc:
-            raise RecordError(f"{path.name} could not be decrypted: {exc}") from None
+            raise RecordError(_("{file} could not be decrypted: {error}").format(file=path.name, error=exc)) from None
         if key is None:
-            raise RecordError(f"{path.name} could not be decrypted: the key of client {client_id} is not in {KEYRING_FILE}")
+            raise RecordError(_("{file} could not be decrypted: the key of client {client_id} is not in {keyring}").format(file=path.name, client_id=client_id, keyring=KEYRING_FILE))
         try:
             return decrypt_file(key, identity, data)
         except DecryptionError:
-            raise RecordError(f"{path.name} could not be decrypted: it was changed, damaged or moved") from None
+            raise RecordError(_("{file} could not be decrypted: it was changed, damaged or moved").format(file=path.name)) from None
 
     def _identity(self, path: Path) -> str:
         return self.layout.final_path(path).relative_to(self.root).as_posix()
@@ -184,9 +191,9 @@ class Disk:
         try:
             data = self.read_bytes(path)
         except FileNotFoundError:
-            raise MissingRecord(f"{path.name} is missing") from None
+            raise MissingRecord(_("{file} is missing").format(file=path.name)) from None
         except OSError as exc:
-            raise RecordError(f"{path.name} cannot be read: {reason(exc)}") from None
+            raise RecordError(_("{file} cannot be read: {reason}").format(file=path.name, reason=reason(exc))) from None
         return parse_document(data, path.name, expected_format)
 
     # --- records --------------------------------------------------------------------------
@@ -255,7 +262,7 @@ class Disk:
         try:
             doc = self.read_document(path, _RECORD_FORMATS[level(key)])
         except RecordError as exc:
-            raise PortfolioError(f"Could not {action}: {exc}.") from None
+            raise PortfolioError(_("Could not {action}: {error}.").format(action=action, error=exc)) from None
         change(doc)
         with self.writing(action, path.parent):
             self.index.mark_dirty()
@@ -284,7 +291,7 @@ class Disk:
         try:
             return self.layout.scan()
         except OSError as exc:
-            raise PortfolioError(f"Cannot read the portfolio folder {self.root}: {reason(exc)}.") from exc
+            raise PortfolioError(_("Cannot read the portfolio folder {root}: {reason}.").format(root=self.root, reason=reason(exc))) from exc
 
     def sync_index(self, *, full: bool) -> None:
         self.index.sync(self.scan(), self.load, full=full)
@@ -304,7 +311,8 @@ class Disk:
                 hidden = self.layout.folder(key)
                 self.layout.built(key)
                 final = self.layout.folder(key)
-                with self.writing(f"put the {kind} in place", final.parent):
+                placing = _("put the client in place") if kind == "client" else _("put the session in place")
+                with self.writing(placing, final.parent):
                     os.rename(hidden, final)
                     if self.fsync:
                         fsync_folder(final.parent)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from expressive.artifact import FILE_NAME_PATTERN
 from expressive.feelings import FEELINGS
+from expressive.i18n import _, format_number
 from expressive.limits import (
     MAX_GOAL_CHARS,
     MAX_NAME_CHARS,
@@ -99,12 +100,12 @@ def parse_document(data: bytes, file_name: str, expected_format: str) -> dict[st
     except InputRefused as refusal:
         raise RecordError(str(refusal).rstrip(".")) from None
     if not isinstance(doc, dict) or doc.get("format") != expected_format:
-        raise RecordError(f"{file_name} is not an {expected_format} file")
+        raise RecordError(_("{file_name} is not an {expected_format} file").format(file_name=file_name, expected_format=expected_format))
     version = doc.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise RecordError(f"{file_name} has no valid version number")
+        raise RecordError(_("{file_name} has no valid version number").format(file_name=file_name))
     if version > FORMAT_VERSION:
-        raise NewerVersionError(f"{file_name} was made by a newer version of Expressive")
+        raise NewerVersionError(_("{file_name} was made by a newer version of Expressive").format(file_name=file_name))
     return doc
 
 
@@ -125,7 +126,7 @@ class _Fields:
         self.file_name = file_name
 
     def invalid(self, key: str) -> RecordError:
-        return RecordError(f"{self.file_name} has a missing or invalid '{key}'")
+        return RecordError(_("{file_name} has a missing or invalid '{key}'").format(file_name=self.file_name, key=key))
 
     def text(self, key: str, max_chars: int, default: str | None = None) -> str:
         """Text of at most `max_chars`, the bound the store writes it with: a longer one was
@@ -135,7 +136,8 @@ class _Fields:
             raise self.invalid(key)
         if len(value) > max_chars:
             raise RecordError(
-                f"{self.file_name} has a '{key}' of {len(value):,} characters; the most Expressive keeps is {max_chars:,}"
+                _("{file_name} has a '{key}' of {length} characters; the most Expressive keeps is "
+                   "{most}").format(file_name=self.file_name, key=key, length=format_number(len(value)), most=format_number(max_chars))
             )
         return value
 
@@ -218,7 +220,7 @@ def session_from_document(doc: dict[str, Any], client_id: str, session_id: str) 
 
 def homework_from_document(raw: Any) -> Homework:
     if not isinstance(raw, dict):
-        raise RecordError("session.json has an invalid 'homework'")
+        raise RecordError(_("session.json has an invalid 'homework'"))
     fields = _Fields(raw, "session.json")
     try:
         return Homework(
@@ -227,7 +229,7 @@ def homework_from_document(raw: Any) -> Homework:
             note=fields.text("note", MAX_WORDS_CHARS, ""),
         )
     except RecordError:
-        raise RecordError("session.json has an invalid 'homework'") from None
+        raise RecordError(_("session.json has an invalid 'homework'")) from None
 
 
 def homework_document(homework: Homework) -> dict[str, Any]:
@@ -250,11 +252,11 @@ def damaged_session(client_id: str, session_id: str, reason: str) -> Session:
 
 def _file_entry(raw: Any) -> FileEntry:
     if not isinstance(raw, dict):
-        raise RecordError("manifest.json has an invalid entry in 'files'")
+        raise RecordError(_("manifest.json has an invalid entry in 'files'"))
     name, role, media_type = raw.get("name"), raw.get("role"), raw.get("media_type")
     size, sha256 = raw.get("size"), raw.get("sha256")
     if not isinstance(name, str) or not FILE_NAME_PATTERN.match(name) or name == "manifest.json":
-        raise RecordError(f"manifest.json lists a file with an invalid name ({name!r})")
+        raise RecordError(_("manifest.json lists a file with an invalid name ({name})").format(name=repr(name)))
     if (
         role not in FILE_ROLES
         or not isinstance(media_type, str)
@@ -264,7 +266,7 @@ def _file_entry(raw: Any) -> FileEntry:
         or not isinstance(sha256, str)
         or not _SHA256_PATTERN.match(sha256)
     ):
-        raise RecordError(f"manifest.json has an invalid entry for {name}")
+        raise RecordError(_("manifest.json has an invalid entry for {name}").format(name=name))
     return FileEntry(name=name, role=role, media_type=media_type, size=size, sha256=sha256)
 
 
@@ -276,7 +278,7 @@ def artifact_from_document(doc: dict[str, Any], client_id: str, session_id: str,
     files = tuple(_file_entry(raw) for raw in raw_files)
     names = {entry.name for entry in files}
     if len(names) != len(files):
-        raise RecordError("manifest.json lists the same file twice")
+        raise RecordError(_("manifest.json lists the same file twice"))
     roles = {}
     for role in ("product", "thumbnail", "process"):
         name = doc.get(role)
@@ -308,17 +310,17 @@ def artifact_from_document(doc: dict[str, Any], client_id: str, session_id: str,
 def _manifest_tags(tags: Any) -> tuple[str, ...]:
     # Normalised on reading too, so tags edited by hand filter like any others.
     if not isinstance(tags, list):
-        raise RecordError("manifest.json has a missing or invalid 'tags'")
+        raise RecordError(_("manifest.json has a missing or invalid 'tags'"))
     try:
         return normalise_tags(tags)
     except ValueError as exc:
-        raise RecordError(f"manifest.json has an invalid tag: {exc}") from None
+        raise RecordError(_("manifest.json has an invalid tag: {error}").format(error=exc)) from None
 
 
 def checked_noticings(noticings: Any) -> tuple[Noticing, ...]:
     """Later reflections from their stored form, oldest first; RecordError when malformed."""
     if not isinstance(noticings, (list, tuple)):
-        raise RecordError("the reflection's noticings are not a list")
+        raise RecordError(_("the reflection's noticings are not a list"))
     checked = []
     for raw in noticings:
         try:
@@ -327,7 +329,8 @@ def checked_noticings(noticings: Any) -> tuple[Noticing, ...]:
             checked.append(Noticing(at=_parse_time(raw["at"]), text=raw["text"]))
         except (KeyError, TypeError, ValueError):
             raise RecordError(
-                f"a noticing is invalid: it needs the words (at most {MAX_WORDS_CHARS:,} characters) and when they were said"
+                _("a noticing is invalid: it needs the words (at most {most} characters) and "
+                   "when they were said").format(most=format_number(MAX_WORDS_CHARS))
             ) from None
     return tuple(sorted(checked, key=lambda noticing: noticing.at))
 
@@ -339,7 +342,7 @@ def noticing_document(noticing: Noticing) -> dict[str, Any]:
 def checked_marks(marks: Any) -> tuple[dict[str, Any], ...]:
     """Review marks in their stored form, in time order; RecordError when any is malformed."""
     if not isinstance(marks, (list, tuple)):
-        raise RecordError("the marks are not a list")
+        raise RecordError(_("the marks are not a list"))
     checked = []
     for mark in marks:
         try:
@@ -349,8 +352,8 @@ def checked_marks(marks: Any) -> tuple[dict[str, Any], ...]:
             checked.append({"t": float(t), "note": note, "created": format_time(_parse_time(mark["created"]))})
         except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: a time too large for a float
             raise RecordError(
-                "a mark is invalid: it needs a time in seconds (0 or more), a note "
-                f"(at most {MAX_WORDS_CHARS:,} characters) and when it was written"
+                _("a mark is invalid: it needs a time in seconds (0 or more), a note (at most "
+                   "{most} characters) and when it was written").format(most=format_number(MAX_WORDS_CHARS))
             ) from None
     return tuple(sorted(checked, key=lambda mark: (mark["t"], mark["created"])))
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from expressive.activity import ACTIVITY_ID_PATTERN
 from expressive.artifact import FILE_NAME_PATTERN
+from expressive.i18n import _
 
 from .atomic import make_folders, reason
 from .disk import Disk
@@ -25,7 +26,7 @@ class Drafts:
         self._sessions.get(client_id, session_id)
         _check_draft_name(activity_id, name)
         folder = self.folder(client_id, session_id, activity_id)
-        with self._disk.writing("keep the work in progress", folder):
+        with self._disk.writing(_("keep the work in progress"), folder):
             make_folders(folder)
             self._disk.write_bytes(folder / name, bytes(data))
 
@@ -37,17 +38,17 @@ class Drafts:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise PortfolioError(f"The work in progress {name} cannot be read: {reason(exc)}.") from None
+            raise PortfolioError(_("The work in progress {name} cannot be read: {reason}.").format(name=name, reason=reason(exc))) from None
         except RecordError as exc:
-            raise PortfolioError(f"The work in progress is damaged: {exc}.") from None
+            raise PortfolioError(_("The work in progress is damaged: {error}.").format(error=exc)) from None
 
     def delete(self, client_id: str, session_id: str, activity_id: str, name: str) -> None:
         _check_draft_name(activity_id, name)
-        self._disk.remove(self.folder(client_id, session_id, activity_id) / name, "put the work in progress aside")
+        self._disk.remove(self.folder(client_id, session_id, activity_id) / name, _("put the work in progress aside"))
 
 
 def _check_draft_name(activity_id: str, name: str) -> None:
     if not isinstance(activity_id, str) or not ACTIVITY_ID_PATTERN.match(activity_id):
-        raise PortfolioError(f"The activity id {activity_id!r} is not valid.")
+        raise PortfolioError(_("The activity id {activity_id} is not valid.").format(activity_id=repr(activity_id)))
     if not isinstance(name, str) or not FILE_NAME_PATTERN.match(name):
-        raise PortfolioError(f"The file name {name!r} is not allowed for work in progress.")
+        raise PortfolioError(_("The file name {name} is not allowed for work in progress.").format(name=repr(name)))

@@ -8,8 +8,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from expressive.i18n import N_, _
+
 from .atomic import TEMP_PREFIX, make_folders, make_private, reason
-from .disk import failure_words, replace_file
+from .disk import failure_words, replace_file, write_found_device_full
 from .documents import (
     ENCRYPTION_SCHEME,
     ENCRYPTION_STATES,
@@ -23,7 +25,7 @@ from .layout import KEYRING_FILE, MARKER_FILE
 from .lock import acquire
 from .records import NewerVersionError, PortfolioError, RecordError
 
-CHOOSE_ANOTHER = "Choose another folder with --portfolio or EXPRESSIVE_PORTFOLIO."
+CHOOSE_ANOTHER = N_("Choose another folder with --portfolio or EXPRESSIVE_PORTFOLIO.")
 # Files an interrupted creation may leave in a folder that has no portfolio.json yet: a
 # keyring, and the lock file that earlier versions locked instead of the folder.
 _CREATION_LEFTOVERS = (KEYRING_FILE, "portfolio.lock")
@@ -39,12 +41,12 @@ def status(root: Path) -> str:
         if not root.exists():
             return "new"
         if not root.is_dir():
-            raise PortfolioError(f"{root} is a file, not a folder. {CHOOSE_ANOTHER}")
+            raise PortfolioError(_("{root} is a file, not a folder. {choose_another}").format(root=root, choose_another=_(CHOOSE_ANOTHER)))
         if not (root / MARKER_FILE).exists():
             return "new"
         encryption = read_marker(root)[1]
     except OSError as exc:
-        raise PortfolioError(f"Cannot read the portfolio folder {root}: {reason(exc)}.") from exc
+        raise PortfolioError(_("Cannot read the portfolio folder {root}: {reason}.").format(root=root, reason=reason(exc))) from exc
     if encryption is None:
         return "plain"
     return "migrating" if encryption["state"] == "migrating" else "encrypted"
@@ -56,10 +58,11 @@ def read_marker(root: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
         doc = parse_document((root / MARKER_FILE).read_bytes(), MARKER_FILE, PORTFOLIO_FORMAT)
     except NewerVersionError:
         raise PortfolioError(
-            f"The portfolio in {root} was made by a newer version of Expressive. Update Expressive to open it."
+            _("The portfolio in {root} was made by a newer version of Expressive. Update Expressive to "
+               "open it.").format(root=root)
         ) from None
     except RecordError as exc:
-        raise PortfolioError(f"The portfolio in {root} cannot be opened: {exc}.") from None
+        raise PortfolioError(_("The portfolio in {root} cannot be opened: {error}.").format(root=root, error=exc)) from None
     encryption = doc.get("encryption")
     if encryption is None:
         return doc, None
@@ -71,8 +74,8 @@ def read_marker(root: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
         or encryption.get("state") not in ENCRYPTION_STATES
     ):
         raise PortfolioError(
-            f"The portfolio in {root} is encrypted in a way this version of Expressive does not know. "
-            "Update Expressive to open it."
+            _("The portfolio in {root} is encrypted in a way this version of Expressive does not know. "
+               "Update Expressive to open it.").format(root=root)
         )
     return doc, encryption
 
@@ -96,7 +99,7 @@ def prepare_root(root: Path, *, fsync: bool) -> dict[str, Any] | None:
 def _make_root(root: Path) -> None:
     """Create `root` if needed; refuse a folder that holds other things and no portfolio."""
     if root.exists() and not root.is_dir():
-        raise PortfolioError(f"{root} is a file, not a folder. {CHOOSE_ANOTHER}")
+        raise PortfolioError(_("{root} is a file, not a folder. {choose_another}").format(root=root, choose_another=_(CHOOSE_ANOTHER)))
     make_folders(root)
     if (root / MARKER_FILE).exists():
         return
@@ -104,8 +107,8 @@ def _make_root(root: Path) -> None:
     others = [name for name in os.listdir(root) if not name.startswith(TEMP_PREFIX) and name not in _CREATION_LEFTOVERS]
     if others:
         raise PortfolioError(
-            f"The folder {root} is not an Expressive portfolio: it has other files in it and no "
-            f"{MARKER_FILE}. {CHOOSE_ANOTHER}"
+            _("The folder {root} is not an Expressive portfolio: it has other files in it and no "
+               "{marker}. {choose_another}").format(root=root, marker=MARKER_FILE, choose_another=_(CHOOSE_ANOTHER))
         )
 
 
@@ -131,9 +134,11 @@ def make_top_private(root: Path) -> None:
 
 def cannot_write_folder(root: Path, exc: OSError | sqlite3.Error) -> PortfolioError:
     """Opening failed for want of writing: a full device is said as such, with what helps."""
-    why = failure_words(exc, root if root.exists() else root.parent)
-    if why == "the device is full":
-        return PortfolioError(f"Cannot open the portfolio in {root}: the device is full. Free some space and try again.")
+    folder = root if root.exists() else root.parent
+    if write_found_device_full(exc, folder):
+        return PortfolioError(_("Cannot open the portfolio in {root}: the device is full. Free some space and try again.").format(root=root))
     if isinstance(exc, sqlite3.Error):
-        why = f"its index cannot be opened ({exc})"
-    return PortfolioError(f"Cannot write to the portfolio folder {root}: {why}. {CHOOSE_ANOTHER}")
+        why = _("its index cannot be opened ({error})").format(error=exc)
+    else:
+        why = failure_words(exc, folder)
+    return PortfolioError(_("Cannot write to the portfolio folder {root}: {why}. {choose_another}").format(root=root, why=why, choose_another=_(CHOOSE_ANOTHER)))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from expressive.i18n import _, ngettext
+
 from .artifacts import Artifacts
 from .atomic import PARTIAL_SUFFIX, find_leftovers, make_all_private, reason, remove_leftover
 from .auditing import Audit
@@ -32,22 +34,24 @@ class Integrity:
         disk = self._disk
         report = CheckReport()
         finished, failing = self._clients.finish_deletions()
-        report.repaired += [f"finished erasing the deleted client {client_id}" for client_id in finished]
+        report.repaired += [_("finished erasing the deleted client {client_id}").format(client_id=client_id) for client_id in finished]
         report.notes += failing
         for leftover in find_leftovers(disk.root):
             report.notes.append(_unfinished(leftover))
             if repair:
                 try:
                     remove_leftover(disk.root / leftover)
-                    report.repaired.append(f"removed the unfinished save {leftover}")
+                    report.repaired.append(_("removed the unfinished save {file}").format(file=leftover))
                 except OSError as exc:
-                    report.notes.append(f"{leftover} could not be removed: {reason(exc)}")
+                    report.notes.append(_("{file} could not be removed: {reason}").format(file=leftover, reason=reason(exc)))
                     continue
                 self._take_back_key_of_unbuilt(leftover)
         if repair:
             tightened = make_all_private(disk.root)
             if tightened:
-                report.repaired.append(f"made {tightened} files and folders readable by this user only")
+                report.repaired.append(ngettext("made {n} file or folder readable by this user only",
+                                                "made {n} files and folders readable by this user only", tightened)
+                                       .format(n=tightened))
 
         found = disk.scan()
         records = {key: disk.load(key) for key in sorted(found)}
@@ -60,7 +64,7 @@ class Integrity:
                     Problem(disk.relative(record.path / entry.name), problem)
                     for entry, problem in self._artifacts.file_problems(record)
                 ]
-        for client_id in sorted({client_id for client_id, _, _ in found}):
+        for client_id in sorted({client_id for client_id, _session, _file in found}):
             for path in sorted((disk.layout.client_dir(client_id) / PRIVATE).glob("notes-*.json")):
                 try:
                     self._notes.read(path)
@@ -85,6 +89,7 @@ class Integrity:
 def _unfinished(leftover: Path) -> str:
     """What check says about a leftover of an interrupted write (a path in the portfolio)."""
     if leftover.name.startswith(BUILDING_PREFIX):
-        what = "a client being restored from an archive" if leftover.parent == Path(CLIENTS) else "a session being made from a file"
-        return f"{leftover} is {what}, interrupted before it was whole: it is not in the portfolio; `check --repair` removes it"
-    return f"{leftover} is an unfinished save, left by an interruption"
+        what = _("a client being restored from an archive") if leftover.parent == Path(CLIENTS) else _("a session being made from a file")
+        return _("{file} is {what}, interrupted before it was whole: it is not in the portfolio; `check --repair` removes it").format(
+            file=leftover, what=what)
+    return _("{file} is an unfinished save, left by an interruption").format(file=leftover)

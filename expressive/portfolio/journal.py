@@ -32,6 +32,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from expressive.i18n import N_
 from expressive.limits import InputRefused, load_json_bounded
 from expressive.security.cipher import KEY_SIZE, DecryptionError, decrypt_file, encrypt_file
 
@@ -151,7 +152,7 @@ class ExportJournal:
             data = entry.read_bytes()
             if self._key is not None:
                 data = decrypt_file(self._key, self._identity(entry), data)
-            document = load_json_bounded(data, max_bytes=_ENTRY_BYTES, what="An export's entry")
+            document = load_json_bounded(data, max_bytes=_ENTRY_BYTES, what=N_("An export's entry"))
         except (OSError, DecryptionError, InputRefused, ValueError):
             return []
         if not isinstance(document, dict) or document.get("format") != JOURNAL_FORMAT:

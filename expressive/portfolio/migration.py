@@ -11,6 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
+from expressive.i18n import _
 from expressive.security.keyring import KdfParams, Keyring, Keys
 
 from .atomic import find_leftovers, fsync_folder, is_full, reason, remove_leftover, write_failure
@@ -54,8 +55,9 @@ class ProtectionPlan:
             # files under keys nobody has, or its recovery key void.
             if keyring_bytes(root) != self._keyring_seen:
                 raise PortfolioError(
-                    f"The portfolio in {root} was protected or changed by another program while the recovery key "
-                    "was shown, so this passphrase and recovery key were not used and this command changed nothing."
+                    _("The portfolio in {root} was protected or changed by another program while the recovery key "
+                       "was shown, so this passphrase and recovery key were not used and this command changed "
+                       "nothing.").format(root=root)
                 )
             if not marked:
                 prepare_root(root, fsync=True)
@@ -75,7 +77,7 @@ class ProtectionPlan:
             finish_migration(root, keyring, keys, fsync=True)
         except OSError as exc:
             if not marked:
-                raise write_failure(exc, "protect the portfolio", root) from exc
+                raise write_failure(exc, _("protect the portfolio"), root) from exc
             full = is_full(exc, root)
             raise PortfolioError(
                 f"The portfolio in {root} is only partly encrypted yet: {'the device is full' if full else reason(exc)}. "
@@ -94,8 +96,8 @@ def plan_protection(root: Path, passphrase: str, kdf: KdfParams | None) -> Prote
         keyring_seen = keyring_bytes(root)
         if found == "encrypted":
             raise PortfolioError(
-                f"The portfolio in {root} is already protected by a passphrase. To choose another "
-                "passphrase, change it instead."
+                _("The portfolio in {root} is already protected by a passphrase. To choose another "
+                   "passphrase, change it instead.").format(root=root)
             )
         if found == "migrating":
             keyring = load_keyring(root)
@@ -106,7 +108,7 @@ def plan_protection(root: Path, passphrase: str, kdf: KdfParams | None) -> Prote
                 read_marker(root)
             keyring, keys, recovery_key = Keyring.create(passphrase, kdf)
     except OSError as exc:
-        raise PortfolioError(f"Cannot read the portfolio folder {root}: {reason(exc)}. Nothing was changed.") from exc
+        raise PortfolioError(_("Cannot read the portfolio folder {root}: {reason}. Nothing was changed.").format(root=root, reason=reason(exc))) from exc
     return ProtectionPlan(root, found, keyring, keys, recovery_key, keyring_seen)
 
 
@@ -120,7 +122,7 @@ def finish_migration(root: Path, keyring: Keyring, keys: Keys, *, fsync: bool) -
     # do the remains of an interrupted client deletion.
     for leftover in find_leftovers(root):
         remove_leftover(root / leftover)
-    for _, trash in deleting_folders(root):
+    for _client_id, trash in deleting_folders(root):
         shutil.rmtree(trash)
     clients = client_folders(root)
     missing = [client_id for client_id in clients if keyring.client_key(keys, client_id) is None]

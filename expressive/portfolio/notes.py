@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from expressive.i18n import N_, _
 from expressive.limits import MAX_NOTE_CHARS
 
 from .artifacts import Artifacts
@@ -27,9 +28,9 @@ class Notes:
 
     def set_session_note(self, client_id: str, session_id: str, text: str) -> None:
         self._sessions.get(client_id, session_id)
-        text = checked_words(text, "note", MAX_NOTE_CHARS)
+        text = checked_words(text, N_("note"), MAX_NOTE_CHARS)
         path = self._disk.layout.note_file(client_id, session_id)
-        with self._disk.writing("save the note", path.parent):
+        with self._disk.writing(_("save the note"), path.parent):
             ensure_folder(path.parent, fsync=self._disk.fsync)
             self._disk.write_bytes(path, encode_document(note_document(client_id, session_id, text)))
 
@@ -40,18 +41,18 @@ class Notes:
         except MissingRecord:
             return ""
         except RecordError as exc:
-            raise PortfolioError(f"The therapist's note on session {session_id} is damaged: {exc}.") from None
+            raise PortfolioError(_("The therapist's note on session {session_id} is damaged: {error}.").format(session_id=session_id, error=exc)) from None
 
     def set_artifact_note(self, artifact: ArtifactRecord, text: str) -> None:
         self._artifacts.get(artifact.client_id, artifact.session_id, artifact.id)
         if not isinstance(text, str):
-            raise PortfolioError(f"A note is words, not {text!r}.")
-        text = checked_words(text, "note", MAX_NOTE_CHARS)
+            raise PortfolioError(_("A note is words, not {text}.").format(text=repr(text)))
+        text = checked_words(text, N_("note"), MAX_NOTE_CHARS)
         path = self._disk.layout.artifact_note_file(artifact.client_id, artifact.session_id, artifact.id)
         if not text.strip():
-            self._disk.remove(path, "save the note")
+            self._disk.remove(path, _("save the note"))
             return
-        with self._disk.writing("save the note", path.parent):
+        with self._disk.writing(_("save the note"), path.parent):
             ensure_folder(path.parent, fsync=self._disk.fsync)
             document = note_document(artifact.client_id, artifact.session_id, text, artifact_id=artifact.id)
             self._disk.write_bytes(path, encode_document(document))
@@ -63,7 +64,7 @@ class Notes:
         except MissingRecord:
             return ""
         except RecordError as exc:
-            raise PortfolioError(f"The therapist's note on {artifact.id} is damaged: {exc}.") from None
+            raise PortfolioError(_("The therapist's note on {artifact} is damaged: {error}.").format(artifact=artifact.id, error=exc)) from None
 
     def read(self, path: Path) -> str:
         """The note's text; RecordError when it is damaged, MissingRecord when there is none."""

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from expressive.feelings import FEELINGS
+from expressive.i18n import N_, _
 from expressive.limits import MAX_GOAL_CHARS, MAX_WORDS_CHARS
 
 from .clients import Clients
@@ -28,7 +29,7 @@ class Sessions:
     ) -> Session:
         self._clients.get(client_id)
         _check_feeling(feeling_in)
-        goal = checked_words(goal, "goal", MAX_GOAL_CHARS, one_line=True)
+        goal = checked_words(goal, N_("goal"), MAX_GOAL_CHARS, one_line=True)
         started = utc(started)
         # Named after its start time, so the folders list in order for a person too.
         prefix = started.strftime(SESSION_ID_TIME_FORMAT)
@@ -41,7 +42,7 @@ class Sessions:
         )
         self._disk.create(
             (client_id, session_id, ""), session, session_document(session), subfolders=(ARTIFACTS,),
-            action="start the session",
+            action=_("start the session"),
         )
         return session
 
@@ -53,12 +54,12 @@ class Sessions:
             doc["feeling_out"] = feeling_out
             doc["ended"] = format_time(utc(ended))
 
-        return self._disk.rewrite((client_id, session_id, ""), finish, action="finish the session")
+        return self._disk.rewrite((client_id, session_id, ""), finish, action=_("finish the session"))
 
     def set_goal_met(self, client_id: str, session_id: str, met: bool | None) -> Session:
         self.get(client_id, session_id)
         if met is not None and not isinstance(met, bool):
-            raise PortfolioError(f"A goal is met (True), not met (False) or not said (None), not {met!r}.")
+            raise PortfolioError(_("A goal is met (True), not met (False) or not said (None), not {met}.").format(met=repr(met)))
 
         def judge(doc: dict[str, Any]) -> None:
             if met is None:
@@ -66,13 +67,13 @@ class Sessions:
             else:
                 doc["goal_met"] = met
 
-        return self._disk.rewrite((client_id, session_id, ""), judge, action="save whether the goal was met")
+        return self._disk.rewrite((client_id, session_id, ""), judge, action=_("save whether the goal was met"))
 
     def set_homework(self, client_id: str, session_id: str, task: str) -> Session:
         self.get(client_id, session_id)
         if not isinstance(task, str):
-            raise PortfolioError(f"Homework is a task in words, not {task!r}.")
-        task = checked_words(task, "homework", MAX_WORDS_CHARS).strip()
+            raise PortfolioError(_("Homework is a task in words, not {task}.").format(task=repr(task)))
+        task = checked_words(task, N_("homework"), MAX_WORDS_CHARS).strip()
 
         def give(doc: dict[str, Any]) -> None:
             if not task:
@@ -87,25 +88,25 @@ class Sessions:
                 "done": done if isinstance(done, bool) else None, "note": note if isinstance(note, str) else "",
             }
 
-        return self._disk.rewrite((client_id, session_id, ""), give, action="save the homework")
+        return self._disk.rewrite((client_id, session_id, ""), give, action=_("save the homework"))
 
     def set_homework_done(self, client_id: str, session_id: str, done: bool | None, note: str) -> Session:
         session = self.get(client_id, session_id)
         if session.homework is None:
-            raise PortfolioError(f"No homework was given in session {session_id}, so it cannot be marked.")
+            raise PortfolioError(_("No homework was given in session {session_id}, so it cannot be marked.").format(session_id=session_id))
         if done is not None and not isinstance(done, bool):
-            raise PortfolioError(f"Homework is done (True), not done (False) or not yet said (None), not {done!r}.")
+            raise PortfolioError(_("Homework is done (True), not done (False) or not yet said (None), not {done}.").format(done=repr(done)))
         if not isinstance(note, str):
-            raise PortfolioError(f"The note on the homework is words, not {note!r}.")
-        note = checked_words(note, "note on the homework", MAX_WORDS_CHARS)
+            raise PortfolioError(_("The note on the homework is words, not {note}.").format(note=repr(note)))
+        note = checked_words(note, N_("note on the homework"), MAX_WORDS_CHARS)
 
         def mark(doc: dict[str, Any]) -> None:
             given = doc.get("homework")
             if not isinstance(given, dict):
-                raise PortfolioError(f"The homework of session {session_id} was changed meanwhile; look again.")
+                raise PortfolioError(_("The homework of session {session_id} was changed meanwhile; look again.").format(session_id=session_id))
             doc["homework"] = {**given, "done": done, "note": note.strip()}
 
-        return self._disk.rewrite((client_id, session_id, ""), mark, action="save whether the homework was done")
+        return self._disk.rewrite((client_id, session_id, ""), mark, action=_("save whether the homework was done"))
 
     def open_homework(self, client_id: str) -> list[tuple[Session, str]]:
         self._clients.get(client_id)
@@ -118,7 +119,7 @@ class Sessions:
     def get(self, client_id: str, session_id: str) -> Session:
         session = self._disk.index.session(client_id, session_id)
         if session is None:
-            raise PortfolioError(f"There is no session {session_id} for client {client_id} in this portfolio.")
+            raise PortfolioError(_("There is no session {session_id} for client {client_id} in this portfolio.").format(session_id=session_id, client_id=client_id))
         return session
 
     def progress(self, client_id: str) -> list[ProgressRow]:
@@ -131,5 +132,5 @@ def _check_feeling(feeling: int | None) -> None:
         isinstance(feeling, bool) or not isinstance(feeling, int) or not FEELING_VALUES[0] <= feeling <= FEELING_VALUES[-1]
     ):
         raise PortfolioError(
-            f"A feeling is recorded as a whole number from {FEELING_VALUES[0]} to {FEELING_VALUES[-1]}, not {feeling!r}."
+            _("A feeling is recorded as a whole number from {lowest} to {highest}, not {feeling}.").format(lowest=FEELING_VALUES[0], highest=FEELING_VALUES[-1], feeling=repr(feeling))
         )

@@ -67,6 +67,7 @@ from pathlib import Path
 from typing import Any
 
 from expressive.artifact import ArtifactDraft
+from expressive.i18n import _
 from expressive.security.audit import AuditEntry, AuditLogNotAFile
 from expressive.security.keyring import KdfParams, Keyring, Keys
 
@@ -138,8 +139,8 @@ class Portfolio:
         try:
             if passphrase is not None and cls.status(root) == "new":
                 raise PortfolioError(
-                    f"There is no portfolio in {root} yet, so there is nothing to unlock. "
-                    "Set a passphrase to create a protected portfolio there first."
+                    _("There is no portfolio in {root} yet, so there is nothing to unlock. Set a passphrase to "
+                       "create a protected portfolio there first.").format(root=root)
                 )
             folder.hold(root)
             store = None
@@ -172,7 +173,7 @@ class Portfolio:
                 store._close_quietly()
                 raise
         except AuditLogNotAFile as exc:
-            raise PortfolioError(f"The portfolio in {root} was not opened: {exc}.") from exc
+            raise PortfolioError(_("The portfolio in {root} was not opened: {error}.").format(root=root, error=exc)) from exc
         except OSError as exc:
             raise cannot_write_folder(root, exc) from exc
         except sqlite3.Error as exc:
@@ -208,9 +209,9 @@ class Portfolio:
         root = absolute(root)
         status = cls.status(root)
         if status == "new":
-            raise PortfolioError(f"There is no portfolio in {root}.")
+            raise PortfolioError(_("There is no portfolio in {root}.").format(root=root))
         if status == "plain":
-            raise PortfolioError(f"The portfolio in {root} is not protected by a passphrase, so there is nothing to recover.")
+            raise PortfolioError(_("The portfolio in {root} is not protected by a passphrase, so there is nothing to recover.").format(root=root))
         vault.recover(root, recovery_key, new_passphrase)
 
     @property

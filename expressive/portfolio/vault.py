@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from expressive.i18n import _
 from expressive.security.keyring import Keyring, KeyringError, Keys, WrongSecret
 
 from .atomic import NotDurable, write_failure
@@ -23,11 +24,11 @@ MIN_PASSPHRASE_LENGTH = 6
 def check_new_passphrase(passphrase: str) -> None:
     if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise PortfolioError(
-            f"A passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters (a PIN at least "
-            f"{MIN_PASSPHRASE_LENGTH} digits). Choose a longer one."
+            _("A passphrase needs at least {length} characters (a PIN at least "
+               "{length} digits). Choose a longer one.").format(length=MIN_PASSPHRASE_LENGTH)
         )
     if not passphrase.strip():
-        raise PortfolioError("A passphrase cannot be only spaces. Choose another one.")
+        raise PortfolioError(_("A passphrase cannot be only spaces. Choose another one."))
 
 
 def keyring_bytes(root: Path) -> bytes | None:
@@ -42,12 +43,13 @@ def load_keyring(root: Path) -> Keyring:
         return Keyring.from_bytes((root / KEYRING_FILE).read_bytes())
     except FileNotFoundError:
         raise PortfolioError(
-            f"The portfolio in {root} is encrypted, but its {KEYRING_FILE} is missing, so it cannot be "
-            f"unlocked. Put {KEYRING_FILE} back from a backup of the portfolio."
+            _("The portfolio in {root} is encrypted, but its {keyring} is missing, so it cannot be "
+               "unlocked. Put {keyring} back from a backup of the portfolio.").format(root=root, keyring=KEYRING_FILE)
         ) from None
     except KeyringError as exc:
         raise PortfolioError(
-            f"The portfolio in {root} cannot be unlocked: {exc}. Put {KEYRING_FILE} back from a backup of the portfolio."
+            _("The portfolio in {root} cannot be unlocked: {error}. Put {keyring} back from a backup "
+               "of the portfolio.").format(root=root, error=exc, keyring=KEYRING_FILE)
         ) from None
 
 
@@ -57,15 +59,15 @@ def write_keyring(root: Path, keyring: Keyring, *, fsync: bool) -> None:
 
 def unlock(keyring: Keyring, passphrase: str | None, root: Path) -> Keys:
     if passphrase is None:
-        raise WrongPassphrase(f"The portfolio in {root} is protected by a passphrase. Enter it to open the portfolio.")
+        raise WrongPassphrase(_("The portfolio in {root} is protected by a passphrase. Enter it to open the portfolio.").format(root=root))
     try:
         return keyring.unlock(passphrase)
     except WrongSecret:
         raise WrongPassphrase(
-            "That passphrase is not right. The portfolio was not opened, and nothing in it was changed."
+            _("That passphrase is not right. The portfolio was not opened, and nothing in it was changed.")
         ) from None
     except KeyringError as exc:
-        raise PortfolioError(f"The portfolio in {root} cannot be unlocked: {exc}.") from None
+        raise PortfolioError(_("The portfolio in {root} cannot be unlocked: {error}.").format(root=root, error=exc)) from None
 
 
 def recover(root: Path, recovery_key: str, new_passphrase: str) -> None:
@@ -77,15 +79,15 @@ def recover(root: Path, recovery_key: str, new_passphrase: str) -> None:
             try:
                 keys = keyring.unlock_with_recovery_key(recovery_key)
             except WrongSecret as exc:
-                raise WrongPassphrase(f"{exc} Nothing was changed.") from None
+                raise WrongPassphrase(_("{error} Nothing was changed.").format(error=exc)) from None
             keyring.set_passphrase(keys.master, new_passphrase)
             write_keyring(root, keyring, fsync=True)
         except OSError as exc:
-            raise write_failure(exc, "set the new passphrase", root) from exc
+            raise write_failure(exc, _("set the new passphrase"), root) from exc
         try:
             open_audit_log(root, keys, fsync=True, entries_expected=True).append("recover")
         except OSError as exc:
-            raise unrecorded("The new passphrase is set and in force", exc, root) from exc
+            raise unrecorded(_("The new passphrase is set and in force"), exc, root) from exc
     finally:
         release(root)
 
@@ -135,7 +137,7 @@ class Vault:
     def add_client_key(self, client_id: str) -> None:
         """Give a new client its key, in keyring.json before any of its files exists."""
         keys = self.keys
-        with writing("add the client", self.root, self.root):
+        with writing(_("add the client"), self.root, self.root):
             try:
                 key = self.update_keyring(lambda keyring: keyring.add_client(keys, client_id))
             except NotDurable as exc:
@@ -164,33 +166,33 @@ class Vault:
 
     def require_keyring(self, action: str) -> Keyring:
         if self.keyring is None or self.keys is None:
-            raise PortfolioError(f"This portfolio is not protected by a passphrase, so Expressive cannot {action}.")
+            raise PortfolioError(_("This portfolio is not protected by a passphrase, so Expressive cannot {action}.").format(action=action))
         return self.keyring
 
     def verify_passphrase(self, passphrase: str) -> bool:
-        keyring = self.require_keyring("check a passphrase")
+        keyring = self.require_keyring(_("check a passphrase"))
         return isinstance(passphrase, str) and keyring.verify(passphrase)
 
     def change_passphrase(self, old: str, new: str) -> None:
-        self.require_keyring("change the passphrase")
+        self.require_keyring(_("change the passphrase"))
         check_new_passphrase(new)
         if not self.verify_passphrase(old):
-            raise WrongPassphrase("The current passphrase is not right, so the passphrase was not changed.")
+            raise WrongPassphrase(_("The current passphrase is not right, so the passphrase was not changed."))
         keys = self.keys
-        with writing("change the passphrase", self.root, self.root):
+        with writing(_("change the passphrase"), self.root, self.root):
             self.update_keyring(lambda keyring: keyring.set_passphrase(keys.master, new))
-        self._audit.record_after("The passphrase was changed, and the new one is in force", "change-passphrase")
+        self._audit.record_after(_("The passphrase was changed, and the new one is in force"), "change-passphrase")
 
     def new_recovery_key(self, passphrase: str) -> str:
-        self.require_keyring("make a new recovery key")
+        self.require_keyring(_("make a new recovery key"))
         if not self.verify_passphrase(passphrase):
-            raise WrongPassphrase("The passphrase is not right, so no new recovery key was made.")
+            raise WrongPassphrase(_("The passphrase is not right, so no new recovery key was made."))
         keys = self.keys
-        with writing("make a new recovery key", self.root, self.root):
+        with writing(_("make a new recovery key"), self.root, self.root):
             recovery_key = self.update_keyring(lambda keyring: keyring.set_recovery_key(keys.master))
         # The new key is in force whatever happens next, so it must reach the person.
         try:
-            self._audit.record_after("A new recovery key was made", "change-passphrase", detail="new recovery key")
+            self._audit.record_after(_("A new recovery key was made"), "change-passphrase", detail="new recovery key")
         except PortfolioError:
             pass
         return recovery_key

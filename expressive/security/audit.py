@@ -42,9 +42,10 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
+from expressive.i18n import _, ngettext
 from expressive.limits import InputRefused, load_json_bounded
 
 EVENTS = ("unlock", "lock", "open-client", "export", "delete-client", "change-passphrase", "protect", "recover")
@@ -294,7 +295,8 @@ class AuditLog:
             raise AuditLogNotAFile(_not_a_file(self.anchor_path)) from None
 
     def _read_anchor(self) -> tuple[Anchor | None, str | None]:
-        """The anchor, or why it cannot be trusted; (None, None) when there is none."""
+        """The anchor, or why it cannot be trusted; (None, None) when there is none. The why is
+        kept in the anchor's damage record as written, so it stays in English."""
         name = self.anchor_path.name
         try:
             with open(self.anchor_path, "rb", opener=_open_file) as stream:
@@ -351,7 +353,7 @@ class AuditLog:
         except AuditLogNotAFile as exc:
             anchor, anchor_problem = self._read_anchor()
             return [str(exc), *([anchor_problem] if anchor_problem else []),
-                    *(f"found on {found}" for found in (anchor.damage if anchor else ()))]
+                    *(_("found on {found}").format(found=found) for found in (anchor.damage if anchor else ()))]
         problems: list[str] = []
         prev_mac, prev_seq = GENESIS, 0
         signed_since = None
@@ -360,24 +362,24 @@ class AuditLog:
             number = line.number
             if line.entry is None:
                 if line.cut:
-                    problems.append(f"line {number} is incomplete: writing it was interrupted")
+                    problems.append(_("line {number} is incomplete: writing it was interrupted").format(number=number))
                 else:
-                    problems.append(f"line {number} is not an audit entry: it was changed or damaged")
+                    problems.append(_("line {number} is not an audit entry: it was changed or damaged").format(number=number))
                 continue
             expected = self._mac(line.payload, line.alg)
             if line.alg == HMAC_ALG and self._key is None:
-                problems.append(f"line {number} is sealed with a key this portfolio does not have")
+                problems.append(_("line {number} is sealed with a key this portfolio does not have").format(number=number))
             elif expected is None or not hmac.compare_digest(expected, line.mac):
-                problems.append(f"line {number} was changed after it was written")
+                problems.append(_("line {number} was changed after it was written").format(number=number))
             elif self._key is not None and line.alg == PLAIN_ALG and signed_since is not None:
                 problems.append(
-                    f"line {number} is not sealed with the portfolio's key, unlike the lines before it: "
-                    "it was added or changed by hand"
+                    _("line {number} is not sealed with the portfolio's key, unlike the lines before it: it was "
+                       "added or changed by hand").format(number=number)
                 )
             elif line.prev != prev_mac or line.entry.seq != prev_seq + 1:
                 problems.append(
-                    f"line {number} does not follow the line before it: "
-                    "lines were removed, inserted or moved here"
+                    _("line {number} does not follow the line before it: lines were removed, inserted or moved "
+                       "here").format(number=number)
                 )
             if line.alg == HMAC_ALG and signed_since is None:
                 signed_since = number
@@ -385,8 +387,8 @@ class AuditLog:
             prev_mac, prev_seq = line.mac, line.entry.seq
         if self._key is not None and lines and signed_since is None:
             problems.append(
-                f"line {last_number}: no line is sealed with the portfolio's key, "
-                "so lines were removed or the log was replaced"
+                _("line {number}: no line is sealed with the portfolio's key, so lines were removed or "
+                   "the log was replaced").format(number=last_number)
             )
         anchor, anchor_problem = self._read_anchor()
         if anchor_problem:
@@ -394,14 +396,14 @@ class AuditLog:
         elif anchor is None:
             if lines:
                 problems.append(
-                    f"the log's anchor ({self.anchor_path.name}) is missing: it was deleted, so lines "
-                    "removed from the end of the log could go unnoticed"
+                    _("the log's anchor ({file}) is missing: it was deleted, so lines removed from the end "
+                       "of the log could go unnoticed").format(file=self.anchor_path.name)
                 )
             elif self._entries_expected:
-                problems.append(f"the log and its anchor ({self.anchor_path.name}) are missing: they were deleted")
+                problems.append(_("the log and its anchor ({file}) are missing: they were deleted").format(file=self.anchor_path.name))
         else:
             problems += self._short_of(anchor, lines, last_number, quiet=bool(problems))
-            problems += [f"found on {found}" for found in anchor.damage]
+            problems += [_("found on {found}").format(found=found) for found in anchor.damage]
         return problems
 
     def _short_of(self, anchor: Anchor, lines: list[_Line], last_number: int, *, quiet: bool) -> list[str]:
@@ -414,17 +416,21 @@ class AuditLog:
         )
         if head is not None:
             if self._key is not None and head.alg == HMAC_ALG and anchor.alg == PLAIN_ALG:
-                return [f"the log's anchor ({self.anchor_path.name}) is not sealed with the portfolio's key: it was replaced"]
+                return [_("the log's anchor ({file}) is not sealed with the portfolio's key: it was replaced").format(
+                    file=self.anchor_path.name)]
             return []
         if not any(line.entry is not None for line in lines):
-            return [f"the log is missing or empty, but {anchor.seq} entries were written: it was deleted or emptied"]
+            return [ngettext("the log is missing or empty, but {n} entry was written: it was deleted or emptied",
+                             "the log is missing or empty, but {n} entries were written: it was deleted or emptied",
+                             anchor.seq).format(n=anchor.seq)]
         kept = max(line.entry.seq for line in lines if line.entry is not None)
         if kept < anchor.seq:
             return [
-                f"line {last_number + 1}: the log ends after entry {kept}, but entry {anchor.seq} was "
-                "written: lines were removed from its end"
+                _("line {number}: the log ends after entry {kept}, but entry {written} was "
+                  "written: lines were removed from its end").format(number=last_number + 1, kept=kept, written=anchor.seq)
             ]
-        return [] if quiet else [f"entry {anchor.seq}, the last one written, is not in the log as it was written"]
+        return [] if quiet else [
+            _("entry {written}, the last one written, is not in the log as it was written").format(written=anchor.seq)]
 
 
 
@@ -446,10 +452,10 @@ def _open_file(path: str | Path, flags: int) -> int:
 
 
 def _not_a_file(path: Path) -> str:
-    return (
-        f"{path.name} is not a file but a folder, a link or a device put in its place, so nothing is read "
-        f"from it or recorded in it: move it out of the portfolio, and the break stays on record"
-    )
+    return _(
+        "{file} is not a file but a folder, a link or a device put in its place, so nothing is read "
+        "from it or recorded in it: move it out of the portfolio, and the break stays on record"
+    ).format(file=path.name)
 
 
 def _dated(found: str) -> str:

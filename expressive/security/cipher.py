@@ -30,6 +30,8 @@ import struct
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from expressive.i18n import _
+
 MAGIC = b"\x89EXPENC"
 FORMAT_VERSION = 1
 PREFIX_SIZE = 8
@@ -81,9 +83,9 @@ def encrypt_file(key: bytes, identity: str, plaintext: bytes) -> bytes:
 def decrypt_file(key: bytes, identity: str, data: bytes) -> bytes:
     """The plaintext of an encrypted file stored at `identity`; DecryptionError otherwise."""
     if len(data) < HEADER_SIZE + TAG_SIZE or not is_encrypted(data):
-        raise DecryptionError("not an encrypted file, or cut short")
+        raise DecryptionError(_("not an encrypted file, or cut short"))
     if data[len(MAGIC)] != FORMAT_VERSION:
-        raise DecryptionError("an unknown encryption format version")
+        raise DecryptionError(_("an unknown encryption format version"))
     header = bytes(data[:HEADER_SIZE])
     prefix = header[-PREFIX_SIZE:]
     name = identity.encode("utf-8")
@@ -92,7 +94,7 @@ def decrypt_file(key: bytes, identity: str, data: bytes) -> bytes:
     sealed = CHUNK_SIZE + TAG_SIZE
     count = max(1, -(-len(view) // sealed))
     if len(view) - (count - 1) * sealed < TAG_SIZE:
-        raise DecryptionError("cut short")
+        raise DecryptionError(_("cut short"))
     parts = []
     try:
         for index in range(count):
@@ -101,7 +103,7 @@ def decrypt_file(key: bytes, identity: str, data: bytes) -> bytes:
             nonce = prefix + struct.pack(">I", index)
             parts.append(aead.decrypt(nonce, bytes(chunk), _chunk_aad(header, name, index, last)))
     except InvalidTag:
-        raise DecryptionError("changed, damaged or moved") from None
+        raise DecryptionError(_("changed, damaged or moved")) from None
     return b"".join(parts)
 
 
@@ -116,11 +118,11 @@ def seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
 
 def unseal(key: bytes, sealed: bytes, aad: bytes) -> bytes:
     if len(sealed) < NONCE_SIZE + TAG_SIZE:
-        raise DecryptionError("cut short")
+        raise DecryptionError(_("cut short"))
     try:
         return AESGCM(key).decrypt(sealed[:NONCE_SIZE], sealed[NONCE_SIZE:], aad)
     except InvalidTag:
-        raise DecryptionError("changed, damaged or encrypted with another key") from None
+        raise DecryptionError(_("changed, damaged or encrypted with another key")) from None
 
 
 class FieldCipher:

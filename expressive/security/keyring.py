@@ -41,6 +41,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from expressive.i18n import _
 from expressive.limits import InputRefused, load_json_bounded
 
 from .cipher import KEY_SIZE, DecryptionError, FieldCipher, new_key, seal, unseal
@@ -116,7 +117,7 @@ def _unb64(text: Any, what: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (TypeError, ValueError):
-        raise KeyringError(f"keyring.json has an invalid {what}") from None
+        raise KeyringError(_("keyring.json has an invalid {what}").format(what=what)) from None
 
 
 # --- the recovery key ----------------------------------------------------------------
@@ -142,13 +143,13 @@ def parse_recovery_key(text: str) -> bytes:
     length = _RECOVERY_GROUPS * _RECOVERY_GROUP
     if len(cleaned) != length or any(char not in _BASE32 for char in cleaned):
         raise WrongSecret(
-            f"That is not a recovery key. A recovery key has {length} letters and digits in "
-            f"{_RECOVERY_GROUPS} groups of {_RECOVERY_GROUP}, like ABCD-EFGH-JKLM-..."
+            _("That is not a recovery key. A recovery key has {length} letters and digits in "
+               "{groups} groups of {size}, like ABCD-EFGH-JKLM-...").format(length=length, groups=_RECOVERY_GROUPS, size=_RECOVERY_GROUP)
         )
     raw = base64.b32decode(cleaned)
     secret, check = raw[:RECOVERY_SECRET_SIZE], raw[RECOVERY_SECRET_SIZE:]
     if _recovery_check(secret) != check:
-        raise WrongSecret("That recovery key has a typing mistake in it. Check every group and try again.")
+        raise WrongSecret(_("That recovery key has a typing mistake in it. Check every group and try again."))
     return secret
 
 
@@ -209,12 +210,12 @@ class Keyring:
         except InputRefused as refusal:
             raise KeyringError(str(refusal).rstrip(".")) from None
         if not isinstance(doc, dict) or doc.get("format") != KEYRING_FORMAT:
-            raise KeyringError("keyring.json is not an Expressive keyring")
+            raise KeyringError(_("keyring.json is not an Expressive keyring"))
         version = doc.get("version")
         if not isinstance(version, int) or isinstance(version, bool):
-            raise KeyringError("keyring.json has no valid version number")
+            raise KeyringError(_("keyring.json has no valid version number"))
         if version > KEYRING_VERSION:
-            raise KeyringError("keyring.json was made by a newer version of Expressive")
+            raise KeyringError(_("keyring.json was made by a newer version of Expressive"))
         return cls(doc)
 
     def to_bytes(self) -> bytes:
@@ -232,7 +233,7 @@ class Keyring:
             or not isinstance(clients, dict)
             or not all(isinstance(value, str) for value in clients.values())
         ):
-            raise KeyringError("keyring.json is incomplete or has an invalid entry")
+            raise KeyringError(_("keyring.json is incomplete or has an invalid entry"))
 
     @property
     def kdf(self) -> KdfParams:
@@ -255,7 +256,7 @@ class Keyring:
         try:
             master = unseal(kek, wrapped, self._passphrase_aad())
         except DecryptionError:
-            raise WrongSecret("That passphrase is not right.") from None
+            raise WrongSecret(_("That passphrase is not right.")) from None
         return Keys.from_master(master)
 
     def unlock_with_recovery_key(self, recovery_key: str) -> Keys:
@@ -266,7 +267,7 @@ class Keyring:
         try:
             master = unseal(_hkdf(secret, b"expressive recovery key", salt), wrapped, b"expressive master key by recovery key")
         except DecryptionError:
-            raise WrongSecret("That recovery key does not open this portfolio.") from None
+            raise WrongSecret(_("That recovery key does not open this portfolio.")) from None
         return Keys.from_master(master)
 
     def verify(self, passphrase: str) -> bool:
@@ -316,7 +317,7 @@ class Keyring:
         try:
             return unseal(keys.wrapping, _unb64(wrapped, "client key"), self._client_aad(client_id))
         except DecryptionError:
-            raise KeyringError(f"the key of client {client_id} in keyring.json is damaged") from None
+            raise KeyringError(_("the key of client {client_id} in keyring.json is damaged").format(client_id=client_id)) from None
 
     def add_client(self, keys: Keys, client_id: str) -> bytes:
         key = new_key()

@@ -1,0 +1,83 @@
+"""The messages below the screens (the command line's, the portfolio's errors, refusals and
+counts) are in the language asked for. The pseudo-locale shows it without a catalogue:
+each of its words is accented and in brackets, so an English one stands out."""
+
+import errno
+import os
+import subprocess
+import sys
+
+import pytest
+
+from expressive import i18n
+from expressive.i18n import pseudo
+from expressive.portfolio import Portfolio, PortfolioError
+
+PASSPHRASE = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    yield
+    i18n.set_language(i18n.SOURCE_LANGUAGE)
+
+
+def expressive(*args):
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("EXPRESSIVE_")}
+    return subprocess.run(
+        [sys.executable, "-m", "expressive", *args], capture_output=True, text=True, env=environment,
+        timeout=300, stdin=subprocess.DEVNULL,
+    )
+
+
+def test_a_locked_portfolio_is_refused_in_the_language_asked_for(tmp_path):
+    root = tmp_path / "portfolio"
+    Portfolio.plan_protection(root, PASSPHRASE).carry_out()
+    refused = expressive("--lang", "en_XA", "clients", "--portfolio", str(root))
+    said = pseudo("The portfolio in {root} is encrypted. Give its passphrase with {variable} or --passphrase-file FILE.")
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == "expressive: " + said.format(root=root, variable="EXPRESSIVE_PASSPHRASE")
+
+
+def test_the_help_is_in_the_language_asked_for_before_it_is_read():
+    helped = expressive("--lang", "en_XA", "clients", "--help")
+    assert helped.returncode == 0
+    assert pseudo("the portfolio folder (default: ${variable}, else {folder})").split("{")[0] in helped.stdout
+    assert "the portfolio folder" not in helped.stdout
+
+
+def test_a_count_of_one_is_singular(tmp_path):
+    root = tmp_path / "portfolio"
+    with Portfolio.open(root) as store:
+        client = store.add_client("Noor")
+        store.start_session(client.id, plan_id="open")
+    listed = expressive("clients", "--portfolio", str(root))
+    assert listed.returncode == 0, listed.stderr
+    assert "Noor  (1 session)" in listed.stdout
+
+
+def test_a_full_device_is_said_in_the_language_in_use(tmp_path, monkeypatch):
+    with Portfolio.open(tmp_path / "portfolio") as store:
+        i18n.set_language(i18n.PSEUDO_LANGUAGE)
+
+        def full(*_args, **_kwargs):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(os, "replace", full)
+        with pytest.raises(PortfolioError) as raised:
+            store.add_client("Noor")
+    said = pseudo("Could not {action} in {folder}. The device is full, so this was not saved. Free some space "
+                  "and try again.")
+    assert str(raised.value).startswith(said.split("{")[0])
+    assert pseudo("add the client") in str(raised.value)
+    assert "Could not" not in str(raised.value)
+
+
+def test_a_refused_file_is_said_in_the_language_in_use(tmp_path):
+    from expressive.limits import InputRefused, checked_text
+
+    i18n.set_language(i18n.PSEUDO_LANGUAGE)
+    with pytest.raises(InputRefused) as raised:
+        checked_text("x" * 1500, "note", 1000)
+    assert str(raised.value) == pseudo("The {what} is {length} characters long; the most Expressive keeps is {most}.").format(
+        what=pseudo("note"), length="1,500", most="1,000")
