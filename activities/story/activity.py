@@ -17,6 +17,7 @@ from expressive.activities.story.export import picture_book_pdf, web_page
 from expressive.activities.story.model import Story
 from expressive.activities.story.shapes import SHAPES_DIR, StoryShape, load_shapes
 from expressive.api import API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
+from expressive.api.i18n import N_, _
 from expressive.api.limits import open_picture_bounded
 from expressive.lib.fonts import TEXT_FONT_BOLD
 
@@ -63,7 +64,7 @@ def cover_png(story: Story, size: tuple[int, int] = THUMBNAIL_SIZE) -> bytes:
         cover.paste(art, ((size[0] - art.width) // 2, 52))
     draw = ImageDraw.Draw(cover)
     font = ImageFont.truetype(str(TEXT_FONT_BOLD), 26)
-    title = story.title or (story.pages[0].text.split("\n", 1)[0][:40] if story.pages else "") or "A story"
+    title = story.title or (story.pages[0].text.split("\n", 1)[0][:40] if story.pages else "") or _("A story")
     draw.text((size[0] // 2, 26), title, fill=COVER_INK, font=font, anchor="mm")
     out = io.BytesIO()
     cover.save(out, format="PNG")
@@ -73,11 +74,11 @@ def cover_png(story: Story, size: tuple[int, int] = THUMBNAIL_SIZE) -> bytes:
 class StoryActivity(Activity):
     info = ActivityInfo(
         id="story",
-        title="Story",
+        title=N_("Story"),
         icon="book-open-page-variant",
         artifact_kinds=("story",),
         api_version=API_VERSION,
-        description="Write a story with pictures, page by page",
+        description=N_("Write a story with pictures, page by page"),
     )
 
     def __init__(self, host: Host):
@@ -133,6 +134,6 @@ class StoryActivity(Activity):
 
     @classmethod
     def screenshot_scenes(cls):
-        from expressive.activities.story.scenes import writing
+        from expressive.activities.story.scenes import choosing, starting, writing
 
-        return {"story": writing}
+        return {"story": writing, "story_start": starting, "story_pictures": choosing}

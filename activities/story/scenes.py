@@ -1,6 +1,12 @@
-"""The story's screens for `expressive screenshot`: a story's first page being written."""
+"""The story's screens for `expressive screenshot`: the ways to start, a story's first page
+being written, and the client's pictures to choose from."""
 
 from __future__ import annotations
+
+
+def starting(driver) -> None:
+    """The story shapes to start from, as the client sees them."""
+    driver.open_activity("story")
 
 
 def writing(driver) -> None:
@@ -12,3 +18,11 @@ def writing(driver) -> None:
     if studio.can_choose_picture:
         driver.tap(studio.editor.ids.choose_button)
         driver.tap(studio.picture_chooser.cards[-1])
+
+
+def choosing(driver) -> None:
+    """A blank story's page, with the client's pictures offered for it."""
+    _activity, studio = driver.open_activity("story")
+    driver.tap(next(card for card in studio.shape_cards if card.shape.id == "blank"))
+    if studio.can_choose_picture:
+        driver.tap(studio.editor.ids.choose_button)

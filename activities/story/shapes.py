@@ -4,7 +4,8 @@ A shape is a TOML file that a therapist can copy, edit and add to their own fold
 
     id = "beginning-middle-end"
     title = "Beginning, middle, end"
-    description = "..."             # for the therapist
+    words = "..."                   # for the child: what this way of starting is
+    description = "..."             # for the therapist: what it is for
     icon = "map-marker-path"        # a Material Design Icons name
     [[steps]]
     title = "The beginning"
@@ -12,6 +13,10 @@ A shape is a TOML file that a therapist can copy, edit and add to their own fold
 
 A story started from a shape gets one page per step. A shape with no steps starts with
 one empty page.
+
+The child reads `words` on the card they choose from; `description` is the therapist's,
+shown only while the therapist holds the tablet. Both are in the host's catalogue (its
+extraction takes the words of every shipped shape), so they are shown through `_`.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from expressive.api import ASSETS_DIR
+from expressive.api.i18n import N_
 from expressive.api.limits import (
     MAX_PROMPT_CHARS,
     MAX_STEPS,
@@ -58,10 +64,14 @@ class StoryShape:
     description: str = ""
     icon: str = DEFAULT_ICON
     steps: tuple[ShapeStep, ...] = ()
+    # For the child; `description` is for the therapist.
+    words: str = ""
 
 
 # Used only when the shipped blank.toml is missing or broken: a blank story is always possible.
-FALLBACK_BLANK_SHAPE = StoryShape(BLANK_SHAPE_ID, "A blank page", "Write or draw anything.", "book-open-blank-variant")
+FALLBACK_BLANK_SHAPE = StoryShape(
+    BLANK_SHAPE_ID, N_("A blank page"), icon="book-open-blank-variant", words=N_("An empty page. Write or draw anything you like.")
+)
 
 
 def parse_shape(text: str | bytes, source: str, notes: list[str] | None = None) -> StoryShape:
@@ -75,7 +85,7 @@ def parse_shape(text: str | bytes, source: str, notes: list[str] | None = None) 
     for key in ("id", "title"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise ShapeError(f"{source}: '{key}' is missing")
-    for key in ("description", "icon"):
+    for key in ("words", "description", "icon"):
         if not isinstance(data.get(key, ""), str):
             raise ShapeError(f"{source}: '{key}' must be text")
     raw_steps = data.get("steps", [])
@@ -107,6 +117,7 @@ def parse_shape(text: str | bytes, source: str, notes: list[str] | None = None) 
         _words(data.get("description", ""), source, "description", MAX_WORDS_CHARS),
         icon,
         tuple(steps),
+        _words(data.get("words", ""), source, "words", MAX_WORDS_CHARS),
     )
 
 

@@ -8,7 +8,6 @@ the host keeps a snapshot every few seconds while the client types.
 
 from __future__ import annotations
 
-
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -16,8 +15,8 @@ from kivy.uix.modalview import ModalView
 
 from expressive.activities.story.model import PictureError
 from expressive.api import COMPLEXITY_LEVELS, LibraryError
-from expressive.api.widgets import CardButton, show_message, texture_from_file
-from expressive.api.widgets import load_rules
+from expressive.api.i18n import _
+from expressive.api.widgets import CardButton, load_rules, show_message, texture_from_file
 
 TEXT_SIZES = (22, 26, 32, 40, 48)
 # The youngest writers get the biggest type to start with.
@@ -30,8 +29,11 @@ STORY_PICTURE_SIZE = (1024, 768)
 class ShapeCard(CardButton):
     shape = ObjectProperty(None)
     title = StringProperty("")
-    description = StringProperty("")
+    words = StringProperty("")
+    therapist_note = StringProperty("")
     icon = StringProperty("book-open-variant")
+    # What its words need; the cards of a row are as tall as its tallest, so that they line up.
+    needed_height = NumericProperty(0)
 
 
 class StoryStudio(BoxLayout):
@@ -58,10 +60,13 @@ class StoryStudio(BoxLayout):
         self.editor = StoryEditor(studio=self)
         self.shape_cards = []
         for shape in self.activity.shapes:
-            card = ShapeCard(shape=shape, title=shape.title, description=shape.description, icon=shape.icon)
+            card = ShapeCard(shape=shape, title=_(shape.title), words=_(shape.words), icon=shape.icon)
             card.bind(on_release=lambda card: self.begin(card.shape))
+            card.bind(needed_height=self._even_card_heights)
             self.picker.ids.shapes.add_widget(card)
             self.shape_cards.append(card)
+        self.picker.ids.shapes.bind(cols=self._even_card_heights)
+        self._even_card_heights()
         if self.complexity == "simple":
             self.editor.ids.page_tools.remove_widget(self.editor.ids.remove_page_button)
         self.show_story()
@@ -79,6 +84,7 @@ class StoryStudio(BoxLayout):
         self.clear_widgets()
         self.add_widget(self.editor if self.writing else self.picker)
         if story is None:
+            self.show_therapist_notes(self.activity.host.therapist_present)
             return
         self.editor.ids.title.text = story.title
         # The client's pictures do not change while they write: asked once, not per page.
@@ -87,6 +93,20 @@ class StoryStudio(BoxLayout):
         except LibraryError:
             self.can_choose_picture = False
         self.show_page(min(self.page_index, len(story.pages) - 1))
+
+    def _even_card_heights(self, *_changed) -> None:
+        columns = self.picker.ids.shapes.cols
+        for first in range(0, len(self.shape_cards), columns):
+            row = self.shape_cards[first:first + columns]
+            height = max(card.needed_height for card in row)
+            for card in row:
+                card.height = height
+
+    def show_therapist_notes(self, shown: bool) -> None:
+        """The therapist's explanation of each shape on its card, or none: a child reads
+        only the card's own words."""
+        for card in self.shape_cards:
+            card.therapist_note = _(card.shape.description) if shown else ""
 
     # --- pages -------------------------------------------------------------------------
 
@@ -137,7 +157,7 @@ class StoryStudio(BoxLayout):
         popup = make_picture(
             self.activity.host,
             lambda png: self._set_picture(png, "drawing"),
-            title="Draw the picture for this page",
+            title=_("Draw the picture for this page"),
             max_size=STORY_PICTURE_SIZE,
         )
         popup.bind(on_dismiss=lambda _popup: setattr(self, "drawing_popup", None))
@@ -159,7 +179,7 @@ class StoryStudio(BoxLayout):
         try:
             data = self.activity.host.pictures.read(item_id)
         except LibraryError as error:
-            show_message("This picture can't be used", f"{error} Choose another one.")
+            show_message(_("This picture can't be used"), _("{problem} Choose another one.").format(problem=error))
             return
         self._set_picture(data, "portfolio")
 
@@ -167,7 +187,7 @@ class StoryStudio(BoxLayout):
         try:
             self.activity.story.set_picture(self.page_index, data, kind)
         except PictureError as error:
-            show_message("This picture can't be used", str(error))
+            show_message(_("This picture can't be used"), str(error))
             return
         self.show_page(self.page_index)
 
@@ -180,6 +200,7 @@ class StoryEditor(BoxLayout):
     """The page being written: its tools, its picture and its words."""
 
     studio = ObjectProperty(None)
+    narrow = BooleanProperty(False)
 
 
 class PictureCard(CardButton):
