@@ -48,6 +48,8 @@ SIMPLEST_LEVEL = COMPLEXITY_LEVELS[0]
 ACTIVITIES = ("drawing", "music", "movement", "story")
 # Rounding in layouts leaves a pixel here and there; less is not a problem anybody sees.
 SLACK = 1.5
+# Enough frames for any layout of ours to settle; one that never settles is checked as it is.
+MOST_FRAMES_TO_SETTLE = 20
 
 Box = tuple[float, float, float, float]
 
@@ -64,13 +66,17 @@ def is_target(widget) -> bool:
     return is_button(widget) or isinstance(widget, (TextInput, Slider))
 
 
+def ancestors(widget) -> list:
+    found, parent = [], widget.parent
+    while parent is not None and parent.parent is not parent:
+        found.append(parent)
+        parent = parent.parent
+    return found
+
+
 def shown(widget) -> bool:
     """Seen by a person: it and everything around it drawn, not faded out."""
-    while widget is not None and widget.parent is not widget:
-        if widget.opacity <= 0:
-            return False
-        widget = widget.parent
-    return True
+    return all(each.opacity > 0 for each in (widget, *ancestors(widget)))
 
 
 def is_icon(label: Label) -> bool:
@@ -145,12 +151,7 @@ def window_box(widget) -> Box:
 
 def scroll_areas_around(widget) -> list[ScrollView]:
     """The scroll areas that hold `widget`, innermost first (each clips what it holds)."""
-    areas, parent = [], widget.parent
-    while parent is not None and parent.parent is not parent:
-        if isinstance(parent, ScrollView):
-            areas.append(parent)
-        parent = parent.parent
-    return areas
+    return [parent for parent in ancestors(widget) if isinstance(parent, ScrollView)]
 
 
 def _scrolls(area: ScrollView, axis: int) -> bool:
@@ -162,9 +163,9 @@ def _scrolls(area: ScrollView, axis: int) -> bool:
     return area.do_scroll_y and content.height > area.height
 
 
-def reachable_box(widget, window) -> Box | None:
-    """Where `widget` is once every scroll area around it is scrolled to it; None when some
-    of it stays outside the window or is hidden by a scroll area that cannot scroll to it."""
+def out_of_reach(widget, window) -> str | None:
+    """How some of `widget` stays hidden whatever a person scrolls: cut off by a scroll area
+    that cannot scroll to it, or outside the window; None when all of it can be seen."""
     box = list(window_box(widget))
     for area in scroll_areas_around(widget):
         frame = window_box(area)
@@ -173,13 +174,17 @@ def reachable_box(widget, window) -> Box | None:
             if low >= frame[axis] - SLACK and high <= frame[axis + 2] + SLACK:
                 continue
             if not _scrolls(area, axis):
-                return None
+                return f"is cut off by the edge of the scroll area around it (at {_rounded(box)} in {_rounded(frame)})"
             # Scrolled as far as it goes towards it: a widget larger than its area shows its start.
             shift = frame[axis] - low if low < frame[axis] else max(frame[axis + 2] - high, frame[axis] - low)
             box[axis], box[axis + 2] = low + shift, high + shift
     if box[0] < -SLACK or box[1] < -SLACK or box[2] > window.width + SLACK or box[3] > window.height + SLACK:
-        return None
-    return tuple(box)
+        return f"lies outside the window (at {_rounded(box)})"
+    return None
+
+
+def _rounded(box) -> tuple[int, ...]:
+    return tuple(round(value) for value in box)
 
 
 def seen_box(widget, window) -> Box:
@@ -201,14 +206,7 @@ def contains(box: Box, x: float, y: float) -> bool:
 def _by_design_shortened(label: Label) -> bool:
     # A piece of work's title is the client's own, of any length: on its thumbnail, beside
     # its picture, it is shortened by design. The app's own words must show whole.
-    if not label.shorten:
-        return False
-    widget = label
-    while widget is not None and widget.parent is not widget:
-        if getattr(widget, "artifact", None) is not None:
-            return True
-        widget = widget.parent
-    return False
+    return label.shorten and any(getattr(widget, "artifact", None) is not None for widget in ancestors(label))
 
 
 def problems_on(layer, window, smallest_target: float) -> list[str]:
@@ -220,9 +218,11 @@ def problems_on(layer, window, smallest_target: float) -> list[str]:
             cut = cut_off(widget)
             if cut:
                 problems.append(f"the words {widget.text!r} are cut off ({cut})")
-        if (is_target(widget) or (isinstance(widget, Label) and widget.text.strip())) and reachable_box(widget, window) is None:
-            box = tuple(round(value) for value in window_box(widget))
-            problems.append(f"{described(widget)} lies outside the window, out of reach (at {box})")
+        # Words inside a target go with it: the target is reported.
+        words_alone = isinstance(widget, Label) and widget.text.strip() and not any(map(is_target, ancestors(widget)))
+        hidden = out_of_reach(widget, window) if is_target(widget) or words_alone else None
+        if hidden:
+            problems.append(f"{described(widget)} {hidden}")
     targets = [widget for widget in widgets if is_target(widget) and not widget.disabled]
     for index, target in enumerate(targets):
         inside = set(target.walk(restrict=True))
@@ -252,11 +252,17 @@ def problems_on(layer, window, smallest_target: float) -> list[str]:
 # The walk -------------------------------------------------------------------------------
 
 
-def settle(ticks: int = 3) -> None:
-    """Lay out what changed, as frames do, without drawing it."""
-    for _tick in range(ticks):
+def settle() -> None:
+    """Lay out what changed, as frames do, without drawing it, until nothing moves: words
+    that wrap make a label taller, which moves what is below it, a frame later each."""
+    placed = None
+    for _frame in range(MOST_FRAMES_TO_SETTLE):
         as_main_loop(Clock.tick)
         as_main_loop(Clock.tick_draw)
+        now = [(widget.pos, widget.size) for layer in EventLoop.window.children for widget in layer.walk()]
+        if now == placed:
+            return
+        placed = now
 
 
 class Walk:
@@ -316,7 +322,7 @@ class Walk:
     def close_popups(self) -> None:
         for view in [view for view in self.window.children if isinstance(view, ModalView)]:
             view.dismiss(animation=False)
-        settle(1)
+        settle()
 
 
 def walk_the_therapists_screens(walk: Walk) -> None:
