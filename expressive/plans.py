@@ -16,6 +16,9 @@ A plan file is TOML that a therapist can copy and edit:
     prompts = ["What would you like to call it?"]
 
 A step of kind "choice" opens the launcher so the client picks freely.
+
+A plan's words (title, description, prompts) are kept in English as written; the screens
+show them through `_()`, and `expressive catalogues update` extracts them from the files.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from expressive.limits import (
     load_toml_bounded,
     read_bounded,
 )
+from expressive.i18n import N_
 from expressive.resources import SESSIONS_DIR
 
 STEP_KINDS = ("checkin", "activity", "choice", "checkout")
@@ -74,13 +78,13 @@ class SessionPlan:
 
 # The session a file brought in from elsewhere (`expressive import`) is kept in.
 IMPORTED_PLAN_ID = "imported"
-IMPORTED_PLAN_TITLE = "Brought in from a file"
+IMPORTED_PLAN_TITLE = N_("Brought in from a file")
 
 # Used only when sessions/open.toml is missing or broken: a free-choice session is always possible.
 FALLBACK_OPEN_PLAN = SessionPlan(
     OPEN_PLAN_ID,
-    "Open session",
-    "The client chooses what to make.",
+    N_("Open session"),
+    N_("The client chooses what to make."),
     (Step("checkin"), Step("choice"), Step("checkout")),
 )
 

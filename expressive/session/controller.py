@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from expressive.activity import Activity, ActivityError, Host, Therapist
 from expressive.artifact import ArtifactDraft
+from expressive.i18n import _
 from expressive.media import MediaServices
 from expressive.plans import FALLBACK_OPEN_PLAN, SessionPlan, Step
 from expressive.portfolio import ArtifactRecord, Client, Portfolio, PortfolioError, Session
@@ -122,7 +123,7 @@ class SessionController:
     def next_prompt(self) -> str:
         """The plan's invitation for its next activity ("Draw a safe place"), or ""."""
         next_activity = self.next_activity()
-        return (self._running.prompt_for(next_activity) or "") if next_activity else ""
+        return _(self._running.prompt_for(next_activity) or "") if next_activity else ""
 
     # --- beginning ----------------------------------------------------------------------
 
@@ -166,8 +167,8 @@ class SessionController:
         activity_class = self.registry.get(activity_id)
         self._activity_class = activity_class
         self.activity_id = activity_id
-        self.prompt = self._running.prompt_for(activity_id) or ""
-        self.title = activity_class.info.title
+        self.prompt = _(self._running.prompt_for(activity_id) or "")
+        self.title = _(activity_class.info.title)
         self._drafts = SessionDrafts(self.store, self.client.id, self.session.id, activity_id)
         self._host = Host(
             drafts=self._drafts,
@@ -220,7 +221,10 @@ class SessionController:
             ]
             self._drafts.delete(AUTOSAVE)
         except PortfolioError as error:
-            self._view.tell("Not saved yet", f"{error}\nThe earlier work is kept; it is offered again next time.")
+            self._view.tell(
+                _("Not saved yet"),
+                _("{problem}\nThe earlier work is kept; it is offered again next time.").format(problem=error),
+            )
             return
         except Exception as error:
             self.activity_failed("could not save its earlier work", error)
@@ -271,8 +275,8 @@ class SessionController:
             except Exception as error:
                 if not isinstance(error, PortfolioError):
                     log.error("Saving failed unexpectedly", exc_info=error)
-                    error = "Something went wrong while saving."
-                self._view.tell("Not saved yet", f"{error}\nYour work is still here.")
+                    error = _("Something went wrong while saving.")
+                self._view.tell(_("Not saved yet"), _("{problem}\nYour work is still here.").format(problem=error))
                 return
             self._unsaved.pop(0)
             self._running.made.append(record)
@@ -292,9 +296,9 @@ class SessionController:
         self.registry.mark_unavailable(self.activity_id, f"it {what}: {type(error).__name__}: {error}")
         self._view.go("launcher")
         self._view.tell(
-            f"{self.title} stopped working",
-            "Sorry, this activity ran into a problem and was closed. "
-            "Everything saved so far is safe. Please choose another activity.",
+            _("{activity} stopped working").format(activity=self.title),
+            _("Sorry, this activity ran into a problem and was closed. "
+              "Everything saved so far is safe. Please choose another activity."),
         )
 
     def pause(self) -> None:
@@ -326,23 +330,32 @@ class SessionController:
 
     # --- the end ------------------------------------------------------------------------
 
-    def save_reflections(self, reflections: list[tuple[ArtifactRecord, str, str]]) -> bool:
-        """Keep the client's words (artifact, title, about) about what they made; False,
-        after a plain message, when they could not be saved."""
+    @property
+    def feeling_out(self) -> int | None:
+        """The feeling (1-5) chosen at check-out, or None while none is."""
+        return self._running.feeling_out
+
+    def check_out(self, reflections: list[tuple[ArtifactRecord, str, str]], feeling_out: int | None) -> bool:
+        """Keep the client's words (artifact, title, about) about what they made, and the
+        feeling they chose; `made` then holds the words, so check-out shown again shows them.
+        False, after a plain message, when the words could not be saved."""
+        self._running.feeling_out = feeling_out
+        made = self._running.made
         try:
             for artifact, title, about in reflections:
                 title, about = title.strip(), about.strip()
-                if title or about:
-                    self.store.set_reflection(artifact, title=title, about=about)
+                if (title, about) != (artifact.title, artifact.about):
+                    made[made.index(artifact)] = self.store.set_reflection(artifact, title=title, about=about)
         except PortfolioError as error:
-            self._view.tell("Not saved yet", str(error))
+            self._view.tell(_("Not saved yet"), str(error))
             return False
         return True
 
-    def finish(self, *, feeling_out: int | None, note: str, goal_met: str, homework: str) -> bool:
-        """Close the session with the therapist's private note, whether the goal was `goal_met`
-        ("met", "not-met" or "" when not said) and homework for next time (each optional).
-        False, after a plain message, when it could not be saved."""
+    def finish(self, *, note: str, goal_met: str, homework: str) -> bool:
+        """Close the session with the feeling chosen at check-out, the therapist's private
+        note, whether the goal was `goal_met` ("met", "not-met" or "" when not said) and
+        homework for next time (each optional). False, after a plain message, when it could
+        not be saved."""
         client_id, session = self.client.id, self.session
         try:
             note = note.strip()
@@ -353,8 +366,8 @@ class SessionController:
             homework = homework.strip()
             if homework:
                 self.store.set_homework(client_id, session.id, homework)
-            self.store.finish_session(client_id, session.id, feeling_out=feeling_out)
+            self.store.finish_session(client_id, session.id, feeling_out=self.feeling_out)
         except PortfolioError as error:
-            self._view.tell("Not saved yet", str(error))
+            self._view.tell(_("Not saved yet"), str(error))
             return False
         return True

@@ -17,6 +17,8 @@ class RunningSession:
     session: Session
     made: list[ArtifactRecord] = field(default_factory=list)
     steps_done: int = 0
+    # The feeling chosen at check-out (1-5), kept while the client goes back to make more.
+    feeling_out: int | None = None
 
     def upcoming(self) -> Step | None:
         """The plan's next making step, or None once the plan has been followed through."""

@@ -204,8 +204,8 @@ def test_check_out_and_the_therapists_note_are_saved(store, client):
     controller.activity.write("the test at school")
     controller.done()
     (made,) = controller.made
-    assert controller.save_reflections([(made, "  My worry ", " It is smaller now. ")])
-    assert controller.finish(feeling_out=4, note=" Named it quickly. ", goal_met="met", homework=" Draw it again ")
+    assert controller.check_out([(made, "  My worry ", " It is smaller now. ")], feeling_out=4)
+    assert controller.finish(note=" Named it quickly. ", goal_met="met", homework=" Draw it again ")
     (artifact,) = store.artifacts(client.id)
     assert (artifact.title, artifact.about) == ("My worry", "It is smaller now.")
     session = store.session(client.id, controller.session.id)
@@ -215,11 +215,30 @@ def test_check_out_and_the_therapists_note_are_saved(store, client):
     assert view.messages == []
 
 
+def test_check_out_keeps_what_was_said_for_when_it_is_shown_again(store, client, monkeypatch):
+    controller = notes_session(store, client)
+    controller.activity.write("a wave")
+    controller.done()
+    assert controller.feeling_out is None
+    assert controller.check_out([(controller.made[0], "Big wave", "It is loud")], feeling_out=2)
+    (made,) = controller.made
+    assert (made.title, made.about) == ("Big wave", "It is loud") and controller.feeling_out == 2
+
+    writes = []
+    original = store.set_reflection
+    monkeypatch.setattr(store, "set_reflection", lambda *args, **words: writes.append(words) or original(*args, **words))
+    assert controller.check_out([(made, "Big wave", "It is loud")], feeling_out=2)
+    assert writes == [], "words that did not change are not written again"
+    assert controller.check_out([(made, "", "It is loud")], feeling_out=2)
+    assert writes == [{"title": "", "about": "It is loud"}], "a title taken away is taken away"
+    assert controller.made[0].title == ""
+
+
 def test_nothing_said_at_the_note_leaves_it_all_unset(store, client):
     controller = new_controller(store, client, registry_with(NotesActivity))
     controller.begin(OPEN_PLAN, "", 3)
-    assert controller.save_reflections([])
-    assert controller.finish(feeling_out=None, note="", goal_met="met", homework="")
+    assert controller.check_out([], feeling_out=None)
+    assert controller.finish(note="", goal_met="met", homework="")
     session = store.session(client.id, controller.session.id)
     assert session.ended is not None and session.goal_met is None and session.homework is None
     assert store.therapist_note(client.id, session.id) == ""
@@ -235,7 +254,7 @@ def test_a_check_out_that_cannot_be_saved_says_so(store, client, monkeypatch):
         raise PortfolioError("The portfolio is read-only.")
 
     monkeypatch.setattr(store, "set_reflection", refused)
-    assert not controller.save_reflections([(controller.made[0], "A title", "")])
+    assert not controller.check_out([(controller.made[0], "A title", "")], feeling_out=3)
     monkeypatch.setattr(store, "finish_session", refused)
-    assert not controller.finish(feeling_out=3, note="", goal_met="", homework="")
+    assert not controller.finish(note="", goal_met="", homework="")
     assert view.messages == [("Not saved yet", "The portfolio is read-only.")] * 2

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 
 from kivy.core.window import Window
+from kivy.metrics import dp
 from kivy.properties import ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.modalview import ModalView
 from kivy.uix.togglebutton import ToggleButtonBehavior
 
 from expressive.activity import Activity, complexity_of
+from expressive.i18n import _, format_time
 from expressive.portfolio import PortfolioError
 from expressive.session import SessionController
 from expressive.ui import theme
@@ -24,6 +26,8 @@ class PlanCard(ToggleButtonBehavior, CardButton):
     plan = ObjectProperty(None)
     title = StringProperty("")
     description = StringProperty("")
+    # The height its words need at its width.
+    needed_height = NumericProperty(0)
 
 
 class CheckInScreen(BaseScreen):
@@ -32,6 +36,9 @@ class CheckInScreen(BaseScreen):
     # The homework given last time and not marked yet: (session, task), or None.
     homework = ObjectProperty(None, allownone=True)
     homework_task = StringProperty("")
+    # The least height the feeling faces get, whatever else the check-in shows: they are
+    # what a child taps here (the screen scrolls rather than shrink them).
+    face_room = NumericProperty(dp(200))
 
     def show(self, **_details):
         self.client_name = self.app.client.name
@@ -44,12 +51,18 @@ class CheckInScreen(BaseScreen):
         plans = self.ids.plans
         plans.clear_widgets()
         for plan in self.app.plans:
-            card = PlanCard(plan=plan, title=plan.title, description=plan.description, group="plan")
-            card.bind(on_release=self._choose)
+            card = PlanCard(plan=plan, title=_(plan.title), description=_(plan.description), group="plan")
+            card.bind(on_release=self._choose, needed_height=self._fit_plans)
             plans.add_widget(card)
+        self._fit_plans()
         first = plans.children[-1]
         first.state = "down"
         self.plan = first.plan
+
+    def _fit_plans(self, *_args) -> None:
+        # Cards side by side are as tall as the one with the most words.
+        plans = self.ids.plans
+        plans.row_default_height = max([dp(132)] + [card.needed_height for card in plans.children])
 
     def _next_homework(self) -> None:
         try:
@@ -65,7 +78,7 @@ class CheckInScreen(BaseScreen):
         try:
             self.app.store.set_homework_done(self.app.client.id, session.id, done)
         except PortfolioError as error:
-            self.app.tell("Not saved", str(error))
+            self.app.tell(_("Not saved"), str(error))
             return
         self._next_homework()
 
@@ -84,7 +97,7 @@ class CheckInScreen(BaseScreen):
                 self.plan, self.ids.goal.text.strip(), int(self.ids.feelings.value), complexity=self.complexity
             )
         except PortfolioError as error:
-            self.app.tell("The session could not start", str(error))
+            self.app.tell(_("The session could not start"), str(error))
 
 
 class ActivityTile(IconButton):
@@ -93,7 +106,18 @@ class ActivityTile(IconButton):
 
 
 class MadeThumbnail(CardButton):
+    """Something made in this session; tapped, it shows large (and only it: the client stays
+    in their session)."""
+
+    artifact = ObjectProperty(None)
     texture = ObjectProperty(None, allownone=True)
+
+
+class MadeLarge(ModalView):
+    """One thing made today, as big as the window allows, with its name."""
+
+    texture = ObjectProperty(None, allownone=True)
+    title = StringProperty("")
 
 
 class LauncherScreen(BaseScreen):
@@ -115,7 +139,7 @@ class LauncherScreen(BaseScreen):
         grid.clear_widgets()
         registry = self.app.registry
         for activity_id, activity in registry.activities.items():
-            tile = ActivityTile(activity_id=activity_id, icon=activity.info.icon, text=activity.info.title)
+            tile = ActivityTile(activity_id=activity_id, icon=activity.info.icon, text=_(activity.info.title))
             tile.bind(on_release=lambda tile: self.app.go("activity", activity_id=tile.activity_id))
             grid.add_widget(tile)
         for broken in registry.unavailable:
@@ -128,11 +152,11 @@ class LauncherScreen(BaseScreen):
 
     def _explain_unavailable(self, tile):
         # The technical reason (an error, file paths of the device) is the therapist's to read.
-        why = ("The therapist can see why with `expressive activities`." if self.app.client_mode
-               else f"For whoever looks after this tablet: {tile.reason}")
+        why = (_("The therapist can see why with `expressive activities`.") if self.app.client_mode
+               else _("For whoever looks after this tablet: {reason}").format(reason=tile.reason))
         self.app.tell(
-            f"{tile.text} cannot be used",
-            f"This activity did not load, so the rest of the session carries on without it.\n{why}",
+            _("{activity} cannot be used").format(activity=tile.text),
+            _("This activity did not load, so the rest of the session carries on without it.\n{why}").format(why=why),
         )
 
     def _fill_made(self):
@@ -142,10 +166,36 @@ class LauncherScreen(BaseScreen):
         made = self.app.running.made
         self.made_count = len(made)
         for artifact in made:
-            strip.add_widget(MadeThumbnail(texture=picture(store, artifact, artifact.thumbnail)))
+            thumbnail = MadeThumbnail(
+                artifact=artifact, texture=picture(store, artifact, artifact.thumbnail), accessible_name=self._name_of(artifact)
+            )
+            thumbnail.bind(on_release=self._show_large)
+            strip.add_widget(thumbnail)
+
+    def _name_of(self, artifact) -> str:
+        """Its own title, else what made it and when: "Drawing, made at 10:42"."""
+        if artifact.title:
+            return artifact.title
+        made_by = self.app.registry.get(artifact.activity)
+        return _("{activity}, made at {time}").format(
+            activity=_(made_by.info.title) if made_by else artifact.kind,
+            time=format_time(artifact.created.astimezone()),
+        )
+
+    def _show_large(self, thumbnail) -> None:
+        artifact = thumbnail.artifact
+        # The large picture is decoded for this view only; the thumbnail stands in for work
+        # whose product is not a picture (a song, a story's pages).
+        large = picture(self.app.store, artifact, artifact.product, remember=False) if _is_picture(artifact) else None
+        MadeLarge(texture=large or thumbnail.texture, title=thumbnail.accessible_name).open()
 
     def start_next(self):
         self.app.go("activity", activity_id=self.next_activity)
+
+
+def _is_picture(artifact) -> bool:
+    product = artifact.file(artifact.product) if artifact.product else None
+    return product is not None and product.media_type.startswith("image/")
 
 
 class ActivityScreen(BaseScreen):
@@ -181,11 +231,11 @@ class ActivityScreen(BaseScreen):
         if kept is None:
             return
         ask(
-            "Welcome back!",
-            f"Your {self.title.lower()} from before is still here, just as it was left.",
+            _("Welcome back!"),
+            _("What you made in {activity} before is still here, just as you left it.").format(activity=self.title),
             [
-                ("arrow-right-bold", "Go on with it", theme.DONE, lambda: controller.go_on_with(kept)),
-                ("plus", "Keep it, start a new one", theme.PRIMARY, lambda: controller.keep_and_start_anew(kept)),
+                ("arrow-right-bold", _("Go on with it"), theme.DONE, lambda: controller.go_on_with(kept)),
+                ("plus", _("Keep it, start a new one"), theme.PRIMARY, lambda: controller.keep_and_start_anew(kept)),
             ],
         )
 
@@ -211,7 +261,8 @@ class ActivityScreen(BaseScreen):
 
 
 class Reflection(Card):
-    """The client's own words about one thing they made."""
+    """The client's own words about one thing they made: what was saved shows again, and a
+    piece that came with a title of its own (a story's) offers it, so it has one name."""
 
     artifact = ObjectProperty(None)
     texture = ObjectProperty(None, allownone=True)
@@ -224,35 +275,44 @@ class CheckoutScreen(BaseScreen):
     def show(self, **_details):
         app = self.app
         running = app.running
-        self.ids.feelings.value = 0
-        self.prompts = list(running.plan.checkout_prompts)
-        hint = " ".join(self.prompts) or "What is it about?"
+        self.ids.feelings.value = running.feeling_out or 0
+        self.prompts = [_(prompt) for prompt in running.plan.checkout_prompts]
+        hint = " ".join(self.prompts) or _("What is it about?")
         box = self.ids.reflections
         box.clear_widgets()
         for artifact in running.made:
             texture = picture(app.store, artifact, artifact.thumbnail)
-            box.add_widget(Reflection(artifact=artifact, texture=texture, hint=hint))
+            reflection = Reflection(artifact=artifact, texture=texture, hint=hint)
+            reflection.ids.title.text = artifact.title
+            reflection.ids.about.text = artifact.about
+            box.add_widget(reflection)
 
-    def next(self):
+    def _keep(self) -> bool:
+        """Keep the words and the feeling chosen, whichever way the client leaves."""
         reflections = [
             (reflection.artifact, reflection.ids.title.text, reflection.ids.about.text)
             for reflection in self.ids.reflections.children
         ]
-        if self.app.running.save_reflections(reflections):
-            self.app.go("note", feeling_out=int(self.ids.feelings.value) or None)
+        return self.app.running.check_out(reflections, int(self.ids.feelings.value) or None)
+
+    def make_more(self):
+        if self._keep():
+            self.app.go("launcher")
+
+    def next(self):
+        if self._keep():
+            self.app.go("note")
 
 
 class NoteScreen(BaseScreen):
     """The therapist's private note, written after the tablet is handed back; whether the
     goal was met, and homework for next time (both optional)."""
 
-    feeling_out = ObjectProperty(None, allownone=True)
     goal = StringProperty("")
     # "met", "not-met" or "" (not said).
     goal_met = StringProperty("")
 
-    def show(self, feeling_out=None, **_details):
-        self.feeling_out = feeling_out
+    def show(self, **_details):
         self.goal = self.app.running.session.goal
         self.goal_met = ""
         self.ids.note.text = ""
@@ -260,7 +320,6 @@ class NoteScreen(BaseScreen):
 
     def finish(self):
         saved = self.app.running.finish(
-            feeling_out=self.feeling_out,
             note=self.ids.note.text,
             goal_met=self.goal_met,
             homework=self.ids.homework.text,
