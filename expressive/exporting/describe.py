@@ -26,6 +26,7 @@ _FILE_KINDS = {
     "text/html": N_("web page"),
     "application/json": N_("data"),
 }
+_ANY_FILE = N_("file")
 
 
 def activity_name(activity_id: str) -> str:
@@ -80,7 +81,7 @@ def picture_of(artifact: ArtifactRecord) -> str | None:
 
 
 def file_kind(entry: FileEntry) -> str:
-    return _(_FILE_KINDS.get(entry.media_type, N_("file")))
+    return _(_FILE_KINDS.get(entry.media_type, _ANY_FILE))
 
 
 def size_words(size: int) -> str:

@@ -150,13 +150,15 @@ def _section(session: Session, articles: list[str]) -> str:
         parts.append(f'<p class="goal">{_text(damaged)}</p>')
     else:
         if session.goal.strip():
-            parts.append(f'<p class="goal words">{_text(_("Goal: {goal}").format(goal=session.goal))}</p>')
+            goal = _("Goal: {goal}").format(goal=session.goal)
+            parts.append(f'<p class="goal words">{_text(goal)}</p>')
         met = goal_met_words(session)
         if met:
             parts.append(f'<p class="goal">{_text(met)}.</p>')
+        checked_in, checked_out = _("Feeling at check-in:"), _("At check-out:")
         parts.append(
-            f'<p class="feelings">{_text(_("Feeling at check-in:"))} {_feeling(session.feeling_in)} '
-            f'{_text(_("At check-out:"))} {_feeling(session.feeling_out)}</p>'
+            f'<p class="feelings">{_text(checked_in)} {_feeling(session.feeling_in)} '
+            f"{_text(checked_out)} {_feeling(session.feeling_out)}</p>"
         )
     parts += articles
     parts.append("</section>")
