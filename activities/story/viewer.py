@@ -1,15 +1,13 @@
-"""A story in the portfolio, as a book to page through: the cover, then each page with
-its picture and words."""
+"""A story in the portfolio, as a book to page through: each page with its picture, its
+prompt and words."""
 
 from __future__ import annotations
-
 
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from expressive.activities.story.model import Story
-from expressive.api.widgets import texture_from_file
-from expressive.api.widgets import load_rules
+from expressive.api.widgets import load_rules, texture_from_file
 
 
 class StoryViewer(BoxLayout):
@@ -17,6 +15,7 @@ class StoryViewer(BoxLayout):
     page = NumericProperty(0)
     page_count = NumericProperty(0)
     heading = StringProperty("")
+    prompt = StringProperty("")
     text = StringProperty("")
     picture = ObjectProperty(None, allownone=True)
 
@@ -34,6 +33,7 @@ class StoryViewer(BoxLayout):
         page = self.story.pages[index]
         self.page = index
         self.heading = page.title
+        self.prompt = page.prompt
         self.text = page.text
         self.picture = texture_from_file(page.picture)
 
