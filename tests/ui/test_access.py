@@ -4,7 +4,7 @@ import pytest
 
 from expressive.portfolio import Portfolio
 from expressive.tools.driver import advance_frames, start_app, stop_app, tap, type_into
-from tests_support import PIN, StoppedClock, cheap_protect, screen, submit_secret
+from tests_support import PIN, StoppedClock, cheap_protect, open_popup_texts, screen, submit_secret, tap_popup_button
 
 
 
@@ -178,6 +178,8 @@ def test_the_therapist_changes_the_pin_in_the_app(locked_app, clock, protected_r
     submit_secret(change.ids.entry, "975310")
     submit_secret(change.ids.entry, "975310")
     assert app.root.current == "clients"
+    assert "PIN changed" in open_popup_texts(window)
+    tap_popup_button(window, "OK")
     app.lock()
     submit_secret(screen(app, "lock").ids.entry, PIN)
     assert app.root.current == "lock", "the old PIN no longer opens it"

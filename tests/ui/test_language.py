@@ -10,7 +10,9 @@ from tests_support import screen
 
 
 @pytest.fixture(autouse=True)
-def english_afterwards():
+def english_afterwards(tmp_path, monkeypatch):
+    # Each test its own device: a language chosen in one is not remembered in the next.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     yield
     set_language(SOURCE_LANGUAGE)
 
