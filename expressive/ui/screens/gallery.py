@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
+from expressive.i18n import _
 from expressive.portfolio import PortfolioError
 from expressive.ui.screens.base import BaseScreen
 from expressive.ui.screens.portfolio import thumbnail_for
@@ -38,7 +39,7 @@ class GalleryScreen(BaseScreen):
         box.clear_widgets()
         for activity_id, activity in [("", None), *app.registry.activities.items()]:
             button = ChoiceButton(icon=activity.info.icon if activity else "view-grid-outline",
-                                  text=activity.info.title if activity else "All", value=activity_id)
+                                  text=_(activity.info.title) if activity else _("All"), value=activity_id)
             button.bind(on_release=lambda button: self.choose(activity=button.value))
             box.add_widget(button)
         self.tags = app.store.tags(app.client.id)
@@ -76,15 +77,15 @@ class GalleryScreen(BaseScreen):
                 search=self.ids.search.text.strip() or None, limit=PAGE + 1, offset=self._shown,
             )
         except PortfolioError as error:
-            app.tell("The gallery cannot be shown", str(error))
+            app.tell(_("The gallery cannot be shown"), str(error))
             return
         self.more = len(page) > PAGE
         for artifact in page[:PAGE]:
             thumbnail = thumbnail_for(app.store, artifact)
-            thumbnail.bind(on_release=lambda thumb: app.go("artifact", artifact=thumb.artifact))
+            thumbnail.bind(on_release=lambda thumb: app.go("artifact", artifact=thumb.artifact, back_to="gallery"))
             self.ids.grid.add_widget(thumbnail)
         self._shown += len(page[:PAGE])
-        self.found = "Nothing found." if not self._shown else ""
+        self.found = _("Nothing found.") if not self._shown else ""
 
 
 load_rules(__name__)

@@ -13,6 +13,7 @@ from kivy.uix.label import Label
 
 from expressive.activity import MOVEMENT_VIDEO_SETTING, ImportRefused, complexity_of
 from expressive.artifact import ArtifactUnreadable, artifact_view
+from expressive.i18n import N_, _, format_date, format_time
 from expressive.importing import import_file, importable_endings
 from expressive.plans import IMPORTED_PLAN_ID, IMPORTED_PLAN_TITLE
 from expressive.portfolio import ArtifactRecord, PortfolioError
@@ -22,18 +23,70 @@ from expressive.ui.files import FileChooser
 from expressive.ui.therapist import TherapistView
 from expressive.ui.pictures import picture
 from expressive.ui.screens.base import BaseScreen
-from expressive.ui.widgets import Card, CardButton
+from expressive.ui.widgets import Card, CardButton, Icon
 from expressive.ui.rules import load_rules
 
 log = logging.getLogger(__name__)
 
 SESSIONS_PER_PAGE = 8
 THUMBNAILS_PER_ROW = 8
+# What a piece of work with no title is called, by the kind of work it is; a kind from an
+# activity installed later is "Untitled work".
+UNTITLED = {
+    "drawing": N_("Untitled drawing"),
+    "music": N_("Untitled song"),
+    "story": N_("Untitled story"),
+    "movement": N_("Untitled movement"),
+}
+UNTITLED_WORK = N_("Untitled work")
 
 
 def local_time(moment) -> str:
     local = moment.astimezone()
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M}"
+    return _("{day}, {time}").format(day=format_date(local, "full"), time=format_time(local))
+
+
+def title_of(artifact: ArtifactRecord) -> str:
+    """The work's own title, or what its kind is called when it has none."""
+    return artifact.title or _(UNTITLED.get(artifact.kind, UNTITLED_WORK))
+
+
+def caption(artifact: ArtifactRecord) -> str:
+    """Its title and the day it was made, for a thumbnail."""
+    return _("{title}\n{date}").format(title=title_of(artifact), date=format_date(artifact.created.astimezone()))
+
+
+def artifact_viewer(app, artifact: ArtifactRecord, save_marks=None):
+    """The activity's own widget showing `artifact` (a drawing's replay, a story's pages),
+    filling its place; None when the activity has none or it fails, for the plain picture.
+    Without `save_marks` the viewer offers no marking (see Activity.viewer)."""
+    activity_class = app.registry.get(artifact.activity)
+    if activity_class is None:
+        return None
+    store = app.store
+
+    def read_file(name: str) -> bytes:
+        try:
+            return store.read_file(artifact, name)
+        except PortfolioError as error:
+            raise ArtifactUnreadable(str(error)) from error
+
+    try:
+        viewer = activity_class.viewer(artifact_view(artifact, read_file), save_marks, media=app.media)
+    except Exception:  # an activity's own code may fail in any way; the picture still shows
+        log.exception("The %s viewer failed; showing the picture instead", artifact.activity)
+        return None
+    if viewer is not None:
+        viewer.size_hint = (1, 1)
+        viewer.pos_hint = {"x": 0, "y": 0}
+    return viewer
+
+
+def stop_viewer(viewer) -> None:
+    """Stop a viewer that plays (a replay, a song), if it has a way to."""
+    stop = getattr(viewer, "stop", None)
+    if stop is not None:
+        stop()
 
 
 class ArtifactThumbnail(ButtonBehavior, Label):
@@ -42,17 +95,20 @@ class ArtifactThumbnail(ButtonBehavior, Label):
     artifact = ObjectProperty(None)
     picture = ObjectProperty(None, allownone=True)
     damaged = BooleanProperty(False)
+    starred = BooleanProperty(False)
     label = StringProperty("")
+    # Room under the picture for the words (see the rules).
+    words_height = NumericProperty(0)
     picture_pos = ListProperty([0, 0])
     picture_size = ListProperty([0, 0])
 
     def on_kv_post(self, _base_widget):
-        self.bind(pos=self._fit_picture, size=self._fit_picture, picture=self._fit_picture)
+        self.bind(pos=self._fit_picture, size=self._fit_picture, picture=self._fit_picture, words_height=self._fit_picture)
         self._fit_picture()
 
     def _fit_picture(self, *_args):
         """Scale the picture to fit above the title, keeping its shape."""
-        area_width, area_height = self.width - dp(12), self.height - dp(30)
+        area_width, area_height = self.width - dp(12), self.height - self.words_height - dp(8)
         if self.picture is None or area_width <= 0 or area_height <= 0:
             self.picture_size = [0, 0]
             return
@@ -61,8 +117,14 @@ class ArtifactThumbnail(ButtonBehavior, Label):
         self.picture_size = [picture_width * scale, picture_height * scale]
         self.picture_pos = [
             self.center_x - self.picture_size[0] / 2,
-            self.y + dp(26) + (area_height - self.picture_size[1]) / 2,
+            self.y + self.words_height + (area_height - self.picture_size[1]) / 2,
         ]
+
+
+class FavouriteMark(Icon):
+    """The star on a favourite's thumbnail; a screen reader says what it means."""
+
+    accessible_name = StringProperty("")
 
 
 class MoreThumbnails(CardButton):
@@ -103,10 +165,23 @@ class ClientSettings(TherapistView):
 
 def thumbnail_for(store, artifact: ArtifactRecord) -> ArtifactThumbnail:
     texture = picture(store, artifact, artifact.thumbnail)
-    thumbnail = ArtifactThumbnail(artifact=artifact, picture=texture, damaged=texture is None, label=artifact.title)
+    thumbnail = ArtifactThumbnail(artifact=artifact, picture=texture, damaged=texture is None, starred=artifact.starred,
+                                  label=caption(artifact))
     if texture is None:
         thumbnail.add_widget(Factory.DamagedMark())
+    if artifact.starred:
+        thumbnail.add_widget(FavouriteMark())
     return thumbnail
+
+
+def goal_words(goal: str, met: bool | None) -> str:
+    if not goal:
+        return ""
+    if met is None:
+        return _("Goal: {goal}").format(goal=goal)
+    if met:
+        return _("Goal: {goal} (met)").format(goal=goal)
+    return _("Goal: {goal} (not yet met)").format(goal=goal)
 
 
 class PortfolioScreen(BaseScreen):
@@ -131,13 +206,13 @@ class PortfolioScreen(BaseScreen):
         self.more_sessions = len(page) > SESSIONS_PER_PAGE
         page = page[:SESSIONS_PER_PAGE]
         artifacts = store.artifacts_by_session(client_id, [session.id for session in page])
-        plan_titles = {plan.id: plan.title for plan in app.plans} | {IMPORTED_PLAN_ID: IMPORTED_PLAN_TITLE}
+        plan_titles = {plan.id: _(plan.title) for plan in app.plans} | {IMPORTED_PLAN_ID: _(IMPORTED_PLAN_TITLE)}
         for session in page:
             row = SessionRow(
                 session=session,
                 when=local_time(session.started),
                 plan_title=plan_titles.get(session.plan_id, session.plan_id),
-                goal=session.goal + {True: " (met)", False: " (not yet met)", None: ""}[session.goal_met],
+                goal=goal_words(session.goal, session.goal_met),
                 feeling_in=session.feeling_in or 0,
                 feeling_out=session.feeling_out or 0,
                 finished=session.ended is not None,
@@ -166,9 +241,9 @@ class PortfolioScreen(BaseScreen):
         """Let the therapist pick a file made elsewhere (a MIDI file) to bring in."""
         endings = importable_endings(self.app.registry)
         chooser = FileChooser(
-            title=f"Bring in a file made elsewhere ({', '.join(endings)})",
+            title=_("Bring in a file made elsewhere ({endings})").format(endings=", ".join(endings)),
             filters=[f"*{ending}" for ending in endings],
-            action="Bring in",
+            action=_("Bring in"),
         )
         chooser.bind(on_choose=lambda _chooser, path: self.bring_in(Path(path)))
         chooser.open()
@@ -178,16 +253,17 @@ class PortfolioScreen(BaseScreen):
         try:
             artifact = import_file(app.store, app.registry, app.client.id, path)
         except ImportRefused as refused:
-            app.tell("This file can't be brought in", f"{refused} Nothing was changed.")
+            app.tell(_("This file can't be brought in"), _("{reason} Nothing was changed.").format(reason=refused))
             return
         except PortfolioError as error:
-            app.tell("The file was not brought in", str(error))
+            app.tell(_("The file was not brought in"), str(error))
             return
         self.show()
-        app.tell("Brought in", f"{path.name} is now in {app.client.name}'s portfolio, as {artifact.kind}.")
+        app.tell(_("Brought in"), _("{file} is now in {client}'s portfolio, as {title}.").format(
+            file=path.name, client=app.client.name, title=title_of(artifact)))
 
     def open_settings(self):
-        settings = ClientSettings(settings=dict(self.app.client.settings), reason="Settings for this client")
+        settings = ClientSettings(settings=dict(self.app.client.settings), reason=_("Settings for this client"))
         settings.bind(on_save=lambda _view, changes: self.save_settings(changes))
         settings.open()
 
@@ -196,26 +272,35 @@ class PortfolioScreen(BaseScreen):
         try:
             app.client = app.store.set_client_settings(app.client.id, changes)
         except PortfolioError as error:
-            app.tell("The settings were not saved", str(error))
+            app.tell(_("The settings were not saved"), str(error))
 
     def open_export(self):
         from expressive.ui.export_dialog import ExportDialog
 
-        ExportDialog(app=self.app, reason="Exporting this portfolio").open()
+        ExportDialog(app=self.app, reason=_("Exporting this portfolio")).open()
 
     def show_about(self):
         client = self.app.client
-        born = f"Born in {client.year_of_birth}." if client.year_of_birth else "Year of birth not given."
-        self.app.tell(client.name, f"{born}\n{client.notes or 'No notes.'}")
+        born = (_("Born in {year}.").format(year=client.year_of_birth) if client.year_of_birth
+                else _("Year of birth not given."))
+        self.app.tell(client.name, "\n".join((born, client.notes or _("No notes."))))
 
-    def show_note(self, session):
+    def edit_note(self, session) -> None:
+        """The therapist's private note on a session, written or changed at any time after it."""
         app = self.app
         try:
             note = app.store.therapist_note(app.client.id, session.id)
         except PortfolioError as error:
-            app.tell("The note cannot be read", str(error))
+            app.tell(_("The note cannot be read"), str(error))
             return
-        app.tell("Therapist's note", note or "No note was written for this session.")
+        ask_text(_("Your note on this session"), _("Only you see it: it is kept apart from the client's work."),
+                 text=note, on_save=lambda text: self._save_note(session, text))
+
+    def _save_note(self, session, text: str) -> None:
+        try:
+            self.app.store.set_therapist_note(self.app.client.id, session.id, text)
+        except PortfolioError as error:
+            self.app.tell(_("The note could not be saved"), str(error))
 
 
 class NothingMade(Card):
@@ -237,9 +322,12 @@ class ArtifactScreen(BaseScreen):
     has_note = BooleanProperty(False)
     details = StringProperty("")
     problem = StringProperty("")
+    # The screen the back arrow returns to, as it was left (a gallery keeps its filters).
+    back_to = StringProperty("portfolio")
 
-    def show(self, artifact: ArtifactRecord, **_details):
+    def show(self, artifact: ArtifactRecord, back_to: str = "portfolio", **_details):
         store = self.app.store
+        self.back_to = back_to
         self._close_viewer()
         try:
             # Read again: the record a gallery holds may predate marks saved since.
@@ -247,14 +335,15 @@ class ArtifactScreen(BaseScreen):
         except PortfolioError:
             pass
         self._show_reflection(artifact)
-        self.details = f"{artifact.activity.title()}, {local_time(artifact.created)}"
+        activity_class = self.app.registry.get(artifact.activity)
+        made_with = _(activity_class.info.title) if activity_class else artifact.activity
+        self.details = _("{activity}, {when}").format(activity=made_with, when=local_time(artifact.created))
         problems = [artifact.damaged] if artifact.damaged else store.verify_artifact(artifact)
-        self.problem = (
-            "This piece of work is damaged and cannot be shown: " + " ".join(problems) +
-            " Everything else in the portfolio is fine. 'expressive check' lists the details."
-            if problems else ""
-        )
-        self.viewer = None if problems else self._viewer_for(artifact)
+        self.problem = _(
+            "This piece of work is damaged and cannot be shown: {problems} Everything else in the portfolio "
+            "is fine. 'expressive check' lists the details."
+        ).format(problems=" ".join(problems)) if problems else ""
+        self.viewer = None if problems else artifact_viewer(self.app, artifact, self.save_marks)
         if self.viewer is not None:
             self.texture = None
             self.ids.showing.add_widget(self.viewer)
@@ -264,9 +353,10 @@ class ArtifactScreen(BaseScreen):
 
     def _show_reflection(self, artifact: ArtifactRecord) -> None:
         self.artifact = artifact
-        self.title = artifact.title or "Untitled"
+        self.title = title_of(artifact)
         self.about = artifact.about
-        self.noticed = "\n".join(f"{noticing.at.astimezone():%d %b %Y}: {noticing.text}" for noticing in artifact.noticings)
+        self.noticed = "\n".join(_("{date}: {words}").format(date=format_date(noticing.at.astimezone()), words=noticing.text)
+                                 for noticing in artifact.noticings)
         self.tags = ", ".join(artifact.tags)
         self.starred = artifact.starred
         try:
@@ -274,82 +364,60 @@ class ArtifactScreen(BaseScreen):
         except PortfolioError:
             self.has_note = False
 
-    def _change(self, change, what: str) -> None:
-        """Save a change to the work's reflection or review aids, and show it."""
+    def _change(self, change, failed: str) -> None:
+        """Save a change to the work's reflection or review aids, and show it; `failed` is
+        the title of the message when it cannot be saved."""
         try:
             self._show_reflection(change())
         except PortfolioError as error:
-            self.app.tell(f"{what} could not be saved", str(error))
+            self.app.tell(failed, str(error))
 
     def notice(self) -> None:
-        ask_text("What do you notice now?", "Looking at it today, what do you see?",
-                 on_save=lambda text: text.strip() and self._change(lambda: self.app.store.add_noticing(self.artifact, text), "What was noticed"))
+        ask_text(_("What do you notice now?"), _("Looking at it today, what do you see?"),
+                 on_save=lambda text: text.strip() and self._change(
+                     lambda: self.app.store.add_noticing(self.artifact, text), _("What was noticed could not be saved")))
 
     def toggle_star(self) -> None:
-        self._change(lambda: self.app.store.set_star(self.artifact, not self.starred), "The star")
+        self._change(lambda: self.app.store.set_star(self.artifact, not self.starred), _("The star could not be saved"))
 
     def edit_tags(self) -> None:
-        ask_text("Tags", "Words to find this work by, with commas between them (family, anger, safe place).",
+        ask_text(_("Tags"), _("Words to find this work by, with commas between them (family, anger, safe place)."),
                  text=self.tags, on_save=lambda text: self._change(
-                     lambda: self.app.store.set_tags(self.artifact, text.split(",")), "The tags"))
+                     lambda: self.app.store.set_tags(self.artifact, text.split(",")), _("The tags could not be saved")))
 
     def edit_note(self) -> None:
         store = self.app.store
-        ask_text("Your private note on this work", "Only you see it: it is kept apart from the client's work.",
+        ask_text(_("Your private note on this work"), _("Only you see it: it is kept apart from the client's work."),
                  text=store.artifact_note(self.artifact), on_save=lambda text: self._save_note(text))
 
     def _save_note(self, text: str) -> None:
         try:
             self.app.store.set_artifact_note(self.artifact, text)
         except PortfolioError as error:
-            self.app.tell("The note could not be saved", str(error))
+            self.app.tell(_("The note could not be saved"), str(error))
         self._show_reflection(self.artifact)
 
-    def _viewer_for(self, artifact: ArtifactRecord):
-        activity_class = self.app.registry.get(artifact.activity)
-        if activity_class is None:
-            return None
-        store = self.app.store
-
-        def read_file(name: str) -> bytes:
-            try:
-                return store.read_file(artifact, name)
-            except PortfolioError as error:
-                raise ArtifactUnreadable(str(error)) from error
-
-        try:
-            viewer = activity_class.viewer(artifact_view(artifact, read_file), self.save_marks, media=self.app.media)
-        except Exception:  # an activity's own code may fail in any way; the picture still shows
-            log.exception("The %s viewer failed; showing the picture instead", artifact.activity)
-            return None
-        if viewer is not None:
-            viewer.size_hint = (1, 1)
-            viewer.pos_hint = {"x": 0, "y": 0}
-        return viewer
+    def go_back(self) -> None:
+        self.app.root.current = self.back_to
 
     def save_marks(self, marks: list[dict]):
         """What a viewer calls to keep the moments marked in review (see Activity.viewer)."""
         try:
             self.artifact = self.app.store.set_marks(self.artifact, marks)
         except PortfolioError as error:
-            self.app.tell("The mark was not saved", str(error))
+            self.app.tell(_("The mark was not saved"), str(error))
             return None
         return self.artifact.marks
 
     def _close_viewer(self):
         if self.viewer is not None:
-            self._stop_viewer()
+            stop_viewer(self.viewer)
             self.ids.showing.remove_widget(self.viewer)
             self.viewer = None
 
-    def _stop_viewer(self):
-        stop = getattr(self.viewer, "stop", None)
-        if stop is not None:
-            stop()
-
     def on_leave(self, *_args):
         # A replay that plays on behind another screen only wastes the battery.
-        self._stop_viewer()
+        stop_viewer(self.viewer)
 
 
 load_rules(__name__)

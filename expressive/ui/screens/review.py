@@ -9,11 +9,12 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Obje
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
+from expressive.i18n import _, format_date
 from expressive.portfolio import ArtifactRecord, PortfolioError
 from expressive.review.progress import progress_png
 from expressive.ui.pictures import picture, texture_from_file
 from expressive.ui.screens.base import BaseScreen
-from expressive.ui.screens.portfolio import local_time
+from expressive.ui.screens.portfolio import artifact_viewer, local_time, stop_viewer, title_of
 from expressive.ui.rules import load_rules
 
 SLIDE_SECONDS = 6
@@ -31,7 +32,27 @@ def picture_name(artifact: ArtifactRecord) -> str | None:
 
 
 def words_of(artifact: ArtifactRecord) -> str:
-    return artifact.about or "Nothing was said about it yet."
+    return artifact.about or _("Nothing was said about it yet.")
+
+
+def oldest_first(store, client_id: str) -> list[ArtifactRecord]:
+    """Everything the client made that can be shown, in the order it was made."""
+    # The store lists the newest session first; sorting keeps each session's own order.
+    return sorted((artifact for artifact in store.artifacts(client_id) if not artifact.damaged),
+                  key=lambda artifact: artifact.created)
+
+
+def pieces_to_compare(work: list[ArtifactRecord]) -> tuple[ArtifactRecord | None, ArtifactRecord | None]:
+    """Two different pieces from `work` (oldest first) to open side by side: the first and
+    the latest of the latest piece's kind (the first drawing of "my family" next to the
+    latest), else the two latest; one piece alone goes on the left."""
+    if not work:
+        return None, None
+    latest = work[-1]
+    first_of_kind = next(artifact for artifact in work if artifact.kind == latest.kind)
+    if first_of_kind is not latest:
+        return first_of_kind, latest
+    return (work[-2], latest) if len(work) > 1 else (latest, None)
 
 
 class ProgressScreen(BaseScreen):
@@ -41,22 +62,45 @@ class ProgressScreen(BaseScreen):
     def show(self, **_details):
         app = self.app
         self.client_name = app.client.name
-        titles = {activity_id: activity.info.title for activity_id, activity in app.registry.activities.items()}
+        titles = {activity_id: _(activity.info.title) for activity_id, activity in app.registry.activities.items()}
         try:
             rows = app.store.progress(app.client.id)
         except PortfolioError as error:
-            app.tell("Progress cannot be shown", str(error))
+            app.tell(_("Progress cannot be shown"), str(error))
             return
         self.chart = texture_from_file(progress_png(rows, titles=titles))
 
 
 class Slide(BoxLayout):
-    """One piece of work, large, with its title, date and the client's words."""
+    """One piece of work, large, as its activity shows it (a story's pages, a drawing's
+    replay), else its picture; with its title, date and the client's words."""
 
     texture = ObjectProperty(None, allownone=True)
+    viewer = ObjectProperty(None, allownone=True)
     title = StringProperty("")
     when = StringProperty("")
     words = StringProperty("")
+
+    def show(self, app, artifact: ArtifactRecord | None) -> None:
+        self.close()
+        if artifact is None:
+            self.texture, self.title, self.when, self.words = None, _("Nothing made yet"), "", ""
+            return
+        self.title = title_of(artifact)
+        self.when = local_time(artifact.created)
+        self.words = words_of(artifact)
+        self.viewer = artifact_viewer(app, artifact)
+        if self.viewer is not None:
+            self.texture = None
+            self.ids.showing.add_widget(self.viewer)
+        else:
+            self.texture = picture(app.store, artifact, picture_name(artifact), remember=False)
+
+    def close(self) -> None:
+        if self.viewer is not None:
+            stop_viewer(self.viewer)
+            self.ids.showing.remove_widget(self.viewer)
+            self.viewer = None
 
 
 class SlideshowScreen(BaseScreen):
@@ -70,7 +114,7 @@ class SlideshowScreen(BaseScreen):
     def show(self, **_details):
         app = self.app
         self.client_name = app.client.name
-        self.artifacts = [artifact for artifact in reversed(app.store.artifacts(app.client.id)) if not artifact.damaged]
+        self.artifacts = oldest_first(app.store, app.client.id)
         self.count = len(self.artifacts)
         self.playing = True
         self._ticker = Clock.schedule_interval(self._advance, SLIDE_SECONDS)
@@ -78,15 +122,10 @@ class SlideshowScreen(BaseScreen):
 
     def show_slide(self, index: int) -> None:
         if not self.artifacts:
-            self.ids.slide.title, self.ids.slide.words, self.ids.slide.texture = "Nothing made yet", "", None
+            self.ids.slide.show(self.app, None)
             return
         self.index = index % self.count
-        artifact = self.artifacts[self.index]
-        slide = self.ids.slide
-        slide.texture = picture(self.app.store, artifact, picture_name(artifact), remember=False)
-        slide.title = artifact.title or "Untitled"
-        slide.when = local_time(artifact.created)
-        slide.words = words_of(artifact)
+        self.ids.slide.show(self.app, self.artifacts[self.index])
 
     def step(self, by: int) -> None:
         self.show_slide(self.index + by)
@@ -102,6 +141,7 @@ class SlideshowScreen(BaseScreen):
         if getattr(self, "_ticker", None) is not None:
             self._ticker.cancel()
             self._ticker = None
+        self.ids.slide.close()
 
 
 class ChoiceThumbnail(ButtonBehavior, BoxLayout):
@@ -129,7 +169,7 @@ class ComparePane(BoxLayout):
         for artifact in artifacts:
             thumbnail = ChoiceThumbnail(
                 artifact=artifact, texture=picture(store, artifact, artifact.thumbnail),
-                label=f"{artifact.title or 'Untitled'}, {artifact.created.astimezone():%d %b %Y}",
+                label=_("{title}, {date}").format(title=title_of(artifact), date=format_date(artifact.created.astimezone())),
             )
             thumbnail.bind(on_release=lambda thumb: self.choose(thumb.artifact))
             strip.add_widget(thumbnail)
@@ -141,28 +181,26 @@ class ComparePane(BoxLayout):
         for thumbnail in self.choices:
             thumbnail.selected = thumbnail.artifact is artifact
         if artifact is None:
-            self.texture, self.title, self.when, self.words = None, "", "", ""
+            self.texture, self.title, self.when, self.words = None, _("Choose a piece below"), "", ""
             return
         self.texture = picture(self._store, artifact, picture_name(artifact), remember=False)
-        self.title = artifact.title or "Untitled"
+        self.title = title_of(artifact)
         self.when = local_time(artifact.created)
         self.words = words_of(artifact)
 
 
 class CompareScreen(BaseScreen):
-    """Any two pieces side by side; it opens on the first and the latest of the same kind
-    (the first drawing of "my family" next to the latest)."""
+    """Any two pieces side by side; it opens on two different ones (see pieces_to_compare)."""
 
     client_name = StringProperty("")
 
     def show(self, **_details):
         app = self.app
         self.client_name = app.client.name
-        oldest_first = [artifact for artifact in reversed(app.store.artifacts(app.client.id)) if not artifact.damaged]
-        latest = oldest_first[-1] if oldest_first else None
-        first = next((artifact for artifact in oldest_first if latest and artifact.kind == latest.kind), None)
-        self.ids.left.fill(app.store, oldest_first, first)
-        self.ids.right.fill(app.store, oldest_first, latest)
+        work = oldest_first(app.store, app.client.id)
+        left, right = pieces_to_compare(work)
+        self.ids.left.fill(app.store, work, left)
+        self.ids.right.fill(app.store, work, right)
 
 
 load_rules(__name__)
