@@ -297,13 +297,13 @@ def open_engine(preference: str = "auto", *, polyphony: int = POLYPHONY, soundfo
         log.warning("unknown audio preference %r, using auto", preference)
         preference = "auto"
     if preference == "silent":
-        source, _ = pick_source(preference, SAMPLE_RATE, soundfont)
+        source, _reason = pick_source(preference, SAMPLE_RATE, soundfont)
         return SilentEngine(SOUND_OFF, source, polyphony)
     try:
         rate, owns_mixer = open_mixer()
     except Exception as error:
         log.warning("no sound output: %s", error)
-        source, _ = pick_source(preference, SAMPLE_RATE, soundfont)
+        source, _reason = pick_source(preference, SAMPLE_RATE, soundfont)
         return SilentEngine(NO_OUTPUT, source, polyphony)
     source, reason = pick_source(preference, rate, soundfont)
     try:

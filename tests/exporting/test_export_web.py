@@ -85,7 +85,7 @@ def test_sessions_newest_first_with_every_file_linked_and_nothing_private(demo, 
     sounds = [attrs["src"] for attrs in page.all("audio")]
     assert sounds and all(source.endswith(".wav") and (out / source).read_bytes()[:4] == b"RIFF" for source in sounds)
     paragraphs = page.texts["p"]
-    assert f"Noticed later (3 February 2026): {NOTICINGS[0]}" in paragraphs
+    assert f"Noticed later (February 3, 2026): {NOTICINGS[0]}" in paragraphs
     assert ["Goal not met.", "Goal met."] == [text for text in paragraphs if text.startswith("Goal ")], "newest first"
     every_text = "".join(path.read_text(errors="ignore") for path in out.rglob("*") if path.suffix in (".html", ".json", ".md"))
     assert not any(private in every_text for private in [*notes, ARTIFACT_NOTE, MARKS[0]["note"]])
