@@ -37,6 +37,8 @@ from collections.abc import Iterable
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from expressive.i18n import _
+
 MIN_PREFIX = 3
 TAG_MAX_LENGTH = 40
 TOKEN_SIZE = 16
@@ -88,10 +90,10 @@ def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
     kept: dict[str, str] = {}
     for tag in tags:
         if not isinstance(tag, str):
-            raise ValueError(f"the tag {tag!r} is not text")
+            raise ValueError(_("the tag {tag} is not text").format(tag=repr(tag)))
         normal = normalise_tag(tag)
         if len(normal) > TAG_MAX_LENGTH:
-            raise ValueError(f"the tag {normal!r} is longer than {TAG_MAX_LENGTH} characters")
+            raise ValueError(_("the tag {tag} is longer than {most} characters").format(tag=repr(normal), most=TAG_MAX_LENGTH))
         term = tag_term(normal)
         if term and term not in kept:
             kept[term] = normal
