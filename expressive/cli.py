@@ -452,18 +452,18 @@ def cmd_audit(args) -> int:
     return 0 if not problems else 1
 
 
-def prepare_window(args) -> None:
-    """Kivy set up for the window `--size` and `--density` ask for (Kivy reads both when
-    it is imported, so this comes first)."""
+def prepare_window(args, size: tuple[int, int]) -> None:
+    """Kivy set up for a window of `size` at the density `--density` asks for (Kivy reads
+    both when it is imported, so this comes first)."""
     from expressive.ui.display import prepare_kivy
 
     if args.density is not None:
         os.environ["KIVY_METRICS_DENSITY"] = f"{args.density:g}"
-    prepare_kivy(headless_ok=True, size=args.size)
+    prepare_kivy(headless_ok=True, size=size)
 
 
 def cmd_screenshot(args) -> int:
-    prepare_window(args)
+    prepare_window(args, args.size)
     from expressive.tools.screenshot import take_screenshot
 
     source = portfolio_location(args) if (getattr(args, "portfolio", None) or os.environ.get(PORTFOLIO_ENV)) else None
@@ -502,21 +502,28 @@ def window_size(text: str) -> tuple[int, int]:
     return size
 
 
-def add_window_options(parser: argparse.ArgumentParser) -> None:
+def add_window_options(parser: argparse.ArgumentParser, *, several_sizes: bool = False) -> None:
     from expressive.ui.display import WINDOW_SIZE
 
-    parser.add_argument("--size", type=window_size, default=WINDOW_SIZE, metavar="WxH",
-                        help=_("the window's size in pixels (default: {width}x{height})").format(
-                            width=WINDOW_SIZE[0], height=WINDOW_SIZE[1]))
+    default = f"{WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}"
+    if several_sizes:
+        parser.add_argument("--size", type=window_size, action="append", dest="sizes", metavar="WxH",
+                            help=_("a window size in pixels; give it again for more (default: {size})").format(size=default))
+    else:
+        parser.add_argument("--size", type=window_size, default=WINDOW_SIZE, metavar="WxH",
+                            help=_("the window's size in pixels (default: {size})").format(size=default))
     parser.add_argument("--density", type=float, metavar="D",
                         help=_("pixels per dp, such as 2 for a tablet with a sharp screen (default: $KIVY_METRICS_DENSITY, else 1)"))
 
 
 def cmd_layout(args) -> int:
-    prepare_window(args)
+    from expressive.ui.display import WINDOW_SIZE
+
+    sizes = args.sizes or [WINDOW_SIZE]
+    prepare_window(args, sizes[0])
     from expressive.tools.layout import print_layout_problems
 
-    return print_layout_problems(args.size, args.screens)
+    return print_layout_problems(sizes, args.screens)
 
 
 def build_parser(registry=None) -> argparse.ArgumentParser:
@@ -607,7 +614,7 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
         help=_("walk every screen and popup and list each problem: words cut off, controls overlapping, off the "
                "window, too small to tap or without a name"),
     )
-    add_window_options(layout)
+    add_window_options(layout, several_sizes=True)
     layout.add_argument("--screens", type=lambda names: names.split(","), metavar="NAME,...",
                         help=_("look only at these screens (the names 'expressive screenshot' takes)"))
     layout.set_defaults(handler=cmd_layout)

@@ -411,31 +411,35 @@ def walk_everything(app, window, screens: Iterable[str] | None = None) -> list[s
     return walk.problems
 
 
-def check_layout(size: tuple[int, int], screens: Iterable[str] | None = None) -> list[str]:
-    """The problems of every screen at `size` (window pixels), in the density and language
-    already set, on a scratch demo portfolio that is gone afterwards."""
+def check_layout(sizes: Iterable[tuple[int, int]], screens: Iterable[str] | None = None) -> list[str]:
+    """The problems of every screen at each of `sizes` (window pixels), in the density and
+    language already set, one line each, on a scratch demo portfolio that is gone afterwards.
+    The app is made once and walked at each size in turn, as a tablet turned round would be."""
+    from kivy.metrics import Metrics
+
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    problems = []
     with tempfile.TemporaryDirectory(prefix="expressive-layout-") as scratch:
         store = Portfolio.open(Path(scratch) / "portfolio")
         make_demo(store)
         app = start_app(store, media=MediaServices(sound="synth", midi="fake"))
         window = EventLoop.window
         try:
-            window.size = size
-            settle()
-            return walk_everything(app, window, screens)
+            for size in sizes:
+                window.size = size
+                settle()
+                setting = f"{size[0]}x{size[1]}, density {Metrics.density:g}, {language()}"
+                problems.extend(f"{setting}: {problem}" for problem in walk_everything(app, window, screens))
         finally:
             stop_app(app)
+    return problems
 
 
-def print_layout_problems(size: tuple[int, int], screens: Iterable[str] | None = None) -> int:
+def print_layout_problems(sizes: list[tuple[int, int]], screens: Iterable[str] | None = None) -> int:
     """`expressive layout`: one line per problem; 1 when there is any."""
-    from kivy.metrics import Metrics
-
-    problems = check_layout(size, screens)
-    setting = f"{size[0]}x{size[1]}, density {Metrics.density:g}, {language()}"
+    problems = check_layout(sizes, screens)
     for problem in problems:
-        print(f"{setting}: {problem}")
+        print(problem)
     if not problems:
-        print(f"No layout problems at {setting}.")
+        print(_("No layout problems at {sizes}.").format(sizes=", ".join(f"{width}x{height}" for width, height in sizes)))
     return 1 if problems else 0
