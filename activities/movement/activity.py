@@ -13,6 +13,7 @@ from expressive.activities.movement.pipeline import LiveCapture, MovementPipelin
 from expressive.activities.movement.record import MovementRecord
 from expressive.api import MOVEMENT_VIDEO_SETTING, API_VERSION, Activity, ActivityInfo, ArtifactDraft, Host
 from expressive.api.camera import NO_CAMERA, list_cameras, open_frame_source
+from expressive.api.i18n import N_, _
 from expressive.api.limits import MAX_SNAPSHOT_BYTES, load_json_bounded
 
 SNAPSHOT_FORMAT = "expressive-movement-snapshot"
@@ -26,11 +27,11 @@ CAMERA_RESOLUTIONS = ((640, 480), (1280, 720))
 class MovementActivity(Activity):
     info = ActivityInfo(
         id="movement",
-        title="Movement",
+        title=N_("Movement"),
         icon="human-handsup",
         artifact_kinds=("movement",),
         api_version=API_VERSION,
-        description="Move in front of the camera: paint and play with your body",
+        description=N_("Move in front of the camera: paint and play with your body"),
     )
 
     def __init__(self, host: Host):
@@ -66,7 +67,7 @@ class MovementActivity(Activity):
             self.use_source("camera", index=cameras[0].index, resolution=self.camera_resolution)
         else:
             self.use_source(NO_CAMERA_YET)
-            self.problem = "No camera was found, so a moving pattern shows how it works. You can also choose a video."
+            self.problem = _("There is no camera here, so a pretend dancer moves for you.")
 
     def use_source(self, kind: str, **options) -> str | None:
         """Watch another picture source ("camera", "file" or "pattern"); the problem, if

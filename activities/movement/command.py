@@ -7,11 +7,12 @@ from __future__ import annotations
 import sys
 
 from expressive.api import Command
+from expressive.api.i18n import N_, _
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("video", metavar="VIDEO")
-    parser.add_argument("--client", required=True, metavar="CLIENT", help="the client's id or name")
+    parser.add_argument("--client", required=True, metavar="CLIENT", help=_("the client's id or name"))
 
 
 def analyse(args, portfolio) -> int:
@@ -26,22 +27,27 @@ def analyse(args, portfolio) -> int:
     source = VideoFileSource(args.video, resolution=ANALYSIS_SIZE)
     source.open()
     if source.problem:
-        print(f"expressive: {source.problem} Nothing was changed.", file=sys.stderr)
+        print("expressive: " + _("{problem} Nothing was changed.").format(problem=source.problem), file=sys.stderr)
         return 1
     pipeline = analyse_video(source)
     if source.problem or pipeline.record.duration == 0:
-        print(f"expressive: {source.problem or 'The video has no frames.'} Nothing was changed.", file=sys.stderr)
+        problem = source.problem or _("The video has no frames.")
+        print("expressive: " + _("{problem} Nothing was changed.").format(problem=problem), file=sys.stderr)
         return 1
     artifact = portfolio.bring_in(client.id, "movement", pipeline.finish())
     print(pipeline.record.summary_text())
-    print(f"Kept in {client.name}'s portfolio ({artifact.session_id}): the movement painting, the features over "
-          "time and their plot" + (", and the music it made." if "music.mid" in {f.name for f in artifact.files} else "."))
+    if "music.mid" in {kept.name for kept in artifact.files}:
+        kept = _("Kept in {client}'s portfolio ({session}): the movement painting, the features over time and their "
+                 "plot, and the music it made.")
+    else:
+        kept = _("Kept in {client}'s portfolio ({session}): the movement painting, the features over time and their plot.")
+    print(kept.format(client=client.name, session=artifact.session_id))
     return 0
 
 
 ANALYSE_VIDEO = Command(
     name="movement",
-    help="analyse a video recorded elsewhere (with the client's consent) and keep its movement record",
+    help=N_("analyse a video recorded elsewhere (with the client's consent) and keep its movement record"),
     add_arguments=add_arguments,
     run=analyse,
 )

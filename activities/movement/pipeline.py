@@ -261,6 +261,9 @@ class LiveCapture:
         return self._frames.ended
 
     def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            # A second thread would be forgotten by `stop` and outlive it.
+            return
         self._frames.start()
         self._stopping.clear()
         self._thread = threading.Thread(target=self._run, name="movement-analysis", daemon=True)
@@ -276,10 +279,12 @@ class LiveCapture:
             self.pipeline.step(arrived.frame, arrived.arrived)
 
     def stop(self) -> None:
+        """Stop analysing and reading; returns once both threads have ended, since one
+        still inside OpenCV when the process exits aborts it."""
         self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join()
         self._frames.stop()
 
 

@@ -25,6 +25,7 @@ from expressive.lib.drawing.replay import clock_text
 from expressive.activities.movement.features import Features
 from expressive.activities.movement.zones import SOUND_MODES, STILL_QUANTITY, SoundZone, ZoneEvent
 from expressive.lib.music.scales import DEFAULT_SCALE
+from expressive.api.i18n import N_, _, format_number, format_percent, ngettext
 from expressive.api.limits import MAX_LOG_BYTES, load_json_bounded
 from expressive.api.midi import SOURCE_COLOURS
 from expressive.lib.fonts import TEXT_FONT
@@ -52,10 +53,10 @@ GRID = (222, 222, 216)
 INK = (45, 45, 45)
 QUIET_INK = (110, 110, 110)
 # Plain-language names: the legend and the summary speak the same words.
-MOVEMENT_NAME = "How much moved"
-SPREAD_NAME = "How wide"
-SPEED_NAME = "Speed"
-PLACE_NAME = "Where (left or right)"
+MOVEMENT_NAME = N_("How much moved")
+SPREAD_NAME = N_("How wide")
+SPEED_NAME = N_("Speed")
+PLACE_NAME = N_("Where (left or right)")
 # Round ceilings for an axis: these times a power of ten.
 _NICE = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)
 # Spacing of time ticks, in seconds.
@@ -188,29 +189,42 @@ class MovementRecord:
     def summary_text(self) -> str:
         """One paragraph in plain words, for the command line and the therapist."""
         summary = self.summary()
-        sentences = [f"{_duration_words(summary['duration'])} of movement."]
+        sentences = [_("{duration} of movement.").format(duration=_duration_words(summary["duration"]))]
         if summary["moving_share"] == 0:
-            sentences.append("The client kept still: no movement was seen.")
+            sentences.append(_("The client kept still: no movement was seen."))
         else:
-            sentence = f"The client was moving for {summary['moving_share']:.0%} of the time"
+            share, peak = format_percent(summary["moving_share"]), format_percent(summary["peak_quantity"])
             if summary["busiest"] is not None:
                 start, end = summary["busiest"]
-                sentence += f", most of all from {clock_text(start)} to {clock_text(end)}"
-            sentences.append(f"{sentence}; at the peak, {summary['peak_quantity']:.0%} of the picture was moving.")
-            sentences.append(
-                f"Their movement spread over {summary['mean_expansiveness']:.0%} of the picture on average "
-                f"and {summary['widest_expansiveness']:.0%} at its widest."
-            )
-            where = {"left": "mostly on their left", "middle": "mostly in the middle", "right": "mostly on their right"}
-            sentences.append(
-                f"The middle of their movement travelled {summary['travel']:.1f} picture widths"
-                + (f", {where[summary['side']]}." if summary["side"] else ".")
-            )
+                sentences.append(_(
+                    "The client was moving for {share} of the time, most of all from {start} to {end}; "
+                    "at the peak, {peak} of the picture was moving."
+                ).format(share=share, start=clock_text(start), end=clock_text(end), peak=peak))
+            else:
+                sentences.append(_(
+                    "The client was moving for {share} of the time; at the peak, {peak} of the picture was moving."
+                ).format(share=share, peak=peak))
+            sentences.append(_(
+                "Their movement spread over {mean} of the picture on average and {widest} at its widest."
+            ).format(mean=format_percent(summary["mean_expansiveness"]), widest=format_percent(summary["widest_expansiveness"])))
+            travel = format_number(summary["travel"], 1)
+            where = {
+                "left": _("The middle of their movement travelled {travel} picture widths, mostly on their left."),
+                "middle": _("The middle of their movement travelled {travel} picture widths, mostly in the middle."),
+                "right": _("The middle of their movement travelled {travel} picture widths, mostly on their right."),
+                None: _("The middle of their movement travelled {travel} picture widths."),
+            }
+            sentences.append(where[summary["side"]].format(travel=travel))
         if self.mode != "silent":
-            count = summary["notes_played"]
-            notes = "No notes" if count == 0 else "1 note" if count == 1 else f"{count} notes"
-            zone = f", most in the zone {summary['busiest_zone']}" if summary["busiest_zone"] else ""
-            sentences.append(f"{notes} played{zone}.")
+            count, zone = summary["notes_played"], summary["busiest_zone"]
+            if count == 0:
+                sentences.append(_("No notes played."))
+            elif zone:
+                sentences.append(ngettext(
+                    "{count} note played, most in the zone {zone}.", "{count} notes played, most in the zone {zone}.", count
+                ).format(count=count, zone=zone))
+            else:
+                sentences.append(ngettext("{count} note played.", "{count} notes played.", count).format(count=count))
         return " ".join(sentences)
 
     def _columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -276,12 +290,14 @@ def _mean(values: np.ndarray, weights: np.ndarray) -> float:
 
 
 def _duration_words(seconds: float) -> str:
-    whole = round(seconds)
-    minutes, rest = divmod(whole, 60)
-    parts = [f"{minutes} minute{'s' if minutes != 1 else ''}"] if minutes else []
-    if rest or not minutes:
-        parts.append(f"{rest} second{'s' if rest != 1 else ''}")
-    return " ".join(parts)
+    minutes, rest = divmod(round(seconds), 60)
+    minute_words = ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)
+    second_words = ngettext("{count} second", "{count} seconds", rest).format(count=rest)
+    if not minutes:
+        return second_words
+    if not rest:
+        return minute_words
+    return _("{minutes} {seconds}").format(minutes=minute_words, seconds=second_words)
 
 
 def _nice_ceiling(value: float, least: float) -> float:
@@ -318,7 +334,7 @@ class _Plot:
         times, quantity, spread, speed = self.record._columns()
         spread_top = _nice_ceiling(max(quantity.max(initial=0), spread.max(initial=0)), 0.1)
         speed_top = _nice_ceiling(speed.max(initial=0), 0.5)
-        tick_labels = [f"{spread_top:.0%}", f"{speed_top:g}", "right", "left"]
+        tick_labels = [format_percent(spread_top), format_number(speed_top), _("right"), _("left")]
         self.left = self.gap + max(self.text_width(label) for label in tick_labels) + self.gap
         self.right = width - max(self.gap * 2, self.text_width("00:00") / 2)
         time_axis_height = self.font_size * (2.6 if height >= 400 else 1.5)
@@ -333,16 +349,17 @@ class _Plot:
             boxes.append((y, y + plot_height * share))
             y += plot_height * share + panel_gap
         (first_top, first_bottom), (second_top, second_bottom), (third_top, third_bottom) = boxes
-        self._panel(first_top, first_bottom, [f"{spread_top:.0%}", f"{spread_top / 2:.0%}", "0%"], "% of the picture")
-        self._panel(second_top, second_bottom, [f"{speed_top:g}", "0"], "picture widths a second")
-        self._panel(third_top, third_bottom, ["left", "right"], "as the client saw it")
+        self._panel(first_top, first_bottom, [format_percent(spread_top), format_percent(spread_top / 2), format_percent(0)],
+                    _("% of the picture"))
+        self._panel(second_top, second_bottom, [format_number(speed_top), format_number(0)], _("picture widths a second"))
+        self._panel(third_top, third_bottom, [_("left"), _("right")], _("as the client saw it"))
         self._series(times, spread / spread_top, first_top, first_bottom, SPREAD_COLOUR)
         self._series(times, quantity / spread_top, first_top, first_bottom, MOVEMENT_COLOUR)
         self._series(times, speed / speed_top, second_top, second_bottom, SPEED_COLOUR)
         self._places(third_top, third_bottom)
         self._time_axis(bottom)
         if not self.record.features:
-            message = "No movement recorded"
+            message = _("No movement recorded")
             self.draw_on.text(
                 ((self.left + self.right - self.text_width(message)) / 2, (first_top + first_bottom) / 2),
                 message, fill=QUIET_INK, font=self.font, anchor="lm",
@@ -360,6 +377,7 @@ class _Plot:
             (SPEED_NAME, SPEED_COLOUR),
             (PLACE_NAME, PLACE_COLOUR),
         ):
+            name = _(name)
             item_width = swatch + self.gap + self.text_width(name)
             if x > self.gap * 2 and x + item_width > self.size[0] - self.gap:
                 x, y = self.gap * 2, y + self.font_size * 1.3
@@ -413,9 +431,9 @@ class _Plot:
             tick = index * step
             x = self._x(tick)
             self.draw_on.line((x, bottom, x, bottom + self.gap / 2), fill=QUIET_INK, width=1)
-            label = clock_text(tick) if in_minutes else f"{tick:g}"
+            label = clock_text(tick) if in_minutes else format_number(tick)
             self.draw_on.text((x, bottom + self.gap / 2), label, fill=QUIET_INK, font=self.font, anchor="mt")
         if self.size[1] >= 400:
-            words = "time (minutes:seconds)" if in_minutes else "time (seconds)"
+            words = _("time (minutes:seconds)") if in_minutes else _("time (seconds)")
             middle = ((self.left + self.right) / 2, self.size[1] - self.gap / 2)
             self.draw_on.text(middle, words, fill=INK, font=self.font, anchor="mb")

@@ -18,9 +18,10 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from expressive.lib.music.scales import colour_for_note
+from expressive.activities.movement.zone_look import zone_colour, zone_picture
 from expressive.api import COMPLEXITY_LEVELS
-from expressive.api.widgets import FileChooser, TherapistView
+from expressive.api.i18n import N_, _
+from expressive.api.widgets import FileChooser, Icon, TherapistView
 from expressive.api.widgets import load_rules
 
 VIEW_FPS = 30
@@ -31,7 +32,7 @@ ZONE_SENSITIVITIES = (0.25, 0.5, 0.8)
 DEFAULT_ZONE_SENSITIVITY = 0.5
 VIDEO_FILES = ["*.avi", "*.mp4", "*.mov", "*.mkv", "*.webm", "*.m4v"]
 SENSITIVITY_STEP = 0.1
-SETUP_REASON = "Setting up the movement"
+SETUP_REASON = N_("Setting up the movement")
 # Marking areas or tuning zones is the therapist's, begun from the set-up with the PIN. In
 # client mode it ends once left alone this long, so a tablet handed back part way through
 # does not leave it to the client.
@@ -51,7 +52,7 @@ class LiveView(Widget):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._texture: Texture | None = None
-        self._zone_labels: list[Label] = []
+        self._zone_labels: list[Widget] = []
         self.zones = ()
         self.sounding: tuple[bool, ...] = ()
         self.ignored: tuple[tuple[float, float, float, float], ...] = ()
@@ -136,11 +137,15 @@ class LiveView(Widget):
                 box = (left + zone.left * width, bottom + (1 - zone.bottom) * height,
                        (zone.right - zone.left) * width, (zone.bottom - zone.top) * height)
                 on = index < len(self.sounding) and self.sounding[index]
-                colour = colour_for_note(zone.notes[0])
+                colour = zone_colour(zone)
                 if on:
                     Color(*colour, 0.35)
                     Rectangle(pos=box[:2], size=box[2:])
-                Color(*colour, 1 if on else 0.7)
+                # A white edge under the colour keeps the outline seen on any picture (the
+                # mirror view's room too).
+                Color(1, 1, 1, 1)
+                Line(rectangle=box, width=(dp(4) if on else dp(2)) + dp(2))
+                Color(*colour, 1)
                 Line(rectangle=box, width=dp(4) if on else dp(2))
             dragged = () if self._dragging is None else (self._dragged_area(),)
             for x, y, area_width, area_height in (*self.ignored, *dragged):
@@ -151,13 +156,24 @@ class LiveView(Widget):
             for label in self._zone_labels:
                 self.remove_widget(label)
             self._zone_labels = []
-            for zone in self.zones:
-                dots = "" if zone.sensitivity == DEFAULT_ZONE_SENSITIVITY else " " + "•" * (1 + ZONE_SENSITIVITIES.index(zone.sensitivity))
-                label = Label(text=zone.label + dots, font_size="18sp", bold=True, color=(*colour_for_note(zone.notes[0]), 1),
-                              size=(dp(60), dp(28)),
-                              pos=(left + zone.left * width + dp(6), bottom + (1 - zone.top) * height - dp(32)))
-                self.add_widget(label)
-                self._zone_labels.append(label)
+            for index, zone in enumerate(self.zones):
+                colour = (*zone_colour(zone), 1)
+                badge = ZoneBadge(icon=zone_picture(index), color=colour)
+                badge.pos = (left + zone.left * width + dp(6), bottom + (1 - zone.top) * height - badge.height - dp(6))
+                self._zone_labels.append(badge)
+                if zone.sensitivity != DEFAULT_ZONE_SENSITIVITY:
+                    # Set by the therapist zone by zone: more dots, more sensitive.
+                    dots = "•" * (1 + ZONE_SENSITIVITIES.index(zone.sensitivity))
+                    self._zone_labels.append(Label(
+                        text=dots, font_size="22sp", bold=True, color=colour, size=(dp(44), badge.height),
+                        pos=(badge.right + dp(2), badge.y),
+                    ))
+            for widget in self._zone_labels:
+                self.add_widget(widget)
+
+
+class ZoneBadge(Icon):
+    """A zone's picture in its colour, on white so that it reads on any view."""
 
 
 class MovementStudio(BoxLayout):
@@ -180,7 +196,7 @@ class MovementStudio(BoxLayout):
         self.clock = time.monotonic
         self._edited_at = 0.0
         if self.complexity == "simple":
-            for name in ("mirror_button", "zone_counts", "sensitivity_row", "setup_button"):
+            for name in ("mirror_button", "zone_counts", "setup_button"):
                 widget = self.ids[name]
                 widget.parent.remove_widget(widget)
         live = self.ids.live
@@ -209,15 +225,15 @@ class MovementStudio(BoxLayout):
         if activity.problem:
             self.message = activity.problem
         elif pipeline.calibrating:
-            self.message = "Learning the empty room..."
+            self.message = _("Stay out of the picture a little longer.")
         elif activity.capture is not None and activity.capture.ended:
-            self.message = activity.capture.problem or "The video has ended. Choose another, or the camera."
+            self.message = activity.capture.problem or _("The video is over.")
         elif self.editing == "ignore":
-            self.message = "Drag a finger over an area where movement should not count. Tap Done setting up when finished."
+            self.message = _("Drag a finger over an area where movement should not count. Tap Done setting up when finished.")
         elif self.editing == "zones":
-            self.message = "Tap a zone to make it need more or less movement (dots: more sensitive)."
+            self.message = _("Tap a zone to make it need more or less movement (more dots: more sensitive).")
         elif not self.countdown:
-            self.message = "Move to paint, and to play the coloured zones."
+            self.message = _("Move your body to paint and to make music!")
 
     # --- choices -----------------------------------------------------------------------
 
@@ -239,7 +255,7 @@ class MovementStudio(BoxLayout):
 
     def choose_source(self, kind: str) -> None:
         if kind == "file":
-            chooser = FileChooser(title="Watch a video instead of the camera", filters=VIDEO_FILES, action="Watch")
+            chooser = FileChooser(title=_("Watch a video instead of the camera"), filters=VIDEO_FILES, action=_("Watch"))
             chooser.bind(on_choose=lambda _chooser, path: self._use_source("file", path=path, resolution=(640, 480)))
             chooser.open()
         elif kind == "camera":
@@ -265,7 +281,8 @@ class MovementStudio(BoxLayout):
         if self.editing:
             self.editing = ""
             return
-        self.activity.host.ask_therapist(SETUP_REASON, MovementSetup(studio=self, reason=SETUP_REASON).open)
+        reason = _(SETUP_REASON)
+        self.activity.host.ask_therapist(reason, MovementSetup(studio=self, reason=reason).open)
 
     def edit(self, what: str) -> None:
         """Let the therapist mark ignored areas ("ignore") or tune zones ("zones") by touch."""
@@ -289,12 +306,12 @@ class MovementStudio(BoxLayout):
     def calibrate(self) -> None:
         """Give the client three seconds to step out of view, then learn the empty room."""
         self.countdown = 3
-        self.message = "Please step out of the picture: 3"
+        self.message = _("Step out of the picture: {count}").format(count=self.countdown)
 
         def tick(_dt):
             self.countdown -= 1
             if self.countdown > 0:
-                self.message = f"Please step out of the picture: {self.countdown}"
+                self.message = _("Step out of the picture: {count}").format(count=self.countdown)
                 return True
             self.activity.pipeline.calibrate()
             return False
@@ -303,9 +320,18 @@ class MovementStudio(BoxLayout):
 
 
 class MovementSetup(TherapistView):
-    """The therapist's set-up: the picture source, the room, and where the zones are."""
+    """The therapist's set-up: the picture source, the room, how little movement sounds,
+    and where the zones are and which notes they play."""
 
     studio = ObjectProperty(None)
+    zone_notes = StringProperty("")
+
+    def on_studio(self, _setup, studio) -> None:
+        pipeline = studio.activity.pipeline
+        if pipeline is not None:
+            self.zone_notes = _("The zones play, from the first: {notes}").format(
+                notes=", ".join(zone.label for zone in pipeline.zones)
+            )
 
     def done(self, action) -> None:
         # The action first: what it opens (the video chooser) opens while the therapist,

@@ -12,6 +12,7 @@ from kivy.uix.boxlayout import BoxLayout
 from expressive.activities.movement.painting import TrailPainter
 from expressive.activities.movement.record import MovementRecord
 from expressive.activities.movement.trails import TRAILS_FILE, read_trails
+from expressive.api.i18n import _
 from expressive.api.widgets import image_texture, texture_from_file
 from expressive.api.widgets import load_rules
 
@@ -51,7 +52,7 @@ class MovementViewer(BoxLayout):
         try:
             self.summary = MovementRecord.from_json(read("features.json")).summary_text()
         except (ValueError, KeyError):
-            self.summary = "The numbers of this movement could not be read."
+            self.summary = _("The numbers of this movement could not be read.")
         self.show(self.showing)
 
     def show(self, view: str) -> None:

@@ -141,3 +141,23 @@ def test_a_live_capture_goes_on_after_the_app_was_paused():
     capture.start()  # and resumed
     assert runs_until(paused_at + 0.3), "frames come again after a pause"
     capture.stop()
+
+
+def live_threads():
+    import threading
+
+    return [thread for thread in threading.enumerate() if thread.name.startswith(("movement-analysis", "latest-frame"))]
+
+
+def test_starting_a_live_capture_twice_runs_one_analysis_and_stop_ends_every_thread():
+    # A resume without a pause before it must not leave a second analysis thread that
+    # `stop` forgets: one still inside OpenCV at exit aborts the process.
+    from expressive.activities.movement.pipeline import LiveCapture
+    from expressive.camera import PatternSource
+
+    capture = LiveCapture(PatternSource(size=(320, 240), fps=30, real_time=True), MovementPipeline(None))
+    capture.start()
+    capture.start()
+    assert [thread.name for thread in live_threads()].count("movement-analysis") == 1
+    capture.stop()
+    assert not live_threads(), "stop returns once the analysis and the reading have ended"
