@@ -212,15 +212,18 @@ def _by_design_shortened(label: Label) -> bool:
 def problems_on(layer, window, smallest_target: float) -> list[str]:
     """Every way what `layer` (the screen, or the popup on top) shows fails an eye or a finger."""
     widgets = [widget for widget in layer.walk(restrict=True) if shown(widget) and widget.width > 0 and widget.height > 0]
+    # Words inside a target go with it: the target is reported.
+    words_alone = {
+        widget for widget in widgets
+        if isinstance(widget, Label) and widget.text.strip() and not is_target(widget) and not any(map(is_target, ancestors(widget)))
+    }
     problems = []
     for widget in widgets:
         if isinstance(widget, Label) and not _by_design_shortened(widget):
             cut = cut_off(widget)
             if cut:
                 problems.append(f"the words {widget.text!r} are cut off ({cut})")
-        # Words inside a target go with it: the target is reported.
-        words_alone = isinstance(widget, Label) and widget.text.strip() and not any(map(is_target, ancestors(widget)))
-        hidden = out_of_reach(widget, window) if is_target(widget) or words_alone else None
+        hidden = out_of_reach(widget, window) if is_target(widget) or widget in words_alone else None
         if hidden:
             problems.append(f"{described(widget)} {hidden}")
     targets = [widget for widget in widgets if is_target(widget) and not widget.disabled]
@@ -239,10 +242,10 @@ def problems_on(layer, window, smallest_target: float) -> list[str]:
                 problems.append(f"{described(target)} and {described(other)} overlap")
         x, y = target.to_window(*target.center)
         if contains(seen, x, y):
+            # Words of another target over it are that target's overlap, reported above.
             covering = [
                 other for other in widgets[widgets.index(target) + 1:]
-                if isinstance(other, Label) and other.text.strip() and other not in inside
-                and contains(seen_box(other, window), x, y)
+                if other in words_alone and contains(seen_box(other, window), x, y)
             ]
             if covering:
                 problems.append(f"{described(target)} has words drawn over it: {covering[0].text!r}")
