@@ -83,12 +83,14 @@ class InputRefused(ValueError):
 
 def describe_seconds(seconds: float) -> str:
     """A duration in words ("3 hours", "20 minutes", "45 seconds")."""
-    for unit, length in (("hour", 3600), ("minute", 60)):
-        if seconds >= length:
-            count = round(seconds / length)
-            return f"{count} {unit}{'s' if count != 1 else ''}"
+    if seconds >= 3600:
+        count = round(seconds / 3600)
+        return ngettext("{n} hour", "{n} hours", count).format(n=count)
+    if seconds >= 60:
+        count = round(seconds / 60)
+        return ngettext("{n} minute", "{n} minutes", count).format(n=count)
     count = round(seconds)
-    return f"{count} second{'s' if count != 1 else ''}"
+    return ngettext("{n} second", "{n} seconds", count).format(n=count)
 
 
 def describe_bytes(size: int) -> str:

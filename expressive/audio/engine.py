@@ -51,7 +51,7 @@ class AudioEngine:
     """Plays notes and renders performances. This base class plays nothing; every
     backend renders offline from its sample bank with the live voice rules."""
 
-    name = "No sound"
+    name = N_("No sound")
     problem: str | None = None
     # Why the preferred sound source was not used (e.g. no FluidSynth), even when sound
     # works and `problem` is None; for a settings screen or a log.

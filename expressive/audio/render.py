@@ -14,6 +14,7 @@ import numpy as np
 from expressive.audio.bank import SampleBank
 from expressive.audio.instruments import NoteEvent, instrument
 from expressive.audio.voices import VoicePool
+from expressive.i18n import _
 from expressive.limits import MAX_SOUND_SECONDS, InputRefused, describe_seconds
 
 
@@ -53,8 +54,8 @@ def render_events(bank: SampleBank, events: Iterable[NoteEvent], polyphony: int,
     seconds = (ordered[-1].time if ordered else 0.0) + tail
     if seconds > MAX_SOUND_SECONDS + tail:
         raise InputRefused(
-            f"This music lasts {describe_seconds(seconds)}; the most Expressive makes a sound of is "
-            f"{describe_seconds(MAX_SOUND_SECONDS)}.",
+            _("This music lasts {length}; the most Expressive makes a sound of is {most}.").format(
+                length=describe_seconds(seconds), most=describe_seconds(MAX_SOUND_SECONDS)),
             "too-long",
         )
     total = max(0, round(seconds * rate))
@@ -72,7 +73,7 @@ def render_events(bank: SampleBank, events: Iterable[NoteEvent], polyphony: int,
         note = max(0, min(127, event.note))
         if event.is_note_on:
             sample, volume = bank.lookup(chosen, note, event.velocity)
-            voice, _ = pool.start(chosen.id, note, is_sounding)
+            voice, _stolen = pool.start(chosen.id, note, is_sounding)
             if voice.slot in playing:
                 playing.pop(voice.slot).mix_into(mix, until=now)
             playing[voice.slot] = _Playing(sample.frames, volume, now, now + len(sample.frames))

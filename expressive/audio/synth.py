@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from expressive.audio.instruments import Instrument
+from expressive.i18n import N_
 
 TWO_PI = 2.0 * math.pi
 
@@ -41,7 +42,7 @@ def velocity_gain(velocity: float) -> float:
 class SynthSource:
     """Samples from the built-in synthesiser, for any sample rate."""
 
-    name = "Built-in synthesiser"
+    name = N_("Built-in synthesiser")
     # Two timbres per note: soft (velocities 1-80) and hard (81-127).
     velocity_layers = (80, 127)
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from expressive.camera import decoder
 from expressive.camera.base import Frame, FrameSource
-from expressive.i18n import N_
+from expressive.i18n import N_, _, format_number
 from expressive.limits import MAX_VIDEO_FRAME_PIXELS, MAX_VIDEO_SECONDS, describe_seconds
 
 log = logging.getLogger(__name__)
@@ -32,11 +32,17 @@ UNREADABLE_VIDEO = N_("This video could not be read. It may be damaged or in a f
 MISSING_VIDEO = N_("This video file could not be found. It may have been moved or deleted.")
 VIDEO_ENDED_EARLY = N_("This video stopped before its end, so it may be damaged.")
 NO_VIDEO_PLAYER = N_("Video files cannot be played on this tablet.")
-VIDEO_TOO_BIG = (
-    "This video's pictures are {width} x {height} pixels; the most Expressive brings in is "
-    f"{MAX_VIDEO_FRAME_PIXELS / 1_000_000:g} million pixels (4K)."
-)
-VIDEO_TOO_LONG = f"This video lasts over {describe_seconds(MAX_VIDEO_SECONDS)}; the most Expressive brings in is {describe_seconds(MAX_VIDEO_SECONDS)}."
+
+
+def video_too_big(width: int, height: int) -> str:
+    return _("This video's pictures are {width} x {height} pixels; the most Expressive brings in is "
+             "{most} million pixels (4K).").format(
+        width=width, height=height, most=format_number(MAX_VIDEO_FRAME_PIXELS / 1_000_000))
+
+
+def video_too_long() -> str:
+    return _("This video lasts over {most}; the most Expressive brings in is {most}.").format(
+        most=describe_seconds(MAX_VIDEO_SECONDS))
 
 # Starting the child imports OpenCV, which takes a second or more on a slow tablet
 # with a cold disk cache; this is on top of the time allowed for one frame.
@@ -137,9 +143,9 @@ class VideoFileSource(FrameSource):
         self.fps = float(content["fps"])
         self.frame_count = content["frame_count"]
         if self.size[0] * self.size[1] > MAX_VIDEO_FRAME_PIXELS:
-            self._end(VIDEO_TOO_BIG.format(width=self.size[0], height=self.size[1]))
+            self._end(video_too_big(*self.size))
         elif not self.loop and self.frame_count and self.frame_count / self.fps > MAX_VIDEO_SECONDS:
-            self._end(VIDEO_TOO_LONG)
+            self._end(video_too_long())
 
     def _start_child(self) -> None:
         # Not `-m expressive.camera.decoder`: this package imports that module already,
@@ -237,7 +243,7 @@ class VideoFileSource(FrameSource):
         index, image = content
         if not self.loop and index / self.fps > MAX_VIDEO_SECONDS:
             # The file's header understated its length.
-            self._end(VIDEO_TOO_LONG)
+            self._end(video_too_long())
             return None
         if self.real_time:
             self._wait_until_due(index)

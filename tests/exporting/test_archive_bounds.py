@@ -78,7 +78,7 @@ def png_header_claiming(width: int, height: int) -> bytes:
 def test_a_file_declaring_two_gigabytes_is_refused_from_the_central_directory(robins_portfolio, tmp_path):
     path = write_archive(tmp_path / "big.zip", {"sessions/s/a/video.avi": b"x" * 1000}, b"{}")
     set_declared_size(path, "sessions/s/a/video.avi", 2 * 1024**3)
-    assert_refused(robins_portfolio, path, "a file of 2048 MB once unpacked; the most Expressive accepts is 200 MB")
+    assert_refused(robins_portfolio, path, "a file of 2,048 MB once unpacked; the most Expressive accepts is 200 MB")
 
 
 def test_a_zip_bomb_is_refused_by_its_unpacked_size_over_its_own(robins_portfolio, tmp_path):
