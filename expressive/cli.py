@@ -20,7 +20,7 @@ PASSPHRASE_ENV = "EXPRESSIVE_PASSPHRASE"
 # The host's own screens; each activity adds its own (its `screenshot_scenes()`).
 SCREENS = (
     "clients", "add_client", "session", "launcher", "checkout", "note", "portfolio", "artifact",
-    "setup", "lock", "handback", "delete_client", "change_pin",
+    "setup", "lock", "handback", "delete_client", "change_pin", "gallery", "progress", "slideshow", "compare", "export",
 )
 
 

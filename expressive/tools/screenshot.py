@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 
 from kivy.base import EventLoop
+from kivy.graphics import ClearBuffers, ClearColor
+from kivy.graphics.fbo import Fbo
 
 from expressive.demo import make_demo
 from expressive.media import MediaServices
@@ -42,6 +44,12 @@ def stage(app, screen: str) -> None:
         raise SystemExit("The portfolio has no clients to show; run 'expressive demo' first.")
     app.open_client(clients[0])
     if screen == "portfolio":
+        return
+    if screen in ("gallery", "progress", "slideshow", "compare"):
+        app.go(screen)
+        return
+    if screen == "export":
+        app.root.get_screen("portfolio").open_export()
         return
     if screen == "delete_client":
         app.go("delete_client")
@@ -86,6 +94,25 @@ def stage(app, screen: str) -> None:
     type_into(app.root.get_screen("note").ids.note, "Chose bright colours; relaxed while drawing.")
 
 
+def save_window(out: Path) -> None:
+    """The whole window as a PNG: the screen and any popup over it (a widget's own picture,
+    `export_to_png`, leaves out the popups, which Kivy puts beside the screen)."""
+    window = EventLoop.window
+    picture = Fbo(size=window.size, with_stencilbuffer=True)
+    with picture:
+        ClearColor(*window.clearcolor)
+        ClearBuffers()
+    place = window.render_context.indexof(window.canvas)
+    window.render_context.remove(window.canvas)
+    picture.add(window.canvas)
+    try:
+        picture.draw()
+        picture.texture.save(str(out))
+    finally:
+        picture.remove(window.canvas)
+        window.render_context.insert(place, window.canvas)
+
+
 def take_screenshot(
     screen: str, out: Path, source: Path | None, passphrase: str | None = None, size: tuple[int, int] | None = None
 ) -> None:
@@ -107,6 +134,6 @@ def take_screenshot(
             stage(app, screen)
             advance_frames(4)
             out.parent.mkdir(parents=True, exist_ok=True)
-            app.root.export_to_png(str(out))
+            save_window(out)
         finally:
             stop_app(app)
