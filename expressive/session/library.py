@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from expressive.activity import Drafts, Library, LibraryError, LibraryItem
+from expressive.i18n import format_date
 from expressive.portfolio import ArtifactRecord, Portfolio, PortfolioError
 
 
@@ -43,7 +44,7 @@ class ClientLibrary(Library):
             if not artifact.damaged and self._file_of(artifact)
         }
         return [
-            LibraryItem(item_id, artifact.title or f"{artifact.created.astimezone():%d %b %Y}")
+            LibraryItem(item_id, artifact.title or format_date(artifact.created.astimezone()))
             for item_id, artifact in self._artifacts.items()
         ]
 

@@ -61,6 +61,10 @@ class Face(Widget):
 class FaceButton(ButtonBehavior, BoxLayout):
     value = NumericProperty(0)
     selected = BooleanProperty(False)
+    # The height its feeling's name needs, and the height the scale gives every name, so
+    # that the faces stay in line when one name takes two lines.
+    words_height = NumericProperty(0)
+    words_room = NumericProperty(0)
 
 
 class FeelingScale(BoxLayout):
@@ -72,9 +76,14 @@ class FeelingScale(BoxLayout):
         super().__init__(**kwargs)
         for choice in FEELINGS:
             button = FaceButton(value=choice.value)
-            button.bind(on_release=lambda pressed: setattr(self, "value", pressed.value))
+            button.bind(on_release=lambda pressed: setattr(self, "value", pressed.value), words_height=self._line_up)
             self.add_widget(button)
         self.bind(value=self._mark)
+
+    def _line_up(self, *_args):
+        room = max(button.words_height for button in self.children)
+        for button in self.children:
+            button.words_room = room
 
     def _mark(self, *_args):
         for button in self.children:

@@ -3,10 +3,13 @@
 import subprocess
 import sys
 
+from babel.dates import format_date as babel_format_date
+
 from expressive.activity import Therapist
 from expressive.media import MediaServices
 from expressive.portfolio import PortfolioError
-from expressive.session import AUTOSAVE, AUTOSAVE_SECONDS
+from expressive.session import AUTOSAVE, AUTOSAVE_SECONDS, ClientLibrary, picture_of
+from sample_work import drawing_draft
 from session_fakes import (
     GUIDED_PLAN,
     OPEN_PLAN,
@@ -258,3 +261,10 @@ def test_a_check_out_that_cannot_be_saved_says_so(store, client, monkeypatch):
     monkeypatch.setattr(store, "finish_session", refused)
     assert not controller.finish(note="", goal_met="", homework="")
     assert view.messages == [("Not saved yet", "The portfolio is read-only.")] * 2
+
+
+def test_a_picture_without_a_title_is_offered_by_its_date_in_the_languages_own_form(store, client):
+    earlier = store.start_session(client.id, plan_id="open")
+    saved = store.save_artifact(client.id, earlier.id, "drawing", drawing_draft())
+    (item,) = ClientLibrary(store, client.id, picture_of).available()
+    assert item.title == babel_format_date(saved.created.astimezone(), format="medium", locale="en")

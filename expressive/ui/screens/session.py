@@ -12,7 +12,7 @@ from kivy.uix.togglebutton import ToggleButtonBehavior
 from expressive.activity import Activity, complexity_of
 from expressive.i18n import _, format_time
 from expressive.portfolio import PortfolioError
-from expressive.session import SessionController
+from expressive.session import SessionController, picture_of
 from expressive.ui import theme
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
 from expressive.ui.dialogs import ask
@@ -186,16 +186,11 @@ class LauncherScreen(BaseScreen):
         artifact = thumbnail.artifact
         # The large picture is decoded for this view only; the thumbnail stands in for work
         # whose product is not a picture (a song, a story's pages).
-        large = picture(self.app.store, artifact, artifact.product, remember=False) if _is_picture(artifact) else None
+        large = picture(self.app.store, artifact, picture_of(artifact), remember=False)
         MadeLarge(texture=large or thumbnail.texture, title=thumbnail.accessible_name).open()
 
     def start_next(self):
         self.app.go("activity", activity_id=self.next_activity)
-
-
-def _is_picture(artifact) -> bool:
-    product = artifact.file(artifact.product) if artifact.product else None
-    return product is not None and product.media_type.startswith("image/")
 
 
 class ActivityScreen(BaseScreen):
