@@ -29,6 +29,7 @@ from expressive.camera.camera import NO_CAMERA, CameraInfo, CameraSource, list_c
 from expressive.camera.latest import ArrivedFrame, LatestFrame
 from expressive.camera.pattern import PatternSource
 from expressive.camera.video_file import MISSING_VIDEO, UNREADABLE_VIDEO, VIDEO_ENDED_EARLY, VideoFileSource
+from expressive.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def open_frame_source(kind: str, **options) -> FrameSource:
     """
     backend = SOURCE_KINDS.get(kind)
     if backend is None:
-        return UnavailableSource(f"The picture source {kind!r} is not one of {', '.join(SOURCE_KINDS)}.")
+        return UnavailableSource(_("The picture source {kind} is not one of {known}.").format(kind=repr(kind), known=', '.join(SOURCE_KINDS)))
     try:
         source = backend(**options)
         source.open()
@@ -52,7 +53,7 @@ def open_frame_source(kind: str, **options) -> FrameSource:
         # Sources report what a person can fix in `problem`; anything raised here is a
         # fault in how the source was asked for, which must not stop the app either.
         log.exception("Could not open the %s source with %r", kind, options)
-        return UnavailableSource(f"The {kind} source cannot be set up that way ({error}).", name=kind)
+        return UnavailableSource(_("The {kind} source cannot be set up that way ({error}).").format(kind=kind, error=error), name=kind)
     return source
 
 

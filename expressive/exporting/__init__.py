@@ -84,7 +84,7 @@ def prepare(
     not in the portfolio.
     """
     if format not in FORMATS:
-        raise ValueError(_("Expressive exports as {join}, not {format}.").format(join=', '.join(FORMATS), format=repr(format)))
+        raise ValueError(_("Expressive exports as {formats}, not {format}.").format(formats=', '.join(FORMATS), format=repr(format)))
     if format == "pdf":
         artifact_ids = list(artifact_ids or ())
         if not artifact_ids:

@@ -7,6 +7,7 @@ thread (see `base`). No Kivy here.
 
 from __future__ import annotations
 
+from expressive.i18n import _
 from expressive.midi.base import (
     NO_MIDI_SYSTEM,
     PERFORMANCE_MESSAGE_TYPES,
@@ -32,7 +33,8 @@ def open_midi_input(backend: str = "auto") -> MidiInput:
         from expressive.midi.mido_input import MidoInput
 
         return MidoInput()
-    return FakeMidiInput(problem=f"The MIDI setting {backend!r} is not one of {', '.join(BACKENDS)}.")
+    return FakeMidiInput(problem=_("The MIDI setting {setting} is not one of {known}.").format(
+        setting=repr(backend), known=", ".join(BACKENDS)))
 
 
 __all__ = [

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
+from expressive.i18n import _
 from expressive.security.cipher import DecryptionError, FieldCipher
 
 from .documents import format_time
@@ -220,8 +221,8 @@ class Index:
             with self._db:
                 self._set_meta("dirty", "1")
             raise IndexDamaged(
-                "The portfolio's index was changed outside Expressive. Open the portfolio again "
-                "(or run `expressive check`): the index is then rebuilt from the saved files."
+                _("The portfolio's index was changed outside Expressive. Open the portfolio again (or run "
+                   "`expressive check`): the index is then rebuilt from the saved files.")
             ) from None
 
     def _stamps(self) -> dict[Key, Stamp]:
