@@ -4,7 +4,7 @@ Every pair of them that people read or tap passes WCAG contrast (tests/ui/test_c
 text 4.5:1 against what is behind it, a filled control 3:1 against the background.
 """
 
-from kivy.metrics import dp
+from kivy.metrics import dp, sp
 
 BACKGROUND = (0.98, 0.96, 0.93, 1)
 SURFACE = (1, 1, 1, 1)
@@ -38,3 +38,19 @@ def button_colour(background, *, down: bool, disabled: bool) -> tuple:
     if disabled:
         return DISABLED
     return pressed(background) if down else tuple(background)
+
+
+# A bold letter is up to about 0.62 of its font size wide, an accented one too.
+LETTER_WIDTH = 0.62
+# Words seldom fill a line to its end: two lines hold about one and a half lines' worth.
+TWO_LINES = 1.5
+
+
+def button_words_size(text: str, width: float) -> float:
+    """The font size for a button's words in `width`: 16 sp where they fit, smaller (down to
+    11 sp) so that the longest word fits on a line and the whole in about two lines."""
+    words = text.split() or [" "]
+    longest = max(len(word) for word in words)
+    fits_word = width / (LETTER_WIDTH * longest)
+    fits_two_lines = TWO_LINES * width / (LETTER_WIDTH * max(len(text), 1))
+    return min(sp(16), max(sp(11), min(fits_word, fits_two_lines)))

@@ -21,8 +21,9 @@ class ClientCard(CardButton):
 
 
 def initials_of(name: str) -> str:
-    letters = [word[0] for word in name.split() if word[0].isalnum()]
-    return "".join(letters[:2]).upper() or "?"
+    """The first letter of the first two words that have one ("(Sam) Kay": "SK")."""
+    firsts = (next((letter for letter in word if letter.isalnum()), "") for word in name.split())
+    return "".join(letter for letter in firsts if letter)[:2].upper() or "?"
 
 
 class ClientsScreen(BaseScreen):

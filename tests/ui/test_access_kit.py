@@ -1,0 +1,40 @@
+"""The kit's buttons and the client cards in a longer language: words wrap between words,
+never inside one, and every client has initials to show."""
+
+import pytest
+
+from expressive.i18n import pseudo
+
+
+def rendered_lines(label) -> list[str]:
+    label.texture_update()
+    return ["".join(word.text for word in line.words).strip() for line in label._label._cached_lines]
+
+
+@pytest.mark.parametrize("words", ["Language", "Add client", "Keep making", "Delete for good", "Therapist's PIN"])
+def test_a_button_label_breaks_only_between_words_in_the_pseudo_locale(window, words):
+    from kivy.uix.label import Label
+
+    from expressive.tools.driver import advance_frames
+    from expressive.ui.widgets import IconButton
+
+    text = pseudo(words)
+    button = IconButton(icon="translate", text=text)
+    window.add_widget(button)
+    try:
+        advance_frames(2)
+        (label,) = [child for child in button.children if isinstance(child, Label) and child.text == text]
+        lines = rendered_lines(label)
+        assert len(lines) <= 2, lines
+        assert " ".join(lines).split() == text.split(), lines
+    finally:
+        window.remove_widget(button)
+
+
+def test_initials_come_from_the_first_letter_of_each_word_even_after_punctuation(window):
+    from expressive.ui.screens.clients import initials_of
+
+    assert initials_of("Sam Kay") == "SK"
+    assert initials_of("(Sam) Kay") == "SK"
+    assert initials_of(pseudo("Robin (demo)")).isalpha()
+    assert initials_of("...") == "?"
