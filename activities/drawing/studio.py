@@ -28,6 +28,7 @@ from kivy.properties import (
 )
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.stencilview import StencilView
@@ -105,6 +106,7 @@ OPACITY_NAMES: dict[float, str] = {
 }
 # How many squares across the backdrop a see-through dot shows through it.
 BACKDROP_SQUARES = 6
+OPACITY_BUTTON_WIDTH = dp(52)
 
 # The papers' names: each plain colour, and each template.
 PAPER_NAMES: dict[str, str] = {
@@ -682,27 +684,34 @@ class ColourPicker(Chooser):
         cards = self.ids.cards
         if recent:
             cards.add_widget(ChooserHeading(text=_("Used last")))
-        self.recent_swatches = self._swatches(recent, current)
+        self.recent_swatches = self._swatches(cards, recent, current)
         if recent:
             cards.add_widget(ChooserHeading(text=_("All the colours")))
-        self.swatches = self._swatches([colour for row in picker_colours() for colour in row], current)
+        self.grid = GridLayout(cols=PICKER_HUES, spacing=self.gap, size_hint=(None, None))
+        self.grid.bind(minimum_size=self.grid.setter("size"))
+        cards.add_widget(self.grid)
+        self.swatches = self._swatches(self.grid, [colour for row in picker_colours() for colour in row], current)
         cards.bind(width=self._size_swatches)
         self._size_swatches()
 
-    def _swatches(self, colours: list[str], current: str) -> list[ColourSwatch]:
+    def _swatches(self, box, colours: list[str], current: str) -> list[ColourSwatch]:
         swatches = []
         for colour in colours:
             swatch = ColourSwatch(colour=colour, selected=colour.upper() == current.upper())
             swatch.bind(on_release=self._chosen)
-            self.ids.cards.add_widget(swatch)
+            box.add_widget(swatch)
             swatches.append(swatch)
         return swatches
 
     def _size_swatches(self, *_args) -> None:
-        """As big as lets a row of the grid be one lightness round the whole wheel: from a
-        finger's width up to the size of the studio's own swatches."""
-        room = (self.ids.cards.width - (PICKER_HUES - 1) * self.gap - 1) / PICKER_HUES
-        side = max(theme.TARGET_SMALL, min(theme.TARGET, room))
+        """As big as lets a row of the grid be one lightness round the whole wheel, up to
+        the size of the studio's own swatches; where a finger's width is more than that
+        allows (a narrow upright tablet), half the wheel to a row."""
+        for columns in (PICKER_HUES, PICKER_HUES // 2):
+            side = min(theme.TARGET, (self.ids.cards.width - (columns - 1) * self.gap) / columns)
+            if side >= theme.TARGET_SMALL:
+                break
+        self.grid.cols = columns
         for swatch in self.recent_swatches + self.swatches:
             swatch.size = (side, side)
 
@@ -766,11 +775,13 @@ class DrawingStudio(BoxLayout):
             swatch.bind(on_release=lambda swatch: self.choose_colour(swatch.colour))
             self.ids.swatches.add_widget(swatch)
         self.tool_buttons = [ToolButton(tool=tool, icon=icon, text=_(label)) for tool, (icon, label) in TOOL_BUTTONS.items() if tool in LEVEL_TOOLS[self.complexity]]
+        # Inserted before the tray's own buttons (its stamps and opacities), in order.
+        before_own = len(self.ids.tray.children)
         for button in self.tool_buttons:
             if simple:
                 button.size = (theme.TARGET * 1.3 * self.button_scale,) * 2
             button.bind(on_release=lambda button: self.choose_tool(button.tool))
-            self.ids.tools.add_widget(button)
+            self.ids.tray.add_widget(button, index=before_own)
         if self.complexity != "full":
             self.ids.left_column.remove_widget(self.ids.extras)
         if simple:
@@ -792,7 +803,9 @@ class DrawingStudio(BoxLayout):
             for opacity in OPACITIES
         ]
         for button in self.opacity_buttons:
-            button.width = theme.TARGET  # square: they share the tray with the brushes
+            # Narrow (the standard studio's tray then fits one row of a landscape tablet), and
+            # as tall as the brushes beside them.
+            button.size = (OPACITY_BUTTON_WIDTH, theme.TARGET * 1.4)
             button.bind(on_release=lambda button: self.choose_opacity(button.value))
             self.ids.opacities.add_widget(button)
         self.ids.paper.bind(on_mark=lambda _paper: self._changed())
@@ -841,7 +854,7 @@ class DrawingStudio(BoxLayout):
             self._repaint_and_report()
 
     def open_paper_chooser(self) -> None:
-        if self.paper_chooser is not None:
+        if self.paper_chooser is not None or self.complexity != "full":
             return
         popup = PaperChooser(self.log.paper, self.pictures)
         popup.bind(
@@ -862,7 +875,7 @@ class DrawingStudio(BoxLayout):
         self.tool = "stamp"
 
     def open_stamp_chooser(self) -> None:
-        if self.stamp_chooser is not None:
+        if self.stamp_chooser is not None or self.complexity == "simple":
             return
         popup = StampChooser(self.stamp)
         popup.bind(on_choose=lambda _popup, name: self.choose_stamp(name), on_dismiss=self._forget_stamp_chooser)
@@ -873,7 +886,7 @@ class DrawingStudio(BoxLayout):
         self.stamp_chooser = None
 
     def open_colour_picker(self) -> None:
-        if self.colour_picker is not None:
+        if self.colour_picker is not None or self.complexity != "full":
             return
         popup = ColourPicker(self.colour, recent_colours(self.log))
         popup.bind(on_choose=lambda _popup, colour: self.choose_colour(colour), on_dismiss=self._forget_colour_picker)
