@@ -10,6 +10,7 @@ import io
 from PIL import Image, ImageDraw, ImageFont
 
 from expressive.feelings import FEELINGS, feeling
+from expressive.i18n import _, format_date, ngettext
 from expressive.portfolio import ProgressRow
 from expressive.lib.fonts import TEXT_FONT, TEXT_FONT_BOLD
 
@@ -39,7 +40,7 @@ def progress_chart(rows: list[ProgressRow], size: tuple[int, int] = (1600, 900),
     bands = {"feelings": (round(60 * scale), round(520 * scale)), "goals": (round(560 * scale), round(640 * scale)),
              "made": (round(690 * scale), round(820 * scale))}
     if not rows:
-        draw.text((width // 2, height // 2), "No sessions yet.", fill=QUIET_INK, font=bold, anchor="mm")
+        draw.text((width // 2, height // 2), _("No sessions yet."), fill=QUIET_INK, font=bold, anchor="mm")
         return image
     step = (right - left) / len(rows)
 
@@ -49,7 +50,7 @@ def progress_chart(rows: list[ProgressRow], size: tuple[int, int] = (1600, 900),
     # Feelings: five rows, one per face, the happiest at the top.
     top, bottom = bands["feelings"]
     draw.rectangle((left, top, right, bottom), fill=PANEL)
-    draw.text((round(20 * scale), top - round(40 * scale)), "How the client felt: at check-in (ring) and check-out (dot)",
+    draw.text((round(20 * scale), top - round(40 * scale)), _("How the client felt: at check-in (ring) and check-out (dot)"),
               fill=INK, font=bold)
 
     def y_of(value: int) -> float:
@@ -58,7 +59,7 @@ def progress_chart(rows: list[ProgressRow], size: tuple[int, int] = (1600, 900),
     for face in FEELINGS:
         y = y_of(face.value)
         draw.line((left, y, right, y), fill=GRID, width=max(1, round(2 * scale)))
-        draw.text((left - round(14 * scale), y), face.label, fill=QUIET_INK, font=text, anchor="rm")
+        draw.text((left - round(14 * scale), y), _(face.label), fill=QUIET_INK, font=text, anchor="rm")
     radius = max(4, min(round(14 * scale), step / 3))
     for index, row in enumerate(rows):
         x = x_of(index)
@@ -74,7 +75,7 @@ def progress_chart(rows: list[ProgressRow], size: tuple[int, int] = (1600, 900),
 
     # Goals: a tick when met, a cross when not, a dash when a goal was set but not judged.
     top, bottom = bands["goals"]
-    draw.text((round(20 * scale), top - round(34 * scale)), "Goals", fill=INK, font=bold)
+    draw.text((round(20 * scale), top - round(34 * scale)), _("Goals"), fill=INK, font=bold)
     draw.rectangle((left, top, right, bottom), fill=PANEL)
     middle = (top + bottom) / 2
     mark = min(radius, (bottom - top) / 3)
@@ -91,11 +92,11 @@ def progress_chart(rows: list[ProgressRow], size: tuple[int, int] = (1600, 900),
             draw.line((x - mark, middle, x + mark, middle), fill=QUIET_INK, width=max(2, round(4 * scale)))
     set_goals = [row for row in rows if row.goal]
     met = sum(row.goal_met is True for row in set_goals)
-    draw.text((left - round(14 * scale), middle), f"{met} of {len(set_goals)} met", fill=QUIET_INK, font=text, anchor="rm")
+    draw.text((left - round(14 * scale), middle), ngettext("{met} of {count} met", "{met} of {count} met", len(set_goals)).format(met=met, count=len(set_goals)), fill=QUIET_INK, font=text, anchor="rm")
 
     # What was made: a stack of squares per session, one per piece, coloured by activity.
     top, bottom = bands["made"]
-    draw.text((round(20 * scale), top - round(34 * scale)), "What the client chose to make", fill=INK, font=bold)
+    draw.text((round(20 * scale), top - round(34 * scale)), _("What the client chose to make"), fill=INK, font=bold)
     activities = list(dict.fromkeys(activity for row in rows for activity in row.activities))
     colours = {activity: ACTIVITY_COLOURS[index % len(ACTIVITY_COLOURS)] for index, activity in enumerate(activities)}
     most = max((row.artifacts for row in rows), default=1) or 1
@@ -116,7 +117,7 @@ def progress_chart(rows: list[ProgressRow], size: tuple[int, int] = (1600, 900),
     # The dates along the bottom of the feelings band, as many as fit.
     every = max(1, round(len(rows) / max(1, (right - left) // round(130 * scale))))
     for index in range(0, len(rows), every):
-        draw.text((x_of(index), bands["feelings"][1] + round(6 * scale)), f"{rows[index].started.astimezone():%d %b}",
+        draw.text((x_of(index), bands["feelings"][1] + round(6 * scale)), format_date(rows[index].started.astimezone(), "d MMM"),
                   fill=QUIET_INK, font=text, anchor="mt")
     return image
 

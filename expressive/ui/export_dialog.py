@@ -79,7 +79,8 @@ class ExportDialog(TherapistView):
         self.folder = remembered if remembered in [str(place) for place in places] else str(places[0])
         for place in places:
             button = ChoiceButton(icon=place_icon(place), text=place.name or str(place), value=str(place),
-                                  selected=str(place) == self.folder, width=dp(180), height=theme.TARGET * 1.2)
+                                  selected=str(place) == self.folder)
+            button.size = (dp(180), theme.TARGET * 1.2)  # after the kit's rule, which sets a square
             button.bind(on_release=lambda chosen: setattr(self, "folder", chosen.value))
             self.bind(folder=lambda _dialog, folder, button=button: setattr(button, "selected", button.value == folder))
             self.ids.places.add_widget(button)
