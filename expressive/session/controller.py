@@ -123,7 +123,8 @@ class SessionController:
     def next_prompt(self) -> str:
         """The plan's invitation for its next activity ("Draw a safe place"), or ""."""
         next_activity = self.next_activity()
-        return _(self._running.prompt_for(next_activity) or "") if next_activity else ""
+        prompt = self._running.prompt_for(next_activity) if next_activity else None
+        return _(prompt) if prompt else ""
 
     # --- beginning ----------------------------------------------------------------------
 
@@ -167,7 +168,8 @@ class SessionController:
         activity_class = self.registry.get(activity_id)
         self._activity_class = activity_class
         self.activity_id = activity_id
-        self.prompt = _(self._running.prompt_for(activity_id) or "")
+        prompt = self._running.prompt_for(activity_id)
+        self.prompt = _(prompt) if prompt else ""
         self.title = _(activity_class.info.title)
         self._drafts = SessionDrafts(self.store, self.client.id, self.session.id, activity_id)
         self._host = Host(
@@ -297,8 +299,8 @@ class SessionController:
         self._view.go("launcher")
         self._view.tell(
             _("{activity} stopped working").format(activity=self.title),
-            _("Sorry, this activity ran into a problem and was closed. "
-              "Everything saved so far is safe. Please choose another activity."),
+            _("Sorry, this stopped working, so it was closed. Everything you made so far is safe. "
+              "Please choose something else."),
         )
 
     def pause(self) -> None:

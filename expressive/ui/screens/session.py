@@ -152,12 +152,14 @@ class LauncherScreen(BaseScreen):
 
     def _explain_unavailable(self, tile):
         # The technical reason (an error, file paths of the device) is the therapist's to read.
-        why = (_("The therapist can see why with `expressive activities`.") if self.app.client_mode
-               else _("For whoever looks after this tablet: {reason}").format(reason=tile.reason))
-        self.app.tell(
-            _("{activity} cannot be used").format(activity=tile.text),
-            _("This activity did not load, so the rest of the session carries on without it.\n{why}").format(why=why),
-        )
+        if self.app.client_mode:
+            message = _("This one did not load today. Please choose something else.")
+        else:
+            message = _(
+                "This activity did not load, so the session carries on without it. "
+                "For whoever looks after this tablet: {reason}"
+            ).format(reason=tile.reason)
+        self.app.tell(_("{activity} cannot be used").format(activity=tile.text), message)
 
     def _fill_made(self):
         strip = self.ids.made
