@@ -38,3 +38,21 @@ def test_initials_come_from_the_first_letter_of_each_word_even_after_punctuation
     assert initials_of("(Sam) Kay") == "SK"
     assert initials_of(pseudo("Robin (demo)")).isalpha()
     assert initials_of("...") == "?"
+
+
+def test_a_message_grows_with_its_words_instead_of_cutting_them_off(window):
+    from kivy.uix.label import Label
+
+    from expressive.tools.driver import advance_frames
+    from expressive.ui.dialogs import show_message
+
+    long_words = pseudo("From now on, Expressive opens with the new PIN or passphrase. The recovery key stays the same. ") * 3
+    view = show_message(pseudo("PIN changed"), long_words)
+    try:
+        advance_frames(4)
+        for label in [widget for widget in view.walk() if isinstance(widget, Label) and widget.text]:
+            assert label.texture_size[1] <= label.height + 1, label.text
+            assert view.y <= label.y and label.top <= view.top + 1, label.text
+    finally:
+        view.dismiss(animation=False)
+        advance_frames(1)
