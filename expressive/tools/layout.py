@@ -296,11 +296,13 @@ class Walk:
         settle()
         views = [view for view in self.window.children if isinstance(view, ModalView)]
         layer = views[0] if views else self.app.root
-        found = problems_on(layer, self.window, self.smallest_target())
-        for problem in found:
-            levels = self.found.setdefault((where or screen, problem), [])
-            if self.level:
-                levels.append(self.level)
+        for problem in problems_on(layer, self.window, self.smallest_target()):
+            self.note(where or screen, problem)
+
+    def note(self, where: str, problem: str) -> None:
+        levels = self.found.setdefault((where, problem), [])
+        if self.level:
+            levels.append(self.level)
 
     @property
     def problems(self) -> list[str]:
@@ -376,8 +378,15 @@ def walk_the_session(walk: Walk, level: str) -> None:
             continue
         app.go("activity", activity_id=activity_id)
         walk.look(activity_id)
+        opened = app.root.get_screen("activity").ids.area.children
+        if app.root.current != "activity" or not opened:
+            said = [widget.text for view in walk.window.children if isinstance(view, ModalView)
+                    for widget in view.walk() if isinstance(widget, Label) and widget.text.strip()]
+            walk.note(activity_id, f"the activity did not open; the app said: {' '.join(said) or 'nothing'}")
+            walk.close_popups()
+            continue
         walk.close_popups()
-        studio = app.root.get_screen("activity").ids.area.children[0]
+        studio = opened[0]
         if activity_id == "drawing":
             walk.popup("drawing", "drawing paper chooser", studio.open_paper_chooser)
             walk.popup("drawing", "drawing colour picker", studio.open_colour_picker)
