@@ -98,3 +98,15 @@ def test_the_simplest_level_starts_with_big_type_and_no_taking_pages_out(app):
     tap(studio.shape_cards[0])
     assert studio.text_size == 40
     assert "Take out" not in {getattr(widget, "text", None) for widget in studio.walk()}
+
+
+def test_check_out_offers_the_title_the_child_gave_the_story(app):
+    _client, studio = open_story(app, "Ali")
+    tap(next(card for card in studio.shape_cards if card.shape.id == "blank"))
+    type_slowly(studio.editor.ids.title, "The angry dog")
+    type_slowly(studio.editor.ids.text, "The dog was cross.")
+    studio.editor.ids.title.text = "The happy dog"  # changed their mind
+    tap(screen(app, "activity").ids.done)
+    app.go("checkout")
+    (reflection,) = screen(app, "checkout").ids.reflections.children
+    assert reflection.ids.title.text == "The happy dog", "one name for the piece, not two"
