@@ -1,12 +1,14 @@
 """The PDF report shows a piece of work that is words (a story) as words: each page's
 title and prompt, the client's writing and the page's pictures, read back with pypdf."""
 
+import pytest
 from pypdf import PdfReader
 
 from expressive.activities.story.activity import story_draft
 from expressive.activities.story.measure import sample_picture
 from expressive.activities.story.model import Page, Story
 from expressive.exporting import pdf_report
+from expressive.i18n import PSEUDO_LANGUAGE, SOURCE_LANGUAGE, pseudo, set_language
 from export_helpers import new_portfolio
 
 FIRST_WORDS = "Pip was a small dragon who was afraid of the dark."
@@ -70,3 +72,18 @@ def test_a_story_with_no_pictures_shows_its_cover_and_its_words(tmp_path):
     (_cover, *pages), reader = reported(tmp_path, story_draft(story))
     assert "Only words here." in " ".join(pages)
     assert sum(len(page.images) for page in reader.pages[1:]) == 1, "the cover stands for the work"
+
+
+@pytest.fixture
+def pseudo_language():
+    set_language(PSEUDO_LANGUAGE)
+    yield
+    set_language(SOURCE_LANGUAGE)
+
+
+def test_the_reports_own_words_are_in_the_language_chosen_and_the_clients_stay_as_written(tmp_path, pseudo_language):
+    (cover, *pages), _reader = reported(tmp_path, story_draft(two_page_story()))
+    report = " ".join(pages)
+    assert pseudo("{n} piece of work").split("{n}")[1].split("·")[0].strip() in cover, "a count's words are translated"
+    assert pseudo("The session of {day}").split("{")[0].strip() in report
+    assert FIRST_WORDS in report, "the client's words are theirs"
