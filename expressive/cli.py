@@ -467,7 +467,8 @@ def cmd_screenshot(args) -> int:
     from expressive.tools.screenshot import take_screenshot
 
     source = portfolio_location(args) if (getattr(args, "portfolio", None) or os.environ.get(PORTFOLIO_ENV)) else None
-    take_screenshot(args.screen, Path(args.out), source, passphrase_for(args, source) if source else None, size=args.size)
+    take_screenshot(args.screen, Path(args.out), source, passphrase_for(args, source) if source else None,
+                    size=args.size, level=args.level)
     print(_("Saved the {screen} screen to {out}").format(screen=args.screen, out=args.out))
     return 0
 
@@ -514,6 +515,16 @@ def add_window_options(parser: argparse.ArgumentParser, *, several_sizes: bool =
                             help=_("the window's size in pixels (default: {size})").format(size=default))
     parser.add_argument("--density", type=float, metavar="D",
                         help=_("pixels per dp, such as 2 for a tablet with a sharp screen (default: $KIVY_METRICS_DENSITY, else 1)"))
+
+
+def complexity_levels(registry) -> tuple[str, ...] | None:
+    """The complexity levels, once activities are found (finding them loads the module that
+    knows the levels; a host command does without both, to start fast)."""
+    if registry is None:
+        return None
+    from expressive.activity import COMPLEXITY_LEVELS
+
+    return COMPLEXITY_LEVELS
 
 
 def cmd_layout(args) -> int:
@@ -608,6 +619,8 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
         name for activity in activities for name in activity.screenshot_scenes()))
     screenshot.add_argument("--out", required=True, metavar="FILE.png")
     add_window_options(screenshot)
+    screenshot.add_argument("--level", choices=complexity_levels(registry),
+                            help=_("the tools a session's screens show: few and big, the usual ones or all (default: the client's)"))
     screenshot.set_defaults(handler=cmd_screenshot)
     layout = commands.add_parser(
         "layout", parents=[common],

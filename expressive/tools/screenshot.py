@@ -21,9 +21,11 @@ from expressive.portfolio import Portfolio
 from expressive.tools.driver import AppDriver, advance_frames, start_app, stop_app, tap, type_into
 
 
-def stage(app, screen: str) -> None:
+def stage(app, screen: str, level: str | None = None) -> None:
     """Bring the app to `screen` the way a therapist and client would get there; an
-    activity's own screen (one of its `screenshot_scenes()`) is staged by the activity."""
+    activity's own screen (one of its `screenshot_scenes()`) is staged by the activity.
+    A session's screens show the complexity `level` (remembered for the client, as a
+    check-in remembers it), or the client's own."""
     store = app.store
     driver = AppDriver(app)
     app.go("clients")
@@ -42,7 +44,8 @@ def stage(app, screen: str) -> None:
     clients = store.clients()
     if not clients:
         raise SystemExit("The portfolio has no clients to show; run 'expressive demo' first.")
-    app.open_client(clients[0])
+    client = clients[0] if level is None else store.set_client_settings(clients[0].id, {"complexity": level})
+    app.open_client(client)
     if screen == "portfolio":
         return
     if screen in ("gallery", "progress", "slideshow", "compare"):
@@ -114,7 +117,8 @@ def save_window(out: Path) -> None:
 
 
 def take_screenshot(
-    screen: str, out: Path, source: Path | None, passphrase: str | None = None, size: tuple[int, int] | None = None
+    screen: str, out: Path, source: Path | None, passphrase: str | None = None, size: tuple[int, int] | None = None,
+    level: str | None = None,
 ) -> None:
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     with tempfile.TemporaryDirectory(prefix="expressive-screenshot-") as scratch:
@@ -131,7 +135,7 @@ def take_screenshot(
         if size is not None:
             EventLoop.window.size = size
         try:
-            stage(app, screen)
+            stage(app, screen, level)
             advance_frames(4)
             out.parent.mkdir(parents=True, exist_ok=True)
             save_window(out)
