@@ -140,7 +140,7 @@ def test_a_piece_without_a_title_is_named_by_what_made_it_and_when(session_app):
     make_one(app, "untitled")
     (thumbnail,) = screen(app, "launcher").ids.made.children
     made_at = format_time(app.running.made[0].created.astimezone())
-    assert thumbnail.accessible_name == f"Painting, made at {made_at}"
+    assert thumbnail.accessible_name == f"Untitled drawing, made at {made_at}"
 
 
 HOMEWORK = "Draw one good moment of the week, and bring it to show next time"

@@ -18,6 +18,7 @@ from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv
 from expressive.ui.dialogs import ask
 from expressive.ui.pictures import picture
 from expressive.ui.screens.base import BaseScreen
+from expressive.ui.screens.portfolio import title_of
 from expressive.ui.widgets import Card, CardButton, IconButton
 from expressive.ui.rules import load_rules
 
@@ -174,15 +175,12 @@ class LauncherScreen(BaseScreen):
             thumbnail.bind(on_release=self._show_large)
             strip.add_widget(thumbnail)
 
-    def _name_of(self, artifact) -> str:
-        """Its own title, else what made it and when: "Drawing, made at 10:42"."""
+    @staticmethod
+    def _name_of(artifact) -> str:
+        """Its own title, else what it is and when it was made: "Untitled drawing, made at 10:42"."""
         if artifact.title:
             return artifact.title
-        made_by = self.app.registry.get(artifact.activity)
-        return _("{activity}, made at {time}").format(
-            activity=_(made_by.info.title) if made_by else artifact.kind,
-            time=format_time(artifact.created.astimezone()),
-        )
+        return _("{title}, made at {time}").format(title=title_of(artifact), time=format_time(artifact.created.astimezone()))
 
     def _show_large(self, thumbnail) -> None:
         artifact = thumbnail.artifact
