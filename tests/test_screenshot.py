@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import re
+from pathlib import Path
 
 import pytest
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.modalview import ModalView
 from PIL import Image
 
+from expressive.activity import COMPLEXITY_LEVELS
 from expressive.cli import build_parser, window_size
 from expressive.portfolio import Portfolio
 from expressive.registry import discover
@@ -76,3 +79,38 @@ def test_the_picture_is_the_whole_window_with_the_popup_over_the_screen(window, 
         assert red > 200 and green < 50 and blue < 50
         corner = picture.convert("RGB").getpixel((2, 2))
         assert corner != (red, green, blue)
+
+
+README = Path(__file__).parent.parent / "README.md"
+PICTURES = README.parent / "docs" / "screenshots"
+
+
+def readme_screens() -> set[str]:
+    """The screens the README's `expressive screenshot` row names."""
+    (row,) = [line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("| `expressive screenshot ")]
+    described = row.split(" | ", 1)[1]
+    return set(re.findall(r"`([a-z_]+)`", described.split(", and the screens")[0]))
+
+
+def screenshot_choices() -> set[str]:
+    parser = build_parser(discover())
+    commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    (screen,) = [action for action in commands.choices["screenshot"]._actions if action.dest == "screen"]
+    return set(screen.choices)
+
+
+def test_the_readme_names_every_screen_a_screenshot_can_show_and_no_other():
+    assert readme_screens() == screenshot_choices()
+
+
+def test_every_picture_in_the_readme_is_a_screen_the_tool_takes_and_is_there():
+    shown = re.findall(r"\(docs/screenshots/([^)]+)\.png\)", README.read_text(encoding="utf-8"))
+    assert sorted(shown) == sorted(path.stem for path in PICTURES.glob("*.png")), "a picture is missing, or not shown"
+    screens = screenshot_choices()
+
+    def taken_by_the_tool(name: str) -> bool:
+        # SCREEN.png, or SCREEN-LEVEL.png at a complexity level (screen names have no dash).
+        screen, _dash, level = name.partition("-")
+        return screen in screens and (not level or level in COMPLEXITY_LEVELS)
+
+    assert [name for name in shown if not taken_by_the_tool(name)] == []
