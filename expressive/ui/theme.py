@@ -46,6 +46,11 @@ LETTER_WIDTH = 0.62
 TWO_LINES = 1.5
 
 
+def title_size(text: str, width: float) -> float:
+    """The font size for a one-line title in `width`: 30 sp where it fits, down to 20 sp."""
+    return min(sp(30), max(sp(20), width / (LETTER_WIDTH * max(len(text), 1))))
+
+
 def button_words_size(text: str, width: float) -> float:
     """The font size for a button's words in `width`: 16 sp where they fit, smaller (down to
     11 sp) so that the longest word fits on a line and the whole in about two lines."""

@@ -56,3 +56,18 @@ def test_a_message_grows_with_its_words_instead_of_cutting_them_off(window):
     finally:
         view.dismiss(animation=False)
         advance_frames(1)
+
+
+def test_a_long_title_in_a_narrow_row_gets_smaller_letters_before_it_is_cut(window):
+    from kivy.factory import Factory
+
+    from expressive.tools.driver import advance_frames
+
+    title = Factory.ScreenTitle(text="Klient:innen", size_hint=(None, None), size=(170, 60))
+    window.add_widget(title)
+    try:
+        advance_frames(2)
+        title.texture_update()
+        assert not title.is_shortened
+    finally:
+        window.remove_widget(title)
