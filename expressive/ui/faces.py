@@ -13,6 +13,9 @@ from kivy.utils import get_color_from_hex
 from expressive.feelings import FEELINGS, feeling
 from expressive.ui.rules import load_rules
 
+# Eyes, mouth and outline: the outline sets a pale face (yellow, green) apart from the page
+# as a control must be (3:1), whatever its colour.
+FACE_INK = (0.15, 0.15, 0.2, 1)
 
 class Face(Widget):
     """A round face whose colour and mouth show feeling `value` (1-5); grey when 0."""
@@ -30,13 +33,13 @@ class Face(Widget):
         diameter = min(self.width, self.height)
         left = self.center_x - diameter / 2
         bottom = self.center_y - diameter / 2
-        ink = (0.15, 0.15, 0.2, 1)
         with self.canvas:
             Color(*(get_color_from_hex(chosen.colour) if chosen else (0.85, 0.85, 0.85, 1)))
             Ellipse(pos=(left, bottom), size=(diameter, diameter))
+            Color(*FACE_INK)
+            Line(circle=(self.center_x, self.center_y, diameter / 2), width=max(1.5, diameter * 0.02))
             if chosen is None:
                 return
-            Color(*ink)
             eye = diameter * 0.1
             for offset in (-0.17, 0.17):
                 Ellipse(

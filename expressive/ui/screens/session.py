@@ -23,7 +23,15 @@ from expressive.ui.widgets import Card, CardButton, IconButton
 from expressive.ui.rules import load_rules
 
 
+# The chosen plan's card, under its muted description (4.5:1).
+CHOSEN_PLAN = (0.92, 0.95, 1, 1)
+# The plan's next step: a warm card, set apart from the page by an outline of 3:1.
+NEXT_STEP = (1, 0.95, 0.8, 1)
+NEXT_STEP_INK = (0.55, 0.36, 0, 1)
+
+
 class PlanCard(ToggleButtonBehavior, CardButton):
+    chosen_colour = CHOSEN_PLAN
     plan = ObjectProperty(None)
     title = StringProperty("")
     description = StringProperty("")
@@ -122,6 +130,8 @@ class MadeLarge(ModalView):
 
 
 class LauncherScreen(BaseScreen):
+    next_step_colour = NEXT_STEP
+    next_step_ink = NEXT_STEP_INK
     goal = StringProperty("")
     next_prompt = StringProperty("")
     next_activity = StringProperty("")
