@@ -31,3 +31,14 @@ def test_every_face_has_an_outline_that_stands_out_from_the_page(window):
         outline = next(index for index, instruction in enumerate(instructions) if isinstance(instruction, Line))
         colour = next(instruction for instruction in reversed(instructions[:outline]) if isinstance(instruction, Color))
         assert tuple(colour.rgba) == FACE_INK
+
+
+def test_the_chosen_plan_card_is_filled_with_its_own_colour_not_a_pressed_grey(window):
+    from kivy.graphics import Color
+
+    from expressive.plans import FALLBACK_OPEN_PLAN
+    from expressive.ui.screens.session import PlanCard
+
+    card = PlanCard(plan=FALLBACK_OPEN_PLAN, title="Open session", state="down")
+    fills = [instruction for instruction in card.canvas.before.children if isinstance(instruction, Color)]
+    assert tuple(fills[-1].rgba) == CHOSEN_PLAN
