@@ -11,6 +11,7 @@ from expressive.lib.drawing.demo import demo_log
 from expressive.lib.drawing.render import render_image, png_bytes, thumbnail_png
 from expressive.lib.drawing.strokes import DrawingLog
 from expressive.api import API_VERSION, PICTURE_MAKER, Activity, ActivityInfo, ArtifactDraft, Host
+from expressive.api.i18n import N_
 
 
 def make_picture(host: Host, on_picture, *, title: str, max_size: tuple[int, int]):
@@ -40,11 +41,11 @@ def draft_from_log(log: DrawingLog) -> ArtifactDraft:
 class DrawingActivity(Activity):
     info = ActivityInfo(
         id="drawing",
-        title="Drawing",
+        title=N_("Drawing"),
         icon="brush",
         artifact_kinds=("drawing",),
         api_version=API_VERSION,
-        description="Draw and paint with your finger",
+        description=N_("Draw and paint with your finger"),
     )
 
     def __init__(self, host: Host):

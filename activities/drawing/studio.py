@@ -760,6 +760,8 @@ class DrawingStudio(BoxLayout):
     # The client's own pictures, offered as paper (the host's `pictures`).
     pictures = ObjectProperty(Library())
     button_scale = NumericProperty(1.0)
+    # Taller than wide (an upright tablet): the studio is laid out top to bottom.
+    upright = BooleanProperty(False)
 
     __events__ = ("on_change",)
 
@@ -809,6 +811,7 @@ class DrawingStudio(BoxLayout):
             button.bind(on_release=lambda button: self.choose_opacity(button.value))
             self.ids.opacities.add_widget(button)
         self.ids.paper.bind(on_mark=lambda _paper: self._changed())
+        self.bind(size=self._follow_shape, upright=self._follow_shape)
         self.bind(
             colour=self._show_choices, brush_size=self._show_choices, tool=self._show_choices, opacity_choice=self._show_choices
         )
@@ -819,6 +822,11 @@ class DrawingStudio(BoxLayout):
     @property
     def paper(self) -> DrawingCanvas:
         return self.ids.paper
+
+    def _follow_shape(self, *_args) -> None:
+        self.upright = self.height > self.width
+        # Two columns of colours beside the paper, or two rows of them above it.
+        self.ids.swatches.cols = math.ceil(len(self.swatches) / 2) if self.upright else 2
 
     def choose_colour(self, colour: str) -> None:
         self.colour = colour

@@ -159,3 +159,16 @@ def test_the_picture_makers_buttons_are_inside_every_window(sized_window, size):
     finally:
         popup.dismiss(animation=False)
         advance_frames(1)
+
+
+@pytest.mark.parametrize("level", ["simple", "full"])
+def test_on_an_upright_tablet_the_paper_takes_the_whole_width_under_the_colours(sized_window, open_studio, level):
+    sized_window.size = (800, 1280)
+    advance_frames(2)
+    studio = open_studio(level)
+    paper = studio.paper
+    assert studio.upright and paper.width >= 0.9 * sized_window.width
+    paper_bottom, paper_top = paper.to_window(paper.x, paper.y)[1], paper.to_window(paper.x, paper.top)[1]
+    assert all(swatch.to_window(swatch.x, swatch.y)[1] > paper_top for swatch in studio.swatches), "the colours above the paper"
+    undo = studio.ids.undo_button
+    assert undo.to_window(undo.x, undo.top)[1] < paper_bottom, "the history below it"
