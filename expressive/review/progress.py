@@ -25,6 +25,16 @@ NOT_MET = (198, 80, 60)
 ACTIVITY_COLOURS = ((0, 114, 178), (230, 159, 0), (0, 158, 115), (204, 121, 167), (86, 180, 233), (213, 94, 0))
 
 
+def fitting(text: str, font: ImageFont.FreeTypeFont, width: float) -> ImageFont.FreeTypeFont:
+    """`font`, or a smaller size of it, in which `text` is at most `width` wide: a label in
+    a longer language shrinks rather than run off the chart."""
+    size = font.size
+    while size > 8 and font.getlength(text) > width:
+        size -= 1
+        font = font.font_variant(size=size)
+    return font
+
+
 def progress_chart(rows: list[ProgressRow], size: tuple[int, int] = (1600, 900),
                    titles: dict[str, str] | None = None) -> Image.Image:
     """Three bands over the same sessions, oldest on the left: feelings (a hollow dot at
@@ -50,8 +60,8 @@ def progress_chart(rows: list[ProgressRow], size: tuple[int, int] = (1600, 900),
     # Feelings: five rows, one per face, the happiest at the top.
     top, bottom = bands["feelings"]
     draw.rectangle((left, top, right, bottom), fill=PANEL)
-    draw.text((round(20 * scale), top - round(40 * scale)), _("How the client felt: at check-in (ring) and check-out (dot)"),
-              fill=INK, font=bold)
+    heading = _("How the client felt: at check-in (ring) and check-out (dot)")
+    draw.text((round(20 * scale), top - round(40 * scale)), heading, fill=INK, font=fitting(heading, bold, width - round(40 * scale)))
 
     def y_of(value: int) -> float:
         return bottom - (value - 0.5) / len(FEELINGS) * (bottom - top)
@@ -59,7 +69,9 @@ def progress_chart(rows: list[ProgressRow], size: tuple[int, int] = (1600, 900),
     for face in FEELINGS:
         y = y_of(face.value)
         draw.line((left, y, right, y), fill=GRID, width=max(1, round(2 * scale)))
-        draw.text((left - round(14 * scale), y), _(face.label), fill=QUIET_INK, font=text, anchor="rm")
+        label = _(face.label)
+        draw.text((left - round(14 * scale), y), label, fill=QUIET_INK, font=fitting(label, text, left - round(24 * scale)),
+                  anchor="rm")
     radius = max(4, min(round(14 * scale), step / 3))
     for index, row in enumerate(rows):
         x = x_of(index)
@@ -92,11 +104,14 @@ def progress_chart(rows: list[ProgressRow], size: tuple[int, int] = (1600, 900),
             draw.line((x - mark, middle, x + mark, middle), fill=QUIET_INK, width=max(2, round(4 * scale)))
     set_goals = [row for row in rows if row.goal]
     met = sum(row.goal_met is True for row in set_goals)
-    draw.text((left - round(14 * scale), middle), ngettext("{met} of {count} met", "{met} of {count} met", len(set_goals)).format(met=met, count=len(set_goals)), fill=QUIET_INK, font=text, anchor="rm")
+    summary = ngettext("{met} of {count} met", "{met} of {count} met", len(set_goals)).format(met=met, count=len(set_goals))
+    draw.text((left - round(14 * scale), middle), summary, fill=QUIET_INK, font=fitting(summary, text, left - round(24 * scale)),
+              anchor="rm")
 
     # What was made: a stack of squares per session, one per piece, coloured by activity.
     top, bottom = bands["made"]
-    draw.text((round(20 * scale), top - round(34 * scale)), _("What the client chose to make"), fill=INK, font=bold)
+    heading = _("What the client chose to make")
+    draw.text((round(20 * scale), top - round(34 * scale)), heading, fill=INK, font=fitting(heading, bold, width - round(40 * scale)))
     activities = list(dict.fromkeys(activity for row in rows for activity in row.activities))
     colours = {activity: ACTIVITY_COLOURS[index % len(ACTIVITY_COLOURS)] for index, activity in enumerate(activities)}
     most = max((row.artifacts for row in rows), default=1) or 1
@@ -107,12 +122,16 @@ def progress_chart(rows: list[ProgressRow], size: tuple[int, int] = (1600, 900),
         for place, activity in enumerate(made):
             y = bottom - (place + 1) * square
             draw.rectangle((x - square / 2, y + 1, x + square / 2, y + square - 1), fill=colours[activity])
-    legend_x = left
+    # The legend, in rows: a narrow (upright) chart or longer names take a second one.
+    legend_x, legend_y = left, bottom + round(18 * scale)
     for activity in activities:
-        draw.rectangle((legend_x, bottom + round(18 * scale), legend_x + round(22 * scale), bottom + round(40 * scale)), fill=colours[activity])
         label = (titles or {}).get(activity, activity.title())
-        draw.text((legend_x + round(30 * scale), bottom + round(29 * scale)), label, fill=INK, font=text, anchor="lm")
-        legend_x += round(40 * scale) + draw.textlength(label, font=text) + round(20 * scale)
+        item_width = round(40 * scale) + draw.textlength(label, font=text)
+        if legend_x > left and legend_x + item_width > width - round(10 * scale):
+            legend_x, legend_y = left, legend_y + round(34 * scale)
+        draw.rectangle((legend_x, legend_y, legend_x + round(22 * scale), legend_y + round(22 * scale)), fill=colours[activity])
+        draw.text((legend_x + round(30 * scale), legend_y + round(11 * scale)), label, fill=INK, font=text, anchor="lm")
+        legend_x += item_width + round(20 * scale)
 
     # The dates along the bottom of the feelings band, as many as fit.
     every = max(1, round(len(rows) / max(1, (right - left) // round(130 * scale))))

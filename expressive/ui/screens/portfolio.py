@@ -52,8 +52,8 @@ def title_of(artifact: ArtifactRecord) -> str:
 
 
 def caption(artifact: ArtifactRecord) -> str:
-    """Its title and the day it was made, for a thumbnail."""
-    return _("{title}\n{date}").format(title=title_of(artifact), date=format_date(artifact.created.astimezone()))
+    """Its title and, on a line of its own, the day it was made, for a thumbnail."""
+    return "\n".join((title_of(artifact), format_date(artifact.created.astimezone())))
 
 
 def artifact_viewer(app, artifact: ArtifactRecord, save_marks=None):

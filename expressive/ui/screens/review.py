@@ -5,6 +5,7 @@ from __future__ import annotations
 
 
 from kivy.clock import Clock
+from kivy.core.window import Window
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -18,6 +19,9 @@ from expressive.ui.screens.portfolio import artifact_viewer, local_time, stop_vi
 from expressive.ui.rules import load_rules
 
 SLIDE_SECONDS = 6
+# The chart's size in pixels: wide on a landscape tablet, tall on an upright one, so that its
+# words are drawn large enough to read either way.
+WIDE_CHART, TALL_CHART = (1600, 900), (1200, 1500)
 # Pictures that stand for a piece of work whose main file is not a picture (music, a story).
 STAND_IN_PICTURES = ("piano-roll.png", "movement.png", "features.png", "thumbnail.png")
 
@@ -68,7 +72,9 @@ class ProgressScreen(BaseScreen):
         except PortfolioError as error:
             app.tell(_("Progress cannot be shown"), str(error))
             return
-        self.chart = texture_from_file(progress_png(rows, titles=titles))
+        # The window's shape: this screen may not be laid out yet.
+        size = WIDE_CHART if Window.width >= Window.height else TALL_CHART
+        self.chart = texture_from_file(progress_png(rows, size, titles=titles))
 
 
 class Slide(BoxLayout):
