@@ -135,7 +135,8 @@ class ActivityInfo:
         if not isinstance(self.title, str) or not self.title.strip():
             found.append(_("title is empty"))
         elif len(self.title) > 24:
-            found.append(_("title {title} is longer than 24 characters (it is a label under an icon)").format(title=repr(self.title)))
+            found.append(_("title {title} is longer than 24 characters (it is a label under an icon)").format(
+                title=repr(self.title)))
         if not isinstance(self.icon, str) or not self.icon.strip():
             found.append(_("icon is empty"))
         kinds = self.artifact_kinds

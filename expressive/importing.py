@@ -59,7 +59,8 @@ def import_file(store: Portfolio, registry: Registry, client_id: str, path: Path
     except IsADirectoryError:
         raise ImportRefused(_("{path} is a folder, not a file.").format(path=path)) from None
     except OSError as error:
-        raise ImportRefused(_("The file could not be read ({reason}).").format(reason=error.strerror or error)) from None
+        raise ImportRefused(_("The file could not be read ({reason}).").format(
+            reason=error.strerror or error)) from None
     draft = registry.activities[activity_id].draft_from_file(path.name, data)
     return save_brought_in(store, client_id, activity_id, draft)
 

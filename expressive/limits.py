@@ -142,13 +142,15 @@ def load_json_bounded(data: bytes | str, *, max_bytes: int = MAX_RECORD_BYTES, m
         )
     if json_depth_exceeds(raw, max_depth):
         raise InputRefused(
-            _("{what} is nested more than {max_depth} levels deep, which no file Expressive writes is.").format(what=_(what), max_depth=max_depth), "too-deep"
+            _("{what} is nested more than {max_depth} levels deep, which no file Expressive writes is.").format(
+                what=_(what), max_depth=max_depth), "too-deep"
         )
     try:
         return json.loads(data)
     except (ValueError, RecursionError):
         # JSONDecodeError, UnicodeDecodeError, and integers too long to convert
-        raise InputRefused(_("{what} is not readable (it is not valid JSON).").format(what=_(what)), "not-json") from None
+        raise InputRefused(_("{what} is not readable (it is not valid JSON).").format(
+            what=_(what)), "not-json") from None
 
 
 def read_bounded(path: Path, max_bytes: int, *, what: str = N_("This file")) -> bytes:
@@ -177,9 +179,11 @@ def load_toml_bounded(data: bytes | str, *, max_bytes: int = MAX_TEXT_FILE_BYTES
     except UnicodeDecodeError:
         raise InputRefused(_("{what} is not text (UTF-8).").format(what=_(what)), "not-toml") from None
     except RecursionError:
-        raise InputRefused(_("{what} is nested too deep to read, which no plan or shape needs.").format(what=_(what)), "too-deep") from None
+        raise InputRefused(_("{what} is nested too deep to read, which no plan or shape needs.").format(
+            what=_(what)), "too-deep") from None
     except ValueError as error:  # TOMLDecodeError, and integers too long to convert
-        raise InputRefused(_("{what} is not valid TOML ({error}).").format(what=_(what), error=error), "not-toml") from None
+        raise InputRefused(_("{what} is not valid TOML ({error}).").format(
+            what=_(what), error=error), "not-toml") from None
 
 
 # ----- pictures

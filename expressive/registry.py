@@ -117,7 +117,8 @@ def validate(name: str, loaded: object) -> list[str]:
         return [_("it does not declare `info = ActivityInfo(...)`")]
     problems = info.problems()
     if not problems and info.id != name:
-        problems.append(_("its id {id} differs from its entry-point name {name}").format(id=repr(info.id), name=repr(name)))
+        problems.append(_("its id {id} differs from its entry-point name {name}").format(
+            id=repr(info.id), name=repr(name)))
     if not problems:
         icon_problem = _icon_problem(loaded)
         if icon_problem:

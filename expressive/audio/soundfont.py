@@ -92,7 +92,8 @@ class FluidSynthSource:
         missing = [each.title for each in INSTRUMENTS if not self._has_preset(each)]
         if missing:
             self._synth.delete()
-            raise FluidSynthUnavailable(_("The SoundFont {file} has no {missing}.").format(file=path.name, missing=', '.join(missing)))
+            raise FluidSynthUnavailable(_("The SoundFont {file} has no {missing}.").format(
+                file=path.name, missing=', '.join(missing)))
         trial = self.render_note(INSTRUMENTS[0], 69, 100, seconds=0.2)
         if not np.any(trial):
             self._synth.delete()

@@ -45,7 +45,8 @@ def open_frame_source(kind: str, **options) -> FrameSource:
     """
     backend = SOURCE_KINDS.get(kind)
     if backend is None:
-        return UnavailableSource(_("The picture source {kind} is not one of {known}.").format(kind=repr(kind), known=', '.join(SOURCE_KINDS)))
+        return UnavailableSource(_("The picture source {kind} is not one of {known}.").format(
+            kind=repr(kind), known=', '.join(SOURCE_KINDS)))
     try:
         source = backend(**options)
         source.open()
@@ -53,7 +54,8 @@ def open_frame_source(kind: str, **options) -> FrameSource:
         # Sources report what a person can fix in `problem`; anything raised here is a
         # fault in how the source was asked for, which must not stop the app either.
         log.exception("Could not open the %s source with %r", kind, options)
-        return UnavailableSource(_("The {kind} source cannot be set up that way ({error}).").format(kind=kind, error=error), name=kind)
+        return UnavailableSource(_("The {kind} source cannot be set up that way ({error}).").format(
+            kind=kind, error=error), name=kind)
     return source
 
 

@@ -84,13 +84,15 @@ def prepare(
     not in the portfolio.
     """
     if format not in FORMATS:
-        raise ValueError(_("Expressive exports as {formats}, not {format}.").format(formats=', '.join(FORMATS), format=repr(format)))
+        raise ValueError(_("Expressive exports as {formats}, not {format}.").format(
+            formats=', '.join(FORMATS), format=repr(format)))
     if format == "pdf":
         artifact_ids = list(artifact_ids or ())
         if not artifact_ids:
             raise ValueError(_("A PDF report holds chosen pieces of work: choose at least one."))
     if format != "pdf" and (artifact_ids is not None or include_therapist_notes):
-        raise ValueError(_("The {format} export holds all of the client's work as it is: it takes no choice.").format(format=format))
+        raise ValueError(_("The {format} export holds all of the client's work as it is: it takes no choice.").format(
+            format=format))
     work = gather(store, client_id, artifact_ids)
     # Recorded when the data is taken out to be written, whether or not the writing ends well.
     store.audit("export", client_id, format)

@@ -119,7 +119,8 @@ def write_zip_archive(
             try:
                 session_document = reader.document(entry.session)
             except PortfolioError as exc:
-                left_out.append(_("The session {session} and its work: {error}").format(session=entry.session.id, error=exc))
+                left_out.append(_("The session {session} and its work: {error}").format(
+                    session=entry.session.id, error=exc))
                 done += len(entry.artifacts)
                 progress(done, total)
                 continue
@@ -265,12 +266,14 @@ def _checked(archive: zipfile.ZipFile) -> CheckedArchive:
     listed = {file.path: file for session in sessions for artifact in session.artifacts for file in artifact.files}
     for name in entries:
         if name != MANIFEST and name not in listed:
-            raise ImportRefused(_("This archive holds a file its manifest does not list ({name}), so it is not brought in.").format(name=name))
+            raise ImportRefused(_("This archive holds a file its manifest does not list ({name}), so it is not brought in.").format(
+                name=name))
     for file in listed.values():
         if file.path not in entries:
             raise ImportRefused(_("This archive is incomplete: {path} is missing.").format(path=file.path))
         if entries[file.path].file_size != file.size:
-            raise ImportRefused(_("This archive is damaged: {path} does not have the size its manifest gives.").format(path=file.path))
+            raise ImportRefused(_("This archive is damaged: {path} does not have the size its manifest gives.").format(
+                path=file.path))
         _read_checked(archive, file, keep=False)
     _check_notes(manifest["therapist_notes"], sessions)
     return CheckedArchive(archive, manifest, sessions)
@@ -290,10 +293,12 @@ def _checked_entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
         if len(info.filename) > MAX_ARCHIVED_NAME_CHARS:
             raise ImportRefused(
                 _("This archive holds a file name of {length} characters; the most Expressive accepts is "
-                   "{most}.").format(length=format_number(len(info.filename)), most=format_number(MAX_ARCHIVED_NAME_CHARS))
+                   "{most}.").format(
+                       length=format_number(len(info.filename)), most=format_number(MAX_ARCHIVED_NAME_CHARS))
             )
         if not _safe_name(info.filename):
-            raise ImportRefused(_("This archive is not safe to bring in: it holds a file named {filename}.").format(filename=repr(info.filename)))
+            raise ImportRefused(_("This archive is not safe to bring in: it holds a file named {filename}.").format(
+                filename=repr(info.filename)))
         if info.flag_bits & 0x1:
             raise ImportRefused(_("This archive is protected by a password, so it is not one made by Expressive."))
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -305,7 +310,8 @@ def _checked_entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
         if info.file_size > MAX_ARCHIVED_FILE_BYTES:
             raise ImportRefused(
                 _("This archive holds a file of {size} once unpacked; the most Expressive accepts "
-                   "is {most}.").format(size=describe_bytes(info.file_size), most=describe_bytes(MAX_ARCHIVED_FILE_BYTES))
+                   "is {most}.").format(
+                       size=describe_bytes(info.file_size), most=describe_bytes(MAX_ARCHIVED_FILE_BYTES))
             )
         unpacked += info.file_size
         if unpacked > MAX_ARCHIVE_UNPACKED_BYTES:
@@ -345,7 +351,8 @@ def _read_manifest(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         with archive.open(info) as stream:
             data = stream.read(MAX_ARCHIVE_MANIFEST_BYTES + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
-        raise ImportRefused(_("This archive is damaged: {filename} cannot be unpacked.").format(filename=info.filename)) from None
+        raise ImportRefused(_("This archive is damaged: {filename} cannot be unpacked.").format(
+            filename=info.filename)) from None
     if len(data) > MAX_ARCHIVE_MANIFEST_BYTES:
         raise _manifest_too_big(len(data))
     return data
@@ -393,7 +400,8 @@ def _check_picture(file: ArchivedFile, head: bytes) -> None:
         width, height = picture_size(head)
     except InputRefused as refused:
         if refused.reason == "too-many-pixels":
-            raise ImportRefused(_("This archive holds a picture ({file}) that is too big: {refused}").format(file=file.name, refused=refused)) from None
+            raise ImportRefused(_("This archive holds a picture ({file}) that is too big: {refused}").format(
+                file=file.name, refused=refused)) from None
         return  # a damaged picture comes back as it was kept, and shows as damaged
     if width * height > MAX_PICTURE_PIXELS:
         raise ImportRefused(
@@ -456,13 +464,15 @@ def _artifact(session_id: str, raw: dict[str, Any]) -> ArchivedArtifact:
     artifact_id = _safe_id(document, "piece of work")
     record = artifact_from_document(document, "archived", session_id, artifact_id, Path())
     if not ACTIVITY_ID_PATTERN.match(record.activity) or not record.kind.strip():
-        raise RecordError(_("the piece of work {artifact_id} names no valid activity or kind").format(artifact_id=artifact_id))
+        raise RecordError(_("the piece of work {artifact_id} names no valid activity or kind").format(
+            artifact_id=artifact_id))
     files = tuple(
         ArchivedFile(name=item["name"], path=item["path"], size=item["size"], sha256=item["sha256"]) for item in raw["files"]
     )
     recorded = {(entry.name, entry.size, entry.sha256) for entry in record.files}
     if len(files) != len(record.files) or {(file.name, file.size, file.sha256) for file in files} != recorded:
-        raise RecordError(_("the files of the piece of work {artifact_id} do not match its manifest").format(artifact_id=artifact_id))
+        raise RecordError(_("the files of the piece of work {artifact_id} do not match its manifest").format(
+            artifact_id=artifact_id))
     for file in files:
         if file.path != file_path(session_id, artifact_id, file.name):
             raise RecordError(_("the file {path} is not where the manifest says").format(path=file.path))

@@ -79,7 +79,8 @@ def new_folder(out: Path, what: str, in_flight: InFlight, *, shared: bool = Fals
     out = Path(out)
     _check_parent(out, what)
     if out.is_dir() and any(out.iterdir()):
-        raise ExportError(_("The folder {out} already has things in it. Choose a new or empty folder for {what}.").format(out=out, what=_(what)))
+        raise ExportError(_("The folder {out} already has things in it. Choose a new or empty folder for {what}.").format(
+            out=out, what=_(what)))
     if out.exists() and not out.is_dir():
         raise ExportError(_("{out} is a file. Choose a new or empty folder for {what}.").format(out=out, what=_(what)))
     staging = out.parent / export_temp_name()

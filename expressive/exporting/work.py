@@ -94,7 +94,8 @@ class WorkReader:
         except FileNotFoundError:
             raise PortfolioError(_("{where} is missing.").format(where=where)) from None
         except OSError as exc:
-            raise PortfolioError(_("{where} cannot be read ({reason}).").format(where=where, reason=exc.strerror or exc)) from None
+            raise PortfolioError(_("{where} cannot be read ({reason}).").format(
+                where=where, reason=exc.strerror or exc)) from None
         except RecordError as exc:
             raise PortfolioError(_("{where} is damaged: {error}.").format(where=where, error=exc)) from None
 

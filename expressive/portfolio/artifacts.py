@@ -38,16 +38,17 @@ class Artifacts:
         self._sessions.get(client_id, session_id)
         problems = draft.problems()
         if not isinstance(activity_id, str) or not ACTIVITY_ID_PATTERN.match(activity_id):
-            problems.append(f"the activity id {activity_id!r} is not valid")
+            problems.append(_("the activity id {activity_id} is not valid").format(activity_id=repr(activity_id)))
         if not isinstance(draft.kind, str) or not draft.kind.strip():
-            problems.append("its kind is empty")
+            problems.append(_("its kind is empty"))
         try:
             # A round trip, so the record returned equals the one read back later.
             metadata = json.loads(json.dumps(draft.metadata))
         except (TypeError, ValueError):
-            problems.append("its metadata cannot be written as JSON")
+            problems.append(_("its metadata cannot be written as JSON"))
         if problems:
-            raise PortfolioError(_("The work from {activity_id} cannot be saved: {problems}.").format(activity_id=activity_id, problems='; '.join(problems)))
+            raise PortfolioError(_("The work from {activity_id} cannot be saved: {problems}.").format(
+                activity_id=activity_id, problems='; '.join(problems)))
 
         artifacts_folder = self._disk.layout.session_dir(client_id, session_id) / ARTIFACTS
         with self._disk.writing(_("save the work"), artifacts_folder):
@@ -102,7 +103,8 @@ class Artifacts:
     def get(self, client_id: str, session_id: str, artifact_id: str) -> ArtifactRecord:
         artifact = self._disk.index.artifact(client_id, session_id, artifact_id)
         if artifact is None:
-            raise PortfolioError(_("There is no artifact {artifact_id} in session {session_id} of client {client_id}.").format(artifact_id=artifact_id, session_id=session_id, client_id=client_id))
+            raise PortfolioError(_("There is no artifact {artifact_id} in session {session_id} of client {client_id}.").format(
+                artifact_id=artifact_id, session_id=session_id, client_id=client_id))
         return artifact
 
     # --- its files --------------------------------------------------------------------------
@@ -115,7 +117,8 @@ class Artifacts:
         try:
             return self._read_verified(artifact, entry)
         except RecordError as exc:
-            raise PortfolioError(_("The artifact {artifact} is damaged: {error}.").format(artifact=artifact.id, error=exc)) from None
+            raise PortfolioError(_("The artifact {artifact} is damaged: {error}.").format(
+                artifact=artifact.id, error=exc)) from None
 
     def verify(self, artifact: ArtifactRecord) -> list[str]:
         if artifact.damaged:
@@ -135,18 +138,22 @@ class Artifacts:
         except FileNotFoundError:
             raise RecordError(_("{file} is missing").format(file=entry.name)) from None
         except OSError as exc:
-            raise RecordError(_("{file} cannot be read: {reason}").format(file=entry.name, reason=reason(exc))) from None
+            raise RecordError(_("{file} cannot be read: {reason}").format(
+                file=entry.name, reason=reason(exc))) from None
         if len(content) != entry.size or hashlib.sha256(content).hexdigest() != entry.sha256:
-            raise RecordError(_("{file} does not match its checksum: the file was changed or damaged").format(file=entry.name))
+            raise RecordError(_("{file} does not match its checksum: the file was changed or damaged").format(
+                file=entry.name))
         return content
 
 
 def _entry(artifact: ArtifactRecord, name: str) -> FileEntry:
     if artifact.damaged:
-        raise PortfolioError(_("The artifact {artifact} is damaged: {damaged}.").format(artifact=artifact.id, damaged=artifact.damaged))
+        raise PortfolioError(_("The artifact {artifact} is damaged: {damaged}.").format(
+            artifact=artifact.id, damaged=artifact.damaged))
     entry = artifact.file(name)
     if entry is None:
-        raise PortfolioError(_("The artifact {artifact} has no file named {name}.").format(artifact=artifact.id, name=name))
+        raise PortfolioError(_("The artifact {artifact} has no file named {name}.").format(
+            artifact=artifact.id, name=name))
     return entry
 
 

@@ -29,7 +29,8 @@ def unrecorded(done: str, exc: OSError | sqlite3.Error, root: Path) -> Portfolio
     """The error for a change that happened (`done` says what) but could not be recorded."""
     return PortfolioError(
         _("{done}, but the audit log or the index could not record it ({reason}). Free some "
-           "space if the device is full, then run `expressive check`.").format(done=done, reason=failure_words(exc, root))
+           "space if the device is full, then run `expressive check`.").format(
+               done=done, reason=failure_words(exc, root))
     )
 
 

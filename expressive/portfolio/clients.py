@@ -39,7 +39,8 @@ class Clients:
         ):
             raise PortfolioError(
                 _("The year of birth {year_of_birth} is not a year between {earliest} and "
-                   "{this_year}.").format(year_of_birth=repr(year_of_birth), earliest=_EARLIEST_BIRTH_YEAR, this_year=this_year)
+                   "{this_year}.").format(
+                       year_of_birth=repr(year_of_birth), earliest=_EARLIEST_BIRTH_YEAR, this_year=this_year)
             )
         client_id = unused_name(
             disk.layout.clients, lambda: f"c-{secrets.token_hex(4)}", also_taken=lambda name: f"{DELETING_PREFIX}{name}"
@@ -107,7 +108,8 @@ class Clients:
                 finished.append(client_id)
             except (OSError, sqlite3.Error) as exc:
                 why = reason(exc) if isinstance(exc, OSError) else str(exc)
-                failing.append(f"the deleted client {client_id} is not fully erased yet: {why}")
+                failing.append(_("the deleted client {client_id} is not fully erased yet: {reason}").format(
+                    client_id=client_id, reason=why))
         return finished, failing
 
     def all(self) -> list[Client]:
@@ -122,7 +124,8 @@ class Clients:
     def set_settings(self, client_id: str, changes: dict[str, Any]) -> Client:
         self.get(client_id)
         if not is_settings(changes):
-            raise PortfolioError(_("The settings {changes} are not names with plain values.").format(changes=repr(changes)))
+            raise PortfolioError(_("The settings {changes} are not names with plain values.").format(
+                changes=repr(changes)))
 
         def change(doc: dict[str, Any]) -> None:
             settings = dict(doc.get("settings") or {})

@@ -159,7 +159,8 @@ class Disk:
             if key is None:
                 raise PortfolioError(
                     _("Could not save in {folder}: the key of client {client_id} is missing from {keyring}. "
-                       "Run `expressive check`.").format(folder=path.parent, client_id=client_of(identity), keyring=KEYRING_FILE)
+                       "Run `expressive check`.").format(
+                           folder=path.parent, client_id=client_of(identity), keyring=KEYRING_FILE)
                 )
             data = encrypt_file(key, identity, data)
         write_file(path, data, fsync=self.fsync, sync_folder=sync_folder)
@@ -171,18 +172,21 @@ class Disk:
             return data
         identity = self._identity(path)
         if not is_encrypted(data):
-            raise RecordError(_("{file} could not be decrypted: it is not an encrypted file of this portfolio").format(file=path.name))
+            raise RecordError(_("{file} could not be decrypted: it is not an encrypted file of this portfolio").format(
+                file=path.name))
         client_id = client_of(identity)
         try:
             key = self.vault.client_key(client_id)
         except KeyringError as exc:
             raise RecordError(_("{file} could not be decrypted: {error}").format(file=path.name, error=exc)) from None
         if key is None:
-            raise RecordError(_("{file} could not be decrypted: the key of client {client_id} is not in {keyring}").format(file=path.name, client_id=client_id, keyring=KEYRING_FILE))
+            raise RecordError(_("{file} could not be decrypted: the key of client {client_id} is not in {keyring}").format(
+                file=path.name, client_id=client_id, keyring=KEYRING_FILE))
         try:
             return decrypt_file(key, identity, data)
         except DecryptionError:
-            raise RecordError(_("{file} could not be decrypted: it was changed, damaged or moved").format(file=path.name)) from None
+            raise RecordError(_("{file} could not be decrypted: it was changed, damaged or moved").format(
+                file=path.name)) from None
 
     def _identity(self, path: Path) -> str:
         return self.layout.final_path(path).relative_to(self.root).as_posix()
@@ -291,7 +295,8 @@ class Disk:
         try:
             return self.layout.scan()
         except OSError as exc:
-            raise PortfolioError(_("Cannot read the portfolio folder {root}: {reason}.").format(root=self.root, reason=reason(exc))) from exc
+            raise PortfolioError(_("Cannot read the portfolio folder {root}: {reason}.").format(
+                root=self.root, reason=reason(exc))) from exc
 
     def sync_index(self, *, full: bool) -> None:
         self.index.sync(self.scan(), self.load, full=full)

@@ -100,7 +100,8 @@ def parse_document(data: bytes, file_name: str, expected_format: str) -> dict[st
     except InputRefused as refusal:
         raise RecordError(str(refusal).rstrip(".")) from None
     if not isinstance(doc, dict) or doc.get("format") != expected_format:
-        raise RecordError(_("{file_name} is not an {expected_format} file").format(file_name=file_name, expected_format=expected_format))
+        raise RecordError(_("{file_name} is not an {expected_format} file").format(
+            file_name=file_name, expected_format=expected_format))
     version = doc.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise RecordError(_("{file_name} has no valid version number").format(file_name=file_name))
@@ -137,7 +138,8 @@ class _Fields:
         if len(value) > max_chars:
             raise RecordError(
                 _("{file_name} has a '{key}' of {length} characters; the most Expressive keeps is "
-                   "{most}").format(file_name=self.file_name, key=key, length=format_number(len(value)), most=format_number(max_chars))
+                   "{most}").format(
+                       file_name=self.file_name, key=key, length=format_number(len(value)), most=format_number(max_chars))
             )
         return value
 

@@ -38,7 +38,8 @@ class Drafts:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise PortfolioError(_("The work in progress {name} cannot be read: {reason}.").format(name=name, reason=reason(exc))) from None
+            raise PortfolioError(_("The work in progress {name} cannot be read: {reason}.").format(
+                name=name, reason=reason(exc))) from None
         except RecordError as exc:
             raise PortfolioError(_("The work in progress is damaged: {error}.").format(error=exc)) from None
 

@@ -41,12 +41,14 @@ def status(root: Path) -> str:
         if not root.exists():
             return "new"
         if not root.is_dir():
-            raise PortfolioError(_("{root} is a file, not a folder. {choose_another}").format(root=root, choose_another=_(CHOOSE_ANOTHER)))
+            raise PortfolioError(_("{root} is a file, not a folder. {choose_another}").format(
+                root=root, choose_another=_(CHOOSE_ANOTHER)))
         if not (root / MARKER_FILE).exists():
             return "new"
         encryption = read_marker(root)[1]
     except OSError as exc:
-        raise PortfolioError(_("Cannot read the portfolio folder {root}: {reason}.").format(root=root, reason=reason(exc))) from exc
+        raise PortfolioError(_("Cannot read the portfolio folder {root}: {reason}.").format(
+            root=root, reason=reason(exc))) from exc
     if encryption is None:
         return "plain"
     return "migrating" if encryption["state"] == "migrating" else "encrypted"
@@ -62,7 +64,8 @@ def read_marker(root: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
                "open it.").format(root=root)
         ) from None
     except RecordError as exc:
-        raise PortfolioError(_("The portfolio in {root} cannot be opened: {error}.").format(root=root, error=exc)) from None
+        raise PortfolioError(_("The portfolio in {root} cannot be opened: {error}.").format(
+            root=root, error=exc)) from None
     encryption = doc.get("encryption")
     if encryption is None:
         return doc, None
@@ -99,7 +102,8 @@ def prepare_root(root: Path, *, fsync: bool) -> dict[str, Any] | None:
 def _make_root(root: Path) -> None:
     """Create `root` if needed; refuse a folder that holds other things and no portfolio."""
     if root.exists() and not root.is_dir():
-        raise PortfolioError(_("{root} is a file, not a folder. {choose_another}").format(root=root, choose_another=_(CHOOSE_ANOTHER)))
+        raise PortfolioError(_("{root} is a file, not a folder. {choose_another}").format(
+            root=root, choose_another=_(CHOOSE_ANOTHER)))
     make_folders(root)
     if (root / MARKER_FILE).exists():
         return
@@ -136,9 +140,11 @@ def cannot_write_folder(root: Path, exc: OSError | sqlite3.Error) -> PortfolioEr
     """Opening failed for want of writing: a full device is said as such, with what helps."""
     folder = root if root.exists() else root.parent
     if write_found_device_full(exc, folder):
-        return PortfolioError(_("Cannot open the portfolio in {root}: the device is full. Free some space and try again.").format(root=root))
+        return PortfolioError(_("Cannot open the portfolio in {root}: the device is full. Free some space and try again.").format(
+            root=root))
     if isinstance(exc, sqlite3.Error):
         why = _("its index cannot be opened ({error})").format(error=exc)
     else:
         why = failure_words(exc, folder)
-    return PortfolioError(_("Cannot write to the portfolio folder {root}: {why}. {choose_another}").format(root=root, why=why, choose_another=_(CHOOSE_ANOTHER)))
+    return PortfolioError(_("Cannot write to the portfolio folder {root}: {why}. {choose_another}").format(
+        root=root, why=why, choose_another=_(CHOOSE_ANOTHER)))

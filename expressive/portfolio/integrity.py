@@ -34,7 +34,8 @@ class Integrity:
         disk = self._disk
         report = CheckReport()
         finished, failing = self._clients.finish_deletions()
-        report.repaired += [_("finished erasing the deleted client {client_id}").format(client_id=client_id) for client_id in finished]
+        report.repaired += [_("finished erasing the deleted client {client_id}").format(
+            client_id=client_id) for client_id in finished]
         report.notes += failing
         for leftover in find_leftovers(disk.root):
             report.notes.append(_unfinished(leftover))
@@ -43,7 +44,8 @@ class Integrity:
                     remove_leftover(disk.root / leftover)
                     report.repaired.append(_("removed the unfinished save {file}").format(file=leftover))
                 except OSError as exc:
-                    report.notes.append(_("{file} could not be removed: {reason}").format(file=leftover, reason=reason(exc)))
+                    report.notes.append(_("{file} could not be removed: {reason}").format(
+                        file=leftover, reason=reason(exc)))
                     continue
                 self._take_back_key_of_unbuilt(leftover)
         if repair:

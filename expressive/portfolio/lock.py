@@ -82,7 +82,8 @@ def acquire(root: Path, *, wait: float = WAIT_SECONDS) -> None:
         try:
             descriptor = os.open(key, os.O_RDONLY | os.O_DIRECTORY)
         except OSError as exc:
-            raise PortfolioError(_("Cannot open the portfolio folder {root}: {reason}.").format(root=root, reason=reason(exc))) from exc
+            raise PortfolioError(_("Cannot open the portfolio folder {root}: {reason}.").format(
+                root=root, reason=reason(exc))) from exc
         try:
             locked = _wait_for(descriptor, root, wait)
         except BaseException:
@@ -128,7 +129,8 @@ def _wait_for(descriptor: int, root: Path, wait: float) -> bool:
             if exc.errno in _NO_LOCKS_HERE:
                 return False
             if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise PortfolioError(_("Cannot lock the portfolio in {root}: {reason}.").format(root=root, reason=reason(exc))) from exc
+                raise PortfolioError(_("Cannot lock the portfolio in {root}: {reason}.").format(
+                    root=root, reason=reason(exc))) from exc
         if time.monotonic() >= deadline:
             raise PortfolioInUse(
                 _("The portfolio in {root} is in use by another program (the app or another command). Close "

@@ -108,7 +108,8 @@ def plan_protection(root: Path, passphrase: str, kdf: KdfParams | None) -> Prote
                 read_marker(root)
             keyring, keys, recovery_key = Keyring.create(passphrase, kdf)
     except OSError as exc:
-        raise PortfolioError(_("Cannot read the portfolio folder {root}: {reason}. Nothing was changed.").format(root=root, reason=reason(exc))) from exc
+        raise PortfolioError(_("Cannot read the portfolio folder {root}: {reason}. Nothing was changed.").format(
+            root=root, reason=reason(exc))) from exc
     return ProtectionPlan(root, found, keyring, keys, recovery_key, keyring_seen)
 
 

@@ -41,7 +41,8 @@ class Notes:
         except MissingRecord:
             return ""
         except RecordError as exc:
-            raise PortfolioError(_("The therapist's note on session {session_id} is damaged: {error}.").format(session_id=session_id, error=exc)) from None
+            raise PortfolioError(_("The therapist's note on session {session_id} is damaged: {error}.").format(
+                session_id=session_id, error=exc)) from None
 
     def set_artifact_note(self, artifact: ArtifactRecord, text: str) -> None:
         self._artifacts.get(artifact.client_id, artifact.session_id, artifact.id)
@@ -64,7 +65,8 @@ class Notes:
         except MissingRecord:
             return ""
         except RecordError as exc:
-            raise PortfolioError(_("The therapist's note on {artifact} is damaged: {error}.").format(artifact=artifact.id, error=exc)) from None
+            raise PortfolioError(_("The therapist's note on {artifact} is damaged: {error}.").format(
+                artifact=artifact.id, error=exc)) from None
 
     def read(self, path: Path) -> str:
         """The note's text; RecordError when it is damaged, MissingRecord when there is none."""

@@ -26,7 +26,8 @@ class Review:
 
     def set_reflection(self, artifact: ArtifactRecord, *, title: str, about: str) -> ArtifactRecord:
         if artifact.damaged:
-            raise PortfolioError(_("The artifact {artifact} is damaged, so its reflection cannot be saved: {damaged}.").format(artifact=artifact.id, damaged=artifact.damaged))
+            raise PortfolioError(_("The artifact {artifact} is damaged, so its reflection cannot be saved: {damaged}.").format(
+                artifact=artifact.id, damaged=artifact.damaged))
         title = checked_words(title, N_("title"), MAX_TITLE_CHARS, one_line=True)
         about = checked_words(about, N_("reflection"), MAX_WORDS_CHARS)
 
@@ -39,7 +40,8 @@ class Review:
 
     def set_marks(self, artifact: ArtifactRecord, marks: list[dict[str, Any]]) -> ArtifactRecord:
         if artifact.damaged:
-            raise PortfolioError(_("The artifact {artifact} is damaged, so marks cannot be saved on it: {damaged}.").format(artifact=artifact.id, damaged=artifact.damaged))
+            raise PortfolioError(_("The artifact {artifact} is damaged, so marks cannot be saved on it: {damaged}.").format(
+                artifact=artifact.id, damaged=artifact.damaged))
         try:
             checked = checked_marks(marks)
         except RecordError as exc:
@@ -85,7 +87,8 @@ class Review:
     def set_star(self, artifact: ArtifactRecord, starred: bool) -> ArtifactRecord:
         self._check_reviewable(artifact, _("its star cannot be saved"))
         if not isinstance(starred, bool):
-            raise PortfolioError(_("A piece of work is starred or not (True or False), not {starred}.").format(starred=repr(starred)))
+            raise PortfolioError(_("A piece of work is starred or not (True or False), not {starred}.").format(
+                starred=repr(starred)))
 
         def star(doc: dict[str, Any]) -> None:
             doc["starred"] = starred
@@ -94,7 +97,8 @@ class Review:
 
     def _check_reviewable(self, artifact: ArtifactRecord, consequence: str) -> None:
         if artifact.damaged:
-            raise PortfolioError(_("The artifact {artifact} is damaged, so {consequence}: {damaged}.").format(artifact=artifact.id, consequence=consequence, damaged=artifact.damaged))
+            raise PortfolioError(_("The artifact {artifact} is damaged, so {consequence}: {damaged}.").format(
+                artifact=artifact.id, consequence=consequence, damaged=artifact.damaged))
         self._artifacts.get(artifact.client_id, artifact.session_id, artifact.id)
 
     def gallery(
@@ -111,9 +115,11 @@ class Review:
         self._clients.get(client_id)
         for name, value in (("limit", limit), ("offset", offset)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise PortfolioError(_("The gallery's {name} is a whole number of 0 or more, not {value}.").format(name=name, value=repr(value)))
+                raise PortfolioError(_("The gallery's {name} is a whole number of 0 or more, not {value}.").format(
+                    name=name, value=repr(value)))
         if starred is not None and not isinstance(starred, bool):
-            raise PortfolioError(_("The gallery's starred filter is True, False or None, not {starred}.").format(starred=repr(starred)))
+            raise PortfolioError(_("The gallery's starred filter is True, False or None, not {starred}.").format(
+                starred=repr(starred)))
         if activity is not None and not isinstance(activity, str):
             raise PortfolioError(_("The activity {activity} is not an activity id.").format(activity=repr(activity)))
         wanted_tag = None

@@ -93,7 +93,8 @@ def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
             raise ValueError(_("the tag {tag} is not text").format(tag=repr(tag)))
         normal = normalise_tag(tag)
         if len(normal) > TAG_MAX_LENGTH:
-            raise ValueError(_("the tag {tag} is longer than {most} characters").format(tag=repr(normal), most=TAG_MAX_LENGTH))
+            raise ValueError(_("the tag {tag} is longer than {most} characters").format(
+                tag=repr(normal), most=TAG_MAX_LENGTH))
         term = tag_term(normal)
         if term and term not in kept:
             kept[term] = normal

@@ -59,7 +59,8 @@ class Sessions:
     def set_goal_met(self, client_id: str, session_id: str, met: bool | None) -> Session:
         self.get(client_id, session_id)
         if met is not None and not isinstance(met, bool):
-            raise PortfolioError(_("A goal is met (True), not met (False) or not said (None), not {met}.").format(met=repr(met)))
+            raise PortfolioError(_("A goal is met (True), not met (False) or not said (None), not {met}.").format(
+                met=repr(met)))
 
         def judge(doc: dict[str, Any]) -> None:
             if met is None:
@@ -93,9 +94,11 @@ class Sessions:
     def set_homework_done(self, client_id: str, session_id: str, done: bool | None, note: str) -> Session:
         session = self.get(client_id, session_id)
         if session.homework is None:
-            raise PortfolioError(_("No homework was given in session {session_id}, so it cannot be marked.").format(session_id=session_id))
+            raise PortfolioError(_("No homework was given in session {session_id}, so it cannot be marked.").format(
+                session_id=session_id))
         if done is not None and not isinstance(done, bool):
-            raise PortfolioError(_("Homework is done (True), not done (False) or not yet said (None), not {done}.").format(done=repr(done)))
+            raise PortfolioError(_("Homework is done (True), not done (False) or not yet said (None), not {done}.").format(
+                done=repr(done)))
         if not isinstance(note, str):
             raise PortfolioError(_("The note on the homework is words, not {note}.").format(note=repr(note)))
         note = checked_words(note, N_("note on the homework"), MAX_WORDS_CHARS)
@@ -103,7 +106,8 @@ class Sessions:
         def mark(doc: dict[str, Any]) -> None:
             given = doc.get("homework")
             if not isinstance(given, dict):
-                raise PortfolioError(_("The homework of session {session_id} was changed meanwhile; look again.").format(session_id=session_id))
+                raise PortfolioError(_("The homework of session {session_id} was changed meanwhile; look again.").format(
+                    session_id=session_id))
             doc["homework"] = {**given, "done": done, "note": note.strip()}
 
         return self._disk.rewrite((client_id, session_id, ""), mark, action=_("save whether the homework was done"))
@@ -119,7 +123,8 @@ class Sessions:
     def get(self, client_id: str, session_id: str) -> Session:
         session = self._disk.index.session(client_id, session_id)
         if session is None:
-            raise PortfolioError(_("There is no session {session_id} for client {client_id} in this portfolio.").format(session_id=session_id, client_id=client_id))
+            raise PortfolioError(_("There is no session {session_id} for client {client_id} in this portfolio.").format(
+                session_id=session_id, client_id=client_id))
         return session
 
     def progress(self, client_id: str) -> list[ProgressRow]:
@@ -132,5 +137,6 @@ def _check_feeling(feeling: int | None) -> None:
         isinstance(feeling, bool) or not isinstance(feeling, int) or not FEELING_VALUES[0] <= feeling <= FEELING_VALUES[-1]
     ):
         raise PortfolioError(
-            _("A feeling is recorded as a whole number from {lowest} to {highest}, not {feeling}.").format(lowest=FEELING_VALUES[0], highest=FEELING_VALUES[-1], feeling=repr(feeling))
+            _("A feeling is recorded as a whole number from {lowest} to {highest}, not {feeling}.").format(
+                lowest=FEELING_VALUES[0], highest=FEELING_VALUES[-1], feeling=repr(feeling))
         )

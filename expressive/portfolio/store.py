@@ -173,7 +173,8 @@ class Portfolio:
                 store._close_quietly()
                 raise
         except AuditLogNotAFile as exc:
-            raise PortfolioError(_("The portfolio in {root} was not opened: {error}.").format(root=root, error=exc)) from exc
+            raise PortfolioError(_("The portfolio in {root} was not opened: {error}.").format(
+                root=root, error=exc)) from exc
         except OSError as exc:
             raise cannot_write_folder(root, exc) from exc
         except sqlite3.Error as exc:
@@ -211,7 +212,8 @@ class Portfolio:
         if status == "new":
             raise PortfolioError(_("There is no portfolio in {root}.").format(root=root))
         if status == "plain":
-            raise PortfolioError(_("The portfolio in {root} is not protected by a passphrase, so there is nothing to recover.").format(root=root))
+            raise PortfolioError(_("The portfolio in {root} is not protected by a passphrase, so there is nothing to recover.").format(
+                root=root))
         vault.recover(root, recovery_key, new_passphrase)
 
     @property

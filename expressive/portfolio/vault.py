@@ -59,7 +59,8 @@ def write_keyring(root: Path, keyring: Keyring, *, fsync: bool) -> None:
 
 def unlock(keyring: Keyring, passphrase: str | None, root: Path) -> Keys:
     if passphrase is None:
-        raise WrongPassphrase(_("The portfolio in {root} is protected by a passphrase. Enter it to open the portfolio.").format(root=root))
+        raise WrongPassphrase(_("The portfolio in {root} is protected by a passphrase. Enter it to open the portfolio.").format(
+            root=root))
     try:
         return keyring.unlock(passphrase)
     except WrongSecret:
@@ -67,7 +68,8 @@ def unlock(keyring: Keyring, passphrase: str | None, root: Path) -> Keys:
             _("That passphrase is not right. The portfolio was not opened, and nothing in it was changed.")
         ) from None
     except KeyringError as exc:
-        raise PortfolioError(_("The portfolio in {root} cannot be unlocked: {error}.").format(root=root, error=exc)) from None
+        raise PortfolioError(_("The portfolio in {root} cannot be unlocked: {error}.").format(
+            root=root, error=exc)) from None
 
 
 def recover(root: Path, recovery_key: str, new_passphrase: str) -> None:
@@ -166,7 +168,8 @@ class Vault:
 
     def require_keyring(self, action: str) -> Keyring:
         if self.keyring is None or self.keys is None:
-            raise PortfolioError(_("This portfolio is not protected by a passphrase, so Expressive cannot {action}.").format(action=action))
+            raise PortfolioError(_("This portfolio is not protected by a passphrase, so Expressive cannot {action}.").format(
+                action=action))
         return self.keyring
 
     def verify_passphrase(self, passphrase: str) -> bool:

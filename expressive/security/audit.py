@@ -215,6 +215,7 @@ class AuditLog:
         whatever is found broken now added to it, and whether the anchor says just that."""
         anchor, anchor_problem = self._read_anchor()
         end = (tail.entry.seq, tail.mac) if tail is not None else (0, GENESIS)
+        # What is found here is kept in the anchor, a record: in English, as written.
         if anchor is None:
             if anchor_problem:
                 found = anchor_problem
@@ -364,11 +365,13 @@ class AuditLog:
                 if line.cut:
                     problems.append(_("line {number} is incomplete: writing it was interrupted").format(number=number))
                 else:
-                    problems.append(_("line {number} is not an audit entry: it was changed or damaged").format(number=number))
+                    problems.append(_("line {number} is not an audit entry: it was changed or damaged").format(
+                        number=number))
                 continue
             expected = self._mac(line.payload, line.alg)
             if line.alg == HMAC_ALG and self._key is None:
-                problems.append(_("line {number} is sealed with a key this portfolio does not have").format(number=number))
+                problems.append(_("line {number} is sealed with a key this portfolio does not have").format(
+                    number=number))
             elif expected is None or not hmac.compare_digest(expected, line.mac):
                 problems.append(_("line {number} was changed after it was written").format(number=number))
             elif self._key is not None and line.alg == PLAIN_ALG and signed_since is not None:
@@ -400,7 +403,8 @@ class AuditLog:
                        "of the log could go unnoticed").format(file=self.anchor_path.name)
                 )
             elif self._entries_expected:
-                problems.append(_("the log and its anchor ({file}) are missing: they were deleted").format(file=self.anchor_path.name))
+                problems.append(_("the log and its anchor ({file}) are missing: they were deleted").format(
+                    file=self.anchor_path.name))
         else:
             problems += self._short_of(anchor, lines, last_number, quiet=bool(problems))
             problems += [_("found on {found}").format(found=found) for found in anchor.damage]
@@ -427,7 +431,8 @@ class AuditLog:
         if kept < anchor.seq:
             return [
                 _("line {number}: the log ends after entry {kept}, but entry {written} was "
-                  "written: lines were removed from its end").format(number=last_number + 1, kept=kept, written=anchor.seq)
+                  "written: lines were removed from its end").format(
+                      number=last_number + 1, kept=kept, written=anchor.seq)
             ]
         return [] if quiet else [
             _("entry {written}, the last one written, is not in the log as it was written").format(written=anchor.seq)]

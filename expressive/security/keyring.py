@@ -144,7 +144,8 @@ def parse_recovery_key(text: str) -> bytes:
     if len(cleaned) != length or any(char not in _BASE32 for char in cleaned):
         raise WrongSecret(
             _("That is not a recovery key. A recovery key has {length} letters and digits in "
-               "{groups} groups of {size}, like ABCD-EFGH-JKLM-...").format(length=length, groups=_RECOVERY_GROUPS, size=_RECOVERY_GROUP)
+               "{groups} groups of {size}, like ABCD-EFGH-JKLM-...").format(
+                   length=length, groups=_RECOVERY_GROUPS, size=_RECOVERY_GROUP)
         )
     raw = base64.b32decode(cleaned)
     secret, check = raw[:RECOVERY_SECRET_SIZE], raw[RECOVERY_SECRET_SIZE:]
@@ -317,7 +318,8 @@ class Keyring:
         try:
             return unseal(keys.wrapping, _unb64(wrapped, "client key"), self._client_aad(client_id))
         except DecryptionError:
-            raise KeyringError(_("the key of client {client_id} in keyring.json is damaged").format(client_id=client_id)) from None
+            raise KeyringError(_("the key of client {client_id} in keyring.json is damaged").format(
+                client_id=client_id)) from None
 
     def add_client(self, keys: Keys, client_id: str) -> bytes:
         key = new_key()
