@@ -81,3 +81,40 @@ def test_a_refused_file_is_said_in_the_language_in_use(tmp_path):
         checked_text("x" * 1500, "note", 1000)
     assert str(raised.value) == pseudo("The {what} is {length} characters long; the most Expressive keeps is {most}.").format(
         what=pseudo("note"), length="1,500", most="1,000")
+
+
+def test_a_count_of_one_is_singular_in_every_duration_and_size():
+    from expressive.limits import describe_bytes, describe_seconds
+
+    assert [describe_seconds(60), describe_seconds(1), describe_seconds(3600)] == ["1 minute", "1 second", "1 hour"]
+    assert describe_bytes(1) == "1 byte" and describe_bytes(2) == "2 bytes"
+
+
+# The errors people read: their words must come from gettext, never a bare (f-)string.
+SHOWN_ERRORS = {
+    "PortfolioError", "WrongPassphrase", "PortfolioInUse", "RecordError", "MissingRecord", "NewerVersionError",
+    "IndexDamaged", "ImportRefused", "ExportError", "InputRefused", "WrongSecret", "KeyringError",
+    "FluidSynthUnavailable", "LibraryError", "ArtifactUnreadable", "UnavailableSource",
+}
+HOST_PARTS = ("portfolio", "security", "exporting", "audio", "camera", "midi", "limits.py", "importing.py",
+              "activity.py", "artifact.py", "registry.py", "cli.py")
+
+
+def test_every_error_a_person_reads_is_worded_through_gettext():
+    import ast
+    from pathlib import Path
+
+    import expressive
+
+    package = Path(expressive.__file__).parent
+    bare = []
+    for part in HOST_PARTS:
+        found = package / part
+        for path in sorted(found.rglob("*.py")) if found.is_dir() else [found]:
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (isinstance(node, ast.Call) and node.args and getattr(node.func, "id", None) in SHOWN_ERRORS):
+                    continue
+                words = node.args[0]
+                if isinstance(words, ast.JoinedStr) or (isinstance(words, ast.Constant) and isinstance(words.value, str)):
+                    bare.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert bare == []
