@@ -38,14 +38,16 @@ from expressive.demo import make_demo
 from expressive.i18n import _, language
 from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
-from expressive.tools.driver import as_main_loop, start_app, stop_app
+from expressive.tools.driver import AppDriver, as_main_loop, start_app, stop_app
 from expressive.ui.widgets import ICON_FONT_NAME
 
 SMALLEST_TARGET_DP = 48
 # A five-year-old's finger at the simplest level, on the client's own screens.
 SMALLEST_SIMPLE_TARGET_DP = 64
 SIMPLEST_LEVEL = COMPLEXITY_LEVELS[0]
-ACTIVITIES = ("drawing", "music", "movement", "story")
+# The activities' own scenes are walked at one level only, the one with the most on screen:
+# each walk at a level costs as much again as the rest of a size's walk.
+MOST_CROWDED_LEVEL = COMPLEXITY_LEVELS[-1]
 # Rounding in layouts leaves a pixel here and there; less is not a problem anybody sees.
 SLACK = 1.5
 # Enough frames for any layout of ours to settle; one that never settles is checked as it is.
@@ -373,7 +375,7 @@ def walk_the_session(walk: Walk, level: str) -> None:
     app.begin_session(app.plans[0], "Show what today felt like", 3, complexity=level)
     walk.level = level
     walk.look("launcher")
-    for activity_id in ACTIVITIES:
+    for activity_id in app.registry.activities:
         if not walk.wanted(activity_id):
             continue
         app.go("activity", activity_id=activity_id)
@@ -400,12 +402,30 @@ def walk_the_session(walk: Walk, level: str) -> None:
         # Closed as the client closes it, so nothing of it (the camera) runs on behind the walk.
         app.root.get_screen("activity").done()
         walk.close_popups()
+    if level == MOST_CROWDED_LEVEL:
+        walk_the_scenes(walk)
     walk.go("checkout")
     app.client_mode = False
     walk.go("note")
     walk.go("handback")
     app.end_session()
     walk.level = None
+
+
+def walk_the_scenes(walk: Walk) -> None:
+    """Each activity's screens as its own screenshots show them (its `screenshot_scenes()`:
+    a story being written, music being recorded), each closed as the client closes it."""
+    app = walk.app
+    driver = AppDriver(app)
+    for activity in app.registry.activities.values():
+        for name, scene in activity.screenshot_scenes().items():
+            if not walk.wanted(name):
+                continue
+            scene(driver)
+            walk.look(name, f"{name} (as its screenshot shows it)")
+            walk.close_popups()
+            app.root.get_screen("activity").done()
+            walk.close_popups()
 
 
 def walk_everything(app, window, screens: Iterable[str] | None = None) -> list[str]:
