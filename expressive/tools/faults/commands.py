@@ -511,16 +511,19 @@ def _unzipped(path: Path) -> list[bytes]:
 
 # --- running commands --------------------------------------------------------------------
 
+# The verdicts read what a command says ("in use", "full", "in force"), so it says it in English.
+EXPRESSIVE = (sys.executable, "-m", "expressive", "--lang", "en")
+
 
 def _run_cli(args: list[str], environment: dict[str, str], *, root: Path | None = None) -> subprocess.CompletedProcess:
     if root is not None and "--portfolio" not in args:
         args = [*args, "--portfolio", str(root)]
-    return subprocess.run([sys.executable, "-m", "expressive", *args], capture_output=True, text=True,
+    return subprocess.run([*EXPRESSIVE, *args], capture_output=True, text=True,
                           env=environment, timeout=COMMAND_TIMEOUT, stdin=subprocess.DEVNULL)
 
 
 def _argv(trial: Trial, command: Command) -> list[str]:
-    return [sys.executable, "-m", "expressive", *command.argv(trial), "--portfolio", str(trial.root)]
+    return [*EXPRESSIVE, *command.argv(trial), "--portfolio", str(trial.root)]
 
 
 def timed_run(trial: Trial, command: Command) -> tuple[subprocess.CompletedProcess, float]:
