@@ -172,3 +172,33 @@ def test_on_an_upright_tablet_the_paper_takes_the_whole_width_under_the_colours(
     assert all(swatch.to_window(swatch.x, swatch.y)[1] > paper_top for swatch in studio.swatches), "the colours above the paper"
     undo = studio.ids.undo_button
     assert undo.to_window(undo.x, undo.top)[1] < paper_bottom, "the history below it"
+
+
+@pytest.mark.parametrize("width", [360, 700])
+def test_the_replays_controls_and_marks_are_named_and_whole_in_a_narrow_view(sized_window, width):
+    from kivy.uix.floatlayout import FloatLayout
+
+    from expressive.activities.drawing.activity import DrawingActivity as Drawing
+    from expressive.activities.drawing.replay_view import replay_viewer
+    from expressive.api import ArtifactView
+
+    (draft,) = Drawing.demo_drafts(0)
+    view = replay_viewer(ArtifactView.of_draft(draft, "drawing"), save_marks=lambda marks: tuple(marks))
+    frame = FloatLayout(size_hint=(None, None), size=(width, 600))
+    view.size_hint = (1, 1)
+    frame.add_widget(view)
+    sized_window.add_widget(frame)
+    try:
+        view.seek(view.duration / 2)
+        view.add_mark("covered the figure in black")
+        advance_frames(3)
+        buttons = buttons_in(view)
+        assert all(name_of(button) for button in buttons), [button for button in buttons if not name_of(button)]
+        (tick,) = [button for button in buttons if button.__class__.__name__ == "MarkTick"]
+        assert tick.accessible_name.startswith("Go to the mark at")
+        mark = view.ids.mark
+        assert min(mark.size) >= dp(48) and 0 <= mark.x and mark.right <= width and 0 <= mark.y
+        assert not problems_on(view, sized_window, 48)
+    finally:
+        sized_window.remove_widget(frame)
+        advance_frames(1)
