@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from expressive.lib.drawing.strokes import DOC_HEIGHT, DOC_WIDTH
 
+# The ring round every colour swatch and dot (RGBA): a pale one (yellow, peach, white)
+# stands out from the background by it at 3:1, as a control must.
+OUTLINE = (0, 0, 0, 0.5)
 # Kivy's Line misdraws above ~4,680 points; shorter Lines also keep each append cheap.
 MAX_LINE_POINTS = 1000
 

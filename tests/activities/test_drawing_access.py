@@ -202,3 +202,12 @@ def test_the_replays_controls_and_marks_are_named_and_whole_in_a_narrow_view(siz
     finally:
         sized_window.remove_widget(frame)
         advance_frames(1)
+
+
+def test_every_swatch_stands_out_from_the_background_by_its_ring():
+    from expressive.activities.drawing.screen_math import OUTLINE
+    from expressive.api.widgets import theme
+    from expressive.lib.contrast import contrast_ratio, over
+
+    for background in (theme.BACKGROUND, theme.SURFACE):
+        assert contrast_ratio(over(OUTLINE, background), background) >= 3
