@@ -1,5 +1,8 @@
 """Contrast between two colours, as WCAG 2.1 measures it: text needs 4.5:1 against what is
-behind it, controls and the colours that tell things apart need 3:1."""
+behind it, controls and the colours that tell things apart need 3:1.
+
+Public: activities check their own colours with it; it changes only with the API version.
+"""
 
 from __future__ import annotations
 
