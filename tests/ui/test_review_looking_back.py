@@ -47,6 +47,7 @@ def test_the_slideshow_shows_the_work_in_the_order_it_was_made(demo):
             for artifact in store.artifacts(client_id, session.id)]
     tap(screen(demo, "portfolio").ids.slideshow)
     slideshow = screen(demo, "slideshow")
+    tap(slideshow.ids.pause)
     assert [artifact.id for artifact in slideshow.artifacts] == made
     assert slideshow.ids.slide.title == (slideshow.artifacts[0].title or "Untitled drawing")
 
@@ -54,6 +55,7 @@ def test_the_slideshow_shows_the_work_in_the_order_it_was_made(demo):
 def test_a_slide_shows_the_piece_in_its_activitys_own_viewer_and_closes_it_when_left(demo):
     tap(screen(demo, "portfolio").ids.slideshow)
     slideshow = screen(demo, "slideshow")
+    tap(slideshow.ids.pause)
     slide = slideshow.ids.slide
     story = next(index for index, artifact in enumerate(slideshow.artifacts) if artifact.activity == "story")
     slideshow.show_slide(story)
@@ -172,3 +174,11 @@ def test_the_therapist_writes_and_changes_a_sessions_note_after_it(demo, window)
     type_into(dialog.field, "Calmer after the drawing; ask about school next time.")
     tap(dialog.save_button)
     assert store.therapist_note(client_id, session.id) == "Calmer after the drawing; ask about school next time."
+
+
+def test_a_slideshow_still_on_when_the_app_closes_stops_moving_on(demo, window):
+    tap(screen(demo, "portfolio").ids.slideshow)
+    slideshow = screen(demo, "slideshow")
+    window.remove_widget(demo.root)
+    slideshow._advance(0)
+    assert slideshow._ticker is None and slideshow.index == 0

@@ -137,17 +137,23 @@ class SlideshowScreen(BaseScreen):
         self.show_slide(self.index + by)
 
     def _advance(self, _dt) -> None:
-        if self.playing:
+        if self.get_root_window() is None:
+            # The app closed with the slideshow on: its ticker stops with it.
+            self._stop_ticker()
+        elif self.playing:
             self.step(1)
 
     def toggle(self) -> None:
         self.playing = not self.playing
 
     def on_leave(self, *_args):
+        self._stop_ticker()
+        self.ids.slide.close()
+
+    def _stop_ticker(self) -> None:
         if getattr(self, "_ticker", None) is not None:
             self._ticker.cancel()
             self._ticker = None
-        self.ids.slide.close()
 
 
 class ChoiceThumbnail(ButtonBehavior, BoxLayout):

@@ -1,4 +1,5 @@
-"""The progress chart readable on an upright tablet and in a longer language."""
+"""Looking back on an upright tablet and in a longer language: the progress chart drawn
+tall with its words in their room, and a piece of work above its words, not squeezed beside them."""
 
 import pytest
 from PIL import ImageFont
@@ -33,3 +34,15 @@ def test_on_an_upright_tablet_the_chart_is_drawn_tall_so_its_words_are_large_eno
     tap(screen(app, "portfolio").ids.progress)
     chart = screen(app, "progress").chart
     assert chart.height > chart.width
+
+
+def test_on_an_upright_tablet_a_piece_of_work_has_the_whole_width_above_its_words(app, upright):
+    client, _made = make_demo(app.store)
+    app.open_client(app.store.client(client.id))
+    drawing = next(artifact for artifact in app.store.artifacts(client.id) if artifact.activity == "drawing")
+    app.go("artifact", artifact=drawing)
+    advance_frames(3)
+    view = screen(app, "artifact")
+    showing, buttons = view.ids.showing, view.ids.notice
+    assert showing.width > 0.9 * (upright.width - 48)
+    assert showing.y >= buttons.top, "the work above the buttons, not beside them"
