@@ -98,6 +98,7 @@ class DrawingActivity(Activity):
 
     @classmethod
     def screenshot_scenes(cls):
-        from expressive.activities.drawing.scenes import drawing
+        from expressive.activities.drawing.scenes import choosing_colour, choosing_paper, choosing_stamp, drawing
 
-        return {"drawing": drawing}
+        return {"drawing": drawing, "drawing_papers": choosing_paper, "drawing_stamps": choosing_stamp,
+                "drawing_colours": choosing_colour}

@@ -1,4 +1,5 @@
-"""The drawing's screens for `expressive screenshot`: a picture being drawn."""
+"""The drawing's screens for `expressive screenshot`: a picture being drawn, and the papers,
+stamps and colours to choose from."""
 
 from __future__ import annotations
 
@@ -21,3 +22,23 @@ def drawing(driver) -> None:
     """The studio with a sun over a hill drawn."""
     _activity, studio = driver.open_activity("drawing")
     scribble(driver, studio)
+
+
+def choosing_paper(driver) -> None:
+    """The papers to draw on, over the studio (offered at the full level: --level full)."""
+    _activity, studio = driver.open_activity("drawing")
+    studio.open_paper_chooser()
+
+
+def choosing_stamp(driver) -> None:
+    """The stamps, over the studio (not at the simplest level)."""
+    _activity, studio = driver.open_activity("drawing")
+    scribble(driver, studio.paper)
+    studio.open_stamp_chooser()
+
+
+def choosing_colour(driver) -> None:
+    """Every colour, the ones just used first (offered at the full level: --level full)."""
+    _activity, studio = driver.open_activity("drawing")
+    scribble(driver, studio.paper)
+    studio.open_colour_picker()
