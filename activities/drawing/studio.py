@@ -12,6 +12,7 @@ finger lifts. Undo, redo and clear render the picture again from the log.
 from __future__ import annotations
 
 import colorsys
+import logging
 import math
 
 from kivy.clock import Clock
@@ -61,6 +62,8 @@ from expressive.api import widgets
 from expressive.api.i18n import N_, _
 from expressive.api.widgets import image_texture, show_message, texture_from_file, theme
 from expressive.api.widgets import load_rules
+
+log = logging.getLogger(__name__)
 
 DEFAULT_COLOUR = PALETTE["black"]
 DEFAULT_BRUSH_SIZE = "medium"
@@ -856,7 +859,9 @@ class DrawingStudio(BoxLayout):
         try:
             photo = photo_for_paper(self.pictures.read(picture_id), (self.log.width, self.log.height))
         except (LibraryError, PhotoError) as error:
-            show_message(_("This picture can't be used"), _("{reason} Choose another paper or picture.").format(reason=error))
+            # Why is for the log: a child only needs to know to choose another.
+            log.warning("picture %s cannot be paper: %s", picture_id, error)
+            show_message(_("This picture can't be used"), _("Choose another paper or picture."))
             return
         if self.log.set_background(photo=self.log.add_photo(photo)):
             self._repaint_and_report()

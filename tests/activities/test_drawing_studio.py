@@ -716,12 +716,15 @@ def test_a_picture_from_the_portfolio_becomes_the_paper_and_stays_with_the_drawi
     assert render_png(restored.log) == draft.files["drawing.png"]
 
 
-def test_a_damaged_picture_says_so_and_keeps_the_paper(window, studio_with_pictures):
+def test_a_damaged_picture_says_so_in_a_childs_words_and_keeps_the_paper(window, studio_with_pictures, caplog):
     _activity, studio = studio_with_pictures
     tap(studio.ids.paper_button)
     (broken,) = [card for card in studio.paper_chooser.picture_cards if card.text == "Broken"]
-    tap(broken)
-    advance_frames(2)
+    with caplog.at_level(logging.WARNING):
+        tap(broken)
+        advance_frames(2)
     assert studio.log.paper == (PAPER_COLOUR, None, None) and not studio.log.events
-    assert any("is damaged" in text and "Choose another" in text for text in open_popup_texts(window))
+    texts = open_popup_texts(window)
+    assert "Choose another paper or picture." in texts and not any("checksum" in text for text in texts)
+    assert "checksum" in caplog.text, "why it failed is in the log, for whoever looks into it"
     tap_popup_button(window, "OK")
