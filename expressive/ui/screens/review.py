@@ -192,6 +192,9 @@ class ComparePane(BoxLayout):
         self.chosen = artifact
         for thumbnail in self.choices:
             thumbnail.selected = thumbnail.artifact is artifact
+            if thumbnail.selected:
+                # In sight in the strip, once the strip is laid out.
+                Clock.schedule_once(lambda _dt, chosen=thumbnail: self.ids.choosing.scroll_to(chosen, animate=False))
         if artifact is None:
             self.texture, self.title, self.when, self.words = None, _("Choose a piece below"), "", ""
             return
