@@ -21,7 +21,7 @@ def scribble(driver, area) -> None:
 def drawing(driver) -> None:
     """The studio with a sun over a hill drawn."""
     _activity, studio = driver.open_activity("drawing")
-    scribble(driver, studio)
+    scribble(driver, studio.paper)
 
 
 def choosing_paper(driver) -> None:
