@@ -182,3 +182,15 @@ def test_a_slideshow_still_on_when_the_app_closes_stops_moving_on(demo, window):
     window.remove_widget(demo.root)
     slideshow._advance(0)
     assert slideshow._ticker is None and slideshow.index == 0
+
+
+def test_side_by_side_shows_each_sides_choice_in_sight_in_its_strip(demo):
+    tap(screen(demo, "portfolio").ids.compare)
+    advance_frames(4)
+    for pane in (screen(demo, "compare").ids.left, screen(demo, "compare").ids.right):
+        (chosen,) = [thumbnail for thumbnail in pane.choices if thumbnail.selected]
+        strip = pane.ids.choosing
+        left, _bottom = chosen.to_window(chosen.x, chosen.y)
+        right, _top = chosen.to_window(chosen.right, chosen.top)
+        strip_left, _ = strip.to_window(strip.x, strip.y)
+        assert strip_left <= left and right <= strip_left + strip.width
