@@ -299,7 +299,7 @@ class SessionController:
         self._view.go("launcher")
         self._view.tell(
             _("{activity} stopped working").format(activity=self.title),
-            _("Sorry, this stopped working, so it was closed. Everything you made so far is safe. "
+            _("Sorry, this stopped working, so it was closed. Everything saved so far is safe. "
               "Please choose something else."),
         )
 

@@ -171,7 +171,7 @@ def test_an_activity_failing_is_closed_marked_unavailable_and_its_kept_work_stay
     assert broken.name == "brittle" and "could not keep its work: ZeroDivisionError" in broken.reason
     assert view.closed == [False, True] and view.screen == "launcher"
     ((title, message),) = view.messages
-    assert title == "Brittle stopped working" and "Everything you made so far is safe" in message
+    assert title == "Brittle stopped working" and "Everything saved so far is safe" in message
     assert [artifact.activity for artifact in store.artifacts(client.id)] == ["notes"]
 
 
