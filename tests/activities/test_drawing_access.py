@@ -138,6 +138,17 @@ def test_the_studio_and_its_choosers_fit_every_tablet(sized_window, open_studio,
                 problems += [f"{opener}: {problem}" for problem in problems_on(chooser, sized_window, smallest)]
                 chooser.dismiss(animation=False)
                 advance_frames(1)
+        studio.choose_tool("marker")
+        studio.log.begin_stroke("marker", PALETTE["red"], 22)
+        studio.log.add_point(100, 100, 1.0)
+        studio.log.end_stroke()
+        studio.paper.repaint()
+        studio.paper.dispatch("on_mark")
+        studio.ask_to_clear()
+        advance_frames(3)
+        problems += [f"clear ({level}): {problem}" for problem in problems_on(studio.clear_confirmation, sized_window, smallest)]
+        studio.clear_confirmation.dismiss(animation=False)
+        advance_frames(1)
     assert not problems, "\n".join(problems)
 
 
@@ -199,6 +210,12 @@ def test_the_replays_controls_and_marks_are_named_and_whole_in_a_narrow_view(siz
         mark = view.ids.mark
         assert min(mark.size) >= dp(48) and 0 <= mark.x and mark.right <= width and 0 <= mark.y
         assert not problems_on(view, sized_window, 48)
+        tap(mark)
+        (dialog,) = [child for child in sized_window.children if isinstance(child, ModalView)]
+        try:
+            assert not problems_on(dialog, sized_window, 48)
+        finally:
+            dialog.dismiss(animation=False)
     finally:
         sized_window.remove_widget(frame)
         advance_frames(1)
