@@ -71,3 +71,23 @@ def test_a_long_title_in_a_narrow_row_gets_smaller_letters_before_it_is_cut(wind
         assert not title.is_shortened
     finally:
         window.remove_widget(title)
+
+
+@pytest.mark.parametrize("words", ["Moving pattern", "Learn the empty room", "OK"])
+def test_a_button_gives_its_words_the_room_they_need_and_its_icon_the_rest(window, words):
+    from kivy.uix.label import Label
+
+    from expressive.tools.driver import advance_frames
+    from expressive.ui.widgets import Icon, IconButton
+
+    button = IconButton(icon="motion", text=pseudo(words), size_hint=(None, None), size=(170, 83))
+    window.add_widget(button)
+    try:
+        advance_frames(3)
+        (label,) = [child for child in button.children if type(child) is Label]
+        (icon,) = [child for child in button.children if isinstance(child, Icon)]
+        assert label.texture_size[1] <= label.height + 1
+        assert button.y <= icon.y and label.top <= icon.y + 1 and icon.top <= button.top
+        assert icon.height >= 16, "the icon still shows"
+    finally:
+        window.remove_widget(button)
