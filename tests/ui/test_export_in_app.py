@@ -37,7 +37,11 @@ def the_dialog(window):
 def run(dialog):
     tap(dialog.ids.go)
     dialog.wait()
-    advance_frames(3)
+    # The worker's last reports reach the screen over the next frames.
+    for _ in range(30):
+        advance_frames(1)
+        if not dialog.running:
+            break
 
 
 def test_a_report_of_the_favourites_and_an_archive_are_written_where_it_says(app, window, out):
@@ -53,8 +57,9 @@ def test_a_report_of_the_favourites_and_an_archive_are_written_where_it_says(app
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.read_bytes())).pages)
     assert favourite.title in text
     tap(dialog.ids.zip)
+    assert dialog.format == "zip"
     run(dialog)
-    assert len(list(out.glob("*.zip"))) == 1
+    assert len(list(out.glob("*.zip"))) == 1, dialog.message
     tap(dialog.ids.cancel)
     assert dialog.parent is None
 
