@@ -259,7 +259,7 @@ class PortfolioScreen(BaseScreen):
             app.tell(_("The file was not brought in"), str(error))
             return
         self.show()
-        app.tell(_("Brought in"), _("{file} is now in {client}'s portfolio, as {title}.").format(
+        app.tell(_("Brought in"), _("{file} is now in {client}'s portfolio, called '{title}'.").format(
             file=path.name, client=app.client.name, title=title_of(artifact)))
 
     def open_settings(self):
