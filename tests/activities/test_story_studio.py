@@ -7,7 +7,9 @@ import logging
 
 import pytest
 from kivy.core.text import Label as CoreLabel
+from kivy.metrics import Metrics, sp
 from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 
@@ -183,3 +185,35 @@ def test_the_draft_carries_the_title_the_child_gives_the_story_and_follows_its_c
     title.text = "The happy dog"
     (draft,) = studio.activity.finish()
     assert draft.title == "The happy dog"
+
+
+def test_on_a_short_tablet_the_picture_keeps_room_above_its_buttons(studio_at):
+    studio = studio_at((1024, 600), pictures={"moon": ("My moon", png(64, "navy"))})
+    studio.begin(studio.activity.shapes[0])
+    advance_frames(2)
+    tap(studio.editor.ids.choose_button)
+    tap(studio.picture_chooser.cards[0])
+    advance_frames(3)
+    side = studio.editor.ids.picture_side
+    picture = next(child for child in side.children if isinstance(child, Image))
+    assert picture.height >= side.height * 0.4, "the buttons under the picture take no more than they need"
+    assert studio.editor.ids.picture_tools.cols >= 2
+
+
+@pytest.fixture
+def sharp_screen():
+    """A tablet with two pixels to a dp, as a 1920x1200 one."""
+    before = Metrics.density
+    Metrics.density = 2
+    yield
+    Metrics.density = before
+
+
+def test_on_a_sharp_screen_the_childs_words_are_as_big_as_anywhere(studio_at, sharp_screen):
+    studio = studio_at((1920, 1200))
+    studio.begin(studio.activity.shapes[0])
+    advance_frames(2)
+    text = studio.editor.ids.text
+    assert text.font_size == sp(studio.text_size), "the type size is in sp, not in pixels"
+    title = studio.editor.ids.title
+    assert title.height - title.padding[1] - title.padding[3] >= line_height_of(title) - 1
