@@ -57,10 +57,12 @@ def test_the_shipped_shapes_load_with_the_blank_page_first():
     ]
 
 
-def test_every_shipped_shape_has_an_icon_and_short_prompts():
+def test_every_shipped_shape_has_an_icon_short_prompts_and_a_childs_words_apart_from_the_therapists():
     for shape in load_shapes():
         assert is_icon_name(shape.icon), shape.id
-        assert shape.description
+        assert shape.description, f"{shape.id}: the therapist's explanation"
+        assert shape.words and shape.words != shape.description, f"{shape.id}: a child's sentence"
+        assert len(shape.words) <= 70 and "client" not in shape.words, f"{shape.id}: {shape.words!r} is not a child's"
         for step in shape.steps:
             assert step.title and step.prompt, shape.id
             assert len(step.prompt) <= 90, f"{shape.id}: {step.prompt!r} is long for a child to read"
@@ -75,6 +77,7 @@ def test_every_shipped_shape_has_an_icon_and_short_prompts():
         ("id = 'x'\ntitle = 'X'\n[[steps]]\ntitle = 3\n", "not text"),
         ("id = 'x'\ntitle = 'X'\n[[steps]]\n", "neither a title nor a prompt"),
         ("id = 'x'\ntitle = 'X'\ndescription = 4\n", "'description' must be text"),
+        ("id = 'x'\ntitle = 'X'\nwords = ['a']\n", "'words' must be text"),
     ],
 )
 def test_a_broken_shape_is_refused_with_the_reason(text, message):
