@@ -74,6 +74,8 @@ class FeelingScale(BoxLayout):
     """Five face buttons; `value` is the chosen feeling (0 until one is tapped)."""
 
     value = NumericProperty(0)
+    # The height under every face for the longest feeling's name.
+    words_room = NumericProperty(0)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -84,9 +86,9 @@ class FeelingScale(BoxLayout):
         self.bind(value=self._mark)
 
     def _line_up(self, *_args):
-        room = max(button.words_height for button in self.children)
+        self.words_room = max(button.words_height for button in self.children)
         for button in self.children:
-            button.words_room = room
+            button.words_room = self.words_room
 
     def _mark(self, *_args):
         for button in self.children:

@@ -143,6 +143,7 @@ def test_a_piece_without_a_title_is_named_by_what_made_it_and_when(session_app):
     assert thumbnail.accessible_name == f"Untitled drawing, made at {made_at}"
 
 
+LANDSCAPE = [(1024, 768), (1280, 800)]
 HOMEWORK = "Draw one good moment of the week, and bring it to show next time"
 
 
@@ -164,5 +165,10 @@ def test_the_faces_at_check_in_stay_big_with_homework_open(app, window, size):
         faces = [widget for widget in checkin.ids.feelings.walk() if isinstance(widget, Face)]
         assert len(faces) == 5
         assert all(min(face.size) >= dp(80) for face in faces), [tuple(face.size) for face in faces]
+        if size in LANDSCAPE:
+            # The whole check-in fits a landscape tablet: the faces and Start need no scrolling.
+            for widget in [*faces, checkin.ids.start]:
+                left, bottom = widget.to_window(*widget.pos)
+                assert 0 <= bottom and bottom + widget.height <= window.height, (widget, bottom)
     finally:
         window.size = before

@@ -45,9 +45,10 @@ class CheckInScreen(BaseScreen):
     # The homework given last time and not marked yet: (session, task), or None.
     homework = ObjectProperty(None, allownone=True)
     homework_task = StringProperty("")
-    # The least height the feeling faces get, whatever else the check-in shows: they are
-    # what a child taps here (the screen scrolls rather than shrink them).
-    face_room = NumericProperty(dp(200))
+    # The least height a feeling face gets (with its button's margins; its name's lines
+    # come on top), whatever else the check-in shows: the faces are what a child taps here,
+    # and the screen scrolls rather than shrink them.
+    face_room = NumericProperty(dp(100 + 16))
 
     def show(self, **_details):
         self.client_name = self.app.client.name
