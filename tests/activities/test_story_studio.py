@@ -16,6 +16,7 @@ from kivy.uix.modalview import ModalView
 from expressive.activities.story import StoryActivity
 from expressive.api import PICTURE_MAKER, Host, MemoryDrafts, MemoryLibrary, Services, Therapist
 from expressive.api.widgets import theme
+from expressive.lib.contrast import contrast_ratio
 from expressive.tools.driver import advance_frames, tap, type_into
 from sample_work import png
 
@@ -217,3 +218,14 @@ def test_on_a_sharp_screen_the_childs_words_are_as_big_as_anywhere(studio_at, sh
     assert text.font_size == sp(studio.text_size), "the type size is in sp, not in pixels"
     title = studio.editor.ids.title
     assert title.height - title.padding[1] - title.padding[3] >= line_height_of(title) - 1
+
+
+def test_the_fields_hint_words_are_readable_on_flat_paper(studio_at):
+    studio = studio_at()
+    studio.begin(studio.activity.shapes[0])
+    advance_frames(2)
+    for field in (studio.editor.ids.title, studio.editor.ids.text):
+        # A background picture (Kivy's grey gradient) would be under the words instead.
+        assert field.background_normal == "" and field.background_active == ""
+        assert contrast_ratio(field.hint_text_color, field.background_color) >= 4.5
+        assert contrast_ratio(field.foreground_color, field.background_color) >= 4.5
