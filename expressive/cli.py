@@ -452,6 +452,12 @@ def cmd_audit(args) -> int:
     return 0 if not problems else 1
 
 
+def scratch_source(args) -> Path | None:
+    """The portfolio a screenshot or a layout check copies, when one is named (else they
+    make a demo one)."""
+    return portfolio_location(args) if (getattr(args, "portfolio", None) or os.environ.get(PORTFOLIO_ENV)) else None
+
+
 def prepare_window(args, size: tuple[int, int]) -> None:
     """Kivy set up for a window of `size` at the density `--density` asks for (Kivy reads
     both when it is imported, so this comes first)."""
@@ -466,7 +472,7 @@ def cmd_screenshot(args) -> int:
     prepare_window(args, args.size)
     from expressive.tools.screenshot import take_screenshot
 
-    source = portfolio_location(args) if (getattr(args, "portfolio", None) or os.environ.get(PORTFOLIO_ENV)) else None
+    source = scratch_source(args)
     take_screenshot(args.screen, Path(args.out), source, passphrase_for(args, source) if source else None,
                     size=args.size, level=args.level)
     print(_("Saved the {screen} screen to {out}").format(screen=args.screen, out=args.out))
@@ -534,7 +540,8 @@ def cmd_layout(args) -> int:
     prepare_window(args, sizes[0])
     from expressive.tools.layout import print_layout_problems
 
-    return print_layout_problems(sizes, args.screens)
+    source = scratch_source(args)
+    return print_layout_problems(sizes, args.screens, source, passphrase_for(args, source) if source else None)
 
 
 def build_parser(registry=None) -> argparse.ArgumentParser:
@@ -625,7 +632,7 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
     layout = commands.add_parser(
         "layout", parents=[common],
         help=_("walk every screen and popup and list each problem: words cut off, controls overlapping, off the "
-               "window, too small to tap or without a name"),
+               "window, too small to tap or without a name (uses a scratch copy of the portfolio, or a demo one)"),
     )
     add_window_options(layout, several_sizes=True)
     layout.add_argument("--screens", type=lambda names: names.split(","), metavar="NAME,...",

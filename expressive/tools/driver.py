@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kivy.base import EventLoop, ExceptionManager
 from kivy.input.motionevent import MotionEvent
 from kivy.uix.scrollview import ScrollView
 
+from expressive.demo import make_demo
+from expressive.media import MediaServices
 from expressive.plans import load_plans
 from expressive.portfolio import Portfolio
 from expressive.registry import discover
@@ -62,6 +68,28 @@ def start_app(store: Portfolio | None = None, *, root: Path | None = None, **opt
     app._run_prepare()
     advance_frames(3)
     return app
+
+
+@contextmanager
+def scratch_app(source: Path | None = None, passphrase: str | None = None) -> Iterator:
+    """The app, started on a scratch copy of the portfolio at `source` (or on a fresh demo
+    one), stopped and its copy gone afterwards, so looking at screens never changes anybody's
+    portfolio. It needs no sound: SDL's dummy output stands in where there is no device,
+    and no MIDI device is opened."""
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    with tempfile.TemporaryDirectory(prefix="expressive-scratch-") as scratch:
+        root = Path(scratch) / "portfolio"
+        if source is not None:
+            shutil.copytree(source, root)
+            store = Portfolio.open(root, passphrase=passphrase)
+        else:
+            store = Portfolio.open(root)
+            make_demo(store)
+        app = start_app(store, media=MediaServices(sound="synth", midi="fake"))
+        try:
+            yield app
+        finally:
+            stop_app(app)
 
 
 def stop_app(app) -> None:

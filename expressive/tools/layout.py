@@ -18,9 +18,8 @@ screen, or the popup over it) is reported:
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from kivy.base import EventLoop
@@ -34,11 +33,9 @@ from kivy.uix.slider import Slider
 from kivy.uix.textinput import TextInput
 
 from expressive.activity import COMPLEXITY_LEVELS, complexity_of
-from expressive.demo import make_demo
 from expressive.i18n import _, language
-from expressive.media import MediaServices
-from expressive.portfolio import Portfolio
-from expressive.tools.driver import AppDriver, as_main_loop, start_app, stop_app
+from expressive.tools.driver import AppDriver, as_main_loop, scratch_app
+from expressive.tools.screenshot import NO_CLIENTS
 from expressive.ui.widgets import ICON_FONT_NAME
 
 SMALLEST_TARGET_DP = 48
@@ -350,8 +347,8 @@ def walk_the_therapists_screens(walk: Walk) -> None:
     walk.popup("portfolio", "client settings", portfolio.open_settings)
     walk.popup("portfolio", "about the client", portfolio.show_about)
     walk.popup("portfolio", "bring in a file", portfolio.open_import)
-    sessions = app.store.sessions(client.id, limit=1)
-    walk.popup("portfolio", "note on a session", lambda: portfolio.edit_note(sessions[0]))
+    for session in app.store.sessions(client.id, limit=1):
+        walk.popup("portfolio", "note on a session", partial(portfolio.edit_note, session))
     for name in ("gallery", "progress", "slideshow", "compare"):
         walk.go(name)
     shown_kinds = set()
@@ -364,8 +361,9 @@ def walk_the_therapists_screens(walk: Walk) -> None:
     walk.popup("artifact", "note on an artifact", artifact_screen.edit_note)
     walk.go("delete_client")
     walk.go("session")
+    # As a therapist-only page opened in client mode asks for the PIN, with its own words.
     walk.popup("lock", "therapist's PIN", lambda: TherapistPinDialog(
-        app=app, on_verified=lambda: None, reason="Open a page for the therapist").open())
+        app=app, on_verified=lambda: None, reason=_("Open a page for the therapist")).open())
 
 
 def walk_the_session(walk: Walk, level: str) -> None:
@@ -443,33 +441,35 @@ def walk_everything(app, window, screens: Iterable[str] | None = None) -> list[s
     return walk.problems
 
 
-def check_layout(sizes: Iterable[tuple[int, int]], screens: Iterable[str] | None = None) -> list[str]:
+def check_layout(
+    sizes: Iterable[tuple[int, int]], screens: Iterable[str] | None = None,
+    source: Path | None = None, passphrase: str | None = None,
+) -> list[str]:
     """The problems of every screen at each of `sizes` (window pixels), in the density and
-    language already set, one line each, on a scratch demo portfolio that is gone afterwards.
-    The app is made once and walked at each size in turn, as a tablet turned round would be."""
+    language already set, one line each, on a scratch copy of the portfolio at `source` (or
+    of a fresh demo one). The app is made once and walked at each size in turn, as a tablet
+    turned round would be."""
     from kivy.metrics import Metrics
 
-    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     problems = []
-    with tempfile.TemporaryDirectory(prefix="expressive-layout-") as scratch:
-        store = Portfolio.open(Path(scratch) / "portfolio")
-        make_demo(store)
-        app = start_app(store, media=MediaServices(sound="synth", midi="fake"))
+    with scratch_app(source, passphrase) as app:
+        if not app.store.clients():
+            raise SystemExit(_(NO_CLIENTS))
         window = EventLoop.window
-        try:
-            for size in sizes:
-                window.size = size
-                settle()
-                setting = f"{size[0]}x{size[1]}, density {Metrics.density:g}, {language()}"
-                problems.extend(f"{setting}: {problem}" for problem in walk_everything(app, window, screens))
-        finally:
-            stop_app(app)
+        for size in sizes:
+            window.size = size
+            settle()
+            setting = f"{size[0]}x{size[1]}, density {Metrics.density:g}, {language()}"
+            problems.extend(f"{setting}: {problem}" for problem in walk_everything(app, window, screens))
     return problems
 
 
-def print_layout_problems(sizes: list[tuple[int, int]], screens: Iterable[str] | None = None) -> int:
+def print_layout_problems(
+    sizes: list[tuple[int, int]], screens: Iterable[str] | None = None,
+    source: Path | None = None, passphrase: str | None = None,
+) -> int:
     """`expressive layout`: one line per problem; 1 when there is any."""
-    problems = check_layout(sizes, screens)
+    problems = check_layout(sizes, screens, source, passphrase)
     for problem in problems:
         print(problem)
     if not problems:

@@ -6,19 +6,17 @@ screenshot never changes anybody's portfolio.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from kivy.base import EventLoop
 from kivy.graphics import ClearBuffers, ClearColor
 from kivy.graphics.fbo import Fbo
 
-from expressive.demo import make_demo
-from expressive.media import MediaServices
-from expressive.portfolio import Portfolio
-from expressive.tools.driver import AppDriver, advance_frames, start_app, stop_app, tap, type_into
+from expressive.i18n import N_, _
+from expressive.tools.driver import AppDriver, advance_frames, scratch_app, tap, type_into
+
+
+NO_CLIENTS = N_("The portfolio has no clients to show; run 'expressive demo' first.")
 
 
 def stage(app, screen: str, level: str | None = None) -> None:
@@ -43,7 +41,7 @@ def stage(app, screen: str, level: str | None = None) -> None:
         return
     clients = store.clients()
     if not clients:
-        raise SystemExit("The portfolio has no clients to show; run 'expressive demo' first.")
+        raise SystemExit(_(NO_CLIENTS))
     client = clients[0] if level is None else store.set_client_settings(clients[0].id, {"complexity": level})
     app.open_client(client)
     if screen == "portfolio":
@@ -120,24 +118,10 @@ def take_screenshot(
     screen: str, out: Path, source: Path | None, passphrase: str | None = None, size: tuple[int, int] | None = None,
     level: str | None = None,
 ) -> None:
-    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    with tempfile.TemporaryDirectory(prefix="expressive-screenshot-") as scratch:
-        root = Path(scratch) / "portfolio"
-        if source is not None:
-            shutil.copytree(source, root)
-            store = Portfolio.open(root, passphrase=passphrase)
-        else:
-            store = Portfolio.open(root)
-            make_demo(store)
-        # A picture needs no sound: SDL's dummy output stands in where there is no device,
-        # and no MIDI device is opened.
-        app = start_app(store, media=MediaServices(sound="synth", midi="fake"))
+    with scratch_app(source, passphrase) as app:
         if size is not None:
             EventLoop.window.size = size
-        try:
-            stage(app, screen, level)
-            advance_frames(4)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            save_window(out)
-        finally:
-            stop_app(app)
+        stage(app, screen, level)
+        advance_frames(4)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        save_window(out)
