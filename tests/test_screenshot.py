@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -114,3 +116,14 @@ def test_every_picture_in_the_readme_is_a_screen_the_tool_takes_and_is_there():
         return screen in screens and (not level or level in COMPLEXITY_LEVELS)
 
     assert [name for name in shown if not taken_by_the_tool(name)] == []
+
+
+def test_layout_looks_at_the_screens_a_screenshot_shows_and_refuses_other_names():
+    result = subprocess.run(
+        [sys.executable, "-m", "expressive", "layout", "--screens", "nowhere"], capture_output=True, text=True,
+    )
+    assert result.returncode != 0
+    refusal = result.stderr.strip().splitlines()[-1]
+    assert refusal.startswith("No screen is called nowhere; the screens are ")
+    walked = refusal.removeprefix("No screen is called nowhere; the screens are ").rstrip(".").split(", ")
+    assert set(walked) == screenshot_choices()
