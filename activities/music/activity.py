@@ -25,6 +25,7 @@ from expressive.api import API_VERSION, Activity, ActivityInfo, ArtifactDraft, H
 from expressive.api.audio import NoteEvent, open_engine, wav_bytes
 from expressive.api.limits import MAX_LOG_BYTES, MAX_RECORDING_SECONDS, MAX_SOUND_SECONDS, load_json_bounded
 from expressive.api.midi import SCREEN_SOURCE, SourceColours
+from expressive.api.i18n import N_, _
 
 GM_DRUM_CHANNEL = 9
 ROLL_SIZE = (1600, 900)
@@ -102,11 +103,11 @@ class MusicActivity(Activity):
     imports = (".mid", ".midi", ".kar")
     info = ActivityInfo(
         id="music",
-        title="Music",
+        title=N_("Music"),
         icon="music",
         artifact_kinds=("music",),
         api_version=API_VERSION,
-        description="Play the piano, bells or drums, and record it",
+        description=N_("Play the piano, bells or drums, and record it"),
     )
 
     def __init__(self, host: Host):
@@ -289,7 +290,7 @@ class MusicActivity(Activity):
     def record(self) -> None:
         """Start a new take (ending the one being recorded, which is kept)."""
         self.stop()
-        self.recorder.start(title=f"Take {len(self.recorder.takes) + 1}")
+        self.recorder.start(title=_("Take {number}").format(number=len(self.recorder.takes) + 1))
 
     def stop(self) -> Performance | None:
         """Stop recording (the take is kept) and listening; a play-along loop goes on.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from expressive.api.i18n import N_
 from expressive.lib.music.scales import BLACK_PITCH_CLASSES, MIDDLE_C, note_name
 
 
@@ -52,7 +53,7 @@ def piano_keys(octaves: int = 1, lowest: int = MIDDLE_C) -> list[PianoKey]:
 @dataclass(frozen=True)
 class DrumPad:
     id: str
-    label: str
+    label: str  # marked for translation: show it through `_`
     note: int  # General MIDI percussion note, played on channel 10 (9 counting from 0)
     icon: str  # Material Design Icons name
 
@@ -60,12 +61,12 @@ class DrumPad:
 # Eight pads in two rows of four, as drum pads on small controllers are laid out: the
 # ones a child hits most (kick, snare, hats) on the first row.
 DRUM_PADS: tuple[DrumPad, ...] = (
-    DrumPad("kick", "Kick", 36, "circle"),
-    DrumPad("snare", "Snare", 38, "circle-double"),
-    DrumPad("closed_hat", "Hi-hat", 42, "ellipse"),
-    DrumPad("open_hat", "Open hat", 46, "ellipse-outline"),
-    DrumPad("clap", "Clap", 39, "hand-clap"),
-    DrumPad("low_tom", "Low tom", 45, "chevron-double-down"),
-    DrumPad("high_tom", "High tom", 50, "chevron-double-up"),
-    DrumPad("crash", "Crash", 49, "star-four-points"),
+    DrumPad("kick", N_("Kick"), 36, "circle"),
+    DrumPad("snare", N_("Snare"), 38, "circle-double"),
+    DrumPad("closed_hat", N_("Hi-hat"), 42, "ellipse"),
+    DrumPad("open_hat", N_("Open hat"), 46, "ellipse-outline"),
+    DrumPad("clap", N_("Clap"), 39, "hand-clap"),
+    DrumPad("low_tom", N_("Low tom"), 45, "chevron-double-down"),
+    DrumPad("high_tom", N_("High tom"), 50, "chevron-double-up"),
+    DrumPad("crash", N_("Crash"), 49, "star-four-points"),
 )

@@ -18,14 +18,16 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.widget import Widget
-from kivy.utils import get_hex_from_color
+from kivy.utils import escape_markup, get_hex_from_color
 
 from expressive.lib.music.midifile import MidiFileError
 from expressive.lib.music.performance import DRUMS
 from expressive.activities.music.keyboard import DRUM_PADS, piano_keys
+from expressive.activities.music.sizes import one_line_width
 from expressive.lib.music.scales import DEFAULT_SCALE, SCALES, colour_for_note, keys_for_scale, note_name
 from expressive.api import COMPLEXITY_LEVELS, LibraryError
 from expressive.api.audio import INSTRUMENTS
+from expressive.api.i18n import _, ngettext
 from expressive.api import widgets
 from expressive.api.widgets import ChoiceButton, show_message, theme
 from expressive.api.widgets import load_rules
@@ -45,6 +47,7 @@ SCALE_ROOT = 60
 SOFTEST, LOUDEST = 40, 127
 # How often the recording clock and the play-along's light refresh.
 TICK_SECONDS = 0.25
+SONG_CARD_SIZE = (dp(180), dp(110))
 
 
 @dataclass
@@ -60,6 +63,8 @@ class KeyShape:
     label: str = ""
     icon: str = ""
     on_top: bool = False
+    # What a screen reader calls the key: its note, or the drum's name.
+    accessible_name: str = ""
 
 
 class KeySurface(Widget):
@@ -208,7 +213,7 @@ class PianoKeyboard(KeySurface):
         return [
             KeyShape(
                 key.note, key.x / whites, 0.38 if key.is_black else 0.0, key.width / whites, 0.62 if key.is_black else 1.0,
-                colour_for_note(key.note), label=key.name, on_top=key.is_black,
+                colour_for_note(key.note), label=key.name, on_top=key.is_black, accessible_name=key.name,
             )
             for key in keys
         ]
@@ -232,7 +237,7 @@ class ScaleKeys(KeySurface):
         # Higher notes are shorter bars, like a xylophone's.
         return [
             KeyShape(note, index / len(notes), 0.0, 1 / len(notes), 1.0 - 0.35 * index / len(notes),
-                     colour_for_note(note), label=note_name(note, octave=False))
+                     colour_for_note(note), label=note_name(note, octave=False), accessible_name=note_name(note))
             for index, note in enumerate(notes)
         ]
 
@@ -244,7 +249,7 @@ class DrumPads(KeySurface):
         colours = [(0.93, 0.45, 0.35), (0.98, 0.7, 0.3), (0.55, 0.78, 0.4), (0.35, 0.72, 0.78)]
         return [
             KeyShape(pad.note, (index % 4) / 4, 0.5 if index < 4 else 0.0, 0.25, 0.5,
-                     colours[index % 4], label=pad.label, icon=pad.icon)
+                     colours[index % 4], label=_(pad.label), icon=pad.icon, accessible_name=_(pad.label))
             for index, pad in enumerate(DRUM_PADS)
         ]
 
@@ -257,6 +262,7 @@ class SongChooser(ModalView):
     """What to play along with: the takes of today, and the songs in the portfolio."""
 
     __events__ = ("on_choose",)
+    card_width = NumericProperty(SONG_CARD_SIZE[0])
 
     def __init__(self, choices: list[tuple[str, str, str]], **kwargs):
         super().__init__(**kwargs)
@@ -264,7 +270,7 @@ class SongChooser(ModalView):
         for kind, value, title in choices:
             card = ChoiceButton(icon="record-circle-outline" if kind == "take" else "file-music", text=title, value=value)
             card.kind = kind
-            card.size = (dp(180), dp(110))
+            card.size = SONG_CARD_SIZE
             card.bind(on_release=self._chosen)
             self.ids.choices.add_widget(card)
             self.cards.append(card)
@@ -300,7 +306,7 @@ class MusicStudio(BoxLayout):
         super().__init__(**kwargs)
         self.surface: KeySurface | None = None
         self.instrument_buttons = [
-            ChoiceButton(icon=each.icon, text=each.title, value=each.id)
+            ChoiceButton(icon=each.icon, text=_(each.title), value=each.id, width=one_line_width(_(each.title)))
             for each in INSTRUMENTS if each.id in LEVEL_INSTRUMENTS[self.complexity]
         ]
         for button in self.instrument_buttons:
@@ -362,26 +368,27 @@ class MusicStudio(BoxLayout):
             self.status = activity.engine.problem
 
     def show_devices(self) -> None:
+        """The keyboards plugged in, each in the colour its keys light in; nothing when
+        there are none (plugging one in is the therapist's business)."""
         midi = self.activity.midi
         if midi is None:
             return
         if midi.problem:
             self.devices_text = midi.problem
             return
-        devices = midi.devices()
-        if not devices:
-            self.devices_text = "Plug in a MIDI keyboard or pads to play them here too."
-            return
         named = [
-            f"[color={get_hex_from_color(self.activity.colours.colour(device))}]{device}[/color]" for device in devices
+            f"[color={get_hex_from_color(self.activity.colours.colour(device))}]{escape_markup(device)}[/color]"
+            for device in midi.devices()
         ]
-        self.devices_text = "Playing here: " + ", ".join(named)
+        self.devices_text = _("Playing here too: {keyboards}").format(keyboards=", ".join(named)) if named else ""
 
     def takes_changed(self) -> None:
         self.take_count = len(self.activity.recorder.takes)
         if not self.recording and not self.playing:
-            self.status = {0: "Press Record to keep what you play.", 1: "1 recording kept."}.get(
-                self.take_count, f"{self.take_count} recordings kept."
+            self.status = (
+                ngettext("{count} recording kept.", "{count} recordings kept.", self.take_count).format(count=self.take_count)
+                if self.take_count
+                else _("Press Record to keep what you play.")
             )
 
     # --- recording and playing ---------------------------------------------------------
@@ -402,7 +409,7 @@ class MusicStudio(BoxLayout):
         self.recording = self.playing = False
         self.takes_changed()
         if was_recording and take is None:
-            self.status = "Nothing was played, so nothing was kept."
+            self.status = _("Nothing was played, so nothing was kept.")
 
     def play_last(self) -> None:
         if not self.activity.recorder.takes:
@@ -410,7 +417,7 @@ class MusicStudio(BoxLayout):
         self.stop_loop()
         take = self.activity.recorder.takes[-1]
         self.playing = True
-        self.status = f"Playing {take.title}"
+        self.status = _("Playing {title}").format(title=take.title)
         self.activity.play(take, on_finished=lambda: Clock.schedule_once(lambda _dt: self._played()))
 
     def _played(self) -> None:
@@ -424,7 +431,7 @@ class MusicStudio(BoxLayout):
 
     def _tick(self, *_args) -> None:
         seconds = int(self.activity.recorder.snapshot().duration)
-        self.status = f"Recording {seconds // 60}:{seconds % 60:02d}"
+        self.status = _("Recording {time}").format(time=f"{seconds // 60}:{seconds % 60:02d}")
 
     def open_song_chooser(self) -> None:
         if self.looping:
@@ -437,7 +444,7 @@ class MusicStudio(BoxLayout):
             songs = []
         choices += [("song", song.id, song.title) for song in songs]
         if not choices:
-            show_message("Nothing to play along with yet", "Record something first, or import a MIDI file into the portfolio.")
+            show_message(_("Nothing to play along with yet"), _("Record a song first. Then you can play along with it."))
             return
         chooser = SongChooser(choices)
         chooser.bind(on_choose=lambda _chooser, kind, value: self.loop(kind, value),
@@ -453,12 +460,12 @@ class MusicStudio(BoxLayout):
             try:
                 take = self.activity.song(value)
             except (LibraryError, MidiFileError) as error:
-                show_message("This song can't be played", str(error))
+                show_message(_("This song can't be played"), str(error))
                 return
         self.activity.play(take, loop=True)
         self.playing = False
         self.looping = True
-        self.status = f"Playing along with {take.title or 'the song'}"
+        self.status = _("Playing along with {title}").format(title=take.title) if take.title else _("Playing along with the song")
 
     def stop_loop(self) -> None:
         if self.looping:

@@ -243,3 +243,20 @@ def test_playing_without_an_engine_still_records():
     play([ZoneEvent(0.0, 60, 100, "marimba", 0), ZoneEvent(0.5, 60, 0, "marimba", 0)], None, recorder)
     take = recorder.stop()
     assert [(key.note, key.velocity) for key in take.keys] == [(60, 100), (60, 0)]
+
+
+@pytest.mark.parametrize("count", [3, 5, 8])
+def test_a_child_tells_zones_apart_by_colour_and_picture_both_readable(count):
+    # The yellow of E on the pale paper was unreadable; note names are not for a child.
+    from expressive.activities.movement.painting import PAPER
+    from expressive.activities.movement.zone_look import zone_colour, zone_picture
+    from expressive.lib.contrast import CONTROL_CONTRAST, TEXT_CONTRAST, contrast_ratio
+    from expressive.lib.fonts import is_icon_name
+
+    pictures = [zone_picture(index) for index in range(count)]
+    assert len(set(pictures)) == count and all(is_icon_name(picture) for picture in pictures)
+    for scale in SCALES:
+        for zone in zone_layout(count, scale):
+            colour = zone_colour(zone)
+            assert contrast_ratio(colour, PAPER) >= CONTROL_CONTRAST, f"{zone.label}'s outline on the paper"
+            assert contrast_ratio(colour, (1, 1, 1)) >= TEXT_CONTRAST, f"{zone.label}'s picture on its white badge"

@@ -231,7 +231,7 @@ def test_choosing_drums_shows_the_pads_and_a_pad_plays_its_general_midi_note(mus
 
 def test_piano_keys_show_one_octave_of_thirteen_keys_black_keys_on_top(music):
     studio = music.studio
-    assert button(studio, "2 octaves") is None, "two octaves are for the full level"
+    assert button(studio, "More keys") is None, "two octaves are for the full level"
     tap(button(studio, "Piano keys"))
     surface = studio.surface
     assert isinstance(surface, PianoKeyboard)
@@ -239,7 +239,7 @@ def test_piano_keys_show_one_octave_of_thirteen_keys_black_keys_on_top(music):
     touch_key(surface, 61, up=0.8)  # the black key, drawn over its white neighbours
     touch_key(surface, 60, up=0.1)
     assert [note for note, _v, _i in notes_on(music.engine)] == [61, 60]
-    tap(button(studio, "No wrong notes"))
+    tap(button(studio, "Rainbow keys"))
     assert isinstance(studio.surface, ScaleKeys)
 
 
@@ -250,13 +250,13 @@ def test_the_full_level_has_two_octaves_of_piano(open_studio, complexity):
     assert len(studio.surface.keys) == 12, "the full level's no-wrong-notes keys"
     tap(button(studio, "Piano keys"))
     assert len(studio.surface.keys) == 13
-    tap(button(studio, "2 octaves"))
+    tap(button(studio, "More keys"))
     surface = studio.surface
     assert isinstance(surface, PianoKeyboard) and studio.octaves == 2
     assert [key.note for key in surface.keys] == list(range(60, 85))
     touch_key(surface, 84, up=0.1)
     assert notes_on(music.engine)[-1][0] == 84
-    tap(button(studio, "2 octaves"))
+    tap(button(studio, "More keys"))
     assert len(studio.surface.keys) == 13
 
 
@@ -274,7 +274,7 @@ def test_the_simple_level_has_three_instruments_no_play_along_and_no_scales(open
     assert [b.value for b in studio.instrument_buttons] == ["piano", "bells", "drums"]
     assert button(studio, "Play along") is None
     assert studio.ids.scales.height == 0 and studio.ids.scales.opacity == 0 and studio.ids.scales.disabled
-    assert button(studio, "Piano keys") is None and button(studio, "No wrong notes") is None
+    assert button(studio, "Piano keys") is None and button(studio, "Rainbow keys") is None
     assert isinstance(studio.surface, ScaleKeys) and len(studio.surface.keys) == 8
     touch_key(studio.surface, 60)
     assert notes_on(music.engine)[0][::2] == (60, "piano")
@@ -364,8 +364,9 @@ def test_restored_takes_show_on_the_studio(music):
 # --- MIDI keyboards ----------------------------------------------------------------------
 
 
-def test_no_keyboard_plugged_in_says_how_to_play_one(music):
-    assert music.studio.devices_text == "Plug in a MIDI keyboard or pads to play them here too."
+def test_no_keyboard_plugged_in_says_nothing_to_the_client(music):
+    assert music.studio.devices_text == ""
+    assert music.studio.ids.devices.height == 0
 
 
 def test_a_keyboard_plays_lights_its_key_in_its_colour_and_is_recorded(music):
@@ -373,7 +374,7 @@ def test_a_keyboard_plays_lights_its_key_in_its_colour_and_is_recorded(music):
     music.midi.plug("Keyboard")
     advance_frames(2)
     colour = SOURCE_COLOURS[1]
-    assert studio.devices_text == f"Playing here: [color={get_hex_from_color(colour)}]Keyboard[/color]"
+    assert studio.devices_text == f"Playing here too: [color={get_hex_from_color(colour)}]Keyboard[/color]"
     tap(studio.ids.record_button)
     music.midi.send("Keyboard", mido.Message("note_on", note=64, velocity=99))
     music.midi.flush()
@@ -398,7 +399,7 @@ def test_a_second_keyboard_has_its_own_colour_and_both_are_named(music):
     therapist, pads = SOURCE_COLOURS[1], SOURCE_COLOURS[2]
     assert therapist != pads
     assert studio.devices_text == (
-        f"Playing here: [color={get_hex_from_color(therapist)}]Therapist[/color], "
+        f"Playing here too: [color={get_hex_from_color(therapist)}]Therapist[/color], "
         f"[color={get_hex_from_color(pads)}]Pads[/color]"
     )
     music.midi.send("Therapist", mido.Message("note_on", note=60, velocity=90))
@@ -467,7 +468,7 @@ def test_the_loop_button_lists_the_takes_and_songs_and_loops_the_song_chosen(ope
     tap(chooser.cards[1])
     assert studio.song_chooser is None and not popup_open(window)
     assert studio.looping and studio.status == "Playing along with Little song"
-    assert studio.ids.loop_button.text == "Stop along"
+    assert studio.ids.loop_button.text == "Stop song"
     # Round and round: the song's two notes, again and again.
     frames_until(lambda: [note for note, _v, _i in notes_on(music.engine, before)].count(72) >= 3)
     assert [note for note, _v, _i in notes_on(music.engine, before)][:5] == [72, 76, 72, 76, 72]
@@ -500,6 +501,7 @@ def test_with_nothing_to_play_along_with_a_message_says_so(music, window):
     tap(music.studio.ids.loop_button)
     texts = open_popup_texts(window)
     assert "Nothing to play along with yet" in texts
+    assert not [text for text in texts if "MIDI" in text or "portfolio" in text], "a child's words, not the therapist's"
     assert music.studio.song_chooser is None
     tap_popup_button(window, "OK")
     assert not popup_open(window)
@@ -541,7 +543,7 @@ def test_recording_over_a_play_along_keeps_only_what_was_played_and_the_loop_goe
     (take,) = music.activity.recorder.takes
     assert [(n.note, n.source) for n in take.notes()] == [(62, "screen")], "the loop is not recorded"
     # Stop ends the recording; the play-along goes on until its own button stops it.
-    assert studio.looping and studio.ids.loop_button.text == "Stop along"
+    assert studio.looping and studio.ids.loop_button.text == "Stop song"
     before = len(music.engine.calls)
     frames_until(lambda: song_notes_since(music.engine, before))
     tap(studio.ids.loop_button)
@@ -640,3 +642,100 @@ def test_the_viewer_without_sound_offers_no_listen(show_viewer):
     files, _take = saved_files()
     viewer = show_viewer(files, None)
     assert viewer.texture is not None and not viewer.can_play and viewer.ids.listen.disabled
+
+
+# --- fitting every tablet ------------------------------------------------------------------
+
+
+def cut_words(root):
+    """The texts of labels under `root` that do not fit their label: wrapped past their
+    `max_lines` (Kivy then ends them with "..."), or wider or taller than the label."""
+    from kivy.core.text import Label as CoreLabel
+    from kivy.uix.label import Label
+
+    cut = []
+    for label in root.walk():
+        if not isinstance(label, Label) or not label.text or label.opacity == 0 or label.font_name == "Icons":
+            continue
+        label.texture_update()
+        if label.max_lines and label.text_size[0]:
+            whole = CoreLabel(text=label.text, font_size=label.font_size, font_name=label.font_name, bold=label.bold,
+                              text_size=(label.text_size[0], None), markup=label.markup)
+            whole.refresh()
+            if len(whole._cached_lines) > label.max_lines:
+                cut.append(label.text)
+                continue
+        if label.texture_size[0] > label.width + 1 or label.texture_size[1] > label.height + 1:
+            cut.append(label.text)
+    return cut
+
+
+def shown(widget):
+    """Not hidden by itself or by a row around it (see-through, or of no height)."""
+    while widget is not None and widget.parent is not widget:  # the window is its own parent
+        if widget.opacity == 0 or widget.height == 0:
+            return False
+        widget = widget.parent
+    return True
+
+
+def targets(root):
+    return [widget for widget in root.walk() if isinstance(widget, ButtonBehavior) and shown(widget)]
+
+
+def fit_studio(music, width, height):
+    music.studio.size_hint = (None, None)
+    music.studio.size = (width, height)
+    advance_frames(3)
+
+
+@pytest.mark.parametrize("language", ["en", "en_XA"])
+def test_no_words_are_cut_on_a_narrow_studio_not_even_a_long_status(open_studio, language):
+    from expressive import i18n
+
+    i18n.set_language(language)
+    try:
+        music = open_studio()
+        studio = music.studio
+        fit_studio(music, 600, 900)
+        tap(studio.ids.record_button)
+        finger_on(studio.surface, 60).touch_up()
+        tap(studio.ids.stop_button)
+        studio.status = i18n._("Press Record to keep what you play.") + " " + i18n._("Nothing was played, so nothing was kept.")
+        advance_frames(2)
+        assert studio.ids.record_button.text == i18n._("Record again")
+        assert cut_words(studio) == []
+        status = studio.ids.status
+        assert status.y >= studio.y and status.top <= studio.top, "the status line is inside the studio"
+    finally:
+        i18n.set_language("en")
+
+
+@pytest.mark.parametrize("complexity, least", [("simple", 64), ("standard", 48)])
+def test_every_control_is_big_enough_for_the_level_and_has_a_name(open_studio, complexity, least):
+    from kivy.metrics import dp
+
+    music = open_studio(complexity)
+    fit_studio(music, 800, 1100)
+    for target in targets(music.studio):
+        assert target.width >= dp(least) and target.height >= dp(least), getattr(target, "text", target)
+        assert getattr(target, "text", "") or getattr(target, "accessible_name", ""), target
+    for key in music.studio.surface.keys:
+        assert key.accessible_name, "a screen reader can say each key"
+
+
+def test_the_song_chooser_fits_an_upright_tablet(open_studio, window):
+    music = open_studio()
+    studio = music.studio
+    for _round in range(6):
+        tap(studio.ids.record_button)
+        finger_on(studio.surface, 60).touch_up()
+        tap(studio.ids.stop_button)
+    studio.open_song_chooser()
+    advance_frames(2)
+    chooser = studio.song_chooser
+    chooser.size = (560, 500)
+    advance_frames(3)
+    grid = chooser.ids.choices
+    for card in chooser.cards:
+        assert grid.x <= card.x and card.right <= grid.right + 1, "every card within the chooser's width"

@@ -122,6 +122,14 @@ def test_the_therapist_sets_up_ignored_areas_zone_sensitivity_and_where_the_zone
     tap(next(widget for widget in the_setup(window).walk() if getattr(widget, "text", "") == "Around"))
     assert pipeline.settings.arrangement == "ring" and studio.arrangement == "ring"
     tap(studio.ids.setup_button)
+    setup = the_setup(window)
+    assert "C4" in setup.ids.zone_notes.text, "the note names are the therapist's"
+    assert setup.ids.sensitivity_heading.text == "How little movement sounds: 5 of 10"
+    tap(setup.ids.more_sensitive)
+    assert pipeline.settings.sensitivity == pytest.approx(0.6) and setup.parent is not None, "it stays open to tune"
+    assert setup.ids.sensitivity_heading.text == "How little movement sounds: 6 of 10"
+    setup.dismiss(animation=False)
+    tap(studio.ids.setup_button)
     tap(the_setup(window).ids.forget_areas)
     assert pipeline.analyzer.dead_zones == ()
     tap(studio.ids.setup_button)
@@ -162,3 +170,19 @@ def test_closing_the_app_with_the_movement_open_leaves_no_capture_thread_running
     let_it_run(studio, 0.5)
     stop_app(running)
     assert not [thread.name for thread in threading.enumerate() if thread.name.startswith(("movement-analysis", "latest-frame"))]
+
+
+def test_the_client_tells_zones_apart_by_picture_and_reads_no_therapist_words(app):
+    import re
+
+    from expressive.activities.movement.studio import ZoneBadge
+
+    _client, studio = open_movement(app, "Mo")
+    let_it_run(studio, 0.5)
+    live = studio.ids.live
+    badges = [child for child in live.children if isinstance(child, ZoneBadge)]
+    assert len(badges) == 5 and len({badge.icon for badge in badges}) == 5, "a picture of its own for each zone"
+    words = [getattr(widget, "text", "") for widget in studio.walk() if not isinstance(widget, ZoneBadge)]
+    assert not [text for text in words if re.search(r"\b[A-G]#?[0-9]\b", text)], "no note names on the client's screen"
+    assert not [text for text in words if "movement counts" in text or "sensitiv" in text.lower()]
+    tap(screen(app, "activity").ids.done)
