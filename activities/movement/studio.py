@@ -161,15 +161,22 @@ class LiveView(Widget):
                 badge = ZoneBadge(icon=zone_picture(index), color=colour)
                 badge.pos = (left + zone.left * width + dp(6), bottom + (1 - zone.top) * height - badge.height - dp(6))
                 self._zone_labels.append(badge)
-                if zone.sensitivity != DEFAULT_ZONE_SENSITIVITY:
-                    # Set by the therapist zone by zone: more dots, more sensitive.
-                    dots = "•" * (1 + ZONE_SENSITIVITIES.index(zone.sensitivity))
+                dots = sensitivity_dots(zone.sensitivity)
+                if dots:
                     self._zone_labels.append(Label(
                         text=dots, font_size="22sp", bold=True, color=colour, size=(dp(44), badge.height),
                         pos=(badge.right + dp(2), badge.y),
                     ))
             for widget in self._zone_labels:
                 self.add_widget(widget)
+
+
+def sensitivity_dots(sensitivity: float) -> str:
+    """Dots for a zone the therapist tuned zone by zone, more for more sensitive; none
+    for the usual step or for the sensitivity set for every zone at once."""
+    if sensitivity == DEFAULT_ZONE_SENSITIVITY or sensitivity not in ZONE_SENSITIVITIES:
+        return ""
+    return "•" * (1 + ZONE_SENSITIVITIES.index(sensitivity))
 
 
 class ZoneBadge(Icon):

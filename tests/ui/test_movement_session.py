@@ -126,7 +126,9 @@ def test_the_therapist_sets_up_ignored_areas_zone_sensitivity_and_where_the_zone
     assert "C4" in setup.ids.zone_notes.text, "the note names are the therapist's"
     assert setup.ids.sensitivity_heading.text == "How little movement sounds: 5 of 10"
     tap(setup.ids.more_sensitive)
-    assert pipeline.settings.sensitivity == pytest.approx(0.6) and setup.parent is not None, "it stays open to tune"
+    advance_frames(2)  # the zones are shown again, each with the new sensitivity
+    assert studio.activity is screen(app, "activity").activity, "the movement goes on"
+    assert pipeline.settings.sensitivity == pytest.approx(0.6) and setup in window.children, "it stays open to tune"
     assert setup.ids.sensitivity_heading.text == "How little movement sounds: 6 of 10"
     setup.dismiss(animation=False)
     tap(studio.ids.setup_button)
@@ -165,11 +167,12 @@ def test_closing_the_app_with_the_movement_open_leaves_no_capture_thread_running
     import threading
 
     monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
+    before = set(threading.enumerate())
     running = start_app(Portfolio.open(portfolio_dir), media=MediaServices(sound="synth", midi="fake"))
     _client, studio = open_movement(running, "Noa")
     let_it_run(studio, 0.5)
     stop_app(running)
-    assert not [thread.name for thread in threading.enumerate() if thread.name.startswith(("movement-analysis", "latest-frame"))]
+    assert not [thread.name for thread in set(threading.enumerate()) - before]
 
 
 def test_the_client_tells_zones_apart_by_picture_and_reads_no_therapist_words(app):
