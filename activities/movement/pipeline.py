@@ -28,6 +28,7 @@ from expressive.lib.music.midifile import to_midi_bytes
 from expressive.lib.music.performance import Recorder
 from expressive.lib.music.scales import DEFAULT_SCALE
 from expressive.api import ArtifactDraft
+from expressive.api.i18n import _
 from expressive.api.camera import FrameSource, LatestFrame
 
 VIEWS = ("trails", "silhouette", "mirror")
@@ -63,7 +64,7 @@ class MovementPipeline:
         self.analyzer = MotionAnalyzer(sensitivity=settings.sensitivity)
         self.painter = TrailPainter()
         self.recorder = Recorder()
-        self.recorder.start(at=0.0, title="Movement")
+        self.recorder.start(at=0.0, title=_("Movement"))
         self.video = VideoKeeper(video_seconds) if video_seconds > 0 else None
         self.trails = TrailRecorder()
         self.features: Features | None = None
