@@ -174,9 +174,9 @@ def out_of_reach(widget, window) -> str | None:
                 continue
             if not _scrolls(area, axis):
                 return f"is cut off by the edge of the scroll area around it (at {_rounded(box)} in {_rounded(frame)})"
-            # Scrolled as far as it goes towards it: a widget larger than its area shows its start.
+            # Scrolled to it; a widget larger than its area is seen a part at a time, each in the area.
             shift = frame[axis] - low if low < frame[axis] else max(frame[axis + 2] - high, frame[axis] - low)
-            box[axis], box[axis + 2] = low + shift, high + shift
+            box[axis], box[axis + 2] = max(low + shift, frame[axis]), min(high + shift, frame[axis + 2])
     if box[0] < -SLACK or box[1] < -SLACK or box[2] > window.width + SLACK or box[3] > window.height + SLACK:
         return f"lies outside the window (at {_rounded(box)})"
     return None

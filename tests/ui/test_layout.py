@@ -142,3 +142,12 @@ def test_a_control_with_only_an_icon_needs_an_accessible_name(layer, window):
     assert problems(layer, window) == ["<IconButton circle> has no name: no words and no accessible_name"]
     swatch.accessible_name = "red"
     assert problems(layer, window) == []
+
+
+def test_words_taller_than_their_scroll_area_are_read_by_scrolling(layer, window):
+    area = ScrollView(size_hint=(None, None), pos=(0, window.height - dp(100)), size=(dp(200), dp(100)))
+    story = Label(text="\n".join(["A line of a long story"] * 40), size_hint=(None, None), width=dp(200))
+    story.bind(texture_size=lambda label, size: setattr(label, "height", size[1]))
+    area.add_widget(story)
+    layer.add_widget(area)
+    assert problems(layer, window) == []
