@@ -147,7 +147,9 @@ def _catalogue(package: str, code: str) -> gettext.GNUTranslations | None:
             return None
         with mo.open("rb") as stream:
             return gettext.GNUTranslations(stream)
-    except (ModuleNotFoundError, OSError):
+    except (ImportError, TypeError, OSError, ValueError):
+        # A plugin that is one module, not a package, has no locale folder; a damaged
+        # catalogue leaves its words in English rather than stopping the app.
         return None
 
 

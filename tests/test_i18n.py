@@ -13,7 +13,8 @@ from expressive.tools.catalogues import CatalogueFolder, compile_catalogues, pro
 
 
 @pytest.fixture(autouse=True)
-def english_afterwards():
+def english_afterwards(monkeypatch):
+    monkeypatch.setattr(i18n, "_packages", list(i18n._packages))
     yield
     i18n.set_language(i18n.SOURCE_LANGUAGE)
 
@@ -140,3 +141,19 @@ def test_the_catalogues_command_checks_a_folder(plugin, capsys):
     assert cmd_catalogues(SimpleNamespace(action="update", folders=[str(plugin)], language=["de"])) == 0
     assert cmd_catalogues(SimpleNamespace(action="check", folders=[str(plugin)], language=None)) == 1
     assert "untranslated" in capsys.readouterr().out
+
+
+def test_a_plugin_that_is_a_single_module_or_has_a_damaged_catalogue_stays_in_english(tmp_path, monkeypatch):
+    (tmp_path / "lone_module.py").write_text("TITLE = 'Alone'\n")
+    damaged = tmp_path / "damaged_plugin"
+    (damaged / "locale" / "de" / "LC_MESSAGES").mkdir(parents=True)
+    (damaged / "__init__.py").write_text("")
+    (damaged / "locale" / "de" / "LC_MESSAGES" / "messages.mo").write_bytes(b"not a catalogue at all")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import damaged_plugin  # noqa: F401
+    import lone_module  # noqa: F401
+
+    i18n.add_catalogue("lone_module")
+    i18n.add_catalogue("damaged_plugin")
+    assert i18n.set_language("de") == "de"
+    assert i18n._("Alone") == "Alone"
