@@ -321,6 +321,13 @@ class SessionController:
         self._stop_autosaving()
 
     def _close_activity(self, failed: bool) -> None:
+        if failed and self.activity is not None:
+            # A failed activity is never finished, so it would keep a camera or microphone
+            # (and their threads) open until the app exits: resting is its way to let go.
+            try:
+                self.activity.pause()
+            except Exception as error:
+                log.error("Activity %s could not rest after failing", self.activity_id, exc_info=error)
         self._view.activity_closed(failed)
         self._stop_autosaving()
         self.activity = None

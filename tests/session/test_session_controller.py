@@ -175,6 +175,28 @@ def test_an_activity_failing_is_closed_marked_unavailable_and_its_kept_work_stay
     assert [artifact.activity for artifact in store.artifacts(client.id)] == ["notes"]
 
 
+def test_a_failing_activity_rests_before_it_is_let_go_so_its_devices_close(store, client):
+    clock, view = FakeClock(), FakeView()
+    controller = new_controller(store, client, registry_with(NotesActivity, SnapshotBreaks), clock, view)
+    controller.begin(OPEN_PLAN, "", 3)
+    controller.start_activity("brittle", place=lambda _widget: None)
+    failing = controller.activity
+    failing.write("anything")
+    clock.tick()
+    assert controller.activity is None and failing.paused
+
+
+def test_a_failing_activity_that_cannot_rest_is_still_closed(store, client, monkeypatch):
+    clock, view = FakeClock(), FakeView()
+    controller = new_controller(store, client, registry_with(NotesActivity, SnapshotBreaks), clock, view)
+    controller.begin(OPEN_PLAN, "", 3)
+    controller.start_activity("brittle", place=lambda _widget: None)
+    monkeypatch.setattr(controller.activity, "pause", lambda: 1 / 0)
+    controller.activity.write("anything")
+    clock.tick()
+    assert controller.activity is None and view.closed == [True] and view.screen == "launcher"
+
+
 def test_an_activity_that_cannot_start_is_closed_and_the_session_goes_on(store, client):
     clock, view = FakeClock(), FakeView()
     registry = registry_with(NotesActivity, BuildBreaks)
