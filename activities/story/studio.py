@@ -68,7 +68,7 @@ class StoryStudio(BoxLayout):
         self.picker.ids.shapes.bind(cols=self._even_card_heights)
         self._even_card_heights()
         if self.complexity == "simple":
-            self.editor.ids.page_tools.remove_widget(self.editor.ids.remove_page_button)
+            self.editor.ids.page_changes.remove_widget(self.editor.ids.remove_page_button)
         self.show_story()
 
     # --- starting ----------------------------------------------------------------------
@@ -201,6 +201,7 @@ class StoryEditor(BoxLayout):
 
     studio = ObjectProperty(None)
     narrow = BooleanProperty(False)
+    tools_stacked = BooleanProperty(False)
 
 
 class PictureCard(CardButton):
