@@ -6,6 +6,8 @@ text 4.5:1 against what is behind it, a filled control 3:1 against the backgroun
 
 from kivy.metrics import dp, sp
 
+from expressive.lib.contrast import CONTROL_CONTRAST, contrast_ratio
+
 BACKGROUND = (0.98, 0.96, 0.93, 1)
 SURFACE = (1, 1, 1, 1)
 INK = (0.17, 0.17, 0.2, 1)
@@ -18,6 +20,12 @@ ON_COLOUR = (1, 1, 1, 1)
 # A control that cannot be used now: grey, its words still readable.
 DISABLED = (0.88, 0.88, 0.88, 1)
 DISABLED_INK = (0.36, 0.36, 0.38, 1)
+# The outline of a light control (a white button, a text field) on the light page, dark
+# enough (3:1) that its edge can be seen.
+EDGE = (0.5, 0.5, 0.54, 1)
+# A toggle that stays chosen: a light blue fill (dark words stay readable) inside a blue edge,
+# apart from the grey of a button held down.
+CHOSEN = (0.86, 0.91, 0.98, 1)
 # How much darker a button is while a finger holds it down.
 PRESSED_SHADE = 0.82
 
@@ -33,11 +41,21 @@ def pressed(colour) -> tuple:
     return tuple(channel * PRESSED_SHADE for channel in colour[:3]) + (1,)
 
 
-def button_colour(background, *, down: bool, disabled: bool) -> tuple:
+def button_colour(background, *, down: bool, disabled: bool, chosen: bool = False) -> tuple:
     """What a kit button is filled with in each of its states."""
     if disabled:
         return DISABLED
+    if chosen:
+        return CHOSEN
     return pressed(background) if down else tuple(background)
+
+
+def edge_colour(fill, *, chosen: bool = False) -> tuple:
+    """The outline a kit button with `fill` needs: blue while chosen, EDGE where its fill
+    alone would not stand out from the page, none otherwise."""
+    if chosen:
+        return PRIMARY
+    return EDGE if contrast_ratio(fill, BACKGROUND) < CONTROL_CONTRAST else (0, 0, 0, 0)
 
 
 # A bold letter is up to about 0.62 of its font size wide, an accented one too.
@@ -46,9 +64,17 @@ LETTER_WIDTH = 0.62
 TWO_LINES = 1.5
 
 
-def title_size(text: str, width: float) -> float:
-    """The font size for a one-line title in `width`: 30 sp where it fits, down to 20 sp."""
-    return min(sp(30), max(sp(20), width / (LETTER_WIDTH * max(len(text), 1))))
+def title_size(text: str, width: float, height: float) -> float:
+    """The font size for a title in `width` x `height`: 30 sp where it fits on one line,
+    down to 20 sp; words longer than that wrap, in letters small enough (down to 14 sp) that
+    two lines fit the height and the longest word a line."""
+    letters = max(len(text), 1)
+    one_line = width / (LETTER_WIDTH * letters)
+    if one_line >= sp(20):
+        return min(sp(30), one_line)
+    longest = max((len(word) for word in text.split()), default=1)
+    two_lines = min(height / 2.6, TWO_LINES * width / (LETTER_WIDTH * letters), width / (LETTER_WIDTH * longest))
+    return max(sp(14), min(sp(20), two_lines))
 
 
 def button_words_size(text: str, width: float) -> float:

@@ -43,6 +43,8 @@ class IconButton(ButtonBehavior, BoxLayout):
     accessible_name = StringProperty("")
     background = ColorProperty(theme.SURFACE)
     foreground = ColorProperty(theme.INK)
+    # Set by the kit's rule: a toggle (with ToggleButtonBehavior) down is the one chosen.
+    chosen = BooleanProperty(False)
 
 
 class ChoiceButton(IconButton):
@@ -57,6 +59,8 @@ class CardButton(ButtonBehavior, BoxLayout):
 
     accessible_name = StringProperty("")
     background = ColorProperty(theme.SURFACE)
+    # Set by the kit's rule: a toggle (with ToggleButtonBehavior) down is the one chosen.
+    chosen = BooleanProperty(False)
 
 
 class CentredScroll(ScrollView):

@@ -35,8 +35,18 @@ def _fill(button):
     # Kivy updates a canvas's colours from kv rules on the next frame.
     advance_frames(1)
 
-    (colour,) = [instruction.rgba for instruction in button.canvas.before.children if isinstance(instruction, Color)]
-    return colour
+    fill, _edge = [instruction.rgba for instruction in button.canvas.before.children if isinstance(instruction, Color)]
+    return fill
+
+
+def _edge(button):
+    from kivy.graphics import Color
+
+    from expressive.tools.driver import advance_frames
+
+    advance_frames(1)
+    _fill_colour, edge = [instruction.rgba for instruction in button.canvas.before.children if isinstance(instruction, Color)]
+    return edge
 
 
 def _words_colour(button):
@@ -89,3 +99,26 @@ def test_every_popup_is_a_light_sheet_with_dark_words(theme):
     view = ModalView()
     assert view.background == "", "Kivy's dark default picture is not drawn"
     assert contrast_ratio(Label().color, over(view.background_color, theme.BACKGROUND)) >= TEXT_CONTRAST
+
+
+def test_a_white_kit_button_on_the_page_has_an_edge_that_can_be_seen(theme):
+    from expressive.ui.widgets import CardButton, IconButton
+
+    for button in (IconButton(icon="arrow-left", text="Back"), CardButton()):
+        edge = over(_edge(button), theme.BACKGROUND)
+        assert contrast_ratio(edge, theme.BACKGROUND) >= CONTROL_CONTRAST, type(button).__name__
+
+
+def test_a_toggle_that_stays_chosen_looks_chosen_not_held_down(theme):
+    from kivy.uix.behaviors import ToggleButtonBehavior
+
+    from expressive.ui.widgets import IconButton
+
+    class Toggle(ToggleButtonBehavior, IconButton):
+        pass
+
+    plain, toggle = IconButton(icon="check", text="Met"), Toggle(icon="check", text="Met")
+    plain.state = toggle.state = "down"
+    assert _fill(toggle) != _fill(plain), "a chosen toggle is not the grey of a held button"
+    assert contrast_ratio(_words_colour(toggle), over(_fill(toggle), theme.BACKGROUND)) >= TEXT_CONTRAST
+    assert contrast_ratio(over(_edge(toggle), theme.BACKGROUND), theme.BACKGROUND) >= CONTROL_CONTRAST
