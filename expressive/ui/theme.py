@@ -4,6 +4,9 @@ Every pair of them that people read or tap passes WCAG contrast (tests/ui/test_c
 text 4.5:1 against what is behind it, a filled control 3:1 against the background.
 """
 
+import functools
+
+from kivy.core.text import Label as CoreLabel
 from kivy.metrics import dp, sp
 
 from expressive.lib.contrast import CONTROL_CONTRAST, contrast_ratio
@@ -79,9 +82,19 @@ def title_size(text: str, width: float, height: float) -> float:
 
 def button_words_size(text: str, width: float) -> float:
     """The font size for a button's words in `width`: 16 sp where they fit, smaller (down to
-    11 sp) so that the longest word fits on a line and the whole in about two lines."""
+    11 sp) so that the longest word fits on a line whole and the whole in about two lines."""
     words = text.split() or [" "]
-    longest = max(len(word) for word in words)
-    fits_word = width / (LETTER_WIDTH * longest)
+    # Measured, not counted: a German word of wide letters (Wegnehmen) is wider than
+    # LETTER_WIDTH a letter, and Kivy splits a word that does not fit its line.
+    widest = max(_bold_width_per_point(word) for word in words)
+    fits_word = width / widest
     fits_two_lines = TWO_LINES * width / (LETTER_WIDTH * max(len(text), 1))
     return min(sp(16), max(sp(11), min(fits_word, fits_two_lines)))
+
+
+@functools.lru_cache(maxsize=2048)
+def _bold_width_per_point(word: str) -> float:
+    """How wide `word` is in bold letters of size 1 (measured at 100, with a little to spare)."""
+    label = CoreLabel(text=word, font_size=100, bold=True)
+    label.refresh()
+    return max(label.texture.width, 1) * 1.04 / 100

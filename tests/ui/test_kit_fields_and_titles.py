@@ -77,3 +77,23 @@ def test_a_long_title_in_a_narrow_row_wraps_whole_instead_of_being_cut(kit):
         assert whole.texture.width <= title.width and whole.texture.height <= title.height
     finally:
         Window.remove_widget(title)
+
+
+@pytest.mark.parametrize("words", ["Wegnehmen", "Mmmmmm", "Alles wegnehmen"])
+def test_a_narrow_buttons_words_are_never_split_inside_a_word(kit, words):
+    from kivy.core.text import Label as CoreLabel
+    from kivy.core.window import Window
+    from kivy.metrics import dp
+    from kivy.uix.label import Label
+
+    from expressive.ui.widgets import IconButton
+
+    button = _shown(IconButton(icon="eraser", text=words, size_hint=(None, None), size=(dp(84), dp(83))))
+    try:
+        (label,) = [child for child in button.children if type(child) is Label]
+        for word in words.split():
+            alone = CoreLabel(text=word, font_size=label.font_size, bold=True)
+            alone.refresh()
+            assert alone.texture.width <= label.width, (word, label.font_size)
+    finally:
+        Window.remove_widget(button)
