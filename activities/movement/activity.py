@@ -176,6 +176,6 @@ class MovementActivity(Activity):
 
     @classmethod
     def screenshot_scenes(cls):
-        from expressive.activities.movement.scenes import moving
+        from expressive.activities.movement.scenes import moving, setting_up
 
-        return {"movement": moving}
+        return {"movement": moving, "movement_setup": setting_up}

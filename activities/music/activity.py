@@ -357,6 +357,6 @@ class MusicActivity(Activity):
 
     @classmethod
     def screenshot_scenes(cls):
-        from expressive.activities.music.scenes import playing
+        from expressive.activities.music.scenes import playing, playing_piano
 
-        return {"music": playing}
+        return {"music": playing, "music_piano": playing_piano}
