@@ -8,6 +8,7 @@ import pytest
 from expressive.portfolio import Portfolio
 from expressive.tools.driver import advance_frames, start_app, stop_app
 from expressive.tools.screenshot import stage
+from test_activity_popups import is_the_kits_light_sheet
 
 
 @pytest.fixture
@@ -33,4 +34,7 @@ def test_movement_setup_shows_the_set_up_open_over_the_studio(one_client_app, wi
     stage(one_client_app, "movement_setup")
     advance_frames(2)
     (setup,) = [child for child in window.children if isinstance(child, MovementSetup)]
-    setup.dismiss(animation=False)
+    try:
+        assert is_the_kits_light_sheet(setup)
+    finally:
+        setup.dismiss(animation=False)
