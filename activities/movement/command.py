@@ -27,11 +27,11 @@ def analyse(args, portfolio) -> int:
     source = VideoFileSource(args.video, resolution=ANALYSIS_SIZE)
     source.open()
     if source.problem:
-        print("expressive: " + _("{problem} Nothing was changed.").format(problem=source.problem), file=sys.stderr)
+        print("expressive: " + _("{problem} Nothing was changed.").format(problem=_(source.problem)), file=sys.stderr)
         return 1
     pipeline = analyse_video(source)
     if source.problem or pipeline.record.duration == 0:
-        problem = source.problem or _("The video has no frames.")
+        problem = _(source.problem or N_("The video has no frames."))
         print("expressive: " + _("{problem} Nothing was changed.").format(problem=problem), file=sys.stderr)
         return 1
     artifact = portfolio.bring_in(client.id, "movement", pipeline.finish())

@@ -234,7 +234,7 @@ class MovementStudio(BoxLayout):
         elif pipeline.calibrating:
             self.message = _("Stay out of the picture a little longer.")
         elif activity.capture is not None and activity.capture.ended:
-            self.message = activity.capture.problem or _("The video is over.")
+            self.message = _(activity.capture.problem or N_("The video is over."))
         elif self.editing == "ignore":
             self.message = _("Drag a finger over an area where movement should not count. Tap Done setting up when finished.")
         elif self.editing == "zones":
@@ -278,7 +278,7 @@ class MovementStudio(BoxLayout):
 
     def _tell(self, problem: str | None) -> None:
         if problem:
-            self.message = problem
+            self.message = _(problem)
 
     def choose_arrangement(self, arrangement: str) -> None:
         self.arrangement = arrangement

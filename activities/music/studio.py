@@ -365,7 +365,7 @@ class MusicStudio(BoxLayout):
         activity.show_devices = lambda: Clock.schedule_once(lambda _dt: self.show_devices())
         self.show_devices()
         if activity.engine is not None and activity.engine.problem:
-            self.status = activity.engine.problem
+            self.status = _(activity.engine.problem)
 
     def show_devices(self) -> None:
         """The keyboards plugged in, each in the colour its keys light in; nothing when
@@ -374,7 +374,7 @@ class MusicStudio(BoxLayout):
         if midi is None:
             return
         if midi.problem:
-            self.devices_text = midi.problem
+            self.devices_text = _(midi.problem)
             return
         named = [
             f"[color={get_hex_from_color(self.activity.colours.colour(device))}]{escape_markup(device)}[/color]"

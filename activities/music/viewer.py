@@ -13,6 +13,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from expressive.lib.music.midifile import MidiFileError, read_midi
 from expressive.activities.music.player import Player
+from expressive.api.i18n import _
 from expressive.api.limits import MAX_RECORDING_SECONDS
 from expressive.api.widgets import texture_from_file
 from expressive.api.widgets import load_rules
@@ -50,7 +51,7 @@ class MusicViewer(BoxLayout):
         if self._player is None:
             engine = self.media.audio()
             if engine.problem:
-                self.problem = engine.problem
+                self.problem = _(engine.problem)
             self._player = Player(engine)
         self._player.play(self.performance, on_finished=lambda: Clock.schedule_once(lambda _dt: self.stop()))
         self.playing = True

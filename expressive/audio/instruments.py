@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from expressive.i18n import N_
+
 
 @dataclass(frozen=True)
 class Instrument:
@@ -27,13 +29,13 @@ class Instrument:
 GM_DRUM_CHANNEL = 9
 
 INSTRUMENTS: tuple[Instrument, ...] = (
-    Instrument("piano", "Piano", "piano", gm_program=0, sample_seconds=3.5),
-    Instrument("marimba", "Marimba", "music-note", gm_program=12, sample_seconds=1.5, release_seconds=0.1),
+    Instrument("piano", N_("Piano"), "piano", gm_program=0, sample_seconds=3.5),
+    Instrument("marimba", N_("Marimba"), "music-note", gm_program=12, sample_seconds=1.5, release_seconds=0.1),
     # The glockenspiel of Orff school sets: bright, kind to the ear, familiar to children.
-    Instrument("bells", "Bells", "bell", gm_program=9, sample_seconds=3.0, release_seconds=0.15),
-    Instrument("strings", "Strings", "violin", gm_program=48, sample_seconds=5.0, release_seconds=0.15),
+    Instrument("bells", N_("Bells"), "bell", gm_program=9, sample_seconds=3.0, release_seconds=0.15),
+    Instrument("strings", N_("Strings"), "violin", gm_program=48, sample_seconds=5.0, release_seconds=0.15),
     # Material Design Icons has no drum; clapping hands say "rhythm" to a child.
-    Instrument("drums", "Drums", "hand-clap", gm_program=0, is_drums=True, sample_seconds=1.5),
+    Instrument("drums", N_("Drums"), "hand-clap", gm_program=0, is_drums=True, sample_seconds=1.5),
 )
 
 _BY_ID = {each.id: each for each in INSTRUMENTS}
