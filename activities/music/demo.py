@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import random
 
+from expressive.api.i18n import N_, _
 from expressive.lib.music.performance import DRUMS, KeyEvent, Performance
 from expressive.lib.music.scales import keys_for_scale
 
-TITLES = ("Rain on the roof", "Bouncing ball", "Night song")
+TITLES = (N_("Rain on the roof"), N_("Bouncing ball"), N_("Night song"))
 INSTRUMENTS = ("marimba", "piano", "bells")
 
 
@@ -29,4 +30,4 @@ def demo_performance(variant: int) -> Performance:
             drum = 36 if step % 4 == 0 else 38
             keys.append(KeyEvent(start, drum, 90, DRUMS))
             keys.append(KeyEvent(start + 0.1, drum, 0, DRUMS))
-    return Performance(tuple(keys), (), 24 * beat, TITLES[variant % len(TITLES)])
+    return Performance(tuple(keys), (), 24 * beat, _(TITLES[variant % len(TITLES)]))
