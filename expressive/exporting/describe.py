@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 from expressive.feelings import feeling
 from expressive.i18n import N_, _, format_date, format_number, format_time, ngettext
@@ -29,8 +30,20 @@ _FILE_KINDS = {
 _ANY_FILE = N_("file")
 
 
+@cache
+def _activity_titles() -> dict[str, str]:
+    """The installed activities' titles by id, as marked for translation."""
+    # Imported here: the registry loads every activity, which an export needs only once.
+    from expressive.registry import discover
+
+    return {activity_id: activity.info.title for activity_id, activity in discover().activities.items()}
+
+
 def activity_name(activity_id: str) -> str:
-    return activity_id.replace("-", " ").replace("_", " ").capitalize()
+    """The activity's title in the language in use; an activity no longer installed is
+    named by its id."""
+    title = _activity_titles().get(activity_id)
+    return _(title) if title else activity_id.replace("-", " ").replace("_", " ").capitalize()
 
 
 def title_of(artifact: ArtifactRecord) -> str:

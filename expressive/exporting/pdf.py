@@ -12,7 +12,6 @@ for, and then every page says the report is confidential.
 from __future__ import annotations
 
 import io
-import re
 from datetime import datetime
 from pathlib import Path
 
@@ -29,7 +28,6 @@ from expressive.limits import open_picture_bounded
 from expressive.portfolio import ArtifactRecord, PortfolioError, Session
 
 from .describe import (
-    IMAGE_TYPES,
     activity_name,
     date_range,
     day,
@@ -40,6 +38,7 @@ from .describe import (
     title_of,
 )
 from .output import InFlight, Progress, no_progress, replacing_file
+from .words import ASIDE, HEADING, PARAGRAPH, PICTURE, words_of
 from .work import ClientWork
 
 PAGE_SIZE = A4
@@ -57,8 +56,6 @@ PICTURE_PIXELS = 1024
 JPEG_QUALITY = 88
 MUTED = "#666666"
 CONFIDENTIAL = N_("Confidential: this report holds the therapist's private notes.")
-# A piece of work whose product is one of these is words, shown in the report as words.
-WORDS_TYPES = ("text/markdown", "text/plain")
 
 
 def write_pdf_report(
@@ -230,46 +227,15 @@ def _artifact_page(
 
 
 def _words_of(work: ClientWork, artifact: ArtifactRecord, styles: _Styles, picture, problems: list[str]) -> list:
-    """What a piece of work says when its product is words: plain text as it is, Markdown
-    as the activities write it (headings; a quote, such as a story page's prompt; a
-    picture line naming one of the piece's own files, drawn by `picture`; paragraphs).
-    [] for any other piece; a file that cannot be read is named in `problems`."""
-    product = artifact.file(artifact.product) if artifact.product else None
-    if product is None or product.media_type not in WORDS_TYPES:
-        return []
-    try:
-        text = work.reader.file(artifact, product.name).decode("utf-8", errors="replace")
-    except (PortfolioError, OSError) as exc:
-        problems.append(
-            _("The words of '{title}' ({day}) are left out: {problem}").format(
-                title=title_of(artifact), day=day(artifact.created), problem=exc
-            )
-        )
-        return [Paragraph(markup(_("Its words could not be read: {problem}").format(problem=exc)), styles.muted)]
-    if product.media_type == "text/plain":
-        return [Paragraph(markup(text.strip()), styles.body)]
-    own_pictures = {entry.name for entry in artifact.files if entry.media_type in IMAGE_TYPES}
+    """The piece's words (see `words.words_of`), its pictures drawn by `picture`."""
+    style_of = {HEADING: styles.words_heading, ASIDE: styles.muted, PARAGRAPH: styles.body}
     flowables: list = []
-    for block in _MARKDOWN_BLOCK.split(text.strip()):
-        found = _MARKDOWN_PICTURE.fullmatch(block)
-        if found and found["name"] in own_pictures:
-            flowables += picture(found["name"], WORDS_PICTURE_HEIGHT)
-        elif block.startswith("#"):
-            heading = block.lstrip("#").strip()
-            # The first-level heading is the work's title, which the page already shows.
-            if heading and not (block.startswith("# ") and heading == title_of(artifact)):
-                flowables.append(Paragraph(markup(heading, bold=True), styles.words_heading))
-        elif block.startswith(">"):
-            quoted = "\n".join(line.removeprefix(">").strip() for line in block.split("\n"))
-            flowables.append(Paragraph(markup(quoted), styles.muted))
-        elif block.strip():
-            flowables.append(Paragraph(markup(_MARKDOWN_ESCAPE.sub("", block)), styles.body))
+    for block in words_of(work, artifact, problems):
+        if block.kind == PICTURE:
+            flowables += picture(block.text, WORDS_PICTURE_HEIGHT)
+        else:
+            flowables.append(Paragraph(markup(block.text, bold=block.kind == HEADING), style_of[block.kind]))
     return flowables
-
-
-_MARKDOWN_BLOCK = re.compile(r"\n\s*\n")
-_MARKDOWN_PICTURE = re.compile(r"!\[[^\]\n]*\]\((?P<name>[^)\n]+)\)")
-_MARKDOWN_ESCAPE = re.compile(r"^\\", re.MULTILINE)
 
 
 def _notes(work: ClientWork, problems: list[str]) -> dict[tuple[str, str], str]:

@@ -44,6 +44,7 @@ from .describe import (
     title_of,
 )
 from .output import InFlight, Progress, make_folder, new_folder, no_progress, write_file
+from .words import ASIDE, HEADING, PARAGRAPH, PICTURE, Block, words_of
 from .work import ClientWork
 
 FILES = "files"
@@ -74,6 +75,8 @@ h3 { font-size: 1.3rem; margin: 0 0 0.25rem; }
 img { display: block; max-width: 100%; max-height: 30rem; width: auto; height: auto; border-radius: 0.5rem; background: #eee; }
 audio { display: block; width: 100%; max-width: 28rem; margin: 0.75rem 0; }
 .words { white-space: pre-wrap; overflow-wrap: break-word; }
+h4 { font-size: 1.1rem; margin: 1rem 0 0.25rem; }
+.aside { color: #555; font-style: italic; }
 ul.files { padding-left: 1.25rem; color: #555; }
 @media print { section.session { break-inside: avoid-page; } body { background: none; } }
 """
@@ -184,9 +187,12 @@ def _article(work: ClientWork, artifact: ArtifactRecord, folder: Path, problems:
         f"<h3>{_text(title_of(artifact))}</h3>",
         f'<p class="when">{_text(activity_name(artifact.activity))}, {_text(day_and_time(artifact.created))}</p>',
     ]
+    words = _words_html(words_of(work, artifact, problems), copied, title_of(artifact))
     picture = picture_of(artifact)
-    if picture in copied:
+    # Words with pictures of their own (a story's pages) show the work; its cover would repeat them.
+    if picture in copied and not any("<img " in part for part in words):
         parts.append(f'<img src="{copied[picture]}" alt="{_text(title_of(artifact))}" loading="lazy">')
+    parts += words
     for entry in artifact.files:
         if entry.media_type in AUDIO_TYPES and entry.name in copied:
             parts.append(f'<audio controls preload="none" src="{copied[entry.name]}"></audio>')
@@ -203,6 +209,17 @@ def _article(work: ClientWork, artifact: ArtifactRecord, folder: Path, problems:
     parts.append(f'<ul class="files">{"".join(links)}</ul>')
     parts.append("</article>")
     return "\n".join(parts)
+
+
+def _words_html(blocks: list[Block], copied: dict[str, str], title: str) -> list[str]:
+    tags = {HEADING: "<h4>{}</h4>", ASIDE: '<p class="aside words">{}</p>', PARAGRAPH: '<p class="words">{}</p>'}
+    parts = []
+    for block in blocks:
+        if block.kind != PICTURE:
+            parts.append(tags[block.kind].format(_text(block.text)))
+        elif block.text in copied:
+            parts.append(f'<img src="{copied[block.text]}" alt="{_text(title)}" loading="lazy">')
+    return parts
 
 
 def _copy_files(work: ClientWork, artifact: ArtifactRecord, folder: Path, problems: list[str]) -> dict[str, str]:
