@@ -4,12 +4,13 @@ from __future__ import annotations
 
 
 from kivy.core.text import DEFAULT_FONT, LabelBase
-from kivy.properties import BooleanProperty, ColorProperty, OptionProperty, StringProperty
+from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, OptionProperty, StringProperty
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.stacklayout import StackLayout
 
 from expressive.ui import theme
 from expressive.lib.fonts import ICON_FONT, TEXT_FONT, TEXT_FONT_BOLD, icon_char
@@ -86,6 +87,32 @@ class CentredScroll(ScrollView):
         widget.bind(size=fit)
         self.bind(size=fit)
         fit()
+
+
+class WrappingRow(StackLayout):
+    """Buttons side by side where they fit, in as many rows as they need where they do not
+    (a narrow tablet, a longer language), so none is hidden past an edge; it is as tall as
+    its rows. `one_row_width` is how wide they are in a single row, to decide whether the
+    row fits beside something else."""
+
+    one_row_width = NumericProperty(0)
+
+    def add_widget(self, widget, *args, **kwargs):
+        super().add_widget(widget, *args, **kwargs)
+        widget.bind(width=self._measure)
+        self._measure()
+
+    def remove_widget(self, widget, *args, **kwargs):
+        super().remove_widget(widget, *args, **kwargs)
+        widget.unbind(width=self._measure)
+        self._measure()
+
+    def on_spacing(self, *_args):
+        self._measure()
+
+    def _measure(self, *_args):
+        widths = [child.width for child in self.children]
+        self.one_row_width = sum(widths) + self.spacing[0] * max(len(widths) - 1, 0)
 
 
 class Card(BoxLayout):
