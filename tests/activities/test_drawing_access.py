@@ -228,3 +228,15 @@ def test_every_swatch_stands_out_from_the_background_by_its_ring():
 
     for background in (theme.BACKGROUND, theme.SURFACE):
         assert contrast_ratio(over(OUTLINE, background), background) >= 3
+
+
+@pytest.mark.parametrize("size", [(600, 1024), (800, 1280)])
+def test_on_an_upright_tablet_undo_redo_and_clear_are_in_sight_without_scrolling(sized_window, open_studio, size):
+    sized_window.size = size
+    advance_frames(2)
+    studio = open_studio("full")
+    advance_frames(3)
+    for name in ("undo_button", "redo_button", "clear_button"):
+        button = studio.ids[name]
+        left, bottom = button.to_window(button.x, button.y)
+        assert 0 <= left and left + button.width <= size[0] and bottom >= 0, name
