@@ -19,7 +19,10 @@ gives the theme, and `#:import _ expressive.api.i18n._` the words in the user's 
 - `theme`: the colours (INK, MUTED_INK, PRIMARY, DONE, WARNING, BACKGROUND, SURFACE,
   ON_COLOUR for words on PRIMARY, DONE and WARNING, DISABLED and DISABLED_INK) and sizes
   (TARGET, the size of a button a child can hit; TARGET_SMALL, GAP, RADIUS) every screen
-  uses. Each pair passes WCAG contrast; `theme.pressed(colour)` is a colour held down.
+  uses. Each pair passes WCAG contrast; `theme.pressed(colour)` is a colour held down,
+  CHOSEN the fill of a choice that stays chosen, EDGE the outline of a control whose fill
+  is too close to the page, and `theme.edge_colour(fill, chosen=...)` picks the outline.
+- `WrappingRow`: buttons in as many rows as the width needs, none hidden off the side.
 - `ICON_FONT`, `TEXT_FONT`, `TEXT_FONT_BOLD`: the files of the icon font (Material Design
   Icons) and the text font (Andika), for drawing with Pillow; `icon_char(name)` and
   `is_icon_name(name)` find icons by name. Model code takes these from
@@ -43,7 +46,7 @@ from expressive.ui.files import FileChooser
 from expressive.ui.pictures import image_texture, texture_from_file
 from expressive.ui.rules import load_rules
 from expressive.ui.therapist import TherapistView
-from expressive.ui.widgets import Card, CardButton, CentredScroll, ChoiceButton, Icon, IconButton
+from expressive.ui.widgets import Card, CardButton, CentredScroll, ChoiceButton, Icon, IconButton, WrappingRow
 
 __all__ = [
     "ICON_FONT",
@@ -65,4 +68,5 @@ __all__ = [
     "show_message",
     "texture_from_file",
     "theme",
+    "WrappingRow",
 ]
