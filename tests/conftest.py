@@ -40,3 +40,16 @@ def window():
 @pytest.fixture
 def portfolio_dir(tmp_path):
     return tmp_path / "portfolio"
+
+
+@pytest.fixture
+def one_client_app(window, tmp_path):
+    """The app on a new portfolio with one client, Sam."""
+    from expressive.portfolio import Portfolio
+    from expressive.tools.driver import start_app, stop_app
+
+    store = Portfolio.open(tmp_path / "portfolio")
+    store.add_client("Sam")
+    running = start_app(store)
+    yield running
+    stop_app(running)

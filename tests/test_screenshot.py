@@ -15,9 +15,8 @@ from PIL import Image
 
 from expressive.activity import COMPLEXITY_LEVELS
 from expressive.cli import build_parser, window_size
-from expressive.portfolio import Portfolio
 from expressive.registry import discover
-from expressive.tools.driver import advance_frames, start_app, stop_app
+from expressive.tools.driver import advance_frames
 from expressive.tools.screenshot import save_window, stage
 from expressive.ui.export_dialog import ExportDialog
 
@@ -42,14 +41,6 @@ def test_layout_takes_several_sizes_and_the_screens_to_look_at():
     args = build_parser().parse_args(["layout", "--size", "1024x768", "--size", "800x1280", "--screens", "clients,drawing"])
     assert (args.sizes, args.screens) == ([(1024, 768), (800, 1280)], ["clients", "drawing"])
 
-
-@pytest.fixture
-def one_client_app(window, tmp_path):
-    store = Portfolio.open(tmp_path / "portfolio")
-    store.add_client("Sam")
-    running = start_app(store)
-    yield running
-    stop_app(running)
 
 
 @pytest.mark.parametrize("screen", ["gallery", "progress", "slideshow", "compare"])

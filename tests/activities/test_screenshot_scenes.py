@@ -3,21 +3,11 @@ piano's keys, and the movement's set-up open."""
 
 from __future__ import annotations
 
-import pytest
 
-from expressive.portfolio import Portfolio
-from expressive.tools.driver import advance_frames, start_app, stop_app
+from expressive.tools.driver import advance_frames
 from expressive.tools.screenshot import stage
 from test_activity_popups import is_the_kits_light_sheet
 
-
-@pytest.fixture
-def one_client_app(window, tmp_path):
-    store = Portfolio.open(tmp_path / "portfolio")
-    store.add_client("Sam")
-    running = start_app(store)
-    yield running
-    stop_app(running)
 
 
 def test_music_piano_shows_the_pianos_keys(one_client_app):
