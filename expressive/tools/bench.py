@@ -14,6 +14,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from expressive.api.measure import Figure
@@ -158,7 +160,30 @@ def bench_activity(activity, scratch: Path, quick: bool) -> list[Figure]:
         driver.close()
 
 
-def run_benchmarks(*, as_json: bool, quick: bool) -> int:
+@contextmanager
+def busy_processes(count: int) -> Iterator[None]:
+    """`count` processes spinning on the CPU for as long as the block runs: what a slow or
+    busy tablet leaves the app. Each is a bare interpreter loop, so they take CPU time and
+    nothing else (no memory, no disk)."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+
+
+def run_benchmarks(*, as_json: bool, quick: bool, load: int = 0) -> int:
+    """Every figure, printed as it is measured; with `load`, that many busy processes run
+    beside the whole measurement. The exit status says whether all were within budget."""
+    if load and not as_json:
+        print(f"# with {load} busy processes beside the app", flush=True)
+    with busy_processes(load):
+        return _measure_all(as_json=as_json, quick=quick)
+
+
+def _measure_all(*, as_json: bool, quick: bool) -> int:
     from expressive.registry import discover
     from expressive.tools.faults.stress import stress_figures
     from expressive.ui.display import prepare_kivy
