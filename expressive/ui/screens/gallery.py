@@ -1,5 +1,6 @@
 """Everything a client has made, newest first, found by activity, tag, favourite or words
-(therapist mode). Pages come from the index, so a long-term client's gallery opens fast."""
+(therapist mode). Pages come from the index as the grid scrolls, and only the tiles in
+sight are made, so a long-term client's gallery opens fast."""
 
 from __future__ import annotations
 
@@ -8,12 +9,11 @@ from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from expressive.i18n import _
 from expressive.portfolio import PortfolioError
+from expressive.ui.screens import portfolio  # noqa: F401  (defines the thumbnails the rules use)
 from expressive.ui.screens.base import BaseScreen
-from expressive.ui.screens.portfolio import thumbnail_for
+from expressive.ui.thumbnails import PagedList  # noqa: F401  (the grid the rules use)
 from expressive.ui.widgets import ChoiceButton
 from expressive.ui.rules import load_rules
-
-PAGE = 24
 
 
 class GalleryScreen(BaseScreen):
@@ -21,7 +21,6 @@ class GalleryScreen(BaseScreen):
     activity = StringProperty("")
     tag = StringProperty("")
     starred = BooleanProperty(False)
-    more = BooleanProperty(False)
     found = StringProperty("")
     tags = ListProperty([])
 
@@ -65,27 +64,21 @@ class GalleryScreen(BaseScreen):
 
     def refresh(self) -> None:
         """Show the first page of what the filters and the search find."""
-        self.ids.grid.clear_widgets()
-        self._shown = 0
-        self.show_more()
+        self._search = self.ids.search.text.strip() or None
+        self.ids.grid.start(self._pieces)
+        self.found = "" if self.ids.grid.data else _("Nothing found.")
 
-    def show_more(self) -> None:
+    def _pieces(self, offset: int, limit: int) -> list[dict]:
         app = self.app
         try:
             page = app.store.gallery(
                 app.client.id, activity=self.activity or None, tag=self.tag or None, starred=self.starred or None,
-                search=self.ids.search.text.strip() or None, limit=PAGE + 1, offset=self._shown,
+                search=self._search, limit=limit, offset=offset,
             )
         except PortfolioError as error:
             app.tell(_("The gallery cannot be shown"), str(error))
-            return
-        self.more = len(page) > PAGE
-        for artifact in page[:PAGE]:
-            thumbnail = thumbnail_for(app.store, artifact)
-            thumbnail.bind(on_release=lambda thumb: app.go("artifact", artifact=thumb.artifact, back_to="gallery"))
-            self.ids.grid.add_widget(thumbnail)
-        self._shown += len(page[:PAGE])
-        self.found = _("Nothing found.") if not self._shown else ""
+            return []
+        return [{"artifact": artifact, "back_to": "gallery"} for artifact in page]
 
 
 load_rules(__name__)

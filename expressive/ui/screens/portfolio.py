@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from kivy.factory import Factory
+from kivy.app import App
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, DictProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
+from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from expressive.activity import MOVEMENT_VIDEO_SETTING, ImportRefused, complexity_of
 from expressive.artifact import ArtifactUnreadable, artifact_view
@@ -21,14 +22,14 @@ from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv
 from expressive.ui.dialogs import ask_text
 from expressive.ui.files import FileChooser
 from expressive.ui.therapist import TherapistView
-from expressive.ui.pictures import picture
+from expressive.ui.pictures import forget_pictures, picture
 from expressive.ui.screens.base import BaseScreen
+from expressive.ui.thumbnails import ShowsThumbnail
 from expressive.ui.widgets import Card, CardButton, Icon
 from expressive.ui.rules import load_rules
 
 log = logging.getLogger(__name__)
 
-SESSIONS_PER_PAGE = 8
 THUMBNAILS_PER_ROW = 8
 # What a piece of work with no title is called, by the kind of work it is; a kind from an
 # activity installed later is "Untitled work".
@@ -89,14 +90,16 @@ def stop_viewer(viewer) -> None:
         stop()
 
 
-class ArtifactThumbnail(ButtonBehavior, Label):
-    """One widget per thumbnail (not a layout of several): a page shows dozens of them."""
+class ArtifactThumbnail(RecycleDataViewBehavior, ShowsThumbnail, ButtonBehavior, Label):
+    """One widget per thumbnail (not a layout of several): a page shows dozens of them. A
+    placeholder with the piece's title and day until its picture is decoded; recycled by
+    the gallery's list, and by a session's row as the portfolio's list reuses the row."""
 
     artifact = ObjectProperty(None)
-    picture = ObjectProperty(None, allownone=True)
-    damaged = BooleanProperty(False)
     starred = BooleanProperty(False)
     label = StringProperty("")
+    # The screen the piece's own view goes back to.
+    back_to = StringProperty("portfolio")
     # Room under the picture for the words (see the rules).
     words_height = NumericProperty(0)
     picture_pos = ListProperty([0, 0])
@@ -105,6 +108,34 @@ class ArtifactThumbnail(ButtonBehavior, Label):
     def on_kv_post(self, _base_widget):
         self.bind(pos=self._fit_picture, size=self._fit_picture, picture=self._fit_picture, words_height=self._fit_picture)
         self._fit_picture()
+
+    def refresh_view_attrs(self, rv, index, data):
+        self.show_piece(data["artifact"], data["back_to"])
+
+    def show_piece(self, artifact: ArtifactRecord, back_to: str) -> None:
+        self.artifact, self.back_to = artifact, back_to
+        self.starred = artifact.starred
+        self.label = caption(artifact)
+        self.show_thumbnail(artifact)
+
+    def on_parent(self, _widget, parent):
+        self.in_sight(parent is not None)
+
+    def on_release(self):
+        App.get_running_app().go("artifact", artifact=self.artifact, back_to=self.back_to)
+
+    def on_damaged(self, _widget, damaged):
+        self._mark(DamagedMark, damaged)
+
+    def on_starred(self, _widget, starred):
+        self._mark(FavouriteMark, starred)
+
+    def _mark(self, kind, shown: bool) -> None:
+        marks = [child for child in self.children if isinstance(child, kind)]
+        if shown and not marks:
+            self.add_widget(kind())
+        for mark in marks if not shown else ():
+            self.remove_widget(mark)
 
     def _fit_picture(self, *_args):
         """Scale the picture to fit above the title, keeping its shape."""
@@ -121,6 +152,10 @@ class ArtifactThumbnail(ButtonBehavior, Label):
         ]
 
 
+class DamagedMark(Icon):
+    """Over a thumbnail that cannot be shown, with the word "Damaged" under it."""
+
+
 class FavouriteMark(Icon):
     """The star on a favourite's thumbnail; a screen reader says what it means."""
 
@@ -131,7 +166,14 @@ class MoreThumbnails(CardButton):
     count = NumericProperty(0)
 
 
-class SessionRow(Card):
+class NothingMade(Card):
+    pass
+
+
+class SessionRow(RecycleDataViewBehavior, Card):
+    """A session in the portfolio's list: when, the plan and goal, the feelings, and a strip
+    of what was made, its first thumbnails and "+N more" to show the rest."""
+
     session = ObjectProperty(None)
     when = StringProperty("")
     plan_title = StringProperty("")
@@ -139,6 +181,55 @@ class SessionRow(Card):
     feeling_in = NumericProperty(0)
     feeling_out = NumericProperty(0)
     finished = BooleanProperty(True)
+
+    def __init__(self, **kwargs):
+        # Kept across reuses of the row: its thumbnails, the "more" tile, the "nothing" card.
+        self._thumbnails: list[ArtifactThumbnail] = []
+        self._more = MoreThumbnails()
+        self._more.bind(on_release=lambda _more: self._expand())
+        self._nothing = NothingMade()
+        super().__init__(**kwargs)
+
+    def refresh_view_attrs(self, rv, index, data):
+        self._list, self._index = rv, index
+        session = data["session"]
+        self.session = session
+        self.when = data["when"]
+        self.plan_title = data["plan_title"]
+        self.goal = goal_words(session.goal, session.goal_met)
+        self.feeling_in, self.feeling_out = session.feeling_in or 0, session.feeling_out or 0
+        self.finished = session.ended is not None
+        self._fill_thumbnails(data["artifacts"], data["expanded"])
+
+    def _fill_thumbnails(self, artifacts: list[ArtifactRecord], expanded: bool) -> None:
+        strip = self.ids.thumbnails
+        strip.clear_widgets()
+        shown = artifacts if expanded else artifacts[:THUMBNAILS_PER_ROW]
+        while len(self._thumbnails) < len(shown):
+            self._thumbnails.append(ArtifactThumbnail())
+        for thumbnail in self._thumbnails[len(shown):]:
+            thumbnail.forget_picture()
+        for thumbnail, artifact in zip(self._thumbnails, shown):
+            thumbnail.show_piece(artifact, "portfolio")
+            strip.add_widget(thumbnail)
+        self._more.count = len(artifacts) - len(shown)
+        if self._more.count:
+            strip.add_widget(self._more)
+        if not artifacts:
+            strip.add_widget(self._nothing)
+        self.ids.strip.scroll_x = 0
+
+    def _expand(self) -> None:
+        self._list.data[self._index] = dict(self._list.data[self._index], expanded=True)
+
+    def on_parent(self, _widget, parent):
+        for thumbnail in self.ids.thumbnails.children:
+            if isinstance(thumbnail, ArtifactThumbnail):
+                thumbnail.in_sight(parent is not None)
+
+    def thumbnails(self) -> list[ArtifactThumbnail]:
+        """The row's thumbnails as they are shown, first first."""
+        return [child for child in reversed(self.ids.thumbnails.children) if isinstance(child, ArtifactThumbnail)]
 
 
 class ClientSettings(TherapistView):
@@ -163,17 +254,6 @@ class ClientSettings(TherapistView):
         pass
 
 
-def thumbnail_for(store, artifact: ArtifactRecord) -> ArtifactThumbnail:
-    texture = picture(store, artifact, artifact.thumbnail)
-    thumbnail = ArtifactThumbnail(artifact=artifact, picture=texture, damaged=texture is None, starred=artifact.starred,
-                                  label=caption(artifact))
-    if texture is None:
-        thumbnail.add_widget(Factory.DamagedMark())
-    if artifact.starred:
-        thumbnail.add_widget(FavouriteMark())
-    return thumbnail
-
-
 def goal_words(goal: str, met: bool | None) -> str:
     if not goal:
         return ""
@@ -187,55 +267,26 @@ def goal_words(goal: str, met: bool | None) -> str:
 class PortfolioScreen(BaseScreen):
     client_name = StringProperty("")
     empty = BooleanProperty(False)
-    more_sessions = BooleanProperty(False)
 
     def show(self, **_details):
-        self.client_name = self.app.client.name
-        self.ids.rows.clear_widgets()
-        self.ids.scroll.scroll_y = 1
-        self._shown = 0
-        self.show_more()
-        self.empty = self._shown == 0
-
-    def show_more(self):
-        """Add the next page of sessions; only their rows and thumbnails are loaded."""
         app = self.app
-        store = app.store
-        client_id = app.client.id
-        page = store.sessions(client_id, limit=SESSIONS_PER_PAGE + 1, offset=self._shown)
-        self.more_sessions = len(page) > SESSIONS_PER_PAGE
-        page = page[:SESSIONS_PER_PAGE]
-        artifacts = store.artifacts_by_session(client_id, [session.id for session in page])
-        plan_titles = {plan.id: _(plan.title) for plan in app.plans} | {IMPORTED_PLAN_ID: _(IMPORTED_PLAN_TITLE)}
-        for session in page:
-            row = SessionRow(
-                session=session,
-                when=local_time(session.started),
-                plan_title=plan_titles.get(session.plan_id, session.plan_id),
-                goal=goal_words(session.goal, session.goal_met),
-                feeling_in=session.feeling_in or 0,
-                feeling_out=session.feeling_out or 0,
-                finished=session.ended is not None,
-            )
-            self._fill_thumbnails(row, artifacts.get(session.id, []), limit=THUMBNAILS_PER_ROW)
-            self.ids.rows.add_widget(row)
-        self._shown += len(page)
+        if getattr(self, "_client_id", None) != app.client.id:
+            # Another client's pictures are not kept while this one's portfolio is open.
+            forget_pictures()
+            self._client_id = app.client.id
+        self.client_name = app.client.name
+        self._plan_titles = {plan.id: _(plan.title) for plan in app.plans} | {IMPORTED_PLAN_ID: _(IMPORTED_PLAN_TITLE)}
+        self.ids.rows.start(self._sessions_page)
+        self.empty = not self.ids.rows.data
 
-    def _fill_thumbnails(self, row: SessionRow, artifacts: list[ArtifactRecord], limit: int | None):
-        strip = row.ids.thumbnails
-        strip.clear_widgets()
-        shown = artifacts if limit is None else artifacts[:limit]
-        for artifact in shown:
-            thumbnail = thumbnail_for(self.app.store, artifact)
-            thumbnail.bind(on_release=lambda thumb: self.app.go("artifact", artifact=thumb.artifact))
-            strip.add_widget(thumbnail)
-        hidden = len(artifacts) - len(shown)
-        if hidden:
-            more = MoreThumbnails(count=hidden)
-            more.bind(on_release=lambda _more: self._fill_thumbnails(row, artifacts, limit=None))
-            strip.add_widget(more)
-        if not artifacts:
-            strip.add_widget(NothingMade())
+    def _sessions_page(self, offset: int, limit: int) -> list[dict]:
+        """The list's rows from `offset`: sessions newest first, each with what was made in it."""
+        store, client_id = self.app.store, self.app.client.id
+        page = store.sessions(client_id, limit=limit, offset=offset)
+        artifacts = store.artifacts_by_session(client_id, [session.id for session in page])
+        return [{"session": session, "when": local_time(session.started),
+                 "plan_title": self._plan_titles.get(session.plan_id, session.plan_id),
+                 "artifacts": artifacts.get(session.id, []), "expanded": False} for session in page]
 
     def open_import(self):
         """Let the therapist pick a file made elsewhere (a MIDI file) to bring in."""
@@ -303,10 +354,6 @@ class PortfolioScreen(BaseScreen):
             self.app.tell(_("The note could not be saved"), str(error))
 
 
-class NothingMade(Card):
-    pass
-
-
 class ArtifactScreen(BaseScreen):
     """One piece of work shown large: in its activity's own viewer (a drawing's replay)
     when the activity has one, else its product picture."""
@@ -349,7 +396,7 @@ class ArtifactScreen(BaseScreen):
             self.ids.showing.add_widget(self.viewer)
         else:
             # The large picture is decoded for this view only; it is not worth keeping in memory.
-            self.texture = None if problems else picture(store, artifact, artifact.product, remember=False)
+            self.texture = None if problems else picture(store, artifact, artifact.product)
 
     def _show_reflection(self, artifact: ArtifactRecord) -> None:
         self.artifact = artifact

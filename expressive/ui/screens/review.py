@@ -100,7 +100,7 @@ class Slide(BoxLayout):
             self.texture = None
             self.ids.showing.add_widget(self.viewer)
         else:
-            self.texture = picture(app.store, artifact, picture_name(artifact), remember=False)
+            self.texture = picture(app.store, artifact, picture_name(artifact))
 
     def close(self) -> None:
         if self.viewer is not None:
@@ -198,7 +198,7 @@ class ComparePane(BoxLayout):
         if artifact is None:
             self.texture, self.title, self.when, self.words = None, _("Choose a piece below"), "", ""
             return
-        self.texture = picture(self._store, artifact, picture_name(artifact), remember=False)
+        self.texture = picture(self._store, artifact, picture_name(artifact))
         self.title = title_of(artifact)
         self.when = local_time(artifact.created)
         self.words = words_of(artifact)

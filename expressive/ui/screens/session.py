@@ -197,7 +197,7 @@ class LauncherScreen(BaseScreen):
         artifact = thumbnail.artifact
         # The large picture is decoded for this view only; the thumbnail stands in for work
         # whose product is not a picture (a song, a story's pages).
-        large = picture(self.app.store, artifact, picture_of(artifact), remember=False)
+        large = picture(self.app.store, artifact, picture_of(artifact))
         MadeLarge(texture=large or thumbnail.texture, title=thumbnail.accessible_name).open()
 
     def start_next(self):

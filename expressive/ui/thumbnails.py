@@ -1,0 +1,105 @@
+"""Lists of a client's work that cost what is on the screen: recycled views (Kivy's
+RecycleView) that show a calm placeholder at once and each piece's picture when a worker
+has decoded it, over data fetched from the store a page at a time as the list scrolls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
+from kivy.uix.recycleview import RecycleView
+
+from expressive.portfolio import ArtifactRecord
+from expressive.ui.pictures import CANNOT_BE_SHOWN, THUMBNAILS, thumbnail_key
+
+class ShowsThumbnail:
+    """A widget showing one piece's thumbnail, told which with `show_thumbnail` again and
+    again as a recycled list reuses it: its picture until then is dropped at once, so it
+    never shows the piece it showed before, and the new one comes when it is decoded.
+    `damaged` says the picture cannot be shown."""
+
+    picture = ObjectProperty(None, allownone=True)
+    damaged = BooleanProperty(False)
+    _key = None
+    _read: Callable[[], bytes] | None = None
+
+    def show_thumbnail(self, artifact: ArtifactRecord) -> None:
+        key = thumbnail_key(artifact, artifact.thumbnail)
+        if key == self._key:
+            return
+        self.forget_picture()
+        self._key = key
+        if artifact.damaged or not artifact.thumbnail:
+            self.damaged = True
+            return
+        store = App.get_running_app().store
+        name = artifact.thumbnail
+        self._read = lambda: store.read_file(artifact, name)
+        self._ask()
+
+    def in_sight(self, shown: bool) -> None:
+        """Called as the list puts the widget on screen or takes it off: a picture no longer
+        in sight is not worth decoding, and one back in sight is asked for again."""
+        if not shown:
+            THUMBNAILS.withdraw(self, self._key)
+        elif self.picture is None and not self.damaged and self._read is not None:
+            self._ask()
+
+    def _ask(self) -> None:
+        self.picture_arrived(self._key, THUMBNAILS.ask(self, self._key, self._read))
+
+    def picture_arrived(self, key, texture) -> None:
+        if key != self._key or texture is None:
+            return
+        self.damaged = texture is CANNOT_BE_SHOWN
+        self.picture = None if self.damaged else texture
+
+    def forget_picture(self) -> None:
+        THUMBNAILS.withdraw(self, self._key)
+        self._key, self._read = None, None
+        self.picture, self.damaged = None, False
+
+
+class PagedList(RecycleView):
+    """A recycled list over data fetched a page at a time: `start(fetch)` shows the first
+    page, and the next is fetched as the visible rows near the end of what is fetched.
+    `fetch(offset, limit)` returns the data dicts of up to `limit` rows from `offset`."""
+
+    page = NumericProperty(48)
+    # How close to the end of what is fetched (in rows) the visible rows bring the next page.
+    ahead = NumericProperty(24)
+    # Whether the store may have rows after the ones fetched.
+    more = BooleanProperty(False)
+    fetch = ObjectProperty(None, allownone=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._fetch_next = Clock.create_trigger(lambda _dt: self.fetch_more())
+
+    def start(self, fetch: Callable[[int, int], list[dict]]) -> None:
+        self.fetch = fetch
+        self.data = []
+        self.scroll_y = 1
+        self.more = True
+        self.fetch_more()
+
+    def fetch_more(self) -> None:
+        if not self.more or self.fetch is None:
+            return
+        rows = self.fetch(len(self.data), self.page + 1)
+        self.more = len(rows) > self.page
+        self.data.extend(rows[: self.page])
+
+    def refresh_views(self, *args):
+        super().refresh_views(*args)
+        shown = self.view_adapter.views if self.view_adapter is not None else {}
+        if self.more and shown and max(shown) >= len(self.data) - self.ahead:
+            # Not while the list lays itself out: the new rows come at the next frame.
+            self._fetch_next()
+
+    def shown_views(self) -> list:
+        """The views on screen, in the data's order."""
+        views = self.view_adapter.views if self.view_adapter is not None else {}
+        return [views[index] for index in sorted(views)]
