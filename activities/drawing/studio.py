@@ -2,11 +2,12 @@
 
 The `DrawingLog` is the truth; the screen shows it. Finished strokes are drawn by the
 same Pillow renderer that makes the saved PNG (`expressive.lib.drawing.render`) onto a
-full-size picture kept here, which the paper shows as one texture: a finished stroke is
-drawn once, into the part of the texture it covers, so a picture of 200 strokes costs a
-frame no more than a blank one. Only the stroke under the finger is drawn with Kivy
-Lines, as a sketch of the real thing that is replaced by the rendered stroke when the
-finger lifts. Undo, redo and clear render the picture again from the log.
+full-size picture (`PictureHistory`), which the paper shows as one texture: a finished
+stroke is drawn once, into the part of the texture it covers, so a picture of 200 strokes
+costs a frame no more than a blank one. Only the stroke under the finger is drawn with
+Kivy Lines, as a sketch of the real thing that is replaced by the rendered stroke when
+the finger lifts. Undo, redo and clear bring the picture from a snapshot kept on the way,
+so they cost the same at any length of drawing.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ from kivy.uix.widget import Widget
 from kivy.utils import get_color_from_hex
 from PIL import Image
 
-from expressive.lib.drawing.render import LOOKS, Box, draw_mark, rainbow_colours, render_image
+from expressive.lib.drawing.render import LOOKS, Box, rainbow_colours
 from expressive.activities.drawing.colour_names import colour_name
+from expressive.activities.drawing.picture_history import PictureHistory
 from expressive.activities.drawing.screen_math import MAX_LINE_POINTS, split_for_lines
 from expressive.activities.drawing.stamps import DEFAULT_STAMP_SIZE, MAX_STAMP_SIZE, MIN_STAMP_SIZE, catalogue
 from expressive.lib.drawing.strokes import (
@@ -52,11 +54,10 @@ from expressive.lib.drawing.strokes import (
     TOOLS,
     DrawingLog,
     Fill,
-    Mark,
     Stamp,
     Stroke,
 )
-from expressive.lib.drawing.templates import PhotoError, paper, paper_image, photo_for_paper
+from expressive.lib.drawing.templates import PhotoError, paper, photo_for_paper
 from expressive.api import COMPLEXITY_LEVELS, Library, LibraryError
 from expressive.api import widgets
 from expressive.api.i18n import N_, _
@@ -238,8 +239,7 @@ class DrawingCanvas(StencilView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.picture: Image.Image | None = None  # the finished strokes, at full size
-        self._paper: Image.Image | None = None
+        self._history: PictureHistory | None = None  # the finished marks' picture, at full size
         self._texture: Texture | None = None
         with self.canvas:
             Color(1, 1, 1, 1)
@@ -257,6 +257,7 @@ class DrawingCanvas(StencilView):
         self._view_start: tuple[float, tuple[float, float], float, float, float] | None = None
         self.live: _StrokeGraphic | None = None
         self._repaint_soon = Clock.create_trigger(lambda _dt: self.repaint())
+        self._prepare_soon = Clock.create_trigger(self._prepare_undos)
         self.bind(log=self._repaint_soon, pos=self._place, size=self._place)
         self.bind(zoom=self._place, pan_x=self._place, pan_y=self._place)
 
@@ -334,20 +335,37 @@ class DrawingCanvas(StencilView):
 
     # --- the rendered picture --------------------------------------------------------
 
+    @property
+    def picture(self) -> Image.Image | None:
+        """The finished marks as the paper shows them, at full size (do not change it)."""
+        return self._history.picture if self._history is not None else None
+
     def repaint(self) -> None:
-        """Render the whole picture again from the log, and show it."""
+        """Bring the picture to the log's finished marks, and show the part that changed."""
         if self.log is None:
             return
+        if self._history is None or self._history.log is not self.log:
+            self._history = PictureHistory(self.log)
+        changed = self._history.update()
         size = (self.log.width, self.log.height)
-        self._paper = paper_image(self.log)
-        self.picture = render_image(self.log)
         if self._texture is None or self._texture.size != size:
             self._texture = Texture.create(size=size, colorfmt="rgb")
             # Texture rows go up from the bottom, image rows down from the top: flipping
             # how the texture is shown lets rows be copied in the image's own order.
             self._texture.flip_vertical()
             self._sheet.texture = self._texture
-        self._upload((0, 0, *size))
+            changed = (0, 0, *size)
+        if changed is not None:
+            self._upload(changed)
+        self._prepare_soon()
+
+    def _prepare_undos(self, _dt) -> None:
+        """Between frames, while no finger is on the paper, render the snapshots the next
+        undos will want, a bounded step a frame."""
+        if self._history is None or self._touch is not None or self._stamp_touches or self._view_touches:
+            return
+        if self._history.prepare():
+            self._prepare_soon()
 
     def _upload(self, box: Box) -> None:
         """Copy one box of the picture into the texture the paper shows."""
@@ -389,7 +407,8 @@ class DrawingCanvas(StencilView):
         if self.tool == "stamp":
             return self._stamp_down(touch)
         if self.tool == "fill":
-            self._add(self.log.fill(*self.to_document(*touch.pos), self.colour, opacity=self.opacity_choice))
+            self.log.fill(*self.to_document(*touch.pos), self.colour, opacity=self.opacity_choice)
+            self._show_mark()
             return True
         self._touch = touch
         touch.grab(self)
@@ -452,7 +471,8 @@ class DrawingCanvas(StencilView):
             # A tap (or a short slide): the stamp is pressed where the finger went down.
             self._stamp_touches = []
             x, y = self.to_document(*touch.opos)
-            self._add(self.log.stamp(self.stamp, x, y, DEFAULT_STAMP_SIZE, self.colour, opacity=self.opacity_choice))
+            self.log.stamp(self.stamp, x, y, DEFAULT_STAMP_SIZE, self.colour, opacity=self.opacity_choice)
+            self._show_mark()
         elif len(touches) == 2:
             # The first of the two fingers up settles the stamp's size and turn.
             distance, angle = _span(touches[0].pos, touches[1].pos)
@@ -464,8 +484,7 @@ class DrawingCanvas(StencilView):
             scale = distance / start_distance if start_distance >= 1 else 1.0
             size = min(MAX_STAMP_SIZE, max(MIN_STAMP_SIZE, start_size * scale))
             self.log.adjust_stamp(size, stamp.rotation + angle - start_angle)
-            self.repaint()
-            self.dispatch("on_mark")
+            self._show_mark()
         else:
             self._stamp_touches = []  # the last finger of a pinch lifts: nothing more
             self._pinch = None
@@ -487,21 +506,15 @@ class DrawingCanvas(StencilView):
             return
         self._touch.ungrab(self)
         self._touch = None
-        stroke = self.log.current_stroke
         self.log.end_stroke()
         self._sketches.clear()
         self.live = None
-        self._add(stroke)
+        self._show_mark()
 
-    def _add(self, mark: Mark) -> None:
-        """Render a mark just recorded onto the picture, show the part it changed, and
-        tell the studio."""
-        if self.picture is None:
-            self.repaint()  # the first mark came before the first frame: it is in the log
-        else:
-            box = draw_mark(self.picture, mark, self._paper)
-            if box is not None:
-                self._upload(box)
+    def _show_mark(self) -> None:
+        """Render the mark just recorded (or changed) onto the picture, show the part it
+        changed, and tell the studio."""
+        self.repaint()
         self.dispatch("on_mark")
 
     def _add_point(self, touch) -> None:

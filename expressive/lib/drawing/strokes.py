@@ -488,6 +488,11 @@ class DrawingLog:
                 visible.append(action)
         return visible
 
+    def timeline(self) -> list[Mark | Background | Clear]:
+        """The actions undo and redo move along: those in effect, oldest first, then those
+        redo would bring back, next first. An action not in it never comes back."""
+        return self._done + self._undone[::-1]
+
     def visible_strokes(self) -> list[Stroke]:
         """The strokes on the paper now, oldest first."""
         return [mark for mark in self.visible_marks() if isinstance(mark, Stroke)]

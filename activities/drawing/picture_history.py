@@ -1,0 +1,266 @@
+"""The picture a drawing's log adds up to, kept up to date as the log changes, with
+pictures of earlier moments kept so that undo and redo cost the same at any length.
+
+Drawing the whole log again on every undo takes time in proportion to the drawing's
+length (seconds at 1,000 strokes). Instead the picture is always brought to the log's
+state from the nearest rendered picture whose marks are the first marks of that state:
+the picture on screen itself when marks were only added (a stroke, a redo), or a kept
+snapshot. Snapshots are taken every `spacing` marks as the marks are drawn, so an undo or
+redo at the end of the drawing draws at most `spacing - 1` marks.
+
+The trade-off, memory against time: a snapshot is the whole picture (9.4 MB at 2048x1536
+RGB), so at most `most_kept` are held. They are dense near the end of the drawing, where
+undos happen: one every `spacing` marks over the last `dense * spacing` marks, then every
+2, 4, 8... times `spacing` further back, the oldest dropped first when over the limit.
+Undoing into the sparser part would draw more marks, so while undos go on, `prepare()`
+(called by the studio between frames, a bounded step at a time) renders the snapshots
+the next undos need before they are asked for: many undos in a row stay within
+`spacing - 1` marks each at a person's pace. A sudden jump far back (the undo of a clear
+whose snapshots were dropped, or a new paper) draws from the nearest snapshot there is,
+at worst from the paper.
+
+A snapshot is named by its paper and its marks (the very mark objects of the log, so an
+undone and redone mark is the same one, and a stamp resized after it was placed is a new
+one): it serves any state whose paper is the same and whose marks begin with its marks.
+
+No Kivy here: the studio shows `picture`, and tests compare it with `render_image`.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+
+from PIL import Image
+
+from expressive.lib.drawing.render import Box, draw_mark
+from expressive.lib.drawing.strokes import DrawingLog, Mark
+from expressive.lib.drawing.templates import paper_image
+
+# At most this many marks are drawn by an undo or redo near the end of a drawing, less one.
+SPACING = 6
+# How many snapshots, `SPACING` marks apart, are kept behind the end of the drawing.
+DENSE = 4
+# The most whole pictures held besides the one shown (9.4 MB each at 2048x1536).
+MOST_KEPT = 8
+
+Paper = tuple[str, str | None, str | None]
+
+
+@dataclass
+class _Rendered:
+    """A picture of the marks `marks` drawn in order on `paper`, and the box each changed."""
+
+    paper: Paper
+    marks: tuple[Mark, ...]
+    boxes: tuple[Box | None, ...]
+    image: Image.Image
+    # When it was last made or drawn from (a count of updates), to drop the longest unused.
+    used: int = 0
+
+    def serves(self, paper: Paper, marks: tuple[Mark, ...]) -> bool:
+        """Whether drawing on from here reaches `marks` on `paper`."""
+        count = len(self.marks)
+        return paper == self.paper and count <= len(marks) and all(map(operator.is_, self.marks, marks[:count]))
+
+
+class PictureHistory:
+    """The picture of one log's state now, and snapshots of it along the way (see the
+    module's docstring for what is kept and why)."""
+
+    def __init__(self, log: DrawingLog, *, spacing: int = SPACING, dense: int = DENSE, most_kept: int = MOST_KEPT):
+        if spacing < 1 or dense < 1 or most_kept < 1:
+            raise ValueError("spacing, dense and most_kept must each be at least 1")
+        self.log = log
+        self.spacing = spacing
+        self.dense = dense
+        self.most_kept = most_kept
+        self._shown: _Rendered | None = None
+        self._kept: list[_Rendered] = []
+        # A snapshot `prepare()` is part way through drawing.
+        self._building: _Rendered | None = None
+        self._updates = 0
+        # How many marks the last `update()` drew (0: the picture was already the log's).
+        self.last_drawn = 0
+
+    @property
+    def picture(self) -> Image.Image:
+        """The picture as of the last `update()` (do not change it)."""
+        if self._shown is None:
+            self.update()
+        return self._shown.image
+
+    @property
+    def kept_bytes(self) -> int:
+        """The memory the snapshots take (the picture shown not counted)."""
+        held = self._kept + ([self._building] if self._building else [])
+        return sum(len(rendered.image.getbands()) * rendered.image.width * rendered.image.height for rendered in held)
+
+    def update(self) -> Box | None:
+        """Bring the picture to the log's state now (the finished marks: a stroke still
+        being drawn is not in it); returns the box of the picture that changed, None when
+        nothing did."""
+        self._updates += 1
+        paper, marks = self._state()
+        shown = self._shown
+        if shown is not None and len(shown.marks) == len(marks) and shown.serves(paper, marks):
+            self.last_drawn = 0
+            return None
+        base = self._nearest(paper, marks, len(marks))
+        if base is not None and base is shown:
+            image, boxes = shown.image, list(shown.boxes)  # only marks to add: drawn in place
+        elif base is not None:
+            image, boxes = base.image.copy(), list(base.boxes)
+        else:
+            image, boxes = paper_image(self.log).copy(), []
+        start = len(boxes)
+        self._draw(image, boxes, paper, marks, len(marks))
+        self.last_drawn = len(marks) - start
+        self._shown = _Rendered(paper, marks, tuple(boxes), image, self._updates)
+        self._drop_unreachable()
+        self._drop_extra()
+        return self._changed(shown, base, start)
+
+    def prepare(self) -> bool:
+        """One step of work for the undos to come: draw at most `spacing` marks towards
+        the nearest missing snapshot of the last `dense * spacing` marks. True while any
+        is still missing."""
+        shown = self._shown
+        # The eraser paints the log's paper back: a snapshot is drawn on the paper it is named by.
+        if shown is None or shown.paper != self.log.paper:
+            return False
+        paper, marks = shown.paper, shown.marks
+        missing = [position for position in self._wanted_below(len(marks)) if not self._has(paper, marks, position)]
+        if not missing:
+            self._building = None
+            return False
+        target = missing[0]
+        base = self._nearest(paper, marks, target, building=True)
+        if base is not None and base is self._building:
+            image, boxes = base.image, list(base.boxes)  # drawn on where it was left
+        elif base is not None:
+            image, boxes = base.image.copy(), list(base.boxes)
+        else:
+            image, boxes = paper_image(self.log).copy(), []
+        stop = min(target, len(boxes) + self.spacing)
+        self._draw(image, boxes, paper, marks, stop)
+        if stop < target:
+            self._building = _Rendered(paper, marks[:stop], tuple(boxes), image, self._updates)
+        elif base is self._building:
+            self._building = None  # finished: kept by `_draw` as the snapshot it was drawn for
+        self._drop_extra()
+        return True
+
+    # --- the state and what serves it -----------------------------------------------------
+
+    def _state(self) -> tuple[Paper, tuple[Mark, ...]]:
+        marks = self.log.visible_marks()
+        # The stroke under the finger is the screen's sketch until it is finished.
+        if marks and marks[-1] is self.log.current_stroke:
+            marks.pop()
+        return self.log.paper, tuple(marks)
+
+    def _nearest(self, paper: Paper, marks: tuple[Mark, ...], limit: int, *, building: bool = False) -> _Rendered | None:
+        """The rendered picture with the most of `marks` (at most `limit`) on `paper`, the
+        snapshot being drawn too if `building`; the one shown or being drawn when it has as
+        many, as it is drawn on without a copy."""
+        extra = self._building if building else self._shown
+        candidates = ([extra] if extra else []) + self._kept
+        usable = [rendered for rendered in candidates if len(rendered.marks) <= limit and rendered.serves(paper, marks)]
+        if not usable:
+            return None
+        best = max(usable, key=lambda rendered: len(rendered.marks))
+        best.used = self._updates
+        return best
+
+    def _has(self, paper: Paper, marks: tuple[Mark, ...], position: int) -> bool:
+        return any(len(kept.marks) == position and kept.serves(paper, marks) for kept in self._kept)
+
+    def _wanted_below(self, end: int) -> list[int]:
+        """The places before `end` a snapshot is wanted, nearest first, as many as can be
+        kept beside one being drawn."""
+        places = []
+        for position in range(end - 1 - (end - 1) % self.spacing, 0, -self.spacing):
+            if self._wanted(position, end):
+                places.append(position)
+                if len(places) == self.most_kept - 1:
+                    break
+        return places
+
+    def _wanted(self, position: int, end: int) -> bool:
+        """Whether a snapshot after `position` marks is one to keep when the drawing has
+        `end`: every `spacing` marks near the end, twice as far apart in each band
+        twice as long further back."""
+        if position <= 0 or position % self.spacing:
+            return False
+        stride, reach = self.spacing, self.dense * self.spacing
+        while end - position >= reach:
+            stride, reach = stride * 2, reach * 2
+        return position % stride == 0
+
+    # --- drawing and keeping --------------------------------------------------------------
+
+    def _draw(self, image: Image.Image, boxes: list[Box | None], paper: Paper, marks: tuple[Mark, ...], stop: int) -> None:
+        """Draw marks onto `image` from where `boxes` ends up to `stop`, keeping a snapshot
+        at each wanted place passed."""
+        background = paper_image(self.log)
+        end = len(marks)
+        for index in range(len(boxes), stop):
+            boxes.append(draw_mark(image, marks[index], background))
+            position = index + 1
+            if self._wanted(position, end) and not self._has(paper, marks, position):
+                self._kept.append(_Rendered(paper, marks[:position], tuple(boxes), image.copy(), self._updates))
+
+    def _drop_unreachable(self) -> None:
+        """Forget the snapshots no undo or redo can come back to: those with a mark that
+        left the log's timeline (undone, then something new done instead; or a stamp
+        resized after it was placed). While its last mark is in the timeline, so are all
+        the marks before it: the last tells."""
+        reachable = {id(action) for action in self.log.timeline()}
+        self._kept = [kept for kept in self._kept if id(kept.marks[-1]) in reachable]
+
+    def _drop_extra(self) -> None:
+        """Keep at most `most_kept` pictures: first the wanted snapshots of the state now,
+        nearest its end first, then those of other states (undone marks, another paper)
+        used last, then the rest."""
+        room = self.most_kept - (1 if self._building else 0)
+        if len(self._kept) <= room:
+            return
+        paper, marks = self._shown.paper, self._shown.marks
+        end = len(marks)
+
+        def rank(kept: _Rendered) -> tuple[int, int]:
+            if not kept.serves(paper, marks):
+                return 1, -kept.used
+            distance = end - len(kept.marks)
+            return (0 if self._wanted(len(kept.marks), end) else 2), distance
+
+        self._kept = sorted(self._kept, key=rank)[:room]
+
+    def _changed(self, before: _Rendered | None, base: _Rendered | None, start: int) -> Box:
+        """The box that holds every pixel changed from `before` to the picture now: the
+        boxes of the marks either has beyond the marks they share (the picture of those is
+        the same in both), or the whole picture on another paper."""
+        after = self._shown
+        if before is None or before.paper != after.paper:
+            return (0, 0, after.image.width, after.image.height)
+        if base is before:
+            return _union(after.boxes[start:])
+        shared = 0
+        for old, new in zip(before.marks, after.marks):
+            if old is not new:
+                break
+            shared += 1
+        return _union(before.boxes[shared:] + after.boxes[shared:])
+
+
+def _union(boxes) -> Box | None:
+    present = [box for box in boxes if box is not None]
+    if not present:
+        return None
+    return (
+        min(box[0] for box in present),
+        min(box[1] for box in present),
+        max(box[2] for box in present),
+        max(box[3] for box in present),
+    )
