@@ -1,3 +1,14 @@
-from expressive.activities.movement.activity import MovementActivity
+"""The movement activity.
 
-__all__ = ["MovementActivity"]
+Its class is imported only when first asked for: the app reads this package (its
+declaration, activity.toml, and its translations) at start, and must not pay for the
+activity's own imports then.
+"""
+
+
+def __getattr__(name: str):
+    if name == "MovementActivity":
+        from expressive.activities.movement.activity import MovementActivity
+
+        return MovementActivity
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from collections.abc import Callable
 
 from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
@@ -14,7 +15,7 @@ from kivy.core.clipboard import Clipboard
 from kivy.core.window import Window
 from kivy.properties import BooleanProperty, ObjectProperty
 from kivy.uix.modalview import ModalView
-from kivy.uix.screenmanager import NoTransition, ScreenManager
+from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
 
 from expressive.i18n import _, set_language
 from expressive.lockout import Lockout
@@ -27,49 +28,33 @@ from expressive.session import Repeating, SessionController, client_may_see, scr
 from expressive.ui import theme
 from expressive.ui.dialogs import show_message
 from expressive.ui.pictures import forget_pictures
-from expressive.ui.screens.access import (
-    ChangePinScreen,
-    DeleteClientScreen,
-    HandBackScreen,
-    LockScreen,
-    RecoveryKeyScreen,
-    SetupScreen,
-)
-from expressive.ui.screens.clients import AddClientScreen, ClientsScreen
-from expressive.ui.screens.portfolio import ArtifactScreen, PortfolioScreen
-from expressive.ui.screens.gallery import GalleryScreen
-from expressive.ui.screens.review import CompareScreen, ProgressScreen, SlideshowScreen
-from expressive.ui.screens.session import (
-    ActivityScreen,
-    CheckInScreen,
-    CheckoutScreen,
-    LauncherScreen,
-    NoteScreen,
-)
 from expressive.ui.therapist import AppTherapist, keep_file_choosers_for_the_therapist
 
 log = logging.getLogger(__name__)
 
+# Each screen's class, by the name the app shows it by. A screen's module is imported and
+# the screen built when it is first shown, so that the first frame (the lock or set-up
+# screen) waits for no other.
 SCREENS = {
-    "clients": ClientsScreen,
-    "add_client": AddClientScreen,
-    "portfolio": PortfolioScreen,
-    "artifact": ArtifactScreen,
-    "gallery": GalleryScreen,
-    "progress": ProgressScreen,
-    "slideshow": SlideshowScreen,
-    "compare": CompareScreen,
-    "session": CheckInScreen,
-    "launcher": LauncherScreen,
-    "activity": ActivityScreen,
-    "checkout": CheckoutScreen,
-    "note": NoteScreen,
-    "setup": SetupScreen,
-    "recovery": RecoveryKeyScreen,
-    "lock": LockScreen,
-    "handback": HandBackScreen,
-    "delete_client": DeleteClientScreen,
-    "change_pin": ChangePinScreen,
+    "clients": "expressive.ui.screens.clients:ClientsScreen",
+    "add_client": "expressive.ui.screens.clients:AddClientScreen",
+    "portfolio": "expressive.ui.screens.portfolio:PortfolioScreen",
+    "artifact": "expressive.ui.screens.portfolio:ArtifactScreen",
+    "gallery": "expressive.ui.screens.gallery:GalleryScreen",
+    "progress": "expressive.ui.screens.review:ProgressScreen",
+    "slideshow": "expressive.ui.screens.review:SlideshowScreen",
+    "compare": "expressive.ui.screens.review:CompareScreen",
+    "session": "expressive.ui.screens.session:CheckInScreen",
+    "launcher": "expressive.ui.screens.session:LauncherScreen",
+    "activity": "expressive.ui.screens.session:ActivityScreen",
+    "checkout": "expressive.ui.screens.session:CheckoutScreen",
+    "note": "expressive.ui.screens.session:NoteScreen",
+    "setup": "expressive.ui.screens.access:SetupScreen",
+    "recovery": "expressive.ui.screens.access:RecoveryKeyScreen",
+    "lock": "expressive.ui.screens.access:LockScreen",
+    "handback": "expressive.ui.screens.access:HandBackScreen",
+    "delete_client": "expressive.ui.screens.access:DeleteClientScreen",
+    "change_pin": "expressive.ui.screens.access:ChangePinScreen",
 }
 DEFAULT_IDLE_LOCK_SECONDS = 5 * 60
 IDLE_CHECK_SECONDS = 5
@@ -77,6 +62,29 @@ BACK_KEY = 27  # Escape on a keyboard, the back button on Android
 # The most of the window a popup may cover: a small tablet, or one turned upright, still
 # shows every button of it, and a sliver of what it covers.
 POPUP_SHARE_OF_WINDOW = 0.96
+
+
+class ScreensOnDemand(ScreenManager):
+    """A ScreenManager that builds each of `screen_classes` ({name: "module:Class"}) the
+    first time it is asked for: shown, or looked up with `get_screen`. `screens` holds
+    those built so far."""
+
+    def __init__(self, screen_classes: Mapping[str, str], **kwargs):
+        self.screen_classes = screen_classes
+        super().__init__(**kwargs)
+
+    def get_screen(self, name: str) -> Screen:
+        if name in self.screen_classes and not super().has_screen(name):
+            module, _colon, class_name = self.screen_classes[name].partition(":")
+            self.add_widget(getattr(importlib.import_module(module), class_name)(name=name))
+        return super().get_screen(name)
+
+    def has_screen(self, name: str) -> bool:
+        return name in self.screen_classes or super().has_screen(name)
+
+    def built_screen(self, name: str) -> Screen | None:
+        """The screen `name` when it has been built, else None (without building it)."""
+        return super().get_screen(name) if super().has_screen(name) else None
 
 
 class KivyScheduler:
@@ -148,8 +156,7 @@ class ExpressiveApp(App):
         # Keep the text being typed visible above the on-screen keyboard.
         Window.softinput_mode = "below_target"
         keep_file_choosers_for_the_therapist()
-        manager = ScreenManager(transition=NoTransition())
-        self._add_screens(manager)
+        manager = ScreensOnDemand(SCREENS, transition=NoTransition())
         self.root = manager
         manager.bind(current=self._keep_client_in_session)
         if self.store is not None:
@@ -160,19 +167,14 @@ class ExpressiveApp(App):
             self.go("lock")
         return manager
 
-    @staticmethod
-    def _add_screens(manager: ScreenManager) -> None:
-        for name, screen_class in SCREENS.items():
-            manager.add_widget(screen_class(name=name))
-
     def use_language(self, code: str) -> None:
         """Speak `code` from now on, on this device: every screen is built again in it (a
-        screen's words are set when it is made), and the therapist stays where they were."""
+        screen's words are set when it is made), when next shown, and the therapist stays
+        where they were."""
         remember("language", code)
         set_language(code)
         showing = self.root.current
         self.root.clear_widgets()
-        self._add_screens(self.root)
         self.go(showing)
 
     def go(self, screen_name: str, **details) -> None:
@@ -251,7 +253,9 @@ class ExpressiveApp(App):
         if self.store is None:
             return
         self._screen_before_lock = self.root.current
-        self.root.get_screen("activity").keep_work_before_closing()
+        activity_screen = self.root.built_screen("activity")
+        if activity_screen is not None:
+            activity_screen.keep_work_before_closing()
         self.store.close()
         self.store = None
         forget_pictures()
@@ -310,17 +314,18 @@ class ExpressiveApp(App):
         Window.unbind(on_touch_down=self._touched, on_key_down=self._key_pressed, on_request_close=self._closing)
         Window.unbind(children=self._fit_popups, size=self._fit_popups)
         self._idle_check.cancel()
-        activity_screen = self.root.get_screen("activity")
-        activity_screen.keep_work_before_closing()
-        if activity_screen.activity is not None:
-            # Its devices (the camera's capture thread) must stop before the process ends.
-            activity_screen.activity.pause()
+        activity_screen = self.root.built_screen("activity")
+        if activity_screen is not None:
+            activity_screen.keep_work_before_closing()
+            if activity_screen.activity is not None:
+                # Its devices (the camera's capture thread) must stop before the process ends.
+                activity_screen.activity.pause()
         self.media.close()
         if self.store is not None:
             self.store.close()
 
     def recover(self, error: BaseException) -> None:
-        activity_screen = self.root.get_screen("activity")
+        activity_screen = self.root.built_screen("activity")
         if self.root.current == "activity" and activity_screen.activity is not None:
             activity_screen.controller.activity_failed("stopped with an error", error)
             return
@@ -333,15 +338,19 @@ class ExpressiveApp(App):
         )
 
     def on_pause(self):
-        controller = self.root.get_screen("activity").controller
+        controller = self._activity_controller()
         if controller is not None:
             controller.pause()
         return True
 
     def on_resume(self):
-        controller = self.root.get_screen("activity").controller
+        controller = self._activity_controller()
         if controller is not None:
             controller.resume_activity()
+
+    def _activity_controller(self) -> SessionController | None:
+        activity_screen = self.root.built_screen("activity")
+        return activity_screen.controller if activity_screen is not None else None
 
     @staticmethod
     def tell(title: str, message: str) -> None:
