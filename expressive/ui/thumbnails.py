@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
 from kivy.uix.recycleview import RecycleView
 
@@ -62,7 +63,30 @@ class ShowsThumbnail:
         self.picture, self.damaged = None, False
 
 
-class PagedList(RecycleView):
+class RecycledList(RecycleView):
+    """A RecycleView whose views can be scrolled to and listed in order."""
+
+    def scroll_to(self, widget, padding=10, animate=True):
+        # Kivy's own first asks the layout whether it has a layout pending, which a recycled
+        # layout cannot answer (it fails); the views it shows are laid out already.
+        if self.parent is None:
+            return
+        padding = dp(padding)
+        bottom = self.parent.to_widget(*widget.to_window(*widget.pos))
+        top = self.parent.to_widget(*widget.to_window(widget.right, widget.top))
+        dx = self.x - bottom[0] + padding if bottom[0] < self.x else (self.right - top[0] - padding if top[0] > self.right else 0)
+        dy = self.y - bottom[1] + padding if bottom[1] < self.y else (self.top - top[1] - padding if top[1] > self.top else 0)
+        scroll_x, scroll_y = self.convert_distance_to_scroll(dx, dy)
+        self.scroll_x = min(1, max(0, self.scroll_x - scroll_x))
+        self.scroll_y = min(1, max(0, self.scroll_y - scroll_y))
+
+    def shown_views(self) -> list:
+        """The views on screen, in the data's order."""
+        views = self.view_adapter.views if self.view_adapter is not None else {}
+        return [views[index] for index in sorted(views)]
+
+
+class PagedList(RecycledList):
     """A recycled list over data fetched a page at a time: `start(fetch)` shows the first
     page, and the next is fetched as the visible rows near the end of what is fetched.
     `fetch(offset, limit)` returns the data dicts of up to `limit` rows from `offset`."""
@@ -98,8 +122,3 @@ class PagedList(RecycleView):
         if self.more and shown and max(shown) >= len(self.data) - self.ahead:
             # Not while the list lays itself out: the new rows come at the next frame.
             self._fetch_next()
-
-    def shown_views(self) -> list:
-        """The views on screen, in the data's order."""
-        views = self.view_adapter.views if self.view_adapter is not None else {}
-        return [views[index] for index in sorted(views)]

@@ -53,7 +53,8 @@ def test_a_midi_file_chosen_in_the_app_joins_the_portfolio(app, window, tmp_path
     tap_popup_button(window, "OK")
     (artifact,) = app.store.artifacts(client.id)
     assert artifact.kind == "music" and app.store.read_file(artifact, "music.mid") == (tmp_path / "la.mid").read_bytes()
-    assert screen(app, "portfolio").ids.rows.children, "the portfolio shows the new session"
+    advance_frames(2)
+    assert screen(app, "portfolio").ids.rows.shown_views(), "the portfolio shows the new session"
 
 
 def test_a_damaged_file_is_refused_with_a_plain_message(app, window, tmp_path):

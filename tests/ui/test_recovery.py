@@ -3,7 +3,7 @@
 import pytest
 
 from expressive.portfolio import Portfolio
-from expressive.tools.driver import drag, start_app, stop_app, tap
+from expressive.tools.driver import advance_frames, drag, start_app, stop_app, tap
 from tests_support import PIN, open_drawing, screen, start_protected, tap_popup_button
 
 
@@ -32,7 +32,8 @@ def test_the_unfinished_session_goes_on_with_the_drawing_as_it_was(window, inter
     portfolio_dir, client_id, session_id, events = interrupted
     app = reopen(window, portfolio_dir, client_id)
     try:
-        (row,) = screen(app, "portfolio").ids.rows.children
+        advance_frames(2)
+        (row,) = screen(app, "portfolio").ids.rows.shown_views()
         assert not row.finished
         tap(row.ids.resume)
         assert app.client_mode and app.root.current == "activity"
@@ -51,7 +52,8 @@ def test_keeping_the_earlier_drawing_and_starting_anew_loses_nothing(window, int
     portfolio_dir, client_id, session_id, _events = interrupted
     app = reopen(window, portfolio_dir, client_id)
     try:
-        tap(screen(app, "portfolio").ids.rows.children[0].ids.resume)
+        advance_frames(2)
+        tap(screen(app, "portfolio").ids.rows.shown_views()[0].ids.resume)
         tap_popup_button(window, "Keep it, start a new one")
         assert screen(app, "activity").activity.log.events == []
         (earlier,) = app.store.artifacts(client_id, session_id)

@@ -42,7 +42,8 @@ def advance_until(condition, frames=200):
 def open_replay(app):
     (client,) = app.store.clients()
     app.open_client(client)
-    (thumbnail,) = app.root.get_screen("portfolio").ids.rows.children[0].ids.thumbnails.children
+    advance_frames(2)
+    (thumbnail,) = app.root.get_screen("portfolio").ids.rows.shown_views()[0].thumbnails()
     tap(thumbnail)
     assert app.root.current == "artifact"
     return app.root.get_screen("artifact")

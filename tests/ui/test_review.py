@@ -51,7 +51,8 @@ def test_side_by_side_opens_on_the_first_and_latest_of_a_kind_and_either_side_ca
     compare = screen(app, "compare")
     left, right = compare.ids.left, compare.ids.right
     assert left.chosen.kind == right.chosen.kind and left.chosen.created < right.chosen.created
-    other = next(thumb for thumb in left.choices if thumb.artifact.kind != left.chosen.kind)
+    advance_frames(2)
+    other = next(thumb for thumb in left.ids.strip.shown_views() if thumb.artifact.kind != left.chosen.kind)
     tap(other)
     assert left.chosen is other.artifact and other.selected and left.texture is not None
     assert right.chosen.created > left.chosen.created or right.chosen is not left.chosen
@@ -130,7 +131,10 @@ def test_the_gallery_finds_work_by_activity_tag_favourite_and_words(app):
     store.set_star(drawing, True)
     tap(screen(app, "portfolio").ids.gallery)
     gallery = screen(app, "gallery")
-    shown = lambda: [thumb.artifact.id for thumb in reversed(gallery.ids.grid.children)]  # noqa: E731
+    def shown():
+        advance_frames(2)
+        return [thumb.artifact.id for thumb in gallery.ids.grid.shown_views()]
+
     assert len(shown()) == len(everything)
     tap(next(button for button in gallery.ids.activities.children if button.value == "music"))
     assert shown() and all(store.artifact(client_id, a.session_id, a.id).activity == "music" for a in

@@ -89,13 +89,15 @@ def test_paging_buttons_say_earlier_and_later_and_the_back_arrow_says_where_it_g
     tap(screen(demo, "portfolio").ids.gallery)
     gallery = screen(demo, "gallery")
     tap(next(button for button in gallery.ids.activities.children if button.value == "music"))
-    tap(gallery.ids.grid.children[-1])
+    advance_frames(2)
+    tap(gallery.ids.grid.shown_views()[0])
     artifact = screen(demo, "artifact")
     assert artifact.ids.back.text == "Gallery"
     tap(artifact.ids.back)
     assert demo.root.current == "gallery" and gallery.activity == "music", "back to the gallery as it was left"
     demo.go("portfolio")
-    tap(screen(demo, "portfolio").ids.rows.children[-1].ids.thumbnails.children[-1])
+    advance_frames(2)
+    tap(screen(demo, "portfolio").ids.rows.shown_views()[0].thumbnails()[0])
     assert artifact.ids.back.text == "Portfolio"
 
 
@@ -122,7 +124,7 @@ def test_side_by_side_captions_are_readable_and_wrap_instead_of_being_cut(app):
                     ("drawing", drawing_draft("")))
     tap(screen(app, "portfolio").ids.compare)
     advance_frames(2)
-    for thumbnail in screen(app, "compare").ids.left.choices:
+    for thumbnail in screen(app, "compare").ids.left.ids.strip.shown_views():
         (caption,) = [label for label in thumbnail.children if hasattr(label, "font_size") and label.text]
         assert caption.font_size >= 16 and not caption.shorten
         assert caption.text_size[0] and caption.texture_size[1] <= caption.height
@@ -131,7 +133,8 @@ def test_side_by_side_captions_are_readable_and_wrap_instead_of_being_cut(app):
 def test_untitled_work_is_called_by_its_kind_with_its_date(app):
     new_client_with(app, ("drawing", drawing_draft("")))
     portfolio = screen(app, "portfolio")
-    (thumbnail,) = portfolio.ids.rows.children[0].ids.thumbnails.children
+    advance_frames(2)
+    (thumbnail,) = portfolio.ids.rows.shown_views()[0].thumbnails()
     assert thumbnail.text == f"Untitled drawing\n{format_date(thumbnail.artifact.created.astimezone())}"
     tap(thumbnail)
     assert screen(app, "artifact").title == "Untitled drawing"
@@ -151,10 +154,11 @@ def test_favourites_wear_a_star_named_for_screen_readers_in_the_gallery_and_the_
         return {thumb.artifact.title: [mark.accessible_name for mark in thumb.children if isinstance(mark, FavouriteMark)]
                 for thumb in thumbnails}
 
-    rows = screen(app, "portfolio").ids.rows.children
-    assert stars(thumb for row in rows for thumb in row.ids.thumbnails.children) == {"Boat": ["favourite"], "House": []}
+    advance_frames(2)
+    rows = screen(app, "portfolio").ids.rows.shown_views()
+    assert stars(thumb for row in rows for thumb in row.thumbnails()) == {"Boat": ["favourite"], "House": []}
     tap(screen(app, "portfolio").ids.gallery)
-    grid = screen(app, "gallery").ids.grid.children
+    grid = screen(app, "gallery").ids.grid.shown_views()
     assert stars(grid) == {"Boat": ["favourite"], "House": []}
     (mark,) = [mark for thumb in grid for mark in thumb.children if isinstance(mark, FavouriteMark)]
     assert contrast_ratio(mark.color, (0.95, 0.95, 0.95, 1)) >= 3
@@ -164,7 +168,8 @@ def test_the_therapist_writes_and_changes_a_sessions_note_after_it(demo, window)
     from kivy.uix.modalview import ModalView
 
     store, client_id = demo.store, demo.client.id
-    row = screen(demo, "portfolio").ids.rows.children[-1]
+    advance_frames(2)
+    row = screen(demo, "portfolio").ids.rows.shown_views()[0]
     session = row.session
     earlier = store.therapist_note(client_id, session.id)
     tap(row.ids.note)
@@ -188,8 +193,8 @@ def test_side_by_side_shows_each_sides_choice_in_sight_in_its_strip(demo):
     tap(screen(demo, "portfolio").ids.compare)
     advance_frames(4)
     for pane in (screen(demo, "compare").ids.left, screen(demo, "compare").ids.right):
-        (chosen,) = [thumbnail for thumbnail in pane.choices if thumbnail.selected]
-        strip = pane.ids.choosing
+        (chosen,) = [thumbnail for thumbnail in pane.ids.strip.shown_views() if thumbnail.selected]
+        strip = pane.ids.strip
         left, _bottom = chosen.to_window(chosen.x, chosen.y)
         right, _top = chosen.to_window(chosen.right, chosen.top)
         strip_left, _ = strip.to_window(strip.x, strip.y)

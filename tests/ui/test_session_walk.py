@@ -96,9 +96,10 @@ def test_a_whole_session_from_adding_a_client_to_the_portfolio(app, window):
     assert above == (255, 255, 255)
 
     # The portfolio screen shows the session with its thumbnail; tapping it shows the work large.
-    rows = screen(app, "portfolio").ids.rows.children
+    advance_frames(2)
+    rows = screen(app, "portfolio").ids.rows.shown_views()
     assert len(rows) == 1
-    (thumbnail,) = rows[0].ids.thumbnails.children
+    (thumbnail,) = rows[0].thumbnails()
     assert not thumbnail.damaged and thumbnail.label.split("\n")[0] == "Calm line"
     tap(thumbnail)
     assert app.root.current == "artifact"
@@ -230,7 +231,7 @@ def test_a_damaged_artifact_is_shown_as_damaged_and_the_rest_as_normal(app, wind
     store.file_path(damaged, damaged.product).write_bytes(b"not a picture any more")
     app.open_client(client)
     advance_frames(2)
-    thumbnails = {thumb.artifact.id: thumb for thumb in screen(app, "portfolio").ids.rows.children[0].ids.thumbnails.children}
+    thumbnails = {thumb.artifact.id: thumb for thumb in screen(app, "portfolio").ids.rows.shown_views()[0].thumbnails()}
     assert not thumbnails[intact.id].damaged
     tap(thumbnails[damaged.id])
     assert "damaged" in screen(app, "artifact").problem
@@ -249,7 +250,7 @@ def test_the_client_details_and_a_sessions_note_can_be_read_from_the_portfolio(a
     texts = " ".join(open_popup_texts(window))
     assert "Born in 2016" in texts and "Prefers to start with clay." in texts
     tap_popup_button(window, "OK")
-    row = screen(app, "portfolio").ids.rows.children[0]
+    row = screen(app, "portfolio").ids.rows.shown_views()[0]
     note_button = next(widget for widget in row.walk() if getattr(widget, "text", "") == "My note")
     tap(note_button)
     (note,) = [view for view in window.children if hasattr(view, "field")]

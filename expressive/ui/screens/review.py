@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from expressive.i18n import _, format_date
 from expressive.portfolio import ArtifactRecord, PortfolioError
@@ -17,6 +18,7 @@ from expressive.ui.pictures import picture, texture_from_file
 from expressive.ui.screens.base import BaseScreen
 from expressive.ui.screens.portfolio import artifact_viewer, local_time, stop_viewer, title_of
 from expressive.ui.rules import load_rules
+from expressive.ui.thumbnails import RecycledList, ShowsThumbnail
 
 SLIDE_SECONDS = 6
 # The chart's size in pixels: wide on a landscape tablet, tall on an upright one, so that its
@@ -109,13 +111,83 @@ class Slide(BoxLayout):
             self.viewer = None
 
 
+class ChoiceThumbnail(RecycleDataViewBehavior, ShowsThumbnail, ButtonBehavior, BoxLayout):
+    """A piece in a strip to choose from: its picture when decoded, its title and day."""
+
+    artifact = ObjectProperty(None)
+    index = NumericProperty(0)
+    label = StringProperty("")
+    selected = BooleanProperty(False)
+
+    def refresh_view_attrs(self, rv, index, data):
+        self._strip, self.index = rv, index
+        artifact = data["artifact"]
+        self.artifact = artifact
+        self.label = _("{title}, {date}").format(title=title_of(artifact), date=format_date(artifact.created.astimezone()))
+        self.selected = rv.chosen == index
+        self.show_thumbnail(artifact)
+
+    def on_parent(self, _widget, parent):
+        self.in_sight(parent is not None)
+        if parent is not None:
+            # A view the strip puts back unchanged may have been chosen, or not, meanwhile.
+            self.selected = self._strip.chosen == self.index
+
+    def on_release(self):
+        self._strip.dispatch("on_choose", self.index)
+
+
+class PieceStrip(RecycledList):
+    """A row of the client's pieces to choose from, as long as their work, of which only the
+    tiles in sight are made; `chosen` (an index, -1 for none) is marked and kept in sight."""
+
+    chosen = NumericProperty(-1)
+    __events__ = ("on_choose",)
+
+    def show(self, artifacts: list[ArtifactRecord], chosen: int) -> None:
+        self.data = [{"artifact": artifact} for artifact in artifacts]
+        self.choose(chosen)
+
+    def choose(self, index: int) -> None:
+        self.chosen = index
+        for view in self.view_adapter.views.values():
+            view.selected = view.index == index
+        if index >= 0:
+            # Once the strip has laid out its data, so that its length is known.
+            self._to_bring_into_sight = index
+            self.refresh_from_viewport()
+
+    def refresh_views(self, *args):
+        super().refresh_views(*args)
+        index, self._to_bring_into_sight = getattr(self, "_to_bring_into_sight", None), None
+        layout = self.layout_manager
+        hidden = layout.width - self.width if layout is not None else 0
+        if index is None or hidden <= 0:
+            return
+        step = layout.default_size[0] + layout.spacing
+        # Centred in the strip where the strip can scroll that far.
+        self.scroll_x = min(1, max(0, (index * step - (self.width - step) / 2) / hidden))
+
+    def on_size(self, *_args):
+        # The strip is laid out, or turned with the tablet: the chosen piece stays in sight.
+        if self.chosen >= 0:
+            self.choose(self.chosen)
+
+    def on_choose(self, index: int) -> None:
+        pass
+
+
 class SlideshowScreen(BaseScreen):
-    """The client's work one piece after another, oldest first, moving on by itself."""
+    """The client's work one piece after another, oldest first, moving on by itself; the
+    strip under the slide shows where it is in all of it and jumps to any piece."""
 
     client_name = StringProperty("")
     index = NumericProperty(0)
     count = NumericProperty(0)
     playing = BooleanProperty(True)
+
+    def on_kv_post(self, _base_widget):
+        self.ids.strip.bind(on_choose=lambda _strip, index: self.show_slide(index))
 
     def show(self, **_details):
         app = self.app
@@ -124,6 +196,7 @@ class SlideshowScreen(BaseScreen):
         self.count = len(self.artifacts)
         self.playing = True
         self._ticker = Clock.schedule_interval(self._advance, SLIDE_SECONDS)
+        self.ids.strip.show(self.artifacts, -1)
         self.show_slide(0)
 
     def show_slide(self, index: int) -> None:
@@ -132,6 +205,7 @@ class SlideshowScreen(BaseScreen):
             return
         self.index = index % self.count
         self.ids.slide.show(self.app, self.artifacts[self.index])
+        self.ids.strip.choose(self.index)
 
     def step(self, by: int) -> None:
         self.show_slide(self.index + by)
@@ -156,13 +230,6 @@ class SlideshowScreen(BaseScreen):
             self._ticker = None
 
 
-class ChoiceThumbnail(ButtonBehavior, BoxLayout):
-    artifact = ObjectProperty(None)
-    texture = ObjectProperty(None, allownone=True)
-    label = StringProperty("")
-    selected = BooleanProperty(False)
-
-
 class ComparePane(BoxLayout):
     """One side of the comparison: the chosen piece, large, and a strip to choose from."""
 
@@ -171,33 +238,23 @@ class ComparePane(BoxLayout):
     when = StringProperty("")
     words = StringProperty("")
     chosen = ObjectProperty(None, allownone=True)
-    choices = ListProperty([])
+
+    def on_kv_post(self, _base_widget):
+        self.ids.strip.bind(on_choose=lambda _strip, index: self.choose(self._artifacts[index]))
 
     def fill(self, store, artifacts: list[ArtifactRecord], chosen: ArtifactRecord | None) -> None:
         self._store = store
-        strip = self.ids.strip
-        strip.clear_widgets()
-        self.choices = []
-        for artifact in artifacts:
-            thumbnail = ChoiceThumbnail(
-                artifact=artifact, texture=picture(store, artifact, artifact.thumbnail),
-                label=_("{title}, {date}").format(title=title_of(artifact), date=format_date(artifact.created.astimezone())),
-            )
-            thumbnail.bind(on_release=lambda thumb: self.choose(thumb.artifact))
-            strip.add_widget(thumbnail)
-            self.choices.append(thumbnail)
+        self._artifacts = artifacts
+        self.ids.strip.show(artifacts, -1)
         self.choose(chosen)
 
     def choose(self, artifact: ArtifactRecord | None) -> None:
         self.chosen = artifact
-        for thumbnail in self.choices:
-            thumbnail.selected = thumbnail.artifact is artifact
-            if thumbnail.selected:
-                # In sight in the strip, once the strip is laid out.
-                Clock.schedule_once(lambda _dt, chosen=thumbnail: self.ids.choosing.scroll_to(chosen, animate=False))
         if artifact is None:
+            self.ids.strip.choose(-1)
             self.texture, self.title, self.when, self.words = None, _("Choose a piece below"), "", ""
             return
+        self.ids.strip.choose(self._artifacts.index(artifact))
         self.texture = picture(self._store, artifact, picture_name(artifact))
         self.title = title_of(artifact)
         self.when = local_time(artifact.created)
