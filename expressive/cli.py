@@ -711,10 +711,11 @@ def command_word(argv: list[str]) -> str | None:
 def needs_activities(argv: list[str]) -> bool:
     """Whether the command line may name something an activity adds (its own command, a
     screenshot of its screen) or asks for the whole help, so that activities are found
-    before it is read. The host's other commands start without loading any activity."""
+    before it is read. The host's other commands, and the app started without a command,
+    start without loading any activity."""
     word = command_word(argv)
     if word is None:
-        return True
+        return "-h" in argv or "--help" in argv
     return word == "screenshot" or word not in build_parser().command_names
 
 
