@@ -178,3 +178,27 @@ def test_a_damaged_declaration_is_named(tmp_path, text, problem):
     path = tmp_path / DECLARATION
     path.write_text(text)
     assert problem in read_declaration(path)[0]
+
+
+def test_the_launcher_shows_declared_activities_that_fail_as_unavailable_and_the_session_goes_on(
+        declared_site, monkeypatch, window, tmp_path):
+    from expressive.portfolio import Portfolio
+    from expressive.tools.driver import start_app, stop_app, tap
+
+    monkeypatch.syspath_prepend(str(declared_site))
+    store = Portfolio.open(tmp_path / "portfolio")
+    client = store.add_client("Sam")
+    app = start_app(store)
+    try:
+        assert {"faulty", "liar"} <= set(app.registry.activities), "listed from their declarations"
+        app.open_client(client)
+        app.begin_session(app.plans[0], "", 3)
+        app.go("launcher")
+        tiles = {tile.activity_id: tile for tile in app.root.get_screen("launcher").ids.tiles.children}
+        assert "the faulty plugin broke" in tiles["faulty"].reason
+        assert "differ in title" in tiles["liar"].reason
+        assert tiles["greeting"].reason == ""
+        tap(tiles["drawing"])
+        assert app.root.current == "activity" and app.running.activity_id == "drawing"
+    finally:
+        stop_app(app)

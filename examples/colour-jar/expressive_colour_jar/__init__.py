@@ -4,8 +4,8 @@ The client fills a jar with marbles, one colour for each feeling, and the jar is
 their portfolio. It shows the whole contract of `expressive.api`: declaring the activity,
 building its screen from the widget kit, autosave and recovery, Done, and demo work.
 docs/PLUGINS.md walks through it.
+
+This file imports nothing: the app reads the package (its activity.toml and its
+translations) when it starts, and loads the activity itself, from `activity.py`, only when
+it is first used.
 """
-
-from expressive_colour_jar.activity import ColourJarActivity
-
-__all__ = ["ColourJarActivity"]
