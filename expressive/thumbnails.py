@@ -97,14 +97,15 @@ Delivery = Callable[[Hashable, "Decoded | None", int], None]
 
 
 class ThumbnailDecoder:
-    """Worker threads that read and decode the thumbnails wanted, oldest request first.
+    """Worker threads that read and decode the thumbnails wanted, oldest request first. One
+    by default: a tablet's other core draws the screen, and one worker keeps the order.
 
     `deliver` is called on a worker thread; the caller hands the result to its own thread.
     `forget()` starts a new generation: requests waiting are dropped, and what a worker
     finishes from before is delivered with its old generation, for the caller to throw away
     (the portfolio was locked meanwhile)."""
 
-    def __init__(self, deliver: Delivery, max_size: tuple[int, int], *, workers: int = 2):
+    def __init__(self, deliver: Delivery, max_size: tuple[int, int], *, workers: int = 1):
         self._deliver = deliver
         self.max_size = max_size
         self._workers = workers

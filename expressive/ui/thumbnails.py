@@ -100,7 +100,7 @@ class PagedList(RecycledList):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._fetch_next = Clock.create_trigger(lambda _dt: self.fetch_more())
+        self._fetch_next = Clock.create_trigger(self._fetch_if_shown)
 
     def start(self, fetch: Callable[[int, int], list[dict]]) -> None:
         self.fetch = fetch
@@ -115,6 +115,11 @@ class PagedList(RecycledList):
         rows = self.fetch(len(self.data), self.page + 1)
         self.more = len(rows) > self.page
         self.data.extend(rows[: self.page])
+
+    def _fetch_if_shown(self, _dt) -> None:
+        # A list left meanwhile (its portfolio locked, the app closed) fetches nothing more.
+        if self.get_root_window() is not None:
+            self.fetch_more()
 
     def refresh_views(self, *args):
         super().refresh_views(*args)

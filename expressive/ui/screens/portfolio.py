@@ -183,11 +183,11 @@ class SessionRow(RecycleDataViewBehavior, Card):
     finished = BooleanProperty(True)
 
     def __init__(self, **kwargs):
-        # Kept across reuses of the row: its thumbnails, the "more" tile, the "nothing" card.
+        # Kept across reuses of the row, made when first needed: its thumbnails, the "more"
+        # tile and the "nothing" card.
         self._thumbnails: list[ArtifactThumbnail] = []
-        self._more = MoreThumbnails()
-        self._more.bind(on_release=lambda _more: self._expand())
-        self._nothing = NothingMade()
+        self._more: MoreThumbnails | None = None
+        self._nothing: NothingMade | None = None
         super().__init__(**kwargs)
 
     def refresh_view_attrs(self, rv, index, data):
@@ -212,10 +212,15 @@ class SessionRow(RecycleDataViewBehavior, Card):
         for thumbnail, artifact in zip(self._thumbnails, shown):
             thumbnail.show_piece(artifact, "portfolio")
             strip.add_widget(thumbnail)
-        self._more.count = len(artifacts) - len(shown)
-        if self._more.count:
+        hidden = len(artifacts) - len(shown)
+        if hidden:
+            if self._more is None:
+                self._more = MoreThumbnails()
+                self._more.bind(on_release=lambda _more: self._expand())
+            self._more.count = hidden
             strip.add_widget(self._more)
         if not artifacts:
+            self._nothing = self._nothing or NothingMade()
             strip.add_widget(self._nothing)
         self.ids.strip.scroll_x = 0
 
