@@ -111,14 +111,16 @@ class ThumbnailDecoder:
         self._workers = workers
         self._threads: list[threading.Thread] = []
         self._waiting: OrderedDict[Hashable, Callable[[], bytes]] = OrderedDict()
-        self._in_hand = 0
+        # The keys workers are decoding, with the generation each was asked in.
+        self._in_hand: dict[Hashable, int] = {}
         self.generation = 0
         self._changed = threading.Condition()
 
     def want(self, key: Hashable, read: Callable[[], bytes]) -> None:
-        """Decode what `read()` returns, after the requests made before it."""
+        """Decode what `read()` returns, after the requests made before it (once: a key
+        already waiting or being decoded is delivered once)."""
         with self._changed:
-            if key in self._waiting:
+            if key in self._waiting or self._in_hand.get(key) == self.generation:
                 return
             self._waiting[key] = read
             self._start_workers()
@@ -137,7 +139,7 @@ class ThumbnailDecoder:
     def busy(self) -> bool:
         """Whether a request is waiting or being decoded."""
         with self._changed:
-            return bool(self._waiting) or self._in_hand > 0
+            return bool(self._waiting) or bool(self._in_hand)
 
     def _start_workers(self) -> None:
         # Started on first use: an app that never shows a thumbnail starts no thread.
@@ -153,13 +155,13 @@ class ThumbnailDecoder:
                     self._changed.wait()
                 key, read = self._waiting.popitem(last=False)
                 generation = self.generation
-                self._in_hand += 1
+                self._in_hand[key] = generation
             try:
                 decoded = self._decode(read)
                 self._deliver(key, decoded, generation)
             finally:
                 with self._changed:
-                    self._in_hand -= 1
+                    del self._in_hand[key]
 
     def _decode(self, read: Callable[[], bytes]) -> Decoded | None:
         try:

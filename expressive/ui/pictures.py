@@ -92,8 +92,10 @@ class Thumbnails:
         known = self.cache.get(key)
         if known is not None:
             return known
-        self._waiting.setdefault(key, set()).add(widget)
-        self.decoder.want(key, read)
+        waiting = self._waiting.setdefault(key, set())
+        if not waiting:
+            self.decoder.want(key, read)
+        waiting.add(widget)
         return None
 
     def withdraw(self, widget, key: Hashable) -> None:
@@ -131,8 +133,11 @@ class Thumbnails:
             key, decoded, asked_in = self._arrived.popleft()
             if asked_in != generation:
                 continue  # decoded before the portfolio was locked
-            texture = CANNOT_BE_SHOWN if decoded is None else rgba_texture((decoded.width, decoded.height), decoded.pixels)
-            self.cache.put(key, texture)
+            # Asked again while it arrived, it may have been decoded twice: one texture is kept.
+            texture = self.cache.get(key)
+            if texture is None:
+                texture = CANNOT_BE_SHOWN if decoded is None else rgba_texture((decoded.width, decoded.height), decoded.pixels)
+                self.cache.put(key, texture)
             for widget in self._waiting.pop(key, ()):
                 widget.picture_arrived(key, texture)
 
