@@ -56,7 +56,8 @@ from .documents import (
     session_from_document,
 )
 from .index import Index, Record
-from .layout import CLIENTS, KEYRING_FILE, Key, Layout, level
+from .index_seal import new_token, write_seal
+from .layout import CLIENTS, KEYRING_FILE, Key, Layout, Stamp, level
 from .records import MissingRecord, PortfolioError, RecordError
 
 if TYPE_CHECKING:
@@ -107,8 +108,9 @@ def failure_words(exc: OSError | sqlite3.Error, folder: Path) -> str:
 
 @contextmanager
 def writing(action: str, folder: Path, root: Path) -> Iterator[None]:
-    """Report a failed write in plain words. A failure leaves the index's dirty flag
-    raised, so the next open re-reads the tree whatever state the failure left."""
+    """Report a failed write in plain words. A failure leaves the record's key noted in
+    the index as being written, so the next open reads it again whatever state the
+    failure left."""
     try:
         yield
     except OSError as exc:
@@ -131,6 +133,9 @@ class Disk:
         self.index = index
         self.vault = vault
         self.fsync = fsync
+        # Whether the index is known to match the files: vouched for by its seal at open,
+        # compared with the tree since, or rebuilt. Only then is it sealed at close.
+        self.index_vouched = False
         # `built_whole`: the kind of record to build out of sight next, then its key.
         self._out_of_sight: str | None = None
         self._built_out_of_sight: Key | None = None
@@ -238,7 +243,7 @@ class Disk:
             self._built_out_of_sight = key
         folder = self.layout.folder(key)
         with self.writing(action, folder.parent):
-            self.index.mark_dirty()
+            self.index.mark_writing(key)
             ensure_folder(folder.parent, fsync=self.fsync)
             try:
                 with staged_folder(folder, fsync=self.fsync) as staging:
@@ -269,7 +274,7 @@ class Disk:
             raise PortfolioError(_("Could not {action}: {error}.").format(action=action, error=exc)) from None
         change(doc)
         with self.writing(action, path.parent):
-            self.index.mark_dirty()
+            self.index.mark_writing(key)
             try:
                 self.write_bytes(path, encode_document(doc))
             except NotDurable:
@@ -298,8 +303,47 @@ class Disk:
             raise PortfolioError(_("Cannot read the portfolio folder {root}: {reason}.").format(
                 root=self.root, reason=reason(exc))) from exc
 
-    def sync_index(self, *, full: bool) -> None:
-        self.index.sync(self.scan(), self.load, full=full)
+    def sync_index(self, *, full: bool, found: dict[Key, Stamp] | None = None,
+                   load: Callable[[Key], Record] | None = None) -> None:
+        """Compare the index with the whole tree (`full`: read every record again); `found`
+        is a walk of the tree just made, `load` reads a record (`Disk.load` by default)."""
+        self.index.sync(self.scan() if found is None else found, load or self.load, full=full)
+        self.index_vouched = True
+
+    def open_index(self, *, sealed: bool, compare_now: bool) -> None:
+        """Bring the index up to date at open. `sealed`: the seal vouched for it (see
+        `index_seal`). A new or dirty index is rebuilt whole; records whose writing was cut
+        short are read again; an index nothing vouches for is compared with the tree now,
+        or (not `compare_now`) left for a comparison in the background."""
+        index = self.index
+        if index.needs_rebuild:
+            self.sync_index(full=True)
+            return
+        index.take_in(index.pending_writes(), self.layout.stamp, self.load)
+        if sealed:
+            self.index_vouched = True
+        elif compare_now:
+            self.sync_index(full=False)
+
+    def close_index(self, *, last_holder: bool) -> None:
+        """Close the index, and seal it when it is known to match the files and this was
+        the last store of the process on the portfolio (another one may still write). A
+        seal that cannot be written is no harm: the next open compares."""
+        index = self.index
+        token = new_token()
+        try:
+            sealed = (
+                last_holder and self.index_vouched and not index.needs_rebuild and not index.pending_writes()
+                and index.seal(token)
+            )
+        except sqlite3.Error:
+            sealed = False
+        index.close()
+        if sealed:
+            try:
+                write_seal(index.path, token, fsync=self.fsync)
+            except OSError:
+                pass
 
     # --- building out of sight ----------------------------------------------------------
 

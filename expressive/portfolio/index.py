@@ -2,10 +2,13 @@
 
 Nothing is stored here that is not in the files. Beside the rows it keeps a stamp
 (mtime_ns, size) of every record's JSON file; `sync` compares the stamps with a fresh
-walk of the tree and re-reads only what changed, so a tree edited by hand or by a sync
-engine is noticed on open. A "dirty" flag is raised before every filesystem write and
-lowered in the same transaction that records it, so a write interrupted between the two
-leads to a full rebuild (a stamp alone can miss a same-size rewrite on a coarse clock).
+walk of the tree and re-reads only what changed (the full comparison, which `check` and
+an open after a crash make; an open after a clean close trusts the index instead: see
+`index_seal`). Before a record's file is written its key is noted ("writing"), and the
+note goes in the same transaction that records the write, so a write interrupted between
+the two has that record read again at the next open (a stamp alone can miss a same-size
+rewrite on a coarse clock). The "dirty" flag asks for a full rebuild at the next open: a
+field that does not decrypt, a client's erasure cut short.
 
 In an encrypted portfolio every field a person typed (a client's name, notes and year of
 birth, a session's goal and homework, an artifact's title, reflection, later noticings,
@@ -27,17 +30,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from expressive.i18n import _
 from expressive.security.cipher import DecryptionError, FieldCipher
 
 from .documents import format_time
 from .index_file import (
     ARTIFACT_COLUMNS,
-    ARTIFACT_FIELDS,
     CLIENT_COLUMNS,
     SCHEMA,
     SCHEMA_VERSION,
@@ -46,18 +46,11 @@ from .index_file import (
     SQLITE_NOTADB,
     connect,
     remove_files,
+    stamps,
 )
-from .layout import Key, Layout, Stamp, level
-from .records import (
-    ArtifactRecord,
-    Client,
-    FileEntry,
-    Homework,
-    Noticing,
-    PortfolioError,
-    ProgressRow,
-    Session,
-)
+from .index_queries import IndexQueries
+from .layout import MISSING, Key, Layout, Stamp, level
+from .records import ArtifactRecord, Client, Session
 from .search import TAG, WORD, SearchTokens, tag_term, word_terms
 
 PLAIN = "none"
@@ -65,15 +58,11 @@ PLAIN = "none"
 Record = Client | Session | ArtifactRecord
 
 
-class IndexDamaged(PortfolioError):
-    """A field of the index does not decrypt: it was changed outside Expressive. The index
-    is marked dirty, so the next open rebuilds it from the files."""
-
-
-class Index:
+class Index(IndexQueries):
     def __init__(
         self,
         db: sqlite3.Connection,
+        path: Path,
         layout: Layout,
         *,
         fresh: bool,
@@ -81,6 +70,7 @@ class Index:
         search_key: bytes | None = None,
     ):
         self._db = db
+        self._path = path
         self._layout = layout
         self._cipher = cipher
         if (cipher is None) != (search_key is None):
@@ -112,7 +102,7 @@ class Index:
             if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
                 row = db.execute("SELECT value FROM meta WHERE key = 'protection'").fetchone()
                 if row is not None and row[0] == protection:
-                    return cls(db, layout, fresh=False, cipher=cipher, search_key=search_key)
+                    return cls(db, path, layout, fresh=False, cipher=cipher, search_key=search_key)
         except sqlite3.DatabaseError as exc:
             if exc.sqlite_errorcode & 0xFF not in (SQLITE_CORRUPT, SQLITE_NOTADB):
                 raise
@@ -123,7 +113,7 @@ class Index:
         db.executescript(SCHEMA)
         with db:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('protection', ?)", (protection,))
-        return cls(db, layout, fresh=True, cipher=cipher, search_key=search_key)
+        return cls(db, path, layout, fresh=True, cipher=cipher, search_key=search_key)
 
     def close(self) -> None:
         self._token.clear()
@@ -131,47 +121,120 @@ class Index:
 
     # --- keeping up with the tree ------------------------------------------------------
 
+    @property
+    def path(self) -> Path:
+        return self._path
+
     def sync(self, found: dict[Key, Stamp], load: Callable[[Key], Record], *, full: bool = False) -> None:
         """Make the index match `found` (a walk of the tree), reading records with `load`.
 
-        With `full`, or after an interrupted write, every record is read again; otherwise
-        only those whose stamp changed, and nothing at all when the tree is unchanged.
+        With `full`, or when a rebuild is due, every record is read again; otherwise only
+        those whose stamp changed, and nothing at all when the tree is unchanged.
         """
-        full = full or self._needs_rebuild or self._meta("dirty") == "1"
-        known = {} if full else self._stamps()
-        if not full and known == found:
+        full = full or self.needs_rebuild
+        known = {} if full else stamps(self._db)
+        changed, gone = differences(known, found)
+        if not (full or changed or gone):
             return
         with self._db:
             if full:
                 for table in ("stamps", "clients", "sessions", "artifacts", "terms"):
                     self._db.execute(f"DELETE FROM {table}")
-            for key in known.keys() - found.keys():
+            for key in gone:
                 self._delete(key)
-            for key, stamp in found.items():
-                if known.get(key) != stamp:
-                    self._store(key, stamp, load(key))
-            self._set_meta("dirty", "0")
+            for key in changed:
+                self._store(key, found[key], load(key))
+            if full:
+                self._set_meta("dirty", "0")
+                self._db.execute("DELETE FROM meta WHERE key = 'writing'")
         self._needs_rebuild = False
 
+    @property
+    def needs_rebuild(self) -> bool:
+        """Whether every record must be read again: a new index, or one flagged dirty."""
+        return self._needs_rebuild or self.dirty
+
     def mark_dirty(self) -> None:
-        """Call before a filesystem write that `put` will record."""
+        """Ask for a full rebuild at the next open, until `mark_clean`."""
         with self._db:
             self._set_meta("dirty", "1")
+            self._db.execute("DELETE FROM meta WHERE key = 'closed'")
 
     @property
     def dirty(self) -> bool:
         return self._meta("dirty") == "1"
 
     def mark_clean(self) -> None:
-        """Lower the dirty flag after a write that the index already reflects."""
         with self._db:
             self._set_meta("dirty", "0")
 
+    def mark_writing(self, key: Key) -> None:
+        """Call before writing the record's file: until `put` records it, the next open
+        reads that record again."""
+        with self._db:
+            self._set_meta("writing", json.dumps(sorted({*self._writing(), "/".join(key)})))
+            # Whatever vouched for the index at the last close no longer does.
+            self._db.execute("DELETE FROM meta WHERE key = 'closed'")
+
     def put(self, key: Key, stamp: Stamp, record: Record) -> None:
-        """Record a write that has reached the disk, and lower the dirty flag."""
+        """Record a write that has reached the disk."""
         with self._db:
             self._store(key, stamp, record)
-            self._set_meta("dirty", "0")
+            self._set_meta("writing", json.dumps(sorted(self._writing() - {"/".join(key)})))
+
+    def pending_writes(self) -> list[Key]:
+        """The records whose writing began and was never recorded (a kill, a failure)."""
+        return [tuple(name.split("/")) for name in sorted(self._writing())]
+
+    def take_in(
+        self,
+        keys: Iterable[Key],
+        stamp: Callable[[Key], Stamp],
+        load: Callable[[Key], Record],
+        read: Mapping[Key, tuple[Stamp, Record]] | None = None,
+    ) -> None:
+        """Make the rows of `keys` match their files as they are now: read again (a record
+        in `read`, read elsewhere at the stamp its file still has, is taken as it is), or
+        forgotten when the file is gone. Saves made since a comparison began are so never
+        undone by what it found."""
+        read = read or {}
+        keys = list(keys)
+        with self._db:
+            for key in keys:
+                now = stamp(key)
+                if now == MISSING:
+                    self._delete(key)
+                    continue
+                earlier = read.get(key)
+                self._store(key, now, earlier[1] if earlier is not None and earlier[0] == now else load(key))
+            self._set_meta("writing", json.dumps(sorted(self._writing() - {"/".join(key) for key in keys})))
+
+    def stamp_of(self, key: Key) -> Stamp | None:
+        row = self._db.execute(
+            "SELECT mtime_ns, size FROM stamps WHERE client_id = ? AND session_id = ? AND artifact_id = ?", key
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def closed_token(self) -> str | None:
+        """What the last clean close wrote here (see `index_seal`); None after any write since."""
+        return self._meta("closed")
+
+    def seal(self, token: str) -> bool:
+        """Before closing cleanly: write `token`, and move everything into the main file,
+        synced (SQLite syncs a checkpoint even at synchronous=NORMAL). False when that
+        could not be done now; the index is then simply not vouched for."""
+        with self._db:
+            self._set_meta("closed", token)
+        busy, _log, _moved = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return not busy
+
+    def _writing(self) -> set[str]:
+        value = self._meta("writing")
+        try:
+            names = json.loads(value) if value else []
+        except ValueError:
+            names = []
+        return {name for name in names if isinstance(name, str) and name.count("/") == 2}
 
     def forget_client(self, client_id: str) -> None:
         """Delete every row of the client, and leave no trace of them in the database files."""
@@ -209,25 +272,6 @@ class Index:
 
     def _hide(self, table: str, column: str, row: str, text: str) -> str | bytes:
         return text if self._cipher is None else self._cipher.seal_text(table, column, row, text)
-
-    def _show(self, table: str, column: str, row: str, value: str | bytes) -> str:
-        if self._cipher is None:
-            return value
-        try:
-            if not isinstance(value, bytes):
-                raise DecryptionError("not encrypted")
-            return self._cipher.open_text(table, column, row, value)
-        except DecryptionError:
-            with self._db:
-                self._set_meta("dirty", "1")
-            raise IndexDamaged(
-                _("The portfolio's index was changed outside Expressive. Open the portfolio again (or run "
-                   "`expressive check`): the index is then rebuilt from the saved files.")
-            ) from None
-
-    def _stamps(self) -> dict[Key, Stamp]:
-        rows = self._db.execute("SELECT client_id, session_id, artifact_id, mtime_ns, size FROM stamps")
-        return {(c, s, a): (mtime, size) for c, s, a, mtime, size in rows}
 
     def _meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -348,177 +392,10 @@ class Index:
             raise DecryptionError("not encrypted")
         return self._cipher.open_text("artifacts", column, row, value)
 
-    # --- queries -----------------------------------------------------------------------
-
-    def clients(self) -> list[Client]:
-        clients = [self._client(row) for row in self._db.execute(f"SELECT {CLIENT_COLUMNS} FROM clients")]
-        # In Python rather than SQL: NOCASE only folds ASCII, and names are not ASCII.
-        return sorted(clients, key=lambda client: (client.name.casefold(), client.id))
-
-    def client(self, client_id: str) -> Client | None:
-        row = self._db.execute(f"SELECT {CLIENT_COLUMNS} FROM clients WHERE id = ?", (client_id,)).fetchone()
-        return None if row is None else self._client(row)
-
-    def sessions(self, client_id: str, *, limit: int | None, offset: int) -> list[Session]:
-        rows = self._db.execute(
-            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE client_id = ? "
-            "ORDER BY started DESC, id DESC LIMIT ? OFFSET ?",
-            (client_id, -1 if limit is None else limit, offset),
-        )
-        return [self._session(row) for row in rows]
-
-    def session(self, client_id: str, session_id: str) -> Session | None:
-        row = self._db.execute(
-            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE client_id = ? AND id = ?", (client_id, session_id)
-        ).fetchone()
-        return None if row is None else self._session(row)
-
-    def artifacts(self, client_id: str, session_ids: Iterable[str] | None = None) -> list[ArtifactRecord]:
-        """A client's artifacts, newest session first and oldest first inside each session."""
-        query = (
-            f"SELECT {', '.join('a.' + field for field in ARTIFACT_FIELDS)} "
-            "FROM artifacts a JOIN sessions s ON s.client_id = a.client_id AND s.id = a.session_id "
-            "WHERE a.client_id = ?"
-        )
-        parameters: list[str] = [client_id]
-        if session_ids is not None:
-            wanted = list(session_ids)
-            query += f" AND a.session_id IN ({', '.join('?' * len(wanted))})"
-            parameters += wanted
-        query += " ORDER BY s.started DESC, s.id DESC, a.created, a.id"
-        return [self._artifact(row) for row in self._db.execute(query, parameters)]
-
-    def artifact(self, client_id: str, session_id: str, artifact_id: str) -> ArtifactRecord | None:
-        row = self._db.execute(
-            f"SELECT {ARTIFACT_COLUMNS} FROM artifacts WHERE client_id = ? AND session_id = ? AND id = ?",
-            (client_id, session_id, artifact_id),
-        ).fetchone()
-        return None if row is None else self._artifact(row)
-
-    def gallery(
-        self,
-        client_id: str,
-        *,
-        activity: str | None = None,
-        tag: str | None = None,
-        starred: bool | None = None,
-        words: Iterable[str] = (),
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> list[ArtifactRecord]:
-        """A client's artifacts newest first, filtered in SQL: `tag` is a tag's term (see
-        `search.tag_term`), `words` the folded query words, each of which must match."""
-        query = f"SELECT {ARTIFACT_COLUMNS} FROM artifacts WHERE client_id = ?"
-        parameters: list = [client_id]
-        if activity is not None:
-            query += " AND activity = ?"
-            parameters.append(activity)
-        if starred is not None:
-            query += " AND starred = ?"
-            parameters.append(int(starred))
-        wanted = [(TAG, tag)] if tag is not None else []
-        wanted += [(WORD, word) for word in dict.fromkeys(words)]
-        for kind, term in wanted:
-            query += " AND n IN (SELECT artifact FROM terms WHERE client_id = ? AND kind = ? AND term = ?)"
-            parameters += [client_id, kind, self._token(client_id, kind, term)]
-        query += " ORDER BY created DESC, session_id DESC, id DESC LIMIT ? OFFSET ?"
-        parameters += [-1 if limit is None else limit, offset]
-        return [self._artifact(row) for row in self._db.execute(query, parameters)]
-
-    def tags(self, client_id: str) -> list[str]:
-        """Every tag on the client's work. The terms say which tags there are (one artifact
-        for each); their spelling is read from that artifact's tags, decrypted if need be."""
-        rows = self._db.execute(
-            "SELECT t.term, a.client_id, a.session_id, a.id, a.tags FROM "
-            "(SELECT term, MIN(artifact) AS artifact FROM terms WHERE client_id = ? AND kind = ? GROUP BY term) t "
-            "JOIN artifacts a ON a.n = t.artifact",
-            (client_id, TAG),
-        )
-        found = set()
-        for term, client, session_id, artifact_id, tags in rows:
-            row = f"{client}/{session_id}/{artifact_id}"
-            found.update(
-                tag for tag in json.loads(self._show("artifacts", "tags", row, tags))
-                if self._token(client_id, TAG, tag_term(tag)) == term
-            )
-        return sorted(found, key=lambda tag: (tag_term(tag), tag))
-
-    def progress(self, client_id: str) -> list[ProgressRow]:
-        """A client's sessions oldest first, each with how many artifacts per activity."""
-        made: dict[str, dict[str, int]] = {}
-        for session_id, activity, count in self._db.execute(
-            "SELECT session_id, activity, COUNT(*) FROM artifacts WHERE client_id = ? AND damaged IS NULL "
-            "GROUP BY session_id, activity ORDER BY session_id, activity",
-            (client_id,),
-        ):
-            made.setdefault(session_id, {})[activity] = count
-        rows = self._db.execute(
-            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE client_id = ? ORDER BY started, id", (client_id,)
-        )
-        progress = []
-        for row in rows:
-            session = self._session(row)
-            progress.append(ProgressRow(
-                session_id=session.id, started=session.started, plan_id=session.plan_id, goal=session.goal,
-                goal_met=session.goal_met, feeling_in=session.feeling_in, feeling_out=session.feeling_out,
-                activities=made.get(session.id, {}), homework=session.homework,
-            ))
-        return progress
-
-    def open_homework(self, client_id: str) -> list[Session]:
-        """Sessions that gave homework not yet marked done or not, oldest first."""
-        rows = self._db.execute(
-            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE client_id = ? AND homework IS NOT NULL "
-            "AND homework_done IS NULL ORDER BY started, id",
-            (client_id,),
-        )
-        return [self._session(row) for row in rows]
-
-    def _artifact(self, row: tuple) -> ArtifactRecord:
-        (id, client_id, session_id, activity, kind, created, title, about, files,
-         product, thumbnail, process, metadata, damaged, marks, noticings, tags, starred) = row
-        key = f"{client_id}/{session_id}/{id}"
-        return ArtifactRecord(
-            id=id, client_id=client_id, session_id=session_id, activity=activity, kind=kind,
-            created=datetime.fromisoformat(created), title=self._show("artifacts", "title", key, title),
-            about=self._show("artifacts", "about", key, about),
-            files=tuple(FileEntry(*entry) for entry in json.loads(self._show("artifacts", "files", key, files))),
-            product=product, thumbnail=thumbnail, process=process,
-            metadata=json.loads(self._show("artifacts", "metadata", key, metadata)),
-            damaged=damaged, path=self._layout.artifact_dir(client_id, session_id, id),
-            marks=tuple(json.loads(self._show("artifacts", "marks", key, marks))),
-            noticings=tuple(
-                Noticing(datetime.fromisoformat(at), text)
-                for at, text in json.loads(self._show("artifacts", "noticings", key, noticings))
-            ),
-            tags=tuple(json.loads(self._show("artifacts", "tags", key, tags))),
-            starred=bool(starred),
-        )
-
-    def _client(self, row: tuple) -> Client:
-        id, name, year_of_birth, notes, created, damaged, settings = row
-        key = f"{id}//"
-        if self._cipher is not None:
-            year_of_birth = json.loads(self._show("clients", "year_of_birth", key, year_of_birth))
-        return Client(
-            id, self._show("clients", "name", key, name), year_of_birth, self._show("clients", "notes", key, notes),
-            datetime.fromisoformat(created), damaged, json.loads(self._show("clients", "settings", key, settings)),
-        )
-
-    def _session(self, row: tuple) -> Session:
-        (id, client_id, plan_id, goal, feeling_in, feeling_out, started, ended, damaged,
-         goal_met, homework, homework_done) = row
-        key = f"{client_id}/{id}/"
-        if homework is not None:
-            words = json.loads(self._show("sessions", "homework", key, homework))
-            homework = Homework(
-                task=words["task"], done=None if homework_done is None else bool(homework_done), note=words["note"]
-            )
-        return Session(
-            id, client_id, plan_id, self._show("sessions", "goal", key, goal), feeling_in,
-            feeling_out, datetime.fromisoformat(started), None if ended is None else datetime.fromisoformat(ended),
-            damaged, None if goal_met is None else bool(goal_met), homework,
-        )
+def differences(known: dict[Key, Stamp], found: dict[Key, Stamp]) -> tuple[list[Key], list[Key]]:
+    """What a walk of the tree (`found`) says of the index's stamps (`known`): the keys to
+    read (new or changed), and the keys gone."""
+    return [key for key, stamp in found.items() if known.get(key) != stamp], list(known.keys() - found.keys())
 
 
 def _terms(title: str, about: str, noticings: list[str], tags: list[str]) -> list[tuple[str, str]]:

@@ -7,10 +7,13 @@ import sqlite3
 from pathlib import Path
 
 from .atomic import PRIVATE_FILE_MODE
+from .layout import Key, Stamp
 
 # 5: sessions gained goal_met and homework; artifacts noticings, tags, starred and a
 # number that the search terms refer to; the terms table.
-SCHEMA_VERSION = 5
+# 6: the index is trusted at open when `index_seal` vouches for it, so a version that does
+# not keep the seal must not write into it (it rebuilds an index of another version).
+SCHEMA_VERSION = 6
 
 SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -88,3 +91,19 @@ def connect(path: Path, *, fsync: bool) -> sqlite3.Connection:
     db.execute("PRAGMA secure_delete = ON")
     db.execute("PRAGMA temp_store = MEMORY")
     return db
+
+
+def stamps(db: sqlite3.Connection) -> dict[Key, Stamp]:
+    """Every record's stamp as the index holds it."""
+    rows = db.execute("SELECT client_id, session_id, artifact_id, mtime_ns, size FROM stamps")
+    return {(c, s, a): (mtime, size) for c, s, a, mtime, size in rows}
+
+
+def read_stamps(path: Path) -> dict[Key, Stamp]:
+    """`stamps` through a connection of its own, read-only: for a comparison on another
+    thread than the one that owns the open index."""
+    db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return stamps(db)
+    finally:
+        db.close()

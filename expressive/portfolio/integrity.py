@@ -74,7 +74,7 @@ class Integrity:
                     report.problems.append(Problem(disk.relative(path), str(exc)))
 
         report.problems += [Problem(Path(AUDIT_FILE), problem) for problem in self._audit.verify()]
-        disk.index.sync(found, records.__getitem__, full=True)
+        disk.sync_index(full=True, found=found, load=records.__getitem__)
         return report
 
     def _take_back_key_of_unbuilt(self, leftover: Path) -> None:

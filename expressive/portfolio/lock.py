@@ -109,6 +109,13 @@ def release(root: Path) -> None:
                 os.close(held.descriptor)
 
 
+def holders(root: Path) -> int:
+    """How many holds this process has on the portfolio in `root` (0: none)."""
+    with _registry:
+        held = _held.get(os.path.realpath(root))
+        return 0 if held is None else held.holders
+
+
 @contextmanager
 def holding(root: Path, *, wait: float = WAIT_SECONDS) -> Iterator[None]:
     acquire(root, wait=wait)

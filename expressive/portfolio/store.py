@@ -2,6 +2,7 @@
 
     <root>/portfolio.json
     <root>/index.sqlite                      derived, rebuilt from the JSON files at will
+    <root>/index.sqlite-closed               vouches for the index after a clean close (see `index_seal`)
     <root>/clients/<client>/client.json
     <root>/clients/<client>/private/notes-<session>.json        therapist only
     <root>/clients/<client>/private/notes-<session>-<artifact>.json   therapist only
@@ -61,6 +62,7 @@ Reviewing the work (the portfolio-review screens): where each thing lives, and w
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
@@ -71,10 +73,11 @@ from expressive.i18n import _
 from expressive.security.audit import AuditEntry, AuditLogNotAFile
 from expressive.security.keyring import KdfParams, Keyring, Keys
 
-from . import folder, migration, vault
+from . import folder, index_seal, migration, vault
 from .artifacts import Artifacts
 from .auditing import Audit
 from .clients import Clients
+from .comparison import Comparison
 from .disk import Disk
 from .drafts import Drafts
 from .folder import absolute, cannot_write_folder
@@ -82,7 +85,7 @@ from .index import Index
 from .integrity import Integrity
 from .journal import ExportJournal, journal_key
 from .layout import INDEX_FILE, Layout
-from .lock import release
+from .lock import holders, release
 from .migration import ProtectionPlan
 from .notes import Notes
 from .records import ArtifactRecord, CheckReport, Client, PortfolioError, ProgressRow, Session
@@ -109,6 +112,7 @@ class Portfolio:
         self._notes = Notes(self._disk, self._sessions, self._artifacts)
         self._drafts = Drafts(self._disk, self._sessions)
         self._integrity = Integrity(self._disk, self._audit, self._clients, self._artifacts, self._notes)
+        self._comparison: Comparison | None = None
         self._closed = False
 
     @staticmethod
@@ -121,7 +125,9 @@ class Portfolio:
         return folder.status(absolute(root))
 
     @classmethod
-    def open(cls, root: Path | str, *, passphrase: str | None = None, fsync: bool = True) -> Portfolio:
+    def open(
+        cls, root: Path | str, *, passphrase: str | None = None, fsync: bool = True, compare_later: bool = False
+    ) -> Portfolio:
         """Open the portfolio in `root`.
 
         Without a passphrase, a missing or empty folder becomes a new unencrypted portfolio.
@@ -130,6 +136,12 @@ class Portfolio:
         protection was interrupted ("migrating") is finished first. A passphrase given for
         an unencrypted portfolio is not needed and is ignored; one given for a folder with
         no portfolio yet is refused (create a protected portfolio with `protect`).
+
+        Opening takes the same time however large the portfolio: after a clean close the
+        index is trusted as it is (see `index_seal`). Otherwise (after a crash, or when
+        the index was replaced) it is compared with every file now, or, with
+        `compare_later`, left as it is for `compare_in_background`, which the caller then
+        starts at once. A missing or damaged index is rebuilt whole either way.
 
         `fsync=False` trades crash safety for speed; only benchmarks that generate large
         portfolios use it.
@@ -157,6 +169,12 @@ class Portfolio:
                     root / INDEX_FILE, layout, fsync=fsync,
                     cipher=None if keys is None else keys.field_cipher(), search_key=None if keys is None else keys.index,
                 )
+                sealed = index_seal.vouches(index.path, index.closed_token())
+                try:
+                    index_seal.break_seal(index.path, fsync=fsync)
+                except BaseException:
+                    index.close()
+                    raise
                 # From here the store holds the lock, and closing it lets go.
                 store = cls(layout, index, fsync=fsync, keys=keys, keyring=keyring)
             finally:
@@ -166,7 +184,7 @@ class Portfolio:
                 store._audit.anchor_older_log(index)
                 store._clients.finish_deletions()
                 store._exports.tidy()
-                store._disk.sync_index(full=False)
+                store._disk.open_index(sealed=sealed, compare_now=not compare_later)
                 if keys is not None:
                     store._audit.record("unlock")
             except BaseException:
@@ -245,9 +263,10 @@ class Portfolio:
         if self._closed:
             return
         self._closed = True
+        self._stop_comparison()
         self._vault.forget()
         try:
-            self._disk.index.close()
+            self._disk.close_index(last_holder=holders(self.root) == 1)
         finally:
             release(self.root)
 
@@ -530,8 +549,40 @@ class Portfolio:
         Unfinished saves are notes, not problems (with `repair` they are removed). Damaged
         records are reported and never deleted: they may be recoverable by hand.
         """
+        self._stop_comparison()
         return self._integrity.check(repair=repair)
 
     def rebuild_index(self) -> None:
         """Read every record again; the index then matches the files exactly."""
+        self._stop_comparison()
         self._disk.sync_index(full=True)
+
+    @property
+    def needs_full_comparison(self) -> bool:
+        """Whether nothing vouches yet that the index matches the files: opened with
+        `compare_later` after a crash (or with its index replaced), and not compared since."""
+        return not self._disk.index_vouched
+
+    def compare_in_background(self, on_ready: Callable[[], None]) -> None:
+        """Compare the index with every file on a thread of its own, if that is needed and
+        not under way. `on_ready` is called from that thread when it is done: then call
+        `finish_comparison` on the thread that uses the store (in Kivy, `on_ready` wrapped
+        in `mainthread`). The store may be used, and saved to, meanwhile."""
+        if self.needs_full_comparison and self._comparison is None:
+            self._comparison = Comparison(self._disk, on_ready)
+
+    def finish_comparison(self) -> CheckReport | None:
+        """Bring the index up to date with what the comparison found; the damaged records
+        it found, reported as `check` reports them. None when no comparison is done yet.
+        PortfolioError when the comparison could not read the portfolio (the next open,
+        or `check`, compares again)."""
+        comparison = self._comparison
+        if comparison is None or not comparison.done:
+            return None
+        self._comparison = None
+        return comparison.take_in()
+
+    def _stop_comparison(self) -> None:
+        if self._comparison is not None:
+            self._comparison.stop()
+            self._comparison = None

@@ -26,3 +26,11 @@ def read_json(store, path):
 
 def write_json(store, path, document) -> None:
     write_plain(store, path, json.dumps(document).encode("utf-8"))
+
+
+def close_as_if_killed(store) -> None:
+    """Close the store and leave the portfolio as a kill would have: with no seal vouching
+    for its index, so that the next open compares the index with every file."""
+    root = store.root
+    store.close()
+    (root / "index.sqlite-closed").unlink(missing_ok=True)

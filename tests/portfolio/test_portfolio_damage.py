@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from portfolio_helpers import drawing_draft, read_plain, write_plain
+from portfolio_helpers import close_as_if_killed, drawing_draft, read_plain, write_plain
 
 from expressive.portfolio import PortfolioError
 
@@ -31,7 +31,8 @@ def test_a_healthy_portfolio_checks_clean(store, client, session, three):
 
 def test_a_garbage_manifest_is_listed_as_damaged_and_named(store, client, session, three, open_portfolio):
     write_plain(store, three[1].path / "manifest.json", b"\x00{not json")
-    store.close()
+    # Damaged behind the app's back, then the app was killed: the next open compares.
+    close_as_if_killed(store)
     with open_portfolio() as reopened:
         listed = {a.id: a for a in reopened.artifacts(client.id, session.id)}
         assert set(listed) == {a.id for a in three}
@@ -62,7 +63,7 @@ def test_a_manifest_of_the_wrong_shape_is_damage_not_a_crash(store, client, sess
     document = json.loads(read_plain(store, manifest))
     document[field] = value
     write_plain(store, manifest, json.dumps(document).encode())
-    store.close()
+    close_as_if_killed(store)
     with open_portfolio() as reopened:
         listed = {a.id: a for a in reopened.artifacts(client.id, session.id)}
         assert listed[three[0].id].damaged

@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timedelta, UTC
 
 import pytest
-from portfolio_helpers import drawing_draft, read_json, read_plain, write_json
+from portfolio_helpers import close_as_if_killed, drawing_draft, read_json, read_plain, write_json
 
 from expressive.portfolio import Homework, Noticing, PortfolioError, ProgressRow
 from expressive.portfolio import atomic
@@ -350,12 +350,12 @@ def test_the_gallery_follows_every_change(store, client, gallery, portfolio_dir,
     store.set_tags(storm, ["weather"])
     assert _titles(store.gallery(client.id, tag="anger")) == ["Loud drums"]
     assert store.tags(client.id) == ["anger", "family", "pets", "weather"]
-    # A tag edited by hand is read again on opening.
+    # A tag edited by hand is read again by the comparison an open makes after a crash.
     path = gallery[5].path / "manifest.json"
     manifest = read_json(store, path)
     manifest["tags"] = ["Drums"]
     write_json(store, path, manifest)
-    store.close()
+    close_as_if_killed(store)
     with open_portfolio() as reopened:
         assert _titles(reopened.gallery(client.id, tag="drums")) == ["Loud drums"]
         assert reopened.gallery(client.id, tag="anger") == []
@@ -575,14 +575,15 @@ def test_terms_after_any_edits_are_those_of_a_full_rebuild(store, client, sessio
     assert edited and not [row for row in edited if row[2] == "live"]
     store.rebuild_index()
     assert _terms(store) == edited
-    # Work deleted and edited by hand, seen on opening (no full rebuild).
+    # Work deleted and edited by hand, seen by the comparison of an open after a crash
+    # (no full rebuild).
     import shutil
 
     shutil.rmtree(gallery[1].path)
     manifest = read_json(store, gallery[3].path / "manifest.json")
     manifest["title"] = "Renamed by hand"
     write_json(store, gallery[3].path / "manifest.json", manifest)
-    store.close()
+    close_as_if_killed(store)
     with open_portfolio() as reopened:
         seen = _terms(reopened)
         assert _titles(reopened.gallery(client.id, search="renamed")) == ["Renamed by hand"]
