@@ -49,9 +49,11 @@ class UnavailableActivity:
 
 @dataclass(frozen=True)
 class DeclaredActivity:
-    """An activity known by its declaration file, not imported yet."""
+    """An activity known by its declaration file, not imported yet; `services` names what
+    it lends other activities."""
 
     info: ActivityInfo
+    services: frozenset[str]
     entry_point: EntryPoint
     source: str
 
@@ -98,6 +100,14 @@ class ActivitiesOnDemand(MutableMapping[str, type[Activity]]):
     def values(self) -> list[type[Activity]]:
         return [activity for _activity_id, activity in self.items()]
 
+    def lenders(self) -> dict[str, type[Activity]]:
+        """The classes of the activities that may lend services: those imported already,
+        and those whose declaration names a service (imported now)."""
+        may_lend = [activity_id for activity_id, entry in self._entries.items()
+                    if not isinstance(entry, DeclaredActivity) or entry.services]
+        classes = ((activity_id, self.get(activity_id)) for activity_id in may_lend)
+        return {activity_id: activity for activity_id, activity in classes if activity is not None}
+
     def info(self, activity_id: str) -> ActivityInfo | None:
         """What the activity declares about itself, without importing it; None when it is
         not (or no longer) usable."""
@@ -130,7 +140,7 @@ class Registry:
                  unavailable: list[UnavailableActivity]):
         self.unavailable = unavailable
         self.activities = ActivitiesOnDemand(activities, unavailable)
-        self.services = Services(lambda: offered_services(self.activities))
+        self.services = Services(lambda: offered_services(self.activities.lenders()))
 
     def get(self, activity_id: str) -> type[Activity] | None:
         """The activity's class, imported now if it was not yet; None when there is no
@@ -181,7 +191,7 @@ def offered_services(activities: Mapping[str, type[Activity]]) -> dict[str, Call
 def installed_services() -> Services:
     """The services of the activities installed, gathered once per run when first asked
     for: what a Host lends when it is given none of its own."""
-    return Services(lambda: offered_services(discover().activities))
+    return Services(lambda: offered_services(discover().activities.lenders()))
 
 
 def _source(entry_point: EntryPoint) -> str:
@@ -250,14 +260,21 @@ def load_declared(declared: DeclaredActivity) -> type[Activity] | list[str]:
         return loaded
     differing = [part.name for part in fields(ActivityInfo)
                  if getattr(loaded.info, part.name) != getattr(declared.info, part.name)]
+    try:
+        lent = loaded.services()
+    except Exception:  # a plugin's own code may fail in any way; gathering services says so
+        lent = None
+    if isinstance(lent, dict) and set(lent) != declared.services:
+        differing.append("services")
     if differing:
         return [_("its class and its declaration file {file} differ in {fields}").format(
             file=DECLARATION, fields=", ".join(differing))]
     return loaded
 
 
-def read_declaration(path: Path) -> ActivityInfo | list[str]:
-    """The ActivityInfo a declaration file gives, or what is wrong with the file."""
+def read_declaration(path: Path) -> tuple[ActivityInfo, frozenset[str]] | list[str]:
+    """The ActivityInfo a declaration file gives and the names of the services it says the
+    activity lends (`services`, none when absent), or what is wrong with the file."""
     try:
         declared = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -266,11 +283,14 @@ def read_declaration(path: Path) -> ActivityInfo | list[str]:
     missing = [name for name in required if name not in declared]
     if missing:
         return [_("its declaration file {file} does not give {keys}").format(file=DECLARATION, keys=", ".join(missing))]
-    unknown = sorted(set(declared) - {part.name for part in fields(ActivityInfo)})
+    unknown = sorted(set(declared) - {part.name for part in fields(ActivityInfo)} - {"services"})
     if unknown:
         return [_("its declaration file {file} gives unknown keys: {keys}").format(file=DECLARATION, keys=", ".join(unknown))]
+    services = declared.pop("services", [])
+    if not isinstance(services, list) or not all(isinstance(name, str) for name in services):
+        return [_("its declaration file {file} must give services as a list of names").format(file=DECLARATION)]
     as_tuples = {name: tuple(declared[name]) for name in ("artifact_kinds", "api_version") if isinstance(declared[name], list)}
-    return ActivityInfo(**{**declared, **as_tuples})
+    return ActivityInfo(**{**declared, **as_tuples}), frozenset(services)
 
 
 def _declared(entry_point: EntryPoint, source: str) -> DeclaredActivity | list[str] | None:
@@ -286,15 +306,16 @@ def _declared(entry_point: EntryPoint, source: str) -> DeclaredActivity | list[s
     declaration = folder / DECLARATION
     if not declaration.is_file():
         return None
-    info = read_declaration(declaration)
-    if isinstance(info, list):
-        return info
+    declared = read_declaration(declaration)
+    if isinstance(declared, list):
+        return declared
+    info, services = declared
     problems = _info_problems(entry_point.name, info, folder)
     if problems:
         return problems
     # An activity translates its own words, from the locale folder of its package.
     add_catalogue(spec.parent or spec.name)
-    return DeclaredActivity(info, entry_point, source)
+    return DeclaredActivity(info, services, entry_point, source)
 
 
 def discover(group: str = ENTRY_POINT_GROUP) -> Registry:

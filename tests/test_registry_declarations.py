@@ -15,10 +15,12 @@ from babel.messages.mofile import write_mo
 from expressive.registry import DECLARATION, read_declaration
 
 DECLARED = {
-    # package: (entry-point name, the class's info, the module's body after its imports)
-    "greeting_activity": ("greeting", 'id="greeting", title="Greeting", icon="hand-wave"', ""),
-    "faulty_activity": ("faulty", 'id="faulty", title="Faulty", icon="hand-wave"', "raise RuntimeError('the faulty plugin broke')"),
-    "liar_activity": ("liar", 'id="liar", title="Not what it says", icon="hand-wave"', ""),
+    # package: (entry-point name, the class's info, the module's body after its imports,
+    # the names of the services it lends)
+    "greeting_activity": ("greeting", 'id="greeting", title="Greeting", icon="hand-wave"', "", ["greeting"]),
+    "faulty_activity": ("faulty", 'id="faulty", title="Faulty", icon="hand-wave"',
+                        "raise RuntimeError('the faulty plugin broke')", []),
+    "liar_activity": ("liar", 'id="liar", title="Not what it says", icon="hand-wave"', "", ["sneaky"]),
 }
 
 ACTIVITY_MODULE = '''
@@ -28,6 +30,10 @@ from expressive.api import Activity, ActivityInfo
 
 class TheActivity(Activity):
     info = ActivityInfo({info}, artifact_kinds=("note",), api_version=(1, 0))
+
+    @classmethod
+    def services(cls):
+        return dict.fromkeys({services}, print)
 '''
 
 
@@ -44,12 +50,14 @@ def declared_site(tmp_path_factory):
     its declaration, one whose declaration lacks a key; and one without a declaration."""
     source = tmp_path_factory.mktemp("declared-src")
     entry_points = []
-    for package, (name, info, body) in DECLARED.items():
+    for package, (name, info, body, services) in DECLARED.items():
         folder = source / package
         folder.mkdir()
         (folder / "__init__.py").write_text('"""A light package: the host reads it before loading the activity."""\n')
-        (folder / "activity.py").write_text(ACTIVITY_MODULE.format(body=body, info=info))
-        (folder / DECLARATION).write_text(declaration(name, name.title()))
+        (folder / "activity.py").write_text(ACTIVITY_MODULE.format(body=body, info=info, services=services))
+        # The liar's declaration keeps quiet about the service its class lends.
+        declared_services = [] if name == "liar" else services
+        (folder / DECLARATION).write_text(declaration(name, name.title(), services=json.dumps(declared_services)))
         entry_points.append(f'{name} = "{package}.activity:TheActivity"')
     catalogue = Catalog(locale="de")
     catalogue.add("Greeting", "Gruß")
@@ -63,7 +71,7 @@ def declared_site(tmp_path_factory):
     (incomplete / DECLARATION).write_text(declaration("incomplete", "Incomplete", icon=None))
     entry_points.append('incomplete = "incomplete_activity:TheActivity"')
     (source / "undeclared_activity.py").write_text(ACTIVITY_MODULE.format(
-        body="", info='id="undeclared", title="Undeclared", icon="hand-wave"'))
+        body="", info='id="undeclared", title="Undeclared", icon="hand-wave"', services=[]))
     entry_points.append('undeclared = "undeclared_activity:TheActivity"')
     (source / "pyproject.toml").write_text(textwrap.dedent(f'''
         [build-system]
@@ -137,7 +145,7 @@ def test_a_declared_activity_that_fails_when_first_used_is_unavailable_with_why_
     assert seen["faulty"] and seen["liar"] and seen["greeting"]
     assert seen["still listed"] == ["greeting"], "one that failed is no longer offered"
     assert seen["unavailable"]["faulty"] == "it could not be loaded: RuntimeError: the faulty plugin broke"
-    assert seen["unavailable"]["liar"] == f"its class and its declaration file {DECLARATION} differ in title"
+    assert seen["unavailable"]["liar"] == f"its class and its declaration file {DECLARATION} differ in title, services"
     assert seen["services"], "gathering services passes over the broken ones"
 
 
@@ -165,14 +173,31 @@ def test_each_builtin_declaration_says_what_its_class_says(activity):
 
     folder = Path(__file__).parents[1] / "activities" / activity
     registry = discover()
-    assert read_declaration(folder / DECLARATION) == registry.get(activity).info
+    activity_class = registry.get(activity)
+    assert read_declaration(folder / DECLARATION) == (activity_class.info, set(activity_class.services()))
     assert activity not in {broken.name for broken in registry.unavailable}
+
+
+def test_asking_for_a_service_imports_only_the_activities_that_declare_one(declared_site):
+    seen = in_fresh_process(declared_site, """
+        from expressive.api import PICTURE_MAKER
+        from expressive.registry import discover
+
+        registry = discover()
+        seen = {"lent": [registry.services.get(name) is print for name in ("greeting",)],
+                "picture maker": registry.services.get(PICTURE_MAKER) is not None,
+                "imported": sorted(name for name in sys.modules if name == "cv2"
+                                   or (name.endswith(".activity") and name != "expressive.activity"))}
+        """)
+    assert seen == {"lent": [True], "picture maker": True,
+                    "imported": ["expressive.activities.drawing.activity", "greeting_activity.activity"]}
 
 
 @pytest.mark.parametrize(("text", "problem"), [
     ("id = ", "cannot be read"),
     ('id = "x"\n', "does not give title, icon, artifact_kinds, api_version"),
     (declaration("extra", "Extra", colour='"red"'), "unknown keys: colour"),
+    (declaration("lending", "Lending", services='"picture-maker"'), "services as a list of names"),
 ])
 def test_a_damaged_declaration_is_named(tmp_path, text, problem):
     path = tmp_path / DECLARATION
