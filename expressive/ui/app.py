@@ -11,7 +11,6 @@ from pathlib import Path
 from kivy.app import App
 from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
-from kivy.core.clipboard import Clipboard
 from kivy.core.window import Window
 from kivy.properties import BooleanProperty, ObjectProperty
 from kivy.uix.modalview import ModalView
@@ -297,7 +296,10 @@ class ExpressiveApp(App):
     def on_client_mode(self, _app, client_mode: bool) -> None:
         if client_mode:
             # Whatever the therapist copied (another client's note) must not be pasted by this
-            # client. Kivy ignores copying nothing, so a space takes its place.
+            # client. Kivy ignores copying nothing, so a space takes its place. (Imported
+            # here: the clipboard's set-up is no part of the first frame.)
+            from kivy.core.clipboard import Clipboard
+
             try:
                 Clipboard.copy(" ")
             except Exception:  # a device without a clipboard has nothing to leak
