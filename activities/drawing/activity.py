@@ -91,9 +91,11 @@ class DrawingActivity(Activity):
 
     @classmethod
     def benchmarks(cls, quick: bool, driver) -> list:
-        from expressive.activities.drawing.measure import drawing_figures, drawing_file_figures
+        from expressive.activities.drawing.measure import drawing_figures, drawing_file_figures, undo_figures
 
-        return (drawing_figures(driver, strokes_on_screen=200, measured_moves=400 if quick else 2000)
+        activity, studio = driver.open_activity("drawing")
+        return (drawing_figures(driver, activity, studio, strokes_on_screen=200, measured_moves=400 if quick else 2000)
+                + undo_figures(driver, activity, studio, strokes=1000, undos=50 if quick else 200)
                 + drawing_file_figures(1 if quick else 3))
 
     @classmethod

@@ -1,25 +1,27 @@
 """Speed figures of the drawing activity, for `expressive bench`: a finger drawing on a
-canvas that already holds many strokes (in the real app, through the driver the bench
-lends), saving the picture, exporting it and replaying how it was made."""
+canvas that already holds many strokes and undoing at the end of a long drawing (in the
+real app, through the driver the bench lends), saving the picture, exporting it and
+replaying how it was made."""
 
 from __future__ import annotations
 
 import statistics
 import time
 
+from expressive.activities.drawing.picture_history import SPACING
 from expressive.api.measure import Figure, percentile
 from expressive.lib.drawing.demo import demo_log
-from expressive.lib.drawing.render import render_png
+from expressive.lib.drawing.render import render_image, render_png
 from expressive.lib.drawing.replay import replay_frames_per_second
+from expressive.lib.drawing.strokes import BRUSH_SIZES, PALETTE, TOOLS, DrawingLog
 
 # Points in each timed stroke.
 PER_STROKE = 200
 
 
-def drawing_figures(driver, strokes_on_screen: int, measured_moves: int) -> list[Figure]:
+def drawing_figures(driver, activity, studio, strokes_on_screen: int, measured_moves: int) -> list[Figure]:
     """Touch moves, frames and stroke ends timed while long strokes grow over
     `strokes_on_screen` strokes already drawn, then saving the picture durably."""
-    activity, studio = driver.open_activity("drawing")
     paper = studio.paper
     left, bottom = paper.to_window(paper.x, paper.y)
     width, height = paper.size
@@ -99,4 +101,63 @@ def drawing_file_figures(runs: int) -> list[Figure]:
         # Replay is watched: it must keep up with a smooth 30 frames per second at 4x speed.
         Figure("replay_frame_time", 1000 / replay_fps, "ms", 1000 / 30,
                f"one replay frame at 4x speed, {replay_size[0]}x{replay_size[1]}, slowest of the demo pictures ({replay_fps:.0f} fps)"),
+    ]
+
+
+def long_drawing(strokes: int) -> DrawingLog:
+    """A drawing of `strokes` strokes with every brush and the eraser in turn, each a
+    sweep of 30 points across most of the paper, as a finger draws them."""
+    log = DrawingLog(clock=lambda: 0.0)
+    colours = list(PALETTE.values())
+    for number in range(strokes):
+        t = number * 2.0
+        log.begin_stroke(TOOLS[number % len(TOOLS)], colours[number % len(colours)], BRUSH_SIZES["medium"], t, seed=number)
+        row = (number * 37 % 100) / 100
+        for point in range(30):
+            x = log.width * (0.1 + 0.8 * point / 29)
+            y = log.height * (0.05 + 0.9 * row + 0.02 * (point % 5))
+            log.add_point(x, y, 1.0, t + point * 0.03)
+        log.end_stroke()
+    return log
+
+
+def undo_figures(driver, activity, studio, strokes: int, undos: int) -> list[Figure]:
+    """Undo tapped again and again at the end of a drawing of `strokes` strokes (the
+    drawing restored as an autosave is), four frames apart; against the old way, which
+    rendered every stroke again."""
+    activity.restore(long_drawing(strokes).to_json().encode("utf-8"))
+    driver.advance_frames(3)
+    if len(studio.log.visible_strokes()) != strokes:
+        raise RuntimeError(f"the restored drawing shows {len(studio.log.visible_strokes())} strokes, not {strokes}")
+    button = studio.ids.undo_button
+    changed: list[float] = []
+    studio.bind(on_change=lambda _studio: changed.append(time.perf_counter()))
+    times, drawn = [], []
+    for _ in range(undos):
+        touch = driver.finger(*button.to_window(*button.center))
+        touch.touch_down()
+        begun = time.perf_counter()
+        touch.touch_up()
+        if not changed:
+            raise RuntimeError("a tap on Undo changed nothing")
+        times.append((changed.pop() - begun) * 1000)
+        drawn.append(studio.paper.history.last_drawn)
+        # A person's quickest taps are more frames apart than this (four frames is 67 ms
+        # at 60 a second): the snapshots the next undos want are rendered in them.
+        driver.advance_frames(4)
+    history = studio.paper.history
+    renders = []
+    for _ in range(3):
+        begun = time.perf_counter()
+        whole = render_image(studio.log)
+        renders.append((time.perf_counter() - begun) * 1000)
+    if whole.tobytes() != studio.paper.picture.tobytes():
+        raise RuntimeError("after the undos the screen does not show what the log renders")
+    return [
+        Figure(f"undo_at_{strokes}_strokes", percentile(times, 0.99), "ms", 50.0,
+               f"tap Undo to picture shown, p99 of {undos} undos in a row four frames apart at the end of a "
+               f"{strokes}-stroke drawing of every brush (median {statistics.median(times):.1f} ms); each draws at "
+               f"most {SPACING - 1} strokes from a snapshot (here at most {max(drawn)}), the snapshots holding "
+               f"{history.kept_bytes / 1e6:.0f} MB ({history.most_kept} at most); floor: the old undo rendered every "
+               f"stroke again, {statistics.median(renders):.0f} ms (median of 3)"),
     ]

@@ -5,19 +5,25 @@ Drawing the whole log again on every undo takes time in proportion to the drawin
 length (seconds at 1,000 strokes). Instead the picture is always brought to the log's
 state from the nearest rendered picture whose marks are the first marks of that state:
 the picture on screen itself when marks were only added (a stroke, a redo), or a kept
-snapshot. Snapshots are taken every `spacing` marks as the marks are drawn, so an undo or
-redo at the end of the drawing draws at most `spacing - 1` marks.
+snapshot, so that no undo or redo near the end draws more than `spacing - 1` marks.
 
-The trade-off, memory against time: a snapshot is the whole picture (9.4 MB at 2048x1536
-RGB), so at most `most_kept` are held. They are dense near the end of the drawing, where
-undos happen: one every `spacing` marks over the last `dense * spacing` marks, then every
-2, 4, 8... times `spacing` further back, the oldest dropped first when over the limit.
-Undoing into the sparser part would draw more marks, so while undos go on, `prepare()`
-(called by the studio between frames, a bounded step at a time) renders the snapshots
-the next undos need before they are asked for: many undos in a row stay within
-`spacing - 1` marks each at a person's pace. A sudden jump far back (the undo of a clear
-whose snapshots were dropped, or a new paper) draws from the nearest snapshot there is,
-at worst from the paper.
+What is kept: the picture before the last mark (the next undo's picture, so an undo is
+a copy), and snapshots every `spacing` marks near the end of the drawing (`dense` of
+them, the end's own place counted), then one in each band further back, each band twice
+as long as the one before and its snapshot twice as far apart. Snapshots are taken as
+the marks are drawn; as undos go on, `prepare()` (the studio calls it between frames
+while no finger is on the paper, at most `spacing` marks a call) renders the ones the
+next undos will want, nearest first, before they are asked for.
+
+The trade-off, memory against time: a snapshot is the whole picture (9.4 MB at
+2048x1536 RGB), so at most `most_kept` are held (75 MB by default), however long the
+drawing; past the limit the oldest go first. That covers a run of undos back through
+1,000 marks with four `prepare()` calls between undos (a person's quickest taps are
+frames apart): each undo is a copy and draws nothing. A run back through many more
+marks outruns the snapshots kept, so now and then one undo draws from the paper; and a
+jump far back at once (the undo of a clear whose snapshots were dropped, a new paper)
+draws from the nearest snapshot there is, at worst from the paper, as every undo once
+did.
 
 A snapshot is named by its paper and its marks (the very mark objects of the log, so an
 undone and redone mark is the same one, and a stamp resized after it was placed is a new
@@ -39,8 +45,9 @@ from expressive.lib.drawing.templates import paper_image
 
 # At most this many marks are drawn by an undo or redo near the end of a drawing, less one.
 SPACING = 6
-# How many snapshots, `SPACING` marks apart, are kept behind the end of the drawing.
-DENSE = 4
+# How many snapshots, `SPACING` marks apart, are kept behind the end of the drawing
+# (then one in each band twice as long as the one before it, twice as sparse).
+DENSE = 2
 # The most whole pictures held besides the one shown (9.4 MB each at 2048x1536).
 MOST_KEPT = 8
 
@@ -123,8 +130,7 @@ class PictureHistory:
 
     def prepare(self) -> bool:
         """One step of work for the undos to come: draw at most `spacing` marks towards
-        the nearest missing snapshot of the last `dense * spacing` marks. True while any
-        is still missing."""
+        the nearest wanted snapshot that is missing. True while one still was."""
         shown = self._shown
         # The eraser paints the log's paper back: a snapshot is drawn on the paper it is named by.
         if shown is None or shown.paper != self.log.paper:
@@ -179,8 +185,8 @@ class PictureHistory:
     def _wanted_below(self, end: int) -> list[int]:
         """The places before `end` a snapshot is wanted, nearest first, as many as can be
         kept beside one being drawn."""
-        places = []
-        for position in range(end - 1 - (end - 1) % self.spacing, 0, -self.spacing):
+        places = [end - 1] if end > 1 else []
+        for position in range(end - 2 - (end - 2) % self.spacing, 0, -self.spacing):
             if self._wanted(position, end):
                 places.append(position)
                 if len(places) == self.most_kept - 1:
@@ -189,8 +195,10 @@ class PictureHistory:
 
     def _wanted(self, position: int, end: int) -> bool:
         """Whether a snapshot after `position` marks is one to keep when the drawing has
-        `end`: every `spacing` marks near the end, twice as far apart in each band
-        twice as long further back."""
+        `end`: the one before the last mark (the next undo's picture), and every `spacing`
+        marks near the end, twice as far apart in each band twice as long further back."""
+        if position == end - 1 and position > 0:
+            return True
         if position <= 0 or position % self.spacing:
             return False
         stride, reach = self.spacing, self.dense * self.spacing
@@ -202,14 +210,14 @@ class PictureHistory:
 
     def _draw(self, image: Image.Image, boxes: list[Box | None], paper: Paper, marks: tuple[Mark, ...], stop: int) -> None:
         """Draw marks onto `image` from where `boxes` ends up to `stop`, keeping a snapshot
-        at each wanted place passed."""
+        at each wanted place passed, the one it starts from included."""
         background = paper_image(self.log)
         end = len(marks)
-        for index in range(len(boxes), stop):
-            boxes.append(draw_mark(image, marks[index], background))
-            position = index + 1
+        for position in range(len(boxes), stop + 1):
             if self._wanted(position, end) and not self._has(paper, marks, position):
                 self._kept.append(_Rendered(paper, marks[:position], tuple(boxes), image.copy(), self._updates))
+            if position < stop:
+                boxes.append(draw_mark(image, marks[position], background))
 
     def _drop_unreachable(self) -> None:
         """Forget the snapshots no undo or redo can come back to: those with a mark that

@@ -11,7 +11,8 @@ from kivy.tests.common import UnitTestTouch
 from PIL import Image, ImageChops, ImageColor, ImageStat
 
 from expressive.activities.drawing import DrawingActivity
-from expressive.lib.drawing.render import render_png
+from expressive.activities.drawing.measure import long_drawing
+from expressive.lib.drawing.render import render_image, render_png
 from expressive.activities.drawing.screen_math import MAX_LINE_POINTS
 from expressive.lib.drawing.strokes import BRUSH_SIZES, PALETTE, PAPER_COLOUR, TOOLS, Fill, Stamp
 from expressive.activities.drawing.studio import STUDIO_TOOLS, picker_colours
@@ -728,3 +729,33 @@ def test_a_damaged_picture_says_so_in_a_childs_words_and_keeps_the_paper(window,
     assert "Choose another paper or picture." in texts and not any("checksum" in text for text in texts)
     assert "checksum" in caplog.text, "why it failed is in the log, for whoever looks into it"
     tap_popup_button(window, "OK")
+
+
+def test_undo_at_the_end_of_a_long_drawing_draws_nothing_and_shows_the_log(activity, studio):
+    activity.restore(long_drawing(60).to_json().encode("utf-8"))
+    advance_frames(3)
+    history = studio.paper.history
+    for _ in range(12):
+        tap(studio.ids.undo_button, frames=4)
+        assert history.last_drawn == 0, "the next undo's picture was ready"
+    assert studio.paper.picture.tobytes() == render_image(studio.log).tobytes()
+    tap(studio.ids.redo_button)
+    assert history.last_drawn <= 1 and len(studio.log.visible_strokes()) == 49
+    assert studio.paper.picture.tobytes() == render_image(studio.log).tobytes()
+
+
+def test_no_snapshot_is_prepared_while_a_finger_draws(activity, studio, monkeypatch):
+    activity.restore(long_drawing(30).to_json().encode("utf-8"))
+    advance_frames(3)
+    prepared = []
+    monkeypatch.setattr(studio.paper.history, "prepare", lambda: prepared.append(True) or True)
+    tap(studio.ids.undo_button, frames=1)
+    touch = UnitTestTouch(*on_paper(studio, 0.5, 0.5))
+    touch.touch_down()
+    prepared.clear()
+    advance_frames(3)
+    assert prepared == []
+    touch.touch_move(*on_paper(studio, 0.6, 0.5))
+    touch.touch_up()
+    advance_frames(3)
+    assert prepared, "between strokes it goes on"

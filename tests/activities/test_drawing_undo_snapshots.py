@@ -112,7 +112,6 @@ def test_undos_in_a_row_at_the_end_of_a_long_drawing_each_draw_fewer_marks_than_
         log.undo()
         history.update()
         drawn.append(history.last_drawn)
-        # Two frames between taps, as a person's finger leaves them at least.
         history.prepare()
         history.prepare()
     assert max(drawn) <= history.spacing - 1
@@ -120,15 +119,48 @@ def test_undos_in_a_row_at_the_end_of_a_long_drawing_each_draw_fewer_marks_than_
     assert history.kept_bytes <= history.most_kept * SIZE[0] * SIZE[1] * 3
 
 
-def test_without_frames_between_undos_the_cost_grows_only_where_snapshots_thin_out():
+def test_undoing_all_of_1000_marks_four_frames_apart_draws_none_and_redoing_one_each():
+    """The studio's own limits (the snapshots prepared between frames are always ready
+    in time), on tiny paper so that it is quick."""
+    rng = random.Random(3)
+    log = DrawingLog(width=64, height=48)
+    history = PictureHistory(log)
+    for _ in range(1000):
+        log.begin_stroke(rng.choice(TOOLS), rng.choice(COLOURS), 8)
+        log.add_point(rng.uniform(0, 64), rng.uniform(0, 48))
+        log.end_stroke()
+        history.update()
+    undone = []
+    while log.can_undo:
+        log.undo()
+        history.update()
+        undone.append(history.last_drawn)
+        for _ in range(4):
+            history.prepare()
+    assert max(undone) == 0
+    redone = []
+    for _ in range(100):
+        log.redo()
+        history.update()
+        redone.append(history.last_drawn)
+    assert max(redone) <= 1
+    assert history.picture.tobytes() == render_image(log).tobytes()
+    assert len(history._kept) + (history._building is not None) <= history.most_kept
+
+
+def test_without_frames_between_undos_the_snapshots_near_the_end_still_serve():
     log, history = long_drawing(300)
     drawn = []
-    for _ in range(12):
+    for _ in range(40):
         log.undo()
         history.update()
         drawn.append(history.last_drawn)
-    # The last dense * spacing marks have a snapshot every spacing marks already.
-    assert max(drawn) <= history.spacing - 1
+    assert drawn[0] == 0, "the picture before the last mark is kept"
+    # Near the end there is a snapshot every spacing marks; further back they thin out
+    # (prepare() fills them in between frames), but no undo goes back to the paper.
+    assert max(drawn[: history.spacing]) <= history.spacing - 1
+    assert max(drawn) < 40
+    assert history.picture.tobytes() == render_image(log).tobytes()
 
 
 def test_a_redo_after_undos_draws_one_mark_and_an_undo_of_a_clear_few():
