@@ -239,7 +239,7 @@ class DrawingCanvas(StencilView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._history: PictureHistory | None = None  # the finished marks' picture, at full size
+        self.history: PictureHistory | None = None  # the finished marks' picture, at full size
         self._texture: Texture | None = None
         with self.canvas:
             Color(1, 1, 1, 1)
@@ -338,15 +338,15 @@ class DrawingCanvas(StencilView):
     @property
     def picture(self) -> Image.Image | None:
         """The finished marks as the paper shows them, at full size (do not change it)."""
-        return self._history.picture if self._history is not None else None
+        return self.history.picture if self.history is not None else None
 
     def repaint(self) -> None:
         """Bring the picture to the log's finished marks, and show the part that changed."""
         if self.log is None:
             return
-        if self._history is None or self._history.log is not self.log:
-            self._history = PictureHistory(self.log)
-        changed = self._history.update()
+        if self.history is None or self.history.log is not self.log:
+            self.history = PictureHistory(self.log)
+        changed = self.history.update()
         size = (self.log.width, self.log.height)
         if self._texture is None or self._texture.size != size:
             self._texture = Texture.create(size=size, colorfmt="rgb")
@@ -362,9 +362,9 @@ class DrawingCanvas(StencilView):
     def _prepare_undos(self, _dt) -> None:
         """Between frames, while no finger is on the paper, render the snapshots the next
         undos will want, a bounded step a frame."""
-        if self._history is None or self._touch is not None or self._stamp_touches or self._view_touches:
+        if self.history is None or self._touch is not None or self._stamp_touches or self._view_touches:
             return
-        if self._history.prepare():
+        if self.history.prepare():
             self._prepare_soon()
 
     def _upload(self, box: Box) -> None:
