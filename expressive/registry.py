@@ -24,6 +24,7 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, fields
 from functools import cache
+from importlib.machinery import ModuleSpec
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
@@ -228,19 +229,18 @@ def validate(name: str, loaded: object) -> list[str]:
     info = getattr(loaded, "info", None)
     if not isinstance(info, ActivityInfo):
         return [_("it does not declare `info = ActivityInfo(...)`")]
-    return _info_problems(name, info, _module_folder(loaded.__module__))
+    spec = _spec_with_file(loaded.__module__)
+    return _info_problems(name, info, Path(spec.origin).parent if spec else None)
 
 
-def _module_folder(module_name: str) -> Path | None:
-    """The folder of a module's file, found without running the module (its parent
-    packages are imported, as they are to run it)."""
+def _spec_with_file(module_name: str) -> ModuleSpec | None:
+    """The spec of a module kept in a file, found without running the module (its parent
+    packages are imported, as they are to run it); None for any other."""
     try:
         spec = importlib.util.find_spec(module_name)
-    except (ImportError, ValueError):
+    except Exception:  # a parent package's import may fail in any way; loading it says why
         return None
-    if spec is None or not spec.origin or not spec.has_location:
-        return None
-    return Path(spec.origin).parent
+    return spec if spec is not None and spec.origin and spec.has_location else None
 
 
 def _load(entry_point: EntryPoint) -> type[Activity] | list[str]:
@@ -296,11 +296,8 @@ def read_declaration(path: Path) -> tuple[ActivityInfo, frozenset[str]] | list[s
 def _declared(entry_point: EntryPoint, source: str) -> DeclaredActivity | list[str] | None:
     """The activity as its declaration file describes it (its package's translations added),
     why that declaration cannot be used, or None when it has none."""
-    try:
-        spec = importlib.util.find_spec(entry_point.module)
-    except Exception:  # a parent package's import may fail in any way; loading says why
-        return None
-    if spec is None or not spec.origin or not spec.has_location:
+    spec = _spec_with_file(entry_point.module)
+    if spec is None:
         return None
     folder = Path(spec.origin).parent
     declaration = folder / DECLARATION
