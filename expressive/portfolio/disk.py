@@ -319,7 +319,9 @@ class Disk:
         if index.needs_rebuild:
             self.sync_index(full=True)
             return
-        index.take_in(index.pending_writes(), self.layout.stamp, self.load)
+        cut_short = index.pending_writes()
+        if cut_short:
+            index.take_in(cut_short, self.layout.stamp, self.load)
         if sealed:
             self.index_vouched = True
         elif compare_now:

@@ -33,18 +33,22 @@ SESSION_SPACING = timedelta(hours=35)
 FIRST_SESSION = datetime(2016, 1, 4, 9, tzinfo=UTC)
 
 
-def demo_draft() -> tuple[str, ArtifactDraft]:
-    """(activity id, draft): the first installed activity's first demo work, made light:
-    its thumbnail (a real picture, which the lists decode) is the only file, and is its
-    product too. 50,000 copies of a full drawing would fill tens of gigabytes, and no
-    list ever reads a product."""
+def demo_work() -> tuple[str, ArtifactDraft]:
+    """(activity id, draft): the first installed activity's first demo work, whole."""
     from expressive.registry import discover
 
-    activity_id, draft = next(
+    return next(
         (activity_id, drafts[0])
         for activity_id, activity in discover().activities.items()
         if (drafts := activity.demo_drafts(0))
     )
+
+
+def light(work: tuple[str, ArtifactDraft]) -> tuple[str, ArtifactDraft]:
+    """The work with its thumbnail (a real picture, which the lists decode) as its only
+    file, and its product too: 50,000 copies of a whole drawing would fill tens of
+    gigabytes, and no list ever reads a product."""
+    activity_id, draft = work
     picture = draft.thumbnail
     return activity_id, ArtifactDraft(
         kind=draft.kind, files={picture: draft.files[picture]}, product=picture, thumbnail=picture,
@@ -64,8 +68,8 @@ def build_large_portfolio(
     """Make an encrypted portfolio in `root` (a new folder) holding one client with
     `sessions` finished sessions of `per_session` pieces of work each, and return the
     client's id. `kdf` sets the Argon2id cost (the app's own by default); `work` is the
-    (activity id, draft) saved over and over (`demo_draft()` by default)."""
-    activity_id, draft = work or demo_draft()
+    (activity id, draft) saved over and over (by default the light form of `demo_work()`)."""
+    activity_id, draft = work or light(demo_work())
     Portfolio.protect(root, passphrase, kdf=kdf)
     with Portfolio.open(root, passphrase=passphrase, fsync=False) as store:
         client = store.add_client(CLIENT_NAME)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from kivy.clock import Clock
+from kivy.clock import Clock, mainthread
 from kivy.properties import BooleanProperty, DictProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
@@ -18,6 +18,42 @@ from expressive.ui.screens.base import BaseScreen
 from expressive.ui.rules import load_rules
 
 MINIMUM_SECRET_LENGTH = 6
+# Damaged records named in the message after a comparison; `expressive check` lists them all.
+PROBLEMS_NAMED = 5
+
+
+def unlocked(app, store: Portfolio, next_screen: tuple[str, dict] | None = None) -> None:
+    """Hand the opened store to the app. After a crash, nothing vouches that the index
+    matches the files: it is shown as it is at once and compared on a thread meanwhile
+    (opened with `compare_later`); what the comparison brings is shown when it is done."""
+    app.unlocked(store, next_screen=next_screen)
+
+    @mainthread
+    def compared() -> None:
+        if app.store is not store:
+            return  # locked meanwhile: closing the store stopped the comparison
+        try:
+            report = store.finish_comparison()
+        except PortfolioError as error:
+            app.tell(_("The portfolio could not be checked"), str(error))
+            return
+        if report is None:
+            return
+        if not app.client_mode and app.root.current in ("clients", "portfolio"):
+            app.go(app.root.current)
+        if report.problems:
+            app.tell(_("Some saved work is damaged"), damage_message(report.problems))
+
+    store.compare_in_background(compared)
+
+
+def damage_message(problems) -> str:
+    named = "\n".join(f"{problem.path}: {problem.message}" for problem in problems[:PROBLEMS_NAMED])
+    more = len(problems) - PROBLEMS_NAMED
+    if more > 0:
+        named += "\n" + ngettext("and {n} more", "and {n} more", more).format(n=more)
+    return _("After the last interruption Expressive compared its list of the work with the saved files and "
+             "found damage:\n{problems}\nRun `expressive check` for the whole list.").format(problems=named)
 
 
 def too_short() -> str:
@@ -233,13 +269,13 @@ class RecoveryKeyScreen(BaseScreen):
         if self._plan is not None:
             try:
                 self._plan.carry_out()
-                store = Portfolio.open(self._plan.root, passphrase=self._passphrase)
+                store = Portfolio.open(self._plan.root, passphrase=self._passphrase, compare_later=True)
             except PortfolioError as error:
                 self.message = str(error)
                 return
             self._plan = self._passphrase = None
             self.recovery_key = ""
-            self.app.unlocked(store)
+            unlocked(self.app, store)
             return
         # Shown once: it is not kept anywhere the app can show it again.
         self.recovery_key = ""
@@ -255,7 +291,7 @@ class LockScreen(GuardedScreen):
         # made then was never seen, so a new one is made and shown.
         interrupted = Portfolio.status(app.portfolio_root) == "migrating"
         try:
-            store = Portfolio.open(app.portfolio_root, passphrase=secret)
+            store = Portfolio.open(app.portfolio_root, passphrase=secret, compare_later=True)
             recovery_key = store.new_recovery_key(secret) if interrupted else None
         except WrongPassphrase:
             self._wrong()
@@ -263,7 +299,7 @@ class LockScreen(GuardedScreen):
         except PortfolioError as error:
             self.message = str(error)
             return
-        app.unlocked(store, next_screen=("recovery", {"recovery_key": recovery_key}) if recovery_key else None)
+        unlocked(app, store, next_screen=("recovery", {"recovery_key": recovery_key}) if recovery_key else None)
 
 
 class HandBackScreen(GuardedScreen):
