@@ -35,8 +35,9 @@ class GalleryScreen(BaseScreen):
     def _fill_filters(self) -> None:
         app = self.app
         box = self.ids.activities
-        box.clear_widgets()
-        for activity_id, activity in [("", None), *app.registry.activities.items()]:
+        # The activities are the same for every client: their buttons are made once (the
+        # screen is built again when the language changes).
+        for activity_id, activity in [("", None), *app.registry.activities.items()] if not box.children else ():
             button = ChoiceButton(icon=activity.info.icon if activity else "view-grid-outline",
                                   text=_(activity.info.title) if activity else _("All"), value=activity_id)
             button.bind(on_release=lambda button: self.choose(activity=button.value))
