@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from expressive.lib.drawing.render import Box, draw_mark
+from expressive.lib.drawing.render import Box, draw_mark, mark_box
 from expressive.lib.drawing.strokes import DrawingLog, Mark
 from expressive.lib.drawing.templates import paper_image
 
@@ -71,6 +71,11 @@ class _Rendered:
         return paper == self.paper and count <= len(marks) and all(map(operator.is_, self.marks, marks[:count]))
 
 
+def _begins(rendered: _Rendered | None, paper: Paper, marks: tuple[Mark, ...]) -> bool:
+    """Whether `marks` on `paper` are the first marks of `rendered`."""
+    return rendered is not None and rendered.paper == paper and all(map(operator.is_, marks, rendered.marks[: len(marks)]))
+
+
 class PictureHistory:
     """The picture of one log's state now, and snapshots of it along the way (see the
     module's docstring for what is kept and why)."""
@@ -86,6 +91,9 @@ class PictureHistory:
         self._kept: list[_Rendered] = []
         # A snapshot `prepare()` is part way through drawing.
         self._building: _Rendered | None = None
+        # The pixels under the last mark before it was drawn on the picture shown, and
+        # where: put back, they undo it.
+        self._patch: tuple[Box | None, Image.Image | None] | None = None
         self._updates = 0
         # How many marks the last `update()` drew (0: the picture was already the log's).
         self.last_drawn = 0
@@ -100,8 +108,10 @@ class PictureHistory:
     @property
     def kept_bytes(self) -> int:
         """The memory the snapshots take (the picture shown not counted)."""
-        held = self._kept + ([self._building] if self._building else [])
-        return sum(len(rendered.image.getbands()) * rendered.image.width * rendered.image.height for rendered in held)
+        held = [rendered.image for rendered in self._kept + ([self._building] if self._building else [])]
+        if self._patch is not None and self._patch[1] is not None:
+            held.append(self._patch[1])
+        return sum(len(image.getbands()) * image.width * image.height for image in held)
 
     def update(self) -> Box | None:
         """Bring the picture to the log's state now (the finished marks: a stroke still
@@ -113,20 +123,30 @@ class PictureHistory:
         if shown is not None and len(shown.marks) == len(marks) and shown.serves(paper, marks):
             self.last_drawn = 0
             return None
-        base = self._nearest(paper, marks, len(marks))
-        if base is not None and base is shown:
+        patch, self._patch = self._patch, None
+        in_place = True
+        if patch is not None and _begins(shown, paper, marks) and len(marks) == len(shown.marks) - 1:
+            box, pixels = patch  # the last mark undone: its pixels put back
+            if box is not None:
+                shown.image.paste(pixels, box[:2])
+            image, boxes = shown.image, list(shown.boxes[:-1])
+        elif (base := self._nearest(paper, marks, len(marks))) is not None and base is shown:
             image, boxes = shown.image, list(shown.boxes)  # only marks to add: drawn in place
-        elif base is not None:
-            image, boxes = base.image.copy(), list(base.boxes)
+            if len(marks) == len(boxes) + 1:
+                # Kept instead of a copy of the whole picture, should the mark be undone.
+                box = mark_box(marks[-1], image.size)
+                self._patch = box, image.crop(box) if box is not None else None
         else:
-            image, boxes = paper_image(self.log).copy(), []
+            in_place = False
+            image, boxes = (base.image.copy(), list(base.boxes)) if base else (paper_image(self.log).copy(), [])
         start = len(boxes)
-        self._draw(image, boxes, paper, marks, len(marks))
+        # Drawn in place, on a stroke's end: a snapshot of it waits for `prepare()`.
+        self._draw(image, boxes, paper, marks, len(marks), keep=not in_place)
         self.last_drawn = len(marks) - start
         self._shown = _Rendered(paper, marks, tuple(boxes), image, self._updates)
         self._drop_unreachable()
         self._drop_extra()
-        return self._changed(shown, base, start)
+        return self._changed(shown)
 
     def prepare(self) -> bool:
         """One step of work for the undos to come: draw at most `spacing` marks towards
@@ -141,6 +161,10 @@ class PictureHistory:
             self._building = None
             return False
         target = missing[0]
+        if target == len(marks):
+            self._kept.append(_Rendered(paper, marks, shown.boxes, shown.image.copy(), self._updates))
+            self._drop_extra()
+            return True
         base = self._nearest(paper, marks, target, building=True)
         if base is not None and base is self._building:
             image, boxes = base.image, list(base.boxes)  # drawn on where it was left
@@ -183,9 +207,10 @@ class PictureHistory:
         return any(len(kept.marks) == position and kept.serves(paper, marks) for kept in self._kept)
 
     def _wanted_below(self, end: int) -> list[int]:
-        """The places before `end` a snapshot is wanted, nearest first, as many as can be
+        """The places up to `end` a snapshot is wanted, nearest first, as many as can be
         kept beside one being drawn."""
-        places = [end - 1] if end > 1 else []
+        places = [end] if self._wanted(end, end) else []
+        places += [end - 1] if end > 1 else []
         for position in range(end - 2 - (end - 2) % self.spacing, 0, -self.spacing):
             if self._wanted(position, end):
                 places.append(position)
@@ -208,13 +233,16 @@ class PictureHistory:
 
     # --- drawing and keeping --------------------------------------------------------------
 
-    def _draw(self, image: Image.Image, boxes: list[Box | None], paper: Paper, marks: tuple[Mark, ...], stop: int) -> None:
+    def _draw(
+        self, image: Image.Image, boxes: list[Box | None], paper: Paper, marks: tuple[Mark, ...], stop: int,
+        *, keep: bool = True,
+    ) -> None:
         """Draw marks onto `image` from where `boxes` ends up to `stop`, keeping a snapshot
-        at each wanted place passed, the one it starts from included."""
+        at each wanted place passed (from where it starts to `stop`) if `keep`."""
         background = paper_image(self.log)
         end = len(marks)
         for position in range(len(boxes), stop + 1):
-            if self._wanted(position, end) and not self._has(paper, marks, position):
+            if keep and self._wanted(position, end) and not self._has(paper, marks, position):
                 self._kept.append(_Rendered(paper, marks[:position], tuple(boxes), image.copy(), self._updates))
             if position < stop:
                 boxes.append(draw_mark(image, marks[position], background))
@@ -245,15 +273,13 @@ class PictureHistory:
 
         self._kept = sorted(self._kept, key=rank)[:room]
 
-    def _changed(self, before: _Rendered | None, base: _Rendered | None, start: int) -> Box:
+    def _changed(self, before: _Rendered | None) -> Box | None:
         """The box that holds every pixel changed from `before` to the picture now: the
         boxes of the marks either has beyond the marks they share (the picture of those is
         the same in both), or the whole picture on another paper."""
         after = self._shown
         if before is None or before.paper != after.paper:
             return (0, 0, after.image.width, after.image.height)
-        if base is before:
-            return _union(after.boxes[start:])
         shared = 0
         for old, new in zip(before.marks, after.marks):
             if old is not new:

@@ -102,6 +102,7 @@ def long_drawing(strokes, seed=1):
     for _ in range(strokes):
         scribble(log, rng, tool=rng.choice(("marker", "pencil", "eraser", "spray")), points=6)
         history.update()
+        history.prepare()  # a frame between strokes at least
     return log, history
 
 
@@ -130,6 +131,7 @@ def test_undoing_all_of_1000_marks_four_frames_apart_draws_none_and_redoing_one_
         log.add_point(rng.uniform(0, 64), rng.uniform(0, 48))
         log.end_stroke()
         history.update()
+        history.prepare()
     undone = []
     while log.can_undo:
         log.undo()
@@ -224,3 +226,17 @@ def test_a_new_paper_is_drawn_whole_and_its_undo_comes_back_from_snapshots():
 def test_bad_limits_are_refused():
     with pytest.raises(ValueError):
         PictureHistory(DrawingLog(), spacing=0)
+
+
+def test_a_stroke_end_copies_no_whole_picture_yet_its_undo_draws_nothing():
+    log, history = long_drawing(30)
+    kept = [id(snapshot) for snapshot in history._kept]
+    before = history.kept_bytes
+    scribble(log, random.Random(9), tool="marker", points=3)
+    history.update()
+    assert [id(snapshot) for snapshot in history._kept] == kept, "no snapshot taken at the stroke's end"
+    assert history.kept_bytes - before < SIZE[0] * SIZE[1] * 3, "only the pixels under the stroke are kept"
+    log.undo()
+    history.update()
+    assert history.last_drawn == 0
+    assert history.picture.tobytes() == render_image(log).tobytes()

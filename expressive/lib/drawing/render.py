@@ -82,6 +82,18 @@ def render_image(log: DrawingLog) -> Image.Image:
     return image
 
 
+def mark_box(mark: Mark, size: tuple[int, int]) -> Box | None:
+    """The box of a picture of `size` that drawing `mark` onto it may change (None: no
+    part of it), known before drawing; a fill's depends on the picture, so it is all."""
+    if isinstance(mark, Stroke):
+        return _stroke_box(mark, size)
+    if isinstance(mark, Stamp):
+        return _stamp_place(mark, size)[3]
+    if isinstance(mark, Fill):
+        return (0, 0, *size)
+    raise TypeError(f"not a mark: {mark!r}")
+
+
 def draw_mark(image: Image.Image, mark: Mark, background: Image.Image) -> Box | None:
     """Add one stroke, fill or stamp to `image`; returns the box it changed (or None)."""
     if isinstance(mark, Stroke):
@@ -141,17 +153,24 @@ def stamp_mask(name: str, size: int, rotation: float) -> Image.Image:
 
 def draw_stamp(image: Image.Image, stamp: Stamp) -> Box | None:
     """Press a stamp onto `image`, centred at its (x, y), in its colour and opacity."""
-    mask = stamp_mask(stamp.name, max(1, round(stamp.size)), stamp.rotation)
+    mask, left, top, box = _stamp_place(stamp, image.size)
+    if box is None:
+        return None
     if stamp.opacity < 1:
         mask = mask.point(lambda value: round(value * stamp.opacity))
-    left = math.floor(stamp.x - mask.width / 2)
-    top = math.floor(stamp.y - mask.height / 2)
-    box = (max(0, left), max(0, top), min(image.width, left + mask.width), min(image.height, top + mask.height))
-    if box[0] >= box[2] or box[1] >= box[3]:
-        return None
     mask = mask.crop((box[0] - left, box[1] - top, box[2] - left, box[3] - top))
     image.paste(Image.new("RGB", mask.size, stamp.colour), box[:2], mask)
     return box
+
+
+def _stamp_place(stamp: Stamp, size: tuple[int, int]) -> tuple[Image.Image, int, int, Box | None]:
+    """The stamp's mask, where its top left corner goes, and the part of a picture of
+    `size` it covers (None: it is off the picture)."""
+    mask = stamp_mask(stamp.name, max(1, round(stamp.size)), stamp.rotation)
+    left = math.floor(stamp.x - mask.width / 2)
+    top = math.floor(stamp.y - mask.height / 2)
+    box = (max(0, left), max(0, top), min(size[0], left + mask.width), min(size[1], top + mask.height))
+    return mask, left, top, box if box[0] < box[2] and box[1] < box[3] else None
 
 
 _RUN = re.compile(rb"[^\x00]+")
@@ -187,12 +206,11 @@ def draw_stroke(image: Image.Image, stroke: Stroke, background: Image.Image) -> 
     look = LOOKS[stroke.tool]
     centres = [(x, y) for x, y, _pressure, _t in stroke.points]
     strength = strengths(stroke)
-    full_radius = stroke.width * look.width / 2
+    full_radius, blur = _radius_and_blur(stroke)
     radii = [full_radius * (1 - look.thinning * (1 - s)) for s in strength]
     alphas = [round(255 * stroke.opacity * look.opacity * (1 - look.fading * (1 - s))) for s in strength]
 
-    blur = look.softness * 2 * full_radius
-    box = _bounds(centres, full_radius + 3 * blur + 1, image.size)
+    box = _stroke_box(stroke, image.size)
     if box is None:
         return None
     left, top, right, bottom = box
@@ -229,6 +247,20 @@ def draw_stroke(image: Image.Image, stroke: Stroke, background: Image.Image) -> 
             paint = ImageChops.multiply(image.crop(box), paint)
     image.paste(paint, (left, top), mask)
     return box
+
+
+def _radius_and_blur(stroke: Stroke) -> tuple[float, float]:
+    """Half the stroke's widest width, and how far its soft edge is blurred, in pixels."""
+    look = LOOKS[stroke.tool]
+    full_radius = stroke.width * look.width / 2
+    return full_radius, look.softness * 2 * full_radius
+
+
+def _stroke_box(stroke: Stroke, size: tuple[int, int]) -> Box | None:
+    if not stroke.points:
+        return None
+    full_radius, blur = _radius_and_blur(stroke)
+    return _bounds([(x, y) for x, y, _pressure, _t in stroke.points], full_radius + 3 * blur + 1, size)
 
 
 def strengths(stroke: Stroke) -> list[float]:
