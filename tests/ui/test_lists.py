@@ -219,8 +219,9 @@ def test_no_decoded_picture_is_ever_written_to_disk(window, tmp_path, monkeypatc
                 assert not head.startswith(b"\x89PNG") and not head.startswith(b"\xff\xd8\xff"), path
 
 
-def test_the_slideshow_strip_marks_the_piece_shown_and_jumps_to_one_tapped(long_client):
+def test_the_slideshow_strip_marks_the_piece_shown_and_jumps_to_one_tapped(long_client, monkeypatch):
     app = long_client
+    monkeypatch.setattr(app.store, "artifacts", lambda *_args: pytest.fail("every piece was read to open the slideshow"))
     tap(screen(app, "portfolio").ids.slideshow)
     slideshow = screen(app, "slideshow")
     tap(slideshow.ids.pause)
@@ -241,3 +242,16 @@ def test_the_slideshow_strip_marks_the_piece_shown_and_jumps_to_one_tapped(long_
     assert slideshow.index == SESSIONS * PER_SESSION - 1, "round to the latest piece"
     (marked,) = [view for view in strip.shown_views() if view.selected]
     assert marked.index == slideshow.index, "the strip followed to the end"
+
+
+def test_side_by_side_of_a_long_client_reads_only_the_pieces_in_sight(long_client, monkeypatch):
+    app = long_client
+    monkeypatch.setattr(app.store, "artifacts", lambda *_args: pytest.fail("every piece was read to open side by side"))
+    tap(screen(app, "portfolio").ids.compare)
+    left, right = screen(app, "compare").ids.left, screen(app, "compare").ids.right
+    newest = app.store.gallery(app.client.id, limit=1)[0]
+    assert right.chosen.id == newest.id and left.chosen.id != newest.id
+    until(lambda: all_shown(right.ids.strip.shown_views()))
+    (marked,) = [view for view in right.ids.strip.shown_views() if view.selected]
+    assert marked.artifact.id == newest.id and marked.index == SESSIONS * PER_SESSION - 1
+    assert len(right.ids.strip.shown_views()) < 30

@@ -3,6 +3,7 @@ work, and any two pieces side by side."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
 from kivy.clock import Clock
 from kivy.core.window import Window
@@ -41,24 +42,48 @@ def words_of(artifact: ArtifactRecord) -> str:
     return artifact.about or _("Nothing was said about it yet.")
 
 
-def oldest_first(store, client_id: str) -> list[ArtifactRecord]:
-    """Everything the client made that can be shown, in the order it was made."""
-    # The store lists the newest session first; sorting keeps each session's own order.
-    return sorted((artifact for artifact in store.artifacts(client_id) if not artifact.damaged),
-                  key=lambda artifact: artifact.created)
+class WorkInOrder(Sequence):
+    """Everything the client made, in the order it was made, read from the index a page at
+    a time as it is looked at: a client of many years has tens of thousands of pieces, and
+    the slideshow and side by side open at once whatever their number."""
+
+    PAGE = 60
+
+    def __init__(self, store, client_id: str):
+        self._store, self._client_id = store, client_id
+        # The progress rows count each session's pieces, from the index, without reading them.
+        self._count = sum(row.artifacts for row in store.progress(client_id))
+        self._pages: dict[int, list[ArtifactRecord]] = {}
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[position] for position in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        # The index lists the newest first: the oldest is its last.
+        page, place = divmod(self._count - 1 - index, self.PAGE)
+        if page not in self._pages:
+            self._pages[page] = self._store.gallery(self._client_id, limit=self.PAGE, offset=page * self.PAGE)
+        return self._pages[page][place]
 
 
-def pieces_to_compare(work: list[ArtifactRecord]) -> tuple[ArtifactRecord | None, ArtifactRecord | None]:
-    """Two different pieces from `work` (oldest first) to open side by side: the first and
-    the latest of the latest piece's kind (the first drawing of "my family" next to the
-    latest), else the two latest; one piece alone goes on the left."""
+def pieces_to_compare(work: Sequence[ArtifactRecord]) -> tuple[int | None, int | None]:
+    """The places in `work` (oldest first) of two different pieces to open side by side:
+    the first and the latest of the latest piece's kind (the first drawing of "my family"
+    next to the latest), else the two latest; one piece alone goes on the left."""
     if not work:
         return None, None
-    latest = work[-1]
-    first_of_kind = next(artifact for artifact in work if artifact.kind == latest.kind)
-    if first_of_kind is not latest:
+    latest = len(work) - 1
+    kind = work[latest].kind
+    first_of_kind = next(index for index, artifact in enumerate(work) if artifact.kind == kind)
+    if first_of_kind != latest:
         return first_of_kind, latest
-    return (work[-2], latest) if len(work) > 1 else (latest, None)
+    return (latest - 1, latest) if latest > 0 else (latest, None)
 
 
 class ProgressScreen(BaseScreen):
@@ -121,7 +146,7 @@ class ChoiceThumbnail(RecycleDataViewBehavior, ShowsThumbnail, ButtonBehavior, B
 
     def refresh_view_attrs(self, rv, index, data):
         self._strip, self.index = rv, index
-        artifact = data["artifact"]
+        artifact = rv.work[index]
         self.artifact = artifact
         self.label = _("{title}, {date}").format(title=title_of(artifact), date=format_date(artifact.created.astimezone()))
         self.selected = rv.chosen == index
@@ -139,13 +164,15 @@ class ChoiceThumbnail(RecycleDataViewBehavior, ShowsThumbnail, ButtonBehavior, B
 
 class PieceStrip(RecycledList):
     """A row of the client's pieces to choose from, as long as their work, of which only the
-    tiles in sight are made; `chosen` (an index, -1 for none) is marked and kept in sight."""
+    tiles in sight are made (and their pieces read); `chosen` (a place in the work, -1 for
+    none) is marked and kept in sight."""
 
     chosen = NumericProperty(-1)
     __events__ = ("on_choose",)
 
-    def show(self, artifacts: list[ArtifactRecord], chosen: int) -> None:
-        self.data = [{"artifact": artifact} for artifact in artifacts]
+    def show(self, work: Sequence[ArtifactRecord], chosen: int) -> None:
+        self.work = work
+        self.data = [{"place": place} for place in range(len(work))]
         self.choose(chosen)
 
     def choose(self, index: int) -> None:
@@ -192,7 +219,7 @@ class SlideshowScreen(BaseScreen):
     def show(self, **_details):
         app = self.app
         self.client_name = app.client.name
-        self.artifacts = oldest_first(app.store, app.client.id)
+        self.artifacts = WorkInOrder(app.store, app.client.id)
         self.count = len(self.artifacts)
         self.playing = True
         self._ticker = Clock.schedule_interval(self._advance, SLIDE_SECONDS)
@@ -240,21 +267,23 @@ class ComparePane(BoxLayout):
     chosen = ObjectProperty(None, allownone=True)
 
     def on_kv_post(self, _base_widget):
-        self.ids.strip.bind(on_choose=lambda _strip, index: self.choose(self._artifacts[index]))
+        self.ids.strip.bind(on_choose=lambda _strip, place: self.choose(place))
 
-    def fill(self, store, artifacts: list[ArtifactRecord], chosen: ArtifactRecord | None) -> None:
+    def fill(self, store, work: Sequence[ArtifactRecord], chosen: int | None) -> None:
         self._store = store
-        self._artifacts = artifacts
-        self.ids.strip.show(artifacts, -1)
+        self._work = work
+        self.ids.strip.show(work, -1)
         self.choose(chosen)
 
-    def choose(self, artifact: ArtifactRecord | None) -> None:
-        self.chosen = artifact
-        if artifact is None:
+    def choose(self, place: int | None) -> None:
+        """Show the piece at `place` in the work, or none."""
+        if place is None:
+            self.chosen = None
             self.ids.strip.choose(-1)
             self.texture, self.title, self.when, self.words = None, _("Choose a piece below"), "", ""
             return
-        self.ids.strip.choose(self._artifacts.index(artifact))
+        self.chosen = artifact = self._work[place]
+        self.ids.strip.choose(place)
         self.texture = picture(self._store, artifact, picture_name(artifact))
         self.title = title_of(artifact)
         self.when = local_time(artifact.created)
@@ -269,7 +298,7 @@ class CompareScreen(BaseScreen):
     def show(self, **_details):
         app = self.app
         self.client_name = app.client.name
-        work = oldest_first(app.store, app.client.id)
+        work = WorkInOrder(app.store, app.client.id)
         left, right = pieces_to_compare(work)
         self.ids.left.fill(app.store, work, left)
         self.ids.right.fill(app.store, work, right)
