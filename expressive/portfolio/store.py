@@ -543,14 +543,16 @@ class Portfolio:
 
     # --- checking and the index -------------------------------------------------------
 
-    def check(self, *, repair: bool = False) -> CheckReport:
+    def check(self, *, repair: bool = False, progress: Callable[[int, int], None] | None = None) -> CheckReport:
         """Verify every record and every artifact file; rebuild the index from what is found.
 
         Unfinished saves are notes, not problems (with `repair` they are removed). Damaged
-        records are reported and never deleted: they may be recoverable by hand.
+        records are reported and never deleted: they may be recoverable by hand. Every
+        file is read once. `progress(done, total)` is called, on this thread, as each of
+        the `total` records (clients, sessions, artifacts with their files) is checked.
         """
         self._stop_comparison()
-        return self._integrity.check(repair=repair)
+        return self._integrity.check(repair=repair, progress=progress)
 
     def rebuild_index(self) -> None:
         """Read every record again; the index then matches the files exactly."""

@@ -11,13 +11,18 @@ and checks three things:
 - every acknowledged client, session, artifact and reflection is there, intact, with the
   product the worker meant to save;
 - nothing half-written is visible: every listed artifact verifies, acknowledged or not
-  (a save can complete just before the kill and never be acknowledged; that is fine).
+  (a save can complete just before the kill and never be acknowledged; that is fine);
+- nothing is stale: what the index lists once the next open is done (and, when that open
+  left it for later, once its comparison in the background is done) is exactly what
+  `check` finds in the files. The worker closes and opens the portfolio again now and then,
+  sometimes comparing in the background while it saves, so that kills also land inside a
+  close (the seal that lets the next open trust the index), an open and a comparison.
 
 State accumulates over the kills, so later kills land in a portfolio with history, a
 dirty index and leftovers from earlier ones. No Kivy here: the tests and `expressive
 bench` import this module, and the worker runs as
 
-    python -m expressive.tools.crash worker ROOT [--passphrase-file F] [--seed S] [--fault MODE]
+    python -m expressive.tools.crash worker ROOT [--passphrase-file F] [--seed S] [--fault MODE] [--reopen-share P]
     python -m expressive.tools.crash run ROOT --kills N [--seed S] [--passphrase-file F]
 """
 
@@ -32,6 +37,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,6 +63,9 @@ EARLY_KILL_WINDOW = 0.3
 # A worker that has not opened the portfolio by then is stuck, not slow.
 WORKER_OPEN_TIMEOUT = 60.0
 
+# How often the worker closes the portfolio and opens it again after a save.
+REOPEN_SHARE = 0.1
+
 # Worker faults for negative controls: writers that break the store's promises, so the
 # tests can show that the driver's checks catch them.
 FAULTS = ("in-place", "early-ack")
@@ -73,10 +82,24 @@ def encryption_available() -> bool:
     return hasattr(Portfolio, "protect")
 
 
-def open_portfolio(root: Path, passphrase: str | None) -> Portfolio:
-    if passphrase is None:
-        return Portfolio.open(root)
-    return Portfolio.open(root, passphrase=passphrase)
+def open_portfolio(root: Path, passphrase: str | None, *, compare_later: bool = False) -> Portfolio:
+    return Portfolio.open(root, passphrase=passphrase, compare_later=compare_later)
+
+
+def open_compared(root: Path, passphrase: str | None, *, compare_later: bool) -> Portfolio:
+    """Open as the app does (`compare_later`: the comparison a crash calls for on a thread,
+    waited for here) or as a command does (compared at once)."""
+    store = open_portfolio(root, passphrase, compare_later=compare_later)
+    try:
+        done = threading.Event()
+        store.compare_in_background(done.set)
+        if store.needs_full_comparison:
+            done.wait()
+            store.finish_comparison()
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def create_portfolio(root: Path, passphrase: str | None) -> None:
@@ -123,7 +146,9 @@ def reflection_title(artifact_id: str) -> str:
     return f"reflected {artifact_id}"
 
 
-def run_worker(root: Path, *, passphrase: str | None, seed: int, fault: str | None) -> None:
+def run_worker(
+    root: Path, *, passphrase: str | None, seed: int, fault: str | None, reopen_share: float = REOPEN_SHARE
+) -> None:
     rng = random.Random(seed)
     if fault == "in-place":
         _write_in_place()
@@ -131,7 +156,9 @@ def run_worker(root: Path, *, passphrase: str | None, seed: int, fault: str | No
     def acknowledge(*fields: str) -> None:
         print(*fields, flush=True)
 
-    store = open_portfolio(root, passphrase)
+    store = open_portfolio(root, passphrase, compare_later=rng.random() < 0.5)
+    comparing = threading.Event()
+    store.compare_in_background(comparing.set)
     acknowledge("opened")
     clients = store.clients()
     if not clients or rng.random() < 0.1:
@@ -160,6 +187,13 @@ def run_worker(root: Path, *, passphrase: str | None, seed: int, fault: str | No
             about = "in my own words " * rng.randint(1, 50)
             store.set_reflection(artifact, title=reflection_title(artifact.id), about=about)
             acknowledge("reflected", client.id, session.id, artifact.id)
+        if comparing.is_set():
+            comparing.clear()
+            store.finish_comparison()
+        if rng.random() < reopen_share:
+            store.close()
+            store = open_portfolio(root, passphrase, compare_later=rng.random() < 0.5)
+            store.compare_in_background(comparing.set)
 
 
 def _write_in_place() -> None:
@@ -248,12 +282,14 @@ def run(
     fault: str | None = None,
     kill_window: float = KILL_WINDOW,
     first_kill: int = 1,
+    reopen_share: float = REOPEN_SHARE,
 ) -> Summary:
     """Kill a saving worker `kills` times in the portfolio `root`, checking after each.
 
     Stops at the first kill after which something is wrong (the damage would only be
     reported again by every later kill); `Summary.problems` then says which and what.
-    Kills are numbered from `first_kill`.
+    Kills are numbered from `first_kill`; `reopen_share` is how often the worker closes
+    and opens the portfolio again after a save.
     """
     root = Path(root)
     rng = random.Random(seed)
@@ -267,7 +303,10 @@ def run(
         for number in range(first_kill, first_kill + kills):
             early = rng.random() < EARLY_KILL_SHARE
             delay = rng.uniform(0, EARLY_KILL_WINDOW if early else kill_window)
-            command = [sys.executable, "-m", "expressive.tools.crash", "worker", str(root), "--seed", str(rng.getrandbits(32))]
+            command = [
+                sys.executable, "-m", "expressive.tools.crash", "worker", str(root), "--seed", str(rng.getrandbits(32)),
+                "--reopen-share", str(reopen_share),
+            ]
             if passphrase_path:
                 command += ["--passphrase-file", str(passphrase_path)]
             if fault:
@@ -368,12 +407,14 @@ def inspect(root: Path, ledger: Ledger, passphrase: str | None, *, repair: bool)
     artifacts seen for the first time, whose files no earlier kill has checked.
     """
     try:
-        store = open_portfolio(root, passphrase)
+        store = open_compared(root, passphrase, compare_later=repair)
     except PortfolioError as exc:
         return [f"the portfolio does not open: {exc}"], 0, 0
     with store:
+        as_opened = listing(store)
         report = store.check(repair=repair)
         problems = [f"check: {problem.path}: {problem.message}" for problem in report.problems]
+        problems += stale(as_opened, listing(store))
         leftovers = len(report.notes)
 
         clients = {client.id for client in store.clients()}
@@ -421,6 +462,31 @@ def inspect(root: Path, ledger: Ledger, passphrase: str | None, *, repair: bool)
     return problems, leftovers, unacknowledged
 
 
+def listing(store: Portfolio) -> dict[str, object]:
+    """Everything the index lists, by record."""
+    found: dict[str, object] = {}
+    for client in store.clients():
+        found[client.id] = client
+        for session in store.sessions(client.id):
+            found[f"{client.id}/{session.id}"] = session
+        for artifact in store.artifacts(client.id):
+            found[f"{client.id}/{artifact.session_id}/{artifact.id}"] = artifact
+    return found
+
+
+def stale(as_opened: dict[str, object], in_the_files: dict[str, object]) -> list[str]:
+    """How the index as an open left it differs from what `check` read in the files."""
+    problems = []
+    for name in sorted(as_opened.keys() | in_the_files.keys()):
+        if name not in in_the_files:
+            problems.append(f"the index as opened lists {name}, which is not in the files")
+        elif name not in as_opened:
+            problems.append(f"the index as opened misses {name}")
+        elif as_opened[name] != in_the_files[name]:
+            problems.append(f"the index as opened has {name} other than it is in the files")
+    return problems
+
+
 # --- command line ------------------------------------------------------------------------
 
 
@@ -436,6 +502,8 @@ def main(argv: list[str] | None = None) -> int:
     worker.add_argument("--seed", type=int, default=0)
     worker.add_argument("--fault", choices=FAULTS, help="break the store's promises (negative controls)")
     worker.add_argument("--passphrase-file", metavar="FILE")
+    worker.add_argument("--reopen-share", type=float, default=REOPEN_SHARE,
+                        help="how often to close and open the portfolio again after a save")
     runner = commands.add_parser("run", help="kill a worker N times in ROOT, checking after each kill")
     runner.add_argument("root", type=Path)
     runner.add_argument("--kills", type=int, default=100)
@@ -445,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     passphrase = _read_passphrase(args.passphrase_file)
     if args.command == "worker":
-        run_worker(args.root, passphrase=passphrase, seed=args.seed, fault=args.fault)
+        run_worker(args.root, passphrase=passphrase, seed=args.seed, fault=args.fault, reopen_share=args.reopen_share)
         return 0
     summary = run(args.root, args.kills, seed=args.seed, passphrase=passphrase, fault=args.fault)
     print(summary.describe())

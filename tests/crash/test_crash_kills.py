@@ -6,6 +6,7 @@ kills each: state accumulates within one, and every check reads the whole portfo
 one long run would spend its time re-reading.
 """
 
+import random
 import signal
 
 import pytest
@@ -89,3 +90,29 @@ def test_a_worker_that_cannot_open_the_portfolio_is_reported(tmp_path):
     summary = crash.run(root, 1, seed=1)
     assert summary.problems and summary.problems[0].startswith("kill 1 (")
     assert "the worker stopped by itself" in summary.problems[0] or "does not open" in summary.problems[0]
+
+
+@pytest.mark.parametrize("passphrase", [None, PASSPHRASE])
+def test_kills_inside_closes_and_opens_leave_the_next_open_correct(tmp_path, passphrase):
+    # A worker that closes and opens the portfolio after every save, half the time
+    # comparing in the background while it saves: kills land in the close (the seal), in
+    # the open (breaking it, comparing) and in comparisons. After each, the index as the
+    # next open leaves it must be what check reads in the files.
+    summary = crash.run(tmp_path / "portfolio", 20, seed=11, passphrase=passphrase, reopen_share=1.0)
+    assert summary.ok, "\n".join(summary.problems)
+    assert summary.acknowledged_saves
+
+
+def test_the_checks_catch_a_stale_index(tmp_path):
+    # A manifest changed behind the store's back, then a clean close: the seal vouches for
+    # an index that no longer says what the files say. Only check finds this (that is its
+    # job); the harness must see the difference.
+    root = tmp_path / "portfolio"
+    with Portfolio.open(root) as store:
+        client = store.add_client("Robin")
+        session = store.start_session(client.id, plan_id="crash-test")
+        artifact = store.save_artifact(client.id, session.id, crash.ACTIVITY_ID, crash.make_draft(random.Random(1), 1))
+        manifest = artifact.path / "manifest.json"
+        manifest.write_bytes(manifest.read_bytes().replace(b'"draft 1"', b'"by hand"'))
+    problems, _leftovers, _unacknowledged = crash.inspect(root, crash.Ledger(), None, repair=False)
+    assert problems == [f"the index as opened has {client.id}/{session.id}/{artifact.id} other than it is in the files"]

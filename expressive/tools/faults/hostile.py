@@ -170,7 +170,10 @@ def deep_toml(depth: int = 100_000) -> bytes:
 
 def _portfolio_state(root: Path) -> dict[str, str]:
     # The audit log and the index move when the portfolio is opened, whatever is refused.
-    skipped = {"audit.log", "audit.anchor", "index.sqlite", "index.sqlite-wal", "index.sqlite-shm", "portfolio.lock"}
+    skipped = {
+        "audit.log", "audit.anchor", "index.sqlite", "index.sqlite-wal", "index.sqlite-shm", "index.sqlite-closed",
+        "portfolio.lock",
+    }
     return {
         str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(root.rglob("*"))
