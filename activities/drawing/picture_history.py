@@ -7,23 +7,27 @@ state from the nearest rendered picture whose marks are the first marks of that 
 the picture on screen itself when marks were only added (a stroke, a redo), or a kept
 snapshot, so that no undo or redo near the end draws more than `spacing - 1` marks.
 
-What is kept: the picture before the last mark (the next undo's picture, so an undo is
-a copy), and snapshots every `spacing` marks near the end of the drawing (`dense` of
-them, the end's own place counted), then one in each band further back, each band twice
-as long as the one before and its snapshot twice as far apart. Snapshots are taken as
-the marks are drawn; as undos go on, `prepare()` (the studio calls it between frames
-while no finger is on the paper, at most `spacing` marks a call) renders the ones the
-next undos will want, nearest first, before they are asked for.
+What is kept: the pixels under the last mark from before it was drawn (so undoing it
+puts them back, and a stroke's end copies no more than its own box); the picture before
+the last mark, once an undo has made it wanted (the next undo's picture, shown as it is,
+while the picture it replaces is kept for a redo: neither is copied); and snapshots every
+`spacing` marks near the end of the drawing (`dense` of them, the end's own place
+counted), then one in each band further back, each band twice as long as the one before
+and its snapshot twice as far apart. Snapshots are taken as marks are drawn from a
+snapshot, and by `prepare()`, which the studio calls between frames while no finger is on
+the paper (at most `spacing` marks a call): it copies the picture shown where a snapshot
+is wanted, and renders the ones the next undos will want, nearest first, before they are
+asked for.
 
 The trade-off, memory against time: a snapshot is the whole picture (9.4 MB at
 2048x1536 RGB), so at most `most_kept` are held (75 MB by default), however long the
 drawing; past the limit the oldest go first. That covers a run of undos back through
 1,000 marks with four `prepare()` calls between undos (a person's quickest taps are
-frames apart): each undo is a copy and draws nothing. A run back through many more
-marks outruns the snapshots kept, so now and then one undo draws from the paper; and a
-jump far back at once (the undo of a clear whose snapshots were dropped, a new paper)
-draws from the nearest snapshot there is, at worst from the paper, as every undo once
-did.
+more frames apart): each undo shows a picture made ready and draws nothing. A run back
+through many more marks outruns the snapshots kept, so now and then one undo draws from
+the paper; and a jump far back at once (the undo of a clear whose snapshots were
+dropped, a new paper) draws from the nearest snapshot there is, at worst from the
+paper, as every undo once did.
 
 A snapshot is named by its paper and its marks (the very mark objects of the log, so an
 undone and redone mark is the same one, and a stamp resized after it was placed is a new
@@ -124,14 +128,24 @@ class PictureHistory:
             self.last_drawn = 0
             return None
         patch, self._patch = self._patch, None
+        base = self._nearest(paper, marks, len(marks))
         in_place = True
-        if patch is not None and _begins(shown, paper, marks) and len(marks) == len(shown.marks) - 1:
-            box, pixels = patch  # the last mark undone: its pixels put back
+        if base is not None and len(base.marks) == len(marks):
+            # A snapshot of this very state: shown as it is (shared with the snapshot until
+            # it is drawn on), and the picture it replaces kept for a redo; nothing copied.
+            if shown is not None and shown.marks and not self._has(shown.paper, shown.marks, len(shown.marks)):
+                shown.used = self._updates
+                self._kept.append(shown)
+            image, boxes = base.image, list(base.boxes)
+        elif patch is not None and len(marks) == len(shown.marks) - 1 and _begins(shown, paper, marks):
+            # The last mark undone: the pixels under it put back.
+            image, boxes = self._release(shown.image), list(shown.boxes[:-1])
+            box, pixels = patch
             if box is not None:
-                shown.image.paste(pixels, box[:2])
-            image, boxes = shown.image, list(shown.boxes[:-1])
-        elif (base := self._nearest(paper, marks, len(marks))) is not None and base is shown:
-            image, boxes = shown.image, list(shown.boxes)  # only marks to add: drawn in place
+                image.paste(pixels, box[:2])
+        elif base is not None and base is shown:
+            # Only marks to add: drawn on the picture shown.
+            image, boxes = self._release(shown.image), list(shown.boxes)
             if len(marks) == len(boxes) + 1:
                 # Kept instead of a copy of the whole picture, should the mark be undone.
                 box = mark_box(marks[-1], image.size)
@@ -156,12 +170,17 @@ class PictureHistory:
         if shown is None or shown.paper != self.log.paper:
             return False
         paper, marks = shown.paper, shown.marks
-        missing = [position for position in self._wanted_below(len(marks)) if not self._has(paper, marks, position)]
+        end = len(marks)
+        missing = [
+            position for position in self._wanted_below(end)
+            # The picture before the last mark drawn is the picture shown and its patch.
+            if not self._has(paper, marks, position) and not (position == end - 1 and self._patch is not None)
+        ]
         if not missing:
             self._building = None
             return False
         target = missing[0]
-        if target == len(marks):
+        if target == end:
             self._kept.append(_Rendered(paper, marks, shown.boxes, shown.image.copy(), self._updates))
             self._drop_extra()
             return True
@@ -246,6 +265,12 @@ class PictureHistory:
                 self._kept.append(_Rendered(paper, marks[:position], tuple(boxes), image.copy(), self._updates))
             if position < stop:
                 boxes.append(draw_mark(image, marks[position], background))
+
+    def _release(self, image: Image.Image) -> Image.Image:
+        """`image`, about to be drawn on: no longer a snapshot (it may have been shared with
+        the picture shown)."""
+        self._kept = [kept for kept in self._kept if kept.image is not image]
+        return image
 
     def _drop_unreachable(self) -> None:
         """Forget the snapshots no undo or redo can come back to: those with a mark that
