@@ -334,3 +334,18 @@ def test_a_drawing_stops_recording_points_past_what_it_can_draw_in_seconds():
     assert 10 < len(kept) < 1000
     assert travelled * SPRAY_COST_PER_PIXEL <= MAX_DRAWING_COST
     assert DrawingLog.from_json(log.to_json()).events[0].points == kept, "what was recorded is read back"
+
+
+def test_the_timeline_is_what_undo_and_redo_move_along():
+    log = DrawingLog()
+    draw(log, RED, [(10, 10), (20, 20)])
+    draw(log, BLUE, [(30, 30)])
+    log.clear(t=1)
+    first, second, clear = log.timeline()
+    assert (first.colour, second.colour) == (RED, BLUE) and type(clear).__name__ == "Clear"
+    log.undo(t=2)
+    log.undo(t=3)
+    assert log.timeline() == [first, second, clear], "undone actions stay, redo brings them back in order"
+    draw(log, RED, [(40, 40)], t=4)
+    (kept, new) = log.timeline()
+    assert kept is first and new.points[0][:2] == (40, 40), "something new done: what was undone is gone"
