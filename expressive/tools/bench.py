@@ -1,122 +1,24 @@
 """`expressive bench`: each figure measured on this machine, printed beside its budget.
 
 The budgets are the project's own, listed with the figures in README's "Speed" section.
-The host measures its own figures here (start-up, the portfolio and gallery, crash safety,
-exports, a round of `expressive stress`); every installed activity adds its figures
-through its `benchmarks()` hook. Benchmarks make their own scratch portfolios in a
+The host's figures come from beside this module (start-up in bench_start, unlocking and
+checking in bench_portfolio, the lists of work in bench_lists) and from here (crash
+safety, exports, a round of `expressive stress`); every installed activity adds its
+figures through its `benchmarks()` hook. Benchmarks make their own scratch portfolios in a
 temporary folder and never touch a real one.
 """
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from expressive.api.measure import Figure
 from expressive.tools.report import print_figure
-from datetime import UTC
-
-
-def bench_app_start(runs: int) -> list[Figure]:
-    """From launching the process to the first screen drawn, in a fresh process each time."""
-    timings = []
-    with tempfile.TemporaryDirectory(prefix="expressive-bench-") as scratch:
-        for _ in range(runs):
-            started = time.time()
-            result = subprocess.run(
-                [sys.executable, "-m", "expressive", "run", "--quit-after-first-frame", "--portfolio", f"{scratch}/p"],
-                capture_output=True, text=True, timeout=120,
-            )
-            marks = [line for line in result.stdout.splitlines() if line.startswith("first-frame ")]
-            if result.returncode != 0 or not marks:
-                raise RuntimeError(f"the app did not start: {result.stderr.strip()[-500:]}")
-            timings.append(float(marks[0].split()[1]) - started)
-    return [Figure("app_start_to_first_screen", statistics.median(timings), "s", 2.0,
-                   f"median of {runs} cold starts, process launch to first frame")]
-
-
-def generate_portfolio(root: Path, sessions: int, per_session: int):
-    """An encrypted portfolio, as the app makes them, with a client with sessions x
-    per_session pieces of work (the first installed activity's first demo draft), written
-    without fsync to be quick."""
-    from datetime import datetime, timedelta
-
-    from expressive.exporting.measure import BENCH_PASSPHRASE
-    from expressive.portfolio import Portfolio
-    from expressive.registry import discover
-
-    activity_id, draft = next((activity_id, drafts[0]) for activity_id, activity in discover().activities.items()
-                              if (drafts := activity.demo_drafts(0)))
-    Portfolio.protect(root, BENCH_PASSPHRASE)
-    with Portfolio.open(root, passphrase=BENCH_PASSPHRASE, fsync=False) as store:
-        client = store.add_client("Long-term client")
-        first = datetime(2020, 1, 6, 9, tzinfo=UTC)
-        for number in range(sessions):
-            started = first + timedelta(days=7 * number)
-            session = store.start_session(client.id, plan_id="open", goal=f"Goal {number}", feeling_in=3, started=started)
-            for _ in range(per_session):
-                store.save_artifact(client.id, session.id, activity_id, draft, created=started)
-            store.finish_session(client.id, session.id, feeling_out=4, ended=started + timedelta(minutes=50))
-        return client.id
-
-
-def bench_portfolio_page(scratch: Path, sessions: int, per_session: int) -> list[Figure]:
-    from expressive.exporting.measure import BENCH_PASSPHRASE
-    from expressive.portfolio import Portfolio
-    from expressive.tools.driver import advance_frames, start_app, stop_app
-
-    root = scratch / "large"
-    generate_portfolio(root, sessions, per_session)
-    begun = time.perf_counter()
-    store = Portfolio.open(root, passphrase=BENCH_PASSPHRASE)
-    opening = time.perf_counter() - begun
-    # Building the app's screens is start-up, measured above; the page is timed from the tap.
-    app = start_app(store)
-    try:
-        begun = time.perf_counter()
-        app.open_client(store.clients()[0])
-        advance_frames(2)
-        page = time.perf_counter() - begun
-        shown = len(app.root.get_screen("portfolio").ids.rows.children)
-        begun = time.perf_counter()
-        app.go("gallery")
-        advance_frames(2)
-        gallery_page = time.perf_counter() - begun
-        scrolling = _scroll_frames(app.root.get_screen("gallery"))
-    finally:
-        stop_app(app)
-    return [
-        Figure("portfolio_first_page", opening + page, "s", 1.0,
-               f"{sessions * per_session} encrypted artifacts in {sessions} sessions: unlock and open the portfolio cold "
-               f"({opening:.3f} s, Argon2id and index check included), then show {shown} sessions with thumbnails ({page:.3f} s)"),
-        Figure("gallery_first_page", opening + gallery_page, "s", 1.0,
-               f"unlock and open cold ({opening:.3f} s), then the gallery's first page of 24 thumbnails ({gallery_page:.3f} s)"),
-        Figure("gallery_scroll_frame_p50", statistics.median(scrolling) * 1000, "ms", 1000 / 60,
-               f"median frame while scrolling through {len(scrolling)} frames of a 10-page gallery (software OpenGL here)"),
-    ]
-
-
-def _scroll_frames(gallery) -> list[float]:
-    """Frame times while the gallery, filled with a few pages, scrolls from top to bottom."""
-    from expressive.tools.driver import advance_frames
-
-    for _ in range(9):
-        gallery.show_more()
-    advance_frames(2)
-    scroll = gallery.ids.scroll
-    frames = []
-    for step in range(60):
-        scroll.scroll_y = 1 - step / 59
-        begun = time.perf_counter()
-        advance_frames(1)
-        frames.append(time.perf_counter() - begun)
-    return frames
 
 
 def bench_crash_kills(scratch: Path, kills: int) -> list[Figure]:
@@ -185,19 +87,23 @@ def run_benchmarks(*, as_json: bool, quick: bool, load: int = 0) -> int:
 
 def _measure_all(*, as_json: bool, quick: bool) -> int:
     from expressive.registry import discover
+    from expressive.tools.bench_lists import list_figures
+    from expressive.tools.bench_portfolio import check_figures, unlock_figures
+    from expressive.tools.bench_start import start_figures
     from expressive.tools.faults.stress import stress_figures
     from expressive.ui.display import prepare_kivy
 
     prepare_kivy(headless_ok=True)
-    sessions, per_session = (50, 20) if quick else (500, 20)
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="expressive-bench-") as scratch_name:
         scratch = Path(scratch_name)
         steps = [
-            lambda: bench_app_start(1 if quick else 5),
+            lambda: start_figures(quick),
             *[lambda activity=activity: bench_activity(activity, scratch, quick)
               for activity in discover().activities.values()],
-            lambda: bench_portfolio_page(scratch, sessions, per_session),
+            lambda: unlock_figures(scratch, quick),
+            lambda: list_figures(scratch, quick),
+            lambda: check_figures(scratch, quick),
             lambda: bench_crash_kills(scratch, 50 if quick else 1000),
             lambda: bench_exports(20 if quick else 100),
             lambda: stress_figures(scratch / "stress", kills_per_command=1 if quick else 10, quick=quick),
