@@ -21,9 +21,10 @@ def make_picture(host: Host, on_picture, *, title: str, max_size: tuple[int, int
     return open_picture_popup(host, on_picture, title=title, max_size=max_size)
 
 
-def draft_from_log(log: DrawingLog) -> ArtifactDraft:
-    """The picture, its stroke log and a thumbnail, ready for the host to save."""
-    image = render_image(log)
+def draft_from_log(log: DrawingLog, picture=None) -> ArtifactDraft:
+    """The picture, its stroke log and a thumbnail, ready for the host to save; `picture`
+    is the log's picture when it is at hand (the studio's), rendered from the log if not."""
+    image = picture if picture is not None else render_image(log)
     return ArtifactDraft(
         kind="drawing",
         files={
@@ -73,7 +74,8 @@ class DrawingActivity(Activity):
         return bool(self.log.events)
 
     def finish(self) -> list[ArtifactDraft]:
-        return [draft_from_log(self.log)]
+        # The studio's picture is the log's already: a long drawing is not drawn again.
+        return [draft_from_log(self.log, self._studio.finished_picture() if self._studio is not None else None)]
 
     @classmethod
     def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:

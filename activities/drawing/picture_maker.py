@@ -35,7 +35,8 @@ class PicturePopup(ModalView):
     def use(self) -> None:
         self.dismiss(animation=False)
         if self.studio.log.events:
-            picture = render_image(self.studio.log)
+            shown = self.studio.finished_picture()
+            picture = shown.copy() if shown is not None else render_image(self.studio.log)
             picture.thumbnail(self.max_size)
             self.dispatch("on_use", png_bytes(picture))
 

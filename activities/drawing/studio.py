@@ -922,6 +922,14 @@ class DrawingStudio(BoxLayout):
     def _forget_colour_picker(self, _popup) -> None:
         self.colour_picker = None
 
+    def finished_picture(self) -> Image.Image | None:
+        """The picture of the whole log as the paper shows it, brought up to date (do not
+        change it); None while a stroke is being drawn, which the log has and it has not."""
+        if self.log.current_stroke is not None:
+            return None
+        self.paper.repaint()
+        return self.paper.picture
+
     def fit(self) -> None:
         """Show the whole paper again after zooming in."""
         self.paper.reset_view()

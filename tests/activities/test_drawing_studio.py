@@ -759,3 +759,18 @@ def test_no_snapshot_is_prepared_while_a_finger_draws(activity, studio, monkeypa
     touch.touch_up()
     advance_frames(3)
     assert prepared, "between strokes it goes on"
+
+
+def test_done_saves_the_picture_shown_and_a_stroke_still_being_drawn_with_it(activity, studio):
+    swipe(on_paper(studio, 0.1, 0.1), on_paper(studio, 0.5, 0.2))
+    tap(studio.ids.undo_button)
+    tap(studio.ids.redo_button)
+    (draft,) = activity.finish()
+    assert draft.files["drawing.png"] == render_png(studio.log)
+    touch = UnitTestTouch(*on_paper(studio, 0.2, 0.6))
+    touch.touch_down()
+    touch.touch_move(*on_paper(studio, 0.6, 0.6))
+    (draft,) = activity.finish()
+    assert draft.files["drawing.png"] == render_png(studio.log), "the stroke under the finger is saved too"
+    assert Image.open(io.BytesIO(draft.files["drawing.png"])).getpixel((800, 920)) != WHITE
+    touch.touch_up()
