@@ -78,7 +78,8 @@ def drawing_figures(driver, activity, studio, strokes_on_screen: int, measured_m
                f"render the finished stroke with Pillow into the 2048x1536 picture and show it, {len(stroke_ends)} strokes"),
         # Done should feel finished within a second, like a page turn.
         Figure("save_drawing_durably", statistics.median(saves) * 1000, "ms", 1000.0,
-               f"render the PNG and thumbnail with Pillow, write and fsync; {strokes} strokes, median of 3"),
+               f"encode the PNG of the picture shown and a thumbnail with Pillow, write and fsync; {strokes} strokes, "
+               "median of 3"),
     ]
 
 
@@ -156,8 +157,9 @@ def undo_figures(driver, activity, studio, strokes: int, undos: int) -> list[Fig
     return [
         Figure(f"undo_at_{strokes}_strokes", percentile(times, 0.99), "ms", 50.0,
                f"tap Undo to picture shown, p99 of {undos} undos in a row four frames apart at the end of a "
-               f"{strokes}-stroke drawing of every brush (median {statistics.median(times):.1f} ms); each draws at "
-               f"most {SPACING - 1} strokes from a snapshot (here at most {max(drawn)}), the snapshots holding "
-               f"{history.kept_bytes / 1e6:.0f} MB ({history.most_kept} at most); floor: the old undo rendered every "
-               f"stroke again, {statistics.median(renders):.0f} ms (median of 3)"),
+               f"{strokes}-stroke drawing of every brush (median {statistics.median(times):.1f} ms); an undo near "
+               f"the end draws at most {SPACING - 1} strokes from a snapshot, here at most {max(drawn)} (the picture "
+               f"was made ready between frames), the snapshots holding {history.kept_bytes / 1e6:.0f} MB "
+               f"({history.most_kept} pictures at most); floor: the old undo rendered every stroke again, "
+               f"{statistics.median(renders):.0f} ms (median of 3)"),
     ]
