@@ -80,6 +80,11 @@ class RecycledList(RecycleView):
         self.scroll_x = min(1, max(0, self.scroll_x - scroll_x))
         self.scroll_y = min(1, max(0, self.scroll_y - scroll_y))
 
+    def show_again(self) -> None:
+        """Bind the views to their data again: their pictures were forgotten when the
+        portfolio locked, and its screen comes back as it was left once it is unlocked."""
+        self.refresh_from_data()
+
     def shown_views(self) -> list:
         """The views on screen, in the data's order."""
         views = self.view_adapter.views if self.view_adapter is not None else {}

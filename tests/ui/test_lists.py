@@ -182,16 +182,23 @@ def test_a_row_with_more_pieces_than_fit_shows_them_all_when_asked(app):
     assert [thumbnail.artifact.title for thumbnail in row.thumbnails()] == [f"Piece {number}" for number in range(11)]
 
 
-def test_locking_forgets_every_picture_and_drops_what_is_still_decoding(long_client):
+def test_locking_forgets_every_picture_and_unlocking_shows_them_again_where_it_was(long_client):
+    from tests_support import submit_secret
+
     app = long_client
     until(lambda: all_shown(portfolio_thumbnails(app)))
     thumbnails = portfolio_thumbnails(app)
     tap(screen(app, "portfolio").ids.gallery)
+    grid = screen(app, "gallery").ids.grid
     app.lock()
     advance_frames(2)
     until(lambda: not THUMBNAILS.busy())
     assert len(THUMBNAILS.cache) == 0
-    assert all(thumbnail.picture is None for thumbnail in thumbnails)
+    assert all(thumbnail.picture is None for thumbnail in thumbnails + grid.shown_views())
+    submit_secret(screen(app, "lock").ids.entry, PIN)
+    assert app.root.current == "gallery"
+    until(lambda: all_shown(grid.shown_views()))
+    assert not any(view.damaged for view in grid.shown_views()), "read from the portfolio unlocked again"
 
 
 def test_no_decoded_picture_is_ever_written_to_disk(window, tmp_path, monkeypatch):

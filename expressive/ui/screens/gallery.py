@@ -32,6 +32,9 @@ class GalleryScreen(BaseScreen):
         self._fill_filters()
         self.refresh()
 
+    def on_pre_enter(self, *_args):
+        self.ids.grid.show_again()
+
     def _fill_filters(self) -> None:
         app = self.app
         box = self.ids.activities

@@ -284,6 +284,9 @@ class PortfolioScreen(BaseScreen):
         self.ids.rows.start(self._sessions_page)
         self.empty = not self.ids.rows.data
 
+    def on_pre_enter(self, *_args):
+        self.ids.rows.show_again()
+
     def _sessions_page(self, offset: int, limit: int) -> list[dict]:
         """The list's rows from `offset`: sessions newest first, each with what was made in it."""
         store, client_id = self.app.store, self.app.client.id

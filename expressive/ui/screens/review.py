@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
@@ -49,10 +50,12 @@ class WorkInOrder(Sequence):
 
     PAGE = 60
 
-    def __init__(self, store, client_id: str):
-        self._store, self._client_id = store, client_id
+    def __init__(self, app, client_id: str):
+        # Read through the app's store of the moment: the portfolio may be locked and
+        # unlocked again (a new store) while the slideshow waits.
+        self._app, self._client_id = app, client_id
         # The progress rows count each session's pieces, from the index, without reading them.
-        self._count = sum(row.artifacts for row in store.progress(client_id))
+        self._count = sum(row.artifacts for row in app.store.progress(client_id))
         self._pages: dict[int, list[ArtifactRecord]] = {}
 
     def __len__(self) -> int:
@@ -68,7 +71,7 @@ class WorkInOrder(Sequence):
         # The index lists the newest first: the oldest is its last.
         page, place = divmod(self._count - 1 - index, self.PAGE)
         if page not in self._pages:
-            self._pages[page] = self._store.gallery(self._client_id, limit=self.PAGE, offset=page * self.PAGE)
+            self._pages[page] = self._app.store.gallery(self._client_id, limit=self.PAGE, offset=page * self.PAGE)
         return self._pages[page][place]
 
 
@@ -219,12 +222,15 @@ class SlideshowScreen(BaseScreen):
     def show(self, **_details):
         app = self.app
         self.client_name = app.client.name
-        self.artifacts = WorkInOrder(app.store, app.client.id)
+        self.artifacts = WorkInOrder(app, app.client.id)
         self.count = len(self.artifacts)
         self.playing = True
         self._ticker = Clock.schedule_interval(self._advance, SLIDE_SECONDS)
         self.ids.strip.show(self.artifacts, -1)
         self.show_slide(0)
+
+    def on_pre_enter(self, *_args):
+        self.ids.strip.show_again()
 
     def show_slide(self, index: int) -> None:
         if not self.artifacts:
@@ -269,8 +275,7 @@ class ComparePane(BoxLayout):
     def on_kv_post(self, _base_widget):
         self.ids.strip.bind(on_choose=lambda _strip, place: self.choose(place))
 
-    def fill(self, store, work: Sequence[ArtifactRecord], chosen: int | None) -> None:
-        self._store = store
+    def fill(self, work: Sequence[ArtifactRecord], chosen: int | None) -> None:
         self._work = work
         self.ids.strip.show(work, -1)
         self.choose(chosen)
@@ -284,7 +289,7 @@ class ComparePane(BoxLayout):
             return
         self.chosen = artifact = self._work[place]
         self.ids.strip.choose(place)
-        self.texture = picture(self._store, artifact, picture_name(artifact))
+        self.texture = picture(App.get_running_app().store, artifact, picture_name(artifact))
         self.title = title_of(artifact)
         self.when = local_time(artifact.created)
         self.words = words_of(artifact)
@@ -295,13 +300,17 @@ class CompareScreen(BaseScreen):
 
     client_name = StringProperty("")
 
+    def on_pre_enter(self, *_args):
+        self.ids.left.ids.strip.show_again()
+        self.ids.right.ids.strip.show_again()
+
     def show(self, **_details):
         app = self.app
         self.client_name = app.client.name
-        work = WorkInOrder(app.store, app.client.id)
+        work = WorkInOrder(app, app.client.id)
         left, right = pieces_to_compare(work)
-        self.ids.left.fill(app.store, work, left)
-        self.ids.right.fill(app.store, work, right)
+        self.ids.left.fill(work, left)
+        self.ids.right.fill(work, right)
 
 
 load_rules(__name__)
