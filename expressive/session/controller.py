@@ -165,7 +165,16 @@ class SessionController:
         the screen, start it and keep its work every few seconds. False when it failed to
         start (it is then closed as any failed activity is)."""
         self._stop_autosaving()
+        declared = self.registry.infos().get(activity_id)
         activity_class = self.registry.get(activity_id)
+        if activity_class is None:
+            # It failed as it was first loaded: the registry now lists it as unavailable,
+            # with why, and so does the launcher.
+            self._view.go("launcher")
+            title = _(declared.title) if declared else activity_id
+            self._view.tell(_("{activity} cannot be used").format(activity=title),
+                            _("This one did not load today. Please choose something else."))
+            return False
         self._activity_class = activity_class
         self.activity_id = activity_id
         prompt = self._running.prompt_for(activity_id)

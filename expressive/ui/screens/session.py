@@ -150,8 +150,8 @@ class LauncherScreen(BaseScreen):
         grid = self.ids.tiles
         grid.clear_widgets()
         registry = self.app.registry
-        for activity_id, activity in registry.activities.items():
-            tile = ActivityTile(activity_id=activity_id, icon=activity.info.icon, text=_(activity.info.title))
+        for activity_id, info in registry.infos().items():
+            tile = ActivityTile(activity_id=activity_id, icon=info.icon, text=_(info.title))
             tile.bind(on_release=lambda tile: self.app.go("activity", activity_id=tile.activity_id))
             grid.add_widget(tile)
         for broken in registry.unavailable:
