@@ -66,7 +66,7 @@ class _Page:
 def _first_page(root: Path, screen_name: str) -> _Page:
     """The portfolio's first page timed from opening the client; the gallery's from the tap
     that opens it on the portfolio, drawn before (as a therapist reaches it)."""
-    from expressive.tools.driver import advance_frames, start_app, stop_app
+    from expressive.tools.driver import start_app, stop_app
     from expressive.ui.pictures import THUMBNAILS
 
     begun = time.perf_counter()
@@ -81,9 +81,8 @@ def _first_page(root: Path, screen_name: str) -> _Page:
             begun = time.perf_counter()
             app.go(screen_name)
         listing, thumbnails_of = _listing(app.root.get_screen(screen_name))
+        # The frame that makes the first rows draws them, laid out: they do not move after.
         _advance_until(lambda: listing.shown_views(), "the first page was never drawn")
-        # The frame that drew the rows may leave their heights to settle in the next.
-        advance_frames(1)
         drawing = time.perf_counter() - begun
         thumbnails = thumbnails_of(listing.shown_views())
         _advance_until(lambda: all(thumbnail.picture is not None or thumbnail.damaged for thumbnail in thumbnails),
