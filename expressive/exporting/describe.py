@@ -33,10 +33,11 @@ _ANY_FILE = N_("file")
 @cache
 def _activity_titles() -> dict[str, str]:
     """The installed activities' titles by id, as marked for translation."""
-    # Imported here: the registry loads every activity, which an export needs only once.
+    # Imported here: finding the activities reads their declarations, which an export
+    # needs only once.
     from expressive.registry import discover
 
-    return {activity_id: activity.info.title for activity_id, activity in discover().activities.items()}
+    return {activity_id: info.title for activity_id, info in discover().infos().items()}
 
 
 def activity_name(activity_id: str) -> str:
