@@ -14,6 +14,7 @@ No Kivy here: the screen side (textures, widgets, the clock) is `expressive.ui.t
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -24,6 +25,9 @@ from expressive.limits import InputRefused, open_picture_bounded
 from expressive.portfolio import PortfolioError
 
 log = logging.getLogger(__name__)
+
+# How much less of the processor a worker asks for than the screen's thread (Unix "nice").
+WORKER_NICENESS = 10
 
 Value = TypeVar("Value")
 
@@ -149,6 +153,12 @@ class ThumbnailDecoder:
             thread.start()
 
     def _work(self) -> None:
+        try:
+            # Below the screen's thread on the processor: a frame is drawn before a thumbnail
+            # is decoded (Linux, Android; elsewhere the worker keeps the usual priority).
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+        except (AttributeError, OSError):
+            pass
         while True:
             with self._changed:
                 while not self._waiting:
