@@ -154,8 +154,8 @@ class ThumbnailDecoder:
 
     def _work(self) -> None:
         try:
-            # Below the screen's thread on the processor: a frame is drawn before a thumbnail
-            # is decoded (Linux, Android; elsewhere the worker keeps the usual priority).
+            # Below the screen's thread on a busy processor, so that decoding slows frames
+            # as little as it can (Linux, Android; elsewhere the usual priority is kept).
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
         except (AttributeError, OSError):
             pass
