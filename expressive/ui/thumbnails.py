@@ -15,6 +15,7 @@ from kivy.uix.recycleview import RecycleView
 from expressive.portfolio import ArtifactRecord
 from expressive.ui.pictures import CANNOT_BE_SHOWN, THUMBNAILS, thumbnail_key
 
+
 class ShowsThumbnail:
     """A widget showing one piece's thumbnail, told which with `show_thumbnail` again and
     again as a recycled list reuses it: its picture until then is dropped at once, so it
