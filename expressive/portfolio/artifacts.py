@@ -8,6 +8,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -128,22 +129,34 @@ class Artifacts:
     def file_problems(self, artifact: ArtifactRecord) -> Iterator[tuple[FileEntry, str]]:
         for entry in artifact.files:
             try:
-                self._read_verified(artifact, entry)
+                with _reading(entry):
+                    found = self._disk.digest(artifact.path / entry.name)
+                _check_digest(entry, found)
             except RecordError as exc:
                 yield entry, str(exc)
 
     def _read_verified(self, artifact: ArtifactRecord, entry: FileEntry) -> bytes:
-        try:
+        with _reading(entry):
             content = self._disk.read_bytes(artifact.path / entry.name)
-        except FileNotFoundError:
-            raise RecordError(_("{file} is missing").format(file=entry.name)) from None
-        except OSError as exc:
-            raise RecordError(_("{file} cannot be read: {reason}").format(
-                file=entry.name, reason=reason(exc))) from None
-        if len(content) != entry.size or hashlib.sha256(content).hexdigest() != entry.sha256:
-            raise RecordError(_("{file} does not match its checksum: the file was changed or damaged").format(
-                file=entry.name))
+        _check_digest(entry, (len(content), hashlib.sha256(content).hexdigest()))
         return content
+
+
+@contextmanager
+def _reading(entry: FileEntry) -> Iterator[None]:
+    try:
+        yield
+    except FileNotFoundError:
+        raise RecordError(_("{file} is missing").format(file=entry.name)) from None
+    except OSError as exc:
+        raise RecordError(_("{file} cannot be read: {reason}").format(file=entry.name, reason=reason(exc))) from None
+
+
+def _check_digest(entry: FileEntry, found: tuple[int, str]) -> None:
+    """`found` is the content's (size, SHA-256)."""
+    if found != (entry.size, entry.sha256):
+        raise RecordError(_("{file} does not match its checksum: the file was changed or damaged").format(
+            file=entry.name))
 
 
 def _entry(artifact: ArtifactRecord, name: str) -> FileEntry:

@@ -18,6 +18,7 @@ files are replaced whole) and keeps the index in step with them.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -27,7 +28,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from expressive.i18n import _
-from expressive.security.cipher import DecryptionError, decrypt_file, encrypt_file, is_encrypted
+from expressive.security.cipher import (
+    MAGIC,
+    DecryptionError,
+    decrypt_file,
+    decrypted_stream,
+    encrypt_file,
+    is_encrypted,
+)
 from expressive.security.keyring import KeyringError
 
 from .atomic import (
@@ -66,6 +74,8 @@ if TYPE_CHECKING:
 _RECORD_FORMATS = {"client": CLIENT_FORMAT, "session": SESSION_FORMAT, "artifact": ARTIFACT_FORMAT}
 _SQLITE_FULL = 13
 _SQLITE_IOERR = 10
+# How much of an unencrypted file `Disk.digest` hashes at a time.
+_DIGEST_BLOCK = 1 << 20
 
 
 def replace_file(path: Path, data: bytes, *, fsync: bool) -> None:
@@ -125,6 +135,15 @@ def writing(action: str, folder: Path, root: Path) -> Iterator[None]:
         ) from exc
 
 
+@contextmanager
+def _decrypting(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except DecryptionError:
+        raise RecordError(_("{file} could not be decrypted: it was changed, damaged or moved").format(
+            file=path.name)) from None
+
+
 class Disk:
     """An open portfolio's files and its index, shared by every part of the store."""
 
@@ -133,6 +152,7 @@ class Disk:
         self.index = index
         self.vault = vault
         self.fsync = fsync
+        self._root_prefix = os.path.join(str(layout.root), "")
         # Whether the index is known to match the files: vouched for by its seal at open,
         # compared with the tree since, or rebuilt. Only then is it sealed at close.
         self.index_vouched = False
@@ -175,10 +195,35 @@ class Disk:
         data = path.read_bytes()
         if not self.vault.unlocked:
             return data
-        identity = self._identity(path)
-        if not is_encrypted(data):
+        key, identity = self._key_for(path, data)
+        with _decrypting(path):
+            return decrypt_file(key, identity, data)
+
+    def digest(self, path: Path) -> tuple[int, str]:
+        """The size and SHA-256 of a client-data file's content, as `read_bytes` would give
+        it, read, decrypted and hashed a chunk at a time: what `check` verifies of every
+        file, in one pass that stays in the processor's cache."""
+        digest = hashlib.sha256()
+        size = 0
+        with open(path, "rb") as stream:
+            if self.vault.unlocked:
+                key, identity = self._key_for(path, stream.read(len(MAGIC)))
+                stream.seek(0)
+                parts = decrypted_stream(key, identity, stream, os.fstat(stream.fileno()).st_size)
+            else:
+                parts = iter(lambda: stream.read(_DIGEST_BLOCK), b"")
+            with _decrypting(path):
+                for part in parts:
+                    digest.update(part)
+                    size += len(part)
+        return size, digest.hexdigest()
+
+    def _key_for(self, path: Path, start: bytes) -> tuple[bytes, str]:
+        """The key and identity that decrypt the file at `path`, which begins with `start`."""
+        if not is_encrypted(start):
             raise RecordError(_("{file} could not be decrypted: it is not an encrypted file of this portfolio").format(
                 file=path.name))
+        identity = self._identity(path)
         client_id = client_of(identity)
         try:
             key = self.vault.client_key(client_id)
@@ -187,14 +232,14 @@ class Disk:
         if key is None:
             raise RecordError(_("{file} could not be decrypted: the key of client {client_id} is not in {keyring}").format(
                 file=path.name, client_id=client_id, keyring=KEYRING_FILE))
-        try:
-            return decrypt_file(key, identity, data)
-        except DecryptionError:
-            raise RecordError(_("{file} could not be decrypted: it was changed, damaged or moved").format(
-                file=path.name)) from None
+        return key, identity
 
     def _identity(self, path: Path) -> str:
-        return self.layout.final_path(path).relative_to(self.root).as_posix()
+        # In strings: every file `check` reads comes through here.
+        final = str(self.layout.final_path(path))
+        if not final.startswith(self._root_prefix):
+            raise ValueError(f"{final} is not in the portfolio {self.root}")
+        return final[len(self._root_prefix):].replace(os.sep, "/")
 
     def read_document(self, path: Path, expected_format: str) -> dict[str, Any]:
         try:

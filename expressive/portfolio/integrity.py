@@ -63,21 +63,28 @@ class Integrity:
                                                 "made {n} files and folders readable by this user only", tightened)
                                        .format(n=tightened))
 
-        found = disk.scan()
-        keys = sorted(found)
+        found = dict(sorted(disk.scan().items()))
         records: dict[Key, Record] = {}
         # Every file is read, decrypted and hashed once, on a few threads: reading, AES-GCM
-        # and SHA-256 let go of the interpreter while they work through a file.
+        # and SHA-256 let go of the interpreter while they work through a file. This thread
+        # meanwhile rebuilds the index, record by record in the same order, as they come.
         with ThreadPoolExecutor(max_workers=CHECK_THREADS, thread_name_prefix="expressive-check") as pool:
-            for done, (key, record, file_problems) in enumerate(pool.map(self._examine, keys), start=1):
-                records[key] = record
-                if record.damaged:
-                    report.problems.append(Problem(disk.relative(disk.layout.record_file(key)), record.damaged))
-                if isinstance(record, ArtifactRecord):
-                    report.artifacts_checked += 1
-                    report.problems += file_problems
-                if progress is not None:
-                    progress(done, len(keys))
+            examined = pool.map(self._examine, found)
+
+            def checked(key: Key) -> Record:
+                while key not in records:
+                    examined_key, record, file_problems = next(examined)
+                    records[examined_key] = record
+                    if record.damaged:
+                        report.problems.append(Problem(disk.relative(disk.layout.record_file(examined_key)), record.damaged))
+                    if isinstance(record, ArtifactRecord):
+                        report.artifacts_checked += 1
+                        report.problems += file_problems
+                    if progress is not None:
+                        progress(len(records), len(found))
+                return records[key]
+
+            disk.sync_index(full=True, found=found, load=checked)
         for client_id in sorted({client_id for client_id, _session, _file in found}):
             for path in sorted((disk.layout.client_dir(client_id) / PRIVATE).glob("notes-*.json")):
                 try:
@@ -86,7 +93,6 @@ class Integrity:
                     report.problems.append(Problem(disk.relative(path), str(exc)))
 
         report.problems += [Problem(Path(AUDIT_FILE), problem) for problem in self._audit.verify()]
-        disk.sync_index(full=True, found=found, load=records.__getitem__)
         return report
 
     def _examine(self, key: Key) -> tuple[Key, Record, list[Problem]]:

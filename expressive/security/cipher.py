@@ -26,6 +26,8 @@ import hashlib
 import hmac
 import os
 import struct
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -82,30 +84,51 @@ def encrypt_file(key: bytes, identity: str, plaintext: bytes) -> bytes:
 
 def decrypt_file(key: bytes, identity: str, data: bytes) -> bytes:
     """The plaintext of an encrypted file stored at `identity`; DecryptionError otherwise."""
-    if len(data) < HEADER_SIZE + TAG_SIZE or not is_encrypted(data):
+    view = memoryview(data)
+    position = 0
+
+    def read(size: int) -> memoryview:
+        nonlocal position
+        position += size
+        return view[position - size : position]
+
+    parts = list(_decrypted(key, identity, read, len(data)))
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def decrypted_stream(key: bytes, identity: str, stream: BinaryIO, size: int) -> Iterator[bytes]:
+    """The plaintext of the encrypted file open as `stream` (`size` bytes long), chunk by
+    chunk, each read just before it is decrypted: for a reader that only hashes it
+    (`check`), which so goes through every byte once while it is in the processor's cache.
+    DecryptionError, as `decrypt_file`, when the bad chunk is reached."""
+    return _decrypted(key, identity, stream.read, size)
+
+
+def _decrypted(key: bytes, identity: str, read: Callable[[int], bytes | memoryview], size: int) -> Iterator[bytes]:
+    header = bytes(read(HEADER_SIZE))
+    if size < HEADER_SIZE + TAG_SIZE or not is_encrypted(header):
         raise DecryptionError(_("not an encrypted file, or cut short"))
-    if data[len(MAGIC)] != FORMAT_VERSION:
+    if header[len(MAGIC)] != FORMAT_VERSION:
         raise DecryptionError(_("an unknown encryption format version"))
-    header = bytes(data[:HEADER_SIZE])
     prefix = header[-PREFIX_SIZE:]
     name = identity.encode("utf-8")
     aead = AESGCM(key)
-    view = memoryview(data)[HEADER_SIZE:]
+    body = size - HEADER_SIZE
     sealed = CHUNK_SIZE + TAG_SIZE
-    count = max(1, -(-len(view) // sealed))
-    if len(view) - (count - 1) * sealed < TAG_SIZE:
+    count = max(1, -(-body // sealed))
+    if body - (count - 1) * sealed < TAG_SIZE:
         raise DecryptionError(_("cut short"))
-    parts = []
-    try:
-        for index in range(count):
-            chunk = view[index * sealed : (index + 1) * sealed]
-            last = index == count - 1
-            nonce = prefix + struct.pack(">I", index)
-            # The chunk as a view, not a copy: `check` decrypts every file of the portfolio.
-            parts.append(aead.decrypt(nonce, chunk, _chunk_aad(header, name, index, last)))
-    except InvalidTag:
-        raise DecryptionError(_("changed, damaged or moved")) from None
-    return parts[0] if count == 1 else b"".join(parts)
+    for index in range(count):
+        # A view, not a copy, when decrypting from memory.
+        chunk = read(sealed)
+        if len(chunk) != min(sealed, body - index * sealed):
+            raise DecryptionError(_("cut short"))
+        last = index == count - 1
+        nonce = prefix + struct.pack(">I", index)
+        try:
+            yield aead.decrypt(nonce, chunk, _chunk_aad(header, name, index, last))
+        except InvalidTag:
+            raise DecryptionError(_("changed, damaged or moved")) from None
 
 
 # --- small values: wrapped keys, index fields ----------------------------------------

@@ -16,13 +16,16 @@ def test_check_reads_each_file_of_the_portfolio_once(store, client, session, mon
     saved = _work(store, client, session)
     store.set_therapist_note(client.id, session.id, "fine")
     read = Counter()
-    read_bytes = Disk.read_bytes
 
-    def counting(disk, path):
-        read[path.relative_to(store.root).as_posix()] += 1
-        return read_bytes(disk, path)
+    def counted(reading):
+        def counting(disk, path):
+            read[path.relative_to(store.root).as_posix()] += 1
+            return reading(disk, path)
 
-    monkeypatch.setattr(Disk, "read_bytes", counting)
+        return counting
+
+    monkeypatch.setattr(Disk, "read_bytes", counted(Disk.read_bytes))
+    monkeypatch.setattr(Disk, "digest", counted(Disk.digest))
     report = store.check()
     assert report.ok and report.artifacts_checked == 4
     client_files = {
