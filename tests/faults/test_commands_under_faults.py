@@ -108,3 +108,16 @@ def test_lost_work_and_a_traceback_are_caught(trial):
 def test_an_export_cut_short_at_its_final_name_is_caught(trial):
     verdict = verdict_on_an_export_left_as(trial, b"PK\x03\x04 cut short", 0o600)
     assert any("cut short stands at its final name" in problem for problem in verdict.problems)
+
+
+def test_a_stale_index_after_a_fault_is_caught(trial):
+    before = harness.current_contents(trial)
+    with Portfolio.open(trial.root, passphrase=harness.PASSPHRASE) as store:
+        client = store.clients()[0]
+        artifact = store.artifacts(client.id)[0]
+        # Gone behind the store's back, then a clean close: the seal vouches for an index
+        # that still lists it, as a broken seal would after a fault.
+        harness.shutil.rmtree(artifact.path)
+    verdict = harness.judge(trial, _export_zip(), before, None)
+    assert f"the index as opened lists {client.id}/{artifact.session_id}/{artifact.id}, which is not in the files" in (
+        verdict.problems)

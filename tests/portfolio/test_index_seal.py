@@ -286,3 +286,31 @@ def test_an_unencrypted_portfolio_too_trusts_its_seal(tmp_path, walks):
     walks.update(scans=0)
     with Portfolio.open(tmp_path / "plain") as reopened:
         assert walks["scans"] == 0 and len(reopened.clients()) == 1
+
+
+def test_the_seal_follows_a_synced_index_and_is_broken_durably_before_any_write(open_portfolio, monkeypatch):
+    # A pulled battery: what reached the disk is what was synced, in the order synced. The
+    # seal must never be on disk without the index it speaks for, nor survive a write.
+    from expressive.portfolio import index_seal
+    from expressive.portfolio.auditing import Audit
+    from expressive.portfolio.index import Index
+
+    events = []
+    seal, mark_writing, record = Index.seal, Index.mark_writing, Audit.record
+    write_file, fsync_folder = index_seal.write_file, index_seal.fsync_folder
+    monkeypatch.setattr(Index, "seal", lambda index, token: events.append("index synced") or seal(index, token))
+    monkeypatch.setattr(Index, "mark_writing", lambda index, key: events.append("write") or mark_writing(index, key))
+    monkeypatch.setattr(Audit, "record", lambda audit, event, *a: events.append(f"audit {event}") or record(audit, event, *a))
+    monkeypatch.setattr(index_seal, "write_file", lambda path, data, fsync: events.append(("seal written", fsync))
+                        or write_file(path, data, fsync=fsync))
+    monkeypatch.setattr(index_seal, "fsync_folder", lambda folder: events.append("seal broken, synced")
+                        or fsync_folder(folder))
+    store = open_portfolio()
+    store.add_client("Robin")
+    store.close()
+    assert events[-2:] == ["index synced", ("seal written", True)]
+    events.clear()
+    with open_portfolio() as reopened:
+        reopened.add_client("Sam")
+    broken = events.index("seal broken, synced")
+    assert broken == 0 and "write" in events[broken:]

@@ -7,9 +7,11 @@ Three kinds of fault, each against the real `expressive` command line in a child
   space (a tmpfs mounted for the purpose, so only as root; otherwise skipped, with why);
 - **two writers**: two commands at once on one portfolio.
 
-After each fault the next start of the program (`expressive check`) runs, and then the
-trial's verdict lists what is wrong, in words:
+After each fault the portfolio is opened as the app opens it (comparing its index with the
+files in the background when nothing vouches for it), then the next start of the program
+(`expressive check`) runs, and then the trial's verdict lists what is wrong, in words:
 
+- the index as that first open left it differs from the files (a stale index hides work);
 - `check` is not clean, or the audit log does not verify;
 - a piece of work that was there before is missing or does not verify (except the client
   a delete was told to erase, which must be either whole or gone);
@@ -46,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from expressive.portfolio import KdfParams, Portfolio, PortfolioError
+from expressive.tools.crash import listing, open_compared, stale
 
 PASSPHRASE = "harness passphrase 1"
 NEW_PASSPHRASE = "harness passphrase 2"
@@ -302,17 +305,30 @@ def new_trial(inputs: Inputs, folder: Path, encrypted: bool) -> Trial:
 # --- what the portfolio holds ------------------------------------------------------------
 
 
-def _open_any(trial: Trial) -> Portfolio:
-    """The trial's portfolio, with whichever passphrase opens it now."""
+def _open_any(trial: Trial, *, compare_later: bool = False) -> Portfolio:
+    """The trial's portfolio, with whichever passphrase opens it now (`compare_later`: as
+    the app opens it, its comparison after a crash waited for)."""
     status = Portfolio.status(trial.root)
     if status == "plain":
-        return Portfolio.open(trial.root)
+        return open_compared(trial.root, None, compare_later=compare_later)
     for passphrase in (PASSPHRASE, NEW_PASSPHRASE):
         try:
-            return Portfolio.open(trial.root, passphrase=passphrase)
+            return open_compared(trial.root, passphrase, compare_later=compare_later)
         except PortfolioError:
             continue
     raise PortfolioError("neither the old nor the new passphrase opens the portfolio")
+
+
+def _stale_after_the_fault(trial: Trial) -> list[str]:
+    """How the index, as the first open after the fault leaves it (the app's, comparing in
+    the background if it must), differs from what a rebuild reads in the files."""
+    try:
+        with _open_any(trial, compare_later=True) as store:
+            as_opened = listing(store)
+            store.rebuild_index()
+            return stale(as_opened, listing(store))
+    except PortfolioError:
+        return []  # said below, by the opens that follow
 
 
 def current_contents(trial: Trial) -> dict:
@@ -357,6 +373,7 @@ def judge(trial: Trial, command: Command, before: dict, answer: subprocess.Compl
     problems = verdict.problems
     if answer is not None:
         problems += _answer_problems(command, answer)
+    problems += _stale_after_the_fault(trial)
     next_start = _run_cli(["check", *_passphrase_now(trial)], trial.environment(), root=trial.root)
     if next_start.returncode != 0:
         problems.append(f"check after the fault is not clean: {(next_start.stdout + next_start.stderr).strip()[-400:]}")
