@@ -443,6 +443,8 @@ class DrawingCanvas(StencilView):
             self._stamp_up(touch)
         elif touch in self._view_touches:
             self._view_up(touch)
+        # Held off while a finger was on the paper.
+        self._prepare_soon()
         return True
 
     # --- stamps ----------------------------------------------------------------------

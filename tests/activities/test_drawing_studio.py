@@ -759,6 +759,18 @@ def test_no_snapshot_is_prepared_while_a_finger_draws(activity, studio, monkeypa
     touch.touch_up()
     advance_frames(3)
     assert prepared, "between strokes it goes on"
+    # Two fingers zooming leave no mark; once they lift it goes on too.
+    prepared.clear()
+    first, second = UnitTestTouch(*on_paper(studio, 0.4, 0.4)), UnitTestTouch(*on_paper(studio, 0.6, 0.6))
+    first.touch_down()
+    second.touch_down()
+    advance_frames(2)
+    second.touch_move(*on_paper(studio, 0.7, 0.7))
+    second.touch_up()
+    first.touch_up()
+    assert prepared == [] and studio.log.visible_strokes()[-1].points[-1][0] == pytest.approx(0.6 * 2048, abs=3)
+    advance_frames(2)
+    assert prepared
 
 
 def test_done_saves_the_picture_shown_and_a_stroke_still_being_drawn_with_it(activity, studio):
