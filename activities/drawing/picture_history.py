@@ -129,7 +129,7 @@ class PictureHistory:
             return None
         patch, self._patch = self._patch, None
         base = self._nearest(paper, marks, len(marks))
-        in_place = True
+        copied = False
         if base is not None and len(base.marks) == len(marks):
             # A snapshot of this very state: shown as it is (shared with the snapshot until
             # it is drawn on), and the picture it replaces kept for a redo; nothing copied.
@@ -151,11 +151,12 @@ class PictureHistory:
                 box = mark_box(marks[-1], image.size)
                 self._patch = box, image.crop(box) if box is not None else None
         else:
-            in_place = False
+            copied = True
             image, boxes = (base.image.copy(), list(base.boxes)) if base else (paper_image(self.log).copy(), [])
         start = len(boxes)
-        # Drawn in place, on a stroke's end: a snapshot of it waits for `prepare()`.
-        self._draw(image, boxes, paper, marks, len(marks), keep=not in_place)
+        # On the picture shown (a stroke's end) no snapshot is copied: `prepare()` does
+        # that between frames.
+        self._draw(image, boxes, paper, marks, len(marks), keep=copied)
         self.last_drawn = len(marks) - start
         self._shown = _Rendered(paper, marks, tuple(boxes), image, self._updates)
         self._drop_unreachable()
@@ -163,8 +164,9 @@ class PictureHistory:
         return self._changed(shown)
 
     def prepare(self) -> bool:
-        """One step of work for the undos to come: draw at most `spacing` marks towards
-        the nearest wanted snapshot that is missing. True while one still was."""
+        """One step of work for the undos to come: copy the picture shown, or draw at most
+        `spacing` marks towards, the nearest wanted snapshot that is missing. False when
+        none was missing (nothing to do until the next `update()`)."""
         shown = self._shown
         # The eraser paints the log's paper back: a snapshot is drawn on the paper it is named by.
         if shown is None or shown.paper != self.log.paper:
@@ -233,7 +235,7 @@ class PictureHistory:
         for position in range(end - 2 - (end - 2) % self.spacing, 0, -self.spacing):
             if self._wanted(position, end):
                 places.append(position)
-                if len(places) == self.most_kept - 1:
+                if len(places) >= self.most_kept - 1:
                     break
         return places
 

@@ -76,7 +76,11 @@ def assert_box_holds_the_change(before, after, box):
 
 
 @pytest.mark.parametrize("seed", range(6))
-@pytest.mark.parametrize("limits", [{"spacing": 3, "dense": 2, "most_kept": 3}, {}], ids=["tight", "default"])
+@pytest.mark.parametrize(
+    "limits",
+    [{"spacing": 1, "dense": 1, "most_kept": 1}, {"spacing": 3, "dense": 2, "most_kept": 3}, {}],
+    ids=["least", "tight", "default"],
+)
 def test_the_picture_after_any_actions_is_the_whole_log_rendered_again(seed, limits):
     rng = random.Random(seed)
     log = DrawingLog(width=SIZE[0], height=SIZE[1])
