@@ -9,7 +9,6 @@ recoverable by hand.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from expressive.i18n import _, ngettext
@@ -23,11 +22,6 @@ from .index import Record
 from .layout import AUDIT_FILE, BUILDING_PREFIX, CLIENTS, PRIVATE, Key
 from .notes import Notes
 from .records import ArtifactRecord, CheckReport, Problem, RecordError
-
-
-# Two: tablets and the machines that test this have two cores or more, and a third
-# thread only waits for the interpreter (measured: see `expressive bench`).
-CHECK_THREADS = 2
 
 
 class Integrity:
@@ -64,27 +58,23 @@ class Integrity:
                                        .format(n=tightened))
 
         found = dict(sorted(disk.scan().items()))
-        records: dict[Key, Record] = {}
-        # Every file is read, decrypted and hashed once, on a few threads: reading, AES-GCM
-        # and SHA-256 let go of the interpreter while they work through a file. This thread
-        # meanwhile rebuilds the index, record by record in the same order, as they come.
-        with ThreadPoolExecutor(max_workers=CHECK_THREADS, thread_name_prefix="expressive-check") as pool:
-            examined = pool.map(self._examine, found)
+        examined = 0
 
-            def checked(key: Key) -> Record:
-                while key not in records:
-                    examined_key, record, file_problems = next(examined)
-                    records[examined_key] = record
-                    if record.damaged:
-                        report.problems.append(Problem(disk.relative(disk.layout.record_file(examined_key)), record.damaged))
-                    if isinstance(record, ArtifactRecord):
-                        report.artifacts_checked += 1
-                        report.problems += file_problems
-                    if progress is not None:
-                        progress(len(records), len(found))
-                return records[key]
+        # Each record is checked as the index, rebuilt whole, takes it in: one pass.
+        def checked(key: Key) -> Record:
+            nonlocal examined
+            record, file_problems = self._examine(key)
+            if record.damaged:
+                report.problems.append(Problem(disk.relative(disk.layout.record_file(key)), record.damaged))
+            if isinstance(record, ArtifactRecord):
+                report.artifacts_checked += 1
+                report.problems += file_problems
+            examined += 1
+            if progress is not None:
+                progress(examined, len(found))
+            return record
 
-            disk.sync_index(full=True, found=found, load=checked)
+        disk.sync_index(full=True, found=found, load=checked)
         for client_id in sorted({client_id for client_id, _session, _file in found}):
             for path in sorted((disk.layout.client_dir(client_id) / PRIVATE).glob("notes-*.json")):
                 try:
@@ -95,13 +85,13 @@ class Integrity:
         report.problems += [Problem(Path(AUDIT_FILE), problem) for problem in self._audit.verify()]
         return report
 
-    def _examine(self, key: Key) -> tuple[Key, Record, list[Problem]]:
+    def _examine(self, key: Key) -> tuple[Record, list[Problem]]:
         """The record at `key`, read, and (an artifact) what is wrong with its files."""
         disk = self._disk
         record = disk.load(key)
         if not isinstance(record, ArtifactRecord) or record.damaged:
-            return key, record, []
-        return key, record, [
+            return record, []
+        return record, [
             Problem(disk.relative(record.path / entry.name), problem)
             for entry, problem in self._artifacts.file_problems(record)
         ]

@@ -54,8 +54,8 @@ def unlock_figures(scratch: Path, quick: bool) -> list[Figure]:
 
 
 def check_figures(scratch: Path, quick: bool) -> list[Figure]:
-    """`check_vs_read_and_hash_floor` (quick: 200 artifacts, under the same name)."""
-    sessions, per_session = (20, 10) if quick else (100, 10)
+    """`check_vs_read_and_hash_floor` (quick: 500 artifacts, under the same name)."""
+    sessions, per_session = (50, 10) if quick else (100, 10)
     root = scratch / "check"
     # Whole demo work (a full picture, its stroke log, its thumbnail), as saved in a session.
     build_large_portfolio(root, sessions=sessions, per_session=per_session, work=demo_work())
