@@ -123,5 +123,17 @@ def take_screenshot(
             EventLoop.window.size = size
         stage(app, screen, level)
         advance_frames(4)
+        _wait_for_thumbnails()
         out.parent.mkdir(parents=True, exist_ok=True)
         save_window(out)
+
+
+def _wait_for_thumbnails() -> None:
+    """Lists show placeholders first: a picture of a screen shows what a person sees once
+    its thumbnails have been decoded."""
+    from expressive.ui.pictures import THUMBNAILS
+
+    for _frame in range(600):
+        if not THUMBNAILS.busy():
+            return
+        advance_frames(1)

@@ -40,9 +40,9 @@ class GalleryScreen(BaseScreen):
         box = self.ids.activities
         # The activities are the same for every client: their buttons are made once (the
         # screen is built again when the language changes).
-        for activity_id, activity in [("", None), *app.registry.activities.items()] if not box.children else ():
-            button = ChoiceButton(icon=activity.info.icon if activity else "view-grid-outline",
-                                  text=_(activity.info.title) if activity else _("All"), value=activity_id)
+        for activity_id, info in [("", None), *app.registry.infos().items()] if not box.children else ():
+            button = ChoiceButton(icon=info.icon if info else "view-grid-outline",
+                                  text=_(info.title) if info else _("All"), value=activity_id)
             button.bind(on_release=lambda button: self.choose(activity=button.value))
             box.add_widget(button)
         self.tags = app.store.tags(app.client.id)

@@ -96,7 +96,7 @@ class ProgressScreen(BaseScreen):
     def show(self, **_details):
         app = self.app
         self.client_name = app.client.name
-        titles = {activity_id: _(activity.info.title) for activity_id, activity in app.registry.activities.items()}
+        titles = {activity_id: _(info.title) for activity_id, info in app.registry.infos().items()}
         try:
             rows = app.store.progress(app.client.id)
         except PortfolioError as error:
