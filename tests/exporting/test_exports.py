@@ -114,6 +114,9 @@ def test_a_piece_of_work_whose_record_is_damaged_is_named_and_the_rest_goes_out(
     with demo.open() as store:
         damaged = store.artifacts(demo.client_id)[0]
     (damaged.path / "manifest.json").write_text("{ half a manifest")
+    # A record damaged while the portfolio was closed is found by the next open that
+    # compares the index with the files: one after a crash, as here (else `check`).
+    (demo.root / "index.sqlite-closed").unlink()
     with demo.open() as store:
         problems = prepared(store, demo.client_id, format).write(tmp_path / OUT_NAMES[format])
     assert len(problems) == 1 and damaged.id in problems[0] and "not readable" in problems[0]
