@@ -349,10 +349,11 @@ class Disk:
                 root=self.root, reason=reason(exc))) from exc
 
     def sync_index(self, *, full: bool, found: dict[Key, Stamp] | None = None,
-                   load: Callable[[Key], Record] | None = None) -> None:
-        """Compare the index with the whole tree (`full`: read every record again); `found`
-        is a walk of the tree just made, `load` reads a record (`Disk.load` by default)."""
-        self.index.sync(self.scan() if found is None else found, load or self.load, full=full)
+                   load: Callable[[Key], Record] | None = None, verify: bool = False) -> None:
+        """Compare the index with the whole tree (`full`: read every record again; `verify`:
+        read every record and compare it with the index's); `found` is a walk of the tree
+        just made, `load` reads a record (`Disk.load` by default)."""
+        self.index.sync(self.scan() if found is None else found, load or self.load, full=full, verify=verify)
         self.index_vouched = True
 
     def open_index(self, *, sealed: bool, compare_now: bool) -> None:

@@ -28,6 +28,7 @@ a deleted client's text, which matters most for an unencrypted portfolio.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
@@ -45,6 +46,7 @@ from .index_file import (
     SQLITE_CORRUPT,
     SQLITE_NOTADB,
     connect,
+    digests,
     remove_files,
     stamps,
 )
@@ -125,12 +127,19 @@ class Index(IndexQueries):
     def path(self) -> Path:
         return self._path
 
-    def sync(self, found: dict[Key, Stamp], load: Callable[[Key], Record], *, full: bool = False) -> None:
+    def sync(
+        self, found: dict[Key, Stamp], load: Callable[[Key], Record], *, full: bool = False, verify: bool = False
+    ) -> None:
         """Make the index match `found` (a walk of the tree), reading records with `load`.
 
         With `full`, or when a rebuild is due, every record is read again; otherwise only
-        those whose stamp changed, and nothing at all when the tree is unchanged.
+        those whose stamp changed, and nothing at all when the tree is unchanged. With
+        `verify` (`check`), every record is read too, in the order of `found`, and only
+        the rows of those that differ from the record they were made from are written.
         """
+        if verify and not self.needs_rebuild:
+            self._verify(found, load)
+            return
         full = full or self.needs_rebuild
         known = {} if full else stamps(self._db)
         changed, gone = differences(known, found)
@@ -148,6 +157,18 @@ class Index(IndexQueries):
                 self._set_meta("dirty", "0")
                 self._db.execute("DELETE FROM meta WHERE key = 'writing'")
         self._needs_rebuild = False
+
+    def _verify(self, found: dict[Key, Stamp], load: Callable[[Key], Record]) -> None:
+        known = digests(self._db)
+        with self._db:
+            for key in known.keys() - found.keys():
+                self._delete(key)
+            for key, stamp in found.items():
+                record = load(key)
+                digest = self._digest(record)
+                if known.get(key) != (stamp, digest):
+                    self._store(key, stamp, record, digest)
+            self._db.execute("DELETE FROM meta WHERE key = 'writing'")
 
     @property
     def needs_rebuild(self) -> bool:
@@ -294,8 +315,17 @@ class Index(IndexQueries):
             self._forget_terms(key)
             self._db.execute("DELETE FROM artifacts WHERE client_id = ? AND session_id = ? AND id = ?", key)
 
-    def _store(self, key: Key, stamp: Stamp, record: Record) -> None:
-        self._db.execute("INSERT OR REPLACE INTO stamps VALUES (?, ?, ?, ?, ?)", (*key, *stamp))
+    def _digest(self, record: Record) -> bytes:
+        """What the rows of `record` are made from, digested: every field of the record (its
+        representation is complete and the same for the same file), keyed when encrypted."""
+        source = repr(record).encode("utf-8")
+        return hashlib.sha256(source).digest()[:16] if self._cipher is None else self._cipher.tag(source)
+
+    def _store(self, key: Key, stamp: Stamp, record: Record, digest: bytes | None = None) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO stamps VALUES (?, ?, ?, ?, ?, ?)",
+            (*key, *stamp, self._digest(record) if digest is None else digest),
+        )
         row = "/".join(key)
         if isinstance(record, Client):
             year = record.year_of_birth

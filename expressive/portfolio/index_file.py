@@ -13,14 +13,15 @@ from .layout import Key, Stamp
 # number that the search terms refer to; the terms table.
 # 6: the index is trusted at open when `index_seal` vouches for it, so a version that does
 # not keep the seal must not write into it (it rebuilds an index of another version).
-SCHEMA_VERSION = 6
+# 7: stamps carry a digest of the record each row was made from (`Index.sync` with `verify`).
+SCHEMA_VERSION = 7
 
 SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO meta VALUES ('dirty', '0');
 CREATE TABLE stamps (
     client_id TEXT NOT NULL, session_id TEXT NOT NULL, artifact_id TEXT NOT NULL,
-    mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, digest BLOB NOT NULL,
     PRIMARY KEY (client_id, session_id, artifact_id)
 ) WITHOUT ROWID;
 CREATE TABLE clients (
@@ -107,3 +108,9 @@ def read_stamps(path: Path) -> dict[Key, Stamp]:
         return stamps(db)
     finally:
         db.close()
+
+
+def digests(db: sqlite3.Connection) -> dict[Key, tuple[Stamp, bytes]]:
+    """Every record's stamp and the digest of the record its rows were made from."""
+    rows = db.execute("SELECT client_id, session_id, artifact_id, mtime_ns, size, digest FROM stamps")
+    return {(c, s, a): ((mtime, size), digest) for c, s, a, mtime, size, digest in rows}

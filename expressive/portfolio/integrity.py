@@ -60,7 +60,8 @@ class Integrity:
         found = dict(sorted(disk.scan().items()))
         examined = 0
 
-        # Each record is checked as the index, rebuilt whole, takes it in: one pass.
+        # Each record is checked as the index takes it in, comparing it with the record
+        # each row was made from: one pass, and only what differs is written.
         def checked(key: Key) -> Record:
             nonlocal examined
             record, file_problems = self._examine(key)
@@ -74,7 +75,7 @@ class Integrity:
                 progress(examined, len(found))
             return record
 
-        disk.sync_index(full=True, found=found, load=checked)
+        disk.sync_index(full=False, verify=True, found=found, load=checked)
         for client_id in sorted({client_id for client_id, _session, _file in found}):
             for path in sorted((disk.layout.client_dir(client_id) / PRIVATE).glob("notes-*.json")):
                 try:

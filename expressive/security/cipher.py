@@ -162,6 +162,11 @@ class FieldCipher:
     def _aad(table: str, column: str, row: str) -> bytes:
         return f"expressive-index\x00{table}\x00{column}\x00{row}".encode()
 
+    def tag(self, data: bytes) -> bytes:
+        """A keyed digest of `data` (an index row's source, to tell whether it changed):
+        without the key it says nothing about what was digested."""
+        return hmac.new(self._key, b"expressive-index-row\x00" + data, hashlib.sha256).digest()[:16]
+
     def seal_text(self, table: str, column: str, row: str, text: str) -> bytes:
         return seal(self._key, text.encode("utf-8"), self._aad(table, column, row))
 

@@ -57,3 +57,29 @@ def test_every_damaged_file_is_named_whatever_thread_read_it(store, client, sess
         str((artifact.path / "drawing.png").relative_to(store.root)) for artifact in saved[::2]
     ]
     assert report.artifacts_checked == 6
+
+
+def test_check_writes_only_the_rows_of_records_that_differ_even_with_the_same_stamp(store, client, session,
+                                                                                    monkeypatch):
+    import os
+
+    from portfolio_helpers import read_plain, write_plain
+
+    from expressive.portfolio.index import Index
+
+    saved = _work(store, client, session)
+    store.check()
+    stored = []
+    store_row = Index._store
+    monkeypatch.setattr(Index, "_store", lambda index, key, *rest: stored.append(key) or store_row(index, key, *rest))
+    store.check()
+    assert stored == [], "nothing changed: no row is written again"
+    # Changed behind the app's back with its stamp kept (same size, time put back).
+    manifest = saved[1].path / "manifest.json"
+    status = manifest.stat()
+    write_plain(store, manifest, read_plain(store, manifest).replace(b'"title": "n1"', b'"title": "X1"'))
+    os.utime(manifest, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert (manifest.stat().st_mtime_ns, manifest.stat().st_size) == (status.st_mtime_ns, status.st_size)
+    store.check()
+    assert stored == [(client.id, session.id, saved[1].id)]
+    assert store.artifact(client.id, session.id, saved[1].id).title == "X1"
