@@ -1,7 +1,9 @@
 """The SQLite index: derived data for fast listing, rebuilt from the JSON records at will.
 
 Nothing is stored here that is not in the files. Beside the rows it keeps a stamp
-(mtime_ns, size) of every record's JSON file; `sync` compares the stamps with a fresh
+(mtime_ns, size) of every record's JSON file, and a digest of the record the rows were
+made from (so `check`, which reads every record, rewrites only the rows that differ,
+even those of a file changed with its stamp kept); `sync` compares the stamps with a fresh
 walk of the tree and re-reads only what changed (the full comparison, which `check` and
 an open after a crash make; an open after a clean close trusts the index instead: see
 `index_seal`). Before a record's file is written its key is noted ("writing"), and the
