@@ -81,11 +81,11 @@ def passphrase_for(args, root: Path) -> str | None:
     return passphrase
 
 
-def open_store(args):
+def open_store(args, **options):
     from expressive.portfolio import Portfolio
 
     root = portfolio_location(args)
-    return Portfolio.open(root, passphrase=passphrase_for(args, root))
+    return Portfolio.open(root, passphrase=passphrase_for(args, root), **options)
 
 
 def cmd_run(args) -> int:
@@ -292,8 +292,9 @@ def cmd_delete(args) -> int:
 
 
 def cmd_check(args) -> int:
-    with open_store(args) as store:
-        report = store.check(repair=args.repair)
+    # The check compares every file with the index itself: after a crash the open need not.
+    with open_store(args, compare_later=True) as store:
+        report = store.check(repair=args.repair, progress=progress_every_second())
     for note in report.notes:
         print(_("note: {note}").format(note=note))
     for repaired in report.repaired:
@@ -307,6 +308,23 @@ def cmd_check(args) -> int:
                    "Checked {n} artifacts in {root}: {verdict}. The index was rebuilt.", checked)
           .format(n=checked, root=store.root, verdict=verdict))
     return 0 if report.ok else 1
+
+
+def progress_every_second():
+    """A `progress(done, total)` for a long check: a line on stderr about once a second,
+    and one at the end."""
+    import time
+
+    last = time.monotonic()
+
+    def tell(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if done == total or now - last >= 1:
+            last = now
+            print(_("Checked {done} of {total} records").format(done=done, total=total), file=sys.stderr, flush=True)
+
+    return tell
 
 
 def cmd_demo(args) -> int:
@@ -494,7 +512,7 @@ def cmd_stress(args) -> int:
 def cmd_bench(args) -> int:
     from expressive.tools.bench import run_benchmarks
 
-    return run_benchmarks(as_json=args.json, quick=args.quick)
+    return run_benchmarks(as_json=args.json, quick=args.quick, load=args.load)
 
 
 def window_size(text: str) -> tuple[int, int]:
@@ -655,6 +673,8 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", parents=[common], help=_("measure speed against the design budgets"))
     bench.add_argument("--json", action="store_true", help=_("one JSON object per line for each figure"))
     bench.add_argument("--quick", action="store_true", help=_("smaller samples, for a smoke run"))
+    bench.add_argument("--load", type=int, default=0, metavar="N",
+                       help=_("measure with N busy processes beside the app, as on a slow or busy tablet"))
     bench.set_defaults(handler=cmd_bench)
     stress = commands.add_parser(
         "stress", help=_("kill every command that writes, fill the disk, run two writers, feed hostile files; figures beside budgets"),

@@ -1,6 +1,7 @@
 """The command line, run as a therapist's IT person would: a separate process, real folders."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -61,6 +62,8 @@ def test_check_passes_then_names_a_damaged_file_and_exits_non_zero(demo_portfoli
     intact = expressive("check", "--portfolio", str(copy))
     assert intact.returncode == 0, intact.stdout
     assert f"Checked {3 * len(discover().activities)} artifacts" in intact.stdout and "all intact" in intact.stdout
+    progress = re.findall(r"Checked (\d+) of (\d+) records", intact.stderr)
+    assert progress and progress[-1][0] == progress[-1][1], "a long check tells how far it is, to the end"
     (png,) = list(copy.glob("clients/*/sessions/*/artifacts/01-*/drawing.png"))[:1]
     data = bytearray(png.read_bytes())
     data[len(data) // 2] ^= 0xFF

@@ -63,13 +63,13 @@ def bench_activity(activity, scratch: Path, quick: bool) -> list[Figure]:
 
 
 @contextmanager
-def busy_processes(count: int) -> Iterator[None]:
-    """`count` processes spinning on the CPU for as long as the block runs: what a slow or
-    busy tablet leaves the app. Each is a bare interpreter loop, so they take CPU time and
-    nothing else (no memory, no disk)."""
+def busy_processes(count: int) -> Iterator[list[int]]:
+    """`count` processes spinning on the CPU for as long as the block runs (their process
+    ids): what a slow or busy tablet leaves the app. Each is a bare interpreter loop, so
+    they take CPU time and nothing else (no memory, no disk)."""
     spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
     try:
-        yield
+        yield [spinner.pid for spinner in spinners]
     finally:
         for spinner in spinners:
             spinner.kill()

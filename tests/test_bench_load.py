@@ -1,0 +1,28 @@
+"""`expressive bench --load N`: the busy processes run beside the measurement, and none
+outlives it, even when a measurement fails."""
+
+import os
+
+import pytest
+
+from expressive.tools.bench import busy_processes
+
+
+def running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_the_busy_processes_run_for_the_block_and_are_gone_after_it_even_when_it_fails():
+    with pytest.raises(RuntimeError), busy_processes(2) as pids:
+        assert len(pids) == 2 and all(running(pid) for pid in pids)
+        raise RuntimeError("a measurement failed")
+    assert not any(running(pid) for pid in pids)
+
+
+def test_no_load_starts_nothing():
+    with busy_processes(0) as pids:
+        assert pids == []
