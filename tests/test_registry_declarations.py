@@ -128,7 +128,8 @@ def test_a_declared_activity_is_listed_and_translated_without_being_imported_unt
     assert seen["imported"] == [], "no declared activity (nor OpenCV) is imported to list them"
     assert seen["loaded"] == "greeting_activity.activity" and seen["imported after"]
     assert "incomplete" not in seen["listed"]
-    assert "does not give icon" in seen["unavailable"]["incomplete"], "a bad declaration is refused without importing"
+    # In German, as the rest of this run: "does not give icon".
+    assert "gibt icon nicht an" in seen["unavailable"]["incomplete"], "a bad declaration is refused without importing"
 
 
 def test_a_declared_activity_that_fails_when_first_used_is_unavailable_with_why_and_the_rest_carry_on(declared_site):
