@@ -397,7 +397,9 @@ class DrawingCanvas(StencilView):
     # --- touches ---------------------------------------------------------------------
 
     def on_touch_down(self, touch):
-        if not self.collide_point(*touch.pos) or touch.is_mouse_scrolling:
+        # A paper squeezed to no width (a narrow window at a high density) still "collides"
+        # at its edge, where no point of the picture is.
+        if not self.collide_point(*touch.pos) or touch.is_mouse_scrolling or self.scale <= 0:
             return super().on_touch_down(touch)
         if self._view_touches:
             return True  # two fingers are zooming: a third is ignored

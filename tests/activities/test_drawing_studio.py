@@ -786,3 +786,14 @@ def test_done_saves_the_picture_shown_and_a_stroke_still_being_drawn_with_it(act
     assert draft.files["drawing.png"] == render_png(studio.log), "the stroke under the finger is saved too"
     assert Image.open(io.BytesIO(draft.files["drawing.png"])).getpixel((800, 920)) != WHITE
     touch.touch_up()
+
+
+def test_a_touch_on_a_paper_squeezed_to_no_width_draws_nothing_and_breaks_nothing(studio):
+    paper = studio.paper
+    marks = len(studio.log.timeline())
+    paper.width = 0
+    touch = UnitTestTouch(paper.x, paper.center_y)
+    touch.touch_down()
+    touch.touch_move(paper.x, paper.center_y - 10)
+    touch.touch_up()
+    assert len(studio.log.timeline()) == marks and studio.log.current_stroke is None
