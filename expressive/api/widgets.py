@@ -32,6 +32,12 @@ gives the theme, and `#:import _ expressive.api.i18n._` the words in the user's 
   translated.
 - Pictures: `texture_from_file` (an image file's bytes, decoded in memory within the
   picture bounds) and `image_texture` (a Pillow image), as Kivy textures.
+- `ReplayView(duration=..., picture_at=..., marks=..., save_marks=...)`: the replay of a
+  piece of work in the portfolio (Play, 4x, End, a scrubber, the therapist's marks with
+  their notes as ticks that jump back), for an activity's `viewer()`. `picture_at(t)` gives
+  the Pillow picture at `t` seconds into the record; return the same image object for a
+  moment that looks as the one before and the screen is not drawn again. Pass `save_marks`
+  (the viewer's) to offer marking. It has `stop()`, which the host calls when it goes.
 - `load_rules(__name__)`: loads the Kivy rules of the .kv file beside a module, as a
   package resource (so they load from an installed wheel too).
 - Therapist-only views: `TherapistView`, a popup that asks for the therapist's PIN in
@@ -44,6 +50,7 @@ from expressive.ui import theme
 from expressive.ui.dialogs import confirm, show_message
 from expressive.ui.files import FileChooser
 from expressive.ui.pictures import image_texture, texture_from_file
+from expressive.ui.replay import ReplayView
 from expressive.ui.rules import load_rules
 from expressive.ui.therapist import TherapistView
 from expressive.ui.widgets import Card, CardButton, CentredScroll, ChoiceButton, Icon, IconButton, WrappingRow
@@ -59,6 +66,7 @@ __all__ = [
     "FileChooser",
     "Icon",
     "IconButton",
+    "ReplayView",
     "TherapistView",
     "confirm",
     "icon_char",
