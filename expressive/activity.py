@@ -12,6 +12,7 @@ versioned surface, and never import this module themselves.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 import re
 import warnings
 from collections.abc import Callable, Mapping
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 # The version of the activity API, (major, minor). A minor version only adds to the API,
 # so an activity written for 1.0 runs on any 1.x; a major version may remove or change
 # names, so an activity runs only on the major version it was written for.
-API_VERSION = (1, 0)
+# 1.1 added `Host.therapist_folder`.
+API_VERSION = (1, 1)
 
 ACTIVITY_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
 
@@ -305,7 +307,9 @@ class Host:
     `media` the sound output and MIDI input (`media.audio()`, `media.midi()`), opened
     on first use and shared with the activities that come after. `services` are what
     other activities lend (see `Services`; `picture_maker()` is one), by default those of
-    every activity installed.
+    every activity installed. `therapist_folder` is a folder on this tablet where the
+    therapist puts files of their own for this activity (figures, prompts), which the
+    activity only reads; None when the host offers none (demos, tests).
 
     The client holds the tablet while an activity runs (client mode), and must reach
     nothing but their own work: every therapist-only control of an activity (a set-up,
@@ -321,6 +325,7 @@ class Host:
     songs: Library = field(default_factory=Library)
     media: MediaServices = field(default_factory=lambda: _default_media())
     therapist: Therapist = field(default_factory=Therapist)
+    therapist_folder: Path | None = None
     services: Services = field(default_factory=_installed_services)
 
     @property

@@ -27,8 +27,8 @@ returns `ArtifactDraft`s and the host saves them. Its `viewer()` later shows a s
 through a read-only `ArtifactView`.
 
 Constants:
-- `API_VERSION`: the version of this API, (major, minor); it is (1, 0), the first
-  published surface. A minor version only adds names, so an activity written for 1.0 runs
+- `API_VERSION`: the version of this API, (major, minor); it is (1, 1): 1.0 was the first
+  published surface, and 1.1 added `Host.therapist_folder`. A minor version only adds names, so an activity written for 1.0 runs
   on every 1.x; a major version may remove or change them, and an activity runs only on
   the major version it was written for. Any other activity is listed as unavailable,
   with both versions named.

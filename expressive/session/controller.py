@@ -10,6 +10,7 @@ finishes to the portfolio.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, Protocol
 from collections.abc import Callable
 
@@ -53,6 +54,12 @@ class SessionView(Protocol):
 
     def activity_closed(self, failed: bool) -> None:
         """Take the open activity's widget away (and, when it `failed`, its popups too)."""
+
+
+def therapist_folder(portfolio_root: Path, activity_id: str) -> Path:
+    """Where the therapist puts their own files for an activity (figures, prompts): beside
+    the portfolio, not in it, as they are no client's work and are never encrypted."""
+    return portfolio_root.parent / "therapist-files" / activity_id
 
 
 class SessionController:
@@ -191,6 +198,7 @@ class SessionController:
             media=self.media,
             therapist=self.therapist,
             services=self.registry.services,
+            therapist_folder=therapist_folder(self.store.root, activity_id),
         )
         self._unsaved = []
         try:

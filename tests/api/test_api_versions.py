@@ -8,7 +8,12 @@ from expressive.api import API_VERSION, ActivityInfo, deprecated
 
 
 def test_the_version_is_major_and_minor():
-    assert API_VERSION == (1, 0)
+    assert API_VERSION == (1, 1)
+
+
+def test_an_activity_written_for_1_0_runs_on_1_1():
+    info = ActivityInfo(id="first", title="First", icon="brush", artifact_kinds=("note",), api_version=(1, 0))
+    assert info.problems() == []
 
 
 def test_a_whole_number_version_is_read_as_its_major_version():

@@ -78,6 +78,8 @@ def test_an_activity_gets_its_host_and_its_widget_is_placed(store, client):
     assert host.prompt == "Write about your week" and host.complexity == "full"
     assert host.media is media and host.therapist_present
     assert host.pictures.available() == [] and host.songs.available() == []
+    # The therapist's own files sit beside the portfolio, never inside it.
+    assert host.therapist_folder == store.root.parent / "therapist-files" / "notes"
     host.drafts.write("half.txt", b"half")
     assert store.read_draft(client.id, controller.session.id, "notes", "half.txt") == b"half"
     assert [repeating.seconds for repeating in clock.running] == [AUTOSAVE_SECONDS]
