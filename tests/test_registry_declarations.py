@@ -168,7 +168,7 @@ def test_the_cli_lists_every_activity_with_what_failed_when_loaded(declared_site
     assert "the faulty plugin broke" in lines["faulty"] and "differ in title" in lines["liar"]
 
 
-@pytest.mark.parametrize("activity", ["drawing", "movement", "music", "story"])
+@pytest.mark.parametrize("activity", ["drawing", "movement", "music", "play", "story"])
 def test_each_builtin_declaration_says_what_its_class_says(activity):
     from expressive.registry import discover
 

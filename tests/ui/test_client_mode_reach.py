@@ -250,7 +250,7 @@ def finish_activity(app, window) -> None:
 def test_no_activity_reaches_a_file_chooser_or_a_therapist_screen_in_client_mode(app, window):
     start_client_session(app)
     activities = list(app.registry.activities)
-    assert {"drawing", "music", "movement", "story"} <= set(activities)
+    assert {"drawing", "music", "movement", "play", "story"} <= set(activities)
     for activity_id in activities:
         open_from_launcher(app, activity_id)
         walk = Walk(
