@@ -83,6 +83,9 @@ def install_project() -> None:
     if STAMP.exists() and STAMP.read_text() == fingerprint:
         return
     say("Installing Expressive and its Python packages (a few minutes the first time)")
+    # setuptools may keep a changed entry point's old value from an earlier install's
+    # metadata; made afresh, it says what pyproject.toml says.
+    shutil.rmtree(PROJECT / "expressive.egg-info", ignore_errors=True)
     pip = [str(VENV / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
     subprocess.run([*pip, "install", "-q", "--upgrade", "pip", "setuptools"], check=True)
     subprocess.run([*pip, "install", "-q", "-e", f"{PROJECT}[test]"], check=True)

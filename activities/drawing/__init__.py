@@ -1,14 +1,6 @@
 """The drawing activity.
 
-Its class is imported only when first asked for: the app reads this package (its
-declaration, activity.toml, and its translations) at start, and must not pay for the
-activity's own imports then.
+Its entry point names `expressive.activities.drawing.activity:DrawingActivity` directly: the app reads
+this package (its declaration, activity.toml, and its translations) at start, and must
+not pay for the activity's own imports then.
 """
-
-
-def __getattr__(name: str):
-    if name == "DrawingActivity":
-        from expressive.activities.drawing.activity import DrawingActivity
-
-        return DrawingActivity
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

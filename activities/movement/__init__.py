@@ -1,14 +1,6 @@
 """The movement activity.
 
-Its class is imported only when first asked for: the app reads this package (its
-declaration, activity.toml, and its translations) at start, and must not pay for the
-activity's own imports then.
+Its entry point names `expressive.activities.movement.activity:MovementActivity` directly: the app reads
+this package (its declaration, activity.toml, and its translations) at start, and must
+not pay for the activity's own imports then.
 """
-
-
-def __getattr__(name: str):
-    if name == "MovementActivity":
-        from expressive.activities.movement.activity import MovementActivity
-
-        return MovementActivity
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

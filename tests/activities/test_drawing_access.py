@@ -8,7 +8,7 @@ import pytest
 from kivy.metrics import dp
 from kivy.uix.modalview import ModalView
 
-from expressive.activities.drawing import DrawingActivity
+from expressive.activities.drawing.activity import DrawingActivity
 from expressive.activities.drawing.colour_names import PALETTE_NAMES, colour_name
 from expressive.activities.drawing.picture_maker import open_picture_popup
 from expressive.activities.drawing.studio import OPACITY_NAMES, picker_colours

@@ -9,7 +9,7 @@ from importlib.metadata import entry_points
 
 from PIL import Image
 
-from expressive.activities.drawing import DrawingActivity
+from expressive.activities.drawing.activity import DrawingActivity
 from expressive.lib.drawing.strokes import DrawingLog
 from expressive.activity import Host, MemoryDrafts
 

@@ -10,7 +10,7 @@ from kivy.graphics import Line
 from kivy.tests.common import UnitTestTouch
 from PIL import Image, ImageChops, ImageColor, ImageStat
 
-from expressive.activities.drawing import DrawingActivity
+from expressive.activities.drawing.activity import DrawingActivity
 from expressive.activities.drawing.measure import long_drawing
 from expressive.lib.drawing.render import render_image, render_png
 from expressive.activities.drawing.screen_math import MAX_LINE_POINTS

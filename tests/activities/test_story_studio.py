@@ -13,7 +13,7 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 
-from expressive.activities.story import StoryActivity
+from expressive.activities.story.activity import StoryActivity
 from expressive.api import PICTURE_MAKER, Host, MemoryDrafts, MemoryLibrary, Services, Therapist
 from expressive.api.widgets import theme
 from expressive.lib.contrast import contrast_ratio

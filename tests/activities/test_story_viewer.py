@@ -4,7 +4,7 @@ long page scrolls), beside its picture or above it upright."""
 import pytest
 from kivy.core.text import Label as CoreLabel
 
-from expressive.activities.story import StoryActivity
+from expressive.activities.story.activity import StoryActivity
 from expressive.activities.story.activity import story_draft
 from expressive.activities.story.measure import sample_picture
 from expressive.activities.story.model import Page, Story

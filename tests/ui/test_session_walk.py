@@ -220,7 +220,7 @@ def test_an_activity_that_crashes_is_closed_and_the_session_goes_on(app, window)
 
 
 def test_a_damaged_artifact_is_shown_as_damaged_and_the_rest_as_normal(app, window):
-    from expressive.activities.drawing import DrawingActivity
+    from expressive.activities.drawing.activity import DrawingActivity
 
     store = app.store
     client = store.add_client("Lee")

@@ -7,7 +7,7 @@ import logging
 
 from pypdf import PdfReader
 
-from expressive.activities.story import StoryActivity
+from expressive.activities.story.activity import StoryActivity
 from expressive.activity import Host, MemoryDrafts
 from expressive.tools.driver import advance_frames, drag, tap
 from sample_work import drawing_draft
