@@ -1,5 +1,6 @@
 """The figures of the sandtray: the shelves of shipped Noto Emoji figures, a therapist's own
-pictures, and a client's drawings cut out from their paper. No Kivy here.
+pictures, and a client's drawings cut out from their paper. Public: activities and plugins
+may use it; it changes only with the API version. No Kivy here.
 
     library = FigureLibrary.load(therapist_folder / "figures", logger)
     for category in CATEGORIES:

@@ -5,7 +5,8 @@ listed in assets/figures/figures.toml; loading the library reads that list only,
 picture is decoded the first time it is shown, then kept in a bounded cache. A therapist's
 own figures are the pictures in a folder they fill: each is read within bounds and decoded
 once when the library loads, so a file that is not a picture, too big or damaged is left
-out then, with its reason, while the rest load. No Kivy here.
+out then, with its reason, while the rest load. Public, covered by the API version
+(through expressive.lib.figures). No Kivy here.
 """
 
 from __future__ import annotations

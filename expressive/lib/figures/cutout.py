@@ -2,7 +2,8 @@
 
 The paper is the colour found along the picture's edges; every pixel of about that colour
 that can be reached from an edge without crossing a line is taken away, so the paper inside
-a closed shape (the white of an eye, a window) stays, as a paper cut-out would. No Kivy here.
+a closed shape (the white of an eye, a window) stays, as a paper cut-out would. Public,
+covered by the API version (through expressive.lib.figures). No Kivy here.
 """
 
 from __future__ import annotations
