@@ -21,7 +21,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, features
+from PIL import Image, ImageChops, ImageDraw, ImageFont, features
 
 PROJECT = Path(__file__).resolve().parent.parent
 OUTPUT = PROJECT / "assets" / "figures"
@@ -46,7 +46,10 @@ SKIN_TONES = (
 # Each row: the codepoints (hex, space-separated, as Unicode's emoji lists write them),
 # the English name people read (translated where shown), and flags: "simple" offers the
 # figure at the simplest level (big, friendly, clear), "tones" adds it in the five skin
-# tones too. Categories are in shelf order.
+# tones too, "group" draws the people of a family sequence side by side (Noto 2.042 draws a
+# family as grey silhouettes on a tile, which in a tray looks like a sign, not people),
+# "untile" keeps the white symbol of a purple tile, drawn in the tile's purple (a cross or
+# a menorah stands in the sand, not a sign of one). Categories are in shelf order.
 FIGURES: dict[str, list[tuple[str, str, str]]] = {
     "people": [
         ("1F476", "baby", "simple tones"),
@@ -61,20 +64,20 @@ FIGURES: dict[str, list[tuple[str, str, str]]] = {
         ("1F474", "old man", "simple"),
         ("1F930", "pregnant woman", ""),
         ("1F931", "breastfeeding", ""),
-        ("1F46A", "family", ""),
-        ("1F468 200D 1F469 200D 1F466", "family: man, woman, boy", ""),
-        ("1F468 200D 1F469 200D 1F467", "family: man, woman, girl", ""),
-        ("1F468 200D 1F469 200D 1F467 200D 1F466", "family: man, woman, girl, boy", ""),
-        ("1F468 200D 1F469 200D 1F466 200D 1F466", "family: man, woman, boy, boy", ""),
-        ("1F468 200D 1F469 200D 1F467 200D 1F467", "family: man, woman, girl, girl", ""),
-        ("1F468 200D 1F468 200D 1F466", "family: man, man, boy", ""),
-        ("1F468 200D 1F468 200D 1F467", "family: man, man, girl", ""),
-        ("1F469 200D 1F469 200D 1F466", "family: woman, woman, boy", ""),
-        ("1F469 200D 1F469 200D 1F467", "family: woman, woman, girl", ""),
-        ("1F468 200D 1F466", "family: man, boy", ""),
-        ("1F468 200D 1F467", "family: man, girl", ""),
-        ("1F469 200D 1F466", "family: woman, boy", ""),
-        ("1F469 200D 1F467", "family: woman, girl", ""),
+        ("1F9D1 200D 1F9D1 200D 1F9D2", "family: adult, adult, child", "group tones"),
+        ("1F468 200D 1F469 200D 1F466", "family: man, woman, boy", "group"),
+        ("1F468 200D 1F469 200D 1F467", "family: man, woman, girl", "group"),
+        ("1F468 200D 1F469 200D 1F467 200D 1F466", "family: man, woman, girl, boy", "group tones"),
+        ("1F468 200D 1F469 200D 1F466 200D 1F466", "family: man, woman, boy, boy", "group"),
+        ("1F468 200D 1F469 200D 1F467 200D 1F467", "family: man, woman, girl, girl", "group"),
+        ("1F468 200D 1F468 200D 1F466", "family: man, man, boy", "group"),
+        ("1F468 200D 1F468 200D 1F467", "family: man, man, girl", "group"),
+        ("1F469 200D 1F469 200D 1F466", "family: woman, woman, boy", "group"),
+        ("1F469 200D 1F469 200D 1F467", "family: woman, woman, girl", "group tones"),
+        ("1F468 200D 1F466", "family: man, boy", "group"),
+        ("1F468 200D 1F467", "family: man, girl", "group"),
+        ("1F469 200D 1F466", "family: woman, boy", "group tones"),
+        ("1F469 200D 1F467", "family: woman, girl", "group"),
         ("1F46B", "woman and man holding hands", ""),
         ("1F46D", "women holding hands", ""),
         ("1F46C", "men holding hands", ""),
@@ -524,23 +527,23 @@ FIGURES: dict[str, list[tuple[str, str, str]]] = {
         ("2B50", "star", "simple"),
         ("1F31F", "glowing star", ""),
         ("2728", "sparkles", ""),
-        ("271D FE0F", "cross", ""),
-        ("2626 FE0F", "orthodox cross", ""),
-        ("2721 FE0F", "star of David", ""),
-        ("262A FE0F", "star and crescent", ""),
-        ("1F549 FE0F", "om", ""),
-        ("2638 FE0F", "wheel of dharma", ""),
-        ("262F FE0F", "yin yang", ""),
-        ("1F54E", "menorah", ""),
-        ("1F52F", "dotted six-pointed star", ""),
-        ("1FAAF", "khanda", ""),
+        ("271D FE0F", "cross", "untile"),
+        ("2626 FE0F", "orthodox cross", "untile"),
+        ("2721 FE0F", "star of David", "untile"),
+        ("262A FE0F", "star and crescent", "untile"),
+        ("1F549 FE0F", "om", "untile"),
+        ("2638 FE0F", "wheel of dharma", "untile"),
+        ("262F FE0F", "yin yang", "untile"),
+        ("1F54E", "menorah", "untile"),
+        ("1F52F", "dotted six-pointed star", "untile"),
+        ("1FAAF", "khanda", "untile"),
         ("1FAAC", "hamsa", ""),
         ("1F4FF", "prayer beads", ""),
         ("1F64F", "folded hands", ""),
         ("1F9FF", "nazar amulet", ""),
-        ("1F6D0", "place of worship", ""),
-        ("262E FE0F", "peace symbol", ""),
-        ("267E FE0F", "infinity", ""),
+        ("1F6D0", "place of worship", "untile"),
+        ("262E FE0F", "peace symbol", "untile"),
+        ("267E FE0F", "infinity", "untile"),
         ("1F600", "happy face", ""),
         ("1F60A", "smiling face", ""),
         ("1F610", "neutral face", ""),
@@ -590,16 +593,34 @@ def rows() -> list[dict]:
         for codepoints, name, flags in figures:
             simple = "simple" in flags.split()
             made.append({"id": figure_id(name), "name": name, "category": category, "simple": simple,
-                         "codepoints": codepoints})
+                         "codepoints": codepoints, "flags": flags})
             if "tones" in flags.split():
                 for modifier, tone in SKIN_TONES:
                     made.append({"id": figure_id(f"{name} {tone}"), "name": f"{name}, {tone}", "category": category,
-                                 "simple": False, "codepoints": f"{codepoints} {modifier}"})
+                                 "simple": False, "codepoints": with_skin_tone(codepoints, modifier), "flags": flags})
     return made
 
 
-def render(font: ImageFont.FreeTypeFont, codepoints: str) -> Image.Image:
-    """The emoji as one trimmed RGBA picture, its longest side FIGURE_SIDE pixels."""
+def with_skin_tone(codepoints: str, modifier: str) -> str:
+    """The sequence with the tone modifier after each person of it (every part between joiners)."""
+    return " 200D ".join(f"{part} {modifier}" for part in codepoints.split(" 200D "))
+
+
+def render(font: ImageFont.FreeTypeFont, codepoints: str, flags: str) -> Image.Image:
+    """The figure as one trimmed RGBA picture, its longest side FIGURE_SIDE pixels."""
+    if "group" in flags.split():
+        picture = group(font, codepoints.split(" 200D "))
+    else:
+        picture = emoji(font, codepoints)
+    if "untile" in flags.split():
+        picture = untiled(picture)
+    scale = FIGURE_SIDE / max(picture.size)
+    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+    return picture.resize(size, Image.Resampling.LANCZOS)
+
+
+def emoji(font: ImageFont.FreeTypeFont, codepoints: str) -> Image.Image:
+    """One emoji as the font draws it, trimmed."""
     text = "".join(chr(int(code, 16)) for code in codepoints.split())
     canvas = Image.new("RGBA", (BITMAP_SIZE * 4, BITMAP_SIZE * 2))
     ImageDraw.Draw(canvas).text((BITMAP_SIZE // 2, BITMAP_SIZE // 2), text, font=font, embedded_color=True)
@@ -609,10 +630,55 @@ def render(font: ImageFont.FreeTypeFont, codepoints: str) -> Image.Image:
     # One emoji bitmap is 136 pixels wide; wider means the sequence fell apart into pieces.
     if box[2] - box[0] > 140:
         raise SystemExit(f"{codepoints}: drawn as several pictures, not one (is Pillow built with libraqm?)")
-    picture = canvas.crop(box)
-    scale = FIGURE_SIDE / max(picture.size)
-    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
-    return picture.resize(size, Image.Resampling.LANCZOS)
+    return canvas.crop(box)
+
+
+# Children stand this tall beside the grown-ups of their family; neighbours overlap by this
+# share of their width, so a family of four is not a long thin strip.
+CHILD_HEIGHT = 0.72
+FAMILY_OVERLAP = 0.3
+CHILDREN = {"1F466", "1F467", "1F476", "1F9D2"}
+
+
+def group(font: ImageFont.FreeTypeFont, members: list[str]) -> Image.Image:
+    """The people of a family side by side, standing on one line, the children smaller."""
+    people = []
+    for member in members:
+        person = emoji(font, member)
+        if member.split()[0] in CHILDREN:
+            person = person.resize((round(person.width * CHILD_HEIGHT), round(person.height * CHILD_HEIGHT)),
+                                   Image.Resampling.LANCZOS)
+        people.append(person)
+    steps = [round(person.width * (1 - FAMILY_OVERLAP)) for person in people[:-1]]
+    height = max(person.height for person in people)
+    canvas = Image.new("RGBA", (sum(steps) + people[-1].width, height))
+    left = 0
+    for person, step in zip(people, [*steps, 0]):
+        canvas.alpha_composite(person, (left, height - person.height))
+        left += step
+    return canvas
+
+
+# On Noto's purple tiles the symbol is near white (250, 250, 250) and the tile's sheen is
+# light purple, its least channel about 125: whiteness (the least channel) between these
+# two is the symbol's anti-aliased edge.
+SHEEN_WHITENESS = 140
+SYMBOL_WHITENESS = 250
+
+
+def untiled(picture: Image.Image) -> Image.Image:
+    """The white symbol of a coloured tile, drawn in the tile's colour (a little darker),
+    the tile taken away: each pixel as opaque as it is white."""
+    rgb = picture.convert("RGB")
+    _count, tile = max((count, colour) for count, colour in rgb.getcolors(rgb.width * rgb.height)
+                       if min(colour) < SHEEN_WHITENESS)
+    red, green, blue = rgb.split()
+    whiteness = ImageChops.darker(ImageChops.darker(red, green), blue)
+    span = SYMBOL_WHITENESS - SHEEN_WHITENESS
+    alpha = whiteness.point(lambda value: max(0, min(255, round((value - SHEEN_WHITENESS) * 255 / span))))
+    shown = Image.new("RGBA", picture.size, tuple(round(channel * 0.8) for channel in tile))
+    shown.putalpha(ImageChops.multiply(alpha, picture.getchannel("A")))
+    return shown.crop(alpha.getbbox())
 
 
 def small_png(picture: Image.Image) -> Image.Image:
@@ -663,7 +729,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     for row in made:
-        small_png(render(font, row["codepoints"])).save(folder / f"{row['id']}.png", optimize=True)
+        small_png(render(font, row["codepoints"], row["flags"])).save(folder / f"{row['id']}.png", optimize=True)
     (OUTPUT / "figures.toml").write_text(catalogue_text(made), encoding="utf-8")
     simple = sum(row["simple"] for row in made)
     print(f"{len(made)} figures ({simple} simple) in {folder}", file=sys.stderr)

@@ -80,6 +80,14 @@ def test_a_therapist_finds_what_a_sandtray_needs(library):
     assert len(toned) >= 25
     families = [figure for figure in library.figures("people") if figure.name.startswith("family: ")]
     assert len(families) >= 6
+    assert any(family.name.endswith(" skin") for family in families)
+    # People standing side by side, not a tile: wider than tall, the sky above the child open.
+    for family in families:
+        picture = family.picture()
+        assert picture.width > picture.height and picture.getpixel((picture.width - 1, 0))[3] == 0, family.name
+    # A symbol stands in the sand by itself, without the tile it is drawn on as an emoji.
+    menorah = library.get("noto:menorah").picture()
+    assert menorah.getpixel((0, 0))[3] == 0 and menorah.getpixel((menorah.width - 1, menorah.height - 1))[3] == 0
 
 
 def test_the_shelves_come_in_order_and_the_simple_level_offers_about_40(library):
