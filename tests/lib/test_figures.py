@@ -1,6 +1,7 @@
 """expressive.lib.figures: the sandtray's shelves of shipped figures and a therapist's own,
 each file that cannot be a figure left out with its reason while the rest load."""
 
+import importlib.util
 import io
 import logging
 import os
@@ -21,6 +22,7 @@ from expressive.lib.figures import (
 )
 from expressive.lib.figures import catalogue
 from expressive.resources import ASSETS_DIR
+from source_tree import CHECKOUT
 
 FIGURES_DIR = ASSETS_DIR / "figures"
 SHIPPED_SHELVES = [category for category in CATEGORIES if category != "own"]
@@ -134,6 +136,16 @@ def test_loading_reads_the_catalogue_only(monkeypatch):
 
     monkeypatch.setattr(Image, "open", no_decoding)
     assert len(FigureLibrary.load()) >= 300
+
+
+def test_the_catalogue_is_what_the_tool_that_made_it_lists():
+    """figures.toml is made by tools/make_figures.py from its list: edited by hand, the two differ."""
+    tool = CHECKOUT / "tools" / "make_figures.py"
+    specification = importlib.util.spec_from_file_location("make_figures", tool)
+    make_figures = importlib.util.module_from_spec(specification)
+    specification.loader.exec_module(make_figures)
+    made = (FIGURES_DIR / "figures.toml").read_text(encoding="utf-8")
+    assert made == make_figures.catalogue_text(make_figures.rows())
 
 
 def test_the_licence_and_the_attribution_are_kept_with_the_figures():
