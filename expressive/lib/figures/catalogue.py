@@ -61,7 +61,7 @@ MAX_FIGURE_FILE_PIXELS = 16_000_000
 MAX_OWN_FIGURES = 500
 FIGURE_FORMATS = ("PNG", "JPEG")
 FIGURE_SUFFIXES = (".png", ".jpg", ".jpeg")
-# Decoded pictures kept: every shipped figure fits (550 x 64 KB), and a tray's own ones.
+# Decoded pictures kept: every shipped figure fits (570 of at most 64 KB), and a tray's own ones.
 PICTURE_CACHE_SIZE = 768
 # The catalogue is ours, but read as carefully as anything else.
 MAX_CATALOGUE_BYTES = 1024 * 1024
