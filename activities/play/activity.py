@@ -127,7 +127,8 @@ class PlayActivity(Activity):
     def figures_folder(self):
         """Where the therapist puts figures of their own (PNG files), if the host lends a folder."""
         folder = self.host.therapist_folder
-        return folder / "figures" if folder is not None else None
+        # A folder the therapist has not made yet is not a problem to tell anyone about.
+        return folder / "figures" if folder is not None and (folder / "figures").is_dir() else None
 
     def build(self):
         from expressive.activities.play.studio import PlayStudio

@@ -27,7 +27,7 @@ from expressive.activities.play.render import MOUND_HEIGHT, SAND_RGB, sand_pictu
 from expressive.activities.play.tray import FIGURE_SIZE, MAX_SCALE, MIN_SCALE, SAND_COLOURS, SHAPES, TRAY_HEIGHT, TRAY_WIDTH, TrayLog
 from expressive.api import LibraryError
 from expressive.api.i18n import N_, _
-from expressive.api.widgets import ChoiceButton, IconButton, image_texture, load_rules, show_message, texture_from_file
+from expressive.api.widgets import ChoiceButton, IconButton, image_texture, load_rules, show_message, texture_from_file, theme
 from expressive.lib.figures import CATEGORIES, Figure, FigureUnreadable, category_title, cut_out
 
 # What a finger on bare sand does: nothing (figures are moved by touching them), push the
@@ -74,6 +74,7 @@ TAP_SLOP = dp(20)
 TAP_PLACES = [(0, 0), (-1, -1), (1, -1), (1, 1), (-1, 1), (0, -1.4), (1.4, 0), (0, 1.4), (-1.4, 0)]
 TAP_SPREAD = FIGURE_SIZE * 0.9
 SHELF_CELL = dp(84)
+TAB_SIZE = theme.TARGET * 1.2
 SIMPLE_SHELF_CELL = dp(104)
 SELECTION_COLOUR = (0.15, 0.45, 0.95, 1)
 
@@ -626,6 +627,7 @@ class PlayStudio(BoxLayout):
         self.category_buttons = [ChoiceButton(icon=CATEGORY_ICONS.get(category, "shape"), text=category_title(category), value=category)
                                  for category in CATEGORIES]
         for button in self.category_buttons:
+            button.size = (TAB_SIZE, TAB_SIZE)
             button.bind(on_release=lambda button: self.choose_category(button.value))
             shelf.ids.tabs.add_widget(button)
         shelf.ids.back_button.bind(on_release=lambda _button: self.turn_page(-1))
