@@ -9,6 +9,8 @@ API version. No Kivy anywhere in this package: screens stay in the activities.
   recording; Standard MIDI Files.
 - `expressive.lib.drawing`: the stroke log of a drawing, its Pillow renderer, replaying it,
   and demo drawings.
+- `expressive.lib.figures`: the sandtray's figures (Noto Emoji), a therapist's own, and
+  cut-outs of a client's drawings.
 - `expressive.lib.fonts`: the fonts Expressive ships, and icon glyphs by name.
 - `expressive.lib.typography`: the fonts and paragraph markup of everything printed.
 """
