@@ -55,6 +55,8 @@ MAX_POINTS_PER_EVENT = 256
 # Sand cells swept by all pushes and smoothings together (the area of each segment's
 # bounding box, in cells): 400 sweeps of the whole tray, about two seconds of folding.
 MAX_SAND_WORK = 400 * SAND_COLUMNS * SAND_ROWS
+# Action numbers only name actions (a gesture begun and left empty uses one up too).
+MAX_ACTION_NUMBER = 2**31 - 1
 MAX_FIGURE_KEY_CHARS = 100
 MAX_FIGURE_NAME_CHARS = 200
 
@@ -138,7 +140,7 @@ class _Fold:
         self.actions: dict[int, _Action] = {}
         self.done: list[int] = []
         self.undone: list[int] = []
-        self.last_action = 0
+        self.used: set[int] = set()  # every action number used, undone and dropped ones too
         self.next_id = 1
         self.placed = 0
         self.sand_work = 0
@@ -160,8 +162,8 @@ class _Fold:
                 raise ValueError(f"a redo names action {number}, but the next action to redo is "
                                  f"{self.undone[-1] if self.undone else 'none'}")
             return
-        if number != self.last_action + 1 and (number not in self.actions or number in self.undone):
-            raise ValueError(f"action {number} is neither the next one nor one still in effect")
+        if number in self.used and (number not in self.actions or number in self.undone):
+            raise ValueError(f"action {number} was undone, so nothing more can join it")
         if kind == PLACE:
             if event["id"] != self.next_id:
                 raise ValueError(f"a figure is placed as number {event['id']}, not the next number {self.next_id}")
@@ -194,8 +196,8 @@ class _Fold:
         for dropped in self.undone:  # a new change: what was undone can no longer come back
             del self.actions[dropped]
         self.undone.clear()
-        if number > self.last_action:
-            self.last_action = number
+        if number not in self.used:
+            self.used.add(number)
             self.actions[number] = _Action(number)
             self.done.append(number)
         action = self.actions[number]
@@ -319,8 +321,9 @@ class TrayLog:
 
     Actions: `begin_action(t)` starts one (at a finger's touch down) and returns its
     number; later changes join the current action until the next one begins, or an undo or
-    redo. A change may name its gesture with `action=` (two children dragging at once);
-    a gesture that has been undone is not joined: the change begins a new action. A tap
+    redo. A change may name its gesture with `action=` (two children dragging at once,
+    each gesture begun with its own begin_action); a gesture whose action is undone while
+    it goes on carries on as one new action. A tap
     (place, flip, to_front, to_back, remove, set_shape, set_sand_colour) is an action of
     its own unless the current action has just begun and holds nothing yet.
 
@@ -336,6 +339,7 @@ class TrayLog:
         if prompt is not None and (not isinstance(prompt, str) or len(prompt) > MAX_PROMPT_CHARS):
             raise ValueError(f"the prompt must be text of at most {MAX_PROMPT_CHARS} characters")
         self.width, self.height = width, height
+        # The look the tray opened with; `state_at()` gives it at any moment since.
         self.shape, self.sand_colour, self.prompt = shape, sand_colour, prompt
         # What is known of each figure used, by its key: {"name", "category", "source"}, so
         # that a tray names its figures years later, when the library has changed.
@@ -343,6 +347,9 @@ class TrayLog:
         self.events: list[dict] = []
         self._live = _Fold(shape, sand_colour)
         self._current: int | None = None  # the action changes join; None after an undo or redo
+        self._handed_out = 0  # the highest action number begin_action has given
+        # A gesture whose action was undone while it went on carries on as a new action.
+        self._carried_on: dict[int, int] = {}
         self._replay: _Fold | None = None  # the last fold a replay asked for, to go on from
 
     # --- actions -------------------------------------------------------------------
@@ -350,17 +357,21 @@ class TrayLog:
     def begin_action(self, t: float) -> int:
         """Start a new action (a gesture) at `t`; returns its number."""
         self._time(t)
-        # The action is made when its first change is recorded: begun twice, it is one.
-        self._current = self._live.last_action + 1
+        self._handed_out = max(self._handed_out, max(self._live.used, default=0)) + 1
+        self._current = self._handed_out
         return self._current
 
     def _action_for(self, kind: str, action: int | None, t: float) -> int:
         live = self._live
         if action is not None:
+            action = self._carried_on.get(action, action)
             in_effect = action in live.actions and action not in live.undone
-            return action if in_effect or action == live.last_action + 1 else self.begin_action(t)
+            if in_effect or (action not in live.used and 0 < action <= self._handed_out):
+                return action
+            self._carried_on[action] = self.begin_action(t)
+            return self._carried_on[action]
         current = self._current
-        just_begun = current is not None and current == live.last_action + 1
+        just_begun = current is not None and current not in live.used
         if current is None or (kind in _TAPS and not just_begun):
             return self.begin_action(t)
         return current
@@ -702,8 +713,8 @@ def _checked_event(item, after: float) -> dict:
     if t < after:
         raise ValueError(f"its time {t:g} s comes before the event before it ({after:g} s)")
     action = item["action"]
-    if not isinstance(action, int) or isinstance(action, bool) or not 0 < action <= MAX_EVENTS:
-        raise ValueError(f"its action {action!r} is not a number from 1 to {MAX_EVENTS}")
+    if not isinstance(action, int) or isinstance(action, bool) or not 0 < action <= MAX_ACTION_NUMBER:
+        raise ValueError(f"its action {action!r} is not a number from 1 to {MAX_ACTION_NUMBER}")
     event = {"type": kind, "t": t, "action": action}
     if "id" in fields:
         figure_id = item["id"]

@@ -151,21 +151,30 @@ def test_two_gestures_at_once_are_undone_each_as_a_whole():
     lion = log.place("noto:lion", 200, 200, 0.0)
     snake = log.place("noto:snake", 1800, 200, 0.0)
     first = log.begin_action(1.0)
-    second = log.begin_action(1.0)
-    # The second begin before anything was recorded gives the same action: begin each
-    # gesture when its first change comes, as the studio does.
-    assert first == second
-    log.move(lion, 300, 200, 1.1, action=first)
-    other = log.begin_action(1.15)
-    log.move(snake, 1700, 200, 1.2, action=other)
-    log.move(lion, 400, 200, 1.3, action=first)
-    log.move(snake, 1600, 200, 1.4, action=other)
+    other = log.begin_action(1.0)  # two fingers down before either moves
     assert other != first
-    log.undo(2.0)
+    log.move(snake, 1700, 200, 1.1, action=other)
+    log.move(lion, 300, 200, 1.2, action=first)
+    log.move(snake, 1600, 200, 1.3, action=other)
+    log.move(lion, 400, 200, 1.4, action=first)
+    log.undo(2.0)  # the lion's drag, begun first but recorded last
     state = log.state_at()
-    assert (state.figures[lion].x, state.figures[snake].x) == (400, 1800)
+    assert (state.figures[lion].x, state.figures[snake].x) == (200, 1600)
     log.undo(3.0)
-    assert log.state_at().figures[lion].x == 200
+    assert log.state_at().figures[snake].x == 1800
+    assert TrayLog.from_json(log.to_json()).state_at().figures == log.state_at().figures
+
+
+def test_a_gesture_undone_while_it_goes_on_carries_on_as_one_new_action():
+    log = TrayLog()
+    lion = log.place("noto:lion", 200, 200, 0.0)
+    drag = log.begin_action(1.0)
+    log.move(lion, 300, 200, 1.1, action=drag)
+    log.undo(1.2)  # another child taps Undo
+    log.move(lion, 400, 200, 1.3, action=drag)
+    log.move(lion, 500, 200, 1.4, action=drag)
+    assert len({event["action"] for event in log.events[-2:]}) == 1
+    assert log.undo(2.0) and log.state_at().figures[lion].x == 200
 
 
 def test_changes_to_a_figure_not_on_the_tray_are_refused():
@@ -273,7 +282,7 @@ def damaged(change):
     (lambda data: data["events"][1].pop("y"), "lacks"),
     (lambda data: data["events"][1].update(extra=1), "unknown fields"),
     (lambda data: data["events"][1].update(action=True), "action"),
-    (lambda data: data["events"][1].update(action=50), "action"),
+    (lambda data: data["events"].append(dict(data["events"][-2], t=99.0)), "was undone"),
     (lambda data: data["events"][-1].update(action=1), "undo"),
     (lambda data: data["events"].append({"type": "redo", "t": 99.0, "action": 1}), "redo"),
     (lambda data: data["events"][0].update(scale=100), "scale"),
