@@ -4,7 +4,9 @@ Each case is a small input built to make a decoder spend memory or time, or to r
 traceback: MIDI that lasts hours or holds 65,535 tracks or millions of events, picture
 bombs, JSON nested a hundred thousand deep, lone surrogates, terminal escape sequences,
 a 5 MB name, records holding numbers too large for the index or words too long to show,
-drawing logs asking for huge paper, stamps or brushes, a plan nested too deep. Each is fed to the entry point a person reaches (importing a file, adding a
+drawing logs asking for huge paper, stamps or brushes, sandtray logs asking for huge trays,
+figures or endless sand, a therapist's figure that is a bomb, a plan nested too deep. Each
+is fed to the entry point a person reaches (importing a file, adding a
 client, reading a record, showing a picture) on a scratch portfolio, and must be answered
 with one plain sentence naming its bound (or, for words, cleaned), with the portfolio
 unchanged, within the memory and time budgets. `run_in_child` measures one case in its own
@@ -161,6 +163,24 @@ def drawing_log(**fields) -> bytes:
     return json.dumps({**document, **fields}).encode("utf-8")
 
 
+def sandtray_log(**fields) -> bytes:
+    """A sandtray's log (tray.json) of one lion placed, with `fields` written over the log,
+    or over the placing (`scale`), or with `events` of its own."""
+    placing = {"type": "place", "t": 0.0, "action": 1, "id": 1, "figure": "noto:lion", "x": 100, "y": 100,
+               "scale": fields.pop("scale", 1.0), "angle": 0.0}
+    document = {"format": "expressive-sandtray", "version": 1, "width": 2048, "height": 1536, "shape": "rectangle",
+                "sand_colour": "golden", "prompt": None,
+                "figures": {"noto:lion": {"name": "lion", "category": "animals", "source": "noto"}},
+                "events": [placing]}
+    return json.dumps({**document, **fields}).encode("utf-8")
+
+
+def sand_swept_across(sweeps: int = 2_000) -> bytes:
+    """Sand pushed from corner to corner and back, with the widest hand, again and again."""
+    return sandtray_log(events=[{"type": "push", "t": i / 100, "action": i + 1, "points": [[0, 0], [2047, 1535]] * 128,
+                                 "radius": 256} for i in range(sweeps)])
+
+
 def deep_toml(depth: int = 100_000) -> bytes:
     return b"id = 'x'\ntitle = 'X'\ndeep = " + b"[" * depth + b"]" * depth + b"\n"
 
@@ -279,6 +299,34 @@ def _draw_log(make: Callable[[], bytes]) -> Callable[[], object]:
     return decode
 
 
+def _build_tray(make: Callable[[], bytes]) -> Callable[[], object]:
+    """Read and drawn as the tray's viewer, its replay and a recovered autosave do."""
+
+    def decode():
+        from expressive.activities.play.render import render_at
+        from expressive.activities.play.tray import TrayLog
+        from expressive.lib.figures import FigureLibrary
+        from expressive.limits import InputRefused
+
+        try:
+            return render_at(TrayLog.from_json(make()), FigureLibrary.load())
+        except ValueError as damaged:  # the viewer says the record is damaged and shows the picture
+            raise InputRefused(str(damaged), "damaged") from None
+
+    return decode
+
+
+def _own_figure(make: Callable[[], bytes]) -> Callable[[], object]:
+    """A picture the therapist put among their own figures."""
+
+    def decode():
+        from expressive.lib.figures import figure_from_png
+
+        return figure_from_png("own:hostile", "hostile", make()).picture()
+
+    return decode
+
+
 def _read_plan(make: Callable[[], bytes]) -> Callable[[], object]:
     def decode():
         from expressive.limits import InputRefused
@@ -348,6 +396,13 @@ def cases() -> list[HostileCase]:
         HostileCase("drawing-brush-10-million-wide", "refuse", "512", _decoding(_draw_log(lambda: drawing_log(stroke_width=10_000_000)))),
         HostileCase("drawing-spray-across-and-back", "refuse", "100,000,000", _decoding(_draw_log(lambda: drawing_log(
             tool="spray", points=[[2047 * (i % 2), 1535 * (i % 2), 1.0, i / 100] for i in range(20_000)])))),
+        HostileCase("sandtray-30000x30000", "refuse", "2048 x 1536", _decoding(_build_tray(lambda: sandtray_log(width=30_000, height=30_000)))),
+        HostileCase("sandtray-figure-a-billion-times-bigger", "refuse", "0.25 to 5", _decoding(_build_tray(lambda: sandtray_log(scale=1e9)))),
+        HostileCase("sandtray-a-million-undos", "refuse", "200,000", _decoding(_build_tray(lambda: sandtray_log(events=[{"type": "undo", "t": 0.0}] * 1_000_000)))),
+        HostileCase("sandtray-deep-json", "refuse", "64 levels", _decoding(_build_tray(deep_json))),
+        HostileCase("sandtray-sand-swept-2000-times", "refuse", "more than Expressive replays", _decoding(_build_tray(sand_swept_across))),
+        HostileCase("figure-png-30000x30000", "refuse", "40 million pixels", _decoding(_own_figure(png_bomb))),
+        HostileCase("figure-garbage", "refuse", "not a picture", _decoding(_own_figure(garbage))),
         HostileCase("toml-deep-plan", "refuse", "nested too deep", _decoding(_read_plan(deep_toml))),
         HostileCase("name-5-mb", "refuse", "100", _adding_client("R" * 5 * 1024 * 1024)),
         HostileCase("name-escape-sequences", "clean", "", _adding_client(ESCAPES)),
