@@ -18,16 +18,17 @@ from kivy.graphics.texture import Texture
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.image import Image
 from kivy.uix.modalview import ModalView
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 
-from expressive.activities.play.prompts import load_prompts
+from expressive.activities.play.prompts import PlayPrompt, load_prompts
 from expressive.activities.play.render import MOUND_HEIGHT, SAND_RGB, sand_picture
 from expressive.activities.play.tray import FIGURE_SIZE, MAX_SCALE, MIN_SCALE, SAND_COLOURS, SHAPES, TRAY_HEIGHT, TRAY_WIDTH, TrayLog
 from expressive.api import LibraryError
 from expressive.api.i18n import N_, _
-from expressive.api.widgets import ChoiceButton, IconButton, image_texture, load_rules, show_message, texture_from_file, theme
+from expressive.api.widgets import ChoiceButton, image_texture, load_rules, show_message, texture_from_file, theme
 from expressive.lib.figures import CATEGORIES, Figure, FigureUnreadable, category_title, cut_out
 
 # What a finger on bare sand does: nothing (figures are moved by touching them), push the
@@ -77,6 +78,15 @@ SHELF_CELL = dp(84)
 TAB_SIZE = theme.TARGET * 1.2
 SIMPLE_SHELF_CELL = dp(104)
 SELECTION_COLOUR = (0.15, 0.45, 0.95, 1)
+
+
+def shown_title(prompt: PlayPrompt) -> str:
+    """A prompt's title as the reader sees it: a shipped one's translated, a therapist's as written."""
+    return _(prompt.title) if prompt.shipped else prompt.title
+
+
+def shown_words(prompt: PlayPrompt) -> str:
+    return _(prompt.words) if prompt.shipped else prompt.words
 
 
 def figure_extent(texture_size: tuple[int, int]) -> tuple[float, float]:
@@ -517,11 +527,19 @@ class Shelf(BoxLayout):
     own_shelf = BooleanProperty(False)
 
 
-class PictureCard(IconButton):
-    """One of the client's pictures, offered to be cut out and played with."""
+class PictureCard(ChoiceButton):
+    """A card with a picture and its words: one of the client's drawings offered to be cut
+    out, or a prompt offered to the therapist."""
 
     texture = ObjectProperty(None, allownone=True)
     picture_id = StringProperty("")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # The picture above the words.
+        picture = Image(texture=self.texture, fit_mode="contain")
+        self.bind(texture=picture.setter("texture"))
+        self.add_widget(picture, index=len(self.children))
 
 
 class DrawingChooser(ModalView):
@@ -550,28 +568,26 @@ class DrawingChooser(ModalView):
 
 
 class PromptChooser(ModalView):
-    """The therapist's choice of the invitation shown over the tray (or none: a free
-    world), and where to put figures and prompts of their own."""
+    """The therapist's choice of the invitation shown over the tray, and where to put
+    figures and prompts of their own."""
 
     __events__ = ("on_choose",)
     folder_words = StringProperty("")
     skipped_words = StringProperty("")
 
-    def __init__(self, prompts, current: str | None, folder_words: str, skipped_words: str, **kwargs):
+    def __init__(self, studio, folder_words: str, skipped_words: str, **kwargs):
         super().__init__(folder_words=folder_words, skipped_words=skipped_words, **kwargs)
-        self.cards: list[ChoiceButton] = []
-        free = ChoiceButton(icon="earth", text=_("A free world"), selected=current is None)
-        free.prompt = None
-        self.cards.append(free)
-        for prompt in prompts:
-            card = ChoiceButton(icon="message-text-outline", text=prompt.words, selected=prompt.words == current)
+        self.cards: list[PictureCard] = []
+        for prompt in studio.prompts:
+            picture = studio.prompt_picture(prompt)
+            card = PictureCard(text=shown_title(prompt), selected=shown_words(prompt) == studio.log.prompt,
+                               texture=image_texture(picture) if picture is not None else None)
             card.prompt = prompt
-            self.cards.append(card)
-        for card in self.cards:
             card.bind(on_release=self._chosen)
             self.ids.cards.add_widget(card)
+            self.cards.append(card)
 
-    def _chosen(self, card) -> None:
+    def _chosen(self, card: PictureCard) -> None:
         self.dismiss(animation=False)
         self.dispatch("on_choose", card.prompt)
 
@@ -802,11 +818,22 @@ class PlayStudio(BoxLayout):
     # --- the prompt -------------------------------------------------------------------
 
     def _show_prompt(self) -> None:
-        words = self.log.prompt or ""
-        self.prompt_text = words
-        prompt = next((prompt for prompt in self.prompts if prompt.words == words), None)
-        picture = prompt.picture() if prompt is not None else None
+        """The tray's invitation over it (the session plan's, or one the therapist chose),
+        with its picture when it is one of the prompts."""
+        self.prompt_text = self.log.prompt or ""
+        prompt = next((prompt for prompt in self.prompts if shown_words(prompt) == self.log.prompt), None)
+        picture = self.prompt_picture(prompt) if prompt is not None else None
         self.ids.prompt_picture.texture = image_texture(picture) if picture is not None else None
+
+    def prompt_picture(self, prompt: PlayPrompt):
+        """The prompt's own picture, or its figure's; None when it has neither (or it cannot be read)."""
+        picture = prompt.own_picture()
+        if picture is None and prompt.figure is not None and self.library.get(prompt.figure) is not None:
+            try:
+                picture = self.library.get(prompt.figure).picture()
+            except FigureUnreadable:
+                return None
+        return picture
 
     def ask_for_prompt(self) -> None:
         self.host.ask_therapist(_("Choose the prompt"), self.open_prompt_chooser)
@@ -820,17 +847,18 @@ class PlayStudio(BoxLayout):
         else:
             folder_words = _("Add your own figures: put PNG files in {figures}. Add your own prompts: put TOML files in {prompts}.").format(
                 figures=folder / "figures", prompts=folder / "prompts")
-        skipped = self.library.skipped + list(getattr(self.prompts, "skipped", []))
-        skipped_words = "\n".join(_("{name} was left out: {reason}").format(name=name, reason=reason) for name, reason in skipped)
-        popup = PromptChooser(self.prompts, self.log.prompt, folder_words, skipped_words)
+        skipped_words = "\n".join(_("{name} was left out: {reason}").format(name=name, reason=reason)
+                                  for name, reason in self.library.skipped)
+        popup = PromptChooser(self, folder_words, skipped_words)
         popup.bind(on_choose=lambda _popup, prompt: self.choose_prompt(prompt),
                    on_dismiss=lambda _popup: setattr(self, "prompt_chooser", None))
         self.prompt_chooser = popup
         popup.open()
 
-    def choose_prompt(self, prompt) -> None:
-        # The invitation is the tray's, not a step of building it: kept, not undone.
-        self.log.prompt = prompt.words if prompt is not None else None
+    def choose_prompt(self, prompt: PlayPrompt) -> None:
+        # The invitation is the tray's, not a step of building it: kept, not undone. Kept as
+        # the words the client read, in their language.
+        self.log.prompt = shown_words(prompt)
         self._show_prompt()
         self.dispatch("on_change")
 

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 from expressive.activities.play.activity import PlayActivity
 from expressive.activities.play.render import render_tray
 from expressive.activities.play.tray import TRAY_HEIGHT, TRAY_WIDTH, TrayLog
-from expressive.activity import Host, MemoryDrafts, MemoryLibrary
+from expressive.activity import Host, MemoryDrafts, MemoryLibrary, Therapist
 
 
 def new_activity(complexity="standard", therapist_folder=None, pictures=None):
@@ -323,5 +323,43 @@ def test_a_hostile_therapist_folder_leaves_out_its_bad_files_and_the_shelf_loads
         assert [cell.figure.name for cell in studio.shelf_cells] == ["my tree"]
         choose_shelf(studio, "animals")
         assert len(studio.shelf_cells) > 4
+    finally:
+        take_down(window, studio)
+
+
+def test_the_therapist_chooses_a_prompt_shown_over_the_tray_with_its_picture(window, tmp_path):
+    prompts = tmp_path / "prompts"
+    prompts.mkdir()
+    (prompts / "a-bridge.toml").write_text('id = "our-bridge"\ntitle = "Our bridge"\nwords = "Build the bridge you crossed"\n')
+    (prompts / "broken.toml").write_text("this is = = not toml")
+    host = Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.play"), therapist_folder=tmp_path,
+                therapist=Therapist(present=True))
+    activity = PlayActivity(host)
+    studio = show(window, activity)
+    try:
+        assert studio.prompt_text == ""
+        tap(button(studio, "Prompt"))
+        chooser = studio.prompt_chooser
+        titles = [card.text for card in chooser.cards]
+        assert titles[0] == "Make a world" and "Our bridge" in titles and "A safe place" in titles
+        assert str(tmp_path / "figures") in chooser.folder_words
+        tap(next(card for card in chooser.cards if card.text == "A safe place"))
+        assert studio.prompt_chooser is None
+        assert activity.log.prompt == studio.prompt_text
+        assert "safe" in studio.prompt_text
+        assert studio.ids.prompt_picture.texture is not None
+        (draft,) = activity.finish()
+        assert draft.metadata["prompt"] == studio.prompt_text
+    finally:
+        take_down(window, studio)
+
+
+def test_in_client_mode_the_prompt_is_not_the_clients_to_change(window):
+    activity = PlayActivity(Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.play"), prompt="A safe place"))
+    studio = show(window, activity)
+    try:
+        assert studio.prompt_text == "A safe place"  # the session plan's
+        tap(button(studio, "Prompt"))
+        assert studio.prompt_chooser is None  # the stand-in therapist is not here: no PIN, no chooser
     finally:
         take_down(window, studio)
