@@ -12,15 +12,16 @@ variation where the sand has been pushed aside. Outside the tray's shape is its 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
 from expressive.activities.play.tray import FIGURE_SIZE, SAND_COLUMNS, TRAY_HEIGHT, TRAY_WIDTH, PlacedFigure, TrayLog, TrayState
-from expressive.api.limits import InputRefused
 from expressive.lib.drawing.render import png_bytes, thumbnail_png
-from expressive.lib.figures import FigureLibrary
+from expressive.lib.figures import FigureLibrary, FigureUnreadable
 
 __all__ = ["SAND_RGB", "png_bytes", "render_at", "render_tray", "sand_picture", "thumbnail_png"]
 
@@ -46,6 +47,13 @@ SAND_COLOUR_WIDTH = 512
 GRAIN = 8
 # A mound of sand where a figure goes into it: its half-height as a share of the figure's width.
 MOUND_HEIGHT = 0.14
+# Figures sized and turned, kept from one picture to the next, least recently drawn
+# forgotten first: a tray of a hundred figures at full size is about 15 MB.
+TILES_KEPT_BYTES = 48 * 1024 * 1024
+
+_tiles: OrderedDict[tuple, tuple[Image.Image | None, Image.Image]] = OrderedDict()
+_tiles_bytes = 0
+_tiles_lock = threading.Lock()  # the replay may draw on a thread of its own
 
 
 def render_tray(state: TrayState, library: FigureLibrary, size: tuple[int, int] = (TRAY_WIDTH, TRAY_HEIGHT)) -> Image.Image:
@@ -62,12 +70,8 @@ def render_tray(state: TrayState, library: FigureLibrary, size: tuple[int, int] 
     sand = ImageChops.add(sand, _grain(size), offset=-GRAIN)
     picture = Image.composite(sand, _rim(size), _shape_mask(state.shape, size))
     to_picture = width / TRAY_WIDTH
-    tiles: dict[tuple, Image.Image] = {}  # one render draws each look of a figure once
     for placed in state.figures_in_order():
-        look = (placed.figure, placed.scale, placed.angle, placed.flipped, placed.buried)
-        tile = tiles.get(look)
-        if tile is None:
-            tile = tiles[look] = _figure_tile(placed, library, to_picture, SAND_RGB[state.sand_colour])
+        tile = _figure_tile(placed, library, to_picture, SAND_RGB[state.sand_colour])
         left = round(placed.x * to_picture - tile.width / 2)
         top = round(placed.y * height / TRAY_HEIGHT - tile.height / 2)
         picture.paste(tile, (left, top), tile)
@@ -180,9 +184,36 @@ def _rim(size: tuple[int, int]) -> Image.Image:
 def _figure_tile(placed: PlacedFigure, library: FigureLibrary, to_picture: float,
                  sand_rgb: tuple[int, int, int]) -> Image.Image:
     """The figure as it lies on the tray (sized, mirrored, buried and turned), as RGBA
-    centred on the figure's centre."""
-    longest = max(2, round(FIGURE_SIZE * placed.scale * to_picture))
+    centred on the figure's centre. Kept for the next pictures: a replay draws the same
+    figures in the same looks frame after frame, and the picture saved at Done draws the
+    tray the studio's last frames drew."""
     picture = _figure_picture(placed.figure, library)
+    look = (placed.figure, placed.scale, placed.angle, placed.flipped, placed.buried, to_picture, sand_rgb)
+    with _tiles_lock:
+        kept = _tiles.get(look)
+        # The same figure's picture, not another library's picture under the same key.
+        if kept is not None and kept[0] is picture:
+            _tiles.move_to_end(look)
+            return kept[1]
+    tile = _made_tile(placed, picture, to_picture, sand_rgb)
+    with _tiles_lock:
+        global _tiles_bytes
+        if look in _tiles:
+            _tiles_bytes -= _tile_bytes(_tiles.pop(look)[1])
+        _tiles[look] = (picture, tile)
+        _tiles_bytes += _tile_bytes(tile)
+        while _tiles_bytes > TILES_KEPT_BYTES:
+            _tiles_bytes -= _tile_bytes(_tiles.popitem(last=False)[1][1])
+    return tile
+
+
+def _tile_bytes(tile: Image.Image) -> int:
+    return tile.width * tile.height * 4
+
+
+def _made_tile(placed: PlacedFigure, picture: Image.Image | None, to_picture: float,
+               sand_rgb: tuple[int, int, int]) -> Image.Image:
+    longest = max(2, round(FIGURE_SIZE * placed.scale * to_picture))
     if picture is None:
         tile = _placeholder(longest)
     else:
@@ -204,7 +235,7 @@ def _figure_picture(key: str, library: FigureLibrary) -> Image.Image | None:
         return None
     try:
         return figure.picture()
-    except (InputRefused, OSError):  # the file has gone or is damaged: FigureUnreadable and its kin
+    except FigureUnreadable:  # its file has gone or is damaged
         return None
 
 
