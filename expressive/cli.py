@@ -512,7 +512,7 @@ def cmd_stress(args) -> int:
 def cmd_bench(args) -> int:
     from expressive.tools.bench import run_benchmarks
 
-    return run_benchmarks(as_json=args.json, quick=args.quick, load=args.load)
+    return run_benchmarks(as_json=args.json, quick=args.quick, load=args.load, only=args.only)
 
 
 def window_size(text: str) -> tuple[int, int]:
@@ -675,6 +675,9 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
     bench.add_argument("--quick", action="store_true", help=_("smaller samples, for a smoke run"))
     bench.add_argument("--load", type=int, default=0, metavar="N",
                        help=_("measure with N busy processes beside the app, as on a slow or busy tablet"))
+    bench.add_argument("--only", action="append", metavar="GROUP",
+                       help=_("measure only this group: an activity's id, or start, unlock, lists, check, crash, "
+                              "exports, stress (may be given more than once)"))
     bench.set_defaults(handler=cmd_bench)
     stress = commands.add_parser(
         "stress", help=_("kill every command that writes, fill the disk, run two writers, feed hostile files; figures beside budgets"),

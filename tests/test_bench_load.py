@@ -1,11 +1,11 @@
 """`expressive bench --load N`: the busy processes run beside the measurement, and none
-outlives it, even when a measurement fails."""
+outlives it, even when a measurement fails; `--only` names groups that exist."""
 
 import os
 
 import pytest
 
-from expressive.tools.bench import busy_processes
+from expressive.tools.bench import busy_processes, run_benchmarks
 
 
 def running(pid: int) -> bool:
@@ -26,3 +26,9 @@ def test_the_busy_processes_run_for_the_block_and_are_gone_after_it_even_when_it
 def test_no_load_starts_nothing():
     with busy_processes(0) as pids:
         assert pids == []
+
+
+def test_only_a_group_that_does_not_exist_is_refused_naming_those_that_do():
+    with pytest.raises(SystemExit) as refused:
+        run_benchmarks(as_json=True, quick=True, only=["sandbox"])
+    assert "sandbox" in str(refused.value) and "play" in str(refused.value) and "exports" in str(refused.value)

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from expressive.api.measure import Figure
+from expressive.i18n import _
 from expressive.tools.report import print_figure
 
 
@@ -76,16 +77,18 @@ def busy_processes(count: int) -> Iterator[list[int]]:
             spinner.wait()
 
 
-def run_benchmarks(*, as_json: bool, quick: bool, load: int = 0) -> int:
+def run_benchmarks(*, as_json: bool, quick: bool, load: int = 0, only: list[str] | None = None) -> int:
     """Every figure, printed as it is measured; with `load`, that many busy processes run
-    beside the whole measurement. The exit status says whether all were within budget."""
+    beside the whole measurement; with `only`, just those groups of figures (an activity's
+    id, or start, unlock, lists, check, crash, exports, stress). The exit status says
+    whether all were within budget."""
     if load and not as_json:
         print(f"# with {load} busy processes beside the app", flush=True)
     with busy_processes(load):
-        return _measure_all(as_json=as_json, quick=quick)
+        return _measure_all(as_json=as_json, quick=quick, only=only)
 
 
-def _measure_all(*, as_json: bool, quick: bool) -> int:
+def _measure_all(*, as_json: bool, quick: bool, only: list[str] | None) -> int:
     from expressive.registry import discover
     from expressive.tools.bench_lists import list_figures
     from expressive.tools.bench_portfolio import check_figures, unlock_figures
@@ -97,18 +100,24 @@ def _measure_all(*, as_json: bool, quick: bool) -> int:
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="expressive-bench-") as scratch_name:
         scratch = Path(scratch_name)
-        steps = [
-            lambda: start_figures(quick),
-            *[lambda activity=activity: bench_activity(activity, scratch, quick)
-              for activity in discover().activities.values()],
-            lambda: unlock_figures(scratch, quick),
-            lambda: list_figures(scratch, quick),
-            lambda: check_figures(scratch, quick),
-            lambda: bench_crash_kills(scratch, 50 if quick else 1000),
-            lambda: bench_exports(20 if quick else 100),
-            lambda: stress_figures(scratch / "stress", kills_per_command=1 if quick else 10, quick=quick),
-        ]
-        for step in steps:
+        groups = {
+            "start": lambda: start_figures(quick),
+            **{activity_id: lambda activity=activity: bench_activity(activity, scratch, quick)
+               for activity_id, activity in discover().activities.items()},
+            "unlock": lambda: unlock_figures(scratch, quick),
+            "lists": lambda: list_figures(scratch, quick),
+            "check": lambda: check_figures(scratch, quick),
+            "crash": lambda: bench_crash_kills(scratch, 50 if quick else 1000),
+            "exports": lambda: bench_exports(20 if quick else 100),
+            "stress": lambda: stress_figures(scratch / "stress", kills_per_command=1 if quick else 10, quick=quick),
+        }
+        unknown = sorted(set(only or ()) - set(groups))
+        if unknown:
+            raise SystemExit(_("expressive: there is no group of figures called {unknown}; there are: {groups}.").format(
+                unknown=", ".join(unknown), groups=", ".join(groups)))
+        for name, step in groups.items():
+            if only and name not in only:
+                continue
             for figure in step():
                 figures.append(figure)
                 print_figure(figure, as_json)
