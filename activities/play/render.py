@@ -23,7 +23,7 @@ from expressive.activities.play.tray import FIGURE_SIZE, SAND_COLUMNS, TRAY_HEIG
 from expressive.lib.drawing.render import png_bytes, thumbnail_png
 from expressive.lib.figures import FigureLibrary, FigureUnreadable
 
-__all__ = ["SAND_RGB", "png_bytes", "render_at", "render_tray", "sand_picture", "thumbnail_png"]
+__all__ = ["SAND_RGB", "forget_kept_tiles", "png_bytes", "render_at", "render_tray", "sand_picture", "thumbnail_png"]
 
 # Each sand colour as red, green, blue.
 SAND_RGB: dict[str, tuple[int, int, int]] = {
@@ -205,6 +205,15 @@ def _figure_tile(placed: PlacedFigure, library: FigureLibrary, to_picture: float
         while _tiles_bytes > TILES_KEPT_BYTES:
             _tiles_bytes -= _tile_bytes(_tiles.popitem(last=False)[1][1])
     return tile
+
+
+def forget_kept_tiles() -> None:
+    """Forget the figures kept from earlier pictures (the next picture sizes and turns
+    every figure again, as the first after the app starts does)."""
+    global _tiles_bytes
+    with _tiles_lock:
+        _tiles.clear()
+        _tiles_bytes = 0
 
 
 def _tile_bytes(tile: Image.Image) -> int:

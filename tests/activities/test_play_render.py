@@ -171,3 +171,21 @@ def test_a_smaller_picture_and_its_files():
     picture = render_at(log, library())
     assert Image.open(io.BytesIO(png_bytes(picture))).size == (2048, 1536)
     assert max(Image.open(io.BytesIO(thumbnail_png(picture))).size) <= 320
+
+
+def test_a_figure_kept_from_an_earlier_picture_is_not_taken_for_another_librarys():
+    log = TrayLog()
+    log.place("own:same-key", 1000, 700, 1.0)
+    magenta = FigureLibrary([figure_from_png("own:same-key", "one", png((100, 100)))])
+    green = FigureLibrary([figure_from_png("own:same-key", "other", png((100, 100), (GREEN, GREEN)))])
+    assert near(render_at(log, magenta).getpixel((1000, 700)), MAGENTA)
+    assert near(render_at(log, green).getpixel((1000, 700)), GREEN)
+
+
+def test_the_bench_figures_are_measured():
+    from expressive.activities.play.measure import tray_picture_figures
+
+    figures = {figure.name: figure for figure in tray_picture_figures(quick=True)}
+    assert set(figures) == {"sandtray_picture_from_500_moves", "sandtray_state_at_end_5000_events"}
+    assert all(figure.value > 0 and figure.unit == "ms" for figure in figures.values())
+    assert "floor" in figures["sandtray_picture_from_500_moves"].what
