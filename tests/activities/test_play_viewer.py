@@ -8,12 +8,14 @@ import io
 import pytest
 from PIL import Image
 
+from expressive import i18n
 from expressive.activities.play.activity import PlayActivity, draft_from_log
 from expressive.activities.play.tray import TRAY_HEIGHT, TRAY_WIDTH, TrayLog
 from expressive.activities.play.viewer import DamagedTray, FigureRow, TrayViewer
 from expressive.api import ArtifactDraft, ArtifactView
 from expressive.lib.figures import FigureLibrary, figure_from_png
 from expressive.tools.driver import advance_frames, drag, tap, type_into
+from expressive.tools.layout import problems_on
 from expressive.ui.replay import MarkNoteDialog, MarkTick
 from tests_support import StoppedClock
 
@@ -182,3 +184,22 @@ def test_a_pause_between_changes_is_one_picture_drawn_at_the_size_shown(show, de
     assert frames.picture_at(before + 0.1) is frames.picture_at(after - 0.1)
     assert frames.picture_at(after) is not frames.picture_at(before)
 
+
+
+@pytest.mark.parametrize("language", ["en", "en_XA"])
+@pytest.mark.parametrize("size", [(1280, 800), (800, 1280), (600, 1024), (1024, 600)])
+def test_every_word_and_control_is_whole_and_in_reach_wide_and_upright(window, show, demo_draft, size, language):
+    """In the pseudo-locale too, whose words are about 40% longer."""
+    before = tuple(window.size)
+    window.size = size
+    i18n.set_language(language)
+    try:
+        viewer = show(demo_draft, lambda marks: tuple(marks))
+        viewer.replay.add_mark("covered the house")
+        advance_frames(3)
+        assert (viewer.replay.ids.play.text == "Play") == (language == "en")
+        assert not problems_on(viewer, window, 48)
+        assert all(isinstance(row, FigureRow) for row in viewer.ids.figure_rows.children)
+    finally:
+        window.size = before
+        i18n.set_language(i18n.SOURCE_LANGUAGE)
