@@ -113,7 +113,7 @@ class FigureGraphic:
         for instruction in (PushMatrix(), self.translate, self.rotate, self.scale, Color(1, 1, 1, 1), self.rectangle,
                             self.mound_colour, self.mound, PopMatrix()):
             self.group.add(instruction)
-        self.look: tuple[bool, float] | None = None
+        self.look: tuple | None = None  # what show_look last showed
 
     def place(self, screen_x: float, screen_y: float) -> None:
         self.translate.xy = (screen_x, screen_y)
@@ -125,9 +125,9 @@ class FigureGraphic:
     def show_look(self, flipped: bool, buried: float, sand_rgba) -> None:
         """The part of the figure above the sand, mirrored if flipped, and the mound of sand
         where it goes under."""
-        if self.look == (flipped, buried):
+        if self.look == (flipped, buried, sand_rgba):
             return
-        self.look = (flipped, buried)
+        self.look = (flipped, buried, sand_rgba)
         width, height = self.extent
         above = 1.0 - buried
         # Texture rows go up from the bottom; the texture is flipped to show the image's
@@ -249,10 +249,16 @@ class SandTray(StencilView):
     # --- showing the log --------------------------------------------------------------
 
     def show_state(self, state) -> None:
-        """Show every figure and the sand as `state` has them (after undo, redo, a restore)."""
+        """Show every figure and the sand as `state` has them (after a tap's change, undo,
+        redo, a restore). A finger on a figure that has gone lets go of it; the others go on."""
         self.state = state
         for figure_id in [figure_id for figure_id in self.graphics if self._hidden(figure_id)]:
             del self.graphics[figure_id]
+        for uid in [uid for uid, hold in self.holds.items() if self._hidden(hold.figure_id)]:
+            figure_id = self.holds.pop(uid).figure_id
+            self._touch_by_uid.pop(uid).ungrab(self)
+            self.pinches.pop(figure_id, None)
+            self._moving.pop(figure_id, None)
         for figure_id, placed in state.figures.items():
             if not placed.removed and figure_id not in self.graphics:
                 self.graphics[figure_id] = FigureGraphic(self.studio.texture_for(placed.figure))
@@ -779,7 +785,6 @@ class PlayStudio(BoxLayout):
 
     def place(self, figure: Figure, x: float, y: float) -> int | None:
         """Put `figure` on the tray at (x, y) in tray pixels, chosen."""
-        self.tray.end_gestures()
         if not self.log.can_place:
             show_message(_("The tray is full"), _("Take some figures off to make room."))
             return None
@@ -894,8 +899,8 @@ class PlayStudio(BoxLayout):
             button.disabled = self.selected < 0
 
     def _one_action(self, change) -> None:
-        """One tap's change to the log, shown and kept as one step to undo."""
-        self.tray.end_gestures()
+        """One tap's change to the log, shown and kept as one step to undo; another child's
+        finger dragging a figure goes on dragging it."""
         t = self.now()
         self.log.begin_action(t)
         change(t)

@@ -363,3 +363,24 @@ def test_in_client_mode_the_prompt_is_not_the_clients_to_change(window):
         assert studio.prompt_chooser is None  # the stand-in therapist is not here: no PIN, no chooser
     finally:
         take_down(window, studio)
+
+
+def test_a_child_dragging_a_figure_goes_on_while_another_places_one_or_takes_the_dragged_one_off(studio):
+    choose_shelf(studio, "animals")
+    tap(studio.shelf_cells[0])
+    (first,) = on_the_tray(studio)
+    finger = Finger(*at_figure(studio, first))
+    finger.touch_down()
+    finger.touch_move(*at_figure(studio, first, 0.05, 0))
+    tap(studio.shelf_cells[1])  # another child's tap on the shelf
+    finger.touch_move(*at_figure(studio, first, 0.05, 0))
+    assert on_the_tray(studio)[first].x == pytest.approx(0.6 * TRAY_WIDTH, abs=0.03 * TRAY_WIDTH)
+    assert len(on_the_tray(studio)) == 2
+    tap_figure(studio, first)
+    tap(button(studio, "Take off"))  # the figure under the first finger goes
+    finger.touch_move(*on_tray(studio, 0.9, 0.9))
+    finger.touch_up()
+    advance_frames(1)
+    assert first not in on_the_tray(studio)
+    tap(button(studio, "Undo"))
+    assert first in on_the_tray(studio)
