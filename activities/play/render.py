@@ -108,7 +108,7 @@ def _sand_colours(depth: np.ndarray, sand_colour: str) -> Image.Image:
     cells = step * SAND_COLUMNS / width
     slope = np.zeros_like(depth)
     slope[step:, step:] = (depth[step:, step:] - depth[:-step, :-step]) / cells
-    light = 1.0 + np.clip(slope * SLOPE_SHADING, -0.3, 0.3)
+    light = 1.0 + np.clip(slope * SLOPE_SHADING, -0.3, 0.2)
     wet = 1.0 - 0.22 * np.clip((0.75 - depth) / 0.6, 0.0, 1.0)
     sand = np.array(SAND_RGB[sand_colour], dtype=np.float32) * (light * wet)[..., None]
     shallow = np.clip(depth * 2.0, 0.0, 1.0)[..., None]

@@ -9,6 +9,13 @@ where the sand is full; it starts full.
 Changes are grouped in actions: one gesture (a drag, a two-finger turn) is one action, and
 undo takes back a whole action. Every event records the number of its action, so the log
 can be folded again from the start (a replay) into exactly the state the studio showed.
+
+The file (`to_json`) is a header, {"format": "expressive-sandtray", "version": 1, "width",
+"height", "shape", "sand_colour", "prompt", "figures": {key: {"name", "category", "source"}}},
+and "events", each {"type", "t", "action", ...}: place (id, figure, x, y, scale, angle),
+move (id, x, y), turn (id, angle), resize (id, scale), transform (id, x, y, angle, scale),
+flip, front, back, remove (id), bury (id, buried), push and smooth (points, radius), shape
+(shape), colour (colour); undo and redo name the action they take back or do again.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from expressive.api.i18n import N_, _
-from expressive.api.limits import MAX_LOG_BYTES, MAX_PROMPT_CHARS, MAX_RECORDING_SECONDS, load_json_bounded
+from expressive.api.limits import MAX_LOG_BYTES, MAX_PROMPT_CHARS, load_json_bounded
 
 TRAY_WIDTH = 2048
 TRAY_HEIGHT = 1536
@@ -55,6 +62,8 @@ MAX_POINTS_PER_EVENT = 256
 # Sand cells swept by all pushes and smoothings together (the area of each segment's
 # bounding box, in cells): 400 sweeps of the whole tray, about two seconds of folding.
 MAX_SAND_WORK = 400 * SAND_COLUMNS * SAND_ROWS
+# The longest a tray's log runs, in seconds: a tray left open all day.
+MAX_TRAY_SECONDS = 24 * 3600
 # Action numbers only name actions (a gesture begun and left empty uses one up too).
 MAX_ACTION_NUMBER = 2**31 - 1
 MAX_FIGURE_KEY_CHARS = 100
@@ -390,10 +399,11 @@ class TrayLog:
             self._current = None
 
     def _time(self, t: float) -> float:
-        if not _finite(t) or not 0 <= t <= MAX_RECORDING_SECONDS:
-            raise ValueError(f"a time must be 0 to {MAX_RECORDING_SECONDS} seconds, not {t!r}")
-        # Touches can come from several sources: the log keeps its times in order.
-        return max(round(float(t), 3), self.duration)
+        if not _finite(t) or t < 0:
+            raise ValueError(f"a time must be a number of seconds from 0, not {t!r}")
+        # Touches can come from several sources: the log keeps its times in order. A tray
+        # left open for longer than a day carries on, its times stopped at the day's end.
+        return max(round(min(float(t), MAX_TRAY_SECONDS), 3), self.duration)
 
     # --- figures ---------------------------------------------------------------------
 
@@ -709,7 +719,7 @@ def _checked_event(item, after: float) -> dict:
     if fields is None:
         raise ValueError(f"its type {str(kind)[:40]!r} is not one Expressive knows")
     _check_keys(item, {"type", "t", "action", *fields}, f"a {kind} event")
-    t = _number(item["t"], 0, MAX_RECORDING_SECONDS, "its time")
+    t = _number(item["t"], 0, MAX_TRAY_SECONDS, "its time")
     if t < after:
         raise ValueError(f"its time {t:g} s comes before the event before it ({after:g} s)")
     action = item["action"]

@@ -198,6 +198,10 @@ def test_places_stay_on_the_tray_and_times_stay_in_order():
     assert (placed.x, placed.y, placed.angle) == (0, TRAY_HEIGHT, 270)
     log.move(lion, 10, 10, 4.0)  # a touch stamped a little earlier
     assert log.events[-1]["t"] == 5.0
+    log.move(lion, 20, 20, 30 * 3600.0)  # a tray left open for more than a day
+    assert log.events[-1]["t"] == 24 * 3600
+    with pytest.raises(ValueError):
+        log.move(lion, 30, 30, float("inf"))
 
 
 def test_the_replay_shows_the_tray_at_any_moment():
