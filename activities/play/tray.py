@@ -67,7 +67,7 @@ MAX_TRAY_SECONDS = 24 * 3600
 # Action numbers only name actions (a gesture begun and left empty uses one up too).
 MAX_ACTION_NUMBER = 2**31 - 1
 MAX_FIGURE_KEY_CHARS = 100
-MAX_FIGURE_NAME_CHARS = 200
+MAX_FIGURE_NAME_CHARS = 1000  # a therapist's figure is named after its file
 
 # Smoothing raises the sand this share of the way back to full under the middle of the tool.
 SMOOTH_STRENGTH = 0.35
