@@ -55,7 +55,9 @@ MAX_SAND_RADIUS = 256.0
 # of the tray, and each sand segment costs the cells under it, so a log of a few bytes
 # asking for a million figures or a million sweeps of the whole tray would take minutes.
 # A person never comes near them: a busy hour places a few hundred figures.
-MAX_EVENTS = 200_000
+# A child dragging figures without a pause records 60 moves a second: an hour of it is
+# 216,000 changes, about 16 MB of log. Changes past it are not recorded (see TrayLog).
+MAX_EVENTS = 300_000
 MAX_PLACED = 5_000  # figures placed in one tray, taken away or not
 MAX_ON_TRAY = 500  # figures on the tray at one time
 MAX_POINTS_PER_EVENT = 256
@@ -341,6 +343,7 @@ class TrayLog:
     its own unless the current action has just begun and holds nothing yet.
 
     Changes to a figure not on the tray raise ValueError; so do numbers out of range.
+    Once the log `is_full`, changes are no longer recorded.
     """
 
     def __init__(self, *, width: int = TRAY_WIDTH, height: int = TRAY_HEIGHT, shape: str = "rectangle",
@@ -370,7 +373,7 @@ class TrayLog:
     def begin_action(self, t: float) -> int:
         """Start a new action (a gesture) at `t`; returns its number."""
         self._time(t)
-        self._handed_out = max(self._handed_out, max(self._live.used, default=0)) + 1
+        self._handed_out += 1
         self._current = self._handed_out
         return self._current
 
@@ -389,18 +392,22 @@ class TrayLog:
             return self.begin_action(t)
         return current
 
-    def _record(self, change: dict, action: int | None) -> None:
+    def _record(self, change: dict, action: int | None) -> bool:
+        """Record and fold one change; False (nothing recorded) once the log is full."""
         kind, t = change.pop("type"), self._time(change.pop("t"))
+        if self.is_full:
+            if kind == PLACE:
+                raise ValueError(f"a tray's log holds at most {MAX_EVENTS:,} changes: no more figures can be placed")
+            return False
         command = kind in (UNDO, REDO)  # names the action it takes back or does again
         # The same order of fields as a log read back, so that writing it again gives the same text.
         event = {"type": kind, "t": t, "action": action if command else self._action_for(kind, action, t), **change}
-        if len(self.events) >= MAX_EVENTS:
-            raise ValueError(f"a tray's log holds at most {MAX_EVENTS:,} changes")
         self._live.check(event)
         self.events.append(event)
         self._live.apply(event)
         if command:
             self._current = None
+        return True
 
     def _time(self, t: float) -> float:
         if not _finite(t) or t < 0:
@@ -460,7 +467,13 @@ class TrayLog:
     @property
     def can_place(self) -> bool:
         """Whether another figure fits: a tray holds MAX_ON_TRAY at once, MAX_PLACED in all."""
-        return self._live.placed < MAX_PLACED and self._live.on_tray() < MAX_ON_TRAY
+        return self._live.placed < MAX_PLACED and self._live.on_tray() < MAX_ON_TRAY and not self.is_full
+
+    @property
+    def is_full(self) -> bool:
+        """Whether the log holds MAX_EVENTS changes, the most it keeps: further changes
+        are not recorded (undo and redo return False), and placing raises ValueError."""
+        return len(self.events) >= MAX_EVENTS
 
     # --- sand and tray ---------------------------------------------------------------
 
@@ -478,8 +491,7 @@ class TrayLog:
         event = {"type": kind, "t": t, "points": _points(points), "radius": _radius(radius)}
         if self._live.sand_work + _sand_work(event) > MAX_SAND_WORK:
             return False
-        self._record(event, action)
-        return True
+        return self._record(event, action)
 
     def set_shape(self, shape: str, t: float, *, action: int | None = None) -> None:
         _check_choice(shape, SHAPES, "tray shape")
@@ -495,16 +507,14 @@ class TrayLog:
         """Take back the last action done, whole; False when there is none."""
         if not self.can_undo():
             return False
-        self._record({"type": UNDO, "t": t}, self._live.done[-1])
-        return True
+        return self._record({"type": UNDO, "t": t}, self._live.done[-1])
 
     def redo(self, t: float) -> bool:
         """Do again the last action undone; False when there is none (a new change after an
         undo ends what can be redone)."""
         if not self.can_redo():
             return False
-        self._record({"type": REDO, "t": t}, self._live.undone[-1])
-        return True
+        return self._record({"type": REDO, "t": t}, self._live.undone[-1])
 
     def can_undo(self) -> bool:
         return bool(self._live.done)
@@ -578,6 +588,7 @@ class TrayLog:
                 raise ValueError(f"event {number} of the sandtray's log is damaged: {error}") from None
             log.events.append(event)
             log._live.apply(event)
+        log._handed_out = max(log._live.used, default=0)
         return log
 
 

@@ -338,3 +338,21 @@ def test_sand_work_is_bounded():
     with pytest.raises(ValueError, match="sand"):
         TrayLog.from_json(json.dumps(data))
     assert math.isclose(log.duration, 1.0 + (sum(results) - 1) / 1000)
+
+
+def test_a_full_log_records_no_more_and_says_so(monkeypatch):
+    from expressive.activities.play import tray
+
+    monkeypatch.setattr(tray, "MAX_EVENTS", 4)
+    log = TrayLog()
+    lion = log.place("noto:lion", 500, 500, 0.0)
+    log.move(lion, 600, 500, 1.0)
+    log.move(lion, 700, 500, 2.0)
+    assert log.can_place and not log.is_full
+    log.move(lion, 800, 500, 3.0)
+    assert log.is_full and not log.can_place
+    log.move(lion, 900, 500, 4.0)
+    assert not log.undo(5.0) and not log.push_sand([(100, 100)], 40, 6.0)
+    with pytest.raises(ValueError, match="no more figures"):
+        log.place("noto:snake", 100, 100, 7.0)
+    assert len(log.events) == 4 and figures(log)[lion].x == 800
