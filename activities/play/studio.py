@@ -16,7 +16,7 @@ import time
 from kivy.graphics import Color, Ellipse, InstructionGroup, Line, PopMatrix, PushMatrix, Rectangle, Rotate, Scale, Translate
 from kivy.graphics.texture import Texture
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 from kivy.uix.modalview import ModalView
@@ -531,6 +531,8 @@ class Shelf(BoxLayout):
     pages = NumericProperty(1)
     cell = NumericProperty(SHELF_CELL)
     own_shelf = BooleanProperty(False)
+    two_rows_height = NumericProperty(0)
+    upright = BooleanProperty(False)
 
 
 class PictureCard(ChoiceButton):
@@ -614,6 +616,9 @@ class PlayStudio(BoxLayout):
     upright = BooleanProperty(False)
     drawing_chooser = ObjectProperty(None, allownone=True)
     prompt_chooser = ObjectProperty(None, allownone=True)
+    # The tools under the tray: a finger's size, a little smaller than the figures' buttons
+    # so that every tool of the full level fits in one row under a small tablet's tray.
+    tool_button_size = ListProperty([theme.TARGET * 1.25, theme.TARGET * 1.3])
 
     __events__ = ("on_change",)
 
@@ -635,6 +640,7 @@ class PlayStudio(BoxLayout):
                              if tool in LEVEL_TOOLS[self.complexity]]
         # Before the row's own buttons (undo, redo, the tray's look), in order.
         for button in reversed(self.tool_buttons):
+            button.size = self.tool_button_size
             button.bind(on_release=lambda button: self.choose_tool(button.value))
             self.ids.tools.add_widget(button, index=len(self.ids.tools.children))
         if self.complexity != "full":
@@ -644,6 +650,8 @@ class PlayStudio(BoxLayout):
             self.ids.figure_actions.remove_widget(self.ids.bury_button)
         # `ids` holds weak references: a button taken off the screen may be collected.
         self.bury_button = None if simple else self.ids.bury_button
+        self.middle, self.shelf, self.actions_scroll = self.ids.middle, self.ids.shelf, self.ids.actions_scroll
+        self.figure_buttons = list(reversed(self.ids.figure_actions.children))
         shelf = self.ids.shelf
         shelf.cell = SIMPLE_SHELF_CELL if simple else SHELF_CELL
         self.category_buttons = [ChoiceButton(icon=CATEGORY_ICONS.get(category, "shape"), text=category_title(category), value=category)
@@ -895,8 +903,10 @@ class PlayStudio(BoxLayout):
         if state is None or self.selected not in state.figures or state.figures[self.selected].removed:
             self.selected = -1
         self.tray.selected = self.selected
-        for button in self.ids.figure_actions.children:
-            button.disabled = self.selected < 0
+        for button in (self.ids.flip_button, self.ids.forward_button, self.ids.back_button, self.ids.take_off_button,
+                       self.bury_button):
+            if button is not None:
+                button.disabled = self.selected < 0
 
     def _one_action(self, change) -> None:
         """One tap's change to the log, shown and kept as one step to undo; another child's
@@ -955,12 +965,16 @@ class PlayStudio(BoxLayout):
     def _follow_shape(self, *_args) -> None:
         """Shelves, tray and figure buttons side by side, or top to bottom on an upright tablet."""
         self.upright = self.height > self.width
-        parts = [self.ids.middle, self.ids.actions_scroll, self.ids.shelf] if self.upright else [
-            self.ids.shelf, self.ids.middle, self.ids.actions_scroll]
+        parts = [self.middle, self.shelf] if self.upright else [self.shelf, self.middle, self.actions_scroll]
         if list(reversed(self.children)) != parts:
             self.clear_widgets()
             for part in parts:
                 self.add_widget(part)
+            # Upright, the chosen figure's buttons follow the tools, sparing the tray a row.
+            holder = self.ids.tools if self.upright else self.ids.figure_actions
+            for button in self.figure_buttons:
+                button.parent.remove_widget(button)
+                holder.add_widget(button)
 
     def on_change(self):
         pass
