@@ -3,7 +3,7 @@
 import pytest
 
 from expressive.activities.drawing.activity import DrawingActivity
-from expressive.activities.drawing.replay_view import MarkNoteDialog, MarkTick, ReplayView
+from expressive.ui.replay import MarkNoteDialog, MarkTick, ReplayView
 from expressive.portfolio import Portfolio
 from expressive.tools.driver import advance_frames, drag, start_app, stop_app, tap, type_into
 from tests_support import PIN, StoppedClock, cheap_protect
