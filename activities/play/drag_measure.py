@@ -34,9 +34,6 @@ def drag_figures(driver, activity, studio, figures_on_tray: int, moves: int) -> 
     tray = studio.tray
     window = driver.window
 
-    def at(u: float, v: float) -> tuple[float, float]:
-        return tray.x + tray.width * u, tray.top - tray.height * v
-
     def frame() -> float:
         """One frame as the main loop draws it, in milliseconds."""
         begun = time.perf_counter()
@@ -46,13 +43,17 @@ def drag_figures(driver, activity, studio, figures_on_tray: int, moves: int) -> 
 
     moves_before = sum(1 for event in studio.log.events if event["type"] == "move")
     costs, frames = [], []
+    figures = sorted(studio.log.state_at().figures.values(), key=lambda placed: placed.id)
     for drag in range(max(1, moves // MOVES_PER_DRAG)):
-        # Down on a figure (one of the rows), then a slow sweep across a fifth of the tray.
-        start_u, start_v = (drag * 0.137) % 0.8 + 0.1, (drag * 0.291) % 0.8 + 0.1
-        finger = driver.finger(*at(start_u, start_v))
+        # Down on a figure, then a slow sweep across a fifth of the tray, toward its middle.
+        placed = figures[drag * 37 % len(figures)]
+        start_x, start_y = tray.to_screen(placed.x, placed.y)
+        direction = 1 if placed.x < TRAY_WIDTH / 2 else -1
+        finger = driver.finger(start_x, start_y)
         finger.touch_down()
         for step in range(1, MOVES_PER_DRAG + 1):
-            x, y = at(start_u + 0.2 * step / MOVES_PER_DRAG * (1 if start_u < 0.5 else -1), start_v + 0.05 * (step % 5) / 5)
+            x = start_x + direction * tray.width * 0.2 * step / MOVES_PER_DRAG
+            y = start_y + tray.height * 0.05 * (step % 5) / 5
             begun = time.perf_counter()
             finger.touch_move(x, y)
             costs.append((time.perf_counter() - begun) * 1000)

@@ -384,3 +384,14 @@ def test_a_child_dragging_a_figure_goes_on_while_another_places_one_or_takes_the
     assert first not in on_the_tray(studio)
     tap(button(studio, "Undo"))
     assert first in on_the_tray(studio)
+
+
+def test_the_drag_bench_drags_figures_about_a_full_tray_and_names_its_figures(studio, activity):
+    from expressive.activities.play.drag_measure import drag_figures
+    from expressive.tools.driver import AppDriver
+
+    figures = drag_figures(AppDriver(None), activity, studio, figures_on_tray=30, moves=100)
+    assert [figure.name for figure in figures] == ["sandtray_drag_touch_event", "sandtray_drag_frame_software_gl"]
+    assert len(on_the_tray(studio)) == 30
+    assert all(figure.value > 0 for figure in figures)
+    assert sum(1 for event in studio.log.events if event["type"] == "move") >= 50
