@@ -640,8 +640,10 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
         help=_("render a screen to a PNG without a screen (uses a scratch copy of the portfolio, or a demo one)"),
     )
     activities = registry.activities.values() if registry is not None else ()
+    # artifact_ID: the newest piece the activity ID made, in its own viewer.
     screenshot.add_argument("screen", choices=SCREENS + tuple(
-        name for activity in activities for name in activity.screenshot_scenes()))
+        name for activity in activities for name in activity.screenshot_scenes()) + tuple(
+        f"artifact_{activity.info.id}" for activity in activities))
     screenshot.add_argument("--out", required=True, metavar="FILE.png")
     add_window_options(screenshot)
     screenshot.add_argument("--level", choices=complexity_levels(registry),

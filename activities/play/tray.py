@@ -625,8 +625,10 @@ def tray_summary(log: TrayLog, names: dict[str, str] | None = None) -> list[Figu
     state = log.state_at(None)
     in_effect = log.done_actions()
     moved: dict[int, set[int]] = {}
+    # The drag that brought a figure from the shelf placed it; it did not move it.
+    placing = {event["id"]: event["action"] for event in log.events if event["type"] == "place"}
     for event in log.events:
-        if event["type"] in _MOVES and event["action"] in in_effect:
+        if event["type"] in _MOVES and event["action"] in in_effect and event["action"] != placing.get(event["id"]):
             moved.setdefault(event["id"], set()).add(event["action"])
     ordered = sorted(state.figures.values(), key=lambda placed: (placed.placed_at, placed.id))
     facts = []

@@ -55,8 +55,11 @@ def stage(app, screen: str, level: str | None = None) -> None:
     if screen == "delete_client":
         app.go("delete_client")
         return
-    if screen == "artifact":
-        artifacts = store.artifacts(clients[0].id)
+    if screen == "artifact" or screen.startswith("artifact_"):
+        # "artifact_play": the newest piece one activity made, opened in its own viewer.
+        activity_id = screen.partition("_")[2]
+        artifacts = [artifact for artifact in store.artifacts(clients[0].id)
+                     if not activity_id or artifact.activity == activity_id]
         if artifacts:
             app.go("artifact", artifact=artifacts[0])
         return
