@@ -7,7 +7,8 @@ enough to play and scrub through, by reusing what an earlier frame already drew.
 Only the public face of `DrawingLog` and `render_image` is used, and events are copied
 with `dataclasses.replace`, so that new brushes and fields in the log replay unchanged.
 
-Used by the drawing activity's replay viewer; `clock_text` also by the movement activity
+Used by the drawing activity's replay viewer; `clock_text` and `fit_picture` also by the
+widget kit's `ReplayView` (every activity's replay controls) and the movement activity
 for the moments of its record. Public: plugin authors may use it, and it is covered by
 the API version.
 """
