@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 import time
 
+import numpy as np
+
 from kivy.graphics import Color, Ellipse, InstructionGroup, Line, PopMatrix, PushMatrix, Rectangle, Rotate, Scale, Translate
 from kivy.graphics.texture import Texture
 from kivy.metrics import dp
@@ -101,7 +103,6 @@ class FigureGraphic:
     matrix; flipped and buried by which part of its texture the rectangle shows."""
 
     def __init__(self, texture: Texture):
-        self.texture = texture
         self.extent = figure_extent(texture.size)
         self.group = InstructionGroup()
         self.translate = Translate(0, 0)
@@ -188,6 +189,7 @@ class SandTray(StencilView):
         self.state = None
         self.graphics: dict[int, FigureGraphic] = {}
         self._sand_texture = Texture.create(size=(1, 1), colorfmt="rgba")
+        self._sand_shown = None  # the look and depths the sand's texture shows
         with self.canvas:
             Color(1, 1, 1, 1)
             self._sand = Rectangle(pos=self.pos, size=self.size)
@@ -276,7 +278,12 @@ class SandTray(StencilView):
         return placed is None or placed.removed
 
     def show_sand(self) -> None:
-        """Upload the sand's picture (the depth grid, one pixel a cell) for the GPU to stretch."""
+        """Upload the sand's picture (the depth grid, one pixel a cell) for the GPU to
+        stretch, when the sand, the tray's shape or the sand's colour has changed."""
+        look = (self.state.shape, self.state.sand_colour)
+        if self._sand_shown is not None and self._sand_shown[0] == look and np.array_equal(self._sand_shown[1], self.state.sand):
+            return
+        self._sand_shown = (look, self.state.sand.copy())
         picture = sand_picture(self.state)
         if self._sand_texture.size != picture.size:
             self._sand_texture = Texture.create(size=picture.size, colorfmt="rgba")
@@ -323,9 +330,11 @@ class SandTray(StencilView):
         rotate.angle = graphic.rotate.angle
         scale.x = scale.y = graphic.scale.x
         width, height = graphic.extent
-        margin = dp(4) / max(graphic.scale.x, 1e-6)
+        # Drawn in the figure's own sizes: the margin and the line's width undo its scale.
+        screen_scale = max(graphic.scale.x, 1e-6)
+        margin = dp(4) / screen_scale
         self._selection_line.rectangle = (-width / 2 - margin, -height / 2 - margin, width + 2 * margin, height + 2 * margin)
-        self._selection_line.width = dp(1.5)
+        self._selection_line.width = dp(1.5) / screen_scale
 
     # --- touches ----------------------------------------------------------------------
 
@@ -650,6 +659,7 @@ class PlayStudio(BoxLayout):
             self.ids.figure_actions.remove_widget(self.ids.bury_button)
         # `ids` holds weak references: a button taken off the screen may be collected.
         self.bury_button = None if simple else self.ids.bury_button
+        self.shape_button = self.ids.shape_button if self.complexity == "full" else None
         self.middle, self.shelf, self.actions_scroll = self.ids.middle, self.ids.shelf, self.ids.actions_scroll
         self.figure_buttons = list(reversed(self.ids.figure_actions.children))
         shelf = self.ids.shelf
@@ -685,12 +695,19 @@ class PlayStudio(BoxLayout):
         """Show `log` (this tray's, or one restored) whole."""
         self.tray.end_gestures()
         self.log = log
-        self._time_before = max(self._time_before, log.duration)
+        # A restored tray's clock goes on from its last change.
+        self._time_before = max(self.now(), log.duration)
         self._started_at = time.monotonic()
-        self.tray.show_state(log.state_at())
-        self._show_selection()
+        self._show_tray()
         self._sync_history()
         self._show_prompt()
+
+    def _show_tray(self) -> None:
+        """Bring the tray, the chosen figure and the shape's button to the log."""
+        self.tray.show_state(self.log.state_at())
+        self._show_selection()
+        if self.shape_button is not None:
+            self.shape_button.icon = SHAPE_ICONS[self.tray.state.shape]
 
     def end_gestures(self) -> None:
         self.tray.end_gestures()
@@ -914,8 +931,7 @@ class PlayStudio(BoxLayout):
         t = self.now()
         self.log.begin_action(t)
         change(t)
-        self.tray.show_state(self.log.state_at())
-        self._show_selection()
+        self._show_tray()
         self._changed()
 
     def flip(self) -> None:
