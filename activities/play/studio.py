@@ -351,6 +351,7 @@ class SandTray(StencilView):
             point = self.to_tray(*touch.pos)
             self.sand_touches[touch.uid] = point
             self._touch_by_uid[touch.uid] = touch
+            touch.ud["sand_tool"] = self.tool  # another finger may choose another tool meanwhile
             touch.ud["sand_action"] = self.studio.log.begin_action(self.studio.now())
             self._work_sand(touch, [point])
         return True
@@ -399,8 +400,8 @@ class SandTray(StencilView):
             else:
                 tray_x, tray_y = self.to_tray(*touch.pos)
                 x, y = tray_x + hold.offset[0], tray_y + hold.offset[1]
-                self.studio.log.move(figure_id, x, y, self.studio.now(), action=self._moving[figure_id])
-                self._follow_figure(figure_id)
+                if self.studio.record(lambda t: self.studio.log.move(figure_id, x, y, t, action=self._moving[figure_id])):
+                    self._follow_figure(figure_id)
         elif touch.uid in self.sand_touches:
             point = self.to_tray(*touch.pos)
             previous = self.sand_touches[touch.uid]
@@ -417,9 +418,10 @@ class SandTray(StencilView):
         scale = min(MAX_SCALE, max(MIN_SCALE, scale))
         middle_x, middle_y = self.to_tray(*_middle(first.pos, second.pos))
         start_x, start_y = pinch.start_middle
-        self.studio.log.transform(figure_id, x0 + middle_x - start_x, y0 + middle_y - start_y,
-                                  angle0 + angle - start_angle, scale, self.studio.now(), action=self._moving[figure_id])
-        self._follow_figure(figure_id)
+        if self.studio.record(lambda t: self.studio.log.transform(
+                figure_id, x0 + middle_x - start_x, y0 + middle_y - start_y, angle0 + angle - start_angle, scale, t,
+                action=self._moving[figure_id])):
+            self._follow_figure(figure_id)
 
     def on_touch_up(self, touch):
         if touch.grab_current is not self:
@@ -452,9 +454,10 @@ class SandTray(StencilView):
         self._moving.clear()
 
     def _work_sand(self, touch, points: list[tuple[float, float]]) -> None:
-        log, t, action = self.studio.log, self.studio.now(), touch.ud["sand_action"]
-        work = log.push_sand if self.tool == "push" else log.smooth_sand
-        if work(points, SAND_RADIUS[self.tool], t, action=action):
+        log, tool, action = self.studio.log, touch.ud["sand_tool"], touch.ud["sand_action"]
+        work = log.push_sand if tool == "push" else log.smooth_sand
+        # False: the log holds all the sand work it may, and the sand stays as it is.
+        if self.studio.record(lambda t: work(points, SAND_RADIUS[tool], t, action=action)):
             self.state.sand = log.state_at().sand
             self.show_sand()
 
@@ -640,6 +643,7 @@ class PlayStudio(BoxLayout):
         self._carried: dict[int, InstructionGroup] = {}
         self._started_at = time.monotonic()
         self._time_before = self.log.duration
+        self._said_full = False
         self.prompts = load_prompts(self.host.therapist_folder, logger=self.host.logger)
         super().__init__(complexity=activity.host.complexity, **kwargs)
         self.tray.studio = self
@@ -686,6 +690,29 @@ class PlayStudio(BoxLayout):
         return self.ids.tray
 
     # --- time and the log -------------------------------------------------------------
+
+    def record(self, change):
+        """Make one change to the log now (`change(t)`); what it returns (True for a change
+        that returns nothing), or False when nothing was recorded: nothing to undo, or the
+        log at its bounds (an hour of dragging, hours of play), when the tray stays as it
+        is and says so once."""
+        before = len(self.log.events)
+        try:
+            result = change(self.now())
+        except ValueError as refused:
+            self.host.logger.warning("The tray took no more changes: %s", refused)
+            self._say_full()
+            return False
+        if len(self.log.events) == before:
+            if self.log.is_full:
+                self._say_full()
+            return False
+        return True if result is None else result
+
+    def _say_full(self) -> None:
+        if not self._said_full:
+            self._said_full = True
+            show_message(_("This tray is full of changes"), _("Press Done to keep it, then start a new one."))
 
     def now(self) -> float:
         """Seconds since the tray was first opened (a restored tray goes on from its end)."""
@@ -810,11 +837,16 @@ class PlayStudio(BoxLayout):
 
     def place(self, figure: Figure, x: float, y: float) -> int | None:
         """Put `figure` on the tray at (x, y) in tray pixels, chosen."""
+        if self.log.is_full:
+            self._say_full()
+            return None
         if not self.log.can_place:
             show_message(_("The tray is full"), _("Take some figures off to make room."))
             return None
         self.log.figures.setdefault(figure.key, {"name": figure.name, "category": figure.category, "source": figure.key.split(":")[0]})
-        figure_id = self.log.place(figure.key, x, y, self.now(), scale=self.placing_scale)
+        figure_id = self.record(lambda t: self.log.place(figure.key, x, y, t, scale=self.placing_scale))
+        if not figure_id:
+            return None
         self.tray.show_state(self.log.state_at())
         self._select(self.tray, figure_id)
         self._changed()
@@ -928,11 +960,10 @@ class PlayStudio(BoxLayout):
     def _one_action(self, change) -> None:
         """One tap's change to the log, shown and kept as one step to undo; another child's
         finger dragging a figure goes on dragging it."""
-        t = self.now()
-        self.log.begin_action(t)
-        change(t)
-        self._show_tray()
-        self._changed()
+        self.log.begin_action(self.now())
+        if self.record(change):
+            self._show_tray()
+            self._changed()
 
     def flip(self) -> None:
         if self.selected >= 0:
@@ -960,13 +991,13 @@ class PlayStudio(BoxLayout):
 
     def undo(self) -> None:
         self.tray.end_gestures()
-        if self.log.undo(self.now()):
+        if self.record(self.log.undo):
             self.show_log(self.log)
             self._changed()
 
     def redo(self) -> None:
         self.tray.end_gestures()
-        if self.log.redo(self.now()):
+        if self.record(self.log.redo):
             self.show_log(self.log)
             self._changed()
 

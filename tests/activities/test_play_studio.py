@@ -12,6 +12,7 @@ from expressive.activities.play.activity import PlayActivity
 from expressive.activities.play.render import render_tray
 from expressive.activities.play.tray import TRAY_HEIGHT, TRAY_WIDTH, TrayLog
 from expressive.activity import Host, MemoryDrafts, MemoryLibrary, Therapist
+from tests_support import open_popup_texts, tap_popup_button
 
 
 def new_activity(complexity="standard", therapist_folder=None, pictures=None):
@@ -395,3 +396,20 @@ def test_the_drag_bench_drags_figures_about_a_full_tray_and_names_its_figures(st
     assert len(on_the_tray(studio)) == 30
     assert all(figure.value > 0 for figure in figures)
     assert sum(1 for event in studio.log.events if event["type"] == "move") >= 50
+
+
+def test_a_tray_at_the_bounds_of_its_log_says_so_once_and_breaks_nothing(window, studio, monkeypatch):
+    import expressive.activities.play.tray as tray_module
+
+    choose_shelf(studio, "animals")
+    tap(studio.shelf_cells[0])
+    (first,) = on_the_tray(studio)
+    monkeypatch.setattr(tray_module, "MAX_EVENTS", len(studio.log.events) + 3)
+    drag([at_figure(studio, first, step / 100, 0) for step in range(10)])
+    assert len(studio.log.events) == tray_module.MAX_EVENTS
+    assert "This tray is full of changes" in open_popup_texts(window)
+    tap(studio.shelf_cells[1])
+    assert len(on_the_tray(studio)) == 1
+    tap_popup_button(window, "OK")
+    (draft,) = studio.activity.finish()
+    assert TrayLog.from_json(draft.files["tray.json"]).events == studio.log.events
