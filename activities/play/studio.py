@@ -683,7 +683,6 @@ class PlayStudio(BoxLayout):
         self.bind(size=self._follow_shape)
         self.choose_tool("move")
         self.show_log(self.log)
-        self._show_prompt()
 
     @property
     def tray(self) -> SandTray:

@@ -413,3 +413,36 @@ def test_a_tray_at_the_bounds_of_its_log_says_so_once_and_breaks_nothing(window,
     tap_popup_button(window, "OK")
     (draft,) = studio.activity.finish()
     assert TrayLog.from_json(draft.files["tray.json"]).events == studio.log.events
+
+
+def test_a_tray_built_in_a_session_of_the_real_app_is_kept_with_its_log_picture_and_own_figures(one_client_app):
+    from tests_support import screen
+
+    app = one_client_app
+    client = app.store.clients()[0]
+    previous = app.store.start_session(client.id, plan_id="open")
+    app.store.save_artifact(client.id, previous.id, "drawing", drawing_draft())
+    app.open_client(client)
+    app.begin_session(app.plans[0], "", 3)
+    tap(next(tile for tile in screen(app, "launcher").ids.tiles.children if tile.activity_id == "play"))
+    studio = screen(app, "activity").ids.area.children[0]
+    choose_shelf(studio, "fantasy")
+    carry(studio, studio.shelf_cells[0], on_tray(studio, 0.3, 0.5))
+    choose_shelf(studio, "own")
+    tap(button(studio, "Use my drawing"))
+    tap(studio.drawing_chooser.cards[0])
+    carry(studio, studio.shelf_cells[0], on_tray(studio, 0.7, 0.5))
+    tap(screen(app, "activity").ids.done)
+    (saved,) = app.store.artifacts(client.id, app.running.session.id)
+    assert (saved.kind, saved.product, saved.process) == ("sandtray", "tray.png", "tray.json")
+    log = TrayLog.from_json(app.store.read_file(saved, "tray.json"))
+    keys = [placed.figure for placed in log.state_at().figures.values()]
+    assert keys[0].startswith("noto:") and keys[1].startswith("cutout:")
+    assert Image.open(io.BytesIO(app.store.read_file(saved, "figure-1.png"))).mode == "RGBA"
+
+
+def drawing_draft():
+    from expressive.api import ArtifactDraft
+
+    return ArtifactDraft(kind="drawing", files={"drawing.png": drawing_png()}, product="drawing.png", thumbnail="drawing.png",
+                         title="My ball")
