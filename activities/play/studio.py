@@ -20,7 +20,6 @@ from kivy.graphics.texture import Texture
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.image import Image
 from kivy.uix.modalview import ModalView
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
@@ -80,6 +79,8 @@ SHELF_CELL = dp(84)
 TAB_SIZE = theme.TARGET * 1.2
 SIMPLE_SHELF_CELL = dp(104)
 SELECTION_COLOUR = (0.15, 0.45, 0.95, 1)
+# The client's pictures offered to be cut out, newest first.
+MOST_PICTURES_OFFERED = 40
 
 
 def shown_title(prompt: PlayPrompt) -> str:
@@ -89,6 +90,18 @@ def shown_title(prompt: PlayPrompt) -> str:
 
 def shown_words(prompt: PlayPrompt) -> str:
     return _(prompt.words) if prompt.shipped else prompt.words
+
+
+def fit_picture(rectangle: Rectangle, texture: Texture | None, box: tuple[float, float, float, float]) -> None:
+    """Show `texture` whole and centred in `box` (left, bottom, width, height), its shape kept."""
+    rectangle.texture = texture
+    if texture is None:
+        rectangle.size = (0, 0)
+        return
+    left, bottom, width, height = box
+    k = min(width / max(texture.width, 1), height / max(texture.height, 1))
+    rectangle.size = (texture.width * k, texture.height * k)
+    rectangle.pos = (left + (width - texture.width * k) / 2, bottom + (height - texture.height * k) / 2)
 
 
 def figure_extent(texture_size: tuple[int, int]) -> tuple[float, float]:
@@ -484,11 +497,13 @@ def _middle(first, second) -> tuple[float, float]:
 
 
 class ShelfFigure(Widget):
-    """One figure on the shelf: dragged onto the sand to place it there, or tapped to put
-    it in the middle of the tray (for a child who cannot drag)."""
+    """One figure on the shelf: dragged onto the sand to place it there, or tapped
+    (`on_release`) to put it in the middle of the tray, for a child who cannot drag."""
 
     accessible_name = StringProperty("")
     texture = ObjectProperty(None, allownone=True)
+
+    __events__ = ("on_release",)
 
     def __init__(self, figure: Figure, studio, **kwargs):
         super().__init__(**kwargs)
@@ -501,14 +516,8 @@ class ShelfFigure(Widget):
         self.bind(pos=self._fit, size=self._fit, texture=self._fit)
 
     def _fit(self, *_args) -> None:
-        """The figure whole inside the cell, its shape kept."""
-        if self.texture is None:
-            return
-        self._picture.texture = self.texture
-        width, height = figure_extent(self.texture.size)
-        k = min(self.width, self.height) * 0.84 / FIGURE_SIZE
-        self._picture.size = (width * k, height * k)
-        self._picture.pos = (self.center_x - width * k / 2, self.center_y - height * k / 2)
+        side = min(self.width, self.height) * 0.84
+        fit_picture(self._picture, self.texture, (self.center_x - side / 2, self.center_y - side / 2, side, side))
 
     def on_touch_down(self, touch):
         if not self.collide_point(*touch.pos) or touch.is_mouse_scrolling:
@@ -530,8 +539,13 @@ class ShelfFigure(Widget):
         if touch.grab_current is not self:
             return super().on_touch_up(touch)
         touch.ungrab(self)
-        self.studio.drop_carried(touch, self.figure, tapped=not touch.ud.get("shelf_dragged"))
+        self.studio.drop_carried(touch, self.figure, dragged=touch.ud.get("shelf_dragged", False))
+        if not touch.ud.get("shelf_dragged"):
+            self.dispatch("on_release")
         return True
+
+    def on_release(self):
+        pass
 
 
 class Shelf(BoxLayout):
@@ -556,10 +570,17 @@ class PictureCard(ChoiceButton):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        # The picture above the words.
-        picture = Image(texture=self.texture, fit_mode="contain")
-        self.bind(texture=picture.setter("texture"))
-        self.add_widget(picture, index=len(self.children))
+        with self.canvas:
+            Color(1, 1, 1, 1)
+            self._picture = Rectangle()
+        self.bind(pos=self._fit, size=self._fit, texture=self._fit)
+        self._fit()
+
+    def _fit(self, *_args) -> None:
+        """The picture above the words (which the rule keeps to the card's foot)."""
+        margin = dp(10)
+        top_of_words = self.y + self.padding[3] + dp(52)
+        fit_picture(self._picture, self.texture, (self.x + margin, top_of_words, self.width - 2 * margin, self.top - margin - top_of_words))
 
 
 class DrawingChooser(ModalView):
@@ -571,7 +592,7 @@ class DrawingChooser(ModalView):
     def __init__(self, pictures, **kwargs):
         super().__init__(**kwargs)
         self.cards: list[PictureCard] = []
-        for item in pictures.available()[:40]:
+        for item in pictures.available()[:MOST_PICTURES_OFFERED]:
             card = PictureCard(text=item.title or _("A picture"), picture_id=item.id,
                                texture=texture_from_file(pictures.thumbnail(item.id)))
             card.bind(on_release=self._chosen)
@@ -794,6 +815,7 @@ class PlayStudio(BoxLayout):
         self.shelf_cells = []
         for figure in figures[shelf.page * per_page:(shelf.page + 1) * per_page]:
             cell = ShelfFigure(figure, self, size_hint=(None, None), size=(shelf.cell, shelf.cell))
+            cell.bind(on_release=lambda cell: self.place_in_middle(cell.figure))
             cell.texture = self.texture_for(figure.key)
             grid.add_widget(cell)
             self.shelf_cells.append(cell)
@@ -819,16 +841,18 @@ class PlayStudio(BoxLayout):
         rectangle.size = (width * k, height * k)
         rectangle.pos = (touch.x - width * k / 2, touch.y - height * k / 2)
 
-    def drop_carried(self, touch, figure: Figure, tapped: bool) -> None:
+    def drop_carried(self, touch, figure: Figure, dragged: bool) -> None:
+        """The finger carrying `figure` lifts: over the sand, the figure goes there."""
         group = self._carried.pop(touch.uid, None)
         if group is not None:
             self.canvas.after.remove(group)
-        tray = self.tray
-        if tray.collide_point(*touch.pos) and not tapped:
-            self.place(figure, *tray.to_tray(*touch.pos))
-        elif tapped:
-            column, row = TAP_PLACES[sum(1 for _placed in self.log.state_at().figures) % len(TAP_PLACES)]
-            self.place(figure, TRAY_WIDTH / 2 + column * TAP_SPREAD, TRAY_HEIGHT / 2 + row * TAP_SPREAD)
+        if dragged and self.tray.collide_point(*touch.pos):
+            self.place(figure, *self.tray.to_tray(*touch.pos))
+
+    def place_in_middle(self, figure: Figure) -> int | None:
+        """A figure tapped on the shelf goes near the middle, beside those tapped before it."""
+        column, row = TAP_PLACES[len(self.log.state_at().figures) % len(TAP_PLACES)]
+        return self.place(figure, TRAY_WIDTH / 2 + column * TAP_SPREAD, TRAY_HEIGHT / 2 + row * TAP_SPREAD)
 
     @property
     def placing_scale(self) -> float:
