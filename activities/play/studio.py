@@ -24,6 +24,7 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.stencilview import StencilView
 from kivy.uix.widget import Widget
 
+from expressive.activities.play.activity import is_shipped
 from expressive.activities.play.prompts import PlayPrompt, load_prompts
 from expressive.activities.play.render import MOUND_HEIGHT, SAND_RGB, sand_picture
 from expressive.activities.play.tray import FIGURE_SIZE, MAX_SCALE, MIN_SCALE, SAND_COLOURS, SHAPES, TRAY_HEIGHT, TRAY_WIDTH, TrayLog
@@ -509,7 +510,8 @@ class ShelfFigure(Widget):
         super().__init__(**kwargs)
         self.figure = figure
         self.studio = studio
-        self.accessible_name = _(figure.name)
+        # A shipped figure's name is English words, translated; a therapist's is a file's name.
+        self.accessible_name = _(figure.name) if is_shipped(figure.key) else figure.name
         with self.canvas:
             Color(1, 1, 1, 1)
             self._picture = Rectangle()
