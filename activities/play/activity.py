@@ -76,32 +76,28 @@ def draft_from_log(log: TrayLog, library: FigureLibrary) -> ArtifactDraft:
 
 
 def snapshot_bytes(log: TrayLog, library: FigureLibrary) -> bytes:
-    """The log and the pictures of its figures that are not shipped, as one JSON text."""
-
+    """The log and the PNGs of its figures that are not shipped (by key), as one JSON text."""
     pictures = kept_figures(log, library)
     return json.dumps({
         "log": log.to_json(),
-        "figures": {
-            key: {"name": log.figures[key].get("name", ""), "category": log.figures[key].get("category", "own"),
-                  "png": base64.b64encode(picture).decode("ascii")}
-            for key, picture in pictures.items()
-        },
+        "figures": {key: base64.b64encode(picture).decode("ascii") for key, picture in pictures.items()},
     }).encode("utf-8")
 
 
 def restore_snapshot(snapshot: bytes, library: FigureLibrary) -> TrayLog:
-    """The log kept by `snapshot_bytes`; its figures that the library lacks are added to it.
-    ValueError (InputRefused) when the snapshot is damaged."""
+    """The log kept by `snapshot_bytes`; its figures that the library lacks are added to it
+    (only figures the log names, under the names it gives them). ValueError (InputRefused)
+    when the snapshot is damaged."""
     data = load_json_bounded(snapshot, max_bytes=MAX_SNAPSHOT_BYTES, what=N_("The kept sandtray"))
     if not isinstance(data, dict) or not isinstance(data.get("log"), str) or not isinstance(data.get("figures", {}), dict):
         raise InputRefused(_("The kept sandtray is damaged."), "damaged")
     log = TrayLog.from_json(data["log"])
-    for key, saved in data.get("figures", {}).items():
-        if library.get(key) is not None or not isinstance(saved, dict) or not isinstance(saved.get("png"), str):
+    for key, encoded in data.get("figures", {}).items():
+        if key not in log.figures or library.get(key) is not None or not isinstance(encoded, str):
             continue
         try:
-            picture = base64.b64decode(saved["png"], validate=True)
-            library.add(figure_from_png(key, str(saved.get("name", "")), picture, category="own"))
+            picture = base64.b64decode(encoded, validate=True)
+            library.add(figure_from_png(key, log.figures[key].get("name", ""), picture, category="own"))
         except (ValueError, FigureUnreadable):
             continue  # drawn as missing; the rest of the tray goes on
     return log

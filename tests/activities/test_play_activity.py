@@ -93,12 +93,19 @@ def test_a_damaged_figure_in_a_snapshot_is_left_out_and_the_tray_still_restores(
     activity = new_activity()
     place(activity, "noto:lion")
     data = json.loads(activity.snapshot())
-    data["figures"] = {"own:0123456789abcdef": {"name": "x", "category": "own", "png": base64.b64encode(b"not a png").decode()},
-                       "own:fedcba9876543210": {"name": "y", "category": "own", "png": "%%% not base64"}}
+    data_log = json.loads(data["log"])
+    data_log["figures"].update({"own:0123456789abcdef": {"name": "x"}, "own:fedcba9876543210": {"name": "y"}})
+    data["log"] = json.dumps(data_log)
+    good = io.BytesIO()
+    Image.new("RGBA", (10, 10), (255, 0, 0, 255)).save(good, format="PNG")
+    data["figures"] = {"own:0123456789abcdef": base64.b64encode(b"not a png").decode(),
+                       "own:fedcba9876543210": "%%% not base64",
+                       "own:not-in-the-log": base64.b64encode(good.getvalue()).decode()}
     again = new_activity()
     again.restore(json.dumps(data).encode())
-    assert again.log.events == activity.log.events
+    assert [event["type"] for event in again.log.events] == ["place"]
     assert again.library.get("own:0123456789abcdef") is None
+    assert again.library.get("own:not-in-the-log") is None  # only figures the log names come in
 
 
 def test_a_snapshot_over_its_bound_is_refused_before_it_is_decoded(monkeypatch):
