@@ -80,6 +80,8 @@ SHELF_CELL = dp(84)
 TAB_SIZE = theme.TARGET * 1.2
 SIMPLE_SHELF_CELL = dp(104)
 SELECTION_COLOUR = (0.15, 0.45, 0.95, 1)
+# How much darker than the sand a mound's shadow is, as the saved picture draws it.
+MOUND_SHADOW = 0.72
 # The client's pictures offered to be cut out, newest first.
 MOST_PICTURES_OFFERED = 40
 
@@ -123,10 +125,10 @@ class FigureGraphic:
         self.rotate = Rotate(angle=0, axis=(0, 0, 1))
         self.scale = Scale(x=1, y=1, z=1)
         self.rectangle = Rectangle(texture=texture)
-        self.mound_colour = Color(0, 0, 0, 0)
-        self.mound = Ellipse()
+        self.shadow_colour, self.shadow = Color(0, 0, 0, 0), Ellipse()
+        self.mound_colour, self.mound = Color(0, 0, 0, 0), Ellipse()
         for instruction in (PushMatrix(), self.translate, self.rotate, self.scale, Color(1, 1, 1, 1), self.rectangle,
-                            self.mound_colour, self.mound, PopMatrix()):
+                            self.shadow_colour, self.shadow, self.mound_colour, self.mound, PopMatrix()):
             self.group.add(instruction)
         self.look: tuple | None = None  # what show_look last showed
 
@@ -151,12 +153,16 @@ class FigureGraphic:
         self.rectangle.pos = (-width / 2, height / 2 - height * above)
         self.rectangle.size = (width, height * above)
         self.rectangle.tex_coords = (left, above, right, above, right, 0.0, left, 0.0)
-        # As the saved picture draws it: a wholly buried figure leaves a lower, narrower bump.
+        # As the saved picture draws it: a mound of sand over its shadow where the figure
+        # goes in; a wholly buried figure leaves a lower, narrower bump.
+        red, green, blue, alpha = sand_rgba
+        self.shadow_colour.rgba = (red * MOUND_SHADOW, green * MOUND_SHADOW, blue * MOUND_SHADOW, alpha) if buried > 0 else (0, 0, 0, 0)
         self.mound_colour.rgba = sand_rgba if buried > 0 else (0, 0, 0, 0)
         half_width = width * (0.55 if above > 0 else 0.4)
         mound = MOUND_HEIGHT * width
-        self.mound.pos = (-half_width, height / 2 - height * above - mound)
-        self.mound.size = (2 * half_width, 1.7 * mound)
+        level = height / 2 - height * above
+        self.shadow.pos, self.shadow.size = (-half_width, level - mound), (2 * half_width, 1.6 * mound)
+        self.mound.pos, self.mound.size = (-0.96 * half_width, level - 0.7 * mound), (1.92 * half_width, 1.7 * mound)
 
 
 class Hold:
