@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import OrderedDict
 
 import numpy as np
 
@@ -82,6 +83,8 @@ SIMPLE_SHELF_CELL = dp(104)
 SELECTION_COLOUR = (0.15, 0.45, 0.95, 1)
 # How much darker than the sand a mound's shadow is, as the saved picture draws it.
 MOUND_SHADOW = 0.72
+# Figures' textures kept for the shelves after they are out of sight: a few pages' worth.
+TEXTURES_KEPT = 120
 # The client's pictures offered to be cut out, newest first.
 MOST_PICTURES_OFFERED = 40
 
@@ -668,7 +671,7 @@ class PlayStudio(BoxLayout):
         self.host = activity.host
         self.library = activity.library
         self.log: TrayLog = activity.log
-        self._textures: dict[str, Texture] = {}
+        self._textures: OrderedDict[str, Texture] = OrderedDict()  # least recently shown first
         self._carried: dict[int, InstructionGroup] = {}
         self._started_at = time.monotonic()
         self._time_before = self.log.duration
@@ -771,9 +774,13 @@ class PlayStudio(BoxLayout):
 
     def texture_for(self, key: str) -> Texture:
         """The texture of a figure, made the first time it is shown; a figure that cannot be
-        read is a grey square, so a tray with it still opens."""
+        read is a grey square, so a tray with it still opens. The textures of the figures
+        shown longest ago are let go (the tray's own keep theirs while they are on it), so
+        browsing every shelf does not keep every figure in the GPU's memory."""
         texture = self._textures.get(key)
-        if texture is None:
+        if texture is not None:
+            self._textures.move_to_end(key)
+        else:
             figure = self.library.get(key)
             try:
                 picture = figure.picture() if figure is not None else None
@@ -786,6 +793,8 @@ class PlayStudio(BoxLayout):
                 texture = image_texture(picture)
             texture.mag_filter = "linear"
             self._textures[key] = texture
+            if len(self._textures) > TEXTURES_KEPT:
+                self._textures.popitem(last=False)
         return texture
 
     # --- the shelf --------------------------------------------------------------------
