@@ -128,8 +128,8 @@ class FigureGraphic:
         self.rotate = Rotate(angle=0, axis=(0, 0, 1))
         self.scale = Scale(x=1, y=1, z=1)
         self.rectangle = Rectangle(texture=texture)
-        self.shadow_colour, self.shadow = Color(0, 0, 0, 0), Ellipse()
-        self.mound_colour, self.mound = Color(0, 0, 0, 0), Ellipse()
+        self.shadow_colour, self.shadow = Color(0, 0, 0, 0), Ellipse(size=(0, 0))
+        self.mound_colour, self.mound = Color(0, 0, 0, 0), Ellipse(size=(0, 0))
         for instruction in (PushMatrix(), self.translate, self.rotate, self.scale, Color(1, 1, 1, 1), self.rectangle,
                             self.shadow_colour, self.shadow, self.mound_colour, self.mound, PopMatrix()):
             self.group.add(instruction)
@@ -158,9 +158,13 @@ class FigureGraphic:
         self.rectangle.tex_coords = (left, above, right, above, right, 0.0, left, 0.0)
         # As the saved picture draws it: a mound of sand over its shadow where the figure
         # goes in; a wholly buried figure leaves a lower, narrower bump.
+        if buried == 0:
+            # Nothing to draw, not even see-through: each pixel costs a software renderer.
+            self.shadow.size = self.mound.size = (0, 0)
+            return
         red, green, blue, alpha = sand_rgba
-        self.shadow_colour.rgba = (red * MOUND_SHADOW, green * MOUND_SHADOW, blue * MOUND_SHADOW, alpha) if buried > 0 else (0, 0, 0, 0)
-        self.mound_colour.rgba = sand_rgba if buried > 0 else (0, 0, 0, 0)
+        self.shadow_colour.rgba = (red * MOUND_SHADOW, green * MOUND_SHADOW, blue * MOUND_SHADOW, alpha)
+        self.mound_colour.rgba = sand_rgba
         half_width = width * (0.55 if above > 0 else 0.4)
         mound = MOUND_HEIGHT * width
         level = height / 2 - height * above
