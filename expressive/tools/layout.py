@@ -397,6 +397,11 @@ def walk_the_session(walk: Walk, level: str) -> None:
             app.client_mode = False
             walk.popup("movement", "movement set-up", MovementSetup(studio=studio, reason=SETUP_REASON).open)
             app.client_mode = True
+        if activity_id == "play":
+            walk.popup("play", "sandtray: using a drawing", studio.open_drawing_chooser)
+            app.client_mode = False
+            walk.popup("play", "sandtray prompts", studio.open_prompt_chooser)
+            app.client_mode = True
         # Closed as the client closes it, so nothing of it (the camera) runs on behind the walk.
         app.root.get_screen("activity").done()
         walk.close_popups()
