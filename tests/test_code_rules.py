@@ -49,3 +49,17 @@ def test_every_part_of_the_host_has_its_place_in_the_layers():
     assert parts - {"expressive.activities"} == below | above, "put each part of expressive/ in a layer"
     assert forbidden_to_activities == (parts - public - {"expressive.activities", "expressive.__main__"}), \
         "activities may import only expressive.api and expressive.lib of the host"
+
+
+def test_no_two_kv_files_give_rules_to_a_class_of_the_same_name():
+    """Kivy applies a rule to every class of that name, whichever module made it: two
+    activities each styling their own `PictureCard` style each other's, and loop."""
+    import re
+
+    ruled: dict[str, list[str]] = {}
+    for kv in sorted(CHECKOUT.glob("**/*.kv")):
+        if ".venv" in kv.parts or "build" in kv.parts:
+            continue
+        for name in re.findall(r"^<([A-Za-z_][A-Za-z0-9_]*)(?:@[^>]*)?>:", kv.read_text(encoding="utf-8"), re.MULTILINE):
+            ruled.setdefault(name, []).append(str(kv.relative_to(CHECKOUT)))
+    assert {name: files for name, files in ruled.items() if len(files) > 1} == {}

@@ -174,4 +174,4 @@ class PlayActivity(Activity):
     def screenshot_scenes(cls):
         from expressive.activities.play.scenes import building, choosing_figures
 
-        return {"sandtray": building, "sandtray_shelf": choosing_figures}
+        return {"play": building, "play_shelf": choosing_figures}

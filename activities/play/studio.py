@@ -576,7 +576,7 @@ class Shelf(BoxLayout):
     upright = BooleanProperty(False)
 
 
-class PictureCard(ChoiceButton):
+class TrayChoiceCard(ChoiceButton):
     """A card with a picture and its words: one of the client's drawings offered to be cut
     out, or a prompt offered to the therapist."""
 
@@ -606,16 +606,16 @@ class DrawingChooser(ModalView):
 
     def __init__(self, pictures, **kwargs):
         super().__init__(**kwargs)
-        self.cards: list[PictureCard] = []
+        self.cards: list[TrayChoiceCard] = []
         for item in pictures.available()[:MOST_PICTURES_OFFERED]:
-            card = PictureCard(text=item.title or _("A picture"), picture_id=item.id,
+            card = TrayChoiceCard(text=item.title or _("A picture"), picture_id=item.id,
                                texture=texture_from_file(pictures.thumbnail(item.id)))
             card.bind(on_release=self._chosen)
             self.ids.cards.add_widget(card)
             self.cards.append(card)
         self.ids.empty.opacity = 0 if self.cards else 1
 
-    def _chosen(self, card: PictureCard) -> None:
+    def _chosen(self, card: TrayChoiceCard) -> None:
         self.dismiss(animation=False)
         self.dispatch("on_choose", card.picture_id, card.text)
 
@@ -633,17 +633,17 @@ class PromptChooser(ModalView):
 
     def __init__(self, studio, folder_words: str, skipped_words: str, **kwargs):
         super().__init__(folder_words=folder_words, skipped_words=skipped_words, **kwargs)
-        self.cards: list[PictureCard] = []
+        self.cards: list[TrayChoiceCard] = []
         for prompt in studio.prompts:
             picture = studio.prompt_picture(prompt)
-            card = PictureCard(text=shown_title(prompt), selected=shown_words(prompt) == studio.log.prompt,
+            card = TrayChoiceCard(text=shown_title(prompt), selected=shown_words(prompt) == studio.log.prompt,
                                texture=image_texture(picture) if picture is not None else None)
             card.prompt = prompt
             card.bind(on_release=self._chosen)
             self.ids.cards.add_widget(card)
             self.cards.append(card)
 
-    def _chosen(self, card: PictureCard) -> None:
+    def _chosen(self, card: TrayChoiceCard) -> None:
         self.dismiss(animation=False)
         self.dispatch("on_choose", card.prompt)
 
@@ -661,6 +661,7 @@ class PlayStudio(BoxLayout):
     can_undo = BooleanProperty(False)
     can_redo = BooleanProperty(False)
     prompt_text = StringProperty("")
+    has_prompt = BooleanProperty(False)
     upright = BooleanProperty(False)
     drawing_chooser = ObjectProperty(None, allownone=True)
     prompt_chooser = ObjectProperty(None, allownone=True)
@@ -926,10 +927,13 @@ class PlayStudio(BoxLayout):
     def _show_prompt(self) -> None:
         """The tray's invitation over it (the session plan's, or one the therapist chose),
         with its picture when it is one of the prompts."""
-        self.prompt_text = self.log.prompt or ""
+        words = self.log.prompt or ""
+        # The host shows the session plan's prompt above every activity: here only its picture.
+        self.prompt_text = "" if words == (self.host.prompt or "") else words
         prompt = next((prompt for prompt in self.prompts if shown_words(prompt) == self.log.prompt), None)
         picture = self.prompt_picture(prompt) if prompt is not None else None
         self.ids.prompt_picture.texture = image_texture(picture) if picture is not None else None
+        self.has_prompt = bool(self.prompt_text) or picture is not None
 
     def prompt_picture(self, prompt: PlayPrompt):
         """The prompt's own picture, or its figure's; None when it has neither (or it cannot be read)."""

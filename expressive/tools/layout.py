@@ -355,7 +355,7 @@ def walk_the_therapists_screens(walk: Walk) -> None:
     for artifact in app.store.artifacts(client.id):
         if artifact.activity not in shown_kinds:
             shown_kinds.add(artifact.activity)
-            walk.go("artifact", f"artifact ({artifact.activity})", artifact=artifact)
+            walk.go("artifact", f"artifact ({artifact.activity})", name=f"artifact_{artifact.activity}", artifact=artifact)
     artifact_screen = app.root.get_screen("artifact")
     walk.popup("artifact", "artifact tags", artifact_screen.edit_tags)
     walk.popup("artifact", "note on an artifact", artifact_screen.edit_note)

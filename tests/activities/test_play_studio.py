@@ -359,7 +359,8 @@ def test_in_client_mode_the_prompt_is_not_the_clients_to_change(window):
     activity = PlayActivity(Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.play"), prompt="A safe place"))
     studio = show(window, activity)
     try:
-        assert studio.prompt_text == "A safe place"  # the session plan's
+        # The session plan's, which the host shows above the activity already.
+        assert (activity.log.prompt, studio.prompt_text) == ("A safe place", "")
         tap(button(studio, "Prompt"))
         assert studio.prompt_chooser is None  # the stand-in therapist is not here: no PIN, no chooser
     finally:

@@ -84,7 +84,8 @@ def test_a_client_comes_back_exactly_into_a_fresh_portfolio(demo, target, tmp_pa
         before = everything(store, demo.client_id)
     with new_portfolio(tmp_path / "fresh", target) as store:
         restored = import_archive(store, out)
-        assert (restored.sessions, restored.artifacts, restored.not_restored) == (3, 12, [])
+        # The demo: 3 sessions, each with a drawing, a song, a movement, a story and a sandtray.
+        assert (restored.sessions, restored.artifacts, restored.not_restored) == (3, 15, [])
         assert [client.id for client in store.clients()] == [restored.client.id]
         after = everything(store, restored.client.id)
         assert store.check().ok
@@ -100,7 +101,7 @@ def test_a_client_comes_back_exactly_into_a_fresh_portfolio(demo, target, tmp_pa
         Homework("Draw the garden at home", True, "did half of it"), None, Homework("Notice one calm moment")
     ]
     assert {artifact["record"][0] for session in after["sessions"] for artifact in session["artifacts"]} == {
-        "drawing", "music", "movement", "story"
+        "drawing", "music", "movement", "story", "play"
     }
 
 
@@ -140,7 +141,7 @@ def test_fields_this_version_does_not_know_travel_and_are_named_when_they_cannot
         "reflection.drawn_with (on 1 piece of work)",
         "weather (on 1 session)",
     ]
-    assert restored.artifacts == 12
+    assert restored.artifacts == 15
 
 
 def test_work_that_cannot_be_read_is_left_out_said_and_the_rest_comes_back(plain_demo, tmp_path):
@@ -153,7 +154,7 @@ def test_work_that_cannot_be_read_is_left_out_said_and_the_rest_comes_back(plain
     with zipfile.ZipFile(tmp_path / "robin.zip") as archive:
         assert json.loads(archive.read("manifest.json"))["left_out"] == left_out
     with new_portfolio(tmp_path / "fresh", "plain") as store:
-        assert import_archive(store, tmp_path / "robin.zip").artifacts == 11
+        assert import_archive(store, tmp_path / "robin.zip").artifacts == 14
 
 
 def test_a_failure_part_way_through_the_restore_takes_the_new_client_out_again(plain_demo, tmp_path, monkeypatch):
