@@ -12,6 +12,7 @@ variation where the sand has been pushed aside. Outside the tray's shape is its 
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from functools import lru_cache
@@ -62,13 +63,7 @@ def render_tray(state: TrayState, library: FigureLibrary, size: tuple[int, int] 
     partly buried as it is. A figure whose picture is missing or unreadable is drawn as
     a soft grey disc."""
     width, height = size
-    # The sand is smooth: coloured at a quarter of the size (a few times the grid's), it is
-    # enlarged with no visible loss, and the fine grain is laid on at the full size.
-    colour_size = (min(width, SAND_COLOUR_WIDTH), min(height, round(SAND_COLOUR_WIDTH * height / width)))
-    depth = _softened(np.asarray(Image.fromarray(state.sand, mode="F").resize(colour_size, Image.Resampling.BICUBIC)))
-    sand = _sand_colours(depth, state.sand_colour).resize(size, Image.Resampling.BICUBIC)
-    sand = ImageChops.add(sand, _grain(size), offset=-GRAIN)
-    picture = Image.composite(sand, _rim(size), _shape_mask(state.shape, size))
+    picture = _ground(hashlib.blake2b(state.sand.tobytes(), digest_size=16).digest(), state, size).copy()
     to_picture = width / TRAY_WIDTH
     for placed in state.figures_in_order():
         tile = _figure_tile(placed, library, to_picture, SAND_RGB[state.sand_colour])
@@ -76,6 +71,34 @@ def render_tray(state: TrayState, library: FigureLibrary, size: tuple[int, int] 
         top = round(placed.y * height / TRAY_HEIGHT - tile.height / 2)
         picture.paste(tile, (left, top), tile)
     return picture
+
+
+_grounds: OrderedDict[tuple, Image.Image] = OrderedDict()
+# The sand and rim of the last few pictures: while figures move in a replay the sand stays
+# as it was, and colouring it is most of a frame's work.
+GROUNDS_KEPT = 3
+
+
+def _ground(sand_digest: bytes, state: TrayState, size: tuple[int, int]) -> Image.Image:
+    """The sand (coloured, shaded, grained) inside the rim, at `size`; kept for the next picture."""
+    key = (sand_digest, state.sand_colour, state.shape, size)
+    with _tiles_lock:
+        if key in _grounds:
+            _grounds.move_to_end(key)
+            return _grounds[key]
+    width, height = size
+    # The sand is smooth: coloured at a quarter of the size (a few times the grid's), it is
+    # enlarged with no visible loss, and the fine grain is laid on at the full size.
+    colour_size = (min(width, SAND_COLOUR_WIDTH), min(height, round(SAND_COLOUR_WIDTH * height / width)))
+    depth = _softened(np.asarray(Image.fromarray(state.sand, mode="F").resize(colour_size, Image.Resampling.BICUBIC)))
+    sand = _sand_colours(depth, state.sand_colour).resize(size, Image.Resampling.BICUBIC)
+    sand = ImageChops.add(sand, _grain(size), offset=-GRAIN)
+    ground = Image.composite(sand, _rim(size), _shape_mask(state.shape, size))
+    with _tiles_lock:
+        _grounds[key] = ground
+        while len(_grounds) > GROUNDS_KEPT:
+            _grounds.popitem(last=False)
+    return ground
 
 
 def render_at(log: TrayLog, library: FigureLibrary, t: float | None = None,
@@ -208,11 +231,12 @@ def _figure_tile(placed: PlacedFigure, library: FigureLibrary, to_picture: float
 
 
 def forget_kept_tiles() -> None:
-    """Forget the figures kept from earlier pictures (the next picture sizes and turns
-    every figure again, as the first after the app starts does)."""
+    """Forget the figures and sands kept from earlier pictures (the next picture sizes and
+    turns every figure and colours the sand again, as the first after the app starts does)."""
     global _tiles_bytes
     with _tiles_lock:
         _tiles.clear()
+        _grounds.clear()
         _tiles_bytes = 0
 
 

@@ -6,7 +6,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from expressive.activities.play.render import SAND_RGB, png_bytes, render_at, render_tray, sand_picture, thumbnail_png
+from expressive.activities.play.render import SAND_RGB, forget_kept_tiles, png_bytes, render_at, render_tray, sand_picture, thumbnail_png
 from expressive.activities.play.tray import FIGURE_SIZE, TRAY_HEIGHT, TRAY_WIDTH, TrayLog
 from expressive.lib.figures import Figure, FigureLibrary, figure_from_png
 
@@ -65,6 +65,20 @@ def test_a_placed_figure_appears_at_its_place():
     inside = count(picture, MAGENTA, (600 - half, 500 - half, 600 + half, 500 + half))
     assert inside >= 0.9 * FIGURE_SIZE * FIGURE_SIZE
     assert count(picture, MAGENTA) == inside  # nowhere else
+
+
+def test_sand_kept_from_an_earlier_picture_is_never_drawn_on():
+    """The replay reuses the sand of the last pictures: the figures of one frame must not
+    stay on it for the next, and pushed sand must show at once."""
+    log = TrayLog()
+    log.place("own:magenta", 600, 500, 1.0)
+    log.push_sand([(1500, 300), (1800, 300)], 64, 2.0)
+    log.remove(1, 3.0)
+    with_figure, without_figure = render_at(log, library(), 1.5), render_at(log, library(), 3.5)
+    assert count(with_figure, MAGENTA) > 0 and count(without_figure, MAGENTA) == 0
+    forget_kept_tiles()
+    assert np.array_equal(np.asarray(render_at(log, library(), 3.5)), np.asarray(without_figure))
+    assert render_at(log, library(), 1.5).getpixel((1650, 300)) != without_figure.getpixel((1650, 300))
 
 
 def test_a_figure_grows_and_turns():
@@ -186,6 +200,7 @@ def test_the_bench_figures_are_measured():
     from expressive.activities.play.measure import tray_picture_figures
 
     figures = {figure.name: figure for figure in tray_picture_figures(quick=True)}
-    assert set(figures) == {"sandtray_picture_from_500_moves", "sandtray_state_at_end_5000_events"}
+    assert set(figures) == {"sandtray_picture_from_500_moves", "sandtray_state_at_end_5000_events",
+                            "sandtray_replay_frame_1024x768"}
     assert all(figure.value > 0 and figure.unit == "ms" for figure in figures.values())
     assert "floor" in figures["sandtray_picture_from_500_moves"].what
