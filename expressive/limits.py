@@ -128,8 +128,11 @@ def json_depth_exceeds(data: bytes, max_depth: int) -> bool:
     return bool(brackets)
 
 
-def load_json_bounded(data: bytes | str, *, max_bytes: int = MAX_RECORD_BYTES, max_depth: int = MAX_JSON_DEPTH, what: str = N_("This file")) -> Any:
+def load_json_bounded(data: bytes | str, *, max_bytes: int = MAX_RECORD_BYTES, max_depth: int = MAX_JSON_DEPTH,
+                      what: str = N_("This file"), max_objects: int | None = None) -> Any:
     """The JSON value in `data`, once its size and nesting are known to be within bounds.
+    `max_objects` bounds how many JSON objects it may hold (each "{" counts, so it is an
+    upper bound): a log of tiny entries costs Python far more memory than its bytes.
 
     Raises InputRefused (a ValueError) naming the bound, or saying the text is not JSON;
     never RecursionError, MemoryError or UnicodeDecodeError.
@@ -139,6 +142,12 @@ def load_json_bounded(data: bytes | str, *, max_bytes: int = MAX_RECORD_BYTES, m
         raise InputRefused(
             _("{what} is {size}; the most Expressive reads is {most}.").format(
                 what=_(what), size=describe_bytes(len(raw)), most=describe_bytes(max_bytes)), "too-big"
+        )
+    # Counted first, in C: measuring the nesting of millions of tiny objects costs memory.
+    if max_objects is not None and raw.count(b"{") > max_objects:
+        raise InputRefused(
+            _("{what} holds more than {most} entries, which no file Expressive writes does.").format(
+                what=_(what), most=format_number(max_objects)), "too-many"
         )
     if json_depth_exceeds(raw, max_depth):
         raise InputRefused(

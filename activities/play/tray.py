@@ -566,7 +566,9 @@ class TrayLog:
     def from_json(cls, text: str | bytes) -> TrayLog:
         """A log saved by `to_json`. Bounded before it is decoded, and checked event by
         event: ValueError (in plain words, naming what is wrong) on any damage."""
-        data = load_json_bounded(text, max_bytes=MAX_LOG_BYTES, what=N_("The sandtray's log"))
+        # Every event, and each figure the log names, is an object, and the log itself.
+        data = load_json_bounded(text, max_bytes=MAX_LOG_BYTES, what=N_("The sandtray's log"),
+                                 max_objects=MAX_EVENTS + MAX_PLACED + 1)
         if not isinstance(data, dict) or data.get("format") != FORMAT_NAME or data.get("version") != FORMAT_VERSION:
             raise ValueError(f"this is not a sandtray log ({FORMAT_NAME}, version {FORMAT_VERSION})")
         _check_keys(data, {"format", "version", "width", "height", "shape", "sand_colour", "prompt", "figures", "events"},

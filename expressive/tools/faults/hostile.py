@@ -398,7 +398,7 @@ def cases() -> list[HostileCase]:
             tool="spray", points=[[2047 * (i % 2), 1535 * (i % 2), 1.0, i / 100] for i in range(20_000)])))),
         HostileCase("sandtray-30000x30000", "refuse", "2048 x 1536", _decoding(_build_tray(lambda: sandtray_log(width=30_000, height=30_000)))),
         HostileCase("sandtray-figure-a-billion-times-bigger", "refuse", "0.25 to 5", _decoding(_build_tray(lambda: sandtray_log(scale=1e9)))),
-        HostileCase("sandtray-a-million-undos", "refuse", "300,000", _decoding(_build_tray(lambda: sandtray_log(events=[{"type": "undo", "t": 0.0}] * 1_000_000)))),
+        HostileCase("sandtray-a-million-undos", "refuse", "305,001 entries", _decoding(_build_tray(lambda: sandtray_log(events=[{"type": "undo", "t": 0.0}] * 1_000_000)))),
         HostileCase("sandtray-deep-json", "refuse", "64 levels", _decoding(_build_tray(deep_json))),
         HostileCase("sandtray-sand-swept-2000-times", "refuse", "more than Expressive replays", _decoding(_build_tray(sand_swept_across))),
         HostileCase("figure-png-30000x30000", "refuse", "40 million pixels", _decoding(_own_figure(png_bomb))),
