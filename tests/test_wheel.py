@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# Minutes long: run first (tests/conftest.py).
+pytestmark = pytest.mark.long
+
 CHECKOUT = Path(__file__).resolve().parent.parent
 
 # Imports that only a test run has: the installed app must never need them. Every program
@@ -105,6 +108,10 @@ from expressive.plans import load_plans
 assert "site-packages" in expressive.__file__, expressive.__file__
 assert (resources.ASSETS_DIR / "fonts" / "Andika-Regular.ttf").is_file(), resources.ASSETS_DIR
 assert (resources.ASSETS_DIR / "stamps" / "stamps.json").is_file()
+from expressive.lib.figures import FigureLibrary
+figures = FigureLibrary.load().figures()
+assert len(figures) >= 300 and figures[0].picture().size, len(figures)
+assert (resources.ASSETS_DIR / "figures" / "LICENSE").is_file() and list((resources.ASSETS_DIR / "play-prompts").glob("*.toml"))
 print(len(load_plans()), "plans")
 """)
     assert result.returncode == 0, result.stderr

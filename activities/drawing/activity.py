@@ -98,7 +98,7 @@ class DrawingActivity(Activity):
         activity, studio = driver.open_activity("drawing")
         return (drawing_figures(driver, activity, studio, strokes_on_screen=200, measured_moves=400 if quick else 2000)
                 + undo_figures(driver, activity, studio, strokes=1000, undos=50 if quick else 200)
-                + drawing_file_figures(1 if quick else 3))
+                + drawing_file_figures(quick))
 
     @classmethod
     def screenshot_scenes(cls):
