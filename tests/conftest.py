@@ -29,12 +29,6 @@ from expressive.ui.display import prepare_kivy  # noqa: E402
 prepare_kivy(headless_ok=True)
 
 
-def pytest_collection_modifyitems(items):
-    """The few long files first (`pytestmark = pytest.mark.long`): each runs whole on one
-    worker, and begun last it would keep the suite waiting while the other worker idles."""
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)
-
-
 @pytest.fixture(scope="session")
 def window():
     from kivy.base import EventLoop

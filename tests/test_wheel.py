@@ -13,9 +13,6 @@ from pathlib import Path
 
 import pytest
 
-# Minutes long: run first (tests/conftest.py).
-pytestmark = pytest.mark.long
-
 CHECKOUT = Path(__file__).resolve().parent.parent
 
 # Imports that only a test run has: the installed app must never need them. Every program

@@ -19,9 +19,6 @@ import pytest
 from expressive.demo import make_demo
 from expressive.portfolio import Portfolio
 
-# Minutes long: run first (tests/conftest.py).
-pytestmark = pytest.mark.long
-
 # Window sizes in pixels, by density: landscape and upright tablets, and a sharp big one.
 TABLETS = {1: ("1024x768", "1280x800", "800x1280"), 2: ("1920x1200",)}
 LANGUAGES = ("en", "de", "en_XA")
