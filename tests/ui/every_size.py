@@ -1,0 +1,49 @@
+"""Every screen right on every tablet, in every language: what the two test files share.
+
+`expressive layout` walks the app as a therapist and a client walk it (every screen and
+popup, each activity at each complexity level) and lists every word cut off, every control
+overlapping another, off the window, too small to tap or without a name (see
+expressive/tools/layout.py; tests/ui/test_layout.py shows it finds each). It runs at each
+tablet's size and density, in English, German and the pseudo-locale whose words are 40%
+longer, each density and language in a process of its own: Kivy reads the density when it
+is imported, and the words are chosen before the app is built. The pseudo-locale's runs
+are a file of their own (test_every_size_longest.py), so that the two workers share the
+minutes these walks take.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from expressive.demo import make_demo
+from expressive.portfolio import Portfolio
+
+# Window sizes in pixels, by density: landscape and upright tablets, and a sharp big one.
+TABLETS = {1: ("1024x768", "1280x800", "800x1280"), 2: ("1920x1200",)}
+# A small upright tablet, in the longest words only: what fits there in them fits in any.
+SMALL_TABLET = "600x1024"
+LONGEST = "en_XA"
+
+
+@pytest.fixture(scope="module")
+def demo_portfolio(tmp_path_factory):
+    """One demo portfolio for every run of a file to copy: making it is a third of a run's time."""
+    root = tmp_path_factory.mktemp("every-size") / "portfolio"
+    with Portfolio.open(root) as store:
+        make_demo(store)
+    return root
+
+
+def layout_problems(portfolio: Path, density: int, language: str) -> subprocess.CompletedProcess:
+    """`expressive layout` at every tablet size of `density`, in `language`."""
+    tablets = TABLETS[density] + ((SMALL_TABLET,) if density == 1 and language == LONGEST else ())
+    sizes = [argument for size in tablets for argument in ("--size", size)]
+    return subprocess.run(
+        [sys.executable, "-m", "expressive", "--lang", language, "layout", "--portfolio", str(portfolio),
+         "--density", str(density), *sizes],
+        capture_output=True, text=True,
+    )
