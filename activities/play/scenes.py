@@ -44,8 +44,11 @@ def building(driver) -> None:
 
 
 def choosing_figures(driver) -> None:
-    """The animals' shelf open beside a tray with a figure or two."""
+    """The people's shelf (every age, many skin tones) open beside a tray with three
+    children and a dragon placed."""
     _activity, studio = driver.open_activity("play")
-    choose_shelf(driver, studio, "animals")
-    drag_onto_tray(driver, studio, 0, 0.4, 0.5)
-    drag_onto_tray(driver, studio, 2, 0.6, 0.45)
+    choose_shelf(driver, studio, "fantasy")
+    drag_onto_tray(driver, studio, 0, 0.7, 0.35)
+    choose_shelf(driver, studio, "people")
+    for cell, (u, v) in zip((1, 7, 10), ((0.35, 0.6), (0.42, 0.62), (0.49, 0.64))):
+        drag_onto_tray(driver, studio, cell, u, v)
