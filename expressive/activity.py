@@ -475,7 +475,8 @@ class Activity:
         `driver.save(draft)` keeps a draft in that session as the app's Done does;
         `driver.finger(x, y)` puts a finger down (its `touch_down()`, `touch_move(x, y)`,
         `touch_up()`), `driver.drag(points, frames)` draws through window points,
-        `driver.advance_frames(count)` runs the main loop, and `driver.window` is Kivy's
+        `driver.advance_frames(count)` runs the main loop, `driver.frame_milliseconds()`
+        draws and shows one frame and says how long it took, and `driver.window` is Kivy's
         window; `driver.sound_output()` gives a sound engine and the words naming the
         output it plays on (the machine's, or a silent stand-in of the same pace).
         """

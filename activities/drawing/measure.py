@@ -29,14 +29,6 @@ def drawing_figures(driver, activity, studio, strokes_on_screen: int, measured_m
     def at(fx, fy):
         return left + width * (0.1 + 0.8 * fx), bottom + height * (0.1 + 0.8 * fy)
 
-    window = driver.window
-
-    def frame() -> float:
-        """One frame as the main loop draws it, in milliseconds."""
-        begun = time.perf_counter()
-        window.dispatch("on_draw")
-        window.dispatch("on_flip")
-        return (time.perf_counter() - begun) * 1000
 
     costs, stroke_ends, frames = [], [], []
     for stroke in range(strokes_on_screen):
@@ -52,7 +44,7 @@ def drawing_figures(driver, activity, studio, strokes_on_screen: int, measured_m
             touch.touch_move(x, y)
             costs.append((time.perf_counter() - begun) * 1000)
             if i % 4 == 0:
-                frames.append(frame())
+                frames.append(driver.frame_milliseconds())
         begun = time.perf_counter()
         touch.touch_up()
         stroke_ends.append((time.perf_counter() - begun) * 1000)

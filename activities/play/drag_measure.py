@@ -32,17 +32,9 @@ def drag_figures(driver, activity, studio, figures_on_tray: int, moves: int) -> 
     about a tray of `figures_on_tray` figures; the frames of the same screen with no figures
     on the tray are the floor."""
     tray = studio.tray
-    window = driver.window
-
-    def frame() -> float:
-        """One frame as the main loop draws it, in milliseconds."""
-        begun = time.perf_counter()
-        window.dispatch("on_draw")
-        window.dispatch("on_flip")
-        return (time.perf_counter() - begun) * 1000
 
     driver.advance_frames(2)
-    bare = statistics.median(frame() for _ in range(FLOOR_FRAMES))
+    bare = statistics.median(driver.frame_milliseconds() for _ in range(FLOOR_FRAMES))
     fill_tray(studio, figures_on_tray)
     driver.advance_frames(2)
     moves_before = sum(1 for event in studio.log.events if event["type"] == "move")
@@ -62,7 +54,7 @@ def drag_figures(driver, activity, studio, figures_on_tray: int, moves: int) -> 
             finger.touch_move(x, y)
             costs.append((time.perf_counter() - begun) * 1000)
             if step % FRAME_EVERY == 0:
-                frames.append(frame())
+                frames.append(driver.frame_milliseconds())
         finger.touch_up()
         driver.advance_frames(1)
     moved = sum(1 for event in studio.log.events if event["type"] == "move") - moves_before

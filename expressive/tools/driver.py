@@ -185,6 +185,13 @@ class AppDriver:
     def window(self):
         return EventLoop.window
 
+    def frame_milliseconds(self) -> float:
+        """Draw and show one frame as the main loop does; how long it took, in milliseconds."""
+        begun = time.perf_counter()
+        self.window.dispatch("on_draw")
+        self.window.dispatch("on_flip")
+        return (time.perf_counter() - begun) * 1000
+
     def open_activity(self, activity_id: str):
         """Open `activity_id` in the running session, as its tile on the launcher does;
         the running activity and the widget it built."""
