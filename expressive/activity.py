@@ -31,8 +31,10 @@ if TYPE_CHECKING:
 # The version of the activity API, (major, minor). A minor version only adds to the API,
 # so an activity written for 1.0 runs on any 1.x; a major version may remove or change
 # names, so an activity runs only on the major version it was written for.
-# 1.1 added `Host.therapist_folder`.
-API_VERSION = (1, 1)
+# 1.1 added `Host.therapist_folder`; 1.2 the microphone (`host.media.microphone()`), the
+# camera the host lends (`host.media.open_camera()`), SHOWS_PEOPLE and the picture
+# maker's `paper`.
+API_VERSION = (1, 2)
 
 ACTIVITY_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
 
@@ -42,6 +44,10 @@ COMPLEXITY_LEVELS = ("simple", "standard", "full")
 # How many seconds of raw camera video a movement activity may keep for this client:
 # absent (never, the default) unless the therapist turns it on for them.
 MOVEMENT_VIDEO_SETTING = "movement_video_seconds"
+# The metadata key (of an ArtifactDraft) that says the work may show a person: a photo, a
+# film made with the camera. Such work is the most sensitive the app holds, so the PDF
+# report and the web portfolio leave it out unless the therapist chooses to include it.
+SHOWS_PEOPLE = "shows_people"
 
 
 def api_version_of(declared: object) -> tuple[int, int] | None:
@@ -255,11 +261,12 @@ class Therapist:
 
 
 # The service that lets a client make a picture for another activity's work (a story's
-# page). Its factory is called as `make(host, on_picture, *, title, max_size)`: it opens a
-# full-screen place to make a picture, titled `title`, and returns it (a Kivy ModalView,
-# whose on_dismiss says it closed); when the client chooses to use their picture it calls
-# `on_picture(png_bytes)` with a PNG no larger than `max_size` (width, height), and when
-# they cancel, nothing.
+# page, a photo drawn on, a film's drawn frame). Its factory is called as
+# `make(host, on_picture, *, title, max_size, paper=None)`: it opens a full-screen place to
+# make a picture, titled `title`, and returns it (a Kivy ModalView, whose on_dismiss says it
+# closed); when the client chooses to use their picture it calls `on_picture(png_bytes)`
+# with a PNG no larger than `max_size` (width, height), and when they cancel, nothing.
+# `paper` (API 1.2) is a PNG or JPEG to draw on (a photo), kept under the drawing.
 PICTURE_MAKER = "picture-maker"
 
 

@@ -89,8 +89,8 @@ def test_a_pip_installed_activity_appears_and_broken_ones_are_named_with_why(thi
     lines = {line.split()[0]: line for line in result.stdout.splitlines()}
     assert "UNAVAILABLE" not in lines["hello"] and "Hello" in lines["hello"]
     assert "UNAVAILABLE" not in lines["drawing"] and "UNAVAILABLE" not in lines["legacy"]
-    assert "written for activity API 99.0, and this app offers API 1.1" in lines["future"]
-    assert "written for activity API 1.99, and this app offers API 1.1" in lines["newer"]
+    assert "written for activity API 99.0, and this app offers API 1.2" in lines["future"]
+    assert "written for activity API 1.99, and this app offers API 1.2" in lines["newer"]
     assert "not a subclass" in lines["number"]
     assert "this plugin is broken" in lines["crashing"]
 
@@ -134,7 +134,7 @@ def test_a_class_that_is_no_activity_is_pointed_to_the_public_base_class():
         ((1, 0), None),
         (1, None),
         ((API_VERSION[0], API_VERSION[1] + 1), f"written for activity API 1.{API_VERSION[1] + 1}"),
-        ((2, 0), "written for activity API 2.0, and this app offers API 1.1 (it runs activities written for 1.0 to 1.1)"),
+        ((2, 0), "written for activity API 2.0, and this app offers API 1.2 (it runs activities written for 1.0 to 1.2)"),
         (0, "written for activity API 0.0"),
         ("1.0", "api_version '1.0' must be (major, minor)"),
         ((1,), "must be (major, minor)"),

@@ -27,8 +27,10 @@ returns `ArtifactDraft`s and the host saves them. Its `viewer()` later shows a s
 through a read-only `ArtifactView`.
 
 Constants:
-- `API_VERSION`: the version of this API, (major, minor); it is (1, 1): 1.0 was the first
-  published surface, and 1.1 added `Host.therapist_folder`. A minor version only adds names, so an activity written for 1.0 runs
+- `API_VERSION`: the version of this API, (major, minor); it is (1, 2): 1.0 was the first
+  published surface, 1.1 added `Host.therapist_folder`, and 1.2 the microphone and the
+  camera in `host.media` (`expressive.api.microphone`), `SHOWS_PEOPLE` and the picture
+  maker's `paper`. A minor version only adds names, so an activity written for 1.0 runs
   on every 1.x; a major version may remove or change them, and an activity runs only on
   the major version it was written for. Any other activity is listed as unavailable,
   with both versions named.
@@ -38,6 +40,9 @@ Constants:
 - `MOVEMENT_VIDEO_SETTING`: the client setting that says how many seconds of raw camera
   video a movement activity may keep for them (absent: none).
 - `PICTURE_MAKER`: the name of the picture-making service; see `Host.picture_maker`.
+- `SHOWS_PEOPLE`: the metadata key of work that may show a person (a photo, a film made
+  with the camera); the PDF report and the web portfolio leave it out unless the
+  therapist includes it.
 - `ASSETS_DIR`: the folder of the data the app ships (fonts, stamps, story shapes), read only.
 
 Deprecation: a name leaving this API first warns with `deprecated()` (a
@@ -49,6 +54,8 @@ Submodules, each importing no Kivy unless said:
 - `expressive.api.audio`: the sound engine and instruments.
 - `expressive.api.midi`: MIDI input and the colours of its sources.
 - `expressive.api.camera`: camera frames, video files and the moving test pattern.
+- `expressive.api.microphone`: the microphone (`host.media.microphone()`), its stand-in
+  that plays a known sound, and WAV files read within bounds.
 - `expressive.api.measure`: figures and percentiles for an activity's benchmarks.
 - `expressive.api.widgets`: the widget kit (Kivy): theme, fonts, icons, big buttons,
   dialogs, pictures and the therapist-only views.
@@ -59,6 +66,7 @@ from expressive.activity import (
     COMPLEXITY_LEVELS,
     MOVEMENT_VIDEO_SETTING,
     PICTURE_MAKER,
+    SHOWS_PEOPLE,
     Activity,
     ActivityInfo,
     Command,
@@ -84,6 +92,7 @@ __all__ = [
     "COMPLEXITY_LEVELS",
     "MOVEMENT_VIDEO_SETTING",
     "PICTURE_MAKER",
+    "SHOWS_PEOPLE",
     "Activity",
     "ActivityInfo",
     "ArtifactDraft",

@@ -8,10 +8,10 @@ from expressive.api import API_VERSION, ActivityInfo, deprecated
 
 
 def test_the_version_is_major_and_minor():
-    assert API_VERSION == (1, 1)
+    assert API_VERSION == (1, 2)
 
 
-def test_an_activity_written_for_1_0_runs_on_1_1():
+def test_an_activity_written_for_1_0_runs_on_1_2():
     info = ActivityInfo(id="first", title="First", icon="brush", artifact_kinds=("note",), api_version=(1, 0))
     assert info.problems() == []
 
