@@ -18,7 +18,7 @@ class StageActivity(Activity):
         id="stage",
         title=N_("Puppet stage"),
         icon="drama-masks",
-        artifact_kinds=("puppet play",),
+        artifact_kinds=("puppet-play",),
         api_version=(1, 2),
         description=N_("Put on a puppet show with your own voice"),
     )
