@@ -1,5 +1,6 @@
-"""Choosing a file on the tablet (a MIDI file to bring in, a video to watch), or a folder
-to export to, for the therapist only, and only in the folders where such files are kept."""
+"""Choosing a file on the tablet (a MIDI file to bring in, a video to watch, a family photo),
+or a folder to export to, for the therapist only, and only in the folders where such files
+are kept."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 from pathlib import Path
 
 from kivy.properties import ListProperty, StringProperty
-from platformdirs import user_documents_dir, user_downloads_dir, user_music_dir, user_videos_dir
+from platformdirs import user_documents_dir, user_downloads_dir, user_music_dir, user_pictures_dir, user_videos_dir
 
 from expressive.i18n import _
 from expressive.preferences import preference
@@ -58,11 +59,11 @@ def export_places() -> list[Path]:
 
 def file_places() -> list[Path]:
     """The folders a file chooser may show: where files brought to a tablet usually are
-    (Downloads, Videos, Music, Documents), those that exist. Never the home folder itself
-    or anything above it, where the portfolio and the rest of the device are."""
+    (Downloads, Pictures, Videos, Music, Documents), those that exist. Never the home folder
+    itself or anything above it, where the portfolio and the rest of the device are."""
     home = Path.home().resolve()
     places = []
-    for folder in (user_downloads_dir(), user_videos_dir(), user_music_dir(), user_documents_dir()):
+    for folder in (user_downloads_dir(), user_pictures_dir(), user_videos_dir(), user_music_dir(), user_documents_dir()):
         place = Path(folder).resolve()
         if place.is_dir() and place not in places and place != home and place not in home.parents:
             places.append(place)
@@ -107,8 +108,8 @@ class FileChooser(TherapistView):
         if not self.places:
             show_message(
                 _("No folder to choose from"),
-                _("There is no Downloads, Videos, Music or Documents folder on this tablet. "
-                  "Put the file in one of them, then try again."),
+                _("There is no Downloads, Videos, Music or Documents folder, and no Pictures folder, "
+                  "on this tablet. Put the file in one of them, then try again."),
             )
             return
         super().open(*args, **kwargs)
