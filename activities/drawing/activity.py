@@ -14,11 +14,13 @@ from expressive.api import API_VERSION, PICTURE_MAKER, Activity, ActivityInfo, A
 from expressive.api.i18n import N_
 
 
-def make_picture(host: Host, on_picture, *, title: str, max_size: tuple[int, int]):
-    """The picture-making service (PICTURE_MAKER): the studio, whole, in a full-screen popup."""
+def make_picture(host: Host, on_picture, *, title: str, max_size: tuple[int, int], paper: bytes | None = None):
+    """The picture-making service (PICTURE_MAKER): the studio, whole, in a full-screen popup,
+    on `paper` (a photo's PNG or JPEG, API 1.2) when given. A ValueError saying why in plain
+    words when `paper` cannot be opened (damaged, not a picture, too big)."""
     from expressive.activities.drawing.picture_maker import open_picture_popup
 
-    return open_picture_popup(host, on_picture, title=title, max_size=max_size)
+    return open_picture_popup(host, on_picture, title=title, max_size=max_size, paper=paper)
 
 
 def draft_from_log(log: DrawingLog, picture=None) -> ArtifactDraft:
