@@ -127,7 +127,7 @@ def cmd_run(args) -> int:
 
     app = ExpressiveApp(
         root, discover(), load_plans(), idle_lock_seconds=args.idle_lock_minutes * 60,
-        media=MediaServices(sound=args.sound, midi=args.midi),
+        media=MediaServices(sound=args.sound, midi=args.midi, camera=args.camera, microphone=args.microphone),
     )
     if args.quit_after_first_frame:
         _quit_after_first_frame(app)
@@ -247,7 +247,7 @@ def cmd_export(args) -> int:
             chosen = [(artifact.session_id, artifact.id) for artifact in store.artifacts(client.id) if not artifact.damaged]
         try:
             export = prepare(store, client.id, args.format, artifact_ids=chosen,
-                             include_therapist_notes=args.therapist_notes)
+                             include_therapist_notes=args.therapist_notes, include_people=args.include_people)
             problems = export.write(Path(args.out), shared=args.readable_by_others)
         except (ExportError, ValueError) as error:
             print(f"expressive: {error}", file=sys.stderr)
@@ -601,6 +601,14 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
         "--midi", choices=("auto", "fake"), default="auto",
         help=_("auto: every MIDI keyboard and pad plugged in; fake: none (default auto)"),
     )
+    run.add_argument(
+        "--camera", choices=("auto", "pattern", "none"), default="auto",
+        help=_("auto: the device's cameras; pattern: a moving test picture; none: no camera (default auto)"),
+    )
+    run.add_argument(
+        "--microphone", choices=("auto", "fake", "none"), default="auto",
+        help=_("auto: the device's microphone; fake: one that plays a known sound; none: no microphone (default auto)"),
+    )
     run.add_argument("--quit-after-first-frame", action="store_true", help=argparse.SUPPRESS)
     run.set_defaults(handler=cmd_run)
     commands.add_parser("demo", parents=[common], help=_("add a demo client with sessions and work")).set_defaults(handler=cmd_demo)
@@ -627,6 +635,9 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
                            help=_("let every user of this device read the export (by default only you can)"))
     exporting.add_argument("--therapist-notes", action="store_true",
                            help=_("for pdf: include the therapist's private notes (left out unless asked for)"))
+    exporting.add_argument("--include-people", action="store_true",
+                           help=_("for pdf and html: include photos and films that may show a person (left out unless "
+                                  "asked for; a zip archive always holds them)"))
     exporting.set_defaults(handler=cmd_export)
     delete = commands.add_parser("delete", parents=[common], help=_("erase a client: every file, note, index row and the client's key"))
     delete.add_argument("client", metavar="CLIENT", help=_("the client's id or name"))

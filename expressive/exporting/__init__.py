@@ -12,7 +12,7 @@ audit log. No Kivy here.
 Threads. The portfolio's index belongs to the thread that opened the store, so an export is
 made in two steps (see `work`):
 
-    export = prepare(store, client_id, "pdf", artifact_ids=..., include_therapist_notes=...)
+    export = prepare(store, client_id, "pdf", artifact_ids=..., include_therapist_notes=..., include_people=...)
         # on the store's thread (the UI thread): records from the index, and the audit entry
     problems = export.write(out, progress)
         # on any thread (a worker): reading, decrypting and checking the files, rendering,
@@ -40,6 +40,8 @@ from .web import write_html_portfolio
 from .work import ClientWork, gather
 
 FORMATS = ("pdf", "html", "zip")
+# The audit detail's mark of a report or web portfolio holding photos and films of people.
+PEOPLE_INCLUDED = "with-people"
 
 __all__ = ["FORMATS", "Export", "ExportError", "Progress", "html_portfolio", "pdf_report", "prepare", "zip_archive"]
 
@@ -73,6 +75,7 @@ def prepare(
     *,
     artifact_ids: Iterable[tuple[str, str]] | None = None,
     include_therapist_notes: bool = False,
+    include_people: bool = False,
 ) -> Export:
     """Gather what the export needs and record it in the audit log; on the store's thread.
 
@@ -80,8 +83,10 @@ def prepare(
     artifact's id is unique only within its session); the web portfolio and the archive
     hold all of the client's work. The therapist's private notes go into a PDF report only
     with `include_therapist_notes`, always into the archive (the client's whole record),
-    never into the web portfolio. PortfolioError when the client or a chosen artifact is
-    not in the portfolio.
+    never into the web portfolio. Work that may show a person (a photo, a film made with
+    the camera: metadata SHOWS_PEOPLE) goes into the report and the web portfolio only
+    with `include_people`, a line taking its place otherwise; the archive always holds it.
+    PortfolioError when the client or a chosen artifact is not in the portfolio.
     """
     if format not in FORMATS:
         raise ValueError(_("Expressive exports as {formats}, not {format}.").format(
@@ -90,12 +95,13 @@ def prepare(
         artifact_ids = list(artifact_ids or ())
         if not artifact_ids:
             raise ValueError(_("A PDF report holds chosen pieces of work: choose at least one."))
-    if format != "pdf" and (artifact_ids is not None or include_therapist_notes):
+    if (format != "pdf" and (artifact_ids is not None or include_therapist_notes)) or (format == "zip" and include_people):
         raise ValueError(_("The {format} export holds all of the client's work as it is: it takes no choice.").format(
             format=format))
-    work = gather(store, client_id, artifact_ids)
-    # Recorded when the data is taken out to be written, whether or not the writing ends well.
-    store.audit("export", client_id, format)
+    work = gather(store, client_id, artifact_ids, include_people=include_people or format == "zip")
+    # Recorded when the data is taken out to be written, whether or not the writing ends well;
+    # the detail says when photos and films of people went out too.
+    store.audit("export", client_id, f"{format} {PEOPLE_INCLUDED}" if include_people else format)
     return Export(format, work, store.export_in_flight, include_therapist_notes)
 
 
@@ -105,15 +111,19 @@ def pdf_report(
     artifact_ids: Iterable[tuple[str, str]],
     *,
     include_therapist_notes: bool = False,
+    include_people: bool = False,
     out: Path,
     progress: Progress | None = None,
 ) -> list[str]:
-    export = prepare(store, client_id, "pdf", artifact_ids=artifact_ids, include_therapist_notes=include_therapist_notes)
+    export = prepare(store, client_id, "pdf", artifact_ids=artifact_ids, include_therapist_notes=include_therapist_notes,
+                     include_people=include_people)
     return export.write(out, progress)
 
 
-def html_portfolio(store: Portfolio, client_id: str, *, out: Path, progress: Progress | None = None) -> list[str]:
-    return prepare(store, client_id, "html").write(out, progress)
+def html_portfolio(
+    store: Portfolio, client_id: str, *, include_people: bool = False, out: Path, progress: Progress | None = None
+) -> list[str]:
+    return prepare(store, client_id, "html", include_people=include_people).write(out, progress)
 
 
 def zip_archive(store: Portfolio, client_id: str, *, out: Path, progress: Progress | None = None) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import cache
 
@@ -28,6 +29,11 @@ _FILE_KINDS = {
     "application/json": N_("data"),
 }
 _ANY_FILE = N_("file")
+# A film's files (see `expressive.lib.film.film_draft`): its record, the video (absent until
+# it is encoded), its title card and a strip of its frames.
+FILM_RECORD, FILM_VIDEO, FILM_TITLE_CARD, FILM_STRIP = "film.json", "film.mp4", "title.png", "strip.jpg"
+# The photos' files (the photo activity's): photo-01.jpg..., each drawn on as photo-01-drawn.png.
+_PHOTO = re.compile(r"photo-(\d+)\.jpg")
 
 
 @cache
@@ -104,3 +110,40 @@ def size_words(size: int) -> str:
     if size < 1_000_000:
         return _("{size} kB").format(size=format_number(round(size / 1000)))
     return _("{size} MB").format(size=format_number(size / 1_000_000, decimals=1))
+
+
+def is_film(artifact: ArtifactRecord) -> bool:
+    """Whether the work is a film (a stop-motion film, a puppet play), encoded or not."""
+    return artifact.file(FILM_RECORD) is not None and artifact.file(FILM_STRIP) is not None
+
+
+def film_encoded(artifact: ArtifactRecord) -> bool:
+    """Whether the film's video is made (a film saved where no encoder was has only its parts)."""
+    return artifact.file(FILM_VIDEO) is not None
+
+
+def film_words(artifact: ArtifactRecord) -> str:
+    """'Film, 5 seconds, 30 frames', from what the film's metadata says."""
+    seconds = artifact.metadata.get("seconds")
+    frames = artifact.metadata.get("frames")
+    seconds = round(seconds) if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) else 0
+    frames = frames if isinstance(frames, int) and not isinstance(frames, bool) else 0
+    return _("Film, {seconds}, {frames}").format(
+        seconds=ngettext("{n} second", "{n} seconds", seconds).format(n=format_number(seconds)),
+        frames=ngettext("{n} frame", "{n} frames", frames).format(n=format_number(frames)),
+    )
+
+
+def other_photos(artifact: ArtifactRecord) -> list[str]:
+    """The work's photos other than the one it shows first (its product), in the order
+    taken, each as it shows best: with the drawing over it when there is one."""
+    numbered = sorted(
+        (int(found[1]), entry.name) for entry in artifact.files if (found := _PHOTO.fullmatch(entry.name))
+    )
+    shown = []
+    for _number, name in numbered:
+        drawn = name.replace(".jpg", "-drawn.png")
+        best = drawn if artifact.file(drawn) is not None else name
+        if artifact.product not in (name, best):
+            shown.append(best)
+    return shown

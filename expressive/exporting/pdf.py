@@ -19,7 +19,7 @@ from PIL import Image as PILImage
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, Image, PageBreak, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import BaseDocTemplate, Frame, Image, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import CallerMacro
 
 from expressive.i18n import N_, _, ngettext
@@ -28,18 +28,23 @@ from expressive.limits import open_picture_bounded
 from expressive.portfolio import ArtifactRecord, PortfolioError, Session
 
 from .describe import (
+    FILM_STRIP,
+    FILM_TITLE_CARD,
     activity_name,
     date_range,
     day,
     day_and_time,
     feeling_words,
+    film_words,
     goal_met_words,
+    is_film,
+    other_photos,
     picture_of,
     title_of,
 )
 from .output import InFlight, Progress, no_progress, replacing_file
 from .words import ASIDE, HEADING, PARAGRAPH, PICTURE, words_of
-from .work import ClientWork
+from .work import PEOPLE_LEFT_OUT, ClientWork
 
 PAGE_SIZE = A4
 MARGIN = 18 * mm
@@ -48,6 +53,14 @@ FRAME_HEIGHT = PAGE_SIZE[1] - 2 * MARGIN
 PICTURE_HEIGHT = FRAME_HEIGHT * 0.5
 # A picture among a piece's words (a story page's) is smaller: the words come first.
 WORDS_PICTURE_HEIGHT = FRAME_HEIGHT * 0.3
+# A film shows its title card, then a strip of its frames as wide as the page.
+TITLE_CARD_HEIGHT = FRAME_HEIGHT * 0.35
+STRIP_HEIGHT = FRAME_HEIGHT * 0.15
+# The photos of a set beside the one shown large: a row of small ones, so the whole set is
+# seen at a glance on the page of the work (a page for each would bury its words).
+PHOTO_ROW_COLUMNS = 4
+PHOTO_ROW_GAP = 3 * mm
+PHOTO_ROW_HEIGHT = FRAME_HEIGHT * 0.14
 # Pictures are scaled to this many pixels on their long side (150 dpi across the page) and
 # kept as JPEG, which reportlab embeds as it is: a 2048-pixel drawing would otherwise be
 # compressed again, making the report slow and large. Half of the drawing's size lets
@@ -161,11 +174,16 @@ def _artifact_page(
             _("The piece of work {id} could not be read: {reason}.").format(id=artifact.id, reason=artifact.damaged)
         )
         return [said(_("This piece of work ({id}) could not be read: {reason}.").format(id=artifact.id, reason=artifact.damaged))]
+    when = said(_("{activity}, {when}").format(activity=activity_name(artifact.activity), when=day_and_time(artifact.created)),
+                styles.muted)
+    if work.leaves_out(artifact):
+        # Not even its title, which may name the person.
+        return [when, Spacer(1, 8), said(_(PEOPLE_LEFT_OUT))]
 
-    def picture(name: str, height: float) -> list:
+    def picture(name: str, height: float, width: float = FRAME_WIDTH) -> list:
         """The picture in file `name`, or why it is missing (in `problems` too)."""
         try:
-            return [_picture(work.reader.file(artifact, name), height), Spacer(1, 10)]
+            return [_picture(work.reader.file(artifact, name), height, width), Spacer(1, 10)]
         except (PortfolioError, OSError, ValueError, PILImage.DecompressionBombError) as exc:
             problems.append(
                 _("The picture of '{title}' ({day}) is left out: {problem}").format(
@@ -174,16 +192,17 @@ def _artifact_page(
             )
             return [said(_("Its picture could not be read: {problem}").format(problem=exc), styles.muted)]
 
-    flowables: list = [
-        Paragraph(markup(title_of(artifact), bold=True), styles.title),
-        said(_("{activity}, {when}").format(activity=activity_name(artifact.activity), when=day_and_time(artifact.created)), styles.muted),
-        Spacer(1, 8),
-    ]
+    flowables: list = [Paragraph(markup(title_of(artifact), bold=True), styles.title), when, Spacer(1, 8)]
     words = _words_of(work, artifact, styles, picture, problems)
     name = picture_of(artifact)
+    if is_film(artifact):
+        flowables += picture(FILM_TITLE_CARD, TITLE_CARD_HEIGHT)
+        flowables += picture(FILM_STRIP, STRIP_HEIGHT)
+        flowables.append(said(film_words(artifact), styles.muted))
     # Words with pictures of their own (a story's pages) show the work; its cover would repeat them.
-    if name is not None and not any(isinstance(flowable, Image) for flowable in words):
+    elif name is not None and not any(isinstance(flowable, Image) for flowable in words):
         flowables += picture(name, PICTURE_HEIGHT)
+    flowables += _photo_rows(other_photos(artifact), picture)
     flowables += words
     if artifact.about.strip():
         flowables += [heading(_("In the client's words")), said(artifact.about)]
@@ -238,6 +257,23 @@ def _words_of(work: ClientWork, artifact: ArtifactRecord, styles: _Styles, pictu
     return flowables
 
 
+def _photo_rows(names: list[str], picture) -> list:
+    """The photos in rows of small pictures drawn by `picture` (a photo that cannot be read
+    says so in its place)."""
+    if not names:
+        return []
+    width = (FRAME_WIDTH - PHOTO_ROW_GAP * (PHOTO_ROW_COLUMNS - 1)) / PHOTO_ROW_COLUMNS
+    cells = [picture(name, PHOTO_ROW_HEIGHT, width)[0] for name in names]
+    rows = [cells[start:start + PHOTO_ROW_COLUMNS] for start in range(0, len(cells), PHOTO_ROW_COLUMNS)]
+    rows[-1] += [""] * (PHOTO_ROW_COLUMNS - len(rows[-1]))
+    table = Table(rows, colWidths=[width + PHOTO_ROW_GAP] * (PHOTO_ROW_COLUMNS - 1) + [width], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), PHOTO_ROW_GAP),
+    ]))
+    return [table, Spacer(1, 10)]
+
+
 def _notes(work: ClientWork, problems: list[str]) -> dict[tuple[str, str], str]:
     """The therapist's notes by (session id, artifact id or "" for the session's own)."""
     documents, unreadable = work.reader.therapist_notes()
@@ -250,14 +286,14 @@ def _notes(work: ClientWork, problems: list[str]) -> dict[tuple[str, str], str]:
     return found
 
 
-def _picture(data: bytes, height: float) -> Image:
-    """The picture as big as fits in the frame's width and `height`, as a JPEG."""
+def _picture(data: bytes, height: float, width: float = FRAME_WIDTH) -> Image:
+    """The picture as big as fits in `width` and `height`, as a JPEG."""
     with open_picture_bounded(data) as opened:
         opened.thumbnail((PICTURE_PIXELS, PICTURE_PIXELS), reducing_gap=1.0)
         flat = opened.convert("RGB") if opened.mode == "RGB" else _on_white(opened)
     encoded = io.BytesIO()
     flat.save(encoded, format="JPEG", quality=JPEG_QUALITY)
-    scale = min(FRAME_WIDTH / flat.width, height / flat.height)
+    scale = min(width / flat.width, height / flat.height)
     shown = Image(io.BytesIO(encoded.getvalue()), width=flat.width * scale, height=flat.height * scale)
     shown.hAlign = "LEFT"
     return shown

@@ -31,6 +31,9 @@ from expressive.lib.fonts import TEXT_FONT, TEXT_FONT_BOLD
 from expressive.portfolio import ArtifactRecord, PortfolioError, Session
 
 from .describe import (
+    FILM_STRIP,
+    FILM_TITLE_CARD,
+    FILM_VIDEO,
     activity_name,
     date_range,
     day,
@@ -38,14 +41,17 @@ from .describe import (
     feeling_colour,
     feeling_words,
     file_kind,
+    film_encoded,
+    film_words,
     goal_met_words,
+    is_film,
     picture_of,
     size_words,
     title_of,
 )
 from .output import InFlight, Progress, make_folder, new_folder, no_progress, write_file
 from .words import ASIDE, HEADING, PARAGRAPH, PICTURE, Block, words_of
-from .work import ClientWork
+from .work import PEOPLE_LEFT_OUT, ClientWork
 
 FILES = "files"
 FONTS = "fonts"
@@ -74,6 +80,7 @@ h3 { font-size: 1.3rem; margin: 0 0 0.25rem; }
 .when { color: #666; margin: 0 0 0.75rem; }
 img { display: block; max-width: 100%; max-height: 30rem; width: auto; height: auto; border-radius: 0.5rem; background: #eee; }
 audio { display: block; width: 100%; max-width: 28rem; margin: 0.75rem 0; }
+video { display: block; width: 100%; max-width: 40rem; height: auto; border-radius: 0.5rem; background: #000; }
 .words { white-space: pre-wrap; overflow-wrap: break-word; }
 h4 { font-size: 1.1rem; margin: 1rem 0 0.25rem; }
 .aside { color: #555; font-style: italic; }
@@ -181,20 +188,29 @@ def _article(work: ClientWork, artifact: ArtifactRecord, folder: Path, problems:
         unreadable = _("This piece of work ({artifact}) could not be read: {damage}").format(
             artifact=artifact.id, damage=artifact.damaged)
         return f"<article><p>{_text(unreadable)}</p></article>"
+    when = f'<p class="when">{_text(activity_name(artifact.activity))}, {_text(day_and_time(artifact.created))}</p>'
+    if work.leaves_out(artifact):
+        # No file of it is copied, and not even its title, which may name the person.
+        return f'<article>\n{when}\n<p class="aside">{_text(_(PEOPLE_LEFT_OUT))}</p>\n</article>'
     copied = _copy_files(work, artifact, folder, problems)
     parts = [
         f'<article id="{_text(artifact.session_id)}-{_text(artifact.id)}">',
         f"<h3>{_text(title_of(artifact))}</h3>",
-        f'<p class="when">{_text(activity_name(artifact.activity))}, {_text(day_and_time(artifact.created))}</p>',
+        when,
     ]
     words = _words_html(words_of(work, artifact, problems), copied, title_of(artifact))
     picture = picture_of(artifact)
+    film = is_film(artifact)
+    if film:
+        parts += _film_html(artifact, copied)
     # Words with pictures of their own (a story's pages) show the work; its cover would repeat them.
-    if picture in copied and not any("<img " in part for part in words):
+    elif picture in copied and not any("<img " in part for part in words):
         parts.append(f'<img src="{copied[picture]}" alt="{_text(title_of(artifact))}" loading="lazy">')
     parts += words
+    # A film's video carries its sound; a film not yet encoded lets it be heard alone.
+    playing_sound = not (film and film_encoded(artifact))
     for entry in artifact.files:
-        if entry.media_type in AUDIO_TYPES and entry.name in copied:
+        if playing_sound and entry.media_type in AUDIO_TYPES and entry.name in copied:
             parts.append(f'<audio controls preload="none" src="{copied[entry.name]}"></audio>')
     if artifact.about.strip():
         parts.append(f'<p class="words">{_text(artifact.about)}</p>')
@@ -209,6 +225,23 @@ def _article(work: ClientWork, artifact: ArtifactRecord, folder: Path, problems:
     parts.append(f'<ul class="files">{"".join(links)}</ul>')
     parts.append("</article>")
     return "\n".join(parts)
+
+
+def _film_html(artifact: ArtifactRecord, copied: dict[str, str]) -> list[str]:
+    """The film playing in the page, its title card showing until it plays; a film whose
+    video is not made yet shows the strip of its frames and says so."""
+    title = _text(title_of(artifact))
+    said = f'<p class="when">{_text(film_words(artifact))}</p>'
+    if FILM_VIDEO in copied:
+        poster = f' poster="{copied[FILM_TITLE_CARD]}"' if FILM_TITLE_CARD in copied else ""
+        return [
+            f'<video controls preload="metadata"{poster} aria-label="{title}">'
+            f'<source src="{copied[FILM_VIDEO]}" type="video/mp4"></video>',
+            said,
+        ]
+    parts = [f'<img src="{copied[FILM_STRIP]}" alt="{title}" loading="lazy">'] if FILM_STRIP in copied else []
+    not_made = _("The video of this film is not made yet: here are some of its frames.")
+    return [*parts, said, f'<p class="aside">{_text(not_made)}</p>']
 
 
 def _words_html(blocks: list[Block], copied: dict[str, str], title: str) -> list[str]:

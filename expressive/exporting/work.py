@@ -20,13 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from expressive.i18n import _
+from expressive.activity import SHOWS_PEOPLE
+from expressive.i18n import N_, _
 from expressive.portfolio import ArtifactRecord, Client, Portfolio, PortfolioError, Session
 from expressive.portfolio.documents import ARTIFACT_FORMAT, CLIENT_FORMAT, NOTE_FORMAT, SESSION_FORMAT, parse_document
 from expressive.portfolio.layout import MANIFEST_FILE, PRIVATE, Layout
 from expressive.portfolio.records import RecordError
 
 Record = Client | Session | ArtifactRecord
+# What the PDF report and the web portfolio say in the place of work they leave out.
+PEOPLE_LEFT_OUT = N_("A photo or film that may show a person is left out; the therapist chose not to include them.")
 
 
 @dataclass(frozen=True)
@@ -44,11 +47,19 @@ class ClientWork:
     # Newest first.
     sessions: tuple[SessionWork, ...]
     reader: WorkReader
+    # Whether work that may show a person (its metadata's SHOWS_PEOPLE) goes in; the
+    # archive, the client's whole record, always holds it.
+    include_people: bool = True
 
     @property
     def artifacts(self) -> list[ArtifactRecord]:
         """Every artifact, oldest first."""
         return [artifact for session in reversed(self.sessions) for artifact in session.artifacts]
+
+    def leaves_out(self, artifact: ArtifactRecord) -> bool:
+        """Whether the export leaves this piece of work out, not one byte of it written,
+        because it may show a person and the therapist did not choose to include such work."""
+        return not self.include_people and artifact.metadata.get(SHOWS_PEOPLE) is True
 
 
 class WorkReader:
@@ -101,7 +112,8 @@ class WorkReader:
 
 
 def gather(
-    store: Portfolio, client_id: str, artifact_ids: Iterable[tuple[str, str]] | None = None
+    store: Portfolio, client_id: str, artifact_ids: Iterable[tuple[str, str]] | None = None, *,
+    include_people: bool = True,
 ) -> ClientWork:
     """The client's records (all, or the artifacts named as (session id, artifact id):
     an artifact's id is unique only within its session). Run on the store's thread."""
@@ -124,4 +136,5 @@ def gather(
             for session in sessions
         ),
         reader=WorkReader(store, client_id),
+        include_people=include_people,
     )

@@ -58,6 +58,9 @@ class ExportDialog(TherapistView):
     format = StringProperty("pdf")
     folder = StringProperty("")
     therapist_notes = BooleanProperty(False)
+    # Photos and films that may show a person go into a report or a web page only when the
+    # therapist turns this on, each time: it is never remembered.
+    include_people = BooleanProperty(False)
     favourites_only = BooleanProperty(False)
     running = BooleanProperty(False)
     done = NumericProperty(0)
@@ -101,7 +104,8 @@ class ExportDialog(TherapistView):
                 return
         try:
             export = prepare(store, client.id, self.format, artifact_ids=chosen,
-                             include_therapist_notes=self.therapist_notes and self.format == "pdf")
+                             include_therapist_notes=self.therapist_notes and self.format == "pdf",
+                             include_people=self.include_people and self.format != "zip")
         except (ExportError, PortfolioError, ValueError) as error:
             self.message = str(error)
             return
