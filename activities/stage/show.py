@@ -179,7 +179,18 @@ class ShowLog:
     # --- the file format -------------------------------------------------------------
 
     def to_json(self) -> str:
-        return json.dumps({
+        return json.dumps(self.to_data(), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> ShowLog:
+        """A show saved by `to_json`. Bounded before it is decoded, and checked event by
+        event: ValueError (InputRefused for the bounds) naming what is wrong."""
+        return cls.from_data(load_json_bounded(text, max_bytes=MAX_LOG_BYTES, what=N_("The puppet show's record"),
+                                               max_objects=MAX_EVENTS + MAX_PUPPETS + 1))
+
+    def to_data(self) -> dict:
+        """The show as JSON values (what `to_json` writes), to keep inside another record."""
+        return {
             "format": FORMAT_NAME,
             "version": FORMAT_VERSION,
             "width": STAGE_WIDTH,
@@ -187,14 +198,12 @@ class ShowLog:
             "backdrop": self.backdrop,
             "puppets": [{"figure": puppet.figure, "name": puppet.name, "source": puppet.source} for puppet in self.puppets],
             "events": self.events,
-        }, separators=(",", ":"))
+        }
 
     @classmethod
-    def from_json(cls, text: str | bytes) -> ShowLog:
-        """A show saved by `to_json`. Bounded before it is decoded, and checked event by
-        event: ValueError (InputRefused for the bounds) naming what is wrong."""
-        data = load_json_bounded(text, max_bytes=MAX_LOG_BYTES, what=N_("The puppet show's record"),
-                                 max_objects=MAX_EVENTS + MAX_PUPPETS + 1)
+    def from_data(cls, data) -> ShowLog:
+        """A show from JSON values already decoded within bounds (`to_data`'s), checked
+        event by event: ValueError naming what is wrong."""
         if not isinstance(data, dict) or data.get("format") != FORMAT_NAME or data.get("version") != FORMAT_VERSION:
             raise ValueError(f"this is not a puppet show ({FORMAT_NAME}, version {FORMAT_VERSION})")
         _check_keys(data, {"format", "version", "width", "height", "backdrop", "puppets", "events"}, "the show")
