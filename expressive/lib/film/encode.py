@@ -17,7 +17,7 @@ from expressive.lib.drawing.render import png_bytes, thumbnail_png
 from expressive.lib.film.faststart import moov_first
 from expressive.lib.film.parts import FILM_SIZE, FPS_CHOICES, MAX_FILM_FRAMES, EncoderMissing, FilmParts, title_frame_count
 from expressive.lib.film.pictures import JPEG_QUALITY, frame_strip, title_card
-from expressive.lib.film.sound import read_wav
+from expressive.audio.microphone import read_wav
 from expressive.limits import MAX_TITLE_CHARS, checked_text, open_picture_bounded
 
 FILM_FORMAT = "expressive-film"
