@@ -106,8 +106,8 @@ def frame_count(seconds: float, fps: int = TAKE_FPS) -> int:
     return max(1, min(MAX_FILM_FRAMES, round(seconds * fps)))
 
 
-def take_frames(log: ShowLog, seconds: float, library: FigureLibrary, backdrop: Image.Image,
+def take_frames(log: ShowLog, count: int, library: FigureLibrary, backdrop: Image.Image,
                 fps: int = TAKE_FPS) -> list[bytes]:
-    """Every frame of a take of `seconds`, one each 1/fps from its start, as the film's JPEGs.
-    Frames where nothing moved are the same bytes, so the film keeps them once."""
-    return [jpeg_frame(frame_at(log, number / fps, library, backdrop)) for number in range(frame_count(seconds, fps))]
+    """The first `count` frames of the take, one each 1/fps from its start, as the film's
+    JPEGs. Frames where nothing moved are the same bytes, so the film keeps them once."""
+    return [jpeg_frame(frame_at(log, number / fps, library, backdrop)) for number in range(count)]
