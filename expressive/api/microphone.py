@@ -46,3 +46,4 @@ __all__ = [
     "open_microphone",
     "read_wav",
 ]
+

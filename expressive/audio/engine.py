@@ -8,6 +8,10 @@ and three backends chosen at run time by `open_engine`.
 - `SilentEngine` for a machine with no sound output: playing does nothing, but `render`
   still works, so a recording made there still saves a rendering that sounds.
 - `FakeAudioEngine` records every call, for the tests of code that plays music.
+
+Every engine also plays one clip at a time (a film's sound, `play_clip`) and says where it
+is (`clip_position`): the mixer on a channel of its own, the others on a clock alone, so a
+film on a silent tablet still moves on in time.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ class AudioEngine:
         self.bank = SampleBank(source or SynthSource(SAMPLE_RATE), **self._bank_options())
         self.sample_rate = self.bank.sample_rate
         self._prepared: set[str] = set()
+        self._clip = ClipClock()
 
     def _bank_options(self) -> dict:
         return {}
@@ -77,6 +82,18 @@ class AudioEngine:
 
     def all_notes_off(self) -> None:
         """Release every sounding note, drums included: the music is stopping."""
+
+    def play_clip(self, frames: np.ndarray, start_seconds: float = 0.0) -> None:
+        """Play `frames` (int16 (n, 2) at `sample_rate`) from `start_seconds` into them,
+        instead of any clip playing; notes play on beside it."""
+        self._clip.start(_clip_frames(frames), self.sample_rate, start_seconds)
+
+    def stop_clip(self) -> None:
+        self._clip.stop()
+
+    def clip_position(self) -> float | None:
+        """Seconds into the clip playing now, or None when none is (it ended or stopped)."""
+        return self._clip.position()
 
     def buffer_latency(self) -> float:
         """Seconds of sound the output buffer holds: the delay it adds to every note."""
@@ -120,6 +137,7 @@ class FakeAudioEngine(AudioEngine):
         self._lock = threading.Lock()
         self.sample_rate = SAMPLE_RATE
         self.buffer_frames = BUFFER_FRAMES
+        self._clip = ClipClock()
 
     def _record(self, call: str, *args) -> None:
         with self._lock:
@@ -136,6 +154,15 @@ class FakeAudioEngine(AudioEngine):
 
     def prepare(self, instrument: str, wait: bool = False) -> None:
         self._record("prepare", instrument)
+
+    def play_clip(self, frames: np.ndarray, start_seconds: float = 0.0) -> None:
+        """Recorded as ("play_clip", (frames, start_seconds))."""
+        self._record("play_clip", frames, start_seconds)
+        super().play_clip(frames, start_seconds)
+
+    def stop_clip(self) -> None:
+        self._record("stop_clip")
+        super().stop_clip()
 
     def render(self, events: Iterable[NoteEvent], tail: float = 1.5) -> np.ndarray:
         events = list(events)
@@ -169,10 +196,12 @@ class MixerEngine(AudioEngine):
         self.name = source.name
         self._owns_mixer = owns_mixer
         mixer = self._pygame.mixer
-        mixer.set_num_channels(max(polyphony, mixer.get_num_channels()))
+        # One channel per voice, and one more for a clip, after them.
+        mixer.set_num_channels(max(polyphony + 1, mixer.get_num_channels()))
         # Reserved channels are never handed to Sound.play() elsewhere in the app.
-        mixer.set_reserved(polyphony)
+        mixer.set_reserved(polyphony + 1)
         self._channels = [mixer.Channel(slot) for slot in range(polyphony)]
+        self._clip_channel = mixer.Channel(polyphony)
         self._pool = VoicePool(polyphony)
         self._lock = threading.Lock()
         self._closed = False
@@ -231,6 +260,26 @@ class MixerEngine(AudioEngine):
             for voice in self._pool.release_all():
                 self._channels[voice.slot].fadeout(_milliseconds(find_instrument(voice.instrument)))
 
+    def play_clip(self, frames: np.ndarray, start_seconds: float = 0.0) -> None:
+        frames = _clip_frames(frames)
+        first = max(0, round(start_seconds * self.sample_rate))
+        rest = frames[first:]
+        sound = self._pygame.sndarray.make_sound(np.ascontiguousarray(rest)) if len(rest) else None
+        with self._lock:
+            if self._closed:
+                return
+            self._clip_channel.stop()
+            if sound is not None:
+                self._clip_channel.set_volume(1.0)
+                self._clip_channel.play(sound)
+            super().play_clip(frames, start_seconds)
+
+    def stop_clip(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._clip_channel.stop()
+            super().stop_clip()
+
     def sounding_voices(self) -> list[Voice]:
         """A snapshot of the voices sounding now, oldest first."""
         with self._lock:
@@ -241,13 +290,57 @@ class MixerEngine(AudioEngine):
             if self._closed:
                 return
             self._closed = True
-            for channel in self._channels:
+            for channel in [*self._channels, self._clip_channel]:
                 channel.stop()
+            self._clip.stop()
         super().close()
         if self._owns_mixer:
             self._pygame.mixer.quit()
         else:
             self._pygame.mixer.set_reserved(0)
+
+
+class ClipClock:
+    """Where a clip is: the seconds since it started, from `time.perf_counter`, until its
+    end. The engines that play nothing keep time with it alone."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._started: float | None = None
+        self._offset = 0.0
+        self._length = 0.0
+
+    def start(self, frames: np.ndarray, sample_rate: int, start_seconds: float) -> None:
+        with self._lock:
+            self._length = len(frames) / sample_rate
+            self._offset = min(max(0.0, start_seconds), self._length)
+            self._started = time.perf_counter()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._started = None
+
+    def position(self) -> float | None:
+        with self._lock:
+            if self._started is None:
+                return None
+            position = self._offset + time.perf_counter() - self._started
+            if position >= self._length:
+                self._started = None
+                return None
+            return position
+
+
+def _clip_frames(frames: np.ndarray) -> np.ndarray:
+    """`frames` as int16 stereo (n, 2); mono (n,) is played on both sides."""
+    frames = np.asarray(frames)
+    if frames.dtype != np.int16:
+        raise ValueError(f"a clip is int16 samples, not {frames.dtype}")
+    if frames.ndim == 1:
+        return np.column_stack((frames, frames))
+    if frames.ndim != 2 or frames.shape[1] != 2:
+        raise ValueError(f"a clip is (n, 2) stereo frames, not {frames.shape}")
+    return frames
 
 
 def _milliseconds(chosen: Instrument) -> int:

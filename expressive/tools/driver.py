@@ -85,7 +85,7 @@ def scratch_app(source: Path | None = None, passphrase: str | None = None) -> It
         else:
             store = Portfolio.open(root)
             make_demo(store)
-        app = start_app(store, media=MediaServices(sound="synth", midi="fake"))
+        app = start_app(store, media=MediaServices(sound="synth", midi="fake", camera="pattern", microphone="fake"))
         try:
             yield app
         finally:
