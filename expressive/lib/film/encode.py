@@ -17,6 +17,7 @@ from expressive.lib.drawing.render import png_bytes, thumbnail_png
 from expressive.lib.film.faststart import moov_first
 from expressive.lib.film.parts import FILM_SIZE, FPS_CHOICES, MAX_FILM_FRAMES, EncoderMissing, FilmParts, title_frame_count
 from expressive.lib.film.pictures import JPEG_QUALITY, frame_strip, title_card
+from expressive.lib.film.sound import soundtrack
 from expressive.audio.microphone import read_wav
 from expressive.limits import MAX_TITLE_CHARS, checked_text, open_picture_bounded
 
@@ -59,15 +60,18 @@ def encode_film(parts: FilmParts) -> bytes:
             samples, rate = read_wav(parts.sound)
             audio_rate = rate if rate in AUDIO_RATES else AUDIO_RATES[-1]
             audio = container.add_stream(AUDIO_CODEC, rate=audio_rate, layout="stereo")
-        title_frames = title_frame_count(parts.fps)
+        packets = []
         for index, picture in enumerate(_pictures_in_order(parts)):
             frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
             frame.pts = index
             frame.time_base = Fraction(1, parts.fps)
-            container.mux(video.encode(frame))
-        container.mux(video.encode(None))
+            packets += video.encode(frame)
+        packets += video.encode(None)
         if audio is not None:
-            _encode_sound(av, container, audio, samples, rate, title_frames, len(parts.frames), parts.fps)
+            packets += _encoded_sound(av, audio, samples, rate, len(parts.frames), parts.fps)
+        # In time order, so that a browser playing the film as it downloads finds the
+        # pictures and the sound of each moment together.
+        container.mux(sorted(packets, key=lambda packet: packet.dts * packet.time_base))
     return moov_first(output.getvalue())
 
 
@@ -96,14 +100,11 @@ def _pictures_in_order(parts: FilmParts):
         yield decoded[data]
 
 
-def _encode_sound(av, container, audio, samples: np.ndarray, rate: int, title_frames: int, frame_count: int, fps: int) -> None:
-    """The sound after the title's silence, cut or padded to end with the last frame."""
-    silence = title_frames * rate // fps
-    length = frame_count * rate // fps
-    timeline = np.zeros(silence + length, np.int16)
-    kept = samples[:length]
-    timeline[silence:silence + len(kept)] = kept
+def _encoded_sound(av, audio, samples: np.ndarray, rate: int, frame_count: int, fps: int) -> list:
+    """The packets of the sound after the title's silence, cut or padded to end with the last frame."""
+    timeline = soundtrack(samples, rate, fps, frame_count)
     resampler = av.AudioResampler(format="fltp", layout="stereo", rate=audio.codec_context.sample_rate)
+    packets = []
     chunk = 4096
     for start in range(0, len(timeline), chunk):
         piece = av.AudioFrame.from_ndarray(timeline[np.newaxis, start:start + chunk], format="s16", layout="mono")
@@ -111,10 +112,10 @@ def _encode_sound(av, container, audio, samples: np.ndarray, rate: int, title_fr
         piece.pts = start
         piece.time_base = Fraction(1, rate)
         for resampled in resampler.resample(piece):
-            container.mux(audio.encode(resampled))
+            packets += audio.encode(resampled)
     for resampled in resampler.resample(None):
-        container.mux(audio.encode(resampled))
-    container.mux(audio.encode(None))
+        packets += audio.encode(resampled)
+    return packets + audio.encode(None)
 
 
 def film_draft(kind: str, parts: FilmParts, title: str = "") -> ArtifactDraft:

@@ -17,6 +17,7 @@ from expressive.i18n import N_, _
 from expressive.lib.film.encode import FILM_FORMAT, FILM_VERSION, encode_film, film_seconds
 from expressive.lib.film.parts import FILM_SIZE, FPS_CHOICES, MAX_FILM_FRAMES, TITLE_SECONDS, FilmParts
 from expressive.lib.film.pictures import title_card
+from expressive.lib.film.sound import resampled, soundtrack
 from expressive.audio.microphone import read_wav
 from expressive.limits import MAX_LOG_BYTES, MAX_TITLE_CHARS, InputRefused, check_picture_size, checked_text, load_json_bounded, open_picture_bounded
 
@@ -76,17 +77,14 @@ class Film:
             self._decoded.popitem(last=False)
         return picture
 
-    def sound_at_rate(self, sample_rate: int) -> np.ndarray | None:
-        """The sound as int16 stereo (samples x 2) at `sample_rate`, from the first frame on,
-        as a sound engine plays it; None for a silent film."""
+    def soundtrack(self, sample_rate: int) -> np.ndarray | None:
+        """The sound on the film's whole timeline (silent through the title card, ending
+        with the last frame) as int16 stereo (samples x 2) at `sample_rate`, as a sound
+        engine plays it; None for a silent film."""
         if self.sound is None:
             return None
-        count = round(len(self.sound) * sample_rate / self.sample_rate)
-        if count == len(self.sound):
-            mono = self.sound
-        else:
-            mono = np.interp(np.arange(count) * (self.sample_rate / sample_rate), np.arange(len(self.sound)),
-                             self.sound).astype(np.int16)
+        timeline = soundtrack(self.sound, self.sample_rate, self.fps, len(self.frame_names))
+        mono = resampled(timeline, self.sample_rate, sample_rate)
         return np.repeat(mono[:, np.newaxis], 2, axis=1)
 
     def parts(self) -> FilmParts:
