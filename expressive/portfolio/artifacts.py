@@ -11,16 +11,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from expressive.activity import ACTIVITY_ID_PATTERN
-from expressive.artifact import ArtifactDraft, media_type_of
+from expressive.artifact import FILE_NAME_PATTERN, ArtifactDraft, media_type_of
 from expressive.i18n import _
 
 from .atomic import reason
 from .clients import Clients
 from .disk import Disk
 from .documents import artifact_document
-from .layout import ARTIFACTS, random_letters, unused_name
+from .layout import ARTIFACTS, MANIFEST_FILE, random_letters, unused_name
 from .records import ArtifactRecord, FileEntry, PortfolioError, RecordError, utc
 from .sessions import Sessions
 
@@ -107,6 +108,51 @@ class Artifacts:
             raise PortfolioError(_("There is no artifact {artifact_id} in session {session_id} of client {client_id}.").format(
                 artifact_id=artifact_id, session_id=session_id, client_id=client_id))
         return artifact
+
+    def add_product_file(
+        self, artifact: ArtifactRecord, name: str, data: bytes, metadata: dict[str, Any] | None
+    ) -> ArtifactRecord:
+        """Add the file `name` to a saved artifact as its new product (the product before
+        stays, as a plain file), with `metadata` merged into its metadata.
+
+        Two atomic steps: the file is written (encrypted like every file) under its final
+        name, then the manifest that lists it replaces the old one. A kill before the
+        manifest is replaced leaves the old artifact whole, with a file it does not list,
+        which nothing reads and the next try replaces; after, the new one.
+        """
+        if artifact.damaged:
+            raise PortfolioError(_("The artifact {artifact} is damaged, so nothing can be added to it: {damaged}.").format(
+                artifact=artifact.id, damaged=artifact.damaged))
+        current = self.get(artifact.client_id, artifact.session_id, artifact.id)
+        if not isinstance(name, str) or not FILE_NAME_PATTERN.match(name) or name == MANIFEST_FILE:
+            raise PortfolioError(_("The file name {name} is not allowed.").format(name=repr(name)))
+        if current.file(name) is not None:
+            raise PortfolioError(_("The artifact {artifact} already has a file named {name}.").format(
+                artifact=artifact.id, name=name))
+        try:
+            changes = json.loads(json.dumps(metadata or {}))
+        except (TypeError, ValueError):
+            changes = None
+        if not isinstance(data, (bytes, bytearray)) or not isinstance(changes, dict):
+            raise PortfolioError(_("The file {name} cannot be added: it is not bytes, or its metadata is not JSON.").format(
+                name=name))
+        content = bytes(data)
+        entry = {"name": name, "role": "product", "media_type": media_type_of(name), "size": len(content),
+                 "sha256": hashlib.sha256(content).hexdigest()}
+        action = _("add {name} to the {kind}").format(name=name, kind=current.kind)
+        with self._disk.writing(action, current.path):
+            self._disk.write_bytes(current.path / name, content)
+
+        def add(doc: dict[str, Any]) -> None:
+            files = [dict(listed) for listed in doc["files"]]
+            for listed in files:
+                if listed.get("role") == "product":
+                    listed["role"] = "file"
+            doc["files"] = [*files, entry]
+            doc["product"] = name
+            doc["metadata"] = {**(doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}), **changes}
+
+        return self._disk.rewrite((current.client_id, current.session_id, current.id), add, action=action)
 
     # --- its files --------------------------------------------------------------------------
 

@@ -445,6 +445,15 @@ class Portfolio:
         """The file's content, checked against the manifest's SHA-256."""
         return self._artifacts.read_file(artifact, name)
 
+    def add_product_file(self, artifact: ArtifactRecord, name: str, data: bytes, *,
+                         metadata: dict[str, Any] | None = None) -> ArtifactRecord:
+        """Add a file to saved work as its product (a film's video, made later), `metadata`
+        merged in; as it was or whole after a kill, encrypted, audited ("add-file")."""
+        added = self._artifacts.add_product_file(artifact, name, data, metadata)
+        self._audit.record_after(_("{name} was added to the work").format(name=name), "add-file", added.client_id,
+                                 f"{added.session_id}/{added.id}/{name}")
+        return added
+
     def verify_artifact(self, artifact: ArtifactRecord) -> list[str]:
         """What is wrong with the artifact, in plain words; [] when it is intact."""
         return self._artifacts.verify(artifact)
