@@ -1,0 +1,164 @@
+"""The photo studio in the real app, driven by real touches: the moving test pattern is the
+camera, the drawing studio the picture maker, and the tablet is in client mode."""
+
+import io
+import json
+import os
+
+import pytest
+from PIL import Image
+
+from expressive.activities.drawing.picture_maker import PicturePopup
+from expressive.activities.photo.studio import PhotoSheet, PhotoStudio
+from expressive.api import SHOWS_PEOPLE
+from expressive.media import MediaServices
+from expressive.portfolio import Portfolio
+from expressive.tools.driver import advance_frames, drag, start_app, stop_app, tap
+from expressive.ui.files import FileChooser
+from expressive.ui.screens.access import TherapistPinDialog
+from tests_support import PIN, cheap_protect, open_popup_texts, screen, submit_secret, tap_popup_button
+
+# Frames the app may take to show something that comes from a thread (the camera's first
+# frame): a bound on waiting, not a time measured.
+MOST_FRAMES = 400
+
+
+@pytest.fixture(scope="module")
+def app(window, tmp_path_factory):
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    root = tmp_path_factory.mktemp("photo") / "portfolio"
+    cheap_protect(root, PIN)
+    store = Portfolio.open(root, passphrase=PIN)
+    store.add_client("Sam")
+    running = start_app(store, media=MediaServices(sound="silent", midi="fake", camera="pattern", microphone="none"))
+    (client,) = running.store.clients()
+    running.open_client(client)
+    running.begin_session(running.plans[0], "", 3)
+    assert running.client_mode
+    yield running
+    stop_app(running)
+
+
+def open_views(window):
+    from kivy.uix.modalview import ModalView
+
+    return [view for view in window.children if isinstance(view, ModalView)]
+
+
+def until(condition):
+    for _frame in range(MOST_FRAMES):
+        if condition():
+            return
+        advance_frames(1)
+    raise AssertionError("it never happened")
+
+
+def studio_of(app) -> PhotoStudio:
+    return screen(app, "activity").ids.area.children[0]
+
+
+def button(widget, label):
+    return next(child for child in widget.walk() if getattr(child, "text", None) == label)
+
+
+@pytest.fixture(scope="module")
+def studio(app):
+    app.go("activity", activity_id="photo")
+    advance_frames(2)
+    studio = studio_of(app)
+    until(lambda: studio.ids.preview.texture is not None)
+    return studio
+
+
+def test_photos_taken_with_a_countdown_dropped_and_drawn_on_are_saved_with_their_record(app, window, studio):
+    roll = studio.roll
+    assert studio.can_switch and studio.ids.switch.opacity == 1, "the pattern stands for two cameras"
+    tap(studio.ids.shutter)
+    assert [photo.source for photo in roll.kept] == ["camera-back"]
+
+    # The countdown: 3, 2, 1, then the photo (its step shortened: counting is not tested here).
+    studio.countdown_step = 0.05
+    tap(studio.ids.countdown_button)
+    assert studio.countdown_on
+    tap(studio.ids.shutter, frames=0)
+    assert studio.ids.countdown.text == "3" and len(roll.kept) == 1
+    until(lambda: len(roll.kept) == 2)
+    assert studio.ids.countdown.text == ""
+    assert len(studio.ids.photos.children) == 2
+
+    # The first one large, dropped after being asked.
+    first, second = roll.kept
+    tap(studio.ids.photos.children[-1])
+    (sheet,) = open_views(window)
+    assert isinstance(sheet, PhotoSheet) and sheet.photo is first
+    tap(sheet.ids.drop)
+    assert "Drop this photo?" in open_popup_texts(window)
+    tap_popup_button(window, "Drop")
+    assert roll.kept == [second] and not first.kept and first.jpeg == b""
+    assert not open_views(window)
+
+    # The other drawn on, in the drawing studio, on the photo as paper.
+    tap(studio.ids.photos.children[0])
+    tap(open_views(window)[0].ids.draw)
+    (maker,) = open_views(window)
+    assert isinstance(maker, PicturePopup) and maker.studio.log.paper[2] is not None
+    paper = maker.studio.paper
+    drag([paper.to_window(paper.x + paper.width * (0.2 + 0.6 * step / 10), paper.center_y) for step in range(11)])
+    tap(maker.ids.use)
+    assert second.drawn_png is not None and not open_views(window)
+
+    # Done keeps the one photo, its drawing and the record of both.
+    tap(screen(app, "activity").ids.done)
+    (saved,) = [record for record in app.store.artifacts(app.client.id) if record.activity == "photo"]
+    names = {entry.name for entry in saved.files}
+    assert names == {"photo-01.jpg", "photo-01-drawn.png", "photos.json", "thumbnail.png"}
+    assert saved.product == "photo-01-drawn.png"
+    assert saved.metadata["photos"] == 1 and saved.metadata[SHOWS_PEOPLE] is True
+    record = json.loads(app.store.read_file(saved, "photos.json"))
+    assert [(entry["source"], entry["kept"]) for entry in record["photos"]] == [("camera-back", False), ("camera-back", True)]
+    assert record["photos"][1]["drawn"] == "photo-01-drawn.png"
+    assert record["photos"][0]["taken"] <= record["photos"][1]["taken"]
+    photo = Image.open(io.BytesIO(app.store.read_file(saved, "photo-01.jpg")))
+    drawn = Image.open(io.BytesIO(app.store.read_file(saved, "photo-01-drawn.png"))).convert("RGB")
+    assert photo.format == "JPEG" and photo.size == (640, 480)
+    assert drawn.size[0] <= 2048 and drawn.size[1] <= 1536
+    # The stroke went across the middle of the photo: the drawing there is not the photo.
+    under = photo.convert("RGB").resize(drawn.size)
+    middle_row = [abs(sum(drawn.getpixel((x, drawn.height // 2))) - sum(under.getpixel((x, drawn.height // 2))))
+                  for x in range(drawn.width // 3, drawn.width * 2 // 3, 16)]
+    assert min(middle_row) > 60
+
+
+def test_the_device_chooser_asks_for_the_pin_and_refuses_what_is_not_a_picture(app, window, tmp_path, monkeypatch):
+    pictures = tmp_path / "Pictures"
+    pictures.mkdir()
+    (pictures / "damaged.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 200)
+    os.mkfifo(pictures / "endless.jpg")
+    monkeypatch.setattr("expressive.ui.files.file_places", lambda: [pictures])
+    app.go("activity", activity_id="photo")
+    advance_frames(2)
+    studio = studio_of(app)
+    assert not studio.roll.photos
+
+    tap(studio.ids.from_device)
+    (dialog,) = open_views(window)
+    assert isinstance(dialog, TherapistPinDialog), "client mode: no files without the PIN"
+    dialog.dismiss(animation=False)
+    advance_frames(1)
+    assert not open_views(window) and not studio.roll.photos
+
+    tap(studio.ids.from_device)
+    submit_secret(open_views(window)[0].ids.entry, PIN)
+    for name in ("damaged.jpg", "endless.jpg"):
+        (chooser,) = open_views(window)
+        assert isinstance(chooser, FileChooser)
+        chooser.ids.files.selection = [str(pictures / name)]
+        tap(chooser.ids.choose)
+        assert any("can't be used" in text for text in open_popup_texts(window)), name
+        tap_popup_button(window, "OK")
+        assert not studio.roll.photos, "nothing changed"
+        if name == "damaged.jpg":
+            tap(studio.ids.from_device)  # the therapist is asked again: the chooser closed
+            submit_secret(open_views(window)[0].ids.entry, PIN)
+    assert not open_views(window)
+    studio.stop_camera()
