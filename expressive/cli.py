@@ -310,6 +310,34 @@ def cmd_check(args) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_films(args) -> int:
+    """Films kept without their video (no encoder was there): listed, or with --encode made now."""
+    from expressive.film_videos import encode_waiting_films, waiting_for_video
+
+    with open_store(args) as store:
+        if not args.encode:
+            waiting = [(client, artifact) for client in store.clients() for artifact in store.artifacts(client.id)
+                       if waiting_for_video(artifact)]
+            for client, artifact in waiting:
+                print(_("{client}: {session}/{artifact} has no video yet").format(
+                    client=client.id, session=artifact.session_id, artifact=artifact.id))
+            print(ngettext("{n} film has no video yet; 'expressive films --encode' makes it.",
+                           "{n} films have no video yet; 'expressive films --encode' makes them.", len(waiting))
+                  .format(n=len(waiting)))
+            return 0
+
+        def tell(artifact, problem: str | None) -> None:
+            where = f"{artifact.client_id}: {artifact.session_id}/{artifact.id}"
+            if problem is None:
+                print(_("{film}: the video is made").format(film=where))
+            else:
+                print(_("{film}: {problem}").format(film=where, problem=problem), file=sys.stderr)
+
+        made, failed = encode_waiting_films(store, tell)
+    print(ngettext("Made the video of {n} film.", "Made the videos of {n} films.", made).format(n=made))
+    return 1 if failed else 0
+
+
 def progress_every_second():
     """A `progress(done, total)` for a long check: a line on stderr about once a second,
     and one at the end."""
@@ -646,6 +674,10 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
     check = commands.add_parser("check", parents=[common], help=_("verify every file against its manifest and rebuild the index"))
     check.add_argument("--repair", action="store_true", help=_("also remove unfinished saves left by a crash"))
     check.set_defaults(handler=cmd_check)
+    films = commands.add_parser("films", parents=[common], help=_("list the films kept without their video (made "
+                                                                   "where no video encoder was)"))
+    films.add_argument("--encode", action="store_true", help=_("make the video of each of them now"))
+    films.set_defaults(handler=cmd_films)
     screenshot = commands.add_parser(
         "screenshot", parents=[common],
         help=_("render a screen to a PNG without a screen (uses a scratch copy of the portfolio, or a demo one)"),
