@@ -139,6 +139,7 @@ class StageActivity(Activity):
         self.backdrop_id = "theatre"
         self.backdrop = painted_backdrop(self.backdrop_id)
         self.take: Take | None = None
+        self._draft: tuple[Take, ArtifactDraft] | None = None  # the film of the take, made once
         self._studio = None
 
     @property
@@ -217,7 +218,13 @@ class StageActivity(Activity):
             self._studio.stop_take()
         if self.take is None:
             return []
-        return [film_of_take(self.take, self.library, self.title)]
+        return [self.take_draft()]
+
+    def take_draft(self) -> ArtifactDraft:
+        """The film of the take (made the first time it is asked for: watched, or kept)."""
+        if self._draft is None or self._draft[0] is not self.take:
+            self._draft = (self.take, film_of_take(self.take, self.library, self.title))
+        return self._draft[1]
 
     @classmethod
     def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:
