@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from kivy.app import App
+from kivy.clock import mainthread
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, DictProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -14,6 +16,7 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from expressive.activity import MOVEMENT_VIDEO_SETTING, ImportRefused, complexity_of
 from expressive.artifact import ArtifactUnreadable, artifact_view
+from expressive.film_videos import VideoNotMade, keep_video, make_video, waiting_for_video
 from expressive.i18n import N_, _, format_date, format_time
 from expressive.importing import import_file, importable_endings
 from expressive.plans import IMPORTED_PLAN_ID, IMPORTED_PLAN_TITLE
@@ -379,6 +382,9 @@ class ArtifactScreen(BaseScreen):
     problem = StringProperty("")
     # The screen the back arrow returns to, as it was left (a gallery keeps its filters).
     back_to = StringProperty("portfolio")
+    # A film kept without its video (no encoder was there): the therapist can make it now.
+    waiting_for_video = BooleanProperty(False)
+    making_video = BooleanProperty(False)
 
     def show(self, artifact: ArtifactRecord, back_to: str = "portfolio", **_details):
         store = self.app.store
@@ -414,6 +420,7 @@ class ArtifactScreen(BaseScreen):
                                  for noticing in artifact.noticings)
         self.tags = ", ".join(artifact.tags)
         self.starred = artifact.starred
+        self.waiting_for_video = waiting_for_video(artifact)
         try:
             self.has_note = bool(self.app.store.artifact_note(artifact))
         except PortfolioError:
@@ -451,6 +458,43 @@ class ArtifactScreen(BaseScreen):
         except PortfolioError as error:
             self.app.tell(_("The note could not be saved"), str(error))
         self._show_reflection(self.artifact)
+
+    def make_video(self) -> None:
+        """Make the video of a film kept without one, on a worker thread (it takes seconds),
+        then save it with the film and show the film again."""
+        if self.making_video:
+            return
+        self.app.therapist.ask(_("Make the video of this film"), self._start_video)
+
+    def _start_video(self) -> None:
+        self.making_video = True
+        store, film = self.app.store, self.artifact
+
+        def work() -> None:
+            try:
+                video = make_video(store, film)
+            except VideoNotMade as error:
+                self._video_failed(str(error))
+            else:
+                self._keep_video(film, video)
+
+        threading.Thread(target=work, name="expressive-film-video", daemon=True).start()
+
+    @mainthread
+    def _keep_video(self, film: ArtifactRecord, video: bytes) -> None:
+        self.making_video = False
+        try:
+            made = keep_video(self.app.store, film, video)
+        except PortfolioError as error:
+            self.app.tell(_("The video was not saved"), str(error))
+            return
+        if self.artifact is not None and self.artifact.id == film.id and self.manager.current == self.name:
+            self.show(made, self.back_to)
+
+    @mainthread
+    def _video_failed(self, reason: str) -> None:
+        self.making_video = False
+        self.app.tell(_("The video was not made"), reason)
 
     def go_back(self) -> None:
         self.app.root.current = self.back_to
