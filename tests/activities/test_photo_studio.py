@@ -73,12 +73,12 @@ def studio(app):
 def test_photos_taken_with_a_countdown_dropped_and_drawn_on_are_saved_with_their_record(app, window, studio):
     roll = studio.roll
     assert studio.can_switch and studio.ids.switch.opacity == 1, "the pattern stands for two cameras"
-    tap(studio.ids.shutter)
+    tap(studio.ids.shutter, frames=0)
     assert [photo.source for photo in roll.kept] == ["camera-back"]
 
     # The countdown: 3, 2, 1, then the photo (its step shortened: counting is not tested here).
     studio.countdown_step = 0.05
-    tap(studio.ids.countdown_button)
+    tap(studio.ids.countdown_button, frames=0)
     assert studio.countdown_on
     tap(studio.ids.shutter, frames=0)
     assert studio.ids.countdown.text == "3" and len(roll.kept) == 1
@@ -88,27 +88,27 @@ def test_photos_taken_with_a_countdown_dropped_and_drawn_on_are_saved_with_their
 
     # The first one large, dropped after being asked.
     first, second = roll.kept
-    tap(studio.ids.photos.children[-1])
+    tap(studio.ids.photos.children[-1], frames=0)
     (sheet,) = open_views(window)
     assert isinstance(sheet, PhotoSheet) and sheet.photo is first
-    tap(sheet.ids.drop)
+    tap(sheet.ids.drop, frames=0)
     assert "Drop this photo?" in open_popup_texts(window)
     tap_popup_button(window, "Drop")
     assert roll.kept == [second] and not first.kept and first.jpeg == b""
     assert not open_views(window)
 
     # The other drawn on, in the drawing studio, on the photo as paper.
-    tap(studio.ids.photos.children[0])
-    tap(open_views(window)[0].ids.draw)
+    tap(studio.ids.photos.children[0], frames=0)
+    tap(open_views(window)[0].ids.draw, frames=1)
     (maker,) = open_views(window)
     assert isinstance(maker, PicturePopup) and maker.studio.log.paper[2] is not None
     paper = maker.studio.paper
     drag([paper.to_window(paper.x + paper.width * (0.2 + 0.6 * step / 10), paper.center_y) for step in range(11)])
-    tap(maker.ids.use)
+    tap(maker.ids.use, frames=0)
     assert second.drawn_png is not None and not open_views(window)
 
     # Done keeps the one photo, its drawing and the record of both.
-    tap(screen(app, "activity").ids.done)
+    tap(screen(app, "activity").ids.done, frames=0)
     (saved,) = [record for record in app.store.artifacts(app.client.id) if record.activity == "photo"]
     names = {entry.name for entry in saved.files}
     assert names == {"photo-01.jpg", "photo-01-drawn.png", "photos.json", "thumbnail.png"}
@@ -140,25 +140,25 @@ def test_the_device_chooser_asks_for_the_pin_and_refuses_what_is_not_a_picture(a
     studio = studio_of(app)
     assert not studio.roll.photos
 
-    tap(studio.ids.from_device)
+    tap(studio.ids.from_device, frames=0)
     (dialog,) = open_views(window)
     assert isinstance(dialog, TherapistPinDialog), "client mode: no files without the PIN"
     dialog.dismiss(animation=False)
     advance_frames(1)
     assert not open_views(window) and not studio.roll.photos
 
-    tap(studio.ids.from_device)
+    tap(studio.ids.from_device, frames=0)
     submit_secret(open_views(window)[0].ids.entry, PIN)
     for name in ("damaged.jpg", "endless.jpg"):
         (chooser,) = open_views(window)
         assert isinstance(chooser, FileChooser)
         chooser.ids.files.selection = [str(pictures / name)]
-        tap(chooser.ids.choose)
+        tap(chooser.ids.choose, frames=0)
         assert any("can't be used" in text for text in open_popup_texts(window)), name
         tap_popup_button(window, "OK")
         assert not studio.roll.photos, "nothing changed"
         if name == "damaged.jpg":
-            tap(studio.ids.from_device)  # the therapist is asked again: the chooser closed
+            tap(studio.ids.from_device, frames=0)  # the therapist is asked again: the chooser closed
             submit_secret(open_views(window)[0].ids.entry, PIN)
     assert not open_views(window)
     studio.stop_camera()
