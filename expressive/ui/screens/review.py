@@ -26,8 +26,9 @@ SLIDE_SECONDS = 6
 # The chart's size in pixels: wide on a landscape tablet, tall on an upright one, so that its
 # words are drawn large enough to read either way.
 WIDE_CHART, TALL_CHART = (1600, 900), (1200, 1500)
-# Pictures that stand for a piece of work whose main file is not a picture (music, a story).
-STAND_IN_PICTURES = ("piano-roll.png", "movement.png", "features.png", "thumbnail.png")
+# Pictures that stand for a piece of work whose main file is not a picture (music, a story,
+# a film: a strip of its frames).
+STAND_IN_PICTURES = ("piano-roll.png", "movement.png", "features.png", "strip.jpg", "thumbnail.png")
 
 
 def picture_name(artifact: ArtifactRecord) -> str | None:
@@ -109,13 +110,17 @@ class ProgressScreen(BaseScreen):
 
 class Slide(BoxLayout):
     """One piece of work, large, as its activity shows it (a story's pages, a drawing's
-    replay), else its picture; with its title, date and the client's words."""
+    replay), else its picture; with its title, date and the client's words. A viewer that
+    plays to an end (a film: it has `on_finished`) starts playing at once, `plays_to_end`
+    is True meanwhile, and the slide dispatches `on_finished` when it ends."""
 
     texture = ObjectProperty(None, allownone=True)
     viewer = ObjectProperty(None, allownone=True)
     title = StringProperty("")
     when = StringProperty("")
     words = StringProperty("")
+    plays_to_end = BooleanProperty(False)
+    __events__ = ("on_finished",)
 
     def show(self, app, artifact: ArtifactRecord | None) -> None:
         self.close()
@@ -125,14 +130,27 @@ class Slide(BoxLayout):
         self.title = title_of(artifact)
         self.when = local_time(artifact.created)
         self.words = words_of(artifact)
-        self.viewer = artifact_viewer(app, artifact)
-        if self.viewer is not None:
+        self.viewer = viewer = artifact_viewer(app, artifact)
+        if viewer is not None:
             self.texture = None
-            self.ids.showing.add_widget(self.viewer)
+            if viewer.is_event_type("on_finished"):
+                self.plays_to_end = True
+                viewer.bind(on_finished=self._viewer_finished)
+                viewer.autoplay = True
+            self.ids.showing.add_widget(viewer)
         else:
             self.texture = picture(app.store, artifact, picture_name(artifact))
 
+    def _viewer_finished(self, viewer) -> None:
+        if viewer is self.viewer and self.plays_to_end:
+            self.plays_to_end = False
+            self.dispatch("on_finished")
+
+    def on_finished(self) -> None:
+        """The piece shown played to its end."""
+
     def close(self) -> None:
+        self.plays_to_end = False
         if self.viewer is not None:
             stop_viewer(self.viewer)
             self.ids.showing.remove_widget(self.viewer)
@@ -209,15 +227,18 @@ class PieceStrip(RecycledList):
 
 class SlideshowScreen(BaseScreen):
     """The client's work one piece after another, oldest first, moving on by itself; the
-    strip under the slide shows where it is in all of it and jumps to any piece."""
+    strip under the slide shows where it is in all of it and jumps to any piece. A film
+    plays to its end before the slideshow moves on, and the next piece has its whole time."""
 
     client_name = StringProperty("")
     index = NumericProperty(0)
     count = NumericProperty(0)
     playing = BooleanProperty(True)
+    _ticker = None
 
     def on_kv_post(self, _base_widget):
         self.ids.strip.bind(on_choose=lambda _strip, index: self.show_slide(index))
+        self.ids.slide.bind(on_finished=self._slide_finished)
 
     def show(self, **_details):
         app = self.app
@@ -225,9 +246,13 @@ class SlideshowScreen(BaseScreen):
         self.artifacts = WorkInOrder(app, app.client.id)
         self.count = len(self.artifacts)
         self.playing = True
-        self._ticker = Clock.schedule_interval(self._advance, SLIDE_SECONDS)
+        self._start_ticker()
         self.ids.strip.show(self.artifacts, -1)
         self.show_slide(0)
+
+    def _start_ticker(self) -> None:
+        self._stop_ticker()
+        self._ticker = Clock.schedule_interval(self._advance, SLIDE_SECONDS)
 
     def on_pre_enter(self, *_args):
         self.ids.strip.show_again()
@@ -247,8 +272,13 @@ class SlideshowScreen(BaseScreen):
         if self.get_root_window() is None:
             # The app closed with the slideshow on: its ticker stops with it.
             self._stop_ticker()
-        elif self.playing:
+        elif self.playing and not self.ids.slide.plays_to_end:
             self.step(1)
+
+    def _slide_finished(self, _slide) -> None:
+        if self.playing:
+            self.step(1)
+            self._start_ticker()
 
     def toggle(self) -> None:
         self.playing = not self.playing
@@ -258,7 +288,7 @@ class SlideshowScreen(BaseScreen):
         self.ids.slide.close()
 
     def _stop_ticker(self) -> None:
-        if getattr(self, "_ticker", None) is not None:
+        if self._ticker is not None:
             self._ticker.cancel()
             self._ticker = None
 
