@@ -66,3 +66,16 @@ class PhotoActivity(Activity):
             self._studio.stop_camera()
         draft = draft_from_roll(self.roll, self.host.prompt)
         return [draft] if draft is not None else []
+
+    @classmethod
+    def viewer(cls, artifact, save_marks=None, media=None):
+        from expressive.activities.photo.viewer import photos_viewer
+
+        return photos_viewer(artifact)
+
+    @classmethod
+    def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:
+        from expressive.activities.photo.demo import demo_roll
+
+        roll = demo_roll(variant)
+        return [draft_from_roll(roll, roll.photos[0].prompt)]

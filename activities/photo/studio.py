@@ -18,9 +18,9 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
-from kivy.uix.widget import Widget
 
 from expressive.activities.photo.roll import Photo, jpeg_of_frame, jpeg_of_picture
+from expressive.activities.photo.viewer import fit_box
 from expressive.api.camera import LatestFrame
 from expressive.api.i18n import N_, _
 from expressive.api.limits import MAX_PICTURE_BYTES, InputRefused, read_bounded
@@ -34,36 +34,6 @@ DRAWN_SIZE = (2048, 1536)
 PICTURE_ENDINGS = ("jpg", "jpeg", "png", "webp", "gif", "bmp")
 PICTURE_FILTERS = [f"*.{ending}" for ending in PICTURE_ENDINGS] + [f"*.{ending.upper()}" for ending in PICTURE_ENDINGS]
 CAMERA_LOST = N_("The camera stopped. The photos taken so far are kept.")
-
-
-def fit_box(picture_size: tuple[int, int], box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """Where a picture of `picture_size` shows whole and centred in `box` (left, bottom,
-    width, height), its shape kept."""
-    left, bottom, width, height = box
-    scale = min(width / max(picture_size[0], 1), height / max(picture_size[1], 1))
-    shown = (picture_size[0] * scale, picture_size[1] * scale)
-    return left + (width - shown[0]) / 2, bottom + (height - shown[1]) / 2, *shown
-
-
-class PictureView(Widget):
-    """A picture (a texture) shown whole and centred, its shape kept."""
-
-    texture = ObjectProperty(None, allownone=True)
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        with self.canvas:
-            Color(1, 1, 1, 1)
-            self._picture = Rectangle(size=(0, 0))
-        self.bind(pos=self._fit, size=self._fit, texture=self._fit)
-
-    def _fit(self, *_args) -> None:
-        self._picture.texture = self.texture
-        if self.texture is None:
-            self._picture.size = (0, 0)
-            return
-        left, bottom, width, height = fit_box(self.texture.size, (self.x, self.y, self.width, self.height))
-        self._picture.pos, self._picture.size = (left, bottom), (width, height)
 
 
 class PhotoThumb(IconButton):
