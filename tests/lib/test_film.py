@@ -194,3 +194,13 @@ def test_pictures_onion_skin_letterbox_title_card_and_strip():
     assert untitled.shape == titled.shape == (480, 640, 3)
     assert (untitled != untitled[0, 0]).any() and (titled != titled[0, 0]).any()
     assert frame_strip(pattern_frames(3)).size[0] < frame_strip(pattern_frames(9)).size[0]
+
+
+def test_frames_not_made_for_a_film_are_refused_at_once(frames):
+    small = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(small, "JPEG")
+    with pytest.raises(ValueError):
+        film_draft("film", FilmParts(frames=[frames[0], small.getvalue()], fps=4))
+    with pytest.raises(ValueError):
+        film_draft("film", FilmParts(frames=frames[:2], fps=5))
+

@@ -19,7 +19,7 @@ from expressive.lib.film.parts import FILM_SIZE, FPS_CHOICES, MAX_FILM_FRAMES, E
 from expressive.lib.film.pictures import JPEG_QUALITY, frame_strip, title_card
 from expressive.lib.film.sound import soundtrack
 from expressive.audio.microphone import read_wav
-from expressive.limits import MAX_TITLE_CHARS, checked_text, open_picture_bounded
+from expressive.limits import MAX_TITLE_CHARS, check_picture_size, checked_text, open_picture_bounded
 
 FILM_FORMAT = "expressive-film"
 FILM_VERSION = 1
@@ -86,6 +86,10 @@ def _check(parts: FilmParts) -> None:
         raise ValueError(f"a film has at most {MAX_FILM_FRAMES} frames, not {len(parts.frames)}")
     if parts.fps not in FPS_CHOICES:
         raise ValueError(f"a film's speed is one of {FPS_CHOICES} frames a second, not {parts.fps}")
+    # A saved film's frames are all FILM_SIZE (read_film holds them to it): made by jpeg_frame.
+    for data in set(parts.frames):
+        if check_picture_size(data) != FILM_SIZE:
+            raise ValueError(f"a film's frames are {FILM_SIZE} pictures made by jpeg_frame")
 
 
 def _pictures_in_order(parts: FilmParts):
@@ -98,8 +102,7 @@ def _pictures_in_order(parts: FilmParts):
     for data in parts.frames:
         if data not in decoded:
             with open_picture_bounded(data) as picture:
-                decoded[data] = np.asarray(picture.convert("RGB").resize(FILM_SIZE) if picture.size != FILM_SIZE
-                                           else picture.convert("RGB"))
+                decoded[data] = np.asarray(picture.convert("RGB"))
         yield decoded[data]
 
 
