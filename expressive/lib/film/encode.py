@@ -12,7 +12,7 @@ import numpy as np
 
 from expressive.activity import SHOWS_PEOPLE
 from expressive.artifact import ArtifactDraft
-from expressive.i18n import _
+from expressive.i18n import N_, _
 from expressive.lib.drawing.render import png_bytes, thumbnail_png
 from expressive.lib.film.faststart import moov_first
 from expressive.lib.film.parts import FILM_SIZE, FPS_CHOICES, MAX_FILM_FRAMES, EncoderMissing, FilmParts, title_frame_count
@@ -132,7 +132,7 @@ def film_draft(kind: str, parts: FilmParts, title: str = "") -> ArtifactDraft:
     whether the video is made, and the activity's own `extra`). Without an encoder the
     title card is the product and metadata "encoded" is False, until `encode_saved_film`."""
     _check(parts)
-    title = checked_text(title or parts.title, "title", MAX_TITLE_CHARS, one_line=True)
+    title = checked_text(title or parts.title, N_("title"), MAX_TITLE_CHARS, one_line=True)
     parts = FilmParts(frames=parts.frames, fps=parts.fps, title=title, sound=parts.sound,
                       shows_people=parts.shows_people, extra=parts.extra)
     names: dict[bytes, str] = {}

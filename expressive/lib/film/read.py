@@ -114,7 +114,7 @@ def read_film(artifact: ArtifactView) -> Film:
             count=len(names), most=MAX_FILM_FRAMES), "too-long")
     if not isinstance(extra, dict):
         raise InputRefused(_("This film's record is not one Expressive writes."), "damaged")
-    title = checked_text(record.get("title", ""), "title", MAX_TITLE_CHARS, one_line=True)
+    title = checked_text(record.get("title", ""), N_("title"), MAX_TITLE_CHARS, one_line=True)
     frames: dict[str, bytes] = {}
     for name in names:
         if name in frames:
