@@ -1,6 +1,7 @@
 """A film's parts made into a video browsers play: H.264 in MP4 (with AAC sound when it
 has any), encoded with PyAV; and the draft of a film as the portfolio keeps it, whose
-frames, order and sound are kept whether or not a video could be made. No Kivy here."""
+frames, order and sound are kept whether or not a video could be made. Public, covered by the API version
+(through expressive.lib.film). No Kivy here."""
 
 from __future__ import annotations
 

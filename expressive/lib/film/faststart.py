@@ -1,7 +1,8 @@
 """An MP4 rearranged so a browser can play it while it downloads: its index (the "moov"
 box) moved before the pictures and sound ("mdat"), as ffmpeg's faststart does. ffmpeg
 does that by reading back a file on disk, and a client's film is never written to disk
-unencrypted, so it is done here in memory. No Kivy here."""
+unencrypted, so it is done here in memory. Public, covered by the API version
+(through expressive.lib.film). No Kivy here."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Speed figures of films, for `expressive bench`, with no window: making the video of a
 10-second film with sound, the onion skin over each camera frame, and opening a saved film
-and showing its frames as the player does. No Kivy here."""
+and showing its frames as the player does. Public, covered by the API version
+(through expressive.lib.film). No Kivy here."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """What a film is made of before it is a video: its frames (JPEG, in play order), its speed,
-its title and its sound, as an activity hands them over. No Kivy here."""
+its title and its sound, as an activity hands them over. Public, covered by the API version
+(through expressive.lib.film). No Kivy here."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The pictures of a film: a frame fitted to the film's size, the onion skin that shows the
 last frame faintly over the camera, the title card and a strip of frames for reports.
-No Kivy here."""
+Public, covered by the API version
+(through expressive.lib.film). No Kivy here."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """A saved film read back within bounds: its record (film.json), its frames and its sound,
 for the player, the exports and the later encoding of a film kept without its video.
-No Kivy here."""
+Public, covered by the API version
+(through expressive.lib.film). No Kivy here."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """A film's sound laid on its timeline: silent through the title card, then the sound from
 the first frame, cut or padded with silence to end with the last. The video and the
-player both use it, so what plays in the portfolio is what the video holds. No Kivy here."""
+player both use it, so what plays in the portfolio is what the video holds. Public, covered by the API version
+(through expressive.lib.film). No Kivy here."""
 
 from __future__ import annotations
 
