@@ -79,3 +79,15 @@ class PhotoActivity(Activity):
 
         roll = demo_roll(variant)
         return [draft_from_roll(roll, roll.photos[0].prompt)]
+
+    @classmethod
+    def benchmarks(cls, quick: bool, driver) -> list:
+        from expressive.activities.photo.measure import photo_figures
+
+        return photo_figures(driver, quick)
+
+    @classmethod
+    def screenshot_scenes(cls):
+        from expressive.activities.photo.scenes import taking_photos
+
+        return {"photo": taking_photos}

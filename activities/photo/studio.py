@@ -138,6 +138,12 @@ class PhotoStudio(BoxLayout):
     def _follow_shape(self, *_args) -> None:
         self.upright = self.height > self.width
 
+    def on_parent(self, _studio, parent) -> None:
+        # Taken off the screen without a pause (another activity opened in its place): the
+        # camera's thread must not outlive it.
+        if parent is None:
+            self.stop_camera()
+
     # ----- the camera
 
     def start_camera(self) -> None:
