@@ -158,6 +158,14 @@ def test_without_an_encoder_the_parts_are_kept_and_the_video_is_made_later(frame
     assert declared == counted == round(TITLE_SECONDS * 4) + 8
 
 
+def test_an_encoder_that_fails_keeps_the_film_as_its_parts(frames, monkeypatch):
+    from expressive.lib.film import encode as film_encoding
+
+    monkeypatch.setattr(film_encoding, "X264_OPTIONS", {"preset": "no-such-preset"})
+    kept = film_draft("film", FilmParts(frames=frames[:2], fps=4))
+    assert (kept.product, kept.metadata["encoded"]) == ("title.png", False)
+
+
 @pytest.mark.parametrize("damage, refusal", [
     ({"film.json": b"{not json"}, InputRefused),
     ({"film.json": b'{"format": "a-film", "version": 1}'}, InputRefused),

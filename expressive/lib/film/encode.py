@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from fractions import Fraction
 
 import numpy as np
 
 from expressive.activity import SHOWS_PEOPLE
 from expressive.artifact import ArtifactDraft
+from expressive.audio.microphone import read_wav
 from expressive.i18n import N_, _
 from expressive.lib.drawing.render import png_bytes, thumbnail_png
 from expressive.lib.film.faststart import moov_first
 from expressive.lib.film.parts import FILM_SIZE, FPS_CHOICES, MAX_FILM_FRAMES, EncoderMissing, FilmParts, title_frame_count
 from expressive.lib.film.pictures import JPEG_QUALITY, frame_strip, title_card
 from expressive.lib.film.sound import soundtrack
-from expressive.audio.microphone import read_wav
 from expressive.limits import MAX_TITLE_CHARS, check_picture_size, checked_text, open_picture_bounded
+
+log = logging.getLogger(__name__)
 
 FILM_FORMAT = "expressive-film"
 FILM_VERSION = 1
@@ -53,6 +56,18 @@ def encode_film(parts: FilmParts) -> bytes:
     shorter is followed by silence. EncoderMissing when it cannot be made here."""
     _check(parts)
     av = _encoder()
+    try:
+        return moov_first(_encoded(av, parts))
+    except av.FFmpegError as error:
+        # An encoder that is here but fails (a broken build, a device's odd library) must
+        # not cost the child their film: its parts are kept and the video made later.
+        log.warning("the video encoder failed: %s", error)
+        raise EncoderMissing(_("The video maker here failed, so the film is kept as its frames and made "
+                               "into a video later.")) from error
+
+
+def _encoded(av, parts: FilmParts) -> bytes:
+    """The MP4 of `parts` as the muxer writes it (its index last)."""
     output = io.BytesIO()
     with av.open(output, mode="w", format="mp4") as container:
         video = container.add_stream(VIDEO_CODEC, rate=parts.fps, options=X264_OPTIONS)
@@ -76,7 +91,7 @@ def encode_film(parts: FilmParts) -> bytes:
         # In time order, so that a browser playing the film as it downloads finds the
         # pictures and the sound of each moment together.
         container.mux(sorted(packets, key=lambda packet: packet.dts * packet.time_base))
-    return moov_first(output.getvalue())
+    return output.getvalue()
 
 
 def _check(parts: FilmParts) -> None:

@@ -14,12 +14,12 @@ import numpy as np
 from PIL import Image
 
 from expressive.artifact import ArtifactUnreadable, ArtifactView
+from expressive.audio.microphone import read_wav
 from expressive.i18n import N_, _
 from expressive.lib.film.encode import FILM_FORMAT, FILM_VERSION, encode_film, film_seconds
 from expressive.lib.film.parts import FILM_SIZE, FPS_CHOICES, MAX_FILM_FRAMES, TITLE_SECONDS, FilmParts
 from expressive.lib.film.pictures import title_card
 from expressive.lib.film.sound import resampled, soundtrack
-from expressive.audio.microphone import read_wav
 from expressive.limits import MAX_LOG_BYTES, MAX_TITLE_CHARS, InputRefused, check_picture_size, checked_text, load_json_bounded, open_picture_bounded
 
 log = logging.getLogger(__name__)
