@@ -1,0 +1,144 @@
+"""The film studio driven by real touches in a (virtual) window, with the moving test
+pattern as its camera and the fake microphone: a 30-frame film with the client's voice."""
+
+import json
+import logging
+
+import cv2
+import numpy as np
+import pytest
+from expressive.tools.driver import Finger, advance_frames, tap
+
+from expressive.activities.film.activity import FilmActivity
+from expressive.activity import Host, MemoryDrafts
+from expressive.api.microphone import FAKE_VOICE_WAV, NO_MICROPHONE, read_wav
+from expressive.lib.film.parts import title_frame_count
+from expressive.media import MediaServices
+from tests_support import StoppedClock
+
+
+def new_activity(microphone="fake", drafts=None):
+    media = MediaServices(sound="silent", midi="fake", camera="pattern", microphone=microphone)
+    host = Host(drafts=drafts or MemoryDrafts(), logger=logging.getLogger("test.film"), media=media)
+    return FilmActivity(host)
+
+
+@pytest.fixture
+def opened(window):
+    """Open an activity's studio in the window, started as the host starts it; closed after."""
+    shown = []
+
+    def open_studio(activity):
+        studio = activity.build()
+        window.add_widget(studio)
+        activity.start()
+        studio.clock = StoppedClock()
+        advance_frames(3)
+        shown.append((activity, studio))
+        return studio
+
+    yield open_studio
+    for activity, studio in shown:
+        activity.pause()
+        window.remove_widget(studio)
+    advance_frames(1)
+
+
+def take_frames(studio, count):
+    # Each frame drawn brings a new picture from the pattern camera (30 a second).
+    for _ in range(count):
+        tap(studio.ids.take_button, frames=0)
+    advance_frames(1)
+
+
+def choose_frame(studio, index):
+    """A finger on frame `index` in the strip, scrolled into view first (the strip is a
+    recycled view, which the driver's tap cannot scroll)."""
+    strip = studio.ids.strip
+    strip.scroll_x = index / max(1, studio.frame_count - 1)
+    advance_frames(1)
+    thumb = next(widget for widget in strip.children[0].children if widget.index == index)
+    finger = Finger(*thumb.to_window(*thumb.center))
+    finger.touch_down()
+    finger.touch_up()
+    assert studio.reel.chosen == index
+
+
+def peak_hz(samples, rate):
+    spectrum = np.abs(np.fft.rfft(samples.astype(np.float64) * np.hanning(len(samples))))
+    return np.argmax(spectrum) * rate / len(samples)
+
+
+def test_a_film_of_thirty_camera_frames_with_a_voice(window, opened, tmp_path):
+    activity = new_activity()
+    studio = opened(activity)
+    assert studio.camera_on and studio.message == ""
+
+    take_frames(studio, 30)
+    reel = activity.reel
+    assert len(reel) == 30 and reel.chosen == 29
+    assert len({reel.picture(number) for number in reel.frames}) > 20
+    assert studio.ids.stage.texture.size == (640, 480)
+
+    # Copy the sixth, take out the tenth, move the third one later.
+    choose_frame(studio, 5)
+    tap(studio.ids.copy_button, frames=0)
+    assert len(reel) == 31 and reel.frames[5] == reel.frames[6]
+    choose_frame(studio, 9)
+    taken_out = reel.frames[9]
+    tap(studio.ids.take_out_button, frames=0)
+    assert len(reel) == 30 and taken_out not in reel.frames
+    choose_frame(studio, 2)
+    third = reel.frames[2]
+    tap(studio.ids.later_button, frames=0)
+    assert reel.frames[3] == third and reel.chosen == 3
+    tap(next(button for button in studio.speed_buttons if button.value == "12"), frames=0)
+    assert reel.fps == 12
+
+    # Record my voice: 3-2-1 (the studio's clock moved by hand), then the microphone hears
+    # the film until Stop.
+    tap(studio.ids.voice_button)
+    assert studio.mode == "countdown" and studio.ids.stage.countdown == 3
+    studio.clock.now += 3.05
+    advance_frames(2)
+    assert studio.mode == "recording" and studio.meter.parent is not None
+    assert studio.microphone.wait_for_seconds(1.0)
+    tap(studio.ids.voice_button)
+    assert studio.mode == "making" and reel.sound_source == "voice" and studio.meter.parent is None
+
+    # What a kill would keep comes back as the same reel.
+    again = new_activity(drafts=activity.host.drafts)
+    again.restore(activity.snapshot())
+    assert again.reel.to_json() == reel.to_json() and again.reel.sound == reel.sound
+
+    draft = activity.finish()[0]
+    assert draft.problems() == [] and draft.metadata["shows_people"] is True
+    process = json.loads(draft.files["film.json"])
+    assert len(process["frames"]) == 30 and process["fps"] == 12 and process["extra"]["made"] == "camera"
+    video = tmp_path / "film.mp4"
+    video.write_bytes(draft.files["film.mp4"])
+    capture = cv2.VideoCapture(str(video))
+    sizes = []
+    while True:
+        ok, picture = capture.read()
+        if not ok:
+            break
+        sizes.append(picture.shape[:2])
+    capture.release()
+    assert len(sizes) == title_frame_count(12) + 30 and set(sizes) == {(480, 640)}
+
+    sound, rate = read_wav(draft.files["sound.wav"])
+    voice, voice_rate = read_wav(FAKE_VOICE_WAV)
+    assert 0.9 <= len(sound) / rate <= 30 / 12
+    assert peak_hz(sound, rate) == pytest.approx(peak_hz(voice, voice_rate), abs=3)
+
+
+def test_without_a_microphone_the_film_is_silent_and_says_so(window, opened):
+    activity = new_activity(microphone="none")
+    studio = opened(activity)
+    assert studio.message == NO_MICROPHONE and studio.ids.voice_button.disabled
+    take_frames(studio, 3)
+    tap(studio.ids.voice_button)
+    assert studio.mode == "making"
+    draft = activity.finish()[0]
+    assert json.loads(draft.files["film.json"])["sound"] is None and "sound.wav" not in draft.files
