@@ -17,6 +17,7 @@ from kivy.clock import Clock
 from kivy.graphics import Color, InstructionGroup, Rectangle
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 from kivy.uix.widget import Widget
@@ -40,8 +41,9 @@ COUNTDOWN_FROM = 3
 TAP_SLOP = dp(20)
 # A puppet smaller than a finger is still caught by a finger beside it (screen pixels).
 FINGER_SLACK = dp(14)
-# Where puppets stand when they join the cast: along the front of the stage, in turn.
-START_PLACES = [(200 + 126 * slot, 500 - 60 * (slot % 2)) for slot in range(MAX_PUPPETS)]
+# Where puppets stand when they join the cast, in turn: four side by side at the front of
+# the stage, then four above them, none hiding another.
+START_PLACES = [(180 + 306 * (slot % 4), 500 if slot < 4 else 230) for slot in range(MAX_PUPPETS)]
 # The client's pictures offered (as a backdrop or to be cut out), newest first.
 MOST_PICTURES_OFFERED = 40
 SETUP_WORDS = N_("Choose a backdrop and up to {most} puppets, then start the show.")
@@ -187,15 +189,18 @@ class Stage(Widget):
         self.holds.clear()
 
 
-class ShelfPuppet(ChoiceButton):
-    """A figure on the shelf; tapped, it joins the cast (or leaves it, when it is in it)."""
+class ShelfPuppet(ButtonBehavior, Widget):
+    """A figure on the shelf; tapped, it joins the cast (or leaves it, when it is in it).
+    A picture on a card and nothing more: a shelf holds a hundred of them."""
 
     texture = ObjectProperty(None, allownone=True)
+    selected = BooleanProperty(False)
+    accessible_name = StringProperty("")
 
     def __init__(self, figure: Figure, **kwargs):
         super().__init__(**kwargs)
         self.figure = figure
-        with self.canvas:
+        with self.canvas.after:
             Color(1, 1, 1, 1)
             self._picture = Rectangle()
         self.bind(pos=self._fit, size=self._fit, texture=self._fit)
@@ -287,6 +292,8 @@ class StageStudio(BoxLayout):
         super().__init__(**kwargs)
         self.stage = self.ids.stage
         self.stage.studio = self
+        # `ids` holds weak references: the panel is kept while it is off the screen.
+        self.setup_panel = self.ids.setup
         self.backdrop_buttons = [ChoiceButton(icon=BACKDROP_ICONS[backdrop_id], text=_(name), value=backdrop_id)
                                  for backdrop_id, (name, _painter) in BACKDROPS.items()]
         self.backdrop_buttons.append(ChoiceButton(icon="image", text=_("My drawing"), value=DRAWN_BACKDROP))
@@ -302,13 +309,19 @@ class StageStudio(BoxLayout):
             self.ids.tabs.add_widget(button)
         self.shelf_cells: list[ShelfPuppet] = []
         self.bind(category=lambda *_args: self._fill_shelf())
+        self._fill_shelf()
         if activity.take is not None:
             self.show_take()
         else:
             self._show_backdrop()
-            self._fill_shelf()
             self._show_setup()
             self.message = _(SETUP_WORDS).format(most=MAX_PUPPETS)
+
+    def on_phase(self, _studio, phase: str) -> None:
+        if phase == "setup" and self.setup_panel.parent is None:
+            self.add_widget(self.setup_panel)
+        elif phase != "setup" and self.setup_panel.parent is not None:
+            self.remove_widget(self.setup_panel)
 
     # --- pictures -----------------------------------------------------------------------
 
@@ -518,7 +531,6 @@ class StageStudio(BoxLayout):
         self.cast = list(take.log.puppets)
         self.places = [[state.x, state.y] for state in take.log.state_at(0.0)]
         self._show_backdrop()
-        self._fill_shelf()
         self._show_setup()
         self.message = _("The show is kept. Watch it, or try again.")
 
