@@ -136,21 +136,28 @@ def _line_width(line: str, type_size: int) -> float:
 
 
 def _wrapped(words: str, type_size: int, width: int) -> list[str]:
-    """`words` in lines no wider than `width`; a word wider than a line is broken inside."""
-    lines: list[str] = []
+    """`words` in lines no wider than `width`; a word wider than a line is broken inside.
+    Each word is measured once (a line's width is its words' and spaces'), so that a long
+    title is laid out as fast as it is typed."""
+    space = _line_width(" ", type_size)
+    lines: list[tuple[str, float]] = []
     for word in words.split(" "):
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and _line_width(candidate, type_size) <= width:
-            lines[-1] = candidate
-            continue
-        piece = ""
-        for character in word:
-            if piece and _line_width(piece + character, type_size) > width:
-                lines.append(piece)
-                piece = ""
-            piece += character
-        lines.append(piece)
-    return lines
+        word_width = _line_width(word, type_size)
+        if lines and lines[-1][1] + space + word_width <= width:
+            lines[-1] = (f"{lines[-1][0]} {word}", lines[-1][1] + space + word_width)
+        elif word_width <= width:
+            lines.append((word, word_width))
+        else:
+            piece, piece_width = "", 0.0
+            for character in word:
+                character_width = _line_width(character, type_size)
+                if piece and piece_width + character_width > width:
+                    lines.append((piece, piece_width))
+                    piece, piece_width = "", 0.0
+                piece += character
+                piece_width += character_width
+            lines.append((piece, piece_width))
+    return [line for line, _width in lines]
 
 
 def _draw_runs(draw: ImageDraw.ImageDraw, line: str, type_size: int, centre: tuple[float, float]) -> None:
