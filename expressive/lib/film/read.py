@@ -25,6 +25,9 @@ from expressive.limits import MAX_LOG_BYTES, MAX_TITLE_CHARS, InputRefused, chec
 log = logging.getLogger(__name__)
 
 FRAME_NAME = re.compile(r"^frame-\d{4}\.jpg$")
+# JSON objects in film.json: its own one and those of an activity's log kept in "extra"
+# (a puppet play's: at most 100,000 moves). Tiny objects cost Python far more than their bytes.
+MAX_RECORD_OBJECTS = 120_000
 DECODED_FRAMES_KEPT = 24  # a couple of seconds of decoded frames: scrubbing back and forth stays smooth
 
 
@@ -102,7 +105,8 @@ def read_film(artifact: ArtifactView) -> Film:
     is over a bound or damaged), each one plain sentence."""
     if artifact.process is None:
         raise ArtifactUnreadable(_("This film has no record of its frames."))
-    record = load_json_bounded(artifact.read(artifact.process), max_bytes=MAX_LOG_BYTES, what=N_("This film's record"))
+    record = load_json_bounded(artifact.read(artifact.process), max_bytes=MAX_LOG_BYTES,
+                               max_objects=MAX_RECORD_OBJECTS, what=N_("This film's record"))
     if not isinstance(record, dict) or record.get("format") != FILM_FORMAT or record.get("version") != FILM_VERSION:
         raise InputRefused(_("This film's record is not one Expressive writes."), "damaged")
     fps, names, sound_name, extra = record.get("fps"), record.get("frames"), record.get("sound"), record.get("extra", {})
