@@ -3,14 +3,18 @@ camera, the drawing studio the picture maker, and the tablet is in client mode."
 
 import io
 import json
+import logging
 import os
 
 import pytest
 from PIL import Image
 
 from expressive.activities.drawing.picture_maker import PicturePopup
+from expressive.activities.photo.activity import PhotoActivity
 from expressive.activities.photo.studio import PhotoSheet, PhotoStudio
-from expressive.api import SHOWS_PEOPLE
+from expressive.api import SHOWS_PEOPLE, ArtifactView, Host, MemoryDrafts
+from expressive.api.camera import NO_CAMERA
+from expressive.api.i18n import _
 from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
 from expressive.tools.driver import advance_frames, drag, start_app, stop_app, tap
@@ -162,3 +166,52 @@ def test_the_device_chooser_asks_for_the_pin_and_refuses_what_is_not_a_picture(a
             submit_secret(open_views(window)[0].ids.entry, PIN)
     assert not open_views(window)
     studio.stop_camera()
+
+
+def test_without_a_camera_one_line_says_so_and_drawing_is_offered(window):
+    host = Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.photo"),
+                media=MediaServices(sound="silent", midi="fake", camera="none", microphone="none"))
+    activity = PhotoActivity(host)
+    studio = activity.build()
+    window.add_widget(studio)
+    activity.start()
+    advance_frames(1)
+    try:
+        assert studio.camera_line == _(NO_CAMERA) and studio.ids.camera_line.text == studio.camera_line
+        assert studio.ids.shutter.disabled and studio.ids.shutter.opacity == 0
+        draw = studio.ids.draw_picture
+        assert not draw.disabled and draw.opacity == 1 and draw.width > 0
+        tap(draw, frames=1)
+        (maker,) = open_views(window)
+        assert isinstance(maker, PicturePopup) and maker.title == "Draw a picture"
+        paper = maker.studio.paper
+        drag([paper.to_window(paper.x + paper.width * (0.3 + 0.04 * step), paper.center_y) for step in range(11)])
+        tap(maker.ids.use, frames=0)
+        (drawn,) = activity.roll.kept
+        assert drawn.source == "drawn" and drawn.drawn_png is not None
+        (draft,) = activity.finish()
+        assert draft.product == "photo-01-drawn.png"
+    finally:
+        window.remove_widget(studio)
+
+
+def test_the_viewer_shows_each_photo_with_its_drawing_and_says_which_is_damaged(window):
+    (draft,) = PhotoActivity.demo_drafts(2)
+    draft.files["photo-02.jpg"] = b"\xff\xd8 not a photo any more"
+    viewer = PhotoActivity.viewer(ArtifactView.of_draft(draft, "photo"))
+    window.add_widget(viewer)
+    try:
+        advance_frames(1)
+        assert viewer.heading == "Photo 1 of 3" and viewer.texture.size == (1024, 768), "the drawing over the photo"
+        assert viewer.details == "Taken 0:04 in" and viewer.prompt == "A place you like to be"
+        assert viewer.ids.earlier.disabled
+        tap(viewer.ids.later, frames=0)
+        assert viewer.heading == "Photo 2 of 3" and viewer.texture is None
+        assert viewer.details == "This photo could not be read."
+        tap(viewer.ids.later, frames=0)
+        assert viewer.texture is not None and viewer.ids.later.disabled
+        picture = viewer.ids.picture
+        drag([picture.to_window(picture.center_x + step * 60, picture.center_y) for step in (-2, 0, 2)], frames=0)
+        assert viewer.heading == "Photo 2 of 3", "a swipe to the right goes back"
+    finally:
+        window.remove_widget(viewer)
