@@ -38,6 +38,14 @@ gives the theme, and `#:import _ expressive.api.i18n._` the words in the user's 
   the Pillow picture at `t` seconds into the record; return the same image object for a
   moment that looks as the one before and the screen is not drawn again. Pass `save_marks`
   (the viewer's) to offer marking. It has `stop()`, which the host calls when it goes.
+- `FilmPlayer(film=..., audio=...)`: a film (`expressive.lib.film.Film`) played with its
+  sound through the host's audio engine, on the replay view's controls and scrubber; it
+  opens on the title card, has `autoplay`, `stop()` and `on_finished` (the slideshow moves
+  on after a film ends). `film_viewer(artifact, media, save_marks)` is an activity's whole
+  `viewer()` for work saved with `expressive.lib.film.film_draft`: the player, or the
+  title card and a plain sentence when the film cannot be read.
+- `LevelMeter`: how loud the microphone is now, as a bar (green, then amber, then red);
+  `meter.follow(microphone)` keeps it up to date while a take records.
 - `load_rules(__name__)`: loads the Kivy rules of the .kv file beside a module, as a
   package resource (so they load from an installed wheel too).
 - Therapist-only views: `TherapistView`, a popup that asks for the therapist's PIN in
@@ -49,6 +57,8 @@ from expressive.lib.fonts import ICON_FONT, TEXT_FONT, TEXT_FONT_BOLD, icon_char
 from expressive.ui import theme
 from expressive.ui.dialogs import confirm, show_message
 from expressive.ui.files import FileChooser
+from expressive.ui.level_meter import LevelMeter
+from expressive.ui.film_player import FilmPlayer, film_viewer
 from expressive.ui.pictures import image_texture, texture_from_file
 from expressive.ui.replay import ReplayView
 from expressive.ui.rules import load_rules
@@ -64,11 +74,14 @@ __all__ = [
     "CentredScroll",
     "ChoiceButton",
     "FileChooser",
+    "FilmPlayer",
     "Icon",
     "IconButton",
+    "LevelMeter",
     "ReplayView",
     "TherapistView",
     "confirm",
+    "film_viewer",
     "icon_char",
     "image_texture",
     "is_icon_name",

@@ -11,6 +11,9 @@ API version. No Kivy anywhere in this package: screens stay in the activities.
   and demo drawings.
 - `expressive.lib.figures`: the sandtray's figures (Noto Emoji), a therapist's own, and
   cut-outs of a client's drawings.
+- `expressive.lib.film`: films made of frames and a sound (stop-motion, a puppet show):
+  their title card, onion skin and strip of frames, the saved parts, and the video
+  (H.264 MP4 through PyAV), made at once or later when no encoder was at hand.
 - `expressive.lib.fonts`: the fonts Expressive ships, and icon glyphs by name.
 - `expressive.lib.typography`: the fonts and paragraph markup of everything printed.
 """
