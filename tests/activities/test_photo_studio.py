@@ -165,6 +165,13 @@ def test_the_device_chooser_asks_for_the_pin_and_refuses_what_is_not_a_picture(a
             tap(studio.ids.from_device, frames=0)  # the therapist is asked again: the chooser closed
             submit_secret(open_views(window)[0].ids.entry, PIN)
     assert not open_views(window)
+    # What the chooser hands over when the file is a picture: a photo of the roll, made anew.
+    family = io.BytesIO()
+    Image.new("RGB", (300, 200), "teal").save(family, format="PNG")
+    (pictures / "family.png").write_bytes(family.getvalue())
+    photo = studio.bring_in(str(pictures / "family.png"))
+    assert studio.roll.kept == [photo] and photo.source == "device"
+    assert Image.open(io.BytesIO(photo.jpeg)).format == "JPEG"
     studio.stop_camera()
 
 
