@@ -3,7 +3,8 @@
 The budgets are the project's own, listed with the figures in README's "Speed" section.
 The host's figures come from beside this module (start-up in bench_start, unlocking and
 checking in bench_portfolio, the lists of work in bench_lists) and from here (crash
-safety, exports, a round of `expressive stress`); every installed activity adds its
+safety, exports, a round of `expressive stress`), from the film library (encoding) and
+from the microphone; every installed activity adds its
 figures through its `benchmarks()` hook. Benchmarks make their own scratch portfolios in a
 temporary folder and never touch a real one.
 """
@@ -80,7 +81,7 @@ def busy_processes(count: int) -> Iterator[list[int]]:
 def run_benchmarks(*, as_json: bool, quick: bool, load: int = 0, only: list[str] | None = None) -> int:
     """Every figure, printed as it is measured; with `load`, that many busy processes run
     beside the whole measurement; with `only`, just those groups of figures (an activity's
-    id, or start, unlock, lists, check, crash, exports, stress). The exit status says
+    id, or start, unlock, lists, check, crash, exports, films, stress). The exit status says
     whether all were within budget."""
     if load and not as_json:
         print(f"# with {load} busy processes beside the app", flush=True)
@@ -89,6 +90,7 @@ def run_benchmarks(*, as_json: bool, quick: bool, load: int = 0, only: list[str]
 
 
 def _measure_all(*, as_json: bool, quick: bool, only: list[str] | None) -> int:
+    from expressive.lib.film.measure import film_figures
     from expressive.registry import discover
     from expressive.tools.bench_lists import list_figures
     from expressive.tools.bench_portfolio import check_figures, unlock_figures
@@ -109,6 +111,7 @@ def _measure_all(*, as_json: bool, quick: bool, only: list[str] | None) -> int:
             "check": lambda: check_figures(scratch, quick),
             "crash": lambda: bench_crash_kills(scratch, 50 if quick else 1000),
             "exports": lambda: bench_exports(20 if quick else 100),
+            "films": lambda: film_figures(quick),
             "stress": lambda: stress_figures(scratch / "stress", kills_per_command=1 if quick else 10, quick=quick),
         }
         unknown = sorted(set(only or ()) - set(groups))
