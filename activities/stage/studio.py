@@ -298,7 +298,7 @@ class StageStudio(BoxLayout):
                                  for backdrop_id, (name, _painter) in BACKDROPS.items()]
         self.backdrop_buttons.append(ChoiceButton(icon="image", text=_("My drawing"), value=DRAWN_BACKDROP))
         for button in self.backdrop_buttons:
-            button.size = (theme.TARGET * 1.5, theme.TARGET * 1.2)
+            button.size = (theme.TARGET * 1.7, theme.TARGET * 1.2)
             button.bind(on_release=lambda button: self.choose_backdrop(button.value))
             self.ids.backdrops.add_widget(button)
         self.category_buttons = [ChoiceButton(icon=CATEGORY_ICONS.get(category, "shape"), text=category_title(category), value=category)
