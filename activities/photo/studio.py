@@ -23,17 +23,32 @@ from expressive.activities.photo.roll import Photo, jpeg_of_frame, jpeg_of_pictu
 from expressive.activities.photo.viewer import fit_box
 from expressive.api.camera import LatestFrame
 from expressive.api.i18n import N_, _
-from expressive.api.limits import MAX_PICTURE_BYTES, InputRefused, read_bounded
-from expressive.api.widgets import FileChooser, IconButton, confirm, load_rules, show_message, texture_from_file
+from expressive.api.limits import MAX_PICTURE_BYTES, InputRefused, open_picture_bounded, read_bounded
+from expressive.api.widgets import FileChooser, IconButton, confirm, image_texture, load_rules, show_message, texture_from_file
 
 # The preview looks for a new frame this often: a camera's rate, no more.
 PREVIEW_FPS = 30
 COUNTDOWN_FROM = 3
 # What the drawing studio is asked for: the document size it draws at.
 DRAWN_SIZE = (2048, 1536)
+# The largest picture a photo of the row is shown from.
+THUMB_PIXELS = (256, 192)
 PICTURE_ENDINGS = ("jpg", "jpeg", "png", "webp", "gif", "bmp")
 PICTURE_FILTERS = [f"*.{ending}" for ending in PICTURE_ENDINGS] + [f"*.{ending.upper()}" for ending in PICTURE_ENDINGS]
 CAMERA_LOST = N_("The camera stopped. The photos taken so far are kept.")
+
+
+def small_texture(data: bytes) -> Texture | None:
+    """A picture file (a photo, a drawing over one) as a texture no larger than THUMB_PIXELS:
+    a row of full-size pictures would hold hundreds of megabytes of textures."""
+    try:
+        with open_picture_bounded(data) as opened:
+            opened.draft("RGB", THUMB_PIXELS)  # a JPEG decodes straight at a fraction of its size
+            small = opened.convert("RGB")
+    except InputRefused:
+        return None
+    small.thumbnail(THUMB_PIXELS)
+    return image_texture(small)
 
 
 class PhotoThumb(IconButton):
@@ -48,7 +63,6 @@ class PhotoThumb(IconButton):
             Color(1, 1, 1, 1)
             self._picture = Rectangle(size=(0, 0))
         self.bind(pos=self._fit, size=self._fit, texture=self._fit)
-        self.texture = texture_from_file(photo.shown)
 
     def _fit(self, *_args) -> None:
         self._picture.texture = self.texture
@@ -120,6 +134,7 @@ class PhotoStudio(BoxLayout):
         self.sheet: PhotoSheet | None = None
         self.chooser: FileChooser | None = None
         self._texture: Texture | None = None
+        self._thumb_textures: dict[tuple[int, bool], Texture | None] = {}
         self._mirrored = False
         self._shown_index: int | None = None
         self._preview_clock = None
@@ -260,6 +275,11 @@ class PhotoStudio(BoxLayout):
     def _thumb(self, photo: Photo) -> PhotoThumb:
         number = self.roll.kept.index(photo) + 1 if photo in self.roll.kept else 0
         thumb = PhotoThumb(photo, accessible_name=_("Photo {number}").format(number=number))
+        # Made once for each look of each photo: the row is shown anew after every change.
+        look = (photo.id, photo.drawn_png is not None)
+        if look not in self._thumb_textures:
+            self._thumb_textures[look] = small_texture(photo.shown)
+        thumb.texture = self._thumb_textures[look]
         thumb.bind(on_release=lambda chosen: self.open_photo(chosen.photo))
         return thumb
 
@@ -275,6 +295,8 @@ class PhotoStudio(BoxLayout):
 
     def drop(self, photo: Photo) -> None:
         self.roll.drop(photo)
+        for drawn in (False, True):
+            self._thumb_textures.pop((photo.id, drawn), None)
         self.show_roll()
 
     # ----- drawing

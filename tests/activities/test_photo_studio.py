@@ -13,7 +13,7 @@ from expressive.activities.drawing.picture_maker import PicturePopup
 from expressive.activities.photo.activity import PhotoActivity
 from expressive.activities.photo.studio import PhotoSheet, PhotoStudio
 from expressive.api import SHOWS_PEOPLE, ArtifactView, Host, MemoryDrafts
-from expressive.api.camera import NO_CAMERA
+from expressive.api.camera import NO_CAMERA, PatternSource
 from expressive.api.i18n import _
 from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
@@ -80,6 +80,11 @@ def test_photos_taken_with_a_countdown_dropped_and_drawn_on_are_saved_with_their
     tap(studio.ids.shutter, frames=0)
     assert [photo.source for photo in roll.kept] == ["camera-back"]
 
+    # The front camera (for a self-portrait), shown as a mirror.
+    tap(studio.ids.switch, frames=0)
+    assert studio.facing == "front" and studio.ids.switch.text == "Back"
+    until(lambda: studio.ids.preview.texture is not None and studio.ids.preview.texture.uvsize[0] < 0)
+
     # The countdown: 3, 2, 1, then the photo (its step shortened: counting is not tested here).
     studio.countdown_step = 0.05
     tap(studio.ids.countdown_button, frames=0)
@@ -87,8 +92,15 @@ def test_photos_taken_with_a_countdown_dropped_and_drawn_on_are_saved_with_their
     tap(studio.ids.shutter, frames=0)
     assert studio.ids.countdown.text == "3" and len(roll.kept) == 1
     until(lambda: len(roll.kept) == 2)
-    assert studio.ids.countdown.text == ""
+    assert studio.ids.countdown.text == "" and roll.kept[1].source == "camera-front"
     assert len(studio.ids.photos.children) == 2
+
+    # Paused, the camera is let go; back, it shows again.
+    activity = screen(app, "activity").activity
+    activity.pause()
+    assert studio.frames is None
+    activity.resume()
+    assert studio.frames is not None
 
     # The first one large, dropped after being asked.
     first, second = roll.kept
@@ -119,7 +131,7 @@ def test_photos_taken_with_a_countdown_dropped_and_drawn_on_are_saved_with_their
     assert saved.product == "photo-01-drawn.png"
     assert saved.metadata["photos"] == 1 and saved.metadata[SHOWS_PEOPLE] is True
     record = json.loads(app.store.read_file(saved, "photos.json"))
-    assert [(entry["source"], entry["kept"]) for entry in record["photos"]] == [("camera-back", False), ("camera-back", True)]
+    assert [(entry["source"], entry["kept"]) for entry in record["photos"]] == [("camera-back", False), ("camera-front", True)]
     assert record["photos"][1]["drawn"] == "photo-01-drawn.png"
     assert record["photos"][0]["taken"] <= record["photos"][1]["taken"]
     photo = Image.open(io.BytesIO(app.store.read_file(saved, "photo-01.jpg")))
@@ -222,3 +234,21 @@ def test_the_viewer_shows_each_photo_with_its_drawing_and_says_which_is_damaged(
         assert viewer.heading == "Photo 2 of 3", "a swipe to the right goes back"
     finally:
         window.remove_widget(viewer)
+
+
+def test_a_camera_that_stops_leaves_the_photos_taken_and_says_so(window):
+    media = MediaServices(sound="silent", midi="fake", camera="pattern", microphone="none")
+    # A camera that gives out after a second of pictures.
+    media.open_camera = lambda facing: PatternSource(seconds=1.0, real_time=True)
+    activity = PhotoActivity(Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.photo"), media=media))
+    studio = activity.build()
+    window.add_widget(studio)
+    activity.start()
+    try:
+        until(lambda: studio.ids.preview.texture is not None)
+        tap(studio.ids.shutter, frames=0)
+        until(lambda: studio.camera_line)
+        assert studio.camera_line == "The camera stopped. The photos taken so far are kept."
+        assert len(activity.roll.kept) == 1 and studio.frames is None and activity.has_work()
+    finally:
+        window.remove_widget(studio)
