@@ -175,6 +175,7 @@ class StageActivity(Activity):
         if self.take is None:
             return None
         take = self.take
+        sound = take.sound_wav
         puppets = {}
         for number in kept_puppet_names(take.log):
             figure = self.library.get(take.log.puppets[number].figure)
@@ -183,7 +184,7 @@ class StageActivity(Activity):
         return json.dumps({
             "show": take.log.to_data(),
             "seconds": take.seconds,
-            "sound": None if take.sound_wav is None else base64.b64encode(take.sound_wav).decode("ascii"),
+            "sound": None if sound is None else base64.b64encode(sound).decode("ascii"),
             "backdrop": base64.b64encode(backdrop_png(take.backdrop)).decode("ascii") if take.log.backdrop == DRAWN_BACKDROP else None,
             "puppets": puppets,
         }).encode("utf-8")
@@ -237,7 +238,7 @@ class StageActivity(Activity):
     def viewer(cls, artifact, save_marks=None, media=None):
         from expressive.activities.stage.viewer import play_viewer
 
-        return play_viewer(artifact, media)
+        return play_viewer(artifact, media, save_marks)
 
     @classmethod
     def benchmarks(cls, quick: bool, driver) -> list:

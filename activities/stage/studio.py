@@ -28,7 +28,7 @@ from expressive.activities.stage.render import puppet_extent
 from expressive.activities.stage.show import MAX_PUPPETS, MAX_TAKE_SECONDS, STAGE_HEIGHT, STAGE_WIDTH, Puppet, PuppetState, ShowLog
 from expressive.api import ArtifactView, LibraryError
 from expressive.api.i18n import N_, _
-from expressive.api.widgets import ChoiceButton, image_texture, load_rules, show_message, texture_from_file, theme
+from expressive.api.widgets import ChoiceButton, IconButton, image_texture, load_rules, show_message, texture_from_file, theme
 from expressive.lib.figures import CATEGORIES, Figure, FigureUnreadable, category_title, cut_out
 
 BACKDROP_ICONS = {"theatre": "drama-masks", "forest": "pine-tree", "house": "home", "night": "weather-night",
@@ -44,6 +44,8 @@ FINGER_SLACK = dp(14)
 # Where puppets stand when they join the cast, in turn: four side by side at the front of
 # the stage, then four above them, none hiding another.
 START_PLACES = [(180 + 306 * (slot % 4), 500 if slot < 4 else 230) for slot in range(MAX_PUPPETS)]
+# Figures on one page of the shelf: as many as a landscape tablet shows in a row.
+SHELF_PAGE = 11
 # The client's pictures offered (as a backdrop or to be cut out), newest first.
 MOST_PICTURES_OFFERED = 40
 SETUP_WORDS = N_("Choose a backdrop and up to {most} puppets, then start the show.")
@@ -308,6 +310,7 @@ class StageStudio(BoxLayout):
             button.bind(on_release=lambda button: self.choose_category(button.value))
             self.ids.tabs.add_widget(button)
         self.shelf_cells: list[ShelfPuppet] = []
+        self.shelf_page = 0
         self.bind(category=lambda *_args: self._fill_shelf())
         self._fill_shelf()
         if activity.take is not None:
@@ -371,9 +374,16 @@ class StageStudio(BoxLayout):
         self._show_backdrop()
 
     def choose_category(self, category: str) -> None:
+        self.shelf_page = 0
         self.category = category
 
+    def turn_shelf_page(self, pages: int) -> None:
+        self.shelf_page += pages
+        self._fill_shelf()
+
     def _fill_shelf(self) -> None:
+        """A page of the chosen shelf's figures, with buttons to the pages before and after
+        (a page, not the whole shelf: a hundred pictures cost every frame of the show)."""
         shelf = self.ids.shelf
         shelf.clear_widgets()
         self.shelf_cells = []
@@ -385,14 +395,25 @@ class StageStudio(BoxLayout):
                 _("Which drawing shall be a puppet?"), self._cut_out_drawing))
             shelf.add_widget(cut)
         level = "simple" if self.host.complexity == "simple" else "full"
+        figures = self.library.figures(self.category, level=level)
+        self.shelf_page = min(self.shelf_page, max(0, (len(figures) - 1) // SHELF_PAGE))
+        first = self.shelf_page * SHELF_PAGE
+        if first > 0:
+            back = IconButton(icon="chevron-left", accessible_name=_("Puppets before"), size=(theme.TARGET, dp(92)))
+            back.bind(on_release=lambda _button: self.turn_shelf_page(-1))
+            shelf.add_widget(back)
         in_cast = {puppet.figure for puppet in self.cast}
-        for figure in self.library.figures(self.category, level=level):
+        for figure in figures[first:first + SHELF_PAGE]:
             name = _(figure.name) if figure.key.startswith(SHIPPED_PREFIX) else figure.name
             cell = ShelfPuppet(figure, accessible_name=name, selected=figure.key in in_cast,
                                texture=self._figure_texture(figure.key))
             cell.bind(on_release=lambda cell: self.toggle_puppet(cell.figure))
             shelf.add_widget(cell)
             self.shelf_cells.append(cell)
+        if first + SHELF_PAGE < len(figures):
+            more = IconButton(icon="chevron-right", accessible_name=_("More puppets"), size=(theme.TARGET, dp(92)))
+            more.bind(on_release=lambda _button: self.turn_shelf_page(1))
+            shelf.add_widget(more)
 
     def _cut_out_drawing(self, picture_id: str, title: str) -> None:
         try:

@@ -12,13 +12,16 @@ from kivy.uix.label import Label
 from expressive.activities.stage.activity import saved_show
 from expressive.api import ArtifactUnreadable, ArtifactView
 from expressive.api.i18n import _
-from expressive.api.widgets import film_viewer, theme
+from expressive.api.widgets import FilmPlayer, film_viewer, theme
 
 
-def play_viewer(artifact: ArtifactView, media):
-    """The film of a saved puppet play (its sound through `media`'s audio engine), with a
-    plain sentence above it when the show's record is damaged."""
-    player = film_viewer(artifact, media)
+def play_viewer(artifact: ArtifactView, media, save_marks=None):
+    """The film of a saved puppet play (its sound through `media`'s audio engine, the
+    therapist's marks through `save_marks`), with a plain sentence above it when the show's
+    record is damaged. A film that cannot be read at all is said so by the film viewer."""
+    player = film_viewer(artifact, media, save_marks)
+    if not isinstance(player, FilmPlayer):
+        return player
     try:
         saved_show(artifact)
     except (ValueError, ArtifactUnreadable):

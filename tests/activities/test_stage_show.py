@@ -3,14 +3,17 @@ log, puppets and backdrop so that it can be drawn again."""
 
 import io
 import json
+import logging
 
 import pytest
 from PIL import Image
 
 from expressive.activities.stage.activity import StageActivity, Take, film_of_take, rerender
+from expressive.activities.stage.demo import demo_take
 from expressive.activities.stage.backdrops import BACKDROP_IDS, DRAWN_BACKDROP, STAGE_SIZE, drawn_backdrop, painted_backdrop
 from expressive.activities.stage.render import frame_at
 from expressive.activities.stage.show import MAX_EVENTS, STAGE_WIDTH, Puppet, ShowLog
+from expressive.activity import Host, MemoryDrafts
 from expressive.api import ArtifactView
 from expressive.api.limits import InputRefused
 from expressive.lib.figures import FigureLibrary, cut_out
@@ -112,3 +115,20 @@ def test_the_demo_play_is_a_film_with_sound():
     (draft,) = StageActivity.demo_drafts(0)
     assert draft.product == "film.mp4" and "sound.wav" in draft.files
     assert draft.metadata["frames"] == 72
+
+
+def test_a_take_kept_in_a_snapshot_comes_back_whole_and_a_damaged_one_is_left_out():
+    def new_activity():
+        return StageActivity(Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.stage")))
+
+    activity = new_activity()
+    activity.take = demo_take(1)
+    snapshot = activity.snapshot()
+    again = new_activity()
+    again.restore(snapshot)
+    assert again.take.log.to_json() == activity.take.log.to_json()
+    assert again.take.seconds == activity.take.seconds and (again.take.sound == activity.take.sound).all()
+    assert again.backdrop_id == activity.take.log.backdrop
+    damaged = new_activity()
+    damaged.restore(snapshot.replace(b'"enter"', b'"vanish"', 1))
+    assert damaged.take is None and not damaged.has_work()

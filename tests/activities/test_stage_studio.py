@@ -2,27 +2,30 @@
 a backdrop and two puppets chosen, a take in which two fingers move both puppets at once
 while the voice is recorded, and the film it becomes."""
 
+import io
 import json
 import logging
 
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 from expressive.tools.driver import Finger, advance_frames, tap
 
 from expressive.activities.stage.activity import StageActivity, rerender
 from expressive.activities.stage.viewer import DamagedShow
 from expressive.activity import Host, MemoryDrafts, MemoryLibrary
 from expressive.api import ArtifactView
-from expressive.api.microphone import FAKE_VOICE_WAV, read_wav
+from expressive.api.microphone import FAKE_VOICE_WAV, MICROPHONE_LOST, NO_MICROPHONE, FakeMicrophone, read_wav
 from expressive.lib.film.parts import title_frame_count
 from expressive.media import MediaServices
 from tests_support import StoppedClock
 
 
-def new_activity(microphone="fake"):
+def new_activity(microphone="fake", pictures=None):
     media = MediaServices(sound="silent", midi="fake", camera="none", microphone=microphone)
-    host = Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.stage"), media=media, pictures=MemoryLibrary({}))
+    host = Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.stage"), media=media,
+                pictures=pictures or MemoryLibrary({}))
     return StageActivity(host)
 
 
@@ -142,8 +145,44 @@ def test_a_damaged_show_record_is_said_plainly_and_the_film_still_plays(window):
     viewer.stop()
 
 
-def test_without_a_microphone_the_take_is_silent_and_says_so(window):
-    activity = new_activity(microphone="none")
+def drawing_png():
+    drawing = Image.new("RGB", (400, 300), "white")
+    drawing.paste((30, 90, 200), (120, 80, 280, 220))
+    buffer = io.BytesIO()
+    drawing.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_my_drawing_as_backdrop_and_puppet_and_no_microphone_a_silent_take_that_says_so(window):
+    activity = new_activity(microphone="none", pictures=MemoryLibrary({"pic-1": ("My castle", drawing_png())}))
+    studio = activity.build()
+    window.add_widget(studio)
+    studio.clock = StoppedClock()
+    advance_frames(2)
+    tap(next(button for button in studio.backdrop_buttons if button.value == "drawing"))
+    tap(studio.picture_chooser.cards[0])
+    assert activity.backdrop_id == "drawing" and activity.backdrop.getpixel((640, 360)) == (30, 90, 200)
+    tap(next(button for button in studio.category_buttons if button.value == "own"))
+    tap(studio.ids.shelf.children[-1])  # Use my drawing
+    tap(studio.picture_chooser.cards[0])
+    assert [(puppet.figure, puppet.source) for puppet in studio.cast] == [("cutout:pic-1", "drawing")]
+
+    tap(studio.ids.start_button)
+    studio.clock.now += 3.05
+    advance_frames(2)
+    assert studio.phase == "recording" and studio.message == NO_MICROPHONE
+    studio.clock.now += 1.0
+    tap(studio.ids.stop_button)
+    draft = activity.finish()[0]
+    assert {"backdrop.png", "puppet-1.png"} <= set(draft.files) and "sound.wav" not in draft.files
+    assert json.loads(draft.files["film.json"])["sound"] is None
+    window.remove_widget(studio)
+    advance_frames(1)
+
+
+def test_a_microphone_lost_mid_take_ends_it_keeping_what_was_recorded(window):
+    activity = new_activity()
+    activity.host.media._microphone = FakeMicrophone(real_time=False, lose_after=0.5)
     studio = activity.build()
     window.add_widget(studio)
     studio.clock = StoppedClock()
@@ -152,10 +191,11 @@ def test_without_a_microphone_the_take_is_silent_and_says_so(window):
     tap(studio.ids.start_button)
     studio.clock.now += 3.05
     advance_frames(2)
-    assert studio.phase == "recording" and "no microphone" in studio.message
-    studio.clock.now += 1.0
-    tap(studio.ids.stop_button)
-    draft = activity.finish()[0]
-    assert "sound.wav" not in draft.files and json.loads(draft.files["film.json"])["sound"] is None
+    studio.microphone.wait_for_seconds(1.0)
+    studio.clock.now += 2.0
+    advance_frames(2)
+    assert studio.phase == "setup" and studio.message == MICROPHONE_LOST
+    sound, rate = read_wav(activity.finish()[0].files["sound.wav"])
+    assert len(sound) >= 0.5 * rate
     window.remove_widget(studio)
     advance_frames(1)
