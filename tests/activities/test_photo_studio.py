@@ -165,18 +165,19 @@ def test_the_device_chooser_asks_for_the_pin_and_refuses_what_is_not_a_picture(a
 
     tap(studio.ids.from_device, frames=0)
     submit_secret(open_views(window)[0].ids.entry, PIN)
-    for name in ("damaged.jpg", "endless.jpg"):
-        (chooser,) = open_views(window)
-        assert isinstance(chooser, FileChooser)
-        chooser.ids.files.selection = [str(pictures / name)]
-        tap(chooser.ids.choose, frames=0)
-        assert any("can't be used" in text for text in open_popup_texts(window)), name
-        tap_popup_button(window, "OK")
-        assert not studio.roll.photos, "nothing changed"
-        if name == "damaged.jpg":
-            tap(studio.ids.from_device, frames=0)  # the therapist is asked again: the chooser closed
-            submit_secret(open_views(window)[0].ids.entry, PIN)
-    assert not open_views(window)
+    (chooser,) = open_views(window)
+    assert isinstance(chooser, FileChooser)
+    chooser.ids.files.selection = [str(pictures / "damaged.jpg")]
+    tap(chooser.ids.choose, frames=0)
+    assert any("can't be used" in text for text in open_popup_texts(window))
+    tap_popup_button(window, "OK")
+    assert not studio.roll.photos and not open_views(window), "nothing changed"
+    # A named pipe, which a chooser lists like any file, handed over as the chooser does:
+    # refused before it is opened (opening it would wait for ever).
+    assert studio.bring_in(str(pictures / "endless.jpg")) is None
+    assert any("not a picture file" in text for text in open_popup_texts(window))
+    tap_popup_button(window, "OK")
+    assert not studio.roll.photos and not open_views(window), "nothing changed"
     # What the chooser hands over when the file is a picture: a photo of the roll, made anew.
     family = io.BytesIO()
     Image.new("RGB", (300, 200), "teal").save(family, format="PNG")
