@@ -4,7 +4,10 @@ A cover (the client's name, the dates the work spans, how much there is), then o
 per piece of work, oldest first: its picture, title, date and activity, what it says when
 it is words (a story's pages, with their prompts and pictures), the client's own words
 about it (and what they noticed later), and the session it was made in (the goal,
-whether it was met, the feelings at check-in and check-out). The therapist's private
+whether it was met, the feelings at check-in and check-out). A film shows its title card,
+a strip of its frames and how long it is; a set of photos its first photo large and the
+others in rows of small ones. Work that may show a person is only named by a line, unless
+the therapist includes it. The therapist's private
 notes (on the session and on the piece of work) and review marks are added only when asked
 for, and then every page says the report is confidential.
 """

@@ -15,6 +15,10 @@ A folder rather than one self-contained file, because:
   the work that other programs open.
 The price is that the folder must be kept (or zipped) whole to be passed on.
 
+A film plays in a <video> (its title card as the poster); one whose video is not made
+yet shows the strip of its frames. Work that may show a person is left out, a line in its
+place and none of its files copied, unless the therapist includes it.
+
 Nothing in the page runs or reaches the network: no scripts, and a Content-Security-Policy
 that lets it load only its own files. Every text a person typed is escaped. The therapist's
 private notes and review marks never go into it: it is a portfolio to show.
