@@ -219,14 +219,14 @@ class ShelfPuppet(ButtonBehavior, Widget):
         self._picture.pos = (self.center_x - texture.width * k / 2, self.center_y - texture.height * k / 2)
 
 
-class PictureCard(ChoiceButton):
-    """One of the client's own pictures, offered in a PictureChooser."""
+class OwnDrawingCard(ChoiceButton):
+    """One of the client's own pictures, offered in an OwnDrawingChooser."""
 
     texture = ObjectProperty(None, allownone=True)
     picture_id = StringProperty("")
 
 
-class PictureChooser(ModalView):
+class OwnDrawingChooser(ModalView):
     """The client's own pictures; the one tapped is handed to `on_choose`."""
 
     heading = StringProperty("")
@@ -234,20 +234,20 @@ class PictureChooser(ModalView):
 
     def __init__(self, pictures, **kwargs):
         super().__init__(**kwargs)
-        self.cards: list[PictureCard] = []
+        self.cards: list[OwnDrawingCard] = []
         try:
             items = pictures.available()[:MOST_PICTURES_OFFERED]
         except LibraryError:
             items = []
         for item in items:
-            card = PictureCard(text=item.title or _("A picture"), picture_id=item.id,
+            card = OwnDrawingCard(text=item.title or _("A picture"), picture_id=item.id,
                                texture=texture_from_file(pictures.thumbnail(item.id)))
             card.bind(on_release=self._chosen)
             self.ids.cards.add_widget(card)
             self.cards.append(card)
         self.ids.empty.opacity = 0 if self.cards else 1
 
-    def _chosen(self, card: PictureCard) -> None:
+    def _chosen(self, card: OwnDrawingCard) -> None:
         self.dismiss(animation=False)
         self.dispatch("on_choose", card.picture_id, card.text)
 
@@ -426,7 +426,7 @@ class StageStudio(BoxLayout):
         self.toggle_puppet(figure)
 
     def _open_picture_chooser(self, heading: str, then) -> None:
-        self.picture_chooser = PictureChooser(self.host.pictures, heading=heading)
+        self.picture_chooser = OwnDrawingChooser(self.host.pictures, heading=heading)
         self.picture_chooser.bind(on_choose=lambda _chooser, picture_id, title: then(picture_id, title))
         self.picture_chooser.open(animation=False)
 
