@@ -78,9 +78,11 @@ class FilmActivity(Activity):
 
     @classmethod
     def viewer(cls, artifact, save_marks=None, media=None):
-        from expressive.activities.film.viewer import film_viewer_of
+        # The widget kit's player: the film with its sound and a scrubber, the therapist's
+        # marks, or its title card and a plain line when it cannot be read.
+        from expressive.api.widgets import film_viewer
 
-        return film_viewer_of(artifact, media)
+        return film_viewer(artifact, media, save_marks)
 
     @classmethod
     def benchmarks(cls, quick: bool, driver) -> list:

@@ -184,6 +184,7 @@ class FilmStudio(BoxLayout):
         self._shown_frame = -2
         self._countdown_ends = 0.0
         self._ticking = None
+        self._back_on_screen = False
         self.can_draw = host.picture_maker() is not None
         self.ids.strip.bind(on_choose=lambda _strip, index: self.choose(index))
         self.speed_buttons = []
@@ -193,7 +194,7 @@ class FilmStudio(BoxLayout):
             button.bind(on_release=lambda button: self.set_fps(int(button.value)))
             self.ids.speeds.add_widget(button)
             self.speed_buttons.append(button)
-        self.meter = LevelMeter(accessible_name=_("How loud"), size_hint=(1, None), height=theme.TARGET / 2)
+        self.meter = LevelMeter(size_hint=(1, None), height=theme.TARGET / 2)
         self.show_reel()
 
     # --- devices ---------------------------------------------------------------------------
@@ -244,6 +245,20 @@ class FilmStudio(BoxLayout):
     def turn_camera(self) -> None:
         self.facing = "front" if self.facing == "back" else "back"
         self.open_camera()
+
+    @property
+    def live_shown(self) -> bool:
+        """Whether a camera picture has been shown since the camera opened."""
+        return self._last_index >= 0
+
+    def on_parent(self, _studio, parent) -> None:
+        # Taken off the screen (Done, or the host closing it), the camera's thread stops
+        # too; put back, it goes on.
+        if parent is None:
+            self._back_on_screen = self._ticking is not None
+            self.stop()
+        elif self._back_on_screen:
+            self.start()
 
     def say(self, words: str | None) -> None:
         self.message = words or ""
