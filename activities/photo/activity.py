@@ -88,6 +88,6 @@ class PhotoActivity(Activity):
 
     @classmethod
     def screenshot_scenes(cls):
-        from expressive.activities.photo.scenes import taking_photos
+        from expressive.activities.photo.scenes import looking_at_one, taking_photos
 
-        return {"photo": taking_photos}
+        return {"photo": looking_at_one, "photo_studio": taking_photos}
