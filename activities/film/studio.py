@@ -82,8 +82,6 @@ class FilmStage(Widget):
         super().__init__(**kwargs)
         self.texture: Texture | None = None
         with self.canvas.before:
-            Color(0, 0, 0, 1)
-            self._backdrop = Rectangle()
             Color(1, 1, 1, 1)
             self._picture = Rectangle()
         self.bind(pos=self._place, size=self._place)
@@ -105,7 +103,6 @@ class FilmStage(Widget):
         self.show(np.asarray(image.convert("RGB")), "rgb")
 
     def _place(self, *_args) -> None:
-        self._backdrop.pos, self._backdrop.size = self.pos, self.size
         width, height = self.texture.size if self.texture is not None else FILM_SIZE
         scale = min(self.width / width, self.height / height)
         size = (width * scale, height * scale)

@@ -7,19 +7,21 @@ import logging
 import cv2
 import numpy as np
 import pytest
-from expressive.tools.driver import Finger, advance_frames, tap
+from expressive.tools.driver import Finger, advance_frames, tap, type_into
 
 from expressive.activities.film.activity import FilmActivity
-from expressive.activity import Host, MemoryDrafts
+from expressive.activity import Host, MemoryDrafts, MemoryLibrary
 from expressive.api.microphone import FAKE_VOICE_WAV, NO_MICROPHONE, read_wav
 from expressive.lib.film.parts import title_frame_count
 from expressive.media import MediaServices
+from music_helpers import song_bytes
 from tests_support import StoppedClock
 
 
-def new_activity(microphone="fake", drafts=None):
+def new_activity(microphone="fake", drafts=None, songs=None):
     media = MediaServices(sound="silent", midi="fake", camera="pattern", microphone=microphone)
-    host = Host(drafts=drafts or MemoryDrafts(), logger=logging.getLogger("test.film"), media=media)
+    host = Host(drafts=drafts or MemoryDrafts(), logger=logging.getLogger("test.film"), media=media,
+                songs=songs or MemoryLibrary({}))
     return FilmActivity(host)
 
 
@@ -133,12 +135,35 @@ def test_a_film_of_thirty_camera_frames_with_a_voice(window, opened, tmp_path):
     assert peak_hz(sound, rate) == pytest.approx(peak_hz(voice, voice_rate), abs=3)
 
 
-def test_without_a_microphone_the_film_is_silent_and_says_so(window, opened):
-    activity = new_activity(microphone="none")
+def test_without_a_microphone_a_film_has_a_title_and_music_or_is_silent(window, opened):
+    song = song_bytes([(60, 0.3), (64, 0.3), (67, 0.3)])
+    activity = new_activity(microphone="none", songs=MemoryLibrary({"tune": ("My tune", song)}))
     studio = opened(activity)
     assert studio.message == NO_MICROPHONE and studio.ids.voice_button.disabled
     take_frames(studio, 3)
     tap(studio.ids.voice_button)
     assert studio.mode == "making"
+
+    # Played in place, at its speed, until its last frame.
+    tap(studio.ids.play_button, frames=0)
+    assert studio.mode == "playing"
+    studio.clock.now += 3 / studio.reel.fps
+    advance_frames(1)
+    assert studio.mode == "making"
+
+    tap(studio.ids.title_button)
+    type_into(studio.sheet.ids.words, "Walking")
+    tap(studio.sheet.ids.keep, frames=0)
+    assert studio.sheet is None and activity.reel.title == "Walking"
+
     draft = activity.finish()[0]
     assert json.loads(draft.files["film.json"])["sound"] is None and "sound.wav" not in draft.files
+    assert json.loads(draft.files["film.json"])["title"] == "Walking"
+
+    tap(studio.ids.music_button)
+    tap(next(widget for widget in studio.sheet.walk() if getattr(widget, "text", None) == "My tune"), frames=0)
+    assert activity.reel.sound_source == "music"
+    samples, _rate = read_wav(activity.reel.sound)
+    assert len(samples) > 0
+    tap(studio.ids.silent_button, frames=0)
+    assert activity.reel.sound is None
