@@ -11,7 +11,7 @@ from expressive.tools.driver import Finger, advance_frames, tap, type_into
 
 from expressive.activities.film.activity import FilmActivity
 from expressive.activity import Host, MemoryDrafts, MemoryLibrary
-from expressive.api.microphone import FAKE_VOICE_WAV, NO_MICROPHONE, read_wav
+from expressive.api.microphone import FAKE_VOICE_WAV, NO_MICROPHONE, FakeMicrophone, read_wav
 from expressive.lib.film.parts import title_frame_count
 from expressive.media import MediaServices
 from music_helpers import song_bytes
@@ -167,3 +167,23 @@ def test_without_a_microphone_a_film_has_a_title_and_music_or_is_silent(window, 
     assert len(samples) > 0
     tap(studio.ids.silent_button, frames=0)
     assert activity.reel.sound is None
+
+
+def test_a_microphone_or_camera_lost_mid_take_keeps_what_was_made(window, opened):
+    activity = new_activity()
+    studio = opened(activity)
+    take_frames(studio, 6)  # 0.75 s at 8 frames a second
+    studio.microphone = FakeMicrophone(real_time=False, lose_after=0.5)
+    tap(studio.ids.voice_button, frames=0)
+    studio.clock.now += 3.05
+    advance_frames(1)
+    assert studio.microphone.wait_for_seconds(1.0) is False
+    advance_frames(1)
+    assert studio.mode == "making" and studio.message == studio.microphone.lost
+    samples, rate = read_wav(activity.reel.sound)
+    assert len(samples) == pytest.approx(0.5 * rate, abs=1)
+
+    studio.frames.stop()  # the camera's device gone: its stream ends
+    advance_frames(1)
+    assert not studio.camera_on and studio.ids.take_button.disabled and "camera stopped" in studio.message
+    assert len(activity.reel) == 6 and not studio.ids.draw_button.disabled
