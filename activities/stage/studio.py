@@ -359,7 +359,7 @@ class StageStudio(BoxLayout):
         if self.phase != "setup":
             return
         if backdrop_id == DRAWN_BACKDROP:
-            self._open_picture_chooser(_("Which drawing shall be the backdrop?"), self._use_drawn_backdrop)
+            self.open_backdrop_chooser()
             return
         self.activity.choose_backdrop(backdrop_id)
         self._show_backdrop()
@@ -391,8 +391,7 @@ class StageStudio(BoxLayout):
             button.selected = button.value == self.category
         if self.category == "own":
             cut = ChoiceButton(icon="content-cut", text=_("Use my drawing"), value="cut-out", size=(dp(150), dp(92)))
-            cut.bind(on_release=lambda _button: self._open_picture_chooser(
-                _("Which drawing shall be a puppet?"), self._cut_out_drawing))
+            cut.bind(on_release=lambda _button: self.open_puppet_chooser())
             shelf.add_widget(cut)
         level = "simple" if self.host.complexity == "simple" else "full"
         figures = self.library.figures(self.category, level=level)
@@ -424,6 +423,14 @@ class StageStudio(BoxLayout):
         self.library.add(figure)
         self._fill_shelf()
         self.toggle_puppet(figure)
+
+    def open_backdrop_chooser(self) -> None:
+        """The client's drawings, to choose one as the backdrop."""
+        self._open_picture_chooser(_("Which drawing shall be the backdrop?"), self._use_drawn_backdrop)
+
+    def open_puppet_chooser(self) -> None:
+        """The client's drawings, to cut one out as a puppet."""
+        self._open_picture_chooser(_("Which drawing shall be a puppet?"), self._cut_out_drawing)
 
     def _open_picture_chooser(self, heading: str, then) -> None:
         self.picture_chooser = OwnDrawingChooser(self.host.pictures, heading=heading)
