@@ -7,9 +7,9 @@ about it (and what they noticed later), and the session it was made in (the goal
 whether it was met, the feelings at check-in and check-out). A film shows its title card,
 a strip of its frames and how long it is; a set of photos its first photo large and the
 others in rows of small ones. Work that may show a person is only named by a line, unless
-the therapist includes it. The therapist's private
-notes (on the session and on the piece of work) and review marks are added only when asked
-for, and then every page says the report is confidential.
+the therapist includes it. The therapist's private notes (on the session and on the piece
+of work) and review marks are added only when asked for, and then every page says the
+report is confidential.
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ STRIP_HEIGHT = FRAME_HEIGHT * 0.15
 PHOTO_ROW_COLUMNS = 4
 PHOTO_ROW_GAP = 3 * mm
 PHOTO_ROW_HEIGHT = FRAME_HEIGHT * 0.14
+# A small photo needs fewer pixels: 150 dpi across a quarter of the page.
+PHOTO_ROW_PIXELS = 320
 # Pictures are scaled to this many pixels on their long side (150 dpi across the page) and
 # kept as JPEG, which reportlab embeds as it is: a 2048-pixel drawing would otherwise be
 # compressed again, making the report slow and large. Half of the drawing's size lets
@@ -183,10 +185,10 @@ def _artifact_page(
         # Not even its title, which may name the person.
         return [when, Spacer(1, 8), said(_(PEOPLE_LEFT_OUT))]
 
-    def picture(name: str, height: float, width: float = FRAME_WIDTH) -> list:
+    def picture(name: str, height: float, width: float = FRAME_WIDTH, pixels: int = PICTURE_PIXELS) -> list:
         """The picture in file `name`, or why it is missing (in `problems` too)."""
         try:
-            return [_picture(work.reader.file(artifact, name), height, width), Spacer(1, 10)]
+            return [_picture(work.reader.file(artifact, name), height, width, pixels), Spacer(1, 10)]
         except (PortfolioError, OSError, ValueError, PILImage.DecompressionBombError) as exc:
             problems.append(
                 _("The picture of '{title}' ({day}) is left out: {problem}").format(
@@ -266,7 +268,7 @@ def _photo_rows(names: list[str], picture) -> list:
     if not names:
         return []
     width = (FRAME_WIDTH - PHOTO_ROW_GAP * (PHOTO_ROW_COLUMNS - 1)) / PHOTO_ROW_COLUMNS
-    cells = [picture(name, PHOTO_ROW_HEIGHT, width)[0] for name in names]
+    cells = [picture(name, PHOTO_ROW_HEIGHT, width, PHOTO_ROW_PIXELS)[0] for name in names]
     rows = [cells[start:start + PHOTO_ROW_COLUMNS] for start in range(0, len(cells), PHOTO_ROW_COLUMNS)]
     rows[-1] += [""] * (PHOTO_ROW_COLUMNS - len(rows[-1]))
     table = Table(rows, colWidths=[width + PHOTO_ROW_GAP] * (PHOTO_ROW_COLUMNS - 1) + [width], hAlign="LEFT")
@@ -289,10 +291,11 @@ def _notes(work: ClientWork, problems: list[str]) -> dict[tuple[str, str], str]:
     return found
 
 
-def _picture(data: bytes, height: float, width: float = FRAME_WIDTH) -> Image:
-    """The picture as big as fits in `width` and `height`, as a JPEG."""
+def _picture(data: bytes, height: float, width: float = FRAME_WIDTH, pixels: int = PICTURE_PIXELS) -> Image:
+    """The picture as big as fits in `width` and `height`, as a JPEG of at most `pixels`
+    on its long side."""
     with open_picture_bounded(data) as opened:
-        opened.thumbnail((PICTURE_PIXELS, PICTURE_PIXELS), reducing_gap=1.0)
+        opened.thumbnail((pixels, pixels), reducing_gap=1.0)
         flat = opened.convert("RGB") if opened.mode == "RGB" else _on_white(opened)
     encoded = io.BytesIO()
     flat.save(encoded, format="JPEG", quality=JPEG_QUALITY)
