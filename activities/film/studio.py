@@ -391,13 +391,17 @@ class FilmStudio(BoxLayout):
         if make_picture is None or self.mode != "making":
             return
         paper = self.reel.chosen_picture() if from_chosen else None
-        popup = make_picture(
-            self.activity.host,
-            lambda png: self._add(jpeg_frame(Image.open(io.BytesIO(png))), "drawn"),
-            title=_("Draw the next frame") if paper is not None else _("Draw a frame"),
-            max_size=FILM_SIZE,
-            paper=paper,
-        )
+        try:
+            popup = make_picture(
+                self.activity.host,
+                lambda png: self._add(jpeg_frame(Image.open(io.BytesIO(png))), "drawn"),
+                title=_("Draw the next frame") if paper is not None else _("Draw a frame"),
+                max_size=FILM_SIZE,
+                paper=paper,
+            )
+        except ValueError as problem:  # the frame could not be opened as paper
+            show_message(_("That frame cannot be drawn on"), str(problem))
+            return
         popup.bind(on_dismiss=lambda _popup: setattr(self, "drawing_popup", None))
         self.drawing_popup = popup
 

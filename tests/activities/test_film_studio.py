@@ -1,16 +1,20 @@
 """The film studio driven by real touches in a (virtual) window, with the moving test
 pattern as its camera and the fake microphone: a 30-frame film with the client's voice."""
 
+import io
 import json
 import logging
 
 import cv2
 import numpy as np
 import pytest
+from kivy.uix.modalview import ModalView
+from PIL import Image
 from expressive.tools.driver import Finger, advance_frames, tap, type_into
 
 from expressive.activities.film.activity import FilmActivity
-from expressive.activity import Host, MemoryDrafts, MemoryLibrary
+from expressive.activities.film.studio import NO_CAMERA_HERE
+from expressive.activity import PICTURE_MAKER, Host, MemoryDrafts, MemoryLibrary, Services
 from expressive.api.microphone import FAKE_VOICE_WAV, NO_MICROPHONE, FakeMicrophone, read_wav
 from expressive.lib.film.parts import title_frame_count
 from expressive.media import MediaServices
@@ -18,10 +22,10 @@ from music_helpers import song_bytes
 from tests_support import StoppedClock
 
 
-def new_activity(microphone="fake", drafts=None, songs=None):
-    media = MediaServices(sound="silent", midi="fake", camera="pattern", microphone=microphone)
+def new_activity(microphone="fake", drafts=None, songs=None, camera="pattern", services=None):
+    media = MediaServices(sound="silent", midi="fake", camera=camera, microphone=microphone)
     host = Host(drafts=drafts or MemoryDrafts(), logger=logging.getLogger("test.film"), media=media,
-                songs=songs or MemoryLibrary({}))
+                songs=songs or MemoryLibrary({}), **({"services": services} if services else {}))
     return FilmActivity(host)
 
 
@@ -187,3 +191,36 @@ def test_a_microphone_or_camera_lost_mid_take_keeps_what_was_made(window, opened
     advance_frames(1)
     assert not studio.camera_on and studio.ids.take_button.disabled and "camera stopped" in studio.message
     assert len(activity.reel) == 6 and not studio.ids.draw_button.disabled
+
+
+def test_without_a_camera_frames_are_drawn_each_on_the_last(window, opened):
+    asked = []
+
+    def make_picture(host, on_picture, *, title, max_size, paper=None):
+        asked.append((title, max_size, paper))
+        on_picture(png_of(len(asked)))
+        popup = ModalView()
+        popup.open(animation=False)
+        return popup
+
+    activity = new_activity(camera="none", services=Services(lambda: {PICTURE_MAKER: make_picture}))
+    studio = opened(activity)
+    assert studio.message == NO_CAMERA_HERE and studio.ids.take_button.disabled
+    assert studio.ids.draw_next_button.disabled
+    tap(studio.ids.draw_button)
+    studio.drawing_popup.dismiss(animation=False)
+    tap(studio.ids.draw_next_button)
+    studio.drawing_popup.dismiss(animation=False)
+    reel = activity.reel
+    assert asked[0] == ("Draw a frame", (640, 480), None)
+    assert asked[1][0] == "Draw the next frame" and asked[1][2] == reel.picture(reel.frames[0])
+    assert len(reel) == 2 and reel.made == "drawn"
+    assert studio.ids.stage.texture.size == (640, 480)
+    draft = activity.finish()[0]
+    assert draft.metadata["shows_people"] is False and json.loads(draft.files["film.json"])["extra"]["made"] == "drawn"
+
+
+def png_of(shade):
+    picture = io.BytesIO()
+    Image.new("RGBA", (320, 240), (shade * 60, 90, 200, 255)).save(picture, "PNG")
+    return picture.getvalue()
