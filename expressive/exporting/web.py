@@ -244,6 +244,9 @@ def _film_html(artifact: ArtifactRecord, copied: dict[str, str]) -> list[str]:
             said,
         ]
     parts = [f'<img src="{copied[FILM_STRIP]}" alt="{title}" loading="lazy">'] if FILM_STRIP in copied else []
+    if film_encoded(artifact):
+        # Its video could not be read, which the export's problems name.
+        return [*parts, said]
     not_made = _("The video of this film is not made yet: here are some of its frames.")
     return [*parts, said, f'<p class="aside">{_text(not_made)}</p>']
 
