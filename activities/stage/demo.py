@@ -18,7 +18,7 @@ DEMO_CASTS = (
     (("noto:lion", "lion"), ("noto:mouse", "mouse"), ("noto:tree", "tree")),
     (("noto:dragon", "dragon"), ("noto:castle", "castle"), ("noto:unicorn", "unicorn")),
 )
-DEMO_SECONDS = 6.0
+DEMO_SECONDS = 5.0
 MOVES_PER_SECOND = 30
 
 
@@ -30,12 +30,14 @@ def demo_take(variant: int) -> Take:
     log.enter(2, 1040, 420, 0.0)
     log.enter(0, 300, 470, 0.0)
     log.enter(1, 1280, 560, 1.0)
-    for step in range(1, int(3 * MOVES_PER_SECOND) + 1):
+    # The mouse scurries in from the right, hopping, and stops before the lion...
+    for step in range(1, 2 * MOVES_PER_SECOND + 1):
         t = 1.0 + step / MOVES_PER_SECOND
-        log.move(1, 1280 - step * 6, 560 - 30 * abs(math.sin(step / 4)), t)
-    log.flip(0, 4.2)
+        log.move(1, 1280 - step * 9, 560 - 30 * abs(math.sin(step / 4)), t)
+    # ...who turns to it and leaps a little closer.
+    log.flip(0, 3.2)
     for step in range(1, MOVES_PER_SECOND + 1):
-        log.move(0, 300 + step * 3, 470 - 40 * math.sin(math.pi * step / MOVES_PER_SECOND), 4.5 + step / MOVES_PER_SECOND)
+        log.move(0, 300 + step * 3, 470 - 40 * math.sin(math.pi * step / MOVES_PER_SECOND), 3.5 + step / MOVES_PER_SECOND)
     sound, rate = read_wav(FAKE_VOICE_WAV)
     # The known voice over and over, for the length of the play.
     sound = np.resize(sound, int(DEMO_SECONDS * rate))
