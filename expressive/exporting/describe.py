@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import cache
 
 from expressive.feelings import feeling
+from expressive.film_videos import FILM_VIDEO
 from expressive.i18n import N_, _, format_date, format_number, format_time, ngettext
 from expressive.portfolio import ArtifactRecord, FileEntry, Session
 
@@ -29,9 +30,9 @@ _FILE_KINDS = {
     "application/json": N_("data"),
 }
 _ANY_FILE = N_("file")
-# A film's files (see `expressive.lib.film.film_draft`): its record, the video (absent until
-# it is encoded), its title card and a strip of its frames.
-FILM_RECORD, FILM_VIDEO, FILM_TITLE_CARD, FILM_STRIP = "film.json", "film.mp4", "title.png", "strip.jpg"
+# A film's files (see `expressive.lib.film.film_draft`): its record, its title card and a
+# strip of its frames; and its video, FILM_VIDEO, absent until it is encoded.
+FILM_RECORD, FILM_TITLE_CARD, FILM_STRIP = "film.json", "title.png", "strip.jpg"
 # The photos' files (the photo activity's): photo-01.jpg..., each drawn on as photo-01-drawn.png.
 _PHOTO = re.compile(r"photo-(\d+)\.jpg")
 

@@ -49,6 +49,7 @@ from .describe import (
     film_words,
     goal_met_words,
     is_film,
+    other_photos,
     picture_of,
     size_words,
     title_of,
@@ -84,6 +85,7 @@ h3 { font-size: 1.3rem; margin: 0 0 0.25rem; }
 .when { color: #666; margin: 0 0 0.75rem; }
 img { display: block; max-width: 100%; max-height: 30rem; width: auto; height: auto; border-radius: 0.5rem; background: #eee; }
 audio { display: block; width: 100%; max-width: 28rem; margin: 0.75rem 0; }
+.photos img { display: inline-block; max-height: 10rem; margin: 0.5rem 0.5rem 0 0; vertical-align: top; }
 video { display: block; width: 100%; max-width: 40rem; height: auto; border-radius: 0.5rem; background: #000; }
 .words { white-space: pre-wrap; overflow-wrap: break-word; }
 h4 { font-size: 1.1rem; margin: 1rem 0 0.25rem; }
@@ -210,6 +212,10 @@ def _article(work: ClientWork, artifact: ArtifactRecord, folder: Path, problems:
     # Words with pictures of their own (a story's pages) show the work; its cover would repeat them.
     elif picture in copied and not any("<img " in part for part in words):
         parts.append(f'<img src="{copied[picture]}" alt="{_text(title_of(artifact))}" loading="lazy">')
+    photos = [copied[name] for name in other_photos(artifact) if name in copied]
+    if photos:
+        shown = "".join(f'<img src="{source}" alt="{_text(title_of(artifact))}" loading="lazy">' for source in photos)
+        parts.append(f'<div class="photos">{shown}</div>')
     parts += words
     # A film's video carries its sound; a film not yet encoded lets it be heard alone.
     playing_sound = not (film and film_encoded(artifact))

@@ -88,16 +88,17 @@ def _nearest(colour):
     return min(named, key=lambda name: sum((a - b) ** 2 for a, b in zip(named[name], colour)))
 
 
-def test_the_web_page_plays_a_film_and_shows_the_strip_of_one_not_yet_encoded(tmp_path):
+def test_the_web_page_plays_a_film_shows_the_strip_of_one_not_yet_encoded_and_every_photo(tmp_path):
     with new_portfolio(tmp_path / "portfolio", "encrypted") as store:
         client = store.add_client("Robin")
         session = store.start_session(client.id, plan_id="free")
         film = saved(store, client.id, session.id, "film", film_work(encoded=True, shows_people=False))
         waiting = saved(store, client.id, session.id, "film", film_work(encoded=False, shows_people=False,
                                                                           title="Not yet"))
+        photos = saved(store, client.id, session.id, "photo", photos_work())
         mp4 = store.read_file(film, "film.mp4")
         out = tmp_path / "web"
-        assert html_portfolio(store, client.id, out=out) == []
+        assert html_portfolio(store, client.id, include_people=True, out=out) == []
     page = (out / "index.html").read_text()
     folder = f"files/{session.id}/{film.id}"
     video = re.search(r"<video [^>]*>.*?</video>", page, re.S)[0]
@@ -109,3 +110,5 @@ def test_the_web_page_plays_a_film_and_shows_the_strip_of_one_not_yet_encoded(tm
     article = article[:article.index("</article>")]
     assert f'<img src="files/{session.id}/{waiting.id}/strip.jpg"' in article
     assert "The video of this film is not made yet" in article
+    shown = re.findall(r'<img src="([^"]+)"', page[page.index(f'id="{session.id}-{photos.id}"'):])
+    assert [source.rsplit("/", 1)[1] for source in shown] == ["photo-01.jpg", "photo-02-drawn.png", "photo-03.jpg"]
