@@ -3,6 +3,11 @@ when the therapist includes them: otherwise a line stands in their place and not
 of their files (nor their title) is written; the archive always holds them; the audit log
 says which it was."""
 
+import os
+import subprocess
+import sys
+import zipfile
+
 import pytest
 from pypdf import PdfReader
 
@@ -87,8 +92,22 @@ def test_the_archive_always_holds_them_and_takes_no_choice(people, tmp_path):
         with pytest.raises(ValueError, match="takes no choice"):
             prepare(store, client_id, "zip", include_people=True)
         zip_archive(store, client_id, out=tmp_path / "robin.zip")
-    import zipfile
-
     names = zipfile.ZipFile(tmp_path / "robin.zip").namelist()
     assert any(name.endswith(f"{works['photos'].id}/photo-01.jpg") for name in names)
     assert any(name.endswith(f"{works['camera film'].id}/film.mp4") for name in names)
+
+
+def test_the_command_line_includes_them_when_asked(people, tmp_path):
+    root, client_id, _session_id, _works, _contents = people
+    secret = tmp_path / "passphrase"
+    secret.write_text(PASSPHRASE)
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("EXPRESSIVE_")}
+    for folder, asked in (("without", []), ("with", ["--include-people"])):
+        made = subprocess.run(
+            [sys.executable, "-m", "expressive", "export", client_id, "--format", "html", "--out", str(tmp_path / folder),
+             "--portfolio", str(root), "--passphrase-file", str(secret), *asked],
+            capture_output=True, text=True, env=environment, timeout=300,
+        )
+        assert made.returncode == 0, made.stderr
+    assert LEFT_OUT in (tmp_path / "without" / "index.html").read_text()
+    assert PHOTOS_TITLE in (tmp_path / "with" / "index.html").read_text()
