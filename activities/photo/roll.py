@@ -100,6 +100,8 @@ class Roll:
         reason = self.full()
         if reason is not None:
             raise ValueError(reason)
+        # Kept as the record reads it back: a prompt longer than a prompt may be is cut.
+        prompt = prompt[:MAX_PROMPT_CHARS] if prompt else None
         photo = Photo(self._next_id(), round(self._clock() - self._started, 2), source, prompt, bytes(jpeg))
         self.drafts.write(photo.file_name, photo.jpeg)
         self.photos.append(photo)
