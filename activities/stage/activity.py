@@ -25,7 +25,7 @@ from expressive.api.i18n import N_, _
 from expressive.api.limits import MAX_LOG_BYTES, MAX_SNAPSHOT_BYTES, load_json_bounded
 from expressive.api.microphone import read_wav
 from expressive.lib.figures import FigureLibrary, FigureUnreadable, figure_from_png
-from expressive.lib.film import MAX_FILM_FRAMES, FilmParts, film_draft
+from expressive.lib.film import MAX_FILM_FRAMES, Film, FilmParts, film_draft
 
 KIND = "puppet-play"
 # Shipped figures are in every copy of the app; every other puppet (the therapist's own
@@ -84,6 +84,20 @@ def film_of_take(take: Take, library: FigureLibrary, title: str) -> ArtifactDraf
     return draft
 
 
+def take_film(take: Take, library: FigureLibrary, title: str) -> Film:
+    """The take as a film to watch at once: its frames and sound, without making the video
+    (which waits for Done)."""
+    frames = take_frames(take.log, frame_count(take.seconds), library, take.backdrop)
+    names: dict[bytes, str] = {}
+    for frame in frames:
+        names.setdefault(frame, f"frame-{len(names) + 1:04d}.jpg")
+    sound = None if take.sound_wav is None else np.asarray(take.sound, dtype=np.int16)
+    return Film(fps=TAKE_FPS, title=title, frame_names=[names[frame] for frame in frames],
+                frames={name: frame for frame, name in names.items()}, sound=sound,
+                sample_rate=take.sample_rate if sound is not None else 0, sound_file=take.sound_wav,
+                extra={"show": take.log.to_data(), "backdrop": take.log.backdrop})
+
+
 def saved_show(artifact: ArtifactView) -> tuple[ShowLog, int]:
     """The show's log kept in a saved play's film.json, and how many frames the film has.
     ValueError (in plain words for the bounds) or ArtifactUnreadable when it is damaged."""
@@ -139,12 +153,12 @@ class StageActivity(Activity):
         self.backdrop_id = "theatre"
         self.backdrop = painted_backdrop(self.backdrop_id)
         self.take: Take | None = None
-        self._draft: tuple[Take, ArtifactDraft] | None = None  # the film of the take, made once
         self._studio = None
 
     @property
     def figures_folder(self):
-        """Where the therapist puts figures of their own (the sandtray's folder is theirs too)."""
+        """Where the therapist puts figures of their own for the stage (PNG or JPEG files), if
+        the host lends a folder; they join the "own" shelf as they do the sandtray's."""
         folder = self.host.therapist_folder
         return folder / "figures" if folder is not None and (folder / "figures").is_dir() else None
 
@@ -219,13 +233,7 @@ class StageActivity(Activity):
             self._studio.stop_take()
         if self.take is None:
             return []
-        return [self.take_draft()]
-
-    def take_draft(self) -> ArtifactDraft:
-        """The film of the take (made the first time it is asked for: watched, or kept)."""
-        if self._draft is None or self._draft[0] is not self.take:
-            self._draft = (self.take, film_of_take(self.take, self.library, self.title))
-        return self._draft[1]
+        return [film_of_take(self.take, self.library, self.title)]
 
     @classmethod
     def demo_drafts(cls, variant: int) -> list[ArtifactDraft]:

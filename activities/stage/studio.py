@@ -22,13 +22,13 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 from kivy.uix.widget import Widget
 
-from expressive.activities.stage.activity import SHIPPED_PREFIX, Take
+from expressive.activities.stage.activity import SHIPPED_PREFIX, Take, take_film
 from expressive.activities.stage.backdrops import BACKDROPS, DRAWN_BACKDROP, drawn_backdrop
 from expressive.activities.stage.render import puppet_extent
 from expressive.activities.stage.show import MAX_PUPPETS, MAX_TAKE_SECONDS, STAGE_HEIGHT, STAGE_WIDTH, Puppet, PuppetState, ShowLog
-from expressive.api import ArtifactView, LibraryError
+from expressive.api import LibraryError
 from expressive.api.i18n import N_, _
-from expressive.api.widgets import ChoiceButton, IconButton, image_texture, load_rules, show_message, texture_from_file, theme
+from expressive.api.widgets import ChoiceButton, FilmPlayer, IconButton, image_texture, load_rules, show_message, texture_from_file, theme
 from expressive.lib.figures import CATEGORIES, Figure, FigureUnreadable, category_title, cut_out
 
 BACKDROP_ICONS = {"theatre": "drama-masks", "forest": "pine-tree", "house": "home", "night": "weather-night",
@@ -141,7 +141,8 @@ class Stage(Widget):
         return None
 
     def on_touch_down(self, touch):
-        if not self.collide_point(*touch.pos) or touch.is_mouse_scrolling or self.studio is None or not self.studio.can_move:
+        # While the countdown runs the puppets wait where the show will begin.
+        if not self.collide_point(*touch.pos) or touch.is_mouse_scrolling or self.studio is None or self.studio.phase == "countdown":
             return super().on_touch_down(touch)
         number = self.puppet_at(*touch.pos)
         if number is None or number in {held for held, _offset in self.holds.values()}:
@@ -273,7 +274,6 @@ class StageStudio(BoxLayout):
     countdown = NumericProperty(COUNTDOWN_FROM)
     message = StringProperty("")
     has_take = BooleanProperty(False)
-    can_move = BooleanProperty(True)
     category = StringProperty(CATEGORIES[0])
     picture_chooser = ObjectProperty(None, allownone=True)
     film_popup = ObjectProperty(None, allownone=True)
@@ -569,10 +569,8 @@ class StageStudio(BoxLayout):
         """Play the take as the film it becomes."""
         if self.activity.take is None or self.phase != "setup":
             return
-        from expressive.api.widgets import film_viewer
-
-        view = ArtifactView.of_draft(self.activity.take_draft(), "stage")
-        self.film_popup = FilmPopup(film_viewer(view, self.host.media))
+        film = take_film(self.activity.take, self.library, self.activity.title)
+        self.film_popup = FilmPopup(FilmPlayer(film, self.host.media.audio(), autoplay=True))
         self.film_popup.open(animation=False)
 
 

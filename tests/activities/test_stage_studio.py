@@ -102,7 +102,7 @@ def test_a_show_with_two_fingers_and_a_voice_becomes_a_film_that_can_be_drawn_ag
 
     # Watch it: the take played as its film.
     tap(studio.ids.watch_button)
-    assert studio.film_popup is not None and studio.film_popup.parent is not None
+    assert studio.film_popup.parent is not None and len(studio.film_popup.player.film.frame_names) == 18
     studio.film_popup.dismiss(animation=False)
     advance_frames(1)
 
