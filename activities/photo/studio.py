@@ -35,6 +35,8 @@ DRAWN_SIZE = (2048, 1536)
 THUMB_PIXELS = (256, 192)
 PICTURE_ENDINGS = ("jpg", "jpeg", "png", "webp", "gif", "bmp")
 PICTURE_FILTERS = [f"*.{ending}" for ending in PICTURE_ENDINGS] + [f"*.{ending.upper()}" for ending in PICTURE_ENDINGS]
+NO_CAMERA_DRAW = N_("There is no camera here. You can draw a picture instead.")
+NO_CAMERA_HERE = N_("There is no camera here.")
 CAMERA_LOST = N_("The camera stopped. The photos taken so far are kept.")
 
 
@@ -167,8 +169,12 @@ class PhotoStudio(BoxLayout):
         if self.frames is not None:
             return
         media = self.host.media
+        cameras = media.camera_count()
+        self.can_switch = cameras > 1
+        if cameras == 0:
+            self.camera_line = _(NO_CAMERA_DRAW) if self.can_draw else _(NO_CAMERA_HERE)
+            return
         source = media.open_camera(self.facing)
-        self.can_switch = media.camera_count() > 1
         if source.problem is not None:
             source.close()
             self.camera_line = source.problem
