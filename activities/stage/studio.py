@@ -562,9 +562,6 @@ class StageStudio(BoxLayout):
         self._show_setup()
         self.message = _("The show is kept. Watch it, or try again.")
 
-    def try_again(self) -> None:
-        self.start_show()
-
     def watch(self) -> None:
         """Play the take as the film it becomes."""
         if self.activity.take is None or self.phase != "setup":
