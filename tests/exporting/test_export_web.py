@@ -61,7 +61,7 @@ def chromium(profile: Path, *options: str, page: Path) -> subprocess.CompletedPr
 def test_sessions_newest_first_with_every_file_linked_and_nothing_private(demo, tmp_path, progress_log):
     out = tmp_path / "web"
     with demo.open() as store:
-        assert html_portfolio(store, demo.client_id, out=out, progress=progress_log) == []
+        assert html_portfolio(store, demo.client_id, include_people=True, out=out, progress=progress_log) == []
         client = store.client(demo.client_id)
         sessions = store.sessions(demo.client_id)
         artifacts = store.artifacts(demo.client_id)
