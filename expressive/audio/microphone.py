@@ -15,6 +15,7 @@ decoding. No Kivy here.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import logging
 import threading
@@ -100,6 +101,7 @@ class Microphone:
         return self._level
 
     def recorded_seconds(self) -> float:
+        """How long this take is so far (or was, once stopped)."""
         self._notice_silent_device()
         return self._frames / self.sample_rate
 
@@ -110,14 +112,16 @@ class Microphone:
 
     @property
     def recording(self) -> bool:
+        """Whether a take is going on (False once stopped, lost or never started)."""
         return self._recording
 
     def wait_for_seconds(self, seconds: float, timeout: float = 10.0) -> bool:
-        """Wait until this take holds `seconds` of sound, or ends, or `timeout` passes;
-        whether it holds them."""
+        """Wait until this take holds `seconds` of sound, or ends, or is full, or `timeout`
+        passes; whether it holds them."""
         deadline = time.monotonic() + timeout
+        wanted = min(seconds, MAX_TAKE_SECONDS) * self.sample_rate  # a full take grows no more
         with self._changed:
-            while self._frames < seconds * self.sample_rate and self._recording and not self._silent_too_long():
+            while self._frames < wanted and self._recording and not self._silent_too_long():
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
@@ -138,7 +142,7 @@ class Microphone:
         with self._changed:
             if not self._recording:
                 return
-            room = round(MAX_TAKE_SECONDS * self.sample_rate) - self._frames
+            room = int(MAX_TAKE_SECONDS * self.sample_rate) - self._frames
             if room > 0:
                 kept = samples[:room].copy()
                 self._chunks.append(kept)
@@ -147,12 +151,12 @@ class Microphone:
             self.last_buffer_time = arrived
             self._changed.notify_all()
 
-    def _lose(self, why: str = MICROPHONE_LOST) -> None:
+    def _lose(self) -> None:
         """The device went away: stop taking, keep what came, say what happened."""
         with self._changed:
             if not self._recording:
                 return
-            self._lost = why
+            self._lost = _(MICROPHONE_LOST)
         self._end_take()
 
     def _end_take(self) -> None:
@@ -192,8 +196,8 @@ class Microphone:
 class NoMicrophone(Microphone):
     """Records nothing: what `open_microphone` gives when there is no microphone."""
 
-    def __init__(self, problem: str = NO_MICROPHONE) -> None:
-        super().__init__(SAMPLE_RATE, problem)
+    def __init__(self, problem: str | None = None) -> None:
+        super().__init__(SAMPLE_RATE, problem or _(NO_MICROPHONE))
 
 
 class SdlMicrophone(Microphone):
@@ -207,9 +211,9 @@ class SdlMicrophone(Microphone):
         self._audio = _sdl_audio()
         if not self._audio.get_audio_device_names(True):
             raise RuntimeError("SDL lists no capture device")
+        self._stop_device = _device_stopper(self._audio)
         self._device = None
         self._device_lock = threading.Lock()
-        self._buffer_handed_over = threading.Event()
 
     def _watches_silence(self) -> bool:
         return True
@@ -231,37 +235,63 @@ class SdlMicrophone(Microphone):
             return
         with self._device_lock:
             self._device = device
-        device.pause(0)
+        device.pause(0)  # SDL opens it paused, so no callback can be waiting yet
 
     def _on_buffer(self, _device, buffer: memoryview) -> None:
-        # On SDL's audio thread, which must never close the device (it would wait for
-        # itself): a buffer that cannot be read ends the take, closed by the next stop().
+        # On SDL's audio thread, which must never close the device (closing waits for
+        # it): a buffer that cannot be read ends the take, and the next stop() closes it.
         try:
             self._receive(np.frombuffer(buffer, dtype="<i2"))
         except Exception:
             log.exception("a microphone buffer could not be read")
             with self._changed:
-                self._lost = MICROPHONE_LOST
+                self._lost = _(MICROPHONE_LOST)
                 self._recording = False
-        finally:
-            self._buffer_handed_over.set()
 
     def _close_take(self) -> None:
         with self._device_lock:
             device, self._device = self._device, None
         if device is None:
             return
-        # pygame's pause() and close() keep the GIL while they wait for SDL's device lock,
-        # which SDL's thread holds while its callback waits for the GIL. So they are
-        # called just after a buffer was handed over, while SDL's thread waits on the
-        # device for the next one. A device that sends nothing has no callback running.
-        self._buffer_handed_over.clear()
-        self._buffer_handed_over.wait(SILENT_DEVICE_SECONDS / 4)
         try:
-            device.pause(1)
-            device.close()
+            self._stop_device(device)
         except Exception:
             log.exception("closing the microphone failed")
+
+
+def _device_stopper(audio):
+    """How to pause and close a pygame AudioDevice without waiting forever.
+
+    pygame's pause() and close() keep the GIL while SDL waits for the device's lock, which
+    SDL's audio thread holds while its callback waits for the GIL: stopping a device that
+    is handing over a buffer would hang the app (it did, one stop in fifty, with another
+    thread busy). So SDL is called directly through ctypes, which lets go of the GIL;
+    the symbols are looked up through pygame's own module, so they are the very SDL that
+    opened the device. Where that lookup fails (Windows keeps a module's libraries'
+    symbols to itself), pygame's calls are the fallback.
+    """
+    try:
+        sdl = ctypes.CDLL(audio.__file__)
+        pause, close = sdl.SDL_PauseAudioDevice, sdl.SDL_CloseAudioDevice
+    except (OSError, AttributeError):
+        log.info("SDL is not reachable through ctypes here; the microphone stops through pygame")
+
+        def stop_through_pygame(device) -> None:
+            device.pause(1)
+            device.close()
+
+        return stop_through_pygame
+    pause.argtypes, pause.restype = (ctypes.c_uint32, ctypes.c_int), None
+    close.argtypes, close.restype = (ctypes.c_uint32,), None
+
+    def stop_without_the_gil(device) -> None:
+        pause(device.deviceid, 1)
+        close(device.deviceid)
+        # pygame forgets the device (and will not close it again when collected, which
+        # could close a later device given the same number); SDL ignores the number now.
+        device.close()
+
+    return stop_without_the_gil
 
 
 class FakeMicrophone(Microphone):
@@ -391,10 +421,8 @@ def read_wav(data: bytes, *, max_seconds: float = MAX_TAKE_SECONDS) -> tuple[np.
             channels, width, rate, frames = (
                 reader.getnchannels(), reader.getsampwidth(), reader.getframerate(), reader.getnframes())
             if channels not in WAV_CHANNELS or width != 2 or rate not in WAV_RATES:
-                raise InputRefused(_(
-                    "This sound is in a form Expressive does not read ({channels} channels, {bits}-bit, "
-                    "{rate} samples a second); it reads 16-bit mono or stereo sound.").format(
-                        channels=channels, bits=width * 8, rate=rate), "unsupported")
+                raise InputRefused(_("This sound is in a form Expressive does not read; it reads 16-bit sound, "
+                                     "mono or stereo."), "unsupported")
             if frames > max_seconds * rate:
                 raise InputRefused(_("This sound is longer than {most}, the most Expressive reads.").format(
                     most=describe_seconds(max_seconds)), "too-long")
@@ -403,7 +431,8 @@ def read_wav(data: bytes, *, max_seconds: float = MAX_TAKE_SECONDS) -> tuple[np.
         raise
     except Exception as error:
         # wave.Error (not PCM, a chunk missing), EOFError and struct.error (cut short)
-        raise InputRefused(_("This sound file is damaged ({error}).").format(error=error), "damaged") from None
+        log.info("unreadable WAV: %r", error)
+        raise InputRefused(_("This sound file is damaged, so it cannot be read."), "damaged") from None
     usable = len(raw) // (2 * channels) * 2 * channels  # a file cut short ends mid-frame
     samples = np.frombuffer(raw[:usable], dtype="<i2").reshape(-1, channels)
     if channels == 1:
