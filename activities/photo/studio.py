@@ -133,8 +133,6 @@ class PhotoStudio(BoxLayout):
         self.prompt_text = host.prompt or ""
         self.can_draw = host.picture_maker() is not None
         self.frames: LatestFrame | None = None
-        self.sheet: PhotoSheet | None = None
-        self.chooser: FileChooser | None = None
         self._texture: Texture | None = None
         self._thumb_textures: dict[tuple[int, bool], Texture | None] = {}
         self._mirrored = False
@@ -291,13 +289,8 @@ class PhotoStudio(BoxLayout):
 
     def open_photo(self, photo: Photo) -> None:
         sheet = PhotoSheet(photo, prompt=photo.prompt or "", can_draw=self.can_draw)
-        sheet.bind(on_drop=lambda _sheet: self.drop(photo), on_draw=lambda _sheet: self.draw_on(photo),
-                   on_dismiss=self._forget_sheet)
-        self.sheet = sheet
+        sheet.bind(on_drop=lambda _sheet: self.drop(photo), on_draw=lambda _sheet: self.draw_on(photo))
         sheet.open()
-
-    def _forget_sheet(self, _sheet) -> None:
-        self.sheet = None
 
     def drop(self, photo: Photo) -> None:
         self.roll.drop(photo)
@@ -347,12 +340,8 @@ class PhotoStudio(BoxLayout):
 
     def _open_chooser(self) -> None:
         chooser = FileChooser(title=_("A picture from this tablet"), filters=PICTURE_FILTERS, action=_("Bring it in"))
-        chooser.bind(on_choose=lambda _chooser, path: self.bring_in(path), on_dismiss=self._forget_chooser)
-        self.chooser = chooser
+        chooser.bind(on_choose=lambda _chooser, path: self.bring_in(path))
         chooser.open()
-
-    def _forget_chooser(self, _chooser) -> None:
-        self.chooser = None
 
     def bring_in(self, path: str) -> Photo | None:
         """The picture at `path` as a photo of the roll, made anew as a JPEG; refused in
