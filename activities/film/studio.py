@@ -186,9 +186,11 @@ class FilmStudio(BoxLayout):
         self.ids.strip.bind(on_choose=lambda _strip, index: self.choose(index))
         self.speed_buttons = []
         for fps in FPS_CHOICES:
-            button = ChoiceButton(text=str(fps), value=str(fps), size=(theme.TARGET, theme.TARGET),
+            button = ChoiceButton(icon="speedometer", text=str(fps), value=str(fps),
                                   accessible_name=_("{count} frames a second").format(count=fps))
             button.bind(on_release=lambda button: self.set_fps(int(button.value)))
+            self.bind(mode=lambda _studio, mode, button=button: setattr(button, "disabled", mode != "making" or self.complexity == "simple"))
+            button.disabled = self.complexity == "simple"
             self.ids.speeds.add_widget(button)
             self.speed_buttons.append(button)
         self.meter = LevelMeter(size_hint=(1, None), height=theme.TARGET / 2)
