@@ -253,3 +253,12 @@ def test_a_camera_that_stops_leaves_the_photos_taken_and_says_so(window):
         assert len(activity.roll.kept) == 1 and studio.frames is None and activity.has_work()
     finally:
         window.remove_widget(studio)
+
+
+def test_the_therapists_chooser_offers_the_pictures_folder_for_family_photos(tmp_path, monkeypatch):
+    from expressive.ui.files import file_places
+
+    pictures = tmp_path / "Pictures"
+    pictures.mkdir()
+    monkeypatch.setattr("expressive.ui.files.user_pictures_dir", lambda: str(pictures))
+    assert pictures.resolve() in file_places()
