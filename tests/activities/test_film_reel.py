@@ -114,3 +114,12 @@ def test_a_frame_missing_from_the_drafts_is_told():
     reel = reel_of(2)
     with pytest.raises(InputRefused, match="missing"):
         Reel.from_json(reel.to_json(), MemoryDrafts())
+
+
+def test_the_demo_film_is_a_drawn_ball_with_a_tune():
+    from expressive.activities.film.activity import FilmActivity
+
+    draft = FilmActivity.demo_drafts(1)[0]
+    assert draft.problems() == [] and draft.product == "film.mp4"
+    assert draft.metadata["frames"] == 24 and draft.metadata["shows_people"] is False
+    assert json.loads(draft.files["film.json"])["sound"] == "sound.wav"

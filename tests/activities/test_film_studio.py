@@ -14,6 +14,8 @@ from expressive.tools.driver import Finger, advance_frames, tap, type_into
 
 from expressive.activities.film.activity import FilmActivity
 from expressive.activities.film.studio import NO_CAMERA_HERE
+from expressive.api import ArtifactView
+from expressive.api.widgets import FilmPlayer
 from expressive.activity import PICTURE_MAKER, Host, MemoryDrafts, MemoryLibrary, Services
 from expressive.api.microphone import FAKE_VOICE_WAV, NO_MICROPHONE, FakeMicrophone, read_wav
 from expressive.lib.film.parts import title_frame_count
@@ -218,6 +220,11 @@ def test_without_a_camera_frames_are_drawn_each_on_the_last(window, opened):
     assert studio.ids.stage.texture.size == (640, 480)
     draft = activity.finish()[0]
     assert draft.metadata["shows_people"] is False and json.loads(draft.files["film.json"])["extra"]["made"] == "drawn"
+
+    # In the portfolio: the widget kit's film player, with the activity's sound output.
+    viewer = FilmActivity.viewer(ArtifactView.of_draft(draft, "film"), media=activity.host.media)
+    assert isinstance(viewer, FilmPlayer) and viewer.film.fps == activity.reel.fps
+    viewer.stop()
 
 
 def png_of(shade):
