@@ -35,6 +35,8 @@ MICROPHONE_LOST = N_("The microphone stopped working during the recording. What 
 
 SAMPLE_RATE = 44100
 CHUNK_FRAMES = 512  # 11.6 ms at 44.1 kHz: the level meter sees each buffer soon after it is heard
+# The level meter (expressive.ui.level_meter) looks at level() this often.
+METER_POLLS_PER_SECOND = 30
 # One take is at most 10 minutes (53 MB of samples): longer than the longest film (720
 # frames at 4 a second is 3 minutes), short enough that a forgotten recording cannot
 # fill the tablet's memory. The take simply stops growing there.

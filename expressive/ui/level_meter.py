@@ -14,11 +14,11 @@ from kivy.clock import Clock
 from kivy.properties import ColorProperty, NumericProperty, StringProperty
 from kivy.uix.widget import Widget
 
+from expressive.audio.microphone import METER_POLLS_PER_SECOND
 from expressive.i18n import _
 from expressive.ui import theme
 from expressive.ui.rules import load_rules
 
-POLLS_PER_SECOND = 30
 # Peaks (0..1 of the loudest a sample can be): above LOUD a voice is near the top; above
 # TOO_LOUD it is being clipped.
 LOUD = 0.7
@@ -59,7 +59,7 @@ class LevelMeter(Widget):
         self._microphone = microphone
         self.level = 0.0
         if microphone is not None:
-            self._polling = Clock.schedule_interval(self._poll, 1 / POLLS_PER_SECOND)
+            self._polling = Clock.schedule_interval(self._poll, 1 / METER_POLLS_PER_SECOND)
 
     def _poll(self, _elapsed: float) -> None:
         heard = min(1.0, max(0.0, self._microphone.level()))

@@ -235,3 +235,11 @@ def test_stopping_the_sdl_microphone_mid_buffer_never_hangs(tmp_path):
     result = subprocess.run([sys.executable, "-c", STARTS_AND_STOPS], env=disk_driver(tmp_path), capture_output=True,
                             text=True, timeout=60)
     assert result.stdout.split()[-2:] == ["stopped", "30"], result.stderr
+
+
+def test_the_bench_measures_buffer_to_meter_and_to_level():
+    from expressive.audio.microphone_measure import microphone_figures
+
+    figures = microphone_figures(quick=True)
+    assert [figure.name for figure in figures] == ["microphone_buffer_to_meter_p99", "microphone_buffer_to_level_p99"]
+    assert all(figure.value > 0 and figure.unit == "ms" and figure.what for figure in figures)
