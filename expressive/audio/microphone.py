@@ -221,7 +221,7 @@ class SdlMicrophone(Microphone):
         return True
 
     def _open_take(self) -> None:
-        audio = self._audio
+        audio = _sdl_audio()  # again: the mixer quitting may have stopped SDL's audio part
         try:
             # Looked for at every take: the device may have been unplugged or changed.
             # The first listed is the system's default.
@@ -366,8 +366,9 @@ def open_microphone(choice: str = "auto") -> Microphone:
 
 
 def _sdl_audio():
-    """pygame's SDL2 audio module, with SDL's audio part started (SDL counts the starts,
-    so the mixer quitting later leaves it running for the microphone)."""
+    """pygame's SDL2 audio module, with SDL's audio part started. SDL counts the starts and
+    stops, but pygame.mixer stops it on quitting even when someone else started it; so it
+    is started again for every take, and never stopped here."""
     import os
 
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")

@@ -160,9 +160,14 @@ def test_a_wav_cut_short_gives_what_it_holds():
 CAPTURE = """
 import sys
 import numpy as np
+import pygame
 from expressive.audio.microphone import SdlMicrophone, open_microphone
 microphone = open_microphone("auto")
 assert isinstance(microphone, SdlMicrophone), microphone
+# The music's mixer, opened and closed since the microphone was made, stopped SDL's audio
+# when it quit: the take starts it again.
+pygame.mixer.init()
+pygame.mixer.quit()
 microphone.start()
 held = microphone.wait_for_seconds(float(sys.argv[2]))
 level = microphone.level()
