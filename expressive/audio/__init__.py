@@ -6,6 +6,10 @@ rendering. No Kivy here: the music and movement activities both use it.
     engine.note_on(60, 100, "piano"); engine.note_off(60, "piano")
     frames = engine.render(events)  # int16 (n, 2), the same sounds, offline
     data = wav_bytes(frames, engine.sample_rate)
+    engine.play_clip(frames)        # a film's sound, beside the notes; engine.clip_position()
+
+The microphone (expressive.audio.microphone) records a voice the same way on every
+backend; it is imported on its own, so that music never loads it.
 """
 
 from expressive.audio.engine import (
