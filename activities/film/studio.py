@@ -185,12 +185,12 @@ class FilmStudio(BoxLayout):
         self.can_draw = host.picture_maker() is not None
         self.ids.strip.bind(on_choose=lambda _strip, index: self.choose(index))
         self.speed_buttons = []
-        for fps in FPS_CHOICES:
+        # The simplest level has one speed, and no choice of it on the screen.
+        for fps in FPS_CHOICES if self.complexity != "simple" else ():
             button = ChoiceButton(icon="speedometer", text=str(fps), value=str(fps),
                                   accessible_name=_("{count} frames a second").format(count=fps))
             button.bind(on_release=lambda button: self.set_fps(int(button.value)))
-            self.bind(mode=lambda _studio, mode, button=button: setattr(button, "disabled", mode != "making" or self.complexity == "simple"))
-            button.disabled = self.complexity == "simple"
+            self.bind(mode=lambda _studio, mode, button=button: setattr(button, "disabled", mode != "making"))
             self.ids.speeds.add_widget(button)
             self.speed_buttons.append(button)
         self.meter = LevelMeter(size_hint=(1, None), height=theme.TARGET / 2)
@@ -341,8 +341,10 @@ class FilmStudio(BoxLayout):
     def show_reel(self, reel=None) -> None:
         """Show the reel (a restored one, when given) as it is: the strip, the speed, the title."""
         if reel is not None:
+            # Another reel's frames may have the same numbers: nothing of the last one is kept.
             self.reel = reel
             self._thumbnail_cache.clear()
+            self._previous_for = None
         reel = self.reel
         self.frame_count = len(reel)
         self.chosen = -1 if reel.chosen is None else reel.chosen

@@ -24,9 +24,10 @@ from music_helpers import song_bytes
 from tests_support import StoppedClock
 
 
-def new_activity(microphone="fake", drafts=None, songs=None, camera="pattern", services=None):
+def new_activity(microphone="fake", drafts=None, songs=None, camera="pattern", services=None, complexity="standard"):
     media = MediaServices(sound="silent", midi="fake", camera=camera, microphone=microphone)
     host = Host(drafts=drafts or MemoryDrafts(), logger=logging.getLogger("test.film"), media=media,
+                settings={"complexity": complexity},
                 songs=songs or MemoryLibrary({}), **({"services": services} if services else {}))
     return FilmActivity(host)
 
@@ -195,7 +196,7 @@ def test_a_microphone_or_camera_lost_mid_take_keeps_what_was_made(window, opened
     assert len(activity.reel) == 6 and not studio.ids.draw_button.disabled
 
 
-def test_without_a_camera_frames_are_drawn_each_on_the_last(window, opened):
+def test_without_a_camera_frames_are_drawn_each_on_the_last_at_one_speed(window, opened):
     asked = []
 
     def make_picture(host, on_picture, *, title, max_size, paper=None):
@@ -205,8 +206,9 @@ def test_without_a_camera_frames_are_drawn_each_on_the_last(window, opened):
         popup.open(animation=False)
         return popup
 
-    activity = new_activity(camera="none", services=Services(lambda: {PICTURE_MAKER: make_picture}))
+    activity = new_activity(camera="none", services=Services(lambda: {PICTURE_MAKER: make_picture}), complexity="simple")
     studio = opened(activity)
+    assert studio.speed_buttons == [] and activity.reel.fps == 6
     assert studio.message == NO_CAMERA_HERE and studio.ids.take_button.disabled
     assert studio.ids.draw_next_button.disabled
     tap(studio.ids.draw_button)
