@@ -42,8 +42,10 @@ METER_POLLS_PER_SECOND = 30
 # fill the tablet's memory. The take simply stops growing there.
 MAX_TAKE_SECONDS = 10 * 60
 # A device that sends nothing for this long while recording has gone (unplugged, taken
-# by another app); SDL tells only its event loop, which the app's window owns.
+# by another app); SDL tells only its event loop, which the app's window owns. Its first
+# buffer may take longer: a wireless headset wakes up slowly.
 SILENT_DEVICE_SECONDS = 1.0
+FIRST_BUFFER_SECONDS = 3.0
 
 # What read_wav accepts: what the app writes (wav_bytes) and what any recorder makes.
 WAV_RATES = range(8000, 192001)
@@ -127,7 +129,7 @@ class Microphone:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
-                self._changed.wait(min(left, SILENT_DEVICE_SECONDS / 2))
+                self._changed.wait(min(left, SILENT_DEVICE_SECONDS / 4))
         self._notice_silent_device()
         return self._frames >= seconds * self.sample_rate
 
@@ -178,8 +180,9 @@ class Microphone:
     def _silent_too_long(self) -> bool:
         if not self._recording or not self._watches_silence():
             return False
-        since = self.last_buffer_time if self.last_buffer_time is not None else self._take_opened
-        return time.perf_counter() - since > SILENT_DEVICE_SECONDS
+        if self.last_buffer_time is None:
+            return time.perf_counter() - self._take_opened > FIRST_BUFFER_SECONDS
+        return time.perf_counter() - self.last_buffer_time > SILENT_DEVICE_SECONDS
 
     def _watches_silence(self) -> bool:
         """Whether a device that sends nothing counts as lost (a real device does)."""

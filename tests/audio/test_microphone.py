@@ -161,7 +161,10 @@ CAPTURE = """
 import sys
 import numpy as np
 import pygame
+from expressive.audio import microphone as microphone_module
 from expressive.audio.microphone import SdlMicrophone, open_microphone
+if len(sys.argv) > 3:  # how long a device may keep silent, at the first buffer and after
+    microphone_module.FIRST_BUFFER_SECONDS, microphone_module.SILENT_DEVICE_SECONDS = map(float, sys.argv[3:])
 microphone = open_microphone("auto")
 assert isinstance(microphone, SdlMicrophone), microphone
 # The music's mixer, opened and closed since the microphone was made, stopped SDL's audio
@@ -186,10 +189,10 @@ def disk_driver(tmp_path, **env) -> dict:
     return child_env
 
 
-def capture_with_disk_driver(tmp_path, seconds: float, **env) -> tuple[list[str], np.ndarray]:
+def capture_with_disk_driver(tmp_path, seconds: float, *silences: float, **env) -> tuple[list[str], np.ndarray]:
     """Run the SDL microphone in a child process on the disk driver; what it printed and
     what it recorded."""
-    result = subprocess.run([sys.executable, "-c", CAPTURE, str(tmp_path / "out.npy"), str(seconds)],
+    result = subprocess.run([sys.executable, "-c", CAPTURE, str(tmp_path / "out.npy"), str(seconds), *map(str, silences)],
                             env=disk_driver(tmp_path, **env), capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()[-4:], np.load(tmp_path / "out.npy")
@@ -206,10 +209,11 @@ def test_the_sdl_microphone_records_what_the_device_hears(tmp_path):
 
 def test_an_sdl_microphone_that_stops_sending_is_lost_and_keeps_its_take(tmp_path):
     VOICE[:44100].astype("<i2").tofile(tmp_path / "in.raw")
-    # The disk driver waits this long before each buffer: a device that has gone quiet.
-    (held, _level, lost, _rate), samples = capture_with_disk_driver(tmp_path, 5.0, SDL_DISKAUDIODELAY="1600")
+    # The disk driver waits a second before each buffer: the first comes within the 1.5 s
+    # a device may take to start, the next after the 0.3 s it may then keep silent.
+    (held, _level, lost, _rate), samples = capture_with_disk_driver(tmp_path, 5.0, 1.5, 0.3, SDL_DISKAUDIODELAY="1000")
     assert held == "False" and lost != "None"
-    assert len(samples) <= 512 and np.array_equal(samples, VOICE[: len(samples)])
+    assert len(samples) == 512 and np.array_equal(samples, VOICE[:512])
 
 
 
