@@ -124,6 +124,7 @@ class PhotoStudio(BoxLayout):
     # The number shown large during a countdown; 0 when none runs.
     countdown_left = NumericProperty(0)
     upright = BooleanProperty(False)
+    small_button_hint = ObjectProperty((1, 1))
     # Seconds between the countdown's numbers (a test may shorten it).
     countdown_step = 1.0
 
