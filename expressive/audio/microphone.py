@@ -213,10 +213,10 @@ class SdlMicrophone(Microphone):
     def __init__(self, sample_rate: int = SAMPLE_RATE, chunk_frames: int = CHUNK_FRAMES) -> None:
         super().__init__(sample_rate)
         self.chunk_frames = chunk_frames
-        self._audio = _sdl_audio()
-        if not self._audio.get_audio_device_names(True):
+        audio = _sdl_audio()
+        if not audio.get_audio_device_names(True):
             raise RuntimeError("SDL lists no capture device")
-        self._stop_device = _device_stopper(self._audio)
+        self._stop_device = _device_stopper(audio)
         self._device = None
         self._device_lock = threading.Lock()
 
@@ -269,11 +269,11 @@ def _device_stopper(audio):
 
     pygame's pause() and close() keep the GIL while SDL waits for the device's lock, which
     SDL's audio thread holds while its callback waits for the GIL: stopping a device that
-    is handing over a buffer would hang the app (it did, one stop in fifty, with another
-    thread busy). So SDL is called directly through ctypes, which lets go of the GIL;
-    the symbols are looked up through pygame's own module, so they are the very SDL that
-    opened the device. Where that lookup fails (Windows keeps a module's libraries'
-    symbols to itself), pygame's calls are the fallback.
+    is handing over a buffer would hang the app (it did within a few dozen stops while
+    another thread was busy). So SDL is called directly through ctypes, which lets go of
+    the GIL; the symbols are looked up through pygame's own module, so they are the very
+    SDL that opened the device. Where that lookup fails (on Windows a module does not lend
+    its libraries' symbols), pygame's calls are the fallback.
     """
     try:
         sdl = ctypes.CDLL(audio.__file__)
