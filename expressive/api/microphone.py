@@ -8,6 +8,7 @@ by every activity): one recording at a time, its level for a meter, and WAVs rea
     samples = microphone.stop()            # int16 mono at microphone.sample_rate
     if microphone.lost: ...                # the device went away; what came before is kept
     data = wav_bytes(samples, microphone.sample_rate)
+    microphone.wait_for_seconds(2.0)       # tests: until the take holds 2 s (or ends)
 
 The device is on only between start() and stop(). A take stops growing at
 `MAX_TAKE_SECONDS`. `open_microphone(choice)` opens one of an activity's own ("auto",
