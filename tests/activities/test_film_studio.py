@@ -114,6 +114,10 @@ def test_a_film_of_thirty_camera_frames_with_a_voice(window, opened, tmp_path):
     assert studio.microphone.wait_for_seconds(1.0)
     tap(studio.ids.voice_button)
     assert studio.mode == "making" and reel.sound_source == "voice" and studio.meter.parent is None
+    tap(studio.ids.play_button, frames=0)
+    assert studio.mode == "playing" and studio.activity.host.media.audio().clip_position() is not None
+    tap(studio.ids.play_button, frames=0)
+    assert studio.mode == "making" and studio.activity.host.media.audio().clip_position() is None
 
     # What a kill would keep comes back as the same reel.
     again = new_activity(drafts=activity.host.drafts)
