@@ -266,7 +266,8 @@ class Therapist:
 # make a picture, titled `title`, and returns it (a Kivy ModalView, whose on_dismiss says it
 # closed); when the client chooses to use their picture it calls `on_picture(png_bytes)`
 # with a PNG no larger than `max_size` (width, height), and when they cancel, nothing.
-# `paper` (API 1.2) is a PNG or JPEG to draw on (a photo), kept under the drawing.
+# `paper` (API 1.2) is a PNG or JPEG to draw on (a photo), kept under the drawing; one that
+# cannot be opened raises ValueError (its message a plain sentence) and opens nothing.
 PICTURE_MAKER = "picture-maker"
 
 

@@ -50,7 +50,7 @@ gives the theme, and `#:import _ expressive.api.i18n._` the words in the user's 
   package resource (so they load from an installed wheel too).
 - Therapist-only views: `TherapistView`, a popup that asks for the therapist's PIN in
   client mode before it opens, and `FileChooser`, one that chooses a file from the
-  tablet's Downloads, Videos, Music or Documents folders.
+  tablet's Downloads, Pictures, Videos, Music or Documents folders.
 """
 
 from expressive.lib.fonts import ICON_FONT, TEXT_FONT, TEXT_FONT_BOLD, icon_char, is_icon_name
