@@ -36,7 +36,7 @@ from expressive.api.i18n import N_, _
 from expressive.api.limits import InputRefused
 from expressive.api.microphone import read_wav
 from expressive.api.widgets import ChoiceButton, IconButton, LevelMeter, image_texture, load_rules, show_message, theme
-from expressive.lib.film import FILM_SIZE, FPS_CHOICES, jpeg_frame, onion_skin, title_card
+from expressive.lib.film import FILM_SIZE, FPS_CHOICES, MAX_FILM_FRAMES, jpeg_frame, onion_skin, title_card
 from expressive.lib.music.midifile import MidiFileError, read_midi
 
 # How often the screen looks for a new camera frame, and for the film's next frame.
@@ -553,7 +553,10 @@ class FilmStudio(BoxLayout):
         except (LibraryError, MidiFileError, InputRefused) as problem:
             show_message(_("That music cannot be used"), str(problem))
             return
-        frames = engine.render([NoteEvent(e.time, e.note, e.velocity, e.instrument) for e in performance.note_events()])
+        # No film is longer than its most frames at its slowest speed: the rest would never be heard.
+        longest = MAX_FILM_FRAMES / min(FPS_CHOICES)
+        frames = engine.render([NoteEvent(e.time, e.note, e.velocity, e.instrument)
+                                for e in performance.note_events() if e.time <= longest])
         mono = frames.mean(axis=1, dtype=np.float32).astype(np.int16)
         self.reel.set_sound(wav_bytes(mono, engine.sample_rate), "music")
         self.changed()
