@@ -20,7 +20,7 @@ import numpy as np
 from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
 from kivy.graphics.texture import Texture
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
@@ -148,7 +148,6 @@ class FilmStudio(BoxLayout):
     mode = OptionProperty("making", options=MODES)
     complexity = StringProperty("standard")
     message = StringProperty("")
-    fps = NumericProperty(8)
     frame_count = NumericProperty(0)
     chosen = NumericProperty(-1)
     can_undo = BooleanProperty(False)
@@ -158,8 +157,6 @@ class FilmStudio(BoxLayout):
     can_draw = BooleanProperty(False)
     can_record = BooleanProperty(False)
     sound_source = StringProperty("")
-    title = StringProperty("")
-    thumbnails = ListProperty([])
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -171,6 +168,8 @@ class FilmStudio(BoxLayout):
         self.microphone = None
         self.drawing_popup = None
         self.sheet: ModalView | None = None
+        # What the message line says of the camera, and of the sound: each a plain sentence or "".
+        self._lines = {"camera": "", "sound": ""}
         self._last_live: np.ndarray | None = None  # the newest camera picture, as the camera gave it
         self._last_index = -1
         self._previous: np.ndarray | None = None  # the chosen frame, fitted over the live picture
@@ -205,8 +204,7 @@ class FilmStudio(BoxLayout):
         self.can_record = self.microphone.problem is None
         self.can_turn_camera = media.camera_count() > 1
         self.open_camera()
-        if not self.can_record:
-            self.say(self.microphone.problem)
+        self.say("sound", self.microphone.problem)
         if self._ticking is None:
             self._ticking = Clock.schedule_interval(self._tick, TICK_SECONDS)
 
@@ -226,13 +224,14 @@ class FilmStudio(BoxLayout):
         source = self.activity.host.media.open_camera(self.facing)
         if source.problem is not None:
             source.close()
-            self.say(_(NO_CAMERA_HERE))
+            self.say("camera", _(NO_CAMERA_HERE))
             self.camera_on = False
             self.show_chosen()
             return
         self.frames = LatestFrame(source)
         self.frames.start()
         self.camera_on = True
+        self.say("camera", "")
 
     def close_camera(self) -> None:
         if self.frames is not None:
@@ -259,8 +258,10 @@ class FilmStudio(BoxLayout):
         elif self._back_on_screen:
             self.start()
 
-    def say(self, words: str | None) -> None:
-        self.message = words or ""
+    def say(self, about: str, words: str | None) -> None:
+        """Put what is to be said `about` the camera or the sound on the message line (None: nothing)."""
+        self._lines[about] = words or ""
+        self.message = "\n".join(line for line in self._lines.values() if line)
 
     # --- what the stage shows --------------------------------------------------------------
 
@@ -291,7 +292,7 @@ class FilmStudio(BoxLayout):
         if self.frames.ended:
             self.close_camera()
             self.camera_on = False
-            self.say(_(CAMERA_STOPPED))
+            self.say("camera", _(CAMERA_STOPPED))
             self.show_chosen()
             return
         arrived = self.frames.newest
@@ -349,8 +350,6 @@ class FilmStudio(BoxLayout):
         self.frame_count = len(reel)
         self.chosen = -1 if reel.chosen is None else reel.chosen
         self.can_undo = reel.removal is not None
-        self.fps = reel.fps
-        self.title = reel.title
         self.sound_source = reel.sound_source or ""
         for button in self.speed_buttons:
             button.selected = int(button.value) == reel.fps
@@ -525,7 +524,7 @@ class FilmStudio(BoxLayout):
         samples = samples[:int(self.reel.seconds * self.microphone.sample_rate)]
         if len(samples):
             self.reel.set_sound(wav_bytes(samples, self.microphone.sample_rate), "voice")
-        self.say(lost if lost is not None else "")
+        self.say("sound", lost)
         self.changed()
 
     def choose_music(self) -> None:

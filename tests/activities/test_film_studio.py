@@ -237,3 +237,8 @@ def png_of(shade):
     picture = io.BytesIO()
     Image.new("RGBA", (320, 240), (shade * 60, 90, 200, 255)).save(picture, "PNG")
     return picture.getvalue()
+
+
+def test_with_neither_camera_nor_microphone_both_are_said(window, opened):
+    studio = opened(new_activity(camera="none", microphone="none"))
+    assert studio.message == f"{NO_CAMERA_HERE}\n{NO_MICROPHONE}"
