@@ -65,6 +65,10 @@ class MediaServices:
 
     def microphone(self) -> Microphone:
         """The microphone, never None: without one, its `problem` says so."""
+        if self.microphone_choice == "auto":
+            # The sound first: pygame's mixer does not open while the microphone records
+            # (see expressive.audio.microphone), and an activity that records plays too.
+            self.audio()
         with self._lock:
             if self._microphone is None:
                 from expressive.audio.microphone import open_microphone

@@ -361,7 +361,11 @@ def open_mixer() -> tuple[int, bool]:
             raise RuntimeError(f"pygame.mixer is already open as {size}-bit, {channels} channels")
         return rate, False
     pygame.mixer.init(frequency=SAMPLE_RATE, size=-16, channels=2, buffer=BUFFER_FRAMES, allowedchanges=0)
-    return pygame.mixer.get_init()[0], True
+    opened = pygame.mixer.get_init()
+    if opened is None:
+        # pygame opens the mixer only when it starts SDL's audio itself.
+        raise RuntimeError("SDL's audio was started elsewhere (the microphone recording?), so pygame.mixer did not open")
+    return opened[0], True
 
 
 def pick_source(preference: str, sample_rate: int, soundfont=None) -> tuple[SampleSource, str | None]:

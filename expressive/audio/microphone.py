@@ -213,10 +213,13 @@ class SdlMicrophone(Microphone):
     def __init__(self, sample_rate: int = SAMPLE_RATE, chunk_frames: int = CHUNK_FRAMES) -> None:
         super().__init__(sample_rate)
         self.chunk_frames = chunk_frames
-        audio = _sdl_audio()
-        if not audio.get_audio_device_names(True):
-            raise RuntimeError("SDL lists no capture device")
-        self._stop_device = _device_stopper(audio)
+        self._sdl = _SdlAudio()
+        self._sdl.start()
+        try:
+            if not self._sdl.audio.get_audio_device_names(True):
+                raise RuntimeError("SDL lists no capture device")
+        finally:
+            self._sdl.stop()
         self._device = None
         self._device_lock = threading.Lock()
 
@@ -224,7 +227,8 @@ class SdlMicrophone(Microphone):
         return True
 
     def _open_take(self) -> None:
-        audio = _sdl_audio()  # again: the mixer quitting may have stopped SDL's audio part
+        audio = self._sdl.audio
+        self._sdl.start()
         try:
             # Looked for at every take: the device may have been unplugged or changed.
             # The first listed is the system's default.
@@ -236,6 +240,7 @@ class SdlMicrophone(Microphone):
                 numchannels=1, chunksize=self.chunk_frames, allowed_changes=0, callback=self._on_buffer)
         except Exception as error:
             log.warning("the microphone did not open: %s", error)
+            self._sdl.stop()
             self._lose()
             return
         with self._device_lock:
@@ -259,44 +264,68 @@ class SdlMicrophone(Microphone):
         if device is None:
             return
         try:
-            self._stop_device(device)
+            self._sdl.close_device(device)
         except Exception:
             log.exception("closing the microphone failed")
+        self._sdl.stop()
 
 
-def _device_stopper(audio):
-    """How to pause and close a pygame AudioDevice without waiting forever.
+class _SdlAudio:
+    """SDL's audio part, as the microphone uses it: started only while it is needed, and
+    devices stopped without waiting forever.
 
-    pygame's pause() and close() keep the GIL while SDL waits for the device's lock, which
-    SDL's audio thread holds while its callback waits for the GIL: stopping a device that
-    is handing over a buffer would hang the app (it did within a few dozen stops while
-    another thread was busy). So SDL is called directly through ctypes, which lets go of
-    the GIL; the symbols are looked up through pygame's own module, so they are the very
-    SDL that opened the device. Where that lookup fails (on Windows a module does not lend
-    its libraries' symbols), pygame's calls are the fallback.
+    pygame.mixer opens its sound output only if it starts SDL's audio part itself: started
+    by the microphone, the music would be silent. So it is started for a take (or to list
+    the devices) and stopped after; SDL counts the starts and stops, so the music's mixer
+    is undisturbed. (The mixer opened during a take stays closed; MediaServices opens the
+    sound before it lends the microphone.)
+
+    pygame's AudioDevice pause() and close() keep the GIL while SDL waits for the
+    device's lock, which SDL's audio thread holds while its callback waits for the GIL:
+    stopping a device that is handing over a buffer would hang the app (it did within a
+    few dozen stops while another thread was busy). So SDL is called directly through
+    ctypes, which lets go of the GIL. The symbols are looked up through pygame's own
+    module, so they are the very SDL that opened the device. Where that lookup fails (on
+    Windows a module does not lend its libraries' symbols), pygame's calls are the
+    fallback, and SDL's audio stays started.
     """
-    try:
-        sdl = ctypes.CDLL(audio.__file__)
-        pause, close = sdl.SDL_PauseAudioDevice, sdl.SDL_CloseAudioDevice
-    except (OSError, AttributeError):
-        log.info("SDL is not reachable through ctypes here; the microphone stops through pygame")
 
-        def stop_through_pygame(device) -> None:
+    def __init__(self) -> None:
+        import os
+
+        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+        import pygame._sdl2.audio as audio
+        import pygame._sdl2.sdl2 as sdl2
+
+        self.audio = audio
+        self._sdl2 = sdl2
+        try:
+            sdl = ctypes.CDLL(audio.__file__)
+            self._pause, self._close, self._quit = sdl.SDL_PauseAudioDevice, sdl.SDL_CloseAudioDevice, sdl.SDL_QuitSubSystem
+        except (OSError, AttributeError):
+            log.info("SDL is not reachable through ctypes here; the microphone stops through pygame")
+            self._pause = self._close = self._quit = None
+            return
+        self._pause.argtypes, self._pause.restype = (ctypes.c_uint32, ctypes.c_int), None
+        self._close.argtypes, self._close.restype = (ctypes.c_uint32,), None
+        self._quit.argtypes, self._quit.restype = (ctypes.c_uint32,), None
+
+    def start(self) -> None:
+        self._sdl2.init_subsystem(self._sdl2.INIT_AUDIO)
+
+    def stop(self) -> None:
+        if self._quit is not None:
+            self._quit(self._sdl2.INIT_AUDIO)
+
+    def close_device(self, device) -> None:
+        if self._close is not None:
+            self._pause(device.deviceid, 1)
+            self._close(device.deviceid)
+        else:
             device.pause(1)
-            device.close()
-
-        return stop_through_pygame
-    pause.argtypes, pause.restype = (ctypes.c_uint32, ctypes.c_int), None
-    close.argtypes, close.restype = (ctypes.c_uint32,), None
-
-    def stop_without_the_gil(device) -> None:
-        pause(device.deviceid, 1)
-        close(device.deviceid)
-        # pygame forgets the device (and will not close it again when collected, which
-        # could close a later device given the same number); SDL ignores the number now.
+        # pygame forgets the device, and will not close it again when collected (which could
+        # close a later device given the same number); SDL ignores a closed number.
         device.close()
-
-    return stop_without_the_gil
 
 
 class FakeMicrophone(Microphone):
@@ -366,20 +395,6 @@ def open_microphone(choice: str = "auto") -> Microphone:
     except Exception as error:
         log.info("no microphone: %s", error)
         return NoMicrophone()
-
-
-def _sdl_audio():
-    """pygame's SDL2 audio module, with SDL's audio part started. SDL counts the starts and
-    stops, but pygame.mixer stops it on quitting even when someone else started it; so it
-    is started again for every take, and never stopped here."""
-    import os
-
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    import pygame._sdl2.audio as audio
-    import pygame._sdl2.sdl2 as sdl2
-
-    sdl2.init_subsystem(sdl2.INIT_AUDIO)
-    return audio
 
 
 # ----- the known voice and reading WAVs

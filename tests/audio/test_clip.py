@@ -107,3 +107,14 @@ def test_the_host_looks_for_cameras_once(monkeypatch):
     media.open_camera("back")
     media.open_camera("front")
     assert opened == [{"index": 0}, {"index": 3}] and looked == [1]
+
+
+def test_the_music_plays_though_first_asked_for_while_the_microphone_records():
+    # The mixer cannot open while SDL's microphone records, so the host opens it first.
+    media = MediaServices(sound="synth", midi="fake", microphone="auto")
+    microphone = media.microphone()
+    microphone.start()
+    try:
+        assert isinstance(media.audio(), MixerEngine)
+    finally:
+        media.close()

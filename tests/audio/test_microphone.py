@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from expressive.audio import wav_bytes
+from expressive.audio import MixerEngine, open_engine, wav_bytes
 from expressive.audio import microphone as microphone_module
 from expressive.audio.microphone import (
     FAKE_VOICE_FUNDAMENTAL,
@@ -19,6 +19,7 @@ from expressive.audio.microphone import (
     NO_MICROPHONE,
     FakeMicrophone,
     NoMicrophone,
+    SdlMicrophone,
     open_microphone,
     read_wav,
 )
@@ -103,6 +104,20 @@ def test_without_a_microphone_nothing_is_recorded_and_one_sentence_says_why():
         assert len(microphone.stop()) == 0 and microphone.level() == 0
     assert isinstance(open_microphone("fake"), FakeMicrophone)
     assert open_microphone("no-such-choice") is not None
+
+
+def test_the_music_still_opens_after_the_microphone_recorded():
+    # On SDL's dummy driver (this folder's tests use it), whose microphone hears silence.
+    microphone = open_microphone("auto")
+    assert isinstance(microphone, SdlMicrophone)
+    microphone.start()
+    assert microphone.wait_for_seconds(0.05)
+    microphone.stop()
+    engine = open_engine("synth")
+    try:
+        assert isinstance(engine, MixerEngine) and engine.problem is None
+    finally:
+        engine.close()
 
 
 # ----- read_wav
