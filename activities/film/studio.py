@@ -39,8 +39,6 @@ from expressive.api.widgets import ChoiceButton, IconButton, LevelMeter, image_t
 from expressive.lib.film import FILM_SIZE, FPS_CHOICES, MAX_FILM_FRAMES, jpeg_frame, onion_skin, title_card
 from expressive.lib.music.midifile import MidiFileError, read_midi
 
-# How often the screen looks for a new camera frame, and for the film's next frame.
-TICK_SECONDS = 1 / 30
 COUNTDOWN_FROM = 3
 ONION_AMOUNT = 0.35
 THUMBNAIL_SIZE = (128, 96)
@@ -132,6 +130,22 @@ class FrameStrip(RecycleView):
     def on_choose(self, index: int):
         pass
 
+    def show_frame(self, index: int) -> None:
+        """Scroll so that frame `index` is in view (as little as that takes), if it is not."""
+        layout = self.layout_manager
+        if index < 0 or not self.data or layout is None:
+            return
+        cell = layout.default_size[0] + layout.spacing
+        overflow = len(self.data) * cell - layout.spacing - self.width
+        if overflow <= 0:
+            return
+        shown_from = self.scroll_x * overflow
+        left = index * cell
+        if left < shown_from:
+            self.scroll_x = left / overflow
+        elif left + cell - layout.spacing > shown_from + self.width:
+            self.scroll_x = min(1.0, (left + cell - layout.spacing - self.width) / overflow)
+
 
 class TitleSheet(ModalView):
     """Typing the film's title, with its card shown as the film will open."""
@@ -198,7 +212,7 @@ class FilmStudio(BoxLayout):
     # --- devices ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Open the camera and the microphone, and look at them about 30 times a second."""
+        """Open the camera and the microphone, and look at them with every frame drawn."""
         media = self.activity.host.media
         self.microphone = media.microphone()
         self.can_record = self.microphone.problem is None
@@ -206,7 +220,9 @@ class FilmStudio(BoxLayout):
         self.open_camera()
         self.say("sound", self.microphone.problem)
         if self._ticking is None:
-            self._ticking = Clock.schedule_interval(self._tick, TICK_SECONDS)
+            # Every frame the screen draws: a new camera picture, the film's next frame or the
+            # countdown's next number shows in the first frame it can.
+            self._ticking = Clock.schedule_interval(self._tick, 0)
 
     def stop(self) -> None:
         """Let go of the camera and the microphone (a recording under way is kept), and of the clock."""
@@ -370,8 +386,7 @@ class FilmStudio(BoxLayout):
 
     def changed(self) -> None:
         self.show_reel()
-        if self.chosen >= 0:
-            self.ids.strip.scroll_x = 1.0 if self.chosen == self.frame_count - 1 else self.ids.strip.scroll_x
+        self.ids.strip.show_frame(self.chosen)
 
     def take_frame(self) -> None:
         """Keep the camera's picture of now (without the onion skin) as a frame after the chosen one."""

@@ -88,6 +88,7 @@ def test_a_film_of_thirty_camera_frames_with_a_voice(window, opened, tmp_path):
     assert len(reel) == 30 and reel.chosen == 29
     assert len({reel.picture(number) for number in reel.frames}) > 20
     assert studio.ids.stage.texture.size == (640, 480)
+    assert 29 in {thumb.index for thumb in studio.ids.strip.children[0].children}  # the strip follows the newest
 
     # Copy the sixth, take out the tenth, move the third one later.
     choose_frame(studio, 5)
