@@ -81,7 +81,7 @@ def busy_processes(count: int) -> Iterator[list[int]]:
 def run_benchmarks(*, as_json: bool, quick: bool, load: int = 0, only: list[str] | None = None) -> int:
     """Every figure, printed as it is measured; with `load`, that many busy processes run
     beside the whole measurement; with `only`, just those groups of figures (an activity's
-    id, or start, unlock, lists, check, crash, exports, films, stress). The exit status says
+    id, or start, unlock, lists, check, crash, exports, films, microphone, stress). The exit status says
     whether all were within budget."""
     if load and not as_json:
         print(f"# with {load} busy processes beside the app", flush=True)
@@ -90,6 +90,7 @@ def run_benchmarks(*, as_json: bool, quick: bool, load: int = 0, only: list[str]
 
 
 def _measure_all(*, as_json: bool, quick: bool, only: list[str] | None) -> int:
+    from expressive.audio.microphone_measure import microphone_figures
     from expressive.lib.film.measure import film_figures
     from expressive.registry import discover
     from expressive.tools.bench_lists import list_figures
@@ -112,6 +113,7 @@ def _measure_all(*, as_json: bool, quick: bool, only: list[str] | None) -> int:
             "crash": lambda: bench_crash_kills(scratch, 50 if quick else 1000),
             "exports": lambda: bench_exports(20 if quick else 100),
             "films": lambda: film_figures(quick),
+            "microphone": lambda: microphone_figures(quick),
             "stress": lambda: stress_figures(scratch / "stress", kills_per_command=1 if quick else 10, quick=quick),
         }
         unknown = sorted(set(only or ()) - set(groups))

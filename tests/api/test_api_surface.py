@@ -10,7 +10,7 @@ import pytest
 
 import expressive.api
 
-KIVY_FREE = ["expressive.api", "expressive.api.limits", "expressive.api.audio", "expressive.api.midi", "expressive.api.camera"]
+KIVY_FREE = ["expressive.api", "expressive.api.limits", "expressive.api.audio", "expressive.api.midi", "expressive.api.camera", "expressive.api.microphone"]
 PUBLIC = [*KIVY_FREE, "expressive.api.widgets"]
 
 
