@@ -34,10 +34,10 @@ def onion_preview_figures(driver, studio, frames: int) -> list[Figure]:
     machine's camera, or the moving test pattern where there is none."""
     # The measure reads the camera itself; the studio's own clock would show each picture twice.
     studio.close_camera()
-    source, which = studio.activity.host.media.open_camera(studio.facing), "the camera"
+    source = studio.activity.host.media.open_camera(studio.facing)
     if source.problem is not None:
         source.close()
-        source, which = open_frame_source("pattern", real_time=True), "the moving test pattern (no camera here)"
+        source = open_frame_source("pattern", real_time=True)
     stage = studio.ids.stage
     costs, floors = [], []
     with LatestFrame(source) as reader:
@@ -62,7 +62,7 @@ def onion_preview_figures(driver, studio, frames: int) -> list[Figure]:
     height, width = live.shape[:2]
     return [
         Figure("film_onion_preview_p99", percentile(costs, 0.99), "ms", PREVIEW_BUDGET_MS,
-               f"p99 of {frames} frames of {which} ({width}x{height}) shown in the film studio with the last frame "
+               f"p99 of {frames} frames from the {source.name} ({width}x{height}) shown in the film studio with the last frame "
                f"faintly over them: the blend and the texture upload (median {statistics.median(costs):.2f} ms); "
                f"floor: the upload alone, p99 {percentile(floors, 0.99):.2f} ms, median "
                f"{statistics.median(floors):.2f} ms"),
