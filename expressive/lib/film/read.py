@@ -15,7 +15,7 @@ from PIL import Image
 
 from expressive.artifact import ArtifactUnreadable, ArtifactView
 from expressive.audio.microphone import read_wav
-from expressive.i18n import N_, _
+from expressive.i18n import N_, _, format_number
 from expressive.lib.film.encode import FILM_FORMAT, FILM_VERSION, encode_film, film_seconds
 from expressive.lib.film.parts import FILM_SIZE, FPS_CHOICES, MAX_FILM_FRAMES, TITLE_SECONDS, FilmParts
 from expressive.lib.film.pictures import title_card
@@ -116,7 +116,7 @@ def read_film(artifact: ArtifactView) -> Film:
         raise InputRefused(_("This film's record names no frames."), "damaged")
     if len(names) > MAX_FILM_FRAMES:
         raise InputRefused(_("This film has {count} frames; the most Expressive plays is {most}.").format(
-            count=len(names), most=MAX_FILM_FRAMES), "too-long")
+            count=format_number(len(names)), most=format_number(MAX_FILM_FRAMES)), "too-long")
     if not isinstance(extra, dict):
         raise InputRefused(_("This film's record is not one Expressive writes."), "damaged")
     title = checked_text(record.get("title", ""), N_("title"), MAX_TITLE_CHARS, one_line=True)

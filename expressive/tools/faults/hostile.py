@@ -5,7 +5,9 @@ traceback: MIDI that lasts hours or holds 65,535 tracks or millions of events, p
 bombs, JSON nested a hundred thousand deep, lone surrogates, terminal escape sequences,
 a 5 MB name, records holding numbers too large for the index or words too long to show,
 drawing logs asking for huge paper, stamps or brushes, sandtray logs asking for huge trays,
-figures or endless sand, a therapist's figure that is a bomb, a plan nested too deep. Each
+figures or endless sand, a therapist's figure that is a bomb, a plan nested too deep,
+sounds that claim hours or eight channels, films of a million frames or with a bomb for a
+frame, a puppet show of 300,000 moves, a picture from the device that is a bomb. Each
 is fed to the entry point a person reaches (importing a file, adding a
 client, reading a record, showing a picture) on a scratch portfolio, and must be answered
 with one plain sentence naming its bound (or, for words, cleaned), with the portfolio
@@ -181,6 +183,40 @@ def sand_swept_across(sweeps: int = 2_000) -> bytes:
                                  "radius": 256} for i in range(sweeps)])
 
 
+def wav_claiming(frames: int, *, channels: int = 1, rate: int = 44_100) -> bytes:
+    """A WAV whose header claims `frames` frames of `channels` 16-bit channels, holding a
+    second of silence at most."""
+    size = min(frames, rate) * channels * 2
+    fmt = struct.pack("<HHIIHH", 1, channels, rate, rate * channels * 2, channels * 2, 16)
+    data_size = min(frames * channels * 2, 0xFFFF_FFFF - 36)
+    return (b"RIFF" + struct.pack("<I", 36 + data_size) + b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+            + b"data" + struct.pack("<I", data_size) + b"\x00" * size)
+
+
+def film_files(frame: bytes | None = None, **fields) -> dict[str, bytes]:
+    """A saved film's record (film.json) of one 640x480 frame, with `fields` written over
+    the record, and that frame (or `frame` in its place)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    if frame is None:
+        out = BytesIO()
+        Image.new("RGB", (640, 480), "navy").save(out, format="JPEG")
+        frame = out.getvalue()
+    document = {"format": "expressive-film", "version": 1, "fps": 8, "title": "", "frames": ["frame-0001.jpg"],
+                "sound": None, "encoded": False, "extra": {}}
+    return {"film.json": json.dumps({**document, **fields}).encode("utf-8"), "frame-0001.jpg": frame}
+
+
+def puppet_show(**fields) -> bytes:
+    """A puppet show's record of one puppet entering, with `fields` written over it."""
+    document = {"format": "expressive-puppet-show", "version": 1, "width": 1280, "height": 720, "backdrop": "theatre",
+                "puppets": [{"figure": "noto:lion", "name": "lion", "source": "noto"}],
+                "events": [{"type": "enter", "t": 0.0, "puppet": 0, "x": 640, "y": 400}]}
+    return json.dumps({**document, **fields}).encode("utf-8")
+
+
 def deep_toml(depth: int = 100_000) -> bytes:
     return b"id = 'x'\ntitle = 'X'\ndeep = " + b"[" * depth + b"]" * depth + b"\n"
 
@@ -327,6 +363,61 @@ def _own_figure(make: Callable[[], bytes]) -> Callable[[], object]:
     return decode
 
 
+def _read_sound(make: Callable[[], bytes]) -> Callable[[], object]:
+    """A film's sound, as the film player and the later encoding read it."""
+
+    def decode():
+        from expressive.audio.microphone import read_wav
+
+        return read_wav(make())
+
+    return decode
+
+
+def _play_film(make: Callable[[], dict[str, bytes]]) -> Callable[[], object]:
+    """A saved film, read and its last frame shown, as its viewer does."""
+
+    def decode():
+        from expressive.artifact import ArtifactDraft, ArtifactUnreadable, ArtifactView
+        from expressive.lib.film import read_film
+        from expressive.limits import InputRefused
+
+        draft = ArtifactDraft(kind="film", files=make(), product="film.json", thumbnail="film.json", process="film.json")
+        try:
+            film = read_film(ArtifactView.of_draft(draft, "film"))
+        except ArtifactUnreadable as missing:  # the viewer says so and shows the title card
+            raise InputRefused(str(missing), "damaged") from None
+        return film.frame_at(film.duration)
+
+    return decode
+
+
+def _stage_show(make: Callable[[], bytes]) -> Callable[[], object]:
+    """A puppet show's record, read as its film is drawn again from it."""
+
+    def decode():
+        from expressive.activities.stage.show import ShowLog
+        from expressive.limits import InputRefused
+
+        try:
+            return ShowLog.from_json(make())
+        except ValueError as damaged:  # the viewer says the record is damaged and plays the film
+            raise InputRefused(str(damaged), "damaged") from None
+
+    return decode
+
+
+def _photo_from_device(make: Callable[[], bytes]) -> Callable[[], object]:
+    """A picture the therapist brings in from the device to the photos."""
+
+    def decode():
+        from expressive.activities.photo.roll import jpeg_of_picture
+
+        return jpeg_of_picture(make())
+
+    return decode
+
+
 def _read_plan(make: Callable[[], bytes]) -> Callable[[], object]:
     def decode():
         from expressive.limits import InputRefused
@@ -403,6 +494,15 @@ def cases() -> list[HostileCase]:
         HostileCase("sandtray-sand-swept-2000-times", "refuse", "more than Expressive replays", _decoding(_build_tray(sand_swept_across))),
         HostileCase("figure-png-30000x30000", "refuse", "40 million pixels", _decoding(_own_figure(png_bomb))),
         HostileCase("figure-garbage", "refuse", "not a picture", _decoding(_own_figure(garbage))),
+        HostileCase("wav-claims-ten-hours", "refuse", "10 minutes", _decoding(_read_sound(lambda: wav_claiming(44_100 * 36_000)))),
+        HostileCase("wav-eight-channels", "refuse", "mono or stereo", _decoding(_read_sound(lambda: wav_claiming(44_100, channels=8)))),
+        HostileCase("wav-garbage", "refuse", "not a WAV", _decoding(_read_sound(garbage))),
+        HostileCase("film-a-million-frames", "refuse", "720", _decoding(_play_film(lambda: film_files(frames=["frame-0001.jpg"] * 1_000_000)))),
+        HostileCase("film-frame-jpeg-60000x60000", "refuse", "40 million pixels", _decoding(_play_film(lambda: film_files(jpeg_bomb())))),
+        HostileCase("film-deep-json", "refuse", "64 levels", _decoding(_play_film(lambda: {"film.json": deep_json()}))),
+        HostileCase("puppet-show-300000-moves", "refuse", "100,009 entries", _decoding(_stage_show(lambda: puppet_show(
+            events=[{"type": "move", "t": 0.0, "puppet": 0, "x": 1, "y": 1}] * 300_000)))),
+        HostileCase("photo-from-device-jpeg-60000x60000", "refuse", "40 million pixels", _decoding(_photo_from_device(jpeg_bomb))),
         HostileCase("toml-deep-plan", "refuse", "nested too deep", _decoding(_read_plan(deep_toml))),
         HostileCase("name-5-mb", "refuse", "100", _adding_client("R" * 5 * 1024 * 1024)),
         HostileCase("name-escape-sequences", "clean", "", _adding_client(ESCAPES)),
