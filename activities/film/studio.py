@@ -226,10 +226,10 @@ class FilmStudio(BoxLayout):
 
     def stop(self) -> None:
         """Let go of the camera and the microphone (a recording under way is kept), and of the clock."""
-        if self.mode == "recording":
+        if self.mode in ("countdown", "recording"):
             self.stop_recording()
-        self.mode = "making"
-        self._stop_sound()
+        elif self.mode == "playing":
+            self.stop_playing()
         self.close_camera()
         if self._ticking is not None:
             self._ticking.cancel()
