@@ -116,10 +116,13 @@ class FrameThumb(ButtonBehavior, Widget):
     chosen = BooleanProperty(False)
     texture = ObjectProperty(None, allownone=True)
     accessible_name = StringProperty("")
-    strip = ObjectProperty(None)
 
     def on_release(self):
-        self.strip.dispatch("on_choose", self.index)
+        strip = self.parent
+        while strip is not None and not isinstance(strip, FrameStrip):
+            strip = strip.parent
+        if strip is not None:
+            strip.dispatch("on_choose", self.index)
 
 
 class FrameStrip(RecycleView):
@@ -370,7 +373,7 @@ class FilmStudio(BoxLayout):
         for button in self.speed_buttons:
             button.selected = int(button.value) == reel.fps
         self.ids.strip.data = [
-            {"index": index, "chosen": index == reel.chosen, "texture": self.thumbnail(number), "strip": self.ids.strip,
+            {"index": index, "chosen": index == reel.chosen, "texture": self.thumbnail(number),
              "accessible_name": _("Frame {number}").format(number=index + 1)}
             for index, number in enumerate(reel.frames)
         ]
