@@ -124,6 +124,9 @@ def test_a_film_of_thirty_camera_frames_with_a_voice(window, opened, tmp_path):
     again = new_activity(drafts=activity.host.drafts)
     again.restore(activity.snapshot())
     assert again.reel.to_json() == reel.to_json() and again.reel.sound == reel.sound
+    activity.restore(activity.snapshot())  # and into the studio on the screen
+    reel = activity.reel
+    assert studio.reel is reel and studio.frame_count == 30 and studio.chosen == reel.chosen
 
     draft = activity.finish()[0]
     assert draft.problems() == [] and draft.metadata["shows_people"] is True
