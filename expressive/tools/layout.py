@@ -402,6 +402,9 @@ def walk_the_session(walk: Walk, level: str) -> None:
             app.client_mode = False
             walk.popup("play", "sandtray prompts", studio.open_prompt_chooser)
             app.client_mode = True
+        if activity_id == "film":
+            walk.popup("film", "film title", studio.edit_title)
+            walk.popup("film", "film music", studio.choose_music)
         if activity_id == "stage":
             walk.popup("stage", "puppet stage: a drawing as the backdrop", studio.open_backdrop_chooser)
             walk.popup("stage", "puppet stage: a drawing as a puppet", studio.open_puppet_chooser)

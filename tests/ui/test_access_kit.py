@@ -91,3 +91,24 @@ def test_a_button_gives_its_words_the_room_they_need_and_its_icon_the_rest(windo
         assert icon.height >= 16, "the icon still shows"
     finally:
         window.remove_widget(button)
+
+
+def test_a_disabled_button_of_words_alone_takes_no_tap_outside_itself(window):
+    from kivy.uix.boxlayout import BoxLayout
+
+    from expressive.tools.driver import advance_frames
+    from expressive.ui.widgets import IconButton
+
+    column = BoxLayout(orientation="vertical", size_hint=(None, None), size=(200, 240), pos=(0, 0))
+    above = IconButton(icon="play", text="Play", size_hint=(1, None), height=120)
+    words_alone = IconButton(text="12", disabled=True, size_hint=(1, None), height=120)
+    column.add_widget(above)
+    column.add_widget(words_alone)
+    window.add_widget(column)
+    try:
+        advance_frames(2)
+        hidden_icon = next(child for child in words_alone.children if child.__class__.__name__ == "Icon")
+        assert hidden_icon.height == 0
+        assert hidden_icon.top <= words_alone.top
+    finally:
+        window.remove_widget(column)
