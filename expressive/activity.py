@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 # so an activity written for 1.0 runs on any 1.x; a major version may remove or change
 # names, so an activity runs only on the major version it was written for.
 # 1.1 added `Host.therapist_folder`; 1.2 the microphone (`host.media.microphone()`), the
-# camera the host lends (`host.media.open_camera()`), SHOWS_PEOPLE and the picture
-# maker's `paper`.
+# camera the host lends (`host.media.open_camera()`), SHOWS_PEOPLE, DraftNotKept and the
+# picture maker's `paper`.
 API_VERSION = (1, 2)
 
 ACTIVITY_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
@@ -158,6 +158,11 @@ class ActivityInfo:
         return found
 
 
+class DraftNotKept(Exception):
+    """Work in progress could not be kept (the device is full, its folder cannot be
+    written); str() says what happened in plain words, for the client's screen."""
+
+
 class Drafts:
     """Where an activity keeps work in progress, by file name.
 
@@ -166,7 +171,8 @@ class Drafts:
     """
 
     def write(self, name: str, data: bytes) -> None:
-        """Keep `data` under `name` (a file name), replacing what was kept before."""
+        """Keep `data` under `name` (a file name), replacing what was kept before; raises
+        DraftNotKept (API 1.2) when it cannot be kept, and what was kept before stays."""
         raise NotImplementedError
 
     def read(self, name: str) -> bytes | None:

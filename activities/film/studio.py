@@ -29,7 +29,7 @@ from kivy.uix.widget import Widget
 from PIL import Image
 
 from expressive.activities.film.reel import ReelFull
-from expressive.api import LibraryError
+from expressive.api import DraftNotKept, LibraryError
 from expressive.api.audio import NoteEvent, wav_bytes
 from expressive.api.camera import LatestFrame
 from expressive.api.i18n import N_, _
@@ -403,7 +403,16 @@ class FilmStudio(BoxLayout):
         except ReelFull as full:
             show_message(_("The film is full"), str(full))
             return
+        except DraftNotKept as problem:  # the tablet's storage is full: the film stays as it was
+            show_message(_("This frame could not be kept"), str(problem))
+            return
         self.changed()
+
+    def _set_sound(self, wav: bytes | None, source: str | None) -> None:
+        try:
+            self.reel.set_sound(wav, source)
+        except DraftNotKept as problem:
+            show_message(_("The sound could not be kept"), str(problem))
 
     def draw_frame(self, from_chosen: bool) -> None:
         """Open the drawing studio for a new frame: on white, or on the chosen frame (the next
@@ -541,7 +550,7 @@ class FilmStudio(BoxLayout):
         lost = self.microphone.lost
         samples = samples[:int(self.reel.seconds * self.microphone.sample_rate)]
         if len(samples):
-            self.reel.set_sound(wav_bytes(samples, self.microphone.sample_rate), "voice")
+            self._set_sound(wav_bytes(samples, self.microphone.sample_rate), "voice")
         self.say("sound", lost)
         self.changed()
 
@@ -575,12 +584,12 @@ class FilmStudio(BoxLayout):
         frames = engine.render([NoteEvent(e.time, e.note, e.velocity, e.instrument)
                                 for e in performance.note_events() if e.time <= longest])
         mono = frames.mean(axis=1, dtype=np.float32).astype(np.int16)
-        self.reel.set_sound(wav_bytes(mono, engine.sample_rate), "music")
+        self._set_sound(wav_bytes(mono, engine.sample_rate), "music")
         self.changed()
 
     def silence(self) -> None:
         if self.mode == "making":
-            self.reel.set_sound(None, None)
+            self._set_sound(None, None)
             self.changed()
 
     # --- the title ----------------------------------------------------------------------------

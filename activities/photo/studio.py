@@ -21,6 +21,7 @@ from kivy.uix.modalview import ModalView
 
 from expressive.activities.photo.roll import Photo, jpeg_of_frame, jpeg_of_picture
 from expressive.activities.photo.viewer import fit_box
+from expressive.api import DraftNotKept
 from expressive.api.camera import LatestFrame
 from expressive.api.i18n import N_, _
 from expressive.api.limits import MAX_PICTURE_BYTES, InputRefused, open_picture_bounded, read_bounded
@@ -258,9 +259,20 @@ class PhotoStudio(BoxLayout):
         arrived = self.frames.newest if self.frames is not None else None
         if arrived is None or self._say_if_full():
             return None
-        photo = self.roll.add(jpeg_of_frame(arrived.frame.image), f"camera-{self.facing}", self.host.prompt)
-        self.ids.photos.add_widget(self._thumb(photo))
+        photo = self._keep(lambda: self.roll.add(jpeg_of_frame(arrived.frame.image), f"camera-{self.facing}",
+                                                 self.host.prompt))
+        if photo is not None:
+            self.ids.photos.add_widget(self._thumb(photo))
         return photo
+
+    def _keep(self, keep):
+        """What `keep()` returns, or None when the tablet could not keep the photo (its
+        storage full): the child is told, and the roll is as it was."""
+        try:
+            return keep()
+        except DraftNotKept as problem:
+            show_message(_("This photo could not be kept"), str(problem))
+            return None
 
     def _say_if_full(self) -> bool:
         reason = self.roll.full()
@@ -304,7 +316,7 @@ class PhotoStudio(BoxLayout):
     def draw_on(self, photo: Photo) -> None:
         """Open the drawing studio on the photo; the photo with the drawing over it is kept."""
         def use(png: bytes) -> None:
-            self.roll.draw_on(photo, png)
+            self._keep(lambda: self.roll.draw_on(photo, png))
             self.show_roll()
 
         self._make_picture(use, title=_("Draw on your photo"), paper=photo.jpeg)
@@ -315,8 +327,9 @@ class PhotoStudio(BoxLayout):
             return
 
         def use(png: bytes) -> None:
-            photo = self.roll.add(jpeg_of_picture(png), "drawn", self.host.prompt)
-            self.roll.draw_on(photo, png)
+            photo = self._keep(lambda: self.roll.add(jpeg_of_picture(png), "drawn", self.host.prompt))
+            if photo is not None:
+                self._keep(lambda: self.roll.draw_on(photo, png))
             self.show_roll()
 
         self._make_picture(use, title=_("Draw a picture"))
@@ -355,7 +368,7 @@ class PhotoStudio(BoxLayout):
         except OSError:
             show_message(_("This picture can't be used"), _("The file could not be read."))
             return None
-        photo = self.roll.add(jpeg, "device", self.host.prompt)
+        photo = self._keep(lambda: self.roll.add(jpeg, "device", self.host.prompt))
         self.show_roll()
         return photo
 

@@ -29,8 +29,8 @@ through a read-only `ArtifactView`.
 Constants:
 - `API_VERSION`: the version of this API, (major, minor); it is (1, 2): 1.0 was the first
   published surface, 1.1 added `Host.therapist_folder`, and 1.2 the microphone and the
-  camera in `host.media` (`expressive.api.microphone`), `SHOWS_PEOPLE` and the picture
-  maker's `paper`. A minor version only adds names, so an activity written for 1.0 runs
+  camera in `host.media` (`expressive.api.microphone`), `SHOWS_PEOPLE`, `DraftNotKept`
+  (what `Drafts.write` raises when the device is full) and the picture maker's `paper`. A minor version only adds names, so an activity written for 1.0 runs
   on every 1.x; a major version may remove or change them, and an activity runs only on
   the major version it was written for. Any other activity is listed as unavailable,
   with both versions named.
@@ -70,6 +70,7 @@ from expressive.activity import (
     Activity,
     ActivityInfo,
     Command,
+    DraftNotKept,
     Drafts,
     Host,
     ImportRefused,
@@ -100,6 +101,7 @@ __all__ = [
     "ArtifactUnreadable",
     "ArtifactView",
     "Command",
+    "DraftNotKept",
     "Drafts",
     "Host",
     "ImportRefused",

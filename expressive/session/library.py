@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from expressive.activity import Drafts, Library, LibraryError, LibraryItem
+from expressive.activity import DraftNotKept, Drafts, Library, LibraryError, LibraryItem
 from expressive.i18n import format_date
 from expressive.portfolio import ArtifactRecord, Portfolio, PortfolioError
 
@@ -18,7 +18,10 @@ class SessionDrafts(Drafts):
         self._store = store
 
     def write(self, name: str, data: bytes) -> None:
-        self._store.write_draft(*self._place, name, data)
+        try:
+            self._store.write_draft(*self._place, name, data)
+        except PortfolioError as problem:
+            raise DraftNotKept(str(problem)) from None
 
     def read(self, name: str) -> bytes | None:
         return self._store.read_draft(*self._place, name)
