@@ -81,7 +81,7 @@ def test_photos_taken_with_a_countdown_dropped_and_drawn_on_are_saved_with_their
 
     # The front camera (for a self-portrait), shown as a mirror.
     tap(studio.ids.switch, frames=0)
-    assert studio.facing == "front" and studio.ids.switch.text == "Back"
+    assert studio.facing == "front" and studio.ids.switch.text == "Back camera"
     until(lambda: studio.ids.preview.texture is not None and studio.ids.preview.texture.uvsize[0] < 0)
 
     # The countdown: 3, 2, 1, then the photo (its step shortened: counting is not tested here).
