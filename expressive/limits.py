@@ -12,6 +12,7 @@ No Kivy here: the model, the command line and the activities all use these.
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
 import unicodedata
@@ -257,6 +258,20 @@ def open_picture_bounded(data: bytes, *, max_pixels: int = MAX_PICTURE_PIXELS):
         image.close()
         raise InputRefused(_("This picture is damaged (part of it cannot be read)."), "damaged") from None
     return image
+
+
+# ----- numbers
+
+
+def is_finite_number(value: Any) -> bool:
+    """Whether a value read from a file is a real, finite number: not a bool, not text,
+    not NaN or infinity, and not an integer too large for any float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 # ----- words

@@ -23,12 +23,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
 from expressive.api.i18n import N_, _
-from expressive.api.limits import MAX_LOG_BYTES, MAX_PROMPT_CHARS, load_json_bounded
+from expressive.api.limits import MAX_LOG_BYTES, MAX_PROMPT_CHARS, is_finite_number, load_json_bounded
 
 TRAY_WIDTH = 2048
 TRAY_HEIGHT = 1536
@@ -410,7 +412,7 @@ class TrayLog:
         return True
 
     def _time(self, t: float) -> float:
-        if not _finite(t) or t < 0:
+        if not is_finite_number(t) or t < 0:
             raise ValueError(f"a time must be a number of seconds from 0, not {t!r}")
         # Touches can come from several sources: the log keeps its times in order. A tray
         # left open for longer than a day carries on, its times stopped at the day's end.
@@ -456,7 +458,7 @@ class TrayLog:
 
     def bury(self, figure_id: int, buried: float, t: float, *, action: int | None = None) -> None:
         """Bury the figure: `buried` is the share of it under the sand, 0 (none) to 1 (all)."""
-        if not _finite(buried) or not 0 <= buried <= 1:
+        if not is_finite_number(buried) or not 0 <= buried <= 1:
             raise ValueError(f"the share buried must be 0 to 1, not {buried!r}")
         self._record({"type": BURY, "t": t, "id": figure_id, "buried": round(float(buried), 4)}, action)
 
@@ -534,7 +536,7 @@ class TrayLog:
         or now when `t` is None. A copy: changing it changes nothing here."""
         if t is None:
             return self._live.state.copy()
-        count = _events_until(self.events, t)
+        count = bisect_right(self.events, t, key=itemgetter("t"))
         fold = self._replay
         if fold is None or fold.applied > count:
             fold = _Fold(self.shape, self.sand_colour)
@@ -643,45 +645,25 @@ def tray_summary(log: TrayLog, names: dict[str, str] | None = None) -> list[Figu
     return facts
 
 
-def _events_until(events: list[dict], t: float) -> int:
-    """How many events happened at or before `t` (the events are in time order)."""
-    low, high = 0, len(events)
-    while low < high:
-        middle = (low + high) // 2
-        if events[middle]["t"] <= t:
-            low = middle + 1
-        else:
-            high = middle
-    return low
-
 
 # --- checking numbers ----------------------------------------------------------------
 
 
-def _finite(value) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an integer too large for any float
-        return False
-
-
 def _number(value, low: float, high: float, what: str) -> float:
-    if not _finite(value) or not low <= value <= high:
+    if not is_finite_number(value) or not low <= value <= high:
         raise ValueError(f"{what} must be a number from {low:g} to {high:g}, not {value!r}")
     return float(value)
 
 
 def _where(x: float, y: float) -> dict:
     # A figure's centre stays on the tray, so that it can always be picked up again.
-    if not (_finite(x) and _finite(y)):
+    if not (is_finite_number(x) and is_finite_number(y)):
         raise ValueError(f"a figure's place must be two numbers, not {x!r}, {y!r}")
     return {"x": round(min(max(float(x), 0.0), TRAY_WIDTH), 2), "y": round(min(max(float(y), 0.0), TRAY_HEIGHT), 2)}
 
 
 def _angle(angle: float) -> float:
-    if not _finite(angle):
+    if not is_finite_number(angle):
         raise ValueError(f"an angle must be a number, not {angle!r}")
     return round(float(angle) % 360.0, 3)
 

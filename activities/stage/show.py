@@ -15,12 +15,13 @@ face the other way), leave (goes off stage). A puppet is named by its place in "
 from __future__ import annotations
 
 import json
-import math
+from bisect import bisect_right
 from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from expressive.activities.stage.backdrops import BACKDROP_IDS, DRAWN_BACKDROP
 from expressive.api.i18n import N_
-from expressive.api.limits import MAX_LOG_BYTES, load_json_bounded
+from expressive.api.limits import MAX_LOG_BYTES, is_finite_number, load_json_bounded
 
 STAGE_WIDTH = 1280
 STAGE_HEIGHT = 720
@@ -140,7 +141,7 @@ class ShowLog:
         return True
 
     def _time(self, t: float) -> float:
-        if not _finite(t) or t < 0:
+        if not is_finite_number(t) or t < 0:
             raise ValueError(f"a time must be a number of seconds from 0, not {t!r}")
         # Touches can come from several sources: the log keeps its times in order.
         return max(round(min(float(t), MAX_TAKE_SECONDS), 3), self.duration)
@@ -162,7 +163,7 @@ class ShowLog:
         film is drawn), each call folds only the events since the last."""
         fold = self._live
         if t is not None:
-            count = _events_until(self.events, t)
+            count = bisect_right(self.events, t, key=itemgetter("t"))
             fold = self._replay
             if fold is None or fold.applied > count:
                 fold = _Fold(len(self.puppets))
@@ -231,30 +232,11 @@ class ShowLog:
         return log
 
 
-def _events_until(events: list[dict], t: float) -> int:
-    """How many events happened at or before `t` (the events are in time order)."""
-    low, high = 0, len(events)
-    while low < high:
-        middle = (low + high) // 2
-        if events[middle]["t"] <= t:
-            low = middle + 1
-        else:
-            high = middle
-    return low
-
-
-def _finite(value) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an integer too large for any float
-        return False
 
 
 def _where(x: float, y: float) -> dict:
     # A puppet's centre stays on the stage, so that it can always be picked up again.
-    if not (_finite(x) and _finite(y)):
+    if not (is_finite_number(x) and is_finite_number(y)):
         raise ValueError(f"a puppet's place must be two numbers, not {x!r}, {y!r}")
     return {"x": round(min(max(float(x), 0.0), STAGE_WIDTH), 2), "y": round(min(max(float(y), 0.0), STAGE_HEIGHT), 2)}
 
@@ -285,7 +267,7 @@ def _checked_event(item, after: float) -> dict:
         raise ValueError(f"its type {str(kind)[:40]!r} is not one Expressive knows")
     _check_keys(item, {"type", "t", "puppet", *fields}, f"a {kind} event")
     t = item["t"]
-    if not _finite(t) or not 0 <= t <= MAX_TAKE_SECONDS:
+    if not is_finite_number(t) or not 0 <= t <= MAX_TAKE_SECONDS:
         raise ValueError(f"its time must be a number of seconds from 0 to {MAX_TAKE_SECONDS:g}")
     if t < after:
         raise ValueError(f"its time {t:g} s comes before the event before it ({after:g} s)")
@@ -295,7 +277,7 @@ def _checked_event(item, after: float) -> dict:
     event = {"type": kind, "t": float(t), "puppet": number}
     if fields:
         x, y = item["x"], item["y"]
-        if not (_finite(x) and _finite(y) and 0 <= x <= STAGE_WIDTH and 0 <= y <= STAGE_HEIGHT):
+        if not (is_finite_number(x) and is_finite_number(y) and 0 <= x <= STAGE_WIDTH and 0 <= y <= STAGE_HEIGHT):
             raise ValueError("its place is not on the stage")
         event["x"], event["y"] = float(x), float(y)
     return event

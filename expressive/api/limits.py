@@ -18,6 +18,9 @@ Bounds (each the most that is read or decoded):
 - `MAX_TITLE_CHARS`, `MAX_PROMPT_CHARS`, `MAX_WORDS_CHARS`: a title, a gentle prompt,
   and words a client writes, in characters.
 - `MAX_STEPS`: steps of a plan, pages a story shape starts with.
+
+`is_finite_number(value)` (API 1.2) says whether a value read from a file is a real,
+finite number (not a bool, NaN, infinity or an integer too large for a float).
 """
 
 from expressive.limits import (
@@ -37,6 +40,7 @@ from expressive.limits import (
     InputRefused,
     check_picture_size,
     checked_text,
+    is_finite_number,
     load_json_bounded,
     load_toml_bounded,
     open_picture_bounded,
@@ -60,6 +64,7 @@ __all__ = [
     "InputRefused",
     "check_picture_size",
     "checked_text",
+    "is_finite_number",
     "load_json_bounded",
     "load_toml_bounded",
     "open_picture_bounded",
