@@ -12,7 +12,6 @@ import os
 import stat
 
 from kivy.clock import Clock
-from kivy.graphics import Color, Rectangle
 from kivy.graphics.texture import Texture
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
@@ -20,7 +19,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 
 from expressive.activities.photo.roll import Photo, jpeg_of_frame, jpeg_of_picture
-from expressive.activities.photo.viewer import fit_box
+from expressive.activities.photo.viewer import ShowsPicture
 from expressive.api import DraftNotKept
 from expressive.api.camera import LatestFrame
 from expressive.api.i18n import N_, _
@@ -54,28 +53,13 @@ def small_texture(data: bytes) -> Texture | None:
     return image_texture(small)
 
 
-class PhotoThumb(IconButton):
+class PhotoThumb(ShowsPicture, IconButton):
     """One photo of the row, small; tapped, it opens large."""
 
-    texture = ObjectProperty(None, allownone=True)
-
     def __init__(self, photo: Photo, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(picture_margin=dp(6), **kwargs)
         self.photo = photo
-        with self.canvas:
-            Color(1, 1, 1, 1)
-            self._picture = Rectangle(size=(0, 0))
-        self.bind(pos=self._fit, size=self._fit, texture=self._fit)
-
-    def _fit(self, *_args) -> None:
-        self._picture.texture = self.texture
-        margin = dp(6)
-        if self.texture is None:
-            self._picture.size = (0, 0)
-            return
-        left, bottom, width, height = fit_box(
-            self.texture.size, (self.x + margin, self.y + margin, self.width - 2 * margin, self.height - 2 * margin))
-        self._picture.pos, self._picture.size = (left, bottom), (width, height)
+        self.show_picture()
 
 
 class PhotoSheet(ModalView):

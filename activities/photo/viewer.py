@@ -33,25 +33,36 @@ def fit_box(picture_size: tuple[int, int], box: tuple[float, float, float, float
     return left + (width - shown[0]) / 2, bottom + (height - shown[1]) / 2, *shown
 
 
-class PictureView(Widget):
-    """A picture (a texture) shown whole and centred, its shape kept."""
+class ShowsPicture:
+    """For a widget that shows its `texture` whole and centred inside itself,
+    `picture_margin` from its edges, its shape kept: call `show_picture()` once built."""
 
     texture = ObjectProperty(None, allownone=True)
+    picture_margin = NumericProperty(0)
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+    def show_picture(self) -> None:
         with self.canvas:
             Color(1, 1, 1, 1)
             self._picture = Rectangle(size=(0, 0))
-        self.bind(pos=self._fit, size=self._fit, texture=self._fit)
+        self.bind(pos=self._fit, size=self._fit, texture=self._fit, picture_margin=self._fit)
 
     def _fit(self, *_args) -> None:
         self._picture.texture = self.texture
         if self.texture is None:
             self._picture.size = (0, 0)
             return
-        left, bottom, width, height = fit_box(self.texture.size, (self.x, self.y, self.width, self.height))
+        margin = self.picture_margin
+        left, bottom, width, height = fit_box(
+            self.texture.size, (self.x + margin, self.y + margin, self.width - 2 * margin, self.height - 2 * margin))
         self._picture.pos, self._picture.size = (left, bottom), (width, height)
+
+
+class PictureView(ShowsPicture, Widget):
+    """A picture (a texture) shown whole and centred, its shape kept."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.show_picture()
 
 
 def photos_viewer(artifact: ArtifactView) -> PhotoViewer:
