@@ -36,9 +36,12 @@ def test_demo_makes_a_client_with_sessions_and_work_of_every_activity(demo_portf
         (client,) = store.clients()
         sessions = store.sessions(client.id)
         assert len(sessions) == 3
+        made = {artifact.activity for artifact in store.artifacts(client.id)}
+        # Each activity makes demo work in every session, or (a puppet play, slow to film) in one.
+        assert made == set(discover().activities)
         for session in sessions:
             artifacts = store.artifacts(client.id, session.id)
-            assert sorted(artifact.activity for artifact in artifacts) == sorted(discover().activities)
+            assert len(artifacts) >= len(made) - 1
             assert all(artifact.title and artifact.about for artifact in artifacts)
             assert store.therapist_note(client.id, session.id)
             assert session.feeling_in and session.feeling_out
@@ -57,11 +60,15 @@ def test_clients_lists_them_and_the_environment_variable_chooses_the_portfolio(d
 def test_check_passes_then_names_a_damaged_file_and_exits_non_zero(demo_portfolio, tmp_path):
     import shutil
 
+    from expressive.portfolio import Portfolio
+
     copy = tmp_path / "copy"
     shutil.copytree(demo_portfolio, copy)
+    with Portfolio.open(demo_portfolio) as store:
+        pieces = len(store.artifacts(store.clients()[0].id))
     intact = expressive("check", "--portfolio", str(copy))
     assert intact.returncode == 0, intact.stdout
-    assert f"Checked {3 * len(discover().activities)} artifacts" in intact.stdout and "all intact" in intact.stdout
+    assert f"Checked {pieces} artifacts" in intact.stdout and "all intact" in intact.stdout
     progress = re.findall(r"Checked (\d+) of (\d+) records", intact.stderr)
     assert progress and progress[-1][0] == progress[-1][1], "a long check tells how far it is, to the end"
     (png,) = list(copy.glob("clients/*/sessions/*/artifacts/01-*/drawing.png"))[:1]
