@@ -4,11 +4,11 @@
 popup, each activity at each complexity level) and lists every word cut off, every control
 overlapping another, off the window, too small to tap or without a name (see
 expressive/tools/layout.py; tests/ui/test_layout.py shows it finds each). It runs at each
-tablet's size and density, in English, German and the pseudo-locale whose words are 40%
-longer, each density and language in a process of its own: Kivy reads the density when it
-is imported, and the words are chosen before the app is built. The pseudo-locale's runs
-are a file of their own (test_every_size_longest.py), so that the two workers share the
-minutes these walks take.
+tablet's size and density, in German and in the pseudo-locale whose words are English
+made 40% longer (what fits there fits in English), each density and language in a process
+of its own: Kivy reads the density when it is imported, and the words are chosen before
+the app is built. The pseudo-locale's runs are a file of their own
+(test_every_size_longest.py), so that the two workers share the minutes these walks take.
 """
 
 from __future__ import annotations
