@@ -28,6 +28,24 @@ from expressive.ui.display import prepare_kivy  # noqa: E402
 
 prepare_kivy(headless_ok=True)
 
+# The files that take minutes, longest first. The two workers take files in the order they
+# are collected (`--no-loadscope-reorder`), so these start at once and the many short files
+# fill the time beside them, instead of the longest walk starting when all else is done.
+SLOWEST_FILES = (
+    "tests/ui/test_every_size_longest.py",
+    "tests/test_wheel.py",
+    "tests/ui/test_every_size.py",
+    "tests/ui/test_client_mode_reach.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def place(item) -> int:
+        file = item.nodeid.split("::")[0]
+        return SLOWEST_FILES.index(file) if file in SLOWEST_FILES else len(SLOWEST_FILES)
+
+    items.sort(key=place)
+
 
 @pytest.fixture(scope="session")
 def window():
