@@ -715,6 +715,10 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
     recover.add_argument("--new-passphrase-file", metavar="FILE")
     recover.set_defaults(handler=cmd_recover)
     commands.add_parser("audit", parents=[common], help=_("print the audit log and check that it was not changed")).set_defaults(handler=cmd_audit)
+    from expressive.commands import backup, sync, therapists
+
+    for beyond_one_tablet in (backup, sync, therapists):
+        beyond_one_tablet.add_commands(commands, common)
     bench = commands.add_parser("bench", parents=[common], help=_("measure speed against the design budgets"))
     bench.add_argument("--json", action="store_true", help=_("one JSON object per line for each figure"))
     bench.add_argument("--quick", action="store_true", help=_("smaller samples, for a smoke run"))

@@ -25,10 +25,12 @@ STAMP = VENV / ".installed-from"
 # OpenGL (Mesa's software renderer works without a GPU), the libraries the binary wheels
 # of Kivy, OpenCV and python-rtmidi link against, Xvfb for running without a screen, and
 # FluidSynth with a small General MIDI SoundFont for the music activity's real instruments
-# (fluid-soundfont-gm sounds richer, at 148 MB, and is preferred when installed).
+# (fluid-soundfont-gm sounds richer, at 148 MB, and is preferred when installed), and the
+# engines that carry the encrypted portfolio elsewhere: restic for backups, Syncthing for
+# several tablets.
 DEBIAN_PACKAGES = (
     "libgl1", "libgl1-mesa-dri", "libegl1", "libglib2.0-0", "libmtdev1", "libasound2",
-    "xvfb", "xauth", "libfluidsynth3", "timgm6mb-soundfont",
+    "xvfb", "xauth", "libfluidsynth3", "timgm6mb-soundfont", "restic", "syncthing",
 )
 # The tests also open the exported web portfolio in a real (headless) browser.
 TEST_DEBIAN_PACKAGES = ("chromium",)

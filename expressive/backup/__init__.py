@@ -1,0 +1,1 @@
+"""Backups of the encrypted portfolio to a restic repository, and restoring them."""

@@ -1,0 +1,1 @@
+"""Several tablets sharing one portfolio through Syncthing."""
