@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from .atomic import write_file
+from .journal import JOURNAL_FOLDER
 from .layout import INDEX_FILE, random_letters
 
 DEVICE_FILE = ".device.json"
@@ -29,6 +30,7 @@ LOCAL_ONLY_PATTERNS = (
     f"/{INDEX_FILE}-*",
     f"/{LOCK_FILE}",
     f"/{DEVICE_FILE}",
+    f"/{JOURNAL_FOLDER}",
     ".tmp-*",
     ".*.partial",
     "/clients/.deleting-*",
