@@ -424,14 +424,21 @@ def fake_voice_wav() -> bytes:
     return wav_bytes(samples, FAKE_VOICE_RATE)
 
 
+# The most samples a second read_wav takes: 48 kHz stereo.
+_MOST_SAMPLES_PER_SECOND = 48_000 * 2
+
+
 def read_wav(data: bytes, *, max_seconds: float = MAX_TAKE_SECONDS) -> tuple[np.ndarray, int]:
     """The sound in WAV `data` as int16 mono samples (stereo is mixed down) and its rate.
 
-    16-bit PCM, 1 or 2 channels, 8 to 192 kHz, at most `max_seconds`: what the header
-    declares is checked before any sound is decoded, and the file's size before the header
-    is read. Raises InputRefused in one plain sentence otherwise, never anything else.
+    16-bit PCM, 1 or 2 channels, 8 to 192 kHz, at most `max_seconds`, and at most as many
+    samples as `max_seconds` of 48 kHz stereo (so a long take at a studio rate cannot fill
+    the memory): what the header declares is checked before any sound is decoded, and the
+    file's size before the header is read. Raises InputRefused in one plain sentence
+    otherwise, never anything else.
     """
-    longest_bytes = 64 + round(max_seconds * WAV_RATES[-1]) * 2 * 2
+    most_samples = round(max_seconds * _MOST_SAMPLES_PER_SECOND)
+    longest_bytes = 64 + most_samples * 2
     if len(data) > longest_bytes:
         raise InputRefused(_("This sound is longer than {most}, the most Expressive reads.").format(
             most=describe_seconds(max_seconds)), "too-long")
@@ -447,6 +454,9 @@ def read_wav(data: bytes, *, max_seconds: float = MAX_TAKE_SECONDS) -> tuple[np.
             if frames > max_seconds * rate:
                 raise InputRefused(_("This sound is longer than {most}, the most Expressive reads.").format(
                     most=describe_seconds(max_seconds)), "too-long")
+            if frames * channels > most_samples:
+                raise InputRefused(_("This sound holds more than Expressive reads: at most {most} of stereo "
+                                     "sound at 48 kHz.").format(most=describe_seconds(max_seconds)), "too-long")
             raw = reader.readframes(frames)
     except InputRefused:
         raise
@@ -458,7 +468,8 @@ def read_wav(data: bytes, *, max_seconds: float = MAX_TAKE_SECONDS) -> tuple[np.
     samples = np.frombuffer(raw[:usable], dtype="<i2").reshape(-1, channels)
     if channels == 1:
         return samples[:, 0].astype(np.int16), rate
-    return np.round(samples.mean(axis=1)).astype(np.int16), rate
+    # Summed in int32 (no float64 copy of the whole sound), halved rounding down.
+    return ((samples[:, 0].astype(np.int32) + samples[:, 1]) >> 1).astype(np.int16), rate
 
 
 FAKE_VOICE_WAV = fake_voice_wav()

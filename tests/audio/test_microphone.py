@@ -134,7 +134,14 @@ def test_read_wav_gives_mono_and_mixes_stereo_down():
     assert rate == 22050 and np.array_equal(samples, VOICE[:1000])
     stereo = np.column_stack((VOICE[:1000], np.zeros(1000, dtype=np.int16)))
     mixed, _rate = read_wav(wav_bytes(stereo, 44100))
-    assert np.array_equal(mixed, np.round(VOICE[:1000] / 2).astype(np.int16))
+    assert mixed.dtype == np.int16 and np.all(np.abs(mixed - VOICE[:1000] / 2) <= 0.5)
+
+
+def test_read_wav_bounds_the_samples_a_studio_rate_would_hold_before_decoding_them():
+    """Ten minutes of 192 kHz stereo would be 460 MB of samples: the header is refused."""
+    with pytest.raises(InputRefused, match="48 kHz") as refused:
+        read_wav(wav_header(channels=2, rate=192_000, data_bytes=192_000 * 4 * 180) + b"\x00" * 64)
+    assert refused.value.reason == "too-long"
 
 
 @pytest.mark.parametrize(("data", "reason"), [

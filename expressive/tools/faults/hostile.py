@@ -495,6 +495,8 @@ def cases() -> list[HostileCase]:
         HostileCase("figure-png-30000x30000", "refuse", "40 million pixels", _decoding(_own_figure(png_bomb))),
         HostileCase("figure-garbage", "refuse", "not a picture", _decoding(_own_figure(garbage))),
         HostileCase("wav-claims-ten-hours", "refuse", "10 minutes", _decoding(_read_sound(lambda: wav_claiming(44_100 * 36_000)))),
+        HostileCase("wav-192khz-stereo-10-minutes", "refuse", "48 kHz",
+                    _decoding(_read_sound(lambda: wav_claiming(192_000 * 600, channels=2, rate=192_000)))),
         HostileCase("wav-eight-channels", "refuse", "mono or stereo", _decoding(_read_sound(lambda: wav_claiming(44_100, channels=8)))),
         HostileCase("wav-garbage", "refuse", "not a WAV", _decoding(_read_sound(garbage))),
         HostileCase("film-a-million-frames", "refuse", "720", _decoding(_play_film(lambda: film_files(frames=["frame-0001.jpg"] * 1_000_000)))),
