@@ -48,7 +48,10 @@ from pathlib import Path
 from expressive.i18n import _, ngettext
 from expressive.limits import InputRefused, load_json_bounded
 
-EVENTS = ("unlock", "lock", "open-client", "export", "delete-client", "change-passphrase", "protect", "recover", "add-file")
+EVENTS = (
+    "unlock", "lock", "open-client", "export", "delete-client", "change-passphrase", "protect", "recover", "add-file",
+    "backup",
+)
 GENESIS = "0" * 64
 HMAC_ALG = "hmac-sha256"
 PLAIN_ALG = "sha256"
