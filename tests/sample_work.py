@@ -9,6 +9,8 @@ from PIL import Image
 
 from expressive.artifact import ArtifactDraft
 from expressive.portfolio import KdfParams
+from expressive.portfolio.auditing import chain_path
+from expressive.portfolio.device import device_id
 
 # Argon2id at its cheapest that is still Argon2id: tests only need the shape, not the cost.
 CHEAP_KDF = KdfParams(time_cost=1, memory_cost=8192, parallelism=1)
@@ -42,5 +44,14 @@ def tree_fingerprint(root: Path) -> dict[str, str]:
     return {
         str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and not path.name.startswith("index.sqlite") and path.name != "audit.log"
+        if path.is_file() and not path.name.startswith("index.sqlite") and path != audit_chain(root)
     }
+
+
+def audit_chain(root: Path) -> Path:
+    """This device's audit chain in the portfolio at `root`."""
+    return chain_path(root, device_id(root))
+
+
+def audit_anchor(root: Path) -> Path:
+    return audit_chain(root).with_suffix(".anchor")

@@ -40,20 +40,26 @@ LOCAL_ONLY_PATTERNS = (
 
 def device_id(root: Path, *, fsync: bool = True) -> str:
     """This copy's id ("d-" and 8 letters), minted the first time it is asked for."""
+    return this_device(root, fsync=fsync)[0]
+
+
+def this_device(root: Path, *, fsync: bool = True) -> tuple[str, bool]:
+    """This copy's id, and whether it was minted just now (this copy has written nothing
+    under it before: a new portfolio, or one copied, restored or synced onto this device)."""
     path = root / DEVICE_FILE
     folder = os.stat(root)
     here = [folder.st_dev, folder.st_ino]
     try:
         with open(path, "rb") as stream:
             doc = json.loads(stream.read(_MAX_DEVICE_FILE_BYTES))
-        if isinstance(doc, dict) and doc.get("folder") == here and _is_device_id(doc.get("device")):
-            return doc["device"]
+        if isinstance(doc, dict) and doc.get("folder") == here and is_device_id(doc.get("device")):
+            return doc["device"], False
     except (FileNotFoundError, ValueError, UnicodeDecodeError):
         pass
     device = f"d-{random_letters(8)}"
     write_file(path, json.dumps({"device": device, "folder": here}).encode(), fsync=fsync)
-    return device
+    return device, True
 
 
-def _is_device_id(value: object) -> bool:
+def is_device_id(value: object) -> bool:
     return isinstance(value, str) and len(value) == 10 and value.startswith("d-") and value[2:].isalnum()

@@ -1,5 +1,14 @@
 """The portfolio's folder itself: making it, holding it, and its portfolio.json, which says
-how the rest is protected and so must stay readable without a key."""
+how the rest is protected and so must stay readable without a key.
+
+portfolio.json also says how the folder is laid out ("layout"; missing in older ones: 1):
+- 1: one audit log, audit.log (and audit.anchor) at the top.
+- 2: one audit chain per device, audit/<device-id>.log (see `auditing`), so that devices
+  sharing the folder never write the same file.
+An older layout is brought up to date when it is opened: each step is idempotent, and the
+layout version is written last, so a kill at any moment loses nothing and the next open
+finishes the work. A newer layout than this version knows is refused.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +20,7 @@ from typing import Any
 from expressive.i18n import N_, _
 
 from .atomic import TEMP_PREFIX, make_folders, make_private, reason
+from .auditing import move_single_log
 from .disk import failure_words, replace_file, write_found_device_full
 from .documents import (
     ENCRYPTION_SCHEME,
@@ -25,6 +35,8 @@ from .layout import KEYRING_FILE, MARKER_FILE
 from .lock import acquire
 from .records import NewerVersionError, PortfolioError, RecordError
 
+LAYOUT_FIELD = "layout"
+LAYOUT_VERSION = 2
 CHOOSE_ANOTHER = N_("Choose another folder with --portfolio or EXPRESSIVE_PORTFOLIO.")
 # Files an interrupted creation may leave in a folder that has no portfolio.json yet: a
 # keyring, and the lock file that earlier versions locked instead of the folder.
@@ -59,13 +71,16 @@ def read_marker(root: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
     try:
         doc = parse_document((root / MARKER_FILE).read_bytes(), MARKER_FILE, PORTFOLIO_FORMAT)
     except NewerVersionError:
-        raise PortfolioError(
-            _("The portfolio in {root} was made by a newer version of Expressive. Update Expressive to "
-               "open it.").format(root=root)
-        ) from None
+        raise _newer(root) from None
     except RecordError as exc:
         raise PortfolioError(_("The portfolio in {root} cannot be opened: {error}.").format(
             root=root, error=exc)) from None
+    layout = layout_of(doc)
+    if not isinstance(layout, int) or isinstance(layout, bool) or layout < 1:
+        raise PortfolioError(_("The portfolio in {root} cannot be opened: its {marker} is damaged.").format(
+            root=root, marker=MARKER_FILE))
+    if layout > LAYOUT_VERSION:
+        raise _newer(root)
     encryption = doc.get("encryption")
     if encryption is None:
         return doc, None
@@ -83,20 +98,43 @@ def read_marker(root: Path) -> tuple[dict[str, Any], dict[str, Any] | None]:
     return doc, encryption
 
 
+def _newer(root: Path) -> PortfolioError:
+    return PortfolioError(
+        _("The portfolio in {root} was made by a newer version of Expressive. Update Expressive to "
+           "open it.").format(root=root)
+    )
+
+
+def layout_of(marker: dict[str, Any]) -> Any:
+    """The layout version portfolio.json says (not checked: see `read_marker`)."""
+    return marker.get(LAYOUT_FIELD, 1)
+
+
 def write_marker(root: Path, marker: dict[str, Any], *, fsync: bool) -> None:
     replace_file(root / MARKER_FILE, encode_document(marker), fsync=fsync)
 
 
 def prepare_root(root: Path, *, fsync: bool) -> dict[str, Any] | None:
     """Make sure `root` is a portfolio this version can open, creating an unencrypted one in
-    an empty folder; returns its "encryption" (None when unencrypted).
+    an empty folder and bringing an older layout up to date; returns its "encryption"
+    (None when unencrypted).
 
     OSError propagates; everything else is a PortfolioError.
     """
     _make_root(root)
     if not (root / MARKER_FILE).exists():
-        write_marker(root, portfolio_document(), fsync=fsync)
-    return read_marker(root)[1]
+        write_marker(root, {**portfolio_document(), LAYOUT_FIELD: LAYOUT_VERSION}, fsync=fsync)
+    marker, encryption = read_marker(root)
+    if layout_of(marker) < LAYOUT_VERSION:
+        upgrade_layout(root, marker, fsync=fsync)
+    return encryption
+
+
+def upgrade_layout(root: Path, marker: dict[str, Any], *, fsync: bool) -> None:
+    """Bring a portfolio of an older layout up to date (see the module's words): the
+    steps, then the version, last."""
+    move_single_log(root, fsync=fsync)
+    write_marker(root, {**marker, LAYOUT_FIELD: LAYOUT_VERSION}, fsync=fsync)
 
 
 def _make_root(root: Path) -> None:

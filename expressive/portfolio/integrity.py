@@ -19,7 +19,8 @@ from .auditing import Audit
 from .clients import Clients
 from .disk import Disk
 from .index import Record
-from .layout import AUDIT_FILE, BUILDING_PREFIX, CLIENTS, PRIVATE, Key
+from .conflicts import find_sync_conflicts, is_conflict_copy
+from .layout import BUILDING_PREFIX, CLIENTS, PRIVATE, Key
 from .notes import Notes
 from .records import ArtifactRecord, CheckReport, Problem, RecordError
 
@@ -78,12 +79,17 @@ class Integrity:
         disk.sync_index(full=False, verify=True, found=found, load=checked)
         for client_id in sorted({client_id for client_id, _session, _file in found}):
             for path in sorted((disk.layout.client_dir(client_id) / PRIVATE).glob("notes-*.json")):
+                if is_conflict_copy(path.name):
+                    continue
                 try:
                     self._notes.read(path)
                 except RecordError as exc:
                     report.problems.append(Problem(disk.relative(path), str(exc)))
 
-        report.problems += [Problem(Path(AUDIT_FILE), problem) for problem in self._audit.verify()]
+        report.problems += [Problem(path, problem) for path, problem in self._audit.verify_chains()]
+        report.notes += [_("{file}: two versions to choose between, changed on two devices at once: choose the one "
+                           "to keep on the therapist's home screen").format(file=conflict.where)
+                         for conflict in find_sync_conflicts(disk.root)]
         return report
 
     def _examine(self, key: Key) -> tuple[Record, list[Problem]]:

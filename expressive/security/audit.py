@@ -50,7 +50,7 @@ from expressive.limits import InputRefused, load_json_bounded
 
 EVENTS = (
     "unlock", "lock", "open-client", "export", "delete-client", "change-passphrase", "protect", "recover", "add-file",
-    "backup",
+    "conflict-kept", "backup",
 )
 GENESIS = "0" * 64
 HMAC_ALG = "hmac-sha256"
@@ -77,6 +77,8 @@ class AuditEntry:
     event: str
     client_id: str | None
     detail: str
+    # Which device's chain the entry is in: named by the chain's file, not by the line.
+    device: str = ""
 
 
 @dataclass(frozen=True)

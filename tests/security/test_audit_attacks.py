@@ -13,7 +13,7 @@ import textwrap
 import pytest
 
 from expressive.portfolio import Portfolio, PortfolioError
-from sample_work import CHEAP_KDF
+from sample_work import CHEAP_KDF, audit_anchor, audit_chain
 
 PASSPHRASE = "correct horse"
 NOT_A_FILE = "is not a file but a folder, a link or a device put in its place"
@@ -34,7 +34,7 @@ def _environment():
 
 
 PUT_IN_PLACE = {
-    "a link to another portfolio's log": lambda path, other: path.symlink_to(other / "audit.log"),
+    "a link to another portfolio's log": lambda path, other: path.symlink_to(audit_chain(other)),
     "a link to /dev/null": lambda path, other: path.symlink_to(os.devnull),
     "a folder": lambda path, other: path.mkdir(),
 }
@@ -47,9 +47,9 @@ def test_a_log_replaced_by_a_link_or_a_folder_is_named_and_nothing_is_written_th
 ):
     other = tmp_path / "other"
     _portfolio(other, "plain")
-    others_log = (other / "audit.log").read_bytes()
+    others_log = (audit_chain(other)).read_bytes()
     opener = _portfolio(tmp_path / "portfolio", protection)
-    log = tmp_path / "portfolio" / "audit.log"
+    log = audit_chain(tmp_path / "portfolio")
     log.unlink()
     PUT_IN_PLACE[replacement](log, other)
 
@@ -65,14 +65,14 @@ def test_a_log_replaced_by_a_link_or_a_folder_is_named_and_nothing_is_written_th
             assert any(NOT_A_FILE in problem.message for problem in store.check().problems)
             with pytest.raises(PortfolioError):
                 store.audit("export")
-    assert (other / "audit.log").read_bytes() == others_log
+    assert (audit_chain(other)).read_bytes() == others_log
     assert not log.is_file() or log.is_symlink()
 
 
 @pytest.mark.parametrize("protection", ["plain", "encrypted"])
 def test_the_log_moved_back_out_of_the_way_carries_on_with_the_break_on_record(tmp_path, protection):
     opener = _portfolio(tmp_path / "portfolio", protection)
-    log = tmp_path / "portfolio" / "audit.log"
+    log = audit_chain(tmp_path / "portfolio")
     log.unlink()
     log.mkdir()
     log.rmdir()
@@ -84,12 +84,12 @@ def test_the_log_moved_back_out_of_the_way_carries_on_with_the_break_on_record(t
 
 def test_an_anchor_replaced_by_a_folder_is_refused_in_a_sentence(tmp_path):
     opener = _portfolio(tmp_path / "portfolio", "encrypted")
-    anchor = tmp_path / "portfolio" / "audit.anchor"
+    anchor = audit_anchor(tmp_path / "portfolio")
     anchor.unlink()
     anchor.mkdir()
     with pytest.raises(PortfolioError) as refused:
         opener()
-    assert f"audit.anchor {NOT_A_FILE}" in str(refused.value)
+    assert f"{anchor.name} {NOT_A_FILE}" in str(refused.value)
 
 
 @pytest.mark.parametrize("protection", ["plain", "encrypted"])
@@ -139,7 +139,7 @@ def test_real_kills_while_lines_are_appended_never_read_as_tampering(tmp_path):
         assert appender.stdout.readline() == "open\n"
         # Each append is a line then its anchor: the kill lands between them or inside
         # either, at a different point each time.
-        while (root / "audit.log").stat().st_size < 2000 * (kill + 1):
+        while audit_chain(root).stat().st_size < 2000 * (kill + 1):
             pass
         appender.send_signal(signal.SIGKILL)
         appender.wait(timeout=60)

@@ -5,6 +5,7 @@ import os
 import shutil
 
 import pytest
+from sample_work import audit_chain
 from security_helpers import (
     CHEAP_KDF,
     PASSPHRASE,
@@ -276,7 +277,7 @@ def test_audit_records_unlock_lock_and_what_the_app_reports(store, root):
             ("lock", None), ("unlock", None),
         ]
         assert reopened.verify_audit() == []
-    log = (root / "audit.log").read_bytes()
+    log = audit_chain(root).read_bytes()
     assert b"Robin" not in log
 
 
@@ -285,10 +286,10 @@ def test_a_tampered_audit_log_is_named_by_line(store, root, how, line):
     client = store.add_client("Robin")
     for event in ("open-client", "export", "open-client"):
         store.audit(event, client.id)
-    lines = (root / "audit.log").read_bytes().splitlines(keepends=True)
+    lines = audit_chain(root).read_bytes().splitlines(keepends=True)
     assert len(lines) == 5
     store.audit("export", client.id)  # line 6
-    lines = (root / "audit.log").read_bytes().splitlines(keepends=True)
+    lines = audit_chain(root).read_bytes().splitlines(keepends=True)
     if how == "edit":
         lines[2] = lines[2].replace(b'"open-client"', b'"export"')
     elif how == "delete":
@@ -297,10 +298,10 @@ def test_a_tampered_audit_log_is_named_by_line(store, root, how, line):
         lines[1], lines[2] = lines[2], lines[1]
     else:
         lines = lines[:-1]
-    (root / "audit.log").write_bytes(b"".join(lines))
+    audit_chain(root).write_bytes(b"".join(lines))
     problems = store.verify_audit()
-    assert problems and problems[0].startswith(f"line {line}" if how != "cut the end" else "line 6")
-    assert any(str(p.path) == "audit.log" for p in store.check().problems)
+    assert problems and problems[0].split(": ", 1)[1].startswith(f"line {line}" if how != "cut the end" else "line 6")
+    assert any(p.path == audit_chain(root).relative_to(root) for p in store.check().problems)
 
 
 def test_drafts_kept_through_the_store_are_encrypted(store, root):

@@ -8,6 +8,8 @@ import textwrap
 import pytest
 
 from expressive.portfolio import Portfolio
+from expressive.portfolio.auditing import chain_path
+from expressive.portfolio.device import device_id
 from expressive.tools.driver import start_app, stop_app
 from tests_support import PIN, cheap_protect, screen, submit_secret
 
@@ -23,7 +25,7 @@ def protected_root(tmp_path):
 
 
 def test_a_cut_audit_log_is_shown_on_the_client_list(window, protected_root):
-    log = protected_root / "audit.log"
+    log = chain_path(protected_root, device_id(protected_root))
     log.write_bytes(b"".join(log.read_bytes().splitlines(keepends=True)[:2]))
     app = start_app(root=protected_root)
     try:

@@ -225,15 +225,19 @@ def deep_toml(depth: int = 100_000) -> bytes:
 
 
 def _portfolio_state(root: Path) -> dict[str, str]:
-    # The audit log and the index move when the portfolio is opened, whatever is refused.
+    from expressive.portfolio.auditing import AUDIT_FOLDER
+    from expressive.portfolio.device import DEVICE_FILE
+
+    # The audit chains, the index and the device id move when the portfolio is opened,
+    # whatever is refused.
     skipped = {
         "audit.log", "audit.anchor", "index.sqlite", "index.sqlite-wal", "index.sqlite-shm", "index.sqlite-closed",
-        "portfolio.lock",
+        "portfolio.lock", DEVICE_FILE,
     }
     return {
         str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and path.name not in skipped
+        if path.is_file() and path.name not in skipped and path.parent != root / AUDIT_FOLDER
     }
 
 
