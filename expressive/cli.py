@@ -491,7 +491,7 @@ def cmd_audit(args) -> int:
         # The audit log is a record: its lines stay as written (English words, ISO times).
         client = f" client {entry.client_id}" if entry.client_id else ""
         detail = f" ({entry.detail})" if entry.detail else ""
-        print(f"{entry.seq:6}  {entry.time:%Y-%m-%d %H:%M:%S}  {entry.event}{client}{detail}")
+        print(f"{entry.time:%Y-%m-%d %H:%M:%S}  {entry.device} {entry.seq:6}  {entry.event}{client}{detail}")
     for problem in problems:
         print(_("PROBLEM {problem}").format(problem=problem))
     print(_("The audit log is intact.") if not problems else _("The audit log was changed after it was written."))
