@@ -200,7 +200,8 @@ class Syncthing:
         """The portfolio folder in Syncthing's config (made the first time), with its
         ignore file and a watcher that notices a change within a second."""
         make_folders(self.folder)
-        write_ignores(self.folder)
+        if self._folder_type != "receiveencrypted":  # a server's encrypted copy has nothing of its own
+            write_ignores(self.folder)
         config = self.rest.get("/rest/config")
         folder = self._folder_config(config)
         if folder is None:

@@ -1,0 +1,154 @@
+"""Three real Syncthing instances on loopback: tablets A and B, and a clinic server S that
+keeps only an encrypted copy. One set of instances for the whole module (starting them
+is the slow part); the tests run in order, each leaving the three converged."""
+
+import io
+import os
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sample_work import CHEAP_KDF, drawing_draft
+from tablets import Tablet, pair, shared_files, wait_converged, wait_until
+
+from expressive.artifact import ArtifactDraft
+from expressive.demo import make_demo
+from expressive.portfolio import Portfolio
+
+PASSPHRASE = "sync-test-words"
+
+
+@pytest.fixture(scope="module")
+def tablets(tmp_path_factory):
+    base = tmp_path_factory.mktemp("tablets")
+    Portfolio.protect(base / "A-portfolio", PASSPHRASE, kdf=CHEAP_KDF)
+    with Portfolio.open(base / "A-portfolio", passphrase=PASSPHRASE) as store:
+        make_demo(store)
+    started = []
+    try:
+        for name, host, folder_type in (("A", "127.0.0.1", "sendreceive"), ("B", "127.0.0.2", "sendreceive"),
+                                        ("S", "127.0.0.3", "receiveencrypted")):
+            started.append(Tablet.start(base, name, host, folder_type=folder_type))
+        a, b, server = started
+        pair(a, b)
+        password = pair(a, server, untrusted=True)
+        # The second tablet is given the password the first one chose (or was given).
+        assert pair(b, server, untrusted=True, server_password=password) == password
+        yield a, b, server
+    finally:
+        for tablet in started:
+            tablet.engine.stop()
+
+
+def opened(tablet: Tablet) -> Portfolio:
+    return Portfolio.open(tablet.folder, passphrase=PASSPHRASE)
+
+
+def assert_clean_and_alike(*tablets: Tablet) -> None:
+    """`check` clean on each tablet, and each holds the same clients, sessions and pieces."""
+    seen = []
+    for tablet in tablets:
+        with opened(tablet) as store:
+            report = store.check()
+            assert report.ok, (tablet.name, report.problems)
+            seen.append({client.id: {session.id: sorted(artifact.id for artifact in store.artifacts(client.id, session.id))
+                                     for session in store.sessions(client.id)} for client in store.clients()})
+    assert all(holding == seen[0] for holding in seen[1:])
+
+
+def noisy_draft(title: str, size: int) -> ArtifactDraft:
+    """A drawing whose picture does not compress: megabytes, to be caught part way."""
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (size, size), os.urandom(size * size * 3)).save(buffer, format="PNG")
+    draft = drawing_draft(title)
+    return replace(draft, files={**draft.files, "drawing.png": buffer.getvalue()})
+
+
+def work_on(tablet: Tablet, pieces: int, colour: str, noisy_size: int = 0) -> None:
+    with opened(tablet) as store:
+        client = store.clients()[0]
+        session = store.start_session(client.id, plan_id="free")
+        for number in range(pieces):
+            title = f"{colour} {number}"
+            draft = noisy_draft(title, noisy_size) if noisy_size else drawing_draft(title, colour)
+            store.save_artifact(client.id, session.id, "drawing", draft)
+        store.finish_session(client.id, session.id, feeling_out=3)
+
+
+def server_has_everything(a: Tablet, server: Tablet) -> bool:
+    return any(peer.device_id == server.device_id and peer.connected and peer.completion >= 100
+               for peer in a.engine.peers()) and server.engine.folder_state().need_files == 0
+
+
+def test_the_demo_portfolio_arrives_whole_on_the_other_tablet(tablets):
+    a, b, _server = tablets
+    wait_converged(a, b)
+    files = shared_files(b.folder)
+    assert "portfolio.json" in files and any(name.endswith("manifest.json") for name in files)
+    assert not (b.folder / "index.sqlite").exists() or files == shared_files(a.folder)
+    assert_clean_and_alike(a, b)
+
+
+def test_the_clinic_server_keeps_only_what_it_cannot_read(tablets):
+    a, _b, server = tablets
+    wait_until(lambda: server_has_everything(a, server), what="the server to hold everything")
+    stored = [path for path in server.folder.rglob("*") if path.is_file() and ".stfolder" not in path.parts]
+    assert len(stored) >= len(shared_files(a.folder)) // 2, "the server holds the portfolio's files"
+    names = {part for path in stored for part in path.relative_to(server.folder).parts}
+    assert not names & {"portfolio.json", "keyring.json", "clients", "client.json", "manifest.json", "audit"}
+    # portfolio.json is the one file the portfolio keeps readable (how it is protected);
+    # the server must not have it readable even so.
+    plain = (a.folder / "portfolio.json").read_bytes()
+    assert all(plain[:40] not in path.read_bytes() for path in stored)
+    assert all(b'"format"' not in path.read_bytes() for path in stored)
+
+
+def test_work_made_on_both_tablets_at_once_converges(tablets):
+    a, b, server = tablets
+    both = [threading.Thread(target=work_on, args=(a, 3, "orange")), threading.Thread(target=work_on, args=(b, 3, "navy"))]
+    for worker in both:
+        worker.start()
+    for worker in both:
+        worker.join()
+    wait_converged(a, b)
+    assert_clean_and_alike(a, b)
+    assert not [path for path in a.folder.rglob("*sync-conflict*")]
+    wait_until(lambda: server_has_everything(a, server), what="the server to catch up")
+
+
+def test_a_tablet_offline_for_a_while_catches_up(tablets):
+    a, b, _server = tablets
+    a.engine.stop()
+    assert a.engine.folder_state().state == "stopped"
+    work_on(b, 2, "green")
+    work_on(a, 1, "red")  # the therapist goes on working on A meanwhile
+    a.restart()
+    wait_converged(a, b)
+    assert_clean_and_alike(a, b)
+
+
+def test_a_tablet_killed_mid_sync_converges_after_restarting(tablets):
+    a, b, server = tablets
+    before = len(shared_files(b.folder))
+    work_on(a, 6, "purple", noisy_size=800)  # about 2 MB a piece: B is caught part way
+    a.engine.scan()
+    wait_until(lambda: len(shared_files(b.folder)) > before, timeout=60, what="B to start fetching")
+    b.engine.kill()
+    b.restart()
+    wait_converged(a, b)
+    assert_clean_and_alike(a, b)
+    wait_until(lambda: server_has_everything(a, server), what="the server to catch up")
+
+
+def test_arrivals_are_told_once_the_folder_is_idle(tablets):
+    a, b, _server = tablets
+    b.engine.arrived(0)  # what arrived before this test
+    work_on(a, 1, "teal")
+    a.engine.scan()
+    arrived = []
+    wait_until(lambda: arrived.extend(b.engine.arrived(5)) or any(path.endswith("manifest.json") for path in arrived),
+               what="B to be told of the new piece")
+    assert all(not Path(path).is_absolute() for path in arrived)
+    assert all((b.folder / path).exists() for path in arrived)
