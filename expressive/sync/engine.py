@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from expressive.i18n import _
+from expressive.portfolio import PortfolioError
 
-# Syncthing's device ids: 56 letters and digits (base32), shown in 8 groups of 7.
+# Syncthing's device ids: 56 letters and digits (base32), shown in 8 groups of 7; each
+# 14th one is a check letter (Luhn mod 32) over the 13 before it, so a typo is caught here.
 _DEVICE_ID = re.compile(r"^[A-Z2-7]{7}(-[A-Z2-7]{7}){7}$")
+_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _ADDRESS = re.compile(r"^(tcp[46]?|quic[46]?)://[^\s/]{1,253}(:\d{1,5})?$")
 
 
-class SyncError(Exception):
+class SyncError(PortfolioError):
     """Something the engine could not do, in words for the therapist: what happened and
-    what to do."""
+    what to do (a PortfolioError, so the command line and the app say it as they say the
+    others)."""
 
 
 @dataclass(frozen=True)
@@ -51,10 +56,25 @@ def normal_device_id(text: str) -> str:
     form; SyncError when it cannot be one."""
     letters = re.sub(r"[\s-]", "", text.upper())
     grouped = "-".join(letters[start:start + 7] for start in range(0, len(letters), 7))
-    if not _DEVICE_ID.match(grouped):
+    if not _DEVICE_ID.match(grouped) or with_check_letters(
+            "".join(letters[start:start + 13] for start in range(0, 56, 14))) != letters:
         raise SyncError(_("That is not a device id: a device id is 56 letters and digits, "
                           "as the other device's Devices screen shows it."))
     return grouped
+
+
+def with_check_letters(data: str) -> str:
+    """52 base32 letters with their 4 check letters: a whole device id, ungrouped."""
+    return "".join(part + _luhn32(part) for part in (data[start:start + 13] for start in range(0, 52, 13)))
+
+
+def _luhn32(part: str) -> str:
+    total, factor = 0, 1
+    for letter in part:
+        addend = factor * _BASE32.index(letter)
+        factor = 1 if factor == 2 else 2
+        total += addend // 32 + addend % 32
+    return _BASE32[(32 - total % 32) % 32]
 
 
 def checked_address(text: str | None) -> str:
@@ -81,6 +101,8 @@ class SyncEngine(Protocol):
 
     def peers(self) -> list[Peer]: ...
 
+    def listen_addresses(self) -> list[str]: ...
+
     def pair(self, device_id: str, address: str | None = None, *, untrusted: bool = False,
              server_password: str | None = None) -> str | None:
         """Share the portfolio with `device_id`; for an untrusted one, returns the
@@ -106,10 +128,11 @@ class SyncEngine(Protocol):
 class FakeSync:
     """An engine in memory: pairing is remembered, files arrive when a test says so."""
 
-    def __init__(self, own_id: str = "FAKEDEV-ICEIDAA-AAAAAAA-AAAAAAA-AAAAAAA-AAAAAAA-AAAAAAA-AAAAAAA") -> None:
-        self._own_id = own_id
+    def __init__(self, own_id: str | None = None) -> None:
+        self._own_id = own_id or normal_device_id(with_check_letters("FAKEDEVICE" + "A" * 42))
         self._peers: dict[str, Peer] = {}
         self._arrivals: list[str] = []
+        self._arriving = threading.Condition()
         self._password: str | None = None
         self.running = True
         self.scanned: list[list[str] | None] = []
@@ -119,6 +142,9 @@ class FakeSync:
 
     def peers(self) -> list[Peer]:
         return list(self._peers.values())
+
+    def listen_addresses(self) -> list[str]:
+        return ["tcp://192.168.1.20:22000"]
 
     def pair(self, device_id: str, address: str | None = None, *, untrusted: bool = False,
              server_password: str | None = None) -> str | None:
@@ -136,7 +162,9 @@ class FakeSync:
         return FolderState("idle" if self.running else "stopped")
 
     def arrived(self, timeout: float) -> list[str]:
-        arrivals, self._arrivals = self._arrivals, []
+        with self._arriving:
+            self._arriving.wait_for(lambda: self._arrivals, timeout)
+            arrivals, self._arrivals = self._arrivals, []
         return arrivals
 
     def scan(self, paths: list[str] | None = None) -> None:
@@ -148,7 +176,9 @@ class FakeSync:
     # ----- what a test makes happen
 
     def arrive(self, *paths: str) -> None:
-        self._arrivals.extend(paths)
+        with self._arriving:
+            self._arrivals.extend(paths)
+            self._arriving.notify_all()
 
     def seen(self, device_id: str, *, connected: bool, completion: float, last_seen: str = "") -> None:
         self._peers[device_id] = replace(self._peers[device_id], connected=connected,

@@ -37,6 +37,8 @@ from .rest import Rest, RestUnreachable
 FOLDER_ID = "expressive-portfolio"
 IGNORE_FILE = ".stignore"
 CONFIG_FILE = "config.xml"
+# Syncthing's own port, on every network of the tablet: the other devices dial it.
+DEFAULT_LISTEN = "tcp://0.0.0.0:22000"
 LOG_FILE = "syncthing.log"
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
 # Syncthing hears of a change within a second and hashes the changed files at once; a full
@@ -91,10 +93,11 @@ def syncthing_program() -> str:
     return program
 
 
-def prepare_home(home: Path, listen: str) -> tuple[str, str]:
+def prepare_home(home: Path, listen: str | None) -> tuple[str, str]:
     """Our instance's home, made on the first start (`syncthing generate`), and its config
-    set for a private start: options, the listen address, the API on a free local port
-    with a new key. Returns (url, api_key). Only while the instance is stopped."""
+    set for a private start: options, the listen address (`listen`, else the one given
+    before, else DEFAULT_LISTEN), the API on a free local port with a new key. Returns
+    (url, api_key). Only while the instance is stopped."""
     program = syncthing_program()
     make_folders(home)
     config = home / CONFIG_FILE
@@ -112,9 +115,11 @@ def prepare_home(home: Path, listen: str) -> tuple[str, str]:
     options = _child(tree, "options")
     for name, value in _PRIVATE_OPTIONS.items():
         _child(options, name).text = value
+    before = [address.text for address in options.findall("listenAddress") if address.text != "default"]
     for old in options.findall("listenAddress"):
         options.remove(old)
-    ElementTree.SubElement(options, "listenAddress").text = listen
+    for address in [listen] if listen else before or [DEFAULT_LISTEN]:
+        ElementTree.SubElement(options, "listenAddress").text = address
     gui = _child(tree, "gui")
     gui.set("enabled", "true")
     gui.set("tls", "false")
@@ -150,11 +155,11 @@ class Syncthing:
         self._arrived: dict[str, None] = {}
 
     @classmethod
-    def start_own(cls, home: Path, folder: Path, *, listen: str = "tcp://0.0.0.0:22000",
+    def start_own(cls, home: Path, folder: Path, *, listen: str | None = None,
                   folder_type: str = "sendreceive") -> Syncthing:
         """Our own instance for `folder`, started now (or found still running from an
         earlier start that was not stopped), with the folder set up."""
-        running = _running_instance(home)
+        running = running_instance(home)
         if running is not None:
             engine = cls(running, folder, folder_type=folder_type)
         else:
@@ -277,6 +282,15 @@ class Syncthing:
             ))
         return peers
 
+    def listen_addresses(self) -> list[str]:
+        """Where the other devices can reach this one: each address it listens on, with the
+        addresses of this machine's networks in place of "every network"."""
+        status = self.rest.get("/rest/system/status") or {}
+        found = []
+        for listening in (status.get("connectionServiceStatus") or {}).values():
+            found += [address for address in listening.get("lanAddresses") or [] if isinstance(address, str)]
+        return found
+
     def folder_state(self) -> FolderState:
         try:
             status = self.rest.get("/rest/db/status", folder=FOLDER_ID)
@@ -346,7 +360,7 @@ class Syncthing:
             self.process.wait()
 
 
-def _running_instance(home: Path) -> Rest | None:
+def running_instance(home: Path) -> Rest | None:
     """Our instance of `home` if it is still running (an app or a command that was killed
     left it): its config names the address and key it answers with."""
     try:
