@@ -232,6 +232,19 @@ class Index(IndexQueries):
                 self._store(key, now, earlier[1] if earlier is not None and earlier[0] == now else load(key))
             self._set_meta("writing", json.dumps(sorted(self._writing() - {"/".join(key) for key in keys})))
 
+    def stamps_below(self, top: Key | None) -> dict[Key, Stamp]:
+        """The stamps of the record at `top` and of every record below it (all with None)."""
+        if top is None:
+            return stamps(self._db)
+        _client_id, session_id, artifact_id = top
+        query = "SELECT client_id, session_id, artifact_id, mtime_ns, size FROM stamps WHERE client_id = ?"
+        if session_id:
+            query += " AND session_id = ?"
+        if artifact_id:
+            query += " AND artifact_id = ?"
+        rows = self._db.execute(query, [part for part in top if part])
+        return {(c, s, a): (mtime, size) for c, s, a, mtime, size in rows}
+
     def stamp_of(self, key: Key) -> Stamp | None:
         row = self._db.execute(
             "SELECT mtime_ns, size FROM stamps WHERE client_id = ? AND session_id = ? AND artifact_id = ?", key

@@ -30,7 +30,10 @@ did is this seal, beside the index:
 What the seal cannot see is a change made by hand deep inside a client's folder while the
 portfolio is closed (an artifact folder copied in, a manifest edited): a stat of every
 record is the only way to see those, and that is `check`'s job (`expressive check`), as
-it is after a crash. An index this version cannot use (missing, damaged, another schema,
+it is after a crash. A folder that a sync engine shares with other devices changes in just
+that way, while the app is closed, whenever work arrives: so in a folder that Syncthing
+shares (its marker, `.stfolder`, is in it) the seal never vouches, and every open compares
+the index with the files (the app in the background: `compare_later`). An index this version cannot use (missing, damaged, another schema,
 another key) is rebuilt whole, as before.
 """
 
@@ -47,6 +50,8 @@ from .layout import CLIENTS
 SEAL_SUFFIX = "-closed"
 SEAL_FORMAT = "expressive-index-closed"
 SEAL_VERSION = 1
+# Syncthing's marker in every folder it shares.
+SYNC_MARKER = ".stfolder"
 # A seal is a few dozen bytes; anything much larger is not one.
 _MAX_SEAL_BYTES = 4096
 
@@ -61,8 +66,8 @@ def new_token() -> str:
 
 def vouches(index_path: Path, token: str | None) -> bool:
     """Whether the seal beside the index says that the index, whose token is `token`,
-    matches the files as they are."""
-    if token is None:
+    matches the files as they are (never in a folder a sync engine shares)."""
+    if token is None or os.path.lexists(index_path.parent / SYNC_MARKER):
         return False
     try:
         with open(seal_path(index_path), "rb") as stream:

@@ -77,6 +77,7 @@ from . import folder, index_seal, migration, vault
 from .artifacts import Artifacts
 from .auditing import Audit
 from .clients import Clients
+from .changes_beneath import ChangesBeneath
 from .comparison import Comparison
 from .disk import Disk
 from .drafts import Drafts
@@ -94,8 +95,9 @@ from .sessions import Sessions
 from .vault import Vault
 
 
-class Portfolio:
-    """An open portfolio folder; get one with `Portfolio.open` (or `protect` first)."""
+class Portfolio(ChangesBeneath):
+    """An open portfolio folder; get one with `Portfolio.open` (or `protect` first). Taking
+    in what changed beneath it (a comparison, arrivals, conflicts): see `ChangesBeneath`."""
 
     def __init__(
         self, layout: Layout, index: Index, *, fsync: bool, keys: Keys | None = None, keyring: Keyring | None = None
@@ -567,33 +569,3 @@ class Portfolio:
         """Read every record again; the index then matches the files exactly."""
         self._stop_comparison()
         self._disk.sync_index(full=True)
-
-    @property
-    def needs_full_comparison(self) -> bool:
-        """Whether nothing vouches yet that the index matches the files: opened with
-        `compare_later` after a crash (or with its index replaced), and not compared since."""
-        return not self._disk.index_vouched
-
-    def compare_in_background(self, on_ready: Callable[[], None]) -> None:
-        """Compare the index with every file on a thread of its own, if that is needed and
-        not under way. `on_ready` is called from that thread when it is done: then call
-        `finish_comparison` on the thread that uses the store (in Kivy, `on_ready` wrapped
-        in `mainthread`). The store may be used, and saved to, meanwhile."""
-        if self.needs_full_comparison and self._comparison is None:
-            self._comparison = Comparison(self._disk, on_ready)
-
-    def finish_comparison(self) -> CheckReport | None:
-        """Bring the index up to date with what the comparison found; the damaged records
-        it found, reported as `check` reports them. None when no comparison is done yet.
-        PortfolioError when the comparison could not read the portfolio (the next open,
-        or `check`, compares again)."""
-        comparison = self._comparison
-        if comparison is None or not comparison.done:
-            return None
-        self._comparison = None
-        return comparison.take_in()
-
-    def _stop_comparison(self) -> None:
-        if self._comparison is not None:
-            self._comparison.stop()
-            self._comparison = None
