@@ -42,22 +42,38 @@ def excludes_for(folder: Path) -> list[str]:
 def back_up(store, repository: str, password: str, *, remember: bool = False,
             progress: Callable[[Progress], None] | None = None, on_new_repository: Callable[[str], None] | None = None,
             environment: dict[str, str] | None = None, now: datetime | None = None) -> LastBackup:
-    """Back the open portfolio `store` up to `repository`, making the repository first when
-    there is none (`on_new_repository(address)` is told); record it and audit it.
-    `remember` keeps the password, encrypted, for the next backup from this device.
+    """Back the open portfolio `store` up to `repository` (see `upload`), then record it and
+    audit it. `remember` keeps the password, encrypted, for the next backup from this device.
     BackupError (plain words) when it cannot."""
-    records = backup_records(store)
-    if remember and not records.can_remember_passwords:
+    if remember and not backup_records(store).can_remember_passwords:
         raise BackupError(_("A backup password is remembered only in a portfolio protected by a passphrase."))
+    repository, snapshot = upload(store.root, repository, password, progress=progress,
+                                  on_new_repository=on_new_repository, environment=environment)
+    return record_backup(store, repository, snapshot, password if remember else None, now=now)
+
+
+def upload(root: Path, repository: str, password: str, *, progress: Callable[[Progress], None] | None = None,
+           on_new_repository: Callable[[str], None] | None = None,
+           environment: dict[str, str] | None = None) -> tuple[str, str]:
+    """restic's part of a backup of the portfolio folder `root`, which touches nothing in
+    the portfolio (so the app runs it on a worker thread): the repository is made first
+    when there is none (`on_new_repository(address)` is told), a killed backup's stale
+    lock removed, and the folder backed up. The repository's full address and the snapshot."""
     engine = Restic(repository, password, environment=environment)
     if not engine.exists():
         engine.init()
         if on_new_repository is not None:
             on_new_repository(address_shown(engine.repository))
     engine.unlock()
-    snapshot = engine.backup(store.root, excludes_for(store.root), progress, tags=(SNAPSHOT_TAG,))
-    done = LastBackup(now or datetime.now(timezone.utc), snapshot, address_shown(engine.repository))
-    records.record(done, remember=(engine.repository, password) if remember else None)
+    return engine.repository, engine.backup(root, excludes_for(root), progress, tags=(SNAPSHOT_TAG,))
+
+
+def record_backup(store, repository: str, snapshot: str, remember_password: str | None = None, *,
+                  now: datetime | None = None) -> LastBackup:
+    """Keep the backup just made as this device's last (and the password, when given) and
+    audit it (the snapshot's id only: the address is typed by a person)."""
+    done = LastBackup(now or datetime.now(timezone.utc), snapshot, address_shown(repository))
+    backup_records(store).record(done, remember=None if remember_password is None else (repository, remember_password))
     store.audit("backup", detail=snapshot[:8])
     return done
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
+from expressive.backup.service import backup_warning
 from expressive.i18n import _, available_languages, language, language_name
 from expressive.portfolio import PortfolioError
+from expressive.portfolio.backups import backup_records
 from expressive.ui.rules import load_rules
 from expressive.ui.screens.base import BaseScreen
+from expressive.ui.screens.conflicts import conflicts_notice
 from expressive.ui.therapist import TherapistView
 from expressive.ui.widgets import CardButton, ChoiceButton
 
@@ -30,8 +33,13 @@ class ClientsScreen(BaseScreen):
     empty = BooleanProperty(True)
     # The therapist's first screen says when the record of access was tampered with.
     audit_warning = StringProperty("")
+    # ...and when things changed on two tablets at once wait for the therapist to choose.
+    conflicts_notice = StringProperty("")
+    # ...and when the portfolio has not been backed up for a week (or ever).
+    backup_warning = StringProperty("")
 
     def show(self, **_details):
+        self.see_backups()
         problems = self.app.store.verify_audit()
         self.audit_warning = (
             _("The audit log was changed or cut short ({problem}). Run 'expressive audit' to see every problem.").format(
@@ -40,6 +48,7 @@ class ClientsScreen(BaseScreen):
             if problems
             else ""
         )
+        self.conflicts_notice = conflicts_notice(len(self.app.store.conflicts()))
         grid = self.ids.grid
         grid.clear_widgets()
         clients = self.app.store.clients()
@@ -48,6 +57,16 @@ class ClientsScreen(BaseScreen):
             card = ClientCard(client=client, name=client.name, initials=initials_of(client.name))
             card.bind(on_release=lambda card: self.app.open_client(card.client))
             grid.add_widget(card)
+
+    def see_backups(self) -> None:
+        self.backup_warning = backup_warning(backup_records(self.app.store).last())
+
+    def back_up(self) -> None:
+        from expressive.ui.backup_dialog import BackupDialog
+
+        dialog = BackupDialog(app=self.app)
+        dialog.bind(on_dismiss=lambda _dialog: self.see_backups())
+        dialog.open()
 
     @staticmethod
     def choose_language() -> None:
