@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from expressive.i18n import _
+from expressive.limits import InputRefused, load_json_bounded
 
 from .atomic import fsync_folder, is_leftover
 from .layout import AUDIT_FILE, CLIENT_FILE, KEYRING_FILE, MANIFEST_FILE, MARKER_FILE, SESSION_FILE
@@ -41,6 +42,15 @@ _RECORD_FILES = (CLIENT_FILE, SESSION_FILE, MANIFEST_FILE)
 SHOW_WORDS = "words"
 SHOW_PICTURE = "picture"
 SHOW_SIZE = "size"
+# Fields of a record that are the app's bookkeeping, not anybody's words: left out when two
+# versions are shown side by side.
+_BOOKKEEPING = frozenset({
+    "format", "version", "id", "client_id", "session_id", "artifact_id", "plan_id", "activity", "kind", "sha256",
+    "size", "files", "metadata", "product", "thumbnail", "process", "created", "updated", "marks", "device", "n",
+    "seen", "at",
+})
+_MAX_WORD_LINES = 40
+_MAX_LINE_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -180,3 +190,38 @@ def keep_version(root: Path, conflict: Conflict, chosen: Version, *, fsync: bool
                 pass
     if fsync:
         fsync_folder(original.parent)
+
+
+def record_words(data: bytes) -> str:
+    """The words of one version of a record or note (its decrypted JSON), a field a line,
+    to show two versions side by side; the app's bookkeeping is left out. A version that
+    is not such a record says so."""
+    try:
+        doc = load_json_bounded(data)
+    except InputRefused:
+        return _("This version cannot be read as a record.")
+    lines: list[str] = []
+
+    def add(value: object, name: str) -> None:
+        if name in _BOOKKEEPING or len(lines) >= _MAX_WORD_LINES:
+            return
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                add(inner, str(key))
+        elif isinstance(value, list):
+            for inner in value:
+                add(inner, name)
+        elif value not in (None, ""):
+            lines.append(f"{_field_name(name)}: {value}"[:_MAX_LINE_CHARS])
+
+    add(doc, "")
+    return "\n".join(lines)
+
+
+def _field_name(name: str) -> str:
+    words = {
+        "title": _("Title"), "about": _("About"), "text": _("Words"), "tags": _("Tag"), "goal": _("Goal"),
+        "task": _("Homework"), "note": _("Note"), "name": _("Name"), "starred": _("Favourite"),
+        "notes": _("Notes"), "done": _("Done"), "goal_met": _("Goal met"),
+    }
+    return words.get(name, name)

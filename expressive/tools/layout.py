@@ -36,7 +36,7 @@ from kivy.uix.textinput import TextInput
 from expressive.activity import COMPLEXITY_LEVELS, complexity_of
 from expressive.i18n import _, language
 from expressive.tools.driver import AppDriver, as_main_loop, scratch_app
-from expressive.tools.screenshot import NO_CLIENTS
+from expressive.tools.screenshot import NO_CLIENTS, make_sample_conflicts
 from expressive.ui.widgets import ICON_FONT_NAME
 
 SMALLEST_TARGET_DP = 48
@@ -360,6 +360,9 @@ def walk_the_therapists_screens(walk: Walk) -> None:
     artifact_screen = app.root.get_screen("artifact")
     walk.popup("artifact", "artifact tags", artifact_screen.edit_tags)
     walk.popup("artifact", "note on an artifact", artifact_screen.edit_note)
+    if walk.wanted("conflicts"):
+        make_sample_conflicts(app.store)
+        walk.go("conflicts")
     walk.go("delete_client")
     walk.go("session")
     # As a therapist-only page opened in client mode asks for the PIN, with its own words.

@@ -6,11 +6,14 @@ screenshot never changes anybody's portfolio.
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 from kivy.base import EventLoop
 from kivy.graphics import ClearBuffers, ClearColor
 from kivy.graphics.fbo import Fbo
+from PIL import Image
 
 from expressive.i18n import N_, _
 from expressive.tools.driver import AppDriver, advance_frames, scratch_app, tap, type_into
@@ -33,6 +36,10 @@ def stage(app, screen: str, level: str | None = None) -> None:
         return
     if screen == "change_pin":
         app.go("change_pin")
+        return
+    if screen == "conflicts":
+        make_sample_conflicts(store)
+        app.go("conflicts")
         return
     if screen in ("clients", "add_client"):
         if screen == "add_client":
@@ -140,3 +147,21 @@ def _wait_for_thumbnails() -> None:
         if not THUMBNAILS.busy():
             return
         advance_frames(1)
+
+
+def make_sample_conflicts(store) -> None:
+    """Two things changed on two tablets at once, as Syncthing leaves them: the first piece
+    of work's record and its picture, each with another version beside it (encrypted, as
+    the copy would be, for the place of the file it is a version of)."""
+    artifact = next(iter(store.artifacts(store.clients()[0].id)), None)
+    if artifact is None:
+        raise SystemExit(_(NO_CLIENTS))
+    copy_name = ".sync-conflict-20261202-101500-ABCDEF7"
+    manifest = artifact.path / "manifest.json"
+    document = json.loads(store.read_stored(manifest))
+    document["title"] = _("A boat on the sea")
+    store._disk.write_bytes(manifest.with_name(f"manifest{copy_name}.json"), json.dumps(document).encode(), final=manifest)
+    product = artifact.path / artifact.product
+    other = io.BytesIO()
+    Image.new("RGB", (320, 240), "#2a6fdb").save(other, format="PNG")
+    store._disk.write_bytes(product.with_name(f"{product.stem}{copy_name}{product.suffix}"), other.getvalue(), final=product)

@@ -54,6 +54,7 @@ SCREENS = {
     "handback": "expressive.ui.screens.access:HandBackScreen",
     "delete_client": "expressive.ui.screens.access:DeleteClientScreen",
     "change_pin": "expressive.ui.screens.access:ChangePinScreen",
+    "conflicts": "expressive.ui.screens.conflicts:ConflictsScreen",
 }
 DEFAULT_IDLE_LOCK_SECONDS = 5 * 60
 IDLE_CHECK_SECONDS = 5

@@ -13,6 +13,7 @@ from expressive.portfolio.backups import backup_records
 from expressive.ui.rules import load_rules
 from expressive.ui.screens.base import BaseScreen
 from expressive.ui.screens.conflicts import conflicts_notice
+from expressive.ui.screens.conflicts import conflicts_notice
 from expressive.ui.therapist import TherapistView
 from expressive.ui.widgets import CardButton, ChoiceButton
 
@@ -35,6 +36,8 @@ class ClientsScreen(BaseScreen):
     audit_warning = StringProperty("")
     # ...and when things changed on two tablets at once wait for the therapist to choose.
     conflicts_notice = StringProperty("")
+    # ...and when things changed on two tablets at once wait for the therapist to choose.
+    conflicts_notice = StringProperty("")
     # ...and when the portfolio has not been backed up for a week (or ever).
     backup_warning = StringProperty("")
 
@@ -48,6 +51,7 @@ class ClientsScreen(BaseScreen):
             if problems
             else ""
         )
+        self.conflicts_notice = conflicts_notice(len(self.app.store.conflicts()))
         self.conflicts_notice = conflicts_notice(len(self.app.store.conflicts()))
         grid = self.ids.grid
         grid.clear_widgets()
