@@ -115,7 +115,8 @@ class Audit:
         self._log = open_audit_log(root, keys, fsync=fsync, entries_expected=keys is not None)
 
     def record(self, event: str, client_id: str | None = None, detail: str = "") -> None:
-        self._log.append(event, client_id, detail)
+        # Several therapists: each entry names the one who unlocked (see `therapist_files`).
+        self._log.append(event, client_id, detail, by=(self._keys.therapist if self._keys else "") or None)
 
     def record_reporting_failures(self, event: str, client_id: str | None = None, detail: str = "") -> None:
         """See `Portfolio.audit`."""

@@ -23,7 +23,7 @@ from .index_file import remove_files
 from .layout import CLIENTS, INDEX_FILE, client_folders, deleting_folders
 from .lock import release
 from .records import PortfolioError
-from .vault import check_new_passphrase, keyring_bytes, load_keyring, unlock, write_keyring
+from .vault import check_new_passphrase, keyring_bytes, load_keyring, move_client_keys_out, unlock, write_keyring
 
 
 class ProtectionPlan:
@@ -111,6 +111,14 @@ def plan_protection(root: Path, passphrase: str, kdf: KdfParams | None) -> Prote
         raise PortfolioError(_("Cannot read the portfolio folder {root}: {reason}. Nothing was changed.").format(
             root=root, reason=reason(exc))) from exc
     return ProtectionPlan(root, found, keyring, keys, recovery_key, keyring_seen)
+
+
+def bring_up_to_date(root: Path, keyring: Keyring, keys: Keys, state: str, *, fsync: bool) -> None:
+    """Just after unlocking: finish protecting the portfolio if that was interrupted, then
+    move the client keys an older keyring.json holds into their own files."""
+    if state == "migrating":
+        finish_migration(root, keyring, keys, fsync=fsync)
+    move_client_keys_out(root, keyring, fsync=fsync)
 
 
 def finish_migration(root: Path, keyring: Keyring, keys: Keys, *, fsync: bool) -> None:

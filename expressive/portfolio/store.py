@@ -165,8 +165,7 @@ class Portfolio(ChangesBeneath):
                 if encryption is not None:
                     keyring = vault.load_keyring(root)
                     keys = vault.unlock(keyring, passphrase, root)
-                    if encryption["state"] == "migrating":
-                        migration.finish_migration(root, keyring, keys, fsync=fsync)
+                    migration.bring_up_to_date(root, keyring, keys, encryption["state"], fsync=fsync)
                 index = Index.open(
                     root / INDEX_FILE, layout, fsync=fsync,
                     cipher=None if keys is None else keys.field_cipher(), search_key=None if keys is None else keys.index,
@@ -319,10 +318,11 @@ class Portfolio(ChangesBeneath):
         return self._exports.in_flight(paths)
 
     def read_stored(self, path: Path) -> bytes:
-        """A client-data file of the portfolio as stored (a record, a note), decrypted: for
-        exports that carry documents whole, with fields this version does not know.
+        """A client-data file of the portfolio as stored (a record, a note: as it now reads,
+        merged with every device's edits of it), decrypted: for exports that carry documents
+        whole, with fields this version does not know.
         RecordError when it does not decrypt; OSError when it cannot be read."""
-        return self._disk.read_bytes(path)
+        return self._disk.read_stored(path)
 
     # --- clients ----------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""The keys of an encrypted portfolio: keyring.json, unlocking it, each client's data key,
-the passphrase and the recovery key (see `expressive.security.keyring`)."""
+"""The keys of an encrypted portfolio: keyring.json, unlocking it, each client's data key
+(in its key files, see `key_files`), the passphrase and the recovery key (see
+`expressive.security.keyring`)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from expressive.i18n import _
-from expressive.security.keyring import Keyring, KeyringError, Keys, WrongSecret
+from expressive.security.cipher import new_key
+from expressive.security.keyring import Keyring, KeyringError, Keys, WrongSecret, unwrap_client_key, wrap_client_key
+from expressive.security.therapist_keys import client_key_context, open_sealed, seal_to
 
 from .atomic import NotDurable, write_failure
 from .auditing import Audit, open_audit_log, unrecorded
 from .disk import replace_file, writing
 from .folder import hold
+from .key_files import MASTER_HOLDER, RECOVERY_HOLDER, KeyFile, key_file, read_key_files, remove_key_files, write_key_file
 from .layout import KEYRING_FILE
 from .lock import release
 from .records import PortfolioError, WrongPassphrase
+from .therapist_files import unlock_as_therapist
 
 MIN_PASSPHRASE_LENGTH = 6
 
@@ -57,11 +62,15 @@ def write_keyring(root: Path, keyring: Keyring, *, fsync: bool) -> None:
     replace_file(root / KEYRING_FILE, keyring.to_bytes(), fsync=fsync)
 
 
-def unlock(keyring: Keyring, passphrase: str | None, root: Path) -> Keys:
+def unlock(keyring: Keyring, passphrase: str | None, root: Path, therapist: str | None = None) -> Keys:
+    """The keys, with the one passphrase of the portfolio or, once it has several
+    therapists, with the passphrase of `therapist` (a name; not needed when there is one)."""
     if passphrase is None:
         raise WrongPassphrase(_("The portfolio in {root} is protected by a passphrase. Enter it to open the portfolio.").format(
             root=root))
     try:
+        if keyring.shared:
+            return unlock_as_therapist(root, passphrase, therapist)
         return keyring.unlock(passphrase)
     except WrongSecret:
         raise WrongPassphrase(
@@ -94,6 +103,23 @@ def recover(root: Path, recovery_key: str, new_passphrase: str) -> None:
         release(root)
 
 
+def move_client_keys_out(root: Path, keyring: Keyring, *, fsync: bool) -> None:
+    """Move the client keys an older keyring.json holds into key files of their own (see
+    `key_files`): every key file first, durably, then keyring.json without them. A kill at
+    any point leaves each key in one place or both, and readers look in both; running it
+    again finishes the work."""
+    moving = keyring.client_ids()
+    if not moving:
+        return
+    for client_id in moving:
+        if not key_file(root, client_id, 1, MASTER_HOLDER).exists():
+            write_key_file(root, client_id, 1, MASTER_HOLDER, {"wrapped": keyring.wrapped_client_key(client_id)},
+                           fsync=fsync)
+    for client_id in moving:
+        keyring.remove_client(client_id)
+    write_keyring(root, keyring, fsync=fsync)
+
+
 class Vault:
     """An open portfolio's keys: none when it is unencrypted, and none once it is closed."""
 
@@ -103,7 +129,7 @@ class Vault:
         self.keyring = keyring
         self._audit = audit
         self._fsync = fsync
-        self._client_keys: dict[str, bytes] = {}
+        self._client_keys: dict[str, list[bytes]] = {}
 
     @property
     def unlocked(self) -> bool:
@@ -114,17 +140,52 @@ class Vault:
         self.keys = None
         self._client_keys.clear()
 
+    @property
+    def holder(self) -> str:
+        """Whose client keys this vault opens: the unlocked therapist's, or the master key's."""
+        return self.keys.therapist or MASTER_HOLDER
+
     def client_key(self, client_id: str) -> bytes | None:
-        key = self._client_keys.get(client_id)
-        if key is None:
-            key = self.keyring.client_key(self.keys, client_id)
-            if key is None:
-                # Another process (the command line beside the app) may have added the client.
-                self.keyring = load_keyring(self.root)
-                key = self.keyring.client_key(self.keys, client_id)
-            if key is not None:
-                self._client_keys[client_id] = key
-        return key
+        """The key new files of the client are encrypted with (the newest generation this
+        vault holds); None when it holds none. KeyringError when a key file is damaged."""
+        keys = self.client_keys(client_id)
+        return keys[0] if keys else None
+
+    def client_keys(self, client_id: str) -> list[bytes]:
+        """Every generation of the client's key this vault holds, newest first: older files
+        stay encrypted with the generation they were written with."""
+        keys = self._client_keys.get(client_id)
+        if not keys:
+            keys = self._read_client_keys(client_id)
+            if keys:
+                self._client_keys[client_id] = keys
+        return keys
+
+    def _read_client_keys(self, client_id: str) -> list[bytes]:
+        # Read from disk each time it is not known yet: another program beside this one
+        # (the command line beside the app) or another tablet may have added the client.
+        held = [self.open_key_file(wrapped) for wrapped in read_key_files(self.root, client_id)
+                if wrapped.holder == self.holder]
+        if held or self.keys.therapist:
+            return held
+        # An older portfolio's key not moved out of keyring.json yet (`move_client_keys_out`).
+        key = self.keyring.client_key(self.keys, client_id)
+        return [] if key is None else [key]
+
+    def open_key_file(self, wrapped: KeyFile) -> bytes:
+        if wrapped.holder == MASTER_HOLDER:
+            return unwrap_client_key(self.keys, wrapped.client_id, wrapped.fields.get("wrapped"))
+        return open_sealed(self.keys.private, wrapped.fields,
+                           client_key_context(wrapped.client_id, wrapped.holder, wrapped.generation))
+
+    def seal_client_key(self, client_id: str, generation: int, key: bytes, holder: str, public: bytes) -> None:
+        """Write the client's key of `generation` sealed to `holder` (a therapist, or the recovery key)."""
+        write_key_file(self.root, client_id, generation, holder,
+                       seal_to(public, key, client_key_context(client_id, holder, generation)), fsync=self._fsync)
+
+    def forget_client_keys(self, client_id: str) -> None:
+        """Drop what is known of the client's keys, to read them again from their files."""
+        self._client_keys.pop(client_id, None)
 
     def update_keyring(self, change: Callable[[Keyring], Any]) -> Any:
         """Apply `change` to keyring.json as it is on disk now, and write it back atomically."""
@@ -137,30 +198,42 @@ class Vault:
     # --- clients' keys ----------------------------------------------------------------------
 
     def add_client_key(self, client_id: str) -> None:
-        """Give a new client its key, in keyring.json before any of its files exists."""
-        keys = self.keys
+        """Give a new client its key, in its own key files before any of its files exists:
+        wrapped under the master key or, with several therapists, sealed to the therapist
+        adding the client and to the recovery key."""
+        key = new_key()
         with writing(_("add the client"), self.root, self.root):
             try:
-                key = self.update_keyring(lambda keyring: keyring.add_client(keys, client_id))
+                if self.keys.therapist:
+                    self.seal_client_key(client_id, 1, key, self.keys.therapist,
+                                         self.keys.private.public_key().public_bytes_raw())
+                    self.seal_client_key(client_id, 1, key, RECOVERY_HOLDER, self.keyring.recovery_public)
+                else:
+                    write_key_file(self.root, client_id, 1, MASTER_HOLDER,
+                                   {"wrapped": wrap_client_key(self.keys, client_id, key)}, fsync=self._fsync)
             except NotDurable as exc:
                 # Not confirmed by the device: a client must never outlive its key on a
                 # power cut, so the client is not added (and the key taken back).
                 self.take_key_back(client_id)
                 raise OSError(exc.errno, exc.strerror) from exc
-        self._client_keys[client_id] = key
+            except BaseException:
+                self.take_key_back(client_id)
+                raise
+        self._client_keys[client_id] = [key]
 
     def take_key_back(self, client_id: str) -> None:
-        """Remove a key that never encrypted anything visible, so a failed save leaves
-        keyring.json as it was (if even that fails, an unused key is harmless)."""
+        """Remove a key that never encrypted anything visible, so a failed save leaves the
+        portfolio as it was (if even that fails, an unused key is harmless)."""
         self._client_keys.pop(client_id, None)
         try:
-            self.update_keyring(lambda keyring: keyring.remove_client(client_id))
-        except (OSError, PortfolioError):
+            remove_key_files(self.root, client_id, fsync=self._fsync)
+        except OSError:
             pass
 
     def erase_client_key(self, client_id: str) -> None:
-        """Remove a deleted client's key, after which no copy of its files can be decrypted."""
+        """Remove a deleted client's keys, after which no copy of its files can be decrypted."""
         self._client_keys.pop(client_id, None)
+        remove_key_files(self.root, client_id, fsync=self._fsync)
         if client_id in self.keyring.client_ids() or client_id in load_keyring(self.root).client_ids():
             self.update_keyring(lambda keyring: keyring.remove_client(client_id))
 

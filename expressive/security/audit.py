@@ -29,7 +29,9 @@ with the passphrase could seal an anchor without them; in a plain portfolio, as 
 lines, anyone could, so there it shows accidents only. What no file on the device can
 show is the whole folder (log and anchor together) put back from an older copy.
 
-Only ids and fixed event names go in: never a client's name or anything typed.
+Only ids and fixed event names go in: never a client's name or anything typed. A portfolio
+shared by several therapists adds "by" to each line, the id of the therapist who unlocked
+it (covered by the MAC like every other field); lines without it keep verifying.
 Lines are appended with O_APPEND in a single write and fsynced.
 """
 
@@ -56,6 +58,7 @@ GENESIS = "0" * 64
 HMAC_ALG = "hmac-sha256"
 PLAIN_ALG = "sha256"
 _FIELDS = ("seq", "time", "event", "client", "detail", "alg", "prev", "mac")
+_OPTIONAL_FIELDS = ("by",)
 _TAIL_BLOCK = 8192
 ANCHOR_FORMAT = "expressive-audit-anchor"
 ANCHOR_VERSION = 1
@@ -79,6 +82,8 @@ class AuditEntry:
     detail: str
     # Which device's chain the entry is in: named by the chain's file, not by the line.
     device: str = ""
+    # Which therapist did it (their id), in a portfolio several therapists share.
+    by: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,8 +107,10 @@ class _Line:
     cut: bool = False  # a line that starts like an entry and stops short: an interrupted write
 
 
-def _payload(seq: int, time: str, event: str, client: str | None, detail: str, alg: str, prev: str) -> bytes:
-    return json.dumps([seq, time, event, client, detail, alg, prev], ensure_ascii=True, separators=(",", ":")).encode()
+def _payload(seq: int, time: str, event: str, client: str | None, detail: str, alg: str, prev: str,
+             by: str | None = None) -> bytes:
+    fields = [seq, time, event, client, detail, alg, prev] + ([] if by is None else [by])
+    return json.dumps(fields, ensure_ascii=True, separators=(",", ":")).encode()
 
 
 def _parse(number: int, raw: bytes) -> _Line:
@@ -113,7 +120,7 @@ def _parse(number: int, raw: bytes) -> _Line:
         doc = load_json_bounded(raw)
     except InputRefused:
         return broken
-    if not isinstance(doc, dict) or set(doc) != set(_FIELDS):
+    if not isinstance(doc, dict) or not set(_FIELDS) <= set(doc) <= set(_FIELDS + _OPTIONAL_FIELDS):
         return broken
     seq, time, event, client, detail = doc["seq"], doc["time"], doc["event"], doc["client"], doc["detail"]
     alg, prev, mac = doc["alg"], doc["prev"], doc["mac"]
@@ -121,14 +128,16 @@ def _parse(number: int, raw: bytes) -> _Line:
         not isinstance(seq, int) or isinstance(seq, bool)
         or not all(isinstance(value, str) for value in (time, event, detail, alg, prev, mac))
         or not (client is None or isinstance(client, str))
+        or not isinstance(doc.get("by", ""), str)
     ):
         return broken
     try:
         moment = datetime.fromisoformat(time)
     except ValueError:
         return broken
-    entry = AuditEntry(seq=seq, time=moment, event=event, client_id=client, detail=detail)
-    return _Line(number, entry, alg, prev, mac, _payload(seq, time, event, client, detail, alg, prev))
+    by = doc.get("by")
+    entry = AuditEntry(seq=seq, time=moment, event=event, client_id=client, detail=detail, by=by or "")
+    return _Line(number, entry, alg, prev, mac, _payload(seq, time, event, client, detail, alg, prev, by))
 
 
 class AuditLog:
@@ -159,9 +168,9 @@ class AuditLog:
 
     # --- writing ---------------------------------------------------------------------
 
-    def append(self, event: str, client_id: str | None = None, detail: str = "") -> AuditEntry:
-        """Add one entry, durably, after checking the log's end against the anchor.
-        OSError propagates."""
+    def append(self, event: str, client_id: str | None = None, detail: str = "", by: str | None = None) -> AuditEntry:
+        """Add one entry, durably, after checking the log's end against the anchor; `by`
+        names the therapist who did it. OSError propagates."""
         if event not in EVENTS:
             raise ValueError(f"unknown audit event {event!r}; one of {', '.join(EVENTS)}")
         if client_id is not None and not isinstance(client_id, str):
@@ -179,11 +188,11 @@ class AuditLog:
         now = datetime.now(UTC)
         time = now.isoformat(timespec="microseconds")
         alg = PLAIN_ALG if self._key is None else HMAC_ALG
-        payload = _payload(seq, time, event, client_id, detail, alg, prev)
+        payload = _payload(seq, time, event, client_id, detail, alg, prev, by)
         mac = self._mac(payload, alg)
         line = json.dumps(
             {"seq": seq, "time": time, "event": event, "client": client_id, "detail": detail,
-             "alg": alg, "prev": prev, "mac": mac},
+             "alg": alg, "prev": prev, "mac": mac, **({} if by is None else {"by": by})},
             ensure_ascii=True,
         )
         data = (b"\n" if needs_newline else b"") + line.encode("ascii") + b"\n"
@@ -204,7 +213,7 @@ class AuditLog:
         # A kill here leaves the log one entry past the anchor, which the next append and
         # `verify` accept: that entry follows the anchor's.
         self._write_anchor(Anchor(seq, mac, tuple(damage)))
-        return AuditEntry(seq, now, event, client_id, detail)
+        return AuditEntry(seq, now, event, client_id, detail, by=by or "")
 
     def adopt(self, head: tuple[int, str]) -> None:
         """Anchor a log written before anchors existed at `head`, the (number, MAC) of the

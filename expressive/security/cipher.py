@@ -42,6 +42,7 @@ CHUNK_SIZE = 64 * 1024
 TAG_SIZE = 16
 KEY_SIZE = 32
 NONCE_SIZE = 12
+FIRST_CHUNK_END = HEADER_SIZE + CHUNK_SIZE + TAG_SIZE
 
 _FILE_CONTEXT = b"expressive-file\x00"
 
@@ -102,6 +103,25 @@ def decrypted_stream(key: bytes, identity: str, stream: BinaryIO, size: int) -> 
     (`check`), which so goes through every byte once while it is in the processor's cache.
     DecryptionError, as `decrypt_file`, when the bad chunk is reached."""
     return _decrypted(key, identity, stream.read, size)
+
+
+def first_chunk_opens(key: bytes, identity: str, head: bytes, size: int) -> bool:
+    """Whether `key` decrypts the first chunk of the encrypted file stored at `identity`,
+    `size` bytes long, which begins with `head` (at least FIRST_CHUNK_END bytes, or all of
+    it): which of a client's key generations a file was written with, tried newest first."""
+    view = memoryview(head)
+    position = 0
+
+    def read(count: int) -> memoryview:
+        nonlocal position
+        position += count
+        return view[position - count : position]
+
+    try:
+        next(_decrypted(key, identity, read, size))
+    except DecryptionError:
+        return False
+    return True
 
 
 def _decrypted(key: bytes, identity: str, read: Callable[[int], bytes | memoryview], size: int) -> Iterator[bytes]:

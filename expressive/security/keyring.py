@@ -32,13 +32,14 @@ import hashlib
 import json
 import os
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from expressive.i18n import _
@@ -86,6 +87,10 @@ class Keys:
     wrapping: bytes
     index: bytes
     audit: bytes
+    # Who unlocked, when the portfolio has several therapists (see `therapist_keys`): their
+    # id and private key; "" and None when one passphrase opens it all.
+    therapist: str = ""
+    private: X25519PrivateKey | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_master(cls, master: bytes) -> Keys:
@@ -104,7 +109,7 @@ def _hkdf(secret: bytes, info: bytes, salt: bytes | None = None) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=KEY_SIZE, salt=salt, info=info).derive(secret)
 
 
-def _normalise(passphrase: str) -> bytes:
+def normalised(passphrase: str) -> bytes:
     # The same passphrase typed on another keyboard may arrive composed differently.
     return unicodedata.normalize("NFC", passphrase).encode("utf-8")
 
@@ -154,12 +159,18 @@ def parse_recovery_key(text: str) -> bytes:
     return secret
 
 
+def recovery_private_key(secret: bytes) -> X25519PrivateKey:
+    """The recovery key's own key pair, derived from its secret: client keys sealed to its
+    public key are opened with the recovery key alone."""
+    return X25519PrivateKey.from_private_bytes(_hkdf(secret, b"expressive recovery key pair"))
+
+
 # --- the keyring document ------------------------------------------------------------
 
 
 def derive_passphrase_key(passphrase: str, salt: bytes, kdf: KdfParams) -> bytes:
     return hash_secret_raw(
-        secret=_normalise(passphrase),
+        secret=normalised(passphrase),
         salt=salt,
         time_cost=kdf.time_cost,
         memory_cost=kdf.memory_cost,
@@ -169,7 +180,7 @@ def derive_passphrase_key(passphrase: str, salt: bytes, kdf: KdfParams) -> bytes
     )
 
 
-def _hasher(kdf: KdfParams) -> PasswordHasher:
+def hasher(kdf: KdfParams) -> PasswordHasher:
     return PasswordHasher(
         time_cost=kdf.time_cost, memory_cost=kdf.memory_cost, parallelism=kdf.parallelism,
         hash_len=KEY_SIZE, salt_len=SALT_SIZE, type=Type.ID,
@@ -274,7 +285,7 @@ class Keyring:
     def verify(self, passphrase: str) -> bool:
         """Whether `passphrase` is right, by the Argon2id verifier hash alone."""
         try:
-            return _hasher(self.kdf).verify(self._doc["verifier"], _normalise(passphrase))
+            return hasher(self.kdf).verify(self._doc["verifier"], normalised(passphrase))
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
@@ -285,27 +296,53 @@ class Keyring:
         kdf = kdf or self.kdf
         salt = os.urandom(SALT_SIZE)
         self._doc["kdf"] = {"algorithm": "argon2id", **kdf.as_dict(), "salt": _b64(salt)}
-        self._doc["verifier"] = _hasher(kdf).hash(_normalise(passphrase))
+        self._doc["verifier"] = hasher(kdf).hash(normalised(passphrase))
         kek = derive_passphrase_key(passphrase, salt, kdf)
         self._doc["master_key"]["by_passphrase"] = _b64(seal(kek, master, self._passphrase_aad()))
 
-    def set_recovery_key(self, master: bytes) -> str:
-        """Wrap the master key under a new recovery key, which replaces the old one; returns it."""
-        secret = new_recovery_secret()
+    def set_recovery_key(self, master: bytes, secret: bytes | None = None) -> str:
+        """Wrap the master key under a new recovery key (`secret`, or a new one), which
+        replaces the old one; returns it. Its public key is kept too, so that client keys
+        can be sealed to the recovery key (several therapists: see `therapist_keys`)."""
+        secret = secret or new_recovery_secret()
         salt = os.urandom(SALT_SIZE)
         wrapped = seal(_hkdf(secret, b"expressive recovery key", salt), master, b"expressive master key by recovery key")
         self._doc["master_key"]["by_recovery_key"] = _b64(wrapped)
         self._doc["master_key"]["recovery_salt"] = _b64(salt)
+        self._doc["master_key"]["recovery_public"] = _b64(
+            recovery_private_key(secret).public_key().public_bytes_raw())
         return format_recovery_key(secret)
 
-    # --- client keys -----------------------------------------------------------------
+    @property
+    def recovery_public(self) -> bytes | None:
+        """The recovery key's public key; None for a recovery key made before there was one."""
+        text = self._doc["master_key"].get("recovery_public")
+        return None if text is None else _unb64(text, "recovery public key")
 
-    @staticmethod
-    def _client_aad(client_id: str) -> bytes:
-        return b"expressive client key\x00" + client_id.encode("utf-8")
+    # --- several therapists (see `therapist_keys`) ---------------------------------------
+
+    @property
+    def shared(self) -> bool:
+        """Whether the portfolio has several therapists, each with their own passphrase:
+        then keyring.json holds no passphrase any more, only the recovery key."""
+        return self._doc["master_key"].get("by_passphrase") == "" and self._doc.get("verifier") == ""
+
+    def share(self, master: bytes, recovery_secret: bytes) -> str:
+        """Leave the passphrase to the therapists' own key files: keyring.json keeps the
+        master key under a new recovery key only (see `set_recovery_key`)."""
+        self._doc["master_key"]["by_passphrase"] = ""
+        self._doc["verifier"] = ""
+        return self.set_recovery_key(master, recovery_secret)
+
+    # --- client keys (older portfolios kept them here; see `expressive.portfolio.key_files`) --
 
     def client_ids(self) -> list[str]:
         return sorted(self._doc["clients"])
+
+    def wrapped_client_key(self, client_id: str) -> str | None:
+        """The client's wrapped key as keyring.json holds it (older portfolios), to be
+        moved as it is into the client's key file; None when it has none here."""
+        return self._doc["clients"].get(client_id)
 
     def client_key(self, keys: Keys, client_id: str) -> bytes | None:
         """The client's data key; None when the keyring has none for it.
@@ -313,19 +350,30 @@ class Keyring:
         KeyringError when the wrapped key is there but does not decrypt (changed on disk).
         """
         wrapped = self._doc["clients"].get(client_id)
-        if wrapped is None:
-            return None
-        try:
-            return unseal(keys.wrapping, _unb64(wrapped, "client key"), self._client_aad(client_id))
-        except DecryptionError:
-            raise KeyringError(_("the key of client {client_id} in keyring.json is damaged").format(
-                client_id=client_id)) from None
+        return None if wrapped is None else unwrap_client_key(keys, client_id, wrapped)
 
     def add_client(self, keys: Keys, client_id: str) -> bytes:
         key = new_key()
-        self._doc["clients"][client_id] = _b64(seal(keys.wrapping, key, self._client_aad(client_id)))
+        self._doc["clients"][client_id] = wrap_client_key(keys, client_id, key)
         return key
 
     def remove_client(self, client_id: str) -> bool:
         """Forget the client's key for ever; whether there was one."""
         return self._doc["clients"].pop(client_id, None) is not None
+
+
+def _client_aad(client_id: str) -> bytes:
+    return b"expressive client key\x00" + client_id.encode("utf-8")
+
+
+def wrap_client_key(keys: Keys, client_id: str, key: bytes) -> str:
+    """A client's data key wrapped under the master key, bound to the client (base64)."""
+    return _b64(seal(keys.wrapping, key, _client_aad(client_id)))
+
+
+def unwrap_client_key(keys: Keys, client_id: str, wrapped: Any) -> bytes:
+    """The data key `wrap_client_key` wrapped; KeyringError when it does not decrypt."""
+    try:
+        return unseal(keys.wrapping, _unb64(wrapped, "client key"), _client_aad(client_id))
+    except DecryptionError:
+        raise KeyringError(_("the key of client {client_id} is damaged").format(client_id=client_id)) from None

@@ -1,7 +1,6 @@
 """Deleting a client leaves nothing behind: no file, no index row or free page, no key."""
 
 import errno
-import json
 import os
 import secrets
 import shutil
@@ -73,8 +72,7 @@ def test_deleting_a_client_erases_every_trace(tmp_path, encrypted):
     client, session = _canary_client(store, canary)
     store.rebuild_index()  # the index reads everything again: the text is in its pages now
     if encrypted:
-        keyring = json.loads((root / "keyring.json").read_text())
-        assert client.id in keyring["clients"]
+        assert (root / "keys" / client.id / "g1-master.json").is_file()
         # The drafts folder is the activity's own (see README): only it holds plaintext.
         assert [Path(path).name for path in _files_holding(needle, [root], started)] == ["work-in-progress.md"]
     else:
@@ -89,7 +87,7 @@ def test_deleting_a_client_erases_every_trace(tmp_path, encrypted):
     assert os.listdir(root / "clients") == [kept.id]
     assert _files_holding(needle, [root], started) == []  # while open: index, WAL and all
     if encrypted:
-        assert client.id not in json.loads((root / "keyring.json").read_text())["clients"]
+        assert not (root / "keys" / client.id).exists()
     assert store.read_file(kept_work, "drawing.png") == drawing_draft().files["drawing.png"]
     store.close()
 
@@ -144,7 +142,7 @@ def test_an_interrupted_erasure_hides_the_client_and_is_finished_on_next_open(tm
     assert store.clients() == []
     assert (root / "clients" / f".deleting-{client.id}").is_dir()
     if encrypted:  # the key went before the files: what is left cannot be read by anyone
-        assert client.id not in json.loads((root / "keyring.json").read_text())["clients"]
+        assert not (root / "keys" / client.id).exists()
     store.close()
 
     with open_store(root, encrypted) as reopened:

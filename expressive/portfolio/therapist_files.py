@@ -1,0 +1,119 @@
+"""Where several therapists' keys live in a portfolio, and unlocking as one of them.
+
+    <root>/therapists/<therapist-id>.json          their name, public key, private key under
+                                                   their passphrase (written by them alone)
+    <root>/therapists/invitations/<id>.json         an invitation: the colleague's name and the
+                                                   one-time code, sealed under the master key
+    <root>/keys/portfolio/<therapist-id>.json       the master key sealed to the therapist
+    <root>/keys/<client-id>/g<n>-<therapist-id>.json  a client's key sealed to them (`key_files`)
+    <root>/keys/<client-id>/g<n>-recovery.json      ... and to the recovery key
+
+A portfolio is "shared" once keyring.json holds no passphrase any more (see
+`Keyring.shared`): then each therapist unlocks with their own passphrase.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+from expressive.i18n import _
+from expressive.limits import InputRefused, load_json_bounded
+from expressive.security.keyring import KeyringError, Keys
+from expressive.security.therapist_keys import TherapistRecord, master_key_context, open_sealed
+
+from .atomic import ensure_folder, write_file
+from .key_files import KEYS
+from .records import PortfolioError
+
+THERAPISTS = "therapists"
+INVITATIONS = "invitations"
+PORTFOLIO_GRANTS = "portfolio"
+INVITATION_FORMAT = "expressive-invitation"
+_MAX_FILE_BYTES = 16 * 1024
+
+
+def therapist_file(root: Path, therapist_id: str) -> Path:
+    return root / THERAPISTS / f"{therapist_id}.json"
+
+
+def grant_file(root: Path, therapist_id: str) -> Path:
+    return root / KEYS / PORTFOLIO_GRANTS / f"{therapist_id}.json"
+
+
+def invitation_file(root: Path, invitation_id: str) -> Path:
+    return root / THERAPISTS / INVITATIONS / f"{invitation_id}.json"
+
+
+def is_therapist_id(text: Any) -> bool:
+    return isinstance(text, str) and len(text) == 10 and text.startswith("t-") and text[2:].isalnum() and text.islower()
+
+
+def write_json(path: Path, doc: dict[str, Any], *, fsync: bool) -> None:
+    """A key file of the portfolio, durably; its folders are made as needed."""
+    for folder in reversed(path.parents):
+        if not folder.exists():
+            ensure_folder(folder, fsync=fsync)
+    write_file(path, (json.dumps(doc, indent=2) + "\n").encode("utf-8"), fsync=fsync)
+
+
+def read_json(path: Path) -> Any:
+    """A small JSON file, bounded; None when it is missing or not JSON."""
+    try:
+        return load_json_bounded(path.read_bytes(), max_bytes=_MAX_FILE_BYTES, what=path.name)
+    except (FileNotFoundError, NotADirectoryError, InputRefused):
+        return None
+
+
+def read_therapists(root: Path) -> list[TherapistRecord]:
+    """Every therapist whose record is whole, by name; a damaged record is left out."""
+    try:
+        names = sorted(path.name for path in (root / THERAPISTS).iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found = []
+    for name in names:
+        therapist_id = name.removesuffix(".json")
+        if not name.endswith(".json") or not is_therapist_id(therapist_id):
+            continue
+        try:
+            found.append(TherapistRecord.from_doc(read_json(root / THERAPISTS / name), therapist_id))
+        except KeyringError:
+            continue
+    return sorted(found, key=lambda record: record.name.casefold())
+
+
+def find_therapist(records: list[TherapistRecord], who: str | None) -> TherapistRecord:
+    """The therapist named `who` (their name in any case, or their id); without a name,
+    the only one. PortfolioError in plain words otherwise."""
+    if who is None or not who.strip():
+        if len(records) == 1:
+            return records[0]
+        raise PortfolioError(_("Several therapists use this portfolio ({names}). Say which one you are.").format(
+            names=", ".join(record.name for record in records)))
+    wanted = who.strip().casefold()
+    for record in records:
+        if record.id == who.strip() or record.name.casefold() == wanted:
+            return record
+    raise PortfolioError(_("No therapist called {name} uses this portfolio. The therapists are: {names}.").format(
+        name=who, names=", ".join(record.name for record in records)))
+
+
+def unlock_as_therapist(root: Path, passphrase: str, who: str | None) -> Keys:
+    """The keys of the therapist `who` (see `find_therapist`) with their passphrase:
+    WrongSecret when it is not theirs; PortfolioError when they have no access yet."""
+    record = find_therapist(read_therapists(root), who)
+    private = record.unlock(passphrase)
+    grant = read_json(grant_file(root, record.id))
+    if not isinstance(grant, dict):
+        raise PortfolioError(
+            _("{name} has joined this portfolio, but no colleague has accepted them yet. Ask a colleague to "
+              "accept you (Colleagues, or `expressive therapists give`), then open it again.").format(name=record.name))
+    try:
+        master = open_sealed(private, grant, master_key_context(record.id))
+    except KeyringError as exc:
+        raise PortfolioError(_("The portfolio cannot be unlocked for {name}: {error}.").format(
+            name=record.name, error=exc)) from None
+    return dataclasses.replace(Keys.from_master(master), therapist=record.id, private=private)
