@@ -29,11 +29,13 @@ from typing import TYPE_CHECKING, Any
 
 from expressive.i18n import _
 from expressive.security.cipher import (
+    FIRST_CHUNK_END,
     MAGIC,
     DecryptionError,
     decrypt_file,
     decrypted_stream,
     encrypt_file,
+    first_chunk_opens,
     is_encrypted,
 )
 from expressive.security.keyring import KeyringError
@@ -226,13 +228,18 @@ class Disk:
         identity = self._identity(path)
         client_id = client_of(identity)
         try:
-            key = self.vault.client_key(client_id)
+            keys = self.vault.client_keys(client_id)
         except KeyringError as exc:
             raise RecordError(_("{file} could not be decrypted: {error}").format(file=path.name, error=exc)) from None
-        if key is None:
+        if not keys:
             raise RecordError(_("{file} could not be decrypted: the key of client {client_id} is not in {keyring}").format(
                 file=path.name, client_id=client_id, keyring=KEYRING_FILE))
-        return key, identity
+        if len(keys) > 1:
+            # A key taken from a colleague: each file is under the generation it was written with.
+            with open(path, "rb") as stream:
+                head, size = stream.read(FIRST_CHUNK_END), os.fstat(stream.fileno()).st_size
+            keys = [key for key in keys if first_chunk_opens(key, identity, head, size)] or keys
+        return keys[0], identity
 
     def _identity(self, path: Path) -> str:
         # In strings: every file `check` reads comes through here.
