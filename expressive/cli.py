@@ -21,6 +21,7 @@ PASSPHRASE_ENV = "EXPRESSIVE_PASSPHRASE"
 SCREENS = (
     "clients", "add_client", "session", "launcher", "checkout", "note", "portfolio", "artifact",
     "setup", "lock", "handback", "delete_client", "change_pin", "gallery", "progress", "slideshow", "compare", "export",
+    "backup",
     "conflicts",
 )
 
