@@ -41,6 +41,9 @@ def stage(app, screen: str, level: str | None = None) -> None:
         make_sample_conflicts(store)
         app.go("conflicts")
         return
+    if screen == "backup":
+        app.root.get_screen("clients").back_up()
+        return
     if screen in ("clients", "add_client"):
         if screen == "add_client":
             app.go("add_client")
