@@ -339,6 +339,7 @@ def walk_the_therapists_screens(walk: Walk) -> None:
     walk.go("recovery", "recovery key", "setup", recovery_key="WXYZ-2345-ABCD-6789-EFGH-2345-JKLM-6789")
     walk.go("change_pin")
     walk.go("clients")
+    walk.popup("backup", "backup dialog", app.root.get_screen("clients").back_up)
     walk.go("add_client")
     client = app.store.clients()[0]
     app.open_client(client)
