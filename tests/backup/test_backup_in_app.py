@@ -1,0 +1,96 @@
+"""Backing up from the app with real touches: the Backup button on the therapist's home, the
+dialog backing up to a real restic repository on a "USB drive" folder, the remembered
+password, and the warning after a week without a backup."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from backup_support import REPOSITORY_PASSWORD
+from expressive.backup.restic import Restic
+from expressive.portfolio.backups import LastBackup, backup_records
+from expressive.tools.driver import advance_frames, stop_app, tap, type_into
+from sample_work import drawing_draft
+from tests_support import screen, start_protected
+
+
+@pytest.fixture
+def usb(tmp_path, monkeypatch):
+    drive = tmp_path / "usb"
+    drive.mkdir()
+    monkeypatch.setattr("expressive.ui.backup_dialog.backup_places", lambda: [drive])
+    return drive
+
+
+@pytest.fixture
+def app(window, portfolio_dir, restic_environment):
+    running = start_protected(portfolio_dir)
+    client = running.store.add_client("Sam")
+    session = running.store.start_session(client.id, plan_id="free")
+    running.store.save_artifact(client.id, session.id, "drawing", drawing_draft("Sunny hill"))
+    running.go("clients")
+    yield running
+    stop_app(running)
+
+
+def the_dialog(window):
+    from expressive.ui.backup_dialog import BackupDialog
+
+    return next(view for view in window.children if isinstance(view, BackupDialog))
+
+
+def back_up(dialog):
+    tap(dialog.ids.go)
+    dialog.wait()
+    # The worker's last reports and the record reach the screen over the next frames.
+    for _ in range(30):
+        advance_frames(1)
+        if not dialog.running:
+            break
+
+
+def test_the_backup_button_backs_up_to_a_usb_drive_and_remembers_the_password(app, window, usb, restic_environment):
+    home = screen(app, "clients")
+    assert "never been backed up" in home.backup_warning
+    tap(home.ids.backup)
+    dialog = the_dialog(window)
+    assert dialog.last_backup == "Not backed up yet." and dialog.address == str(usb / "Expressive backup")
+    tap(dialog.ids.go)
+    assert "Type the backup's password" in dialog.message and not dialog.running
+    type_into(dialog.ids.password, REPOSITORY_PASSWORD)
+    tap(dialog.ids.remember)
+    back_up(dialog)
+    repository = usb / "Expressive backup"
+    assert dialog.message == f"Backed up to {repository}.", dialog.message
+    assert dialog.last_backup == f"Last backup: today, to {repository}"
+    engine = Restic(str(repository), REPOSITORY_PASSWORD, environment=restic_environment)
+    assert len(engine.snapshots()) == 1
+    # The next time the remembered password is used: nothing to type.
+    assert dialog.remembered_here and dialog.ids.password.text == ""
+    back_up(dialog)
+    assert len(engine.snapshots()) == 2, dialog.message
+    tap(dialog.ids.close)
+    assert dialog.parent is None and home.backup_warning == ""
+    assert [entry.event for entry in app.store.audit_entries()].count("backup") == 2
+
+
+def test_a_wrong_password_is_said_in_the_dialog(app, window, usb, restic_environment):
+    repository = usb / "Expressive backup"
+    Restic(str(repository), REPOSITORY_PASSWORD, environment=restic_environment).init()
+    tap(screen(app, "clients").ids.backup)
+    dialog = the_dialog(window)
+    type_into(dialog.ids.password, "not the password")
+    back_up(dialog)
+    assert dialog.message.startswith("Not backed up: The password does not open"), dialog.message
+    assert backup_records(app.store).last() is None
+
+
+def test_a_week_without_a_backup_warns_on_the_therapists_home(app):
+    now = datetime.now(timezone.utc)
+    records = backup_records(app.store)
+    records.record(LastBackup(now - timedelta(days=6), "recent", "/media/usb"))
+    app.go("clients")
+    assert screen(app, "clients").backup_warning == ""
+    records.record(LastBackup(now - timedelta(days=8, minutes=1), "older", "/media/usb"))
+    app.go("clients")
+    assert "8 days ago" in screen(app, "clients").backup_warning
