@@ -215,7 +215,7 @@ def record_words(data: bytes) -> str:
             lines.append(f"{_field_name(name)}: {value}"[:_MAX_LINE_CHARS])
 
     add(doc, "")
-    return "\n".join(lines)
+    return "\n".join(lines) or _("No words in this version.")
 
 
 def _field_name(name: str) -> str:
