@@ -1,0 +1,71 @@
+"""Things changed on two tablets at once: the therapist's home screen says so, the
+Conflicts screen shows both versions, and "Keep this one" (asked once more) keeps it."""
+
+from expressive.portfolio import Portfolio
+from expressive.tools.driver import start_app, stop_app, tap
+from expressive.tools.screenshot import make_sample_conflicts
+from expressive.ui.widgets import IconButton
+from sample_work import drawing_draft
+from tests_support import PIN, cheap_protect, screen, submit_secret, tap_popup_button
+
+
+def _portfolio_with_conflicts(root):
+    cheap_protect(root, PIN)
+    with Portfolio.open(root, passphrase=PIN) as store:
+        client = store.add_client("Sam")
+        session = store.start_session(client.id, plan_id="free")
+        store.save_artifact(client.id, session.id, "drawing", drawing_draft("A hill"))
+        make_sample_conflicts(store)
+        (picture,) = [conflict for conflict in store.conflicts() if conflict.show == "picture"]
+    return picture
+
+
+def _keep_button(column):
+    return next(widget for widget in column.walk() if isinstance(widget, IconButton) and widget.text == "Keep this one")
+
+
+def test_the_therapist_sees_both_versions_and_keeps_the_one_chosen(window, tmp_path):
+    root = tmp_path / "portfolio"
+    picture = _portfolio_with_conflicts(root)
+    other = picture.versions[1].path
+    chosen = other.read_bytes()
+    app = start_app(root=root)
+    try:
+        submit_secret(screen(app, "lock").ids.entry, PIN)
+        clients = screen(app, "clients")
+        assert clients.ids.notice.text.startswith("2 things were changed on two tablets at once")
+        tap(clients.ids.conflicts)
+        assert app.root.current == "conflicts"
+        cards = list(reversed(screen(app, "conflicts").ids.listing.children))
+        assert len(cards) == 2
+        (card,) = [card for card in cards if card.where == picture.where]
+        columns = list(reversed(card.ids.versions.children))
+        assert [column.label for column in columns] == ["The version on this tablet", "The version from device ABCDEF7"]
+        assert all(column.picture is not None for column in columns), "both pictures shown"
+        (record_card,) = [card for card in cards if card.where != picture.where]
+        assert any("A boat on the sea" in column.words for column in record_card.ids.versions.children)
+
+        tap(_keep_button(columns[1]))
+        # Asked once more: nothing is kept until the therapist says so.
+        assert other.exists()
+        tap_popup_button(window, "Keep this one")
+        assert not other.exists()
+        assert (root / picture.where).read_bytes() == chosen
+        assert len(screen(app, "conflicts").ids.listing.children) == 1
+        assert any(entry.event == "conflict-kept" for entry in app.store.audit_entries())
+        tap(screen(app, "conflicts").ids.back)
+        assert screen(app, "clients").ids.notice.text.startswith("1 thing was changed")
+    finally:
+        stop_app(app)
+
+
+def test_no_notice_when_nothing_waits(window, tmp_path):
+    root = tmp_path / "portfolio"
+    cheap_protect(root, PIN)
+    app = start_app(root=root)
+    try:
+        submit_secret(screen(app, "lock").ids.entry, PIN)
+        clients = screen(app, "clients")
+        assert clients.ids.notice.text == "" and clients.ids.conflicts_row.height == 0
+    finally:
+        stop_app(app)
