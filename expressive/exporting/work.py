@@ -24,7 +24,7 @@ from expressive.activity import SHOWS_PEOPLE
 from expressive.i18n import N_, _
 from expressive.portfolio import ArtifactRecord, Client, Portfolio, PortfolioError, Session
 from expressive.portfolio.documents import ARTIFACT_FORMAT, CLIENT_FORMAT, NOTE_FORMAT, SESSION_FORMAT, parse_document
-from expressive.portfolio.layout import MANIFEST_FILE, PRIVATE, Layout
+from expressive.portfolio.layout import MANIFEST_FILE, PRIVATE, Layout, note_paths
 from expressive.portfolio.records import RecordError
 
 Record = Client | Session | ArtifactRecord
@@ -91,11 +91,16 @@ class WorkReader:
         (each names its "session_id", and its "artifact_id" when it is about one piece of
         work); and what could not be read, in plain words."""
         notes, problems = [], []
-        for path in sorted((self._layout.client_dir(self._client_id) / PRIVATE).glob("notes-*.json")):
+        # Each note once, as it now reads (merged with every device's edits of it); a note
+        # cleared is no note.
+        for path in note_paths(self._layout.client_dir(self._client_id) / PRIVATE):
             try:
-                notes.append(self._document(path, NOTE_FORMAT))
+                note = self._document(path, NOTE_FORMAT)
             except PortfolioError as exc:
                 problems.append(_("A therapist's note: {error}").format(error=exc))
+                continue
+            if note.get("text"):
+                notes.append(note)
         return notes, problems
 
     def _document(self, path: Path, expected_format: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ files are replaced whole) and keeps the index in step with them.
 
 from __future__ import annotations
 
+import copy
 import errno
 import hashlib
 import os
@@ -54,7 +55,9 @@ from .atomic import (
 )
 from .documents import (
     ARTIFACT_FORMAT,
+    format_time,
     CLIENT_FORMAT,
+    NOTE_FORMAT,
     SESSION_FORMAT,
     artifact_from_document,
     client_from_document,
@@ -65,19 +68,40 @@ from .documents import (
     parse_document,
     session_from_document,
 )
+from .device import device_id
+from .edits import MAX_EDITS_BYTES, MAX_ENTRIES, EditPath, Entry, value_at, Merged, changes, compacted, edits_document, merge, new_entry, parse_edits
 from .index import Index, Record
 from .index_seal import new_token, write_seal
-from .layout import CLIENTS, KEYRING_FILE, Key, Layout, Stamp, level
-from .records import MissingRecord, PortfolioError, RecordError
+from .layout import (
+    CLIENT_FILE,
+    CLIENTS,
+    KEYRING_FILE,
+    MANIFEST_FILE,
+    SESSION_FILE,
+    Key,
+    Layout,
+    Stamp,
+    edit_files,
+    level,
+    note_of,
+    own_edit_file,
+)
+from .records import MissingRecord, PortfolioError, RecordError, now
 
 if TYPE_CHECKING:
     from .vault import Vault
 
 _RECORD_FORMATS = {"client": CLIENT_FORMAT, "session": SESSION_FORMAT, "artifact": ARTIFACT_FORMAT}
+_STORED_FORMATS = {CLIENT_FILE: CLIENT_FORMAT, SESSION_FILE: SESSION_FORMAT, MANIFEST_FILE: ARTIFACT_FORMAT}
 _SQLITE_FULL = 13
 _SQLITE_IOERR = 10
 # How much of an unencrypted file `Disk.digest` hashes at a time.
 _DIGEST_BLOCK = 1 << 20
+
+
+def record_format(key: Key) -> str:
+    """The format named in the file of the record at `key`."""
+    return _RECORD_FORMATS[level(key)]
 
 
 def replace_file(path: Path, data: bytes, *, fsync: bool) -> None:
@@ -137,6 +161,14 @@ def writing(action: str, folder: Path, root: Path) -> Iterator[None]:
         ) from exc
 
 
+def _remove_empty_folder(folder: Path) -> None:
+    """Take away a folder made for a write that failed, so a failure changes nothing."""
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # not empty (a temporary file the next `check --repair` removes) or not there
+
+
 @contextmanager
 def _decrypting(path: Path) -> Iterator[None]:
     try:
@@ -161,6 +193,14 @@ class Disk:
         # `built_whole`: the kind of record to build out of sight next, then its key.
         self._out_of_sight: str | None = None
         self._built_out_of_sight: Key | None = None
+        self._device: str | None = None
+
+    @property
+    def device(self) -> str:
+        """This copy's device id: the name of the edits files only it writes."""
+        if self._device is None:
+            self._device = device_id(self.root, fsync=self.fsync)
+        return self._device
 
     @property
     def root(self) -> Path:
@@ -248,6 +288,19 @@ class Disk:
             raise ValueError(f"{final} is not in the portfolio {self.root}")
         return final[len(self._root_prefix):].replace(os.sep, "/")
 
+    def read_stored(self, path: Path) -> bytes:
+        """A client-data file's content; for a record's file or a note, the document as it
+        now reads (merged with every device's edits of it: see `edits`), encoded as stored.
+        FileNotFoundError when there is nothing at all; RecordError when it is damaged."""
+        expected_format = _STORED_FORMATS.get(path.name) or (NOTE_FORMAT if note_of(path.name) == path.name else None)
+        if expected_format is None:
+            return self.read_bytes(path)
+        try:
+            merged, _damaged = self.read_edited(path, expected_format, base_optional=expected_format == NOTE_FORMAT)
+        except MissingRecord:
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path)) from None
+        return encode_document(merged.doc)
+
     def read_document(self, path: Path, expected_format: str) -> dict[str, Any]:
         try:
             data = self.read_bytes(path)
@@ -261,23 +314,118 @@ class Disk:
 
     def load(self, key: Key) -> Record:
         """The record at `key`, or a stand-in that says why it is damaged; never raises."""
+        return self.load_checked(key)[0]
+
+    def load_checked(self, key: Key) -> tuple[Record, list[tuple[Path, str]]]:
+        """The record at `key` (its file merged with every device's edits; a stand-in that
+        says why it is damaged), and the edits files left out because they are damaged:
+        (file, why). A damaged edits file of one device does not hide the record."""
         client_id, session_id, artifact_id = key
         kind = level(key)
         path = self.layout.record_file(key)
+        problems: list[tuple[Path, str]] = []
         try:
-            doc = self.read_document(path, _RECORD_FORMATS[kind])
+            merged, problems = self.read_edited(path, _RECORD_FORMATS[kind])
+            doc = merged.doc
             if kind == "client":
-                return client_from_document(doc, client_id)
+                return client_from_document(doc, client_id), problems
             if kind == "session":
-                return session_from_document(doc, client_id, session_id)
-            return artifact_from_document(doc, client_id, session_id, artifact_id, path.parent)
+                return session_from_document(doc, client_id, session_id), problems
+            return artifact_from_document(doc, client_id, session_id, artifact_id, path.parent), problems
         except (RecordError, TypeError, ValueError, OverflowError, AttributeError) as exc:
             # A hand-edited or foreign JSON file can be wrong in any shape: it is damage, not a crash.
             if kind == "client":
-                return damaged_client(client_id, str(exc))
+                return damaged_client(client_id, str(exc)), problems
             if kind == "session":
-                return damaged_session(client_id, session_id, str(exc))
-            return damaged_artifact(client_id, session_id, artifact_id, path.parent, str(exc))
+                return damaged_session(client_id, session_id, str(exc)), problems
+            return damaged_artifact(client_id, session_id, artifact_id, path.parent, str(exc)), problems
+
+    # --- changes after a record is made: per-device edits (see `edits`) -------------------
+
+    def read_edited(self, path: Path, expected_format: str, *, base_optional: bool = False) -> tuple[Merged, list[tuple[Path, str]]]:
+        """The document at `path` merged with every device's edits of it, and the edits files
+        left out as damaged. `base_optional`: the document may exist only as edits (a note
+        first written on this version). MissingRecord when there is nothing at all."""
+        entries, problems = self._read_edits(path)
+        try:
+            base = self.read_document(path, expected_format)
+        except MissingRecord:
+            if not (base_optional and (entries or problems)):
+                raise
+            base = {}
+        return merge(base, entries), problems
+
+    def _read_edits(self, path: Path) -> tuple[dict[str, list[Entry]], list[tuple[Path, str]]]:
+        entries: dict[str, list[Entry]] = {}
+        problems: list[tuple[Path, str]] = []
+        for device, edits_path in edit_files(path).items():
+            try:
+                entries[device] = parse_edits(self.read_bytes(edits_path), edits_path.name, device)
+            except FileNotFoundError:
+                continue  # replaced or taken away since the folder was listed
+            except OSError as exc:
+                problems.append((edits_path, _("{file} cannot be read: {reason}").format(
+                    file=edits_path.name, reason=reason(exc))))
+            except RecordError as exc:
+                problems.append((edits_path, str(exc)))
+        return entries, problems
+
+    def write_edit(self, path: Path, expected_format: str, change: Callable[[dict[str, Any]], None], *,
+                   action: str, base_optional: bool = False, written: Callable[[], None] = lambda: None,
+                   settling: EditPath | None = None) -> bool:
+        """Apply `change` to the merged document at `path` and keep what it changed as a new
+        entry in this device's edits file (replaced whole, atomically), calling `written`
+        once the file is in place. False when `change` changed nothing: nothing is written.
+        `settling`: a path whose value is written even when unchanged, to settle a conflict."""
+        try:
+            merged, problems = self.read_edited(path, expected_format, base_optional=base_optional)
+        except MissingRecord:
+            if not base_optional:
+                raise PortfolioError(_("Could not {action}: {file} is missing.").format(
+                    action=action, file=path.name)) from None
+            merged, problems = merge({}, {}), []
+        except RecordError as exc:
+            raise PortfolioError(_("Could not {action}: {error}.").format(action=action, error=exc)) from None
+        own_path = own_edit_file(path, self.device)
+        for damaged, why in problems:
+            if damaged == own_path:
+                # Never written over: it may be mended by hand, and holds this tablet's changes.
+                raise PortfolioError(_("Could not {action}: {error}. Run `expressive check`.").format(
+                    action=action, error=why))
+        after = copy.deepcopy(merged.doc)
+        change(after)
+        operations = changes(merged.doc, after)
+        if settling is not None and settling not in {path for path, _value in operations.get("set", [])}:
+            operations.setdefault("set", []).append((settling, copy.deepcopy(value_at(after, settling))))
+        if not operations:
+            return False
+        own = self._own_entries(own_path)
+        entries = compacted([*own, new_entry(self.device, own, merged.seen, format_time(now()), operations)])
+        data = encode_document(edits_document(self.device, entries))
+        if len(entries) > MAX_ENTRIES or len(data) > MAX_EDITS_BYTES:
+            raise PortfolioError(_("Could not {action}: this record was changed too often on this device ({file} is "
+                                   "full). Nothing was lost; make a copy of the work instead.").format(
+                                       action=action, file=own_path.name))
+        folder_was_there = own_path.parent.is_dir()
+        try:
+            with self.writing(action, own_path.parent):
+                ensure_folder(own_path.parent, fsync=self.fsync)
+                try:
+                    self.write_bytes(own_path, data)
+                finally:
+                    if own_path.exists():  # in place, even when the device did not confirm it
+                        written()
+        except PortfolioError:
+            if not folder_was_there:
+                _remove_empty_folder(own_path.parent)
+            raise
+        return True
+
+    def _own_entries(self, own_path: Path) -> list[Entry]:
+        try:
+            return parse_edits(self.read_bytes(own_path), own_path.name, self.device)
+        except FileNotFoundError:
+            return []
 
     def create(
         self,
@@ -313,28 +461,28 @@ class Disk:
                 raise
             self.index.put(key, self.layout.stamp(key), record)
 
-    def rewrite(self, key: Key, change: Callable[[dict[str, Any]], None], *, action: str) -> Record:
-        """Change fields of a record's JSON and replace the file whole; the record as it now is.
+    def rewrite(self, key: Key, change: Callable[[dict[str, Any]], None], *, action: str,
+                settling: EditPath | None = None) -> Record:
+        """Change fields of a record; the record as it now is.
 
-        The document is edited rather than regenerated so that fields this version does
-        not know (written by a newer one) survive.
+        `change` edits the record's document as it reads now (its file merged with every
+        device's edits); what it changed is kept as a new entry in this device's edits file
+        (see `edits`): the record's own file is never written again, so no two devices ever
+        write the same file. Fields this version does not know survive, being never touched.
         """
         path = self.layout.record_file(key)
-        try:
-            doc = self.read_document(path, _RECORD_FORMATS[level(key)])
-        except RecordError as exc:
-            raise PortfolioError(_("Could not {action}: {error}.").format(action=action, error=exc)) from None
-        change(doc)
         with self.writing(action, path.parent):
             self.index.mark_writing(key)
-            try:
-                self.write_bytes(path, encode_document(doc))
-            except NotDurable:
-                self.index.put(key, self.layout.stamp(key), self.load(key))
-                raise
-            record = self.load(key)
-            self.index.put(key, self.layout.stamp(key), record)
-        return record
+        now_reads: list[Record] = []
+
+        def take_in() -> None:
+            now_reads[:] = [self.load(key)]
+            self.index.put(key, self.layout.stamp(key), now_reads[0])
+
+        if not self.write_edit(path, record_format(key), change, action=action, written=take_in, settling=settling):
+            with self.writing(action, path.parent):
+                take_in()
+        return now_reads[0]
 
     def remove(self, path: Path, action: str) -> None:
         """Remove a client-data file, if it is there."""
@@ -350,7 +498,12 @@ class Disk:
 
     def scan(self) -> dict[Key, tuple[int, int]]:
         try:
-            return self.layout.scan()
+            found = self.layout.scan()
+            if self.vault.keys is not None and self.vault.keys.therapist:
+                # Several therapists: a client this one holds no key for is not theirs to list or check.
+                visible = {client_id for client_id in {key[0] for key in found} if self.vault.sees(client_id)}
+                found = {key: stamp for key, stamp in found.items() if key[0] in visible}
+            return found
         except OSError as exc:
             raise PortfolioError(_("Cannot read the portfolio folder {root}: {reason}.").format(
                 root=self.root, reason=reason(exc))) from exc

@@ -20,7 +20,8 @@ from .clients import Clients
 from .disk import Disk
 from .index import Record
 from .conflicts import find_sync_conflicts, is_conflict_copy
-from .layout import BUILDING_PREFIX, CLIENTS, PRIVATE, Key
+from .documents import NOTE_FORMAT, note_text
+from .layout import BUILDING_PREFIX, CLIENTS, PRIVATE, Key, note_paths
 from .notes import Notes
 from .records import ArtifactRecord, CheckReport, Problem, RecordError
 
@@ -70,7 +71,7 @@ class Integrity:
                 report.problems.append(Problem(disk.relative(disk.layout.record_file(key)), record.damaged))
             if isinstance(record, ArtifactRecord):
                 report.artifacts_checked += 1
-                report.problems += file_problems
+            report.problems += file_problems
             examined += 1
             if progress is not None:
                 progress(examined, len(found))
@@ -78,13 +79,16 @@ class Integrity:
 
         disk.sync_index(full=False, verify=True, found=found, load=checked)
         for client_id in sorted({client_id for client_id, _session, _file in found}):
-            for path in sorted((disk.layout.client_dir(client_id) / PRIVATE).glob("notes-*.json")):
+            for path in note_paths(disk.layout.client_dir(client_id) / PRIVATE):
                 if is_conflict_copy(path.name):
                     continue
                 try:
-                    self._notes.read(path)
+                    merged, damaged = disk.read_edited(path, NOTE_FORMAT, base_optional=True)
+                    note_text(merged.doc, path.name)
                 except RecordError as exc:
                     report.problems.append(Problem(disk.relative(path), str(exc)))
+                    continue
+                report.problems += [Problem(disk.relative(edits), why) for edits, why in damaged]
 
         report.problems += [Problem(path, problem) for path, problem in self._audit.verify_chains()]
         report.notes += [_("{file}: two versions to choose between, changed on two devices at once: choose the one "
@@ -95,10 +99,11 @@ class Integrity:
     def _examine(self, key: Key) -> tuple[Record, list[Problem]]:
         """The record at `key`, read, and (an artifact) what is wrong with its files."""
         disk = self._disk
-        record = disk.load(key)
+        record, damaged_edits = disk.load_checked(key)
+        problems = [Problem(disk.relative(edits), why) for edits, why in damaged_edits]
         if not isinstance(record, ArtifactRecord) or record.damaged:
-            return record, []
-        return record, [
+            return record, problems
+        return record, problems + [
             Problem(disk.relative(record.path / entry.name), problem)
             for entry, problem in self._artifacts.file_problems(record)
         ]

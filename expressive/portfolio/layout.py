@@ -8,12 +8,14 @@ it is, so an artifact folder copied into another session belongs to that session
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
 
 from .atomic import PARTIAL_SUFFIX
+from .edits import DEVICE_PATTERN, EDITS_FOLDER
 
 MARKER_FILE = "portfolio.json"
 INDEX_FILE = "index.sqlite"
@@ -34,9 +36,11 @@ DRAFTS = "drafts"
 CLIENT_FILE = "client.json"
 SESSION_FILE = "session.json"
 MANIFEST_FILE = "manifest.json"
+_RECORD_FILES = (CLIENT_FILE, SESSION_FILE, MANIFEST_FILE)
 
 Key = tuple[str, str, str]
-# (mtime_ns, size) of a record's JSON file; MISSING when the file is absent.
+# (mtime_ns, size) of a record's JSON file; MISSING when the file is absent. A record with
+# an edits folder has the folder's own stat folded into the first number (see `_stamp`).
 Stamp = tuple[int, int]
 MISSING: Stamp = (0, -1)
 # Random parts of ids avoid look-alike characters (l/1, o/0) for people reading folders.
@@ -117,7 +121,8 @@ class Layout:
         return self.folder(key) / name
 
     def stamp(self, key: Key) -> Stamp:
-        return _stamp(str(self.record_file(key)))
+        path = str(self.record_file(key))
+        return _stamp(path, os.path.join(os.path.dirname(path), EDITS_FOLDER))
 
     def scan(self) -> dict[Key, Stamp]:
         """Every visible record in the tree with its stamp: one stat per record.
@@ -126,13 +131,15 @@ class Layout:
         not records. Strings rather than Paths: this runs on every open, over thousands.
         """
         found: dict[Key, Stamp] = {}
+        join = os.path.join
         for client_id, client_path in _subfolders(str(self.clients)):
-            found[(client_id, "", "")] = _stamp(os.path.join(client_path, CLIENT_FILE))
-            for session_id, session_path in _subfolders(os.path.join(client_path, SESSIONS)):
-                found[(client_id, session_id, "")] = _stamp(os.path.join(session_path, SESSION_FILE))
-                for artifact_id, artifact_path in _subfolders(os.path.join(session_path, ARTIFACTS)):
+            found[(client_id, "", "")] = _stamp(join(client_path, CLIENT_FILE), join(client_path, EDITS_FOLDER))
+            for session_id, session_path in _subfolders(join(client_path, SESSIONS)):
+                found[(client_id, session_id, "")] = _stamp(
+                    join(session_path, SESSION_FILE), join(session_path, EDITS_FOLDER))
+                for artifact_id, artifact_path in _subfolders(join(session_path, ARTIFACTS)):
                     found[(client_id, session_id, artifact_id)] = _stamp(
-                        os.path.join(artifact_path, MANIFEST_FILE)
+                        join(artifact_path, MANIFEST_FILE), join(artifact_path, EDITS_FOLDER)
                     )
         return found
 
@@ -145,12 +152,71 @@ def _subfolders(path: str) -> list[tuple[str, str]]:
         return []
 
 
-def _stamp(path: str) -> Stamp:
+def _stamp(path: str, edits_folder: str) -> Stamp:
+    """The record file's (mtime_ns, size), one more stat for its edits folder. Every edits
+    file is put in place by a rename (ours or a sync engine's), which changes the folder's
+    change time, so the folder's stat is folded in: a stat instead of a listing. A record
+    without edits keeps the stamp it always had, so an older index stays valid."""
     try:
         status = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return MISSING
-    return (status.st_mtime_ns, status.st_size)
+    try:
+        edits = os.stat(edits_folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return (status.st_mtime_ns, status.st_size)
+    parts = (status.st_mtime_ns, edits.st_ino, edits.st_mtime_ns, edits.st_ctime_ns)
+    folded = hashlib.blake2b(repr(parts).encode(), digest_size=8).digest()
+    # Below 2**63, as SQLite keeps it; never MISSING's 0.
+    return (int.from_bytes(folded, "big") >> 1 | 1, status.st_size)
+
+
+def edit_files(path: Path) -> dict[str, Path]:
+    """Every device's edits file of the document at `path`, by device: for a record's own
+    file, its folder's edits/<device>.json; for a note, notes-<...>.<device>.json beside it."""
+    if path.name in _RECORD_FILES:
+        folder, prefix = path.parent / EDITS_FOLDER, ""
+    else:
+        folder, prefix = path.parent, f"{path.stem}."
+    try:
+        with os.scandir(folder) as entries:
+            names = [entry.name for entry in entries]
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+    found = {}
+    for name in names:
+        device = name[len(prefix):-len(".json")]
+        if name.startswith(prefix) and name.endswith(".json") and DEVICE_PATTERN.match(device):
+            found[device] = folder / name
+    return dict(sorted(found.items()))
+
+
+def note_paths(private_folder: Path) -> list[Path]:
+    """Every note in a client's private/ folder, each once, by the name of its note file
+    (which may exist only as devices' edits of it)."""
+    try:
+        names = os.listdir(private_folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    notes = {note for note in map(note_of, names) if note is not None}
+    return [private_folder / note for note in sorted(notes)]
+
+
+def own_edit_file(path: Path, device: str) -> Path:
+    """Where `device` keeps its edits of the document at `path` (see `edit_files`)."""
+    if path.name in _RECORD_FILES:
+        return path.parent / EDITS_FOLDER / f"{device}.json"
+    return path.with_name(f"{path.stem}.{device}.json")
+
+
+def note_of(name: str) -> str | None:
+    """The note a file of private/ belongs to ("notes-<...>.json"), whether it is the note
+    file itself or a device's edits of it; None for anything else."""
+    if not (name.startswith("notes-") and name.endswith(".json")):
+        return None
+    stem = name[:-len(".json")]
+    head, _dot, device = stem.rpartition(".")
+    return f"{head}.json" if head and DEVICE_PATTERN.match(device) else name
 
 
 def unused_name(folder: Path, make: Callable[[], str], also_taken: Callable[[str], str] | None = None) -> str:

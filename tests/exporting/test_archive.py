@@ -15,6 +15,8 @@ from expressive.exporting import archive as archive_format
 from expressive.exporting import zip_archive
 from expressive.importing import import_archive
 from expressive.portfolio import Homework, Portfolio, PortfolioError
+from expressive.portfolio.edits import merge, parse_edits
+from expressive.portfolio.layout import edit_files, note_paths
 from expressive.registry import discover
 from export_helpers import ARTIFACT_NOTE, MARKS, NOTICINGS, SETTINGS, export, new_portfolio
 from sample_work import tree_fingerprint
@@ -44,6 +46,12 @@ def everything(store, client_id):
     return {"client": (client.name, client.year_of_birth, client.notes, client.settings), "sessions": sessions}
 
 
+def _as_it_reads(path):
+    """A record's file of the plain demo merged with every device's edits of it: the record as stored."""
+    edits = {device: parse_edits(edits.read_bytes(), edits.name, device) for device, edits in edit_files(path).items()}
+    return merge(json.loads(path.read_text()) if path.exists() else {}, edits).doc
+
+
 def test_the_archive_holds_every_record_as_stored_and_every_file_in_a_readable_layout(plain_demo, tmp_path):
     out = export(plain_demo, tmp_path / "robin.zip")
     client_folder = plain_demo.root / "clients" / plain_demo.client_id
@@ -54,15 +62,15 @@ def test_the_archive_holds_every_record_as_stored_and_every_file_in_a_readable_l
         contents = {name: archive.read(name) for name in names}
     assert (manifest["format"], manifest["version"], manifest["left_out"]) == ("expressive-archive", 1, [])
     assert re.match(r"^\d{4}-\d\d-\d\dT", manifest["exported"])
-    assert manifest["client"] == json.loads((client_folder / "client.json").read_text())
+    assert manifest["client"] == _as_it_reads(client_folder / "client.json")
     assert manifest["client"]["settings"] == SETTINGS
     listed = {"manifest.json"}
     for entry in manifest["sessions"]:
         session_folder = client_folder / "sessions" / entry["session"]["id"]
-        assert entry["session"] == json.loads((session_folder / "session.json").read_text())
+        assert entry["session"] == _as_it_reads(session_folder / "session.json")
         for artifact in entry["artifacts"]:
             artifact_folder = session_folder / "artifacts" / artifact["manifest"]["id"]
-            assert artifact["manifest"] == json.loads((artifact_folder / "manifest.json").read_text())
+            assert artifact["manifest"] == _as_it_reads(artifact_folder / "manifest.json")
             for file in artifact["files"]:
                 assert file["path"] == f"sessions/{entry['session']['id']}/{artifact['manifest']['id']}/{file['name']}"
                 assert contents[file["path"]] == (artifact_folder / file["name"]).read_bytes()
@@ -72,7 +80,7 @@ def test_the_archive_holds_every_record_as_stored_and_every_file_in_a_readable_l
     assert [entry["session"]["started"] for entry in manifest["sessions"]] == sorted(
         entry["session"]["started"] for entry in manifest["sessions"]
     ), "oldest first"
-    notes = [json.loads(path.read_text()) for path in sorted((client_folder / "private").glob("notes-*.json"))]
+    notes = [_as_it_reads(path) for path in note_paths(client_folder / "private")]
     assert manifest["therapist_notes"] == notes and len(notes) == 4, "three on sessions, one on a piece of work"
     assert {compression[name] for name in names if name.endswith(".png")} == {zipfile.ZIP_STORED}
     assert {compression[name] for name in names if name.endswith(".json")} == {zipfile.ZIP_DEFLATED}

@@ -7,6 +7,8 @@ choke point (`Disk.read_bytes`/`Disk.write_bytes`) and the damage tested is in t
 
 import json
 
+from expressive.portfolio.edits import merge
+
 from sample_work import drawing_draft  # noqa: F401  (re-exported for the portfolio tests)
 
 
@@ -21,7 +23,13 @@ def write_plain(store, path, data: bytes) -> None:
 
 
 def read_json(store, path):
-    return json.loads(read_plain(store, path))
+    """A JSON file as a person with the keys reads it; a record's file (or a note) as it
+    now reads: merged with every device's edits of it (see `expressive.portfolio.edits`)."""
+    document = json.loads(read_plain(store, path)) if path.exists() else {}
+    if path.name in ("client.json", "session.json", "manifest.json") or path.name.startswith("notes-"):
+        entries, _damaged = store._disk._read_edits(path)
+        return merge(document, entries).doc
+    return document
 
 
 def write_json(store, path, document) -> None:

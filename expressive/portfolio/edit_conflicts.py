@@ -1,0 +1,87 @@
+"""Words two devices changed at once in one record or note, for the therapist to choose.
+
+The merge (see `edits`) shows the later version and keeps the others; `EditChoices` lists
+them for a client and writes the therapist's choice as a new edit that has seen every
+version, which settles the conflict on every device once it arrives there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from expressive.i18n import _
+
+from .disk import Disk, record_format
+from .documents import NOTE_FORMAT
+from .edits import EDITS_FOLDER, EditConflict, EditVersion
+from .layout import PRIVATE, Key, level, note_paths
+from .records import Client, RecordError
+
+_KINDS = ("client", "session", "artifact", "note")
+
+
+@dataclass(frozen=True)
+class RecordConflict:
+    """One place in a record or note whose words were changed on two devices at once."""
+
+    # "client", "session", "artifact" or "note".
+    what: str
+    # The record (for a note: its client's key).
+    key: Key
+    # The record's own file, or the note's.
+    path: Path
+    edit: EditConflict
+
+
+class EditChoices:
+    """The part of `Portfolio` that lists conflicting edits and settles them."""
+
+    _disk: Disk
+    client: Any  # Portfolio.client
+
+    def edit_conflicts(self, client_id: str) -> list[RecordConflict]:
+        """Every conflict in the client's records and the therapist's notes on them: a
+        check for an edits folder per record (a stat), and a read of those that have one."""
+        client: Client = self.client(client_id)
+        disk = self._disk
+        index = disk.index
+        keys: list[Key] = [(client.id, "", "")]
+        keys += [(client.id, session.id, "") for session in index.sessions(client.id, limit=None, offset=0)]
+        keys += [(client.id, artifact.session_id, artifact.id) for artifact in index.artifacts(client.id)]
+        found = []
+        for key in keys:
+            path = disk.layout.record_file(key)
+            if (path.parent / EDITS_FOLDER).is_dir():
+                found += [RecordConflict(level(key), key, path, conflict) for conflict in self._conflicts_in(path, key)]
+        for path in note_paths(disk.layout.client_dir(client.id) / PRIVATE):
+            found += [RecordConflict("note", (client.id, "", ""), path, conflict)
+                      for conflict in self._conflicts_in(path, None)]
+        return sorted(found, key=lambda conflict: (_KINDS.index(conflict.what), str(conflict.path), conflict.edit.path))
+
+    def choose_edit(self, conflict: RecordConflict, version: EditVersion) -> None:
+        """Keep `version` of the conflicting words (one of `conflict.edit`'s): written as
+        an edit of this device that has seen every version, so the others are settled."""
+        path = conflict.edit.path
+
+        def choose(doc: dict[str, Any]) -> None:
+            container = doc
+            for key in path[:-1]:
+                inner = container.get(key)
+                container = container.setdefault(key, {}) if not isinstance(inner, dict) else inner
+            container[path[-1]] = version.value
+
+        action = _("keep the chosen words")
+        if conflict.what == "note":
+            self._disk.write_edit(conflict.path, NOTE_FORMAT, choose, action=action, base_optional=True, settling=path)
+        else:
+            self._disk.rewrite(conflict.key, choose, action=action, settling=path)
+
+    def _conflicts_in(self, path: Path, key: Key | None) -> tuple[EditConflict, ...]:
+        expected_format = NOTE_FORMAT if key is None else record_format(key)
+        try:
+            merged, _damaged = self._disk.read_edited(path, expected_format, base_optional=key is None)
+        except RecordError:
+            return ()  # a damaged record has no words to choose: `check` names it
+        return merged.conflicts

@@ -1,0 +1,164 @@
+"""Records that change are kept as per-device edits: no two devices ever write the same
+file, and two tablets that exchange their files read the same records. Two "tablets" are
+two copies of one portfolio folder (a copy mints its own device id); exchanging the files
+is what a sync engine does."""
+
+import json
+import shutil
+
+import pytest
+from portfolio_helpers import close_as_if_killed, drawing_draft, read_plain, write_plain
+
+from expressive.portfolio import PortfolioError
+from expressive.portfolio.device import device_id
+from expressive.portfolio.edits import MAX_ENTRIES
+
+
+@pytest.fixture
+def work(store, client, session):
+    return store.save_artifact(client.id, session.id, "drawing", drawing_draft(title="My house"))
+
+
+def _edits(folder):
+    return sorted(path.name for path in (folder / "edits").iterdir())
+
+
+def _exchange(first, second):
+    """Copy every edits file and note each tablet wrote to the other, as a sync engine would
+    (whose marker in the folder tells the next open that files may have arrived)."""
+    for source, target in ((first, second), (second, first)):
+        (target / ".stfolder").mkdir(exist_ok=True)
+        for path in source.rglob("*"):
+            if path.is_file() and (path.parent.name == "edits" or path.name.startswith("notes-")):
+                destination = target / path.relative_to(source)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                # Each file changes only on the device that writes it: the newer is its own.
+                if not destination.exists() or destination.stat().st_mtime_ns < path.stat().st_mtime_ns:
+                    shutil.copy2(path, destination)
+
+
+def test_a_change_writes_only_this_devices_edits_file(store, client, session, work, portfolio_dir, open_portfolio):
+    manifest = (work.path / "manifest.json").read_bytes()
+    store.set_reflection(work, title="Home", about="where I feel safe")
+    store.set_tags(work, ["calm"])
+    store.finish_session(client.id, session.id, feeling_out=4, ended=None)
+    store.set_client_settings(client.id, {"complexity": "simple"})
+    device = device_id(portfolio_dir)
+    assert (work.path / "manifest.json").read_bytes() == manifest
+    assert _edits(work.path) == [f"{device}.json"]
+    session_folder = work.path.parent.parent
+    assert _edits(session_folder) == [f"{device}.json"] and _edits(session_folder.parent.parent) == [f"{device}.json"]
+    edited = store.artifact(client.id, session.id, work.id)
+    assert (edited.title, edited.about, edited.tags) == ("Home", "where I feel safe", ("calm",))
+    store.rebuild_index()
+    assert store.artifact(client.id, session.id, work.id) == edited
+    assert store.session(client.id, session.id).feeling_out == 4
+    assert store.client(client.id).settings == {"complexity": "simple"}
+    assert store.check().ok
+
+
+def test_two_tablets_that_exchange_their_files_read_the_same(store, client, session, work, portfolio_dir, open_portfolio, tmp_path):
+    store.close()
+    other_dir = tmp_path / "other-tablet"
+    shutil.copytree(portfolio_dir, other_dir)
+    with open_portfolio() as first, open_portfolio(other_dir) as second:
+        assert device_id(portfolio_dir) != device_id(other_dir)
+        for tablet, tag, words in ((first, "calm", "The door is open"), (second, "sea", "It is loud")):
+            mine = tablet.artifact(client.id, session.id, work.id)
+            tablet.set_tags(mine, [*mine.tags, tag])
+            tablet.add_noticing(tablet.artifact(client.id, session.id, work.id), words)
+            tablet.set_homework(client.id, session.id, f"Draw the {tag}")
+    _exchange(portfolio_dir, other_dir)
+    seen = []
+    for root in (portfolio_dir, other_dir):
+        with open_portfolio(root) as tablet:
+            artifact = tablet.artifact(client.id, session.id, work.id)
+            assert artifact.tags == ("calm", "sea")
+            assert sorted(noticing.text for noticing in artifact.noticings) == ["It is loud", "The door is open"]
+            seen.append((artifact.tags, artifact.noticings, tablet.session(client.id, session.id)))
+            assert tablet.check().ok
+    assert seen[0] == seen[1]
+
+
+def test_words_written_on_two_tablets_at_once_are_both_kept_until_one_is_chosen(
+        store, client, session, work, portfolio_dir, open_portfolio, tmp_path):
+    store.close()
+    other_dir = tmp_path / "other-tablet"
+    shutil.copytree(portfolio_dir, other_dir)
+    with open_portfolio() as first, open_portfolio(other_dir) as second:
+        first.set_reflection(first.artifact(client.id, session.id, work.id), title="Home", about="safe")
+        second.set_reflection(second.artifact(client.id, session.id, work.id), title="My castle", about="safe")
+        first.set_therapist_note(client.id, session.id, "Calmer today")
+        second.set_therapist_note(client.id, session.id, "Talked about school")
+    _exchange(portfolio_dir, other_dir)
+    with open_portfolio() as tablet:
+        assert tablet.artifact(client.id, session.id, work.id).title == "My castle"  # written later
+        assert tablet.therapist_note(client.id, session.id) == "Talked about school"
+        conflicts = tablet.edit_conflicts(client.id)
+        assert [(conflict.what, conflict.edit.path) for conflict in conflicts] == [
+            ("artifact", ("title",)), ("note", ("text",))]
+        title, note = conflicts
+        assert [other.value for other in title.edit.others] == ["Home"]
+        assert [other.value for other in note.edit.others] == ["Calmer today"]
+        tablet.choose_edit(title, title.edit.others[0])
+        tablet.choose_edit(note, note.edit.shown)
+        assert tablet.edit_conflicts(client.id) == []
+        assert tablet.artifact(client.id, session.id, work.id).title == "Home"
+        assert tablet.therapist_note(client.id, session.id) == "Talked about school"
+    _exchange(portfolio_dir, other_dir)
+    with open_portfolio(other_dir) as tablet:
+        assert tablet.edit_conflicts(client.id) == []
+        assert tablet.artifact(client.id, session.id, work.id).title == "Home"
+
+
+def test_an_edits_file_arriving_while_closed_is_read_at_the_next_open(
+        store, client, session, work, portfolio_dir, open_portfolio, tmp_path):
+    store.close()
+    other_dir = tmp_path / "other-tablet"
+    shutil.copytree(portfolio_dir, other_dir)
+    with open_portfolio(other_dir) as second:
+        second.set_star(second.artifact(client.id, session.id, work.id), True)
+    with open_portfolio() as first:
+        assert first.artifact(client.id, session.id, work.id).starred is False
+        close_as_if_killed(first)
+    _exchange(portfolio_dir, other_dir)
+    with open_portfolio() as first:
+        assert first.artifact(client.id, session.id, work.id).starred is True
+        assert first.gallery(client.id, starred=True)[0].id == work.id
+
+
+def test_check_names_a_damaged_edits_file_and_the_record_still_shows(store, client, session, work, portfolio_dir):
+    store.set_reflection(work, title="Home", about="")
+    foreign = work.path / "edits" / "d-zzzzzzzz.json"
+    shutil.copy2(work.path / "edits" / f"{device_id(portfolio_dir)}.json", foreign)  # named for another device
+    report = store.check()
+    [problem] = report.problems
+    assert problem.path == foreign.relative_to(portfolio_dir)
+    assert "d-zzzzzzzz.json" in problem.message
+    assert store.artifact(client.id, session.id, work.id).title == "Home"
+
+
+def test_this_devices_damaged_edits_file_is_never_written_over(store, client, session, work, portfolio_dir):
+    store.set_reflection(work, title="Home", about="")
+    own = work.path / "edits" / f"{device_id(portfolio_dir)}.json"
+    write_plain(store, own, b"{ damaged")
+    with pytest.raises(PortfolioError, match="expressive check"):
+        store.set_reflection(work, title="Again", about="")
+    assert read_plain(store, own) == b"{ damaged"
+    assert [problem.path.name for problem in store.check().problems] == [own.name]
+
+
+def test_words_set_again_and_again_keep_the_edits_file_small(store, client, session, work, portfolio_dir):
+    for number in range(30):
+        store.set_reflection(store.artifact(client.id, session.id, work.id), title=f"Title {number}", about="")
+    own = work.path / "edits" / f"{device_id(portfolio_dir)}.json"
+    entries = json.loads(read_plain(store, own))["entries"]
+    assert len(entries) == 1 and entries[0]["n"] == 30
+    assert MAX_ENTRIES > 1000
+
+
+def test_a_cleared_note_on_a_piece_of_work_reads_as_none(store, client, session, work):
+    store.set_artifact_note(work, "Worried about the black")
+    store.set_artifact_note(work, "   ")
+    assert store.artifact_note(work) == ""
+    assert store.check().ok
