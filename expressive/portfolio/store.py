@@ -78,6 +78,7 @@ from .artifacts import Artifacts
 from .auditing import Audit
 from .clients import Clients
 from .changes_beneath import ChangesBeneath
+from .edit_conflicts import EditChoices
 from .comparison import Comparison
 from .disk import Disk
 from .drafts import Drafts
@@ -95,7 +96,7 @@ from .sessions import Sessions
 from .vault import Vault
 
 
-class Portfolio(ChangesBeneath):
+class Portfolio(ChangesBeneath, EditChoices):
     """An open portfolio folder; get one with `Portfolio.open` (or `protect` first). Taking
     in what changed beneath it (a comparison, arrivals, conflicts): see `ChangesBeneath`."""
 
