@@ -338,6 +338,11 @@ def walk_the_therapists_screens(walk: Walk) -> None:
     walk.go("setup")
     walk.go("recovery", "recovery key", "setup", recovery_key="WXYZ-2345-ABCD-6789-EFGH-2345-JKLM-6789")
     walk.go("change_pin")
+    if walk.wanted("devices"):
+        from expressive.ui.screens.devices import show_example_devices
+
+        show_example_devices(app)
+        walk.look("devices")
     walk.go("clients")
     walk.popup("backup", "backup dialog", app.root.get_screen("clients").back_up)
     walk.go("add_client")

@@ -41,6 +41,11 @@ def stage(app, screen: str, level: str | None = None) -> None:
         make_sample_conflicts(store)
         app.go("conflicts")
         return
+    if screen == "devices":
+        from expressive.ui.screens.devices import show_example_devices
+
+        show_example_devices(app)
+        return
     if screen == "backup":
         app.root.get_screen("clients").back_up()
         return

@@ -55,6 +55,7 @@ SCREENS = {
     "delete_client": "expressive.ui.screens.access:DeleteClientScreen",
     "change_pin": "expressive.ui.screens.access:ChangePinScreen",
     "conflicts": "expressive.ui.screens.conflicts:ConflictsScreen",
+    "devices": "expressive.ui.screens.devices:DevicesScreen",
 }
 DEFAULT_IDLE_LOCK_SECONDS = 5 * 60
 IDLE_CHECK_SECONDS = 5
@@ -239,6 +240,11 @@ class ExpressiveApp(App):
             self.running.store = store
         self.lockout.succeeded()
         self.last_touch = self.clock()
+        # Sync left on by the therapist starts again (Syncthing carries encrypted files and
+        # runs while locked; what arrived meanwhile is read now).
+        from expressive.ui.syncing import tablet_sync
+
+        tablet_sync(self).carry_on()
         if next_screen is not None:
             self.go(next_screen[0], **next_screen[1])
         elif self._screen_before_lock:
@@ -324,6 +330,8 @@ class ExpressiveApp(App):
                 # Its devices (the camera's capture thread) must stop before the process ends.
                 activity_screen.activity.pause()
         self.media.close()
+        if getattr(self, "tablet_sync", None) is not None:
+            self.tablet_sync.stop(remember=False)
         if self.store is not None:
             self.store.close()
 

@@ -1,0 +1,156 @@
+"""The Devices screen (the therapist's): this tablet's device id as words and a QR code,
+pairing with another tablet or a clinic server, the devices paired and how far each has
+synced, and syncing turned on and off. The work is done by `expressive.ui.syncing`."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+from kivy.clock import Clock
+from kivy.core.image import Image as CoreImage
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from expressive.i18n import _
+from expressive.portfolio import PortfolioError
+from expressive.sync.engine import Peer
+from expressive.sync.service import qr_png
+from expressive.ui.rules import load_rules
+from expressive.ui.screens.base import BaseScreen
+from expressive.ui.syncing import tablet_sync
+
+# How often the list of devices asks Syncthing how each is doing, while it is shown.
+PEERS_EVERY_S = 3
+
+
+class DeviceRow(BoxLayout):
+    peer = ObjectProperty(None)
+    kind = StringProperty("")
+    seen = StringProperty("")
+
+
+def describe_seen(peer: Peer) -> str:
+    if peer.connected:
+        return _("Connected, {percent}% in sync").format(percent=int(peer.completion))
+    if peer.last_seen:
+        return _("Last seen {time}, {percent}% in sync").format(time=peer.last_seen[:16].replace("T", " "),
+                                                                 percent=int(peer.completion))
+    return _("Not connected yet")
+
+
+class DevicesScreen(BaseScreen):
+    sync = ObjectProperty(None, rebind=True)
+    untrusted = BooleanProperty(False)
+    message = StringProperty("")
+    qr_texture = ObjectProperty(None, allownone=True)
+
+    def show(self, **_details):
+        self.sync = tablet_sync(self.app)
+        self.sync.bind(device_id=self._show_qr, state=self._state_changed)
+        self.message = ""
+        self._show_qr()
+        self._state_changed()
+        self._asking = Clock.schedule_interval(lambda _dt: self.ask_for_peers(), PEERS_EVERY_S)
+
+    def on_leave(self, *_args):
+        if getattr(self, "_asking", None) is not None:
+            self._asking.cancel()
+            self._asking = None
+
+    def _show_qr(self, *_args) -> None:
+        device = self.sync.device_id
+        if not device:
+            self.qr_texture = None
+            return
+        texture = CoreImage(io.BytesIO(qr_png(device)), ext="png").texture
+        texture.mag_filter = "nearest"  # a QR code's squares stay sharp when enlarged
+        self.qr_texture = texture
+
+    def _state_changed(self, *_args) -> None:
+        if self.sync.state == "on":
+            self.ask_for_peers()
+        elif self.sync.state == "off":
+            self.ids.peers.clear_widgets()
+
+    def switch(self) -> None:
+        if self.sync.state == "off":
+            self.sync.start()
+        elif self.sync.state == "on":
+            self.sync.stop()
+
+    def ask_for_peers(self) -> None:
+        engine = self.sync.engine
+        if engine is None:
+            return
+
+        def ask() -> None:
+            try:
+                peers = engine.peers()
+            except PortfolioError:
+                return  # stopped meanwhile; the switch says so
+            Clock.schedule_once(lambda _dt: self.show_peers(peers))
+
+        threading.Thread(target=ask, name="sync-peers", daemon=True).start()
+
+    def show_peers(self, peers: list[Peer]) -> None:
+        rows = self.ids.peers
+        rows.clear_widgets()
+        for peer in peers:
+            kind = _("Clinic server (keeps the work encrypted)") if peer.untrusted else _("Tablet")
+            row = DeviceRow(peer=peer, kind=kind, seen=describe_seen(peer))
+            row.ids.unpair.bind(on_release=lambda _button, device=peer.device_id: self.remove(device))
+            rows.add_widget(row)
+
+    def pair(self) -> None:
+        engine = self.sync.engine
+        if engine is None:
+            self.message = _("Start syncing first.")
+            return
+        try:
+            password = engine.pair(self.ids.device.text, self.ids.address.text, untrusted=self.untrusted,
+                                   server_password=self.ids.server_password.text.strip() or None)
+        except PortfolioError as error:
+            self.message = str(error)
+            return
+        self.message = _("Paired. Now pair this tablet on the other device too, with the id shown here.")
+        if password and password != self.ids.server_password.text.strip():
+            self.message += "\n" + _("The clinic server keeps the work encrypted with this password, which every "
+                                     "other tablet pairing with it must be given: {password}").format(password=password)
+        for field in ("device", "address", "server_password"):
+            self.ids[field].text = ""
+        self.untrusted = False
+        self.ask_for_peers()
+
+    def remove(self, device_id: str) -> None:
+        engine = self.sync.engine
+        if engine is None:
+            return
+        try:
+            engine.unpair(device_id)
+        except PortfolioError as error:
+            self.message = str(error)
+            return
+        self.message = _("Removed. That device keeps what it already has, but gets nothing new.")
+        self.ask_for_peers()
+
+
+def show_example_devices(app) -> None:
+    """The Devices screen as a clinic sees it, for screenshots and the layout walk: syncing
+    (a fake engine, nothing started), paired with a tablet and a clinic server."""
+    from expressive.sync.engine import FakeSync, normal_device_id, with_check_letters
+
+    engine = FakeSync(normal_device_id(with_check_letters("MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43UOV3HO6DZPJ2GK3TUMFXA")))
+    tablet = normal_device_id(with_check_letters("KRQWE3DFOQQGEIDJNYQHI2DFEBZG633NEAYDCMRTGQ2TMNZYHE3A"))
+    server = normal_device_id(with_check_letters("ONSXE5TFOIQGS3RAORUGKIDDNRUW42LDEB2W45DSOVZXIZLEEBQQ"))
+    engine.pair(tablet, "tcp://192.168.1.21:22000")
+    engine.pair(server, "tcp://clinic-server.local:22000", untrusted=True)
+    engine.seen(tablet, connected=True, completion=100)
+    engine.seen(server, connected=False, completion=87, last_seen="2026-03-02T17:45:10Z")
+    sync = tablet_sync(app)
+    sync.use_engine(engine)
+    app.go("devices")
+    app.root.get_screen("devices").show_peers(engine.peers())
+
+
+load_rules(__name__)
