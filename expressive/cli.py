@@ -23,6 +23,7 @@ SCREENS = (
     "setup", "lock", "handback", "delete_client", "change_pin", "gallery", "progress", "slideshow", "compare", "export",
     "backup",
     "conflicts",
+    "devices",
 )
 
 
