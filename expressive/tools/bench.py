@@ -93,6 +93,7 @@ def _measure_all(*, as_json: bool, quick: bool, only: list[str] | None) -> int:
     from expressive.audio.microphone_measure import microphone_figures
     from expressive.lib.film.measure import film_figures
     from expressive.registry import discover
+    from expressive.sync.measure import sync_figures
     from expressive.tools.bench_lists import list_figures
     from expressive.tools.bench_portfolio import check_figures, unlock_figures
     from expressive.tools.bench_start import start_figures
@@ -112,6 +113,7 @@ def _measure_all(*, as_json: bool, quick: bool, only: list[str] | None) -> int:
             "check": lambda: check_figures(scratch, quick),
             "crash": lambda: bench_crash_kills(scratch, 50 if quick else 1000),
             "exports": lambda: bench_exports(20 if quick else 100),
+            "sync": lambda: sync_figures(scratch, quick),
             "films": lambda: film_figures(quick),
             "microphone": lambda: microphone_figures(quick),
             "stress": lambda: stress_figures(scratch / "stress", kills_per_command=1 if quick else 10, quick=quick),
