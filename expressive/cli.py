@@ -16,6 +16,7 @@ from expressive.media import SOUND_CHOICES
 
 PORTFOLIO_ENV = "EXPRESSIVE_PORTFOLIO"
 PASSPHRASE_ENV = "EXPRESSIVE_PASSPHRASE"
+THERAPIST_ENV = "EXPRESSIVE_THERAPIST"
 
 # The host's own screens; each activity adds its own (its `screenshot_scenes()`).
 SCREENS = (
@@ -84,11 +85,16 @@ def passphrase_for(args, root: Path) -> str | None:
     return passphrase
 
 
+def given_therapist(args) -> str | None:
+    """--therapist, else $EXPRESSIVE_THERAPIST: who unlocks a portfolio several therapists share."""
+    return getattr(args, "therapist", None) or os.environ.get(THERAPIST_ENV) or None
+
+
 def open_store(args, **options):
     from expressive.portfolio import Portfolio
 
     root = portfolio_location(args)
-    return Portfolio.open(root, passphrase=passphrase_for(args, root), **options)
+    return Portfolio.open(root, passphrase=passphrase_for(args, root), therapist=given_therapist(args), **options)
 
 
 def cmd_run(args) -> int:
@@ -469,7 +475,7 @@ def cmd_passphrase(args) -> int:
 
     root = portfolio_location(args)
     current = passphrase_for(args, root)
-    with Portfolio.open(root, passphrase=current) as store:
+    with Portfolio.open(root, passphrase=current, therapist=given_therapist(args)) as store:
         store.change_passphrase(current, new_passphrase(args))
     print(_("The passphrase was changed. The recovery key stays the same."))
     return 0
@@ -494,7 +500,8 @@ def cmd_audit(args) -> int:
         # The audit log is a record: its lines stay as written (English words, ISO times).
         client = f" client {entry.client_id}" if entry.client_id else ""
         detail = f" ({entry.detail})" if entry.detail else ""
-        print(f"{entry.time:%Y-%m-%d %H:%M:%S}  {entry.device} {entry.seq:6}  {entry.event}{client}{detail}")
+        by = f" by {entry.by}" if entry.by else ""
+        print(f"{entry.time:%Y-%m-%d %H:%M:%S}  {entry.device} {entry.seq:6}  {entry.event}{client}{detail}{by}")
     for problem in problems:
         print(_("PROBLEM {problem}").format(problem=problem))
     print(_("The audit log is intact.") if not problems else _("The audit log was changed after it was written."))
@@ -605,6 +612,10 @@ def build_parser(registry=None) -> argparse.ArgumentParser:
     common.add_argument(
         "--passphrase-file", metavar="FILE", default=argparse.SUPPRESS,
         help=_("read the passphrase of an encrypted portfolio from FILE (or set ${variable})").format(variable=PASSPHRASE_ENV),
+    )
+    common.add_argument(
+        "--therapist", metavar="NAME", default=argparse.SUPPRESS,
+        help=_("who unlocks, when several therapists share the portfolio (or set ${variable})").format(variable=THERAPIST_ENV),
     )
     common.add_argument(
         "--lang", metavar="LL", default=argparse.SUPPRESS,
@@ -776,7 +787,7 @@ def command_word(argv: list[str]) -> str | None:
     one), or None when there is none."""
     words = iter(argv)
     for word in words:
-        if word in ("--portfolio", "--passphrase-file", "--lang"):
+        if word in ("--portfolio", "--passphrase-file", "--therapist", "--lang"):
             next(words, None)
         elif not word.startswith("-"):
             return word

@@ -111,12 +111,13 @@ class Audit:
     def __init__(self, root: Path, keys: Keys | None, *, fsync: bool):
         self.root = root
         self._keys = keys
+        # Who each entry names as having done it: the unlocked therapist (see `therapist_files`).
+        self.therapist = keys.therapist if keys else ""
         self._fsync = fsync
         self._log = open_audit_log(root, keys, fsync=fsync, entries_expected=keys is not None)
 
     def record(self, event: str, client_id: str | None = None, detail: str = "") -> None:
-        # Several therapists: each entry names the one who unlocked (see `therapist_files`).
-        self._log.append(event, client_id, detail, by=(self._keys.therapist if self._keys else "") or None)
+        self._log.append(event, client_id, detail, by=self.therapist or None)
 
     def record_reporting_failures(self, event: str, client_id: str | None = None, detail: str = "") -> None:
         """See `Portfolio.audit`."""

@@ -113,7 +113,8 @@ class Clients:
         return finished, failing
 
     def all(self) -> list[Client]:
-        return self._disk.index.clients()
+        """With several therapists, only the clients the unlocked one holds a key for."""
+        return [client for client in self._disk.index.clients() if self._disk.vault.sees(client.id)]
 
     def get(self, client_id: str) -> Client:
         client = self._disk.index.client(client_id)

@@ -93,6 +93,8 @@ from .notes import Notes
 from .records import ArtifactRecord, CheckReport, Client, PortfolioError, ProgressRow, Session
 from .review import Review
 from .sessions import Sessions
+from .therapist_files import same_reader
+from .therapists import Therapists
 from .vault import Vault
 
 
@@ -109,6 +111,7 @@ class Portfolio(ChangesBeneath, EditChoices):
         self._disk = Disk(layout, index, self._vault, fsync=fsync)
         self._exports = ExportJournal(layout.root, None if keys is None else journal_key(keys.master), fsync=fsync)
         self._clients = Clients(self._disk, self._audit)
+        self.therapists = Therapists(self._vault, self._audit)  # several therapists' keys: see `therapists`
         self._sessions = Sessions(self._disk, self._clients)
         self._artifacts = Artifacts(self._disk, self._clients, self._sessions)
         self._review = Review(self._disk, self._clients, self._artifacts)
@@ -129,7 +132,8 @@ class Portfolio(ChangesBeneath, EditChoices):
 
     @classmethod
     def open(
-        cls, root: Path | str, *, passphrase: str | None = None, fsync: bool = True, compare_later: bool = False
+        cls, root: Path | str, *, passphrase: str | None = None, fsync: bool = True, compare_later: bool = False,
+        therapist: str | None = None,
     ) -> Portfolio:
         """Open the portfolio in `root`.
 
@@ -139,6 +143,8 @@ class Portfolio(ChangesBeneath, EditChoices):
         protection was interrupted ("migrating") is finished first. A passphrase given for
         an unencrypted portfolio is not needed and is ignored; one given for a folder with
         no portfolio yet is refused (create a protected portfolio with `protect`).
+        Once several therapists share it, `therapist` names the one unlocking (their
+        name; not needed while there is one): see `therapists`.
 
         Opening takes the same time however large the portfolio: after a clean close the
         index is trusted as it is (see `index_seal`). Otherwise (after a crash, or when
@@ -165,13 +171,13 @@ class Portfolio(ChangesBeneath, EditChoices):
                 keys = keyring = None
                 if encryption is not None:
                     keyring = vault.load_keyring(root)
-                    keys = vault.unlock(keyring, passphrase, root)
+                    keys = vault.unlock(keyring, passphrase, root, therapist)
                     migration.bring_up_to_date(root, keyring, keys, encryption["state"], fsync=fsync)
                 index = Index.open(
                     root / INDEX_FILE, layout, fsync=fsync,
                     cipher=None if keys is None else keys.field_cipher(), search_key=None if keys is None else keys.index,
                 )
-                sealed = index_seal.vouches(index.path, index.closed_token())
+                sealed = index_seal.vouches(index.path, index.closed_token()) and same_reader(root, keys, fsync=fsync)
                 try:
                     index_seal.break_seal(index.path, fsync=fsync)
                 except BaseException:

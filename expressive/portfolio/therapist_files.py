@@ -26,12 +26,15 @@ from expressive.security.therapist_keys import TherapistRecord, master_key_conte
 
 from .atomic import ensure_folder, write_file
 from .key_files import KEYS
+from .layout import INDEX_FILE
 from .records import PortfolioError
 
 THERAPISTS = "therapists"
 INVITATIONS = "invitations"
 PORTFOLIO_GRANTS = "portfolio"
 INVITATION_FORMAT = "expressive-invitation"
+# Which therapist this copy's index was last opened by: local, like the index itself.
+READER_FILE = f"{INDEX_FILE}-reader"
 _MAX_FILE_BYTES = 16 * 1024
 
 
@@ -117,3 +120,19 @@ def unlock_as_therapist(root: Path, passphrase: str, who: str | None) -> Keys:
         raise PortfolioError(_("The portfolio cannot be unlocked for {name}: {error}.").format(
             name=record.name, error=exc)) from None
     return dataclasses.replace(Keys.from_master(master), therapist=record.id, private=private)
+
+
+def same_reader(root: Path, keys: Keys | None, *, fsync: bool) -> bool:
+    """Whether this copy's index was last opened by the therapist unlocking now (always
+    with one passphrase). When another therapist opens it (a tablet two share), the index
+    is compared with the files again, so each sees only the clients they hold a key for."""
+    therapist = keys.therapist if keys is not None else ""
+    path = root / READER_FILE
+    try:
+        last = path.read_bytes()[:64].decode("ascii", "replace")
+    except FileNotFoundError:
+        last = ""
+    if last == therapist:
+        return True
+    write_file(path, therapist.encode("ascii"), fsync=fsync)
+    return False

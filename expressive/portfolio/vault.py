@@ -11,7 +11,7 @@ from typing import Any
 from expressive.i18n import _
 from expressive.security.cipher import new_key
 from expressive.security.keyring import Keyring, KeyringError, Keys, WrongSecret, unwrap_client_key, wrap_client_key
-from expressive.security.therapist_keys import client_key_context, open_sealed, seal_to
+from expressive.security.therapist_keys import TherapistRecord, client_key_context, open_sealed, seal_to
 
 from .atomic import NotDurable, write_failure
 from .auditing import Audit, open_audit_log, unrecorded
@@ -21,7 +21,7 @@ from .key_files import MASTER_HOLDER, RECOVERY_HOLDER, KeyFile, key_file, read_k
 from .layout import KEYRING_FILE
 from .lock import release
 from .records import PortfolioError, WrongPassphrase
-from .therapist_files import unlock_as_therapist
+from .therapist_files import find_therapist, read_therapists, therapist_file, unlock_as_therapist, write_json
 
 MIN_PASSPHRASE_LENGTH = 6
 
@@ -87,6 +87,10 @@ def recover(root: Path, recovery_key: str, new_passphrase: str) -> None:
     try:
         try:
             keyring = load_keyring(root)
+            if keyring.shared:
+                raise PortfolioError(_("Several therapists share this portfolio: a therapist who forgot their "
+                                       "passphrase joins again, invited by a colleague, who then gives them their "
+                                       "clients again."))
             try:
                 keys = keyring.unlock_with_recovery_key(recovery_key)
             except WrongSecret as exc:
@@ -128,13 +132,29 @@ class Vault:
         self.keys = keys
         self.keyring = keyring
         self._audit = audit
-        self._fsync = fsync
+        self.fsync = fsync
         self._client_keys: dict[str, list[bytes]] = {}
 
     @property
     def unlocked(self) -> bool:
         """Whether client files are encrypted and decrypted with these keys."""
         return self.keys is not None
+
+    def become(self, keys: Keys) -> None:
+        """Hold `keys` from now on: the portfolio was just shared, and is unlocked as its first therapist."""
+        self.keys = keys
+        self.keyring = load_keyring(self.root)
+        self._client_keys.clear()
+
+    def sees(self, client_id: str) -> bool:
+        """Whether the client is listed: always with one passphrase; with several
+        therapists, when the unlocked one holds a key of the client."""
+        if self.keys is None or not self.keys.therapist:
+            return True
+        try:
+            return bool(self.client_keys(client_id))
+        except KeyringError:
+            return False
 
     def forget(self) -> None:
         self.keys = None
@@ -181,7 +201,7 @@ class Vault:
     def seal_client_key(self, client_id: str, generation: int, key: bytes, holder: str, public: bytes) -> None:
         """Write the client's key of `generation` sealed to `holder` (a therapist, or the recovery key)."""
         write_key_file(self.root, client_id, generation, holder,
-                       seal_to(public, key, client_key_context(client_id, holder, generation)), fsync=self._fsync)
+                       seal_to(public, key, client_key_context(client_id, holder, generation)), fsync=self.fsync)
 
     def forget_client_keys(self, client_id: str) -> None:
         """Drop what is known of the client's keys, to read them again from their files."""
@@ -191,7 +211,7 @@ class Vault:
         """Apply `change` to keyring.json as it is on disk now, and write it back atomically."""
         keyring = load_keyring(self.root)
         result = change(keyring)
-        write_keyring(self.root, keyring, fsync=self._fsync)
+        write_keyring(self.root, keyring, fsync=self.fsync)
         self.keyring = keyring
         return result
 
@@ -210,7 +230,7 @@ class Vault:
                     self.seal_client_key(client_id, 1, key, RECOVERY_HOLDER, self.keyring.recovery_public)
                 else:
                     write_key_file(self.root, client_id, 1, MASTER_HOLDER,
-                                   {"wrapped": wrap_client_key(self.keys, client_id, key)}, fsync=self._fsync)
+                                   {"wrapped": wrap_client_key(self.keys, client_id, key)}, fsync=self.fsync)
             except NotDurable as exc:
                 # Not confirmed by the device: a client must never outlive its key on a
                 # power cut, so the client is not added (and the key taken back).
@@ -226,14 +246,14 @@ class Vault:
         portfolio as it was (if even that fails, an unused key is harmless)."""
         self._client_keys.pop(client_id, None)
         try:
-            remove_key_files(self.root, client_id, fsync=self._fsync)
+            remove_key_files(self.root, client_id, fsync=self.fsync)
         except OSError:
             pass
 
     def erase_client_key(self, client_id: str) -> None:
         """Remove a deleted client's keys, after which no copy of its files can be decrypted."""
         self._client_keys.pop(client_id, None)
-        remove_key_files(self.root, client_id, fsync=self._fsync)
+        remove_key_files(self.root, client_id, fsync=self.fsync)
         if client_id in self.keyring.client_ids() or client_id in load_keyring(self.root).client_ids():
             self.update_keyring(lambda keyring: keyring.remove_client(client_id))
 
@@ -246,8 +266,14 @@ class Vault:
         return self.keyring
 
     def verify_passphrase(self, passphrase: str) -> bool:
+        """Whether `passphrase` is the portfolio's, or, with several therapists, the unlocked one's."""
         keyring = self.require_keyring(_("check a passphrase"))
-        return isinstance(passphrase, str) and keyring.verify(passphrase)
+        if not isinstance(passphrase, str):
+            return False
+        return self._my_record().verify(passphrase) if self.keys.therapist else keyring.verify(passphrase)
+
+    def _my_record(self) -> TherapistRecord:
+        return find_therapist(read_therapists(self.root), self.keys.therapist)
 
     def change_passphrase(self, old: str, new: str) -> None:
         self.require_keyring(_("change the passphrase"))
@@ -256,13 +282,22 @@ class Vault:
             raise WrongPassphrase(_("The current passphrase is not right, so the passphrase was not changed."))
         keys = self.keys
         with writing(_("change the passphrase"), self.root, self.root):
-            self.update_keyring(lambda keyring: keyring.set_passphrase(keys.master, new))
+            if keys.therapist:
+                record = self._my_record()
+                record.set_passphrase(keys.private, new)
+                write_json(therapist_file(self.root, record.id), record.doc, fsync=self.fsync)
+            else:
+                self.update_keyring(lambda keyring: keyring.set_passphrase(keys.master, new))
         self._audit.record_after(_("The passphrase was changed, and the new one is in force"), "change-passphrase")
 
     def new_recovery_key(self, passphrase: str) -> str:
         self.require_keyring(_("make a new recovery key"))
         if not self.verify_passphrase(passphrase):
             raise WrongPassphrase(_("The passphrase is not right, so no new recovery key was made."))
+        if self.keys.therapist:
+            # Every client's key would need sealing to it, and no one therapist holds them all.
+            raise PortfolioError(_("Several therapists share this portfolio, so its recovery key stays the one shown "
+                                   "when it was shared."))
         keys = self.keys
         with writing(_("make a new recovery key"), self.root, self.root):
             recovery_key = self.update_keyring(lambda keyring: keyring.set_recovery_key(keys.master))

@@ -52,7 +52,7 @@ from expressive.limits import InputRefused, load_json_bounded
 
 EVENTS = (
     "unlock", "lock", "open-client", "export", "delete-client", "change-passphrase", "protect", "recover", "add-file",
-    "conflict-kept", "backup",
+    "conflict-kept", "backup", "invite", "give-access", "take-access",
 )
 GENESIS = "0" * 64
 HMAC_ALG = "hmac-sha256"
