@@ -17,7 +17,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 from expressive.i18n import _, ngettext
@@ -26,7 +26,7 @@ from expressive.portfolio.backups import LastBackup, backup_records
 from expressive.portfolio.device import LOCAL_ONLY_PATTERNS
 from expressive.portfolio.layout import MARKER_FILE
 
-from .restic import BackupError, Progress, Restic, address_shown, exclusion
+from .restic import BackupError, NoRepository, Progress, RepositoryLocked, Restic, address_shown, exclusion
 
 # A portfolio not backed up for a week is one lost tablet away from losing a week's sessions.
 WARN_AFTER = timedelta(days=7)
@@ -57,22 +57,27 @@ def upload(root: Path, repository: str, password: str, *, progress: Callable[[Pr
            environment: dict[str, str] | None = None) -> tuple[str, str]:
     """restic's part of a backup of the portfolio folder `root`, which touches nothing in
     the portfolio (so the app runs it on a worker thread): the repository is made first
-    when there is none (`on_new_repository(address)` is told), a killed backup's stale
-    lock removed, and the folder backed up. The repository's full address and the snapshot."""
+    when there is none (`on_new_repository(address)` is told), stale locks removed when
+    restic finds the repository locked, and the folder backed up. Returns the repository's
+    full address and the snapshot's id."""
     engine = Restic(repository, password, environment=environment)
-    if not engine.exists():
+    excludes = excludes_for(root)
+    try:
+        return engine.repository, engine.backup(root, excludes, progress, tags=(SNAPSHOT_TAG,))
+    except NoRepository:
         engine.init()
         if on_new_repository is not None:
             on_new_repository(address_shown(engine.repository))
-    engine.unlock()
-    return engine.repository, engine.backup(root, excludes_for(root), progress, tags=(SNAPSHOT_TAG,))
+    except RepositoryLocked:
+        engine.unlock()
+    return engine.repository, engine.backup(root, excludes, progress, tags=(SNAPSHOT_TAG,))
 
 
 def record_backup(store, repository: str, snapshot: str, remember_password: str | None = None, *,
                   now: datetime | None = None) -> LastBackup:
     """Keep the backup just made as this device's last (and the password, when given) and
     audit it (the snapshot's id only: the address is typed by a person)."""
-    done = LastBackup(now or datetime.now(timezone.utc), snapshot, address_shown(repository))
+    done = LastBackup(now or datetime.now(UTC), snapshot, address_shown(repository))
     backup_records(store).record(done, remember=None if remember_password is None else (repository, remember_password))
     store.audit("backup", detail=snapshot[:8])
     return done
@@ -129,7 +134,7 @@ def backup_warning(last: LastBackup | None, now: datetime | None = None) -> str:
     """What the therapist's home screen says when a backup is overdue; "" when it is not."""
     if last is None:
         return _("This portfolio has never been backed up. Tap Backup to keep a copy safe from a lost or broken tablet.")
-    age = (now or datetime.now(timezone.utc)) - last.time
+    age = (now or datetime.now(UTC)) - last.time
     if age < WARN_AFTER:
         return ""
     return ngettext("The last backup was {n} day ago. Tap Backup to keep this week's work safe too.",
@@ -139,7 +144,7 @@ def backup_warning(last: LastBackup | None, now: datetime | None = None) -> str:
 
 def when_words(last: LastBackup, now: datetime | None = None) -> str:
     """'today', 'yesterday', '3 days ago'."""
-    days = ((now or datetime.now(timezone.utc)) - last.time).days
+    days = ((now or datetime.now(UTC)) - last.time).days
     if days <= 0:
         return _("today")
     if days == 1:

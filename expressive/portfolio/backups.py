@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +92,7 @@ class BackupRecords:
         path = self._own_file()
         doc = self._read(path)
         doc.update(format=BACKUPS_FORMAT, version=BACKUPS_VERSION, last={
-            "time": backup.time.astimezone(timezone.utc).isoformat(), "snapshot": backup.snapshot,
+            "time": backup.time.astimezone(UTC).isoformat(), "snapshot": backup.snapshot,
             "repository": backup.repository})
         if remember is not None:
             doc["remembered"] = {"repository": remember[0], "password": remember[1]}
@@ -146,4 +146,4 @@ def _last_backup(entry: Any) -> LastBackup | None:
         when = datetime.fromisoformat(time)
     except ValueError:
         return None
-    return LastBackup(when if when.tzinfo else when.replace(tzinfo=timezone.utc), snapshot, repository)
+    return LastBackup(when if when.tzinfo else when.replace(tzinfo=UTC), snapshot, repository)

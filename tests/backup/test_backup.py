@@ -2,7 +2,7 @@
 
 import os
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 import pytest
@@ -190,7 +190,7 @@ def test_credentials_never_appear_in_the_address_shown():
 
 
 def test_a_week_without_a_backup_warns_and_the_newest_of_every_device_counts(portfolio, monkeypatch):
-    now = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
     assert "never been backed up" in backup_warning(None, now)
     recent = LastBackup(now - timedelta(days=6, hours=23), "abc", "/media/usb")
     assert backup_warning(recent, now) == ""

@@ -2,7 +2,7 @@
 dialog backing up to a real restic repository on a "USB drive" folder, the remembered
 password, and the warning after a week without a backup."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -86,7 +86,7 @@ def test_a_wrong_password_is_said_in_the_dialog(app, window, usb, restic_environ
 
 
 def test_a_week_without_a_backup_warns_on_the_therapists_home(app):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     records = backup_records(app.store)
     records.record(LastBackup(now - timedelta(days=6), "recent", "/media/usb"))
     app.go("clients")
