@@ -91,6 +91,7 @@ def run_benchmarks(*, as_json: bool, quick: bool, load: int = 0, only: list[str]
 
 def _measure_all(*, as_json: bool, quick: bool, only: list[str] | None) -> int:
     from expressive.audio.microphone_measure import microphone_figures
+    from expressive.backup.measure import backup_figures
     from expressive.lib.film.measure import film_figures
     from expressive.registry import discover
     from expressive.sync.measure import sync_figures
@@ -113,6 +114,7 @@ def _measure_all(*, as_json: bool, quick: bool, only: list[str] | None) -> int:
             "check": lambda: check_figures(scratch, quick),
             "crash": lambda: bench_crash_kills(scratch, 50 if quick else 1000),
             "exports": lambda: bench_exports(20 if quick else 100),
+            "backup": lambda: backup_figures(scratch, quick),
             "sync": lambda: sync_figures(scratch, quick),
             "films": lambda: film_figures(quick),
             "microphone": lambda: microphone_figures(quick),
