@@ -35,6 +35,12 @@ LOCAL_ONLY_PATTERNS = (
     ".*.partial",
     "/clients/.deleting-*",
     "/clients/.building-*",
+    # Syncthing's own: its folder marker, ignore file and versions, and a file it is fetching.
+    "/.stfolder",
+    "/.stignore",
+    "/.stversions",
+    ".syncthing.*.tmp",
+    "~syncthing~*.tmp",
 )
 
 
