@@ -26,6 +26,14 @@ def test_a_kill_at_any_moment_of_a_backup_leaves_the_repository_usable_and_the_n
     assert not problems, "\n".join(problems)
 
 
+def test_a_kill_at_any_moment_of_a_restore_leaves_no_half_portfolio_and_the_next_restore_completes(
+        inputs, tmp_path):
+    seed = random.Random(f"{os.getpid()}{time.time()}").randrange(1 << 30)
+    print(f"seed {seed}")
+    problems = harness.run_restore_kills(inputs, tmp_path, trials=KILLS, seed=seed)
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.skipif(harness.full_filesystem_available() is not None,
                     reason=f"no real full filesystem here: {harness.full_filesystem_available()}")
 def test_a_full_repository_is_said_plainly_and_the_next_backup_after_freeing_space_completes(inputs, tmp_path):

@@ -1,7 +1,8 @@
 """`expressive backup` met by real faults, against real restic and the real command line:
 
 - **kill**: SIGKILL of the command and of its restic together (their process group) at a
-  random instant of a first backup to a new repository (making it, then uploading);
+  random instant of a first backup to a new repository (making it, then uploading), and
+  of a restore (which must leave nothing under the new portfolio's name, or all of it);
 - **full**: the repository on a real, small filesystem filled to a few bytes, or a few MB,
   of free space (tmpfs: only as root; otherwise skipped, with why).
 
@@ -138,6 +139,58 @@ def run_kills(inputs: Inputs, work: Path, *, trials: int, seed: int) -> list[str
     return problems
 
 
+def _restore_argv(inputs: Inputs, repository: Path, target: Path) -> list[str]:
+    return [*EXPRESSIVE, "restore", "--from", str(repository), "--portfolio", str(target),
+            "--passphrase-file", str(inputs.passphrase_file), "--password-file", str(inputs.password_file)]
+
+
+def run_restore_kills(inputs: Inputs, work: Path, *, trials: int, seed: int) -> list[str]:
+    """`trials` kills at random instants of a restore: the new folder is then absent or a
+    whole portfolio that checks clean, and the next restore (into a new name, or the same
+    one when it is absent) completes, leaving no hidden staging folder beside it."""
+    chance = random.Random(seed)
+    root, repository, env = _new_trial(inputs, work / "restore-source")
+    backed_up = _run(_backup_argv(inputs, root, repository), env)
+    if backed_up.returncode != 0:
+        return [f"the backup to restore fails: {backed_up.stderr.strip()[-300:]}"]
+    begun = time.perf_counter()
+    whole = _run(_restore_argv(inputs, repository, work / "restore-whole" / "portfolio"), env)
+    duration = time.perf_counter() - begun
+    if whole.returncode != 0:
+        return [f"the restore fails with no fault at all: {whole.stderr.strip()[-300:]}"]
+    problems = []
+    for number in range(trials):
+        folder = work / f"restore-kill-{number}"
+        folder.mkdir()
+        target = folder / "portfolio"
+        delay = chance.uniform(0, duration * 1.05)
+        child = subprocess.Popen(_restore_argv(inputs, repository, target), stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        try:
+            child.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+            _wait_until_gone(child.pid)
+        found = []
+        if target.exists():
+            checked = _run([*EXPRESSIVE, "check", "--portfolio", str(target),
+                            "--passphrase-file", str(inputs.passphrase_file)], env)
+            if checked.returncode != 0:
+                found.append(f"a half portfolio stands under the new name: {checked.stdout.strip()[-300:]}")
+        else:
+            again = _run(_restore_argv(inputs, repository, target), env)
+            if again.returncode != 0:
+                found.append(f"the next restore does not complete: {again.stderr.strip()[-300:]}")
+            left = [entry.name for entry in folder.iterdir() if entry.name != "portfolio"]
+            if left:
+                found.append(f"the next restore left {left} beside the portfolio")
+        problems += [f"(restore killed after {delay:.2f} s of {duration:.2f} s) {problem}" for problem in found]
+        if not found:
+            shutil.rmtree(folder)
+    return problems
+
+
 def _wait_until_gone(group: int, timeout: float = 10.0) -> None:
     """Until every process of `group` is gone (and reaped): restic takes a lock whose
     program still exists, even dying, for a live one."""
@@ -184,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = []
         if args.fault in ("kill", "all"):
             problems += run_kills(inputs, work, trials=args.trials, seed=args.seed)
+            problems += run_restore_kills(inputs, work, trials=args.trials, seed=args.seed)
         if args.fault in ("full", "all"):
             found, skipped = run_full(inputs, work)
             problems += found
