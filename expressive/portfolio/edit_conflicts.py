@@ -41,21 +41,25 @@ class EditChoices:
     _disk: Disk
     client: Any  # Portfolio.client
 
-    def edit_conflicts(self, client_id: str) -> list[RecordConflict]:
-        """Every conflict in the client's records and the therapist's notes on them: a
-        check for an edits folder per record (a stat), and a read of those that have one."""
+    def edit_conflicts(self, client_id: str, record: Key | None = None) -> list[RecordConflict]:
+        """Every conflict in the client's records and the therapist's notes on them (or,
+        given `record`, in that record alone): a check for an edits folder per record (a
+        stat), and a read of those that have one."""
         client: Client = self.client(client_id)
         disk = self._disk
         index = disk.index
-        keys: list[Key] = [(client.id, "", "")]
-        keys += [(client.id, session.id, "") for session in index.sessions(client.id, limit=None, offset=0)]
-        keys += [(client.id, artifact.session_id, artifact.id) for artifact in index.artifacts(client.id)]
+        if record is not None:
+            keys = [record]
+        else:
+            keys = [(client.id, "", "")]
+            keys += [(client.id, session.id, "") for session in index.sessions(client.id, limit=None, offset=0)]
+            keys += [(client.id, artifact.session_id, artifact.id) for artifact in index.artifacts(client.id)]
         found = []
         for key in keys:
             path = disk.layout.record_file(key)
             if (path.parent / EDITS_FOLDER).is_dir():
                 found += [RecordConflict(level(key), key, path, conflict) for conflict in self._conflicts_in(path, key)]
-        for path in note_paths(disk.layout.client_dir(client.id) / PRIVATE):
+        for path in [] if record is not None else note_paths(disk.layout.client_dir(client.id) / PRIVATE):
             found += [RecordConflict("note", (client.id, "", ""), path, conflict)
                       for conflict in self._conflicts_in(path, None)]
         return sorted(found, key=lambda conflict: (_KINDS.index(conflict.what), str(conflict.path), conflict.edit.path))

@@ -21,6 +21,7 @@ from expressive.i18n import N_, _, format_date, format_time
 from expressive.importing import import_file, importable_endings
 from expressive.plans import IMPORTED_PLAN_ID, IMPORTED_PLAN_TITLE
 from expressive.portfolio import ArtifactRecord, PortfolioError
+from expressive.portfolio.edit_conflicts import RecordConflict
 from expressive.ui import faces  # noqa: F401  (defines the Face widgets the .kv rules use)
 from expressive.ui.dialogs import ask_text
 from expressive.ui.files import FileChooser
@@ -378,6 +379,9 @@ class ArtifactScreen(BaseScreen):
     tags = StringProperty("")
     starred = BooleanProperty(False)
     has_note = BooleanProperty(False)
+    # The client's words written at once on another tablet (see `_show_other_words`).
+    other_words = StringProperty("")
+    _conflict: RecordConflict | None = None
     details = StringProperty("")
     problem = StringProperty("")
     # The screen the back arrow returns to, as it was left (a gallery keeps its filters).
@@ -425,6 +429,38 @@ class ArtifactScreen(BaseScreen):
             self.has_note = bool(self.app.store.artifact_note(artifact))
         except PortfolioError:
             self.has_note = False
+        self._show_other_words(artifact)
+
+    def _show_other_words(self, artifact: ArtifactRecord) -> None:
+        """The title or words written on two tablets at once: the one shown, and the other
+        to keep instead (nothing is lost until the therapist chooses)."""
+        try:
+            conflicts = self.app.store.edit_conflicts(
+                artifact.client_id, (artifact.client_id, artifact.session_id, artifact.id))
+        except PortfolioError:
+            conflicts = []
+        self._conflict = conflicts[0] if conflicts else None
+        if self._conflict is None:
+            self.other_words = ""
+            return
+        other = self._conflict.edit.others[0].value or ""
+        if self._conflict.edit.path == ("title",):
+            self.other_words = _("Also written on another tablet as the title: “{words}”").format(words=other)
+        else:
+            self.other_words = _("Also written about it on another tablet: “{words}”").format(words=other)
+
+    def keep_words(self, the_other: bool) -> None:
+        conflict = self._conflict
+        if conflict is None:
+            return
+        chosen = conflict.edit.others[0] if the_other else conflict.edit.shown
+        store = self.app.store
+
+        def choose() -> ArtifactRecord:
+            store.choose_edit(conflict, chosen)
+            return store.artifact(*conflict.key)
+
+        self._change(choose, _("The choice could not be saved"))
 
     def _change(self, change, failed: str) -> None:
         """Save a change to the work's reflection or review aids, and show it; `failed` is
