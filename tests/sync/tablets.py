@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from expressive.portfolio.device import LOCAL_ONLY_PATTERNS
-from expressive.sync.syncthing import IGNORE_FILE, Syncthing, free_port
+from expressive.sync.syncthing import Syncthing, free_port
 
 # Generous: two busy cores shared with other test runs. Polling ends as soon as it holds.
 CONVERGE_TIMEOUT_S = 120
-_SYNCTHING_OWN = (".stfolder", IGNORE_FILE)
 
 
 @dataclass
@@ -64,8 +63,7 @@ def shared_files(folder: Path) -> dict[str, str]:
     found = {}
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
-        if path.is_file() and not is_local_only(relative) and relative.split("/")[0] not in _SYNCTHING_OWN \
-                and not path.name.startswith(".syncthing."):
+        if path.is_file() and not is_local_only(relative):
             found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
 

@@ -47,12 +47,14 @@ def opened(tablet: Tablet) -> Portfolio:
 
 
 def assert_clean_and_alike(*tablets: Tablet) -> None:
-    """`check` clean on each tablet, and each holds the same clients, sessions and pieces."""
+    """`check` clean and the audit intact on each tablet, and each holds the same clients,
+    sessions and pieces."""
     seen = []
     for tablet in tablets:
         with opened(tablet) as store:
             report = store.check()
             assert report.ok, (tablet.name, report.problems)
+            assert not store.verify_audit(), "every device's audit chain arrived intact"
             seen.append({client.id: {session.id: sorted(artifact.id for artifact in store.artifacts(client.id, session.id))
                                      for session in store.sessions(client.id)} for client in store.clients()})
     assert all(holding == seen[0] for holding in seen[1:])
@@ -118,6 +120,38 @@ def test_work_made_on_both_tablets_at_once_converges(tablets):
     assert_clean_and_alike(a, b)
     assert not [path for path in a.folder.rglob("*sync-conflict*")]
     wait_until(lambda: server_has_everything(a, server), what="the server to catch up")
+
+
+def test_the_same_piece_reflected_on_both_tablets_reads_the_same_on_both(tablets):
+    """Each tablet writes only its own edits file of the piece; both read the merge."""
+    a, b, _server = tablets
+
+    def reflect(tablet: Tablet, words: str, tag: str, star: bool) -> None:
+        with opened(tablet) as store:
+            client = store.clients()[0]
+            piece = next(artifact for artifact in store.artifacts(client.id) if artifact.title == "orange 0")
+            piece = store.add_noticing(piece, words)
+            piece = store.set_tags(piece, [*piece.tags, tag])
+            store.set_star(piece, star)
+
+    both = [threading.Thread(target=reflect, args=(a, "I see a sun now", "sun", True)),
+            threading.Thread(target=reflect, args=(b, "It looks calmer", "calm", True))]
+    for worker in both:
+        worker.start()
+    for worker in both:
+        worker.join()
+    wait_converged(a, b)
+    assert_clean_and_alike(a, b)
+    assert not [path for path in a.folder.rglob("*sync-conflict*")]
+    read = []
+    for tablet in (a, b):
+        with opened(tablet) as store:
+            client = store.clients()[0]
+            piece = next(artifact for artifact in store.artifacts(client.id) if artifact.title == "orange 0")
+            read.append((sorted(noticing.text for noticing in piece.noticings),
+                         sorted(piece.tags), piece.starred))
+    assert read[0] == read[1]
+    assert {"I see a sun now", "It looks calmer"} <= set(read[0][0]) and {"sun", "calm"} <= set(read[0][1])
 
 
 def test_a_tablet_offline_for_a_while_catches_up(tablets):
