@@ -99,15 +99,16 @@ class BackupDialog(TherapistView):
         def progress(done) -> None:
             Clock.schedule_once(lambda _dt: setattr(self, "fraction", done.fraction))
 
+        made = []
         try:
-            repository, snapshot = upload(root, address, password, progress=progress)
+            repository, snapshot = upload(root, address, password, progress=progress, on_new_repository=made.append)
         except (PortfolioError, OSError) as error:
             reason = str(error)
             Clock.schedule_once(lambda _dt: self._finished(_("Not backed up: {reason}").format(reason=reason)))
         else:
-            Clock.schedule_once(lambda _dt: self._record(repository, snapshot, password))
+            Clock.schedule_once(lambda _dt: self._record(repository, snapshot, password, new=bool(made)))
 
-    def _record(self, repository: str, snapshot: str, password: str) -> None:
+    def _record(self, repository: str, snapshot: str, password: str, *, new: bool) -> None:
         try:
             done = record_backup(self.app.store, repository, snapshot, password if self.remember else None)
         except (PortfolioError, OSError) as error:
@@ -118,7 +119,11 @@ class BackupDialog(TherapistView):
         self.ids.password.text = ""
         self._see_remembered()
         self._show_last()
-        self._finished(_("Backed up to {where}.").format(where=done.repository))
+        said = _("Backed up to {where}.").format(where=done.repository)
+        if new:
+            said += " " + _("It is a new backup repository: keep its password safe, as without it the backup cannot be "
+                            "read.")
+        self._finished(said)
 
     def _finished(self, message: str) -> None:
         self.running = False

@@ -61,14 +61,14 @@ def test_the_backup_button_backs_up_to_a_usb_drive_and_remembers_the_password(ap
     tap(dialog.ids.remember)
     back_up(dialog)
     repository = usb / "Expressive backup"
-    assert dialog.message == f"Backed up to {repository}.", dialog.message
+    assert dialog.message.startswith(f"Backed up to {repository}. It is a new backup repository"), dialog.message
     assert dialog.last_backup == f"Last backup: today, to {repository}"
     engine = Restic(str(repository), REPOSITORY_PASSWORD, environment=restic_environment)
     assert len(engine.snapshots()) == 1
     # The next time the remembered password is used: nothing to type.
     assert dialog.remembered_here and dialog.ids.password.text == ""
     back_up(dialog)
-    assert len(engine.snapshots()) == 2, dialog.message
+    assert len(engine.snapshots()) == 2 and dialog.message == f"Backed up to {repository}.", dialog.message
     tap(dialog.ids.close)
     assert dialog.parent is None and home.backup_warning == ""
     assert [entry.event for entry in app.store.audit_entries()].count("backup") == 2
