@@ -204,3 +204,27 @@ def test_a_week_without_a_backup_warns_and_the_newest_of_every_device_counts(por
         records.record(LastBackup(now - timedelta(days=10), "oldest", "/media/usb"))
         assert len(list((portfolio / BACKUPS_FOLDER).iterdir())) == 2
         assert records.last().snapshot == "older", "another device's newer backup counts too"
+
+
+def test_no_backup_is_made_while_another_program_writes_the_portfolio(portfolio, tmp_path, restic_environment,
+                                                                      capsys):
+    """The backup holds the portfolio's lock, so what it copies is what one writer left."""
+    import sys
+
+    from expressive.cli import main
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from expressive.portfolio.lock import acquire; "
+         f"acquire(Path({str(portfolio)!r})); print('held', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        password = tmp_path / "repository-password"
+        password.write_text(REPOSITORY_PASSWORD)
+        assert main(["backup", "--portfolio", str(portfolio), "--to", str(tmp_path / "repo"), "--password-file",
+                     str(password), "--passphrase-file", str(passphrase_file(tmp_path))]) == 2
+    finally:
+        holder.stdin.close()
+        holder.wait()
+    assert "in use by another program" in capsys.readouterr().err
+    assert not (tmp_path / "repo").exists()
