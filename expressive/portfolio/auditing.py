@@ -30,6 +30,8 @@ from .layout import AUDIT_FILE
 from .records import PortfolioError
 
 AUDIT_FOLDER = "audit"
+SEALED_EVENT = "chains-sealed"
+_HEAD_MARK = ":"
 _CHAIN_SUFFIX = ".log"
 _ANCHOR_SUFFIX = ".anchor"
 
@@ -89,11 +91,44 @@ def open_audit_log(root: Path, keys: Keys | None, *, fsync: bool, entries_expect
     return _chain(chain_path(root, device), keys, fsync=fsync, entries_expected=entries_expected and not new_here)
 
 
-def _chain(path: Path, keys: Keys | None, *, fsync: bool, entries_expected: bool = False) -> AuditLog:
+def _chain(path: Path, keys: Keys | None, *, fsync: bool, entries_expected: bool = False,
+           vouched_head: tuple[int, str] | None = None) -> AuditLog:
     return AuditLog(
         path, None if keys is None else keys.audit, replace_file=replace_file, fsync=fsync,
-        entries_expected=entries_expected,
+        entries_expected=entries_expected, vouched_head=vouched_head,
     )
+
+
+def seal_other_chains(root: Path, keys: Keys, *, fsync: bool) -> None:
+    """When the portfolio is protected: the other devices' logs, written before it was,
+    have no line sealed with the key, and those devices may never write again (a folder
+    copied, then protected). This device's log vouches for where each of them ends, in a
+    line sealed with the key ("chains-sealed"), as the first sealed line of a log seals
+    the plain lines before it."""
+    own = open_audit_log(root, keys, fsync=fsync)
+    heads = []
+    for device, path in chains(root):
+        head = None if path == own.path else _chain(path, keys, fsync=fsync).head()
+        if head is not None:
+            heads.append(f"{device}{_HEAD_MARK}{head[0]}{_HEAD_MARK}{head[1]}")
+    if heads:
+        own.append(SEALED_EVENT, detail=" ".join(heads))
+
+
+def _vouched_heads(logs: list[AuditLog]) -> dict[str, tuple[int, str]]:
+    """Where each device's log ended when the portfolio was protected, as sealed lines of
+    any log say (see `seal_other_chains`)."""
+    heads: dict[str, tuple[int, str]] = {}
+    for log in logs:
+        for entry in log.sealed_entries():
+            if entry.event != SEALED_EVENT:
+                continue
+            for head in entry.detail.split():
+                device, _mark, rest = head.partition(_HEAD_MARK)
+                seq, _mark, mac = rest.partition(_HEAD_MARK)
+                if seq.isdigit():
+                    heads[device] = (int(seq), mac)
+    return heads
 
 
 def unrecorded(done: str, exc: OSError | sqlite3.Error, root: Path) -> PortfolioError:
@@ -140,9 +175,12 @@ class Audit:
     def _logs(self) -> list[tuple[str, AuditLog]]:
         """Every chain (this device's first), each with its device id."""
         own = self._log.path.name[:-len(_CHAIN_SUFFIX)]
-        others = [(device, _chain(path, self._keys, fsync=self._fsync))
-                  for device, path in chains(self.root) if device != own]
-        return [(own, self._log), *others]
+        others = [(device, path) for device, path in chains(self.root) if device != own]
+        vouched = _vouched_heads([self._log, *(_chain(path, self._keys, fsync=self._fsync) for _device, path in others)])
+        return [(own, self._log), *(
+            (device, _chain(path, self._keys, fsync=self._fsync, vouched_head=vouched.get(device)))
+            for device, path in others
+        )]
 
     def entries(self) -> list[AuditEntry]:
         """The entries of every device's chain, by time, each naming its device."""

@@ -15,7 +15,7 @@ from expressive.i18n import _
 from expressive.security.keyring import KdfParams, Keyring, Keys
 
 from .atomic import find_leftovers, fsync_folder, is_full, reason, remove_leftover, write_failure
-from .auditing import open_audit_log
+from .auditing import open_audit_log, seal_other_chains
 from .disk import encrypt_in_place
 from .documents import encryption_document
 from .folder import hold, prepare_root, read_marker, status, write_marker
@@ -158,6 +158,7 @@ def finish_migration(root: Path, keyring: Keyring, keys: Keys, *, fsync: bool) -
     # The old index holds names and reflections in plaintext; it is rebuilt encrypted.
     remove_files(root / INDEX_FILE)
     open_audit_log(root, keys, fsync=fsync).append("protect", detail=f"{encrypted} files encrypted")
+    seal_other_chains(root, keys, fsync=fsync)
     marker = read_marker(root)[0]
     marker["encryption"] = encryption_document("complete")
     write_marker(root, marker, fsync=fsync)

@@ -52,7 +52,7 @@ from expressive.limits import InputRefused, load_json_bounded
 
 EVENTS = (
     "unlock", "lock", "open-client", "export", "delete-client", "change-passphrase", "protect", "recover", "add-file",
-    "conflict-kept", "backup", "invite", "give-access", "take-access",
+    "conflict-kept", "backup", "invite", "give-access", "take-access", "chains-sealed",
 )
 GENESIS = "0" * 64
 HMAC_ALG = "hmac-sha256"
@@ -145,12 +145,15 @@ class AuditLog:
 
     `entries_expected`: the portfolio has a keyring, so it was protected, which is always
     recorded: a log and anchor both missing there were deleted. `replace_file` writes the
-    anchor atomically (the store's crash-safe writer).
+    anchor atomically (the store's crash-safe writer). `vouched_head`: the (number, MAC)
+    of this log's last line as a line sealed with the key in another log says it was (a
+    device's log written before the portfolio was protected, which that device never
+    carried on: see `chains-sealed`), so its plain lines need no sealed line of their own.
     """
 
     def __init__(
         self, path: Path, key: bytes | None, *, replace_file: ReplaceFile, fsync: bool = True,
-        entries_expected: bool = False,
+        entries_expected: bool = False, vouched_head: tuple[int, str] | None = None,
     ):
         self.path = path
         self.anchor_path = path.with_suffix(".anchor")
@@ -158,6 +161,7 @@ class AuditLog:
         self._fsync = fsync
         self._replace_file = replace_file
         self._entries_expected = entries_expected
+        self._vouched_head = vouched_head
 
     def _mac(self, payload: bytes, alg: str) -> str | None:
         if alg == HMAC_ALG:
@@ -350,6 +354,29 @@ class AuditLog:
             raw_lines.pop()
         return [_parse(number, raw) for number, raw in enumerate(raw_lines, start=1)]
 
+    def head(self) -> tuple[int, str] | None:
+        """The last entry's number and MAC; None when there is none."""
+        try:
+            tail, _needs_newline = self._tail()
+        except AuditLogNotAFile:
+            return None
+        return None if tail is None or tail.entry is None else (tail.entry.seq, tail.mac)
+
+    def sealed_entries(self) -> list[AuditEntry]:
+        """The entries whose lines are sealed with the key, each MAC verified: only someone
+        with the passphrase could have written them, wherever they are in the log."""
+        if self._key is None:
+            return []
+        try:
+            lines = self._lines()
+        except AuditLogNotAFile:
+            return []
+        return [
+            line.entry for line in lines
+            if line.entry is not None and line.alg == HMAC_ALG
+            and hmac.compare_digest(self._mac(line.payload, HMAC_ALG) or "", line.mac)
+        ]
+
     def entries(self) -> list[AuditEntry]:
         """Every readable entry, in file order (damaged lines, and a log that is not a file,
         are left out; `verify` names them)."""
@@ -402,7 +429,7 @@ class AuditLog:
                 signed_since = number
             # Carry on from this line, so that one break is reported once.
             prev_mac, prev_seq = line.mac, line.entry.seq
-        if self._key is not None and lines and signed_since is None:
+        if self._key is not None and lines and signed_since is None and self.head() != self._vouched_head:
             problems.append(
                 _("line {number}: no line is sealed with the portfolio's key, so lines were removed or "
                    "the log was replaced").format(number=last_number)

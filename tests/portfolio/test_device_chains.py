@@ -195,3 +195,22 @@ def test_a_kill_at_any_step_of_the_move_loses_nothing_and_the_next_open_finishes
     assert entries[:len(written)] == written
     assert _layout(root) == LAYOUT_VERSION
     assert not (root / "audit.log").exists() and not (root / "audit.anchor").exists()
+
+
+def test_a_plain_chain_slipped_into_a_protected_portfolio_is_named_but_one_sealed_at_protection_is_not(tmp_path):
+    from expressive.portfolio.atomic import write_file
+    from expressive.security.audit import AuditLog
+    from sample_work import CHEAP_KDF
+
+    template = tmp_path / "template"
+    with Portfolio.open(template) as store:
+        store.audit("open-client", store.add_client("Robin").id)
+    root = tmp_path / "portfolio"
+    shutil.copytree(template, root)
+    Portfolio.protect(root, PASSPHRASE, kdf=CHEAP_KDF)
+    # Written by anyone, without the key: a chain of a device that never was.
+    forged = AuditLog(root / AUDIT_FOLDER / "d-forgedxx.log", None, replace_file=write_file, fsync=False)
+    forged.append("export", "c-00000000")
+    with Portfolio.open(root, passphrase=PASSPHRASE) as store:
+        problems = store.verify_audit()
+    assert problems and all(problem.startswith("device d-forgedxx: ") for problem in problems), problems
