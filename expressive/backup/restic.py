@@ -46,8 +46,8 @@ _OUR_OWN_SETTINGS = ("RESTIC_PASSWORD", "RESTIC_PASSWORD_FILE", "RESTIC_PASSWORD
 _WRONG_PASSWORD = "wrong password or no key found"
 _NO_REPOSITORY = ("Is there a repository at the following location?", "unable to open config file")
 _FULL = ("no space left on device", "disk quota exceeded")
-_DAMAGED = ("ciphertext verification failed", "repository contains errors", "Load(<", "invalid data returned",
-            "There were", "checksum", "unexpected EOF")
+_DAMAGED = ("ciphertext verification failed", "repository contains errors", "Pack ID does not match",
+            "invalid data returned", "There were")
 _LOCKED = "repository is already locked"
 _REMOTE_SCHEMES = ("sftp", "rest", "s3", "swift", "b2", "azure", "gs", "rclone")
 
@@ -198,7 +198,12 @@ class Restic:
     def restore(self, snapshot: str, target: Path) -> None:
         """Restore `snapshot` ("latest" or an id) into the folder `target`, verifying every
         restored file against the repository."""
-        self._run(["restore", snapshot, "--target", str(target), "--verify"])
+        try:
+            self._run(["restore", snapshot, "--target", str(target), "--verify"])
+        except RepositoryFull:
+            # What fills up in a restore is the device restored onto.
+            raise RepositoryFull(_("The device of {folder} is full, so the backup was not restored. Free some "
+                                   "space there and restore again.").format(folder=target.parent)) from None
 
     def check(self, *, read_data: bool = False) -> None:
         """RepositoryDamaged when restic finds the repository damaged; `read_data` reads

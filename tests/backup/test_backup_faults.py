@@ -39,3 +39,11 @@ def test_a_kill_at_any_moment_of_a_restore_leaves_no_half_portfolio_and_the_next
 def test_a_full_repository_is_said_plainly_and_the_next_backup_after_freeing_space_completes(inputs, tmp_path):
     problems, skipped = harness.run_full(inputs, tmp_path)
     assert skipped is None and not problems, "\n".join(problems)
+
+
+@pytest.mark.skipif(harness.full_filesystem_available() is not None,
+                    reason=f"no real full filesystem here: {harness.full_filesystem_available()}")
+def test_a_restore_onto_a_full_device_is_said_plainly_leaves_nothing_and_completes_after_freeing_space(
+        inputs, tmp_path):
+    problems, skipped = harness.run_full_restore(inputs, tmp_path)
+    assert skipped is None and not problems, "\n".join(problems)

@@ -4,7 +4,7 @@
   random instant of a first backup to a new repository (making it, then uploading), and
   of a restore (which must leave nothing under the new portfolio's name, or all of it);
 - **full**: the repository on a real, small filesystem filled to a few bytes, or a few MB,
-  of free space (tmpfs: only as root; otherwise skipped, with why).
+  of free space (tmpfs: only as root; otherwise skipped, with why); and a restore onto one.
 
 After each, the repository must pass `restic check` (after `restic unlock` has removed a
 killed restic's stale lock), the next backup must complete, and the portfolio must still be
@@ -225,6 +225,37 @@ def run_full(inputs: Inputs, work: Path, *, free_bytes=FREE_BYTES) -> tuple[list
     return problems, None
 
 
+def run_full_restore(inputs: Inputs, work: Path, *, free_bytes=FREE_BYTES) -> tuple[list[str], str | None]:
+    """A restore onto a full filesystem: said to be full, nothing left under the new name or
+    beside it, and the restore after freeing space completes."""
+    why_not = full_filesystem_available()
+    if why_not:
+        return [], why_not
+    root, repository, env = _new_trial(inputs, work / "full-restore-source")
+    backed_up = _run(_backup_argv(inputs, root, repository), env)
+    if backed_up.returncode != 0:
+        return [f"the backup to restore fails: {backed_up.stderr.strip()[-300:]}"], None
+    problems = []
+    for leave in free_bytes:
+        with small_filesystem(work / f"small-restore-{leave}", FULL_FILESYSTEM_BYTES) as mount:
+            filler = _fill(mount, leave)
+            target = mount / "portfolio"
+            answer = _run(_restore_argv(inputs, repository, target), env)
+            if answer.returncode == 0:
+                problems.append(f"({leave} bytes free) the restore says it completed on a full filesystem")
+            elif "full" not in answer.stderr or "Traceback" in answer.stderr:
+                problems.append(f"({leave} bytes free) a full device is not said plainly: {answer.stderr.strip()[-300:]}")
+            left = sorted(entry.name for entry in mount.iterdir() if entry.name != "filler")
+            if left:
+                problems.append(f"({leave} bytes free) the failed restore left {left}")
+            filler.unlink()
+            again = _run(_restore_argv(inputs, repository, target), env)
+            if again.returncode != 0:
+                problems.append(f"({leave} bytes free) the restore after freeing space fails: "
+                                f"{again.stderr.strip()[-300:]}")
+    return problems, None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m expressive.tools.faults.backup", description=__doc__.split("\n")[0])
     parser.add_argument("fault", choices=("kill", "full", "all"))
@@ -240,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             problems += run_restore_kills(inputs, work, trials=args.trials, seed=args.seed)
         if args.fault in ("full", "all"):
             found, skipped = run_full(inputs, work)
-            problems += found
+            problems += found + run_full_restore(inputs, work)[0]
             if skipped:
                 print(f"skipped the full filesystem: {skipped}")
     for problem in problems:
