@@ -25,6 +25,7 @@ SCREENS = (
     "backup",
     "conflicts",
     "devices",
+    "colleagues",
 )
 
 

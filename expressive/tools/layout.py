@@ -343,6 +343,11 @@ def walk_the_therapists_screens(walk: Walk) -> None:
 
         show_example_devices(app)
         walk.look("devices")
+    if walk.wanted("colleagues"):
+        from expressive.ui.screens.colleagues import show_example_colleagues
+
+        show_example_colleagues(app)
+        walk.look("colleagues")
     walk.go("clients")
     walk.popup("backup", "backup dialog", app.root.get_screen("clients").back_up)
     walk.go("add_client")

@@ -46,6 +46,11 @@ def stage(app, screen: str, level: str | None = None) -> None:
 
         show_example_devices(app)
         return
+    if screen == "colleagues":
+        from expressive.ui.screens.colleagues import show_example_colleagues
+
+        show_example_colleagues(app)
+        return
     if screen == "backup":
         app.root.get_screen("clients").back_up()
         return

@@ -56,6 +56,7 @@ SCREENS = {
     "change_pin": "expressive.ui.screens.access:ChangePinScreen",
     "conflicts": "expressive.ui.screens.conflicts:ConflictsScreen",
     "devices": "expressive.ui.screens.devices:DevicesScreen",
+    "colleagues": "expressive.ui.screens.colleagues:ColleaguesScreen",
 }
 DEFAULT_IDLE_LOCK_SECONDS = 5 * 60
 IDLE_CHECK_SECONDS = 5
