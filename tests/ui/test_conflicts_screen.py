@@ -2,7 +2,7 @@
 Conflicts screen shows both versions, and "Keep this one" (asked once more) keeps it."""
 
 from expressive.portfolio import Portfolio
-from expressive.tools.driver import start_app, stop_app, tap
+from expressive.tools.driver import advance_frames, start_app, stop_app, tap
 from expressive.tools.screenshot import make_sample_conflicts
 from expressive.ui.widgets import IconButton
 from sample_work import drawing_draft
@@ -20,6 +20,16 @@ def _portfolio_with_conflicts(root):
     return picture
 
 
+def _notice_once_looked(clients, expected):
+    """The home screen's notice, once the look for conflicts (on a thread) has said
+    `expected` (or after 500 frames)."""
+    for _frame in range(500):
+        if clients.ids.notice.text.startswith(expected):
+            break
+        advance_frames(1)
+    return clients.ids.notice.text
+
+
 def _keep_button(column):
     return next(widget for widget in column.walk() if isinstance(widget, IconButton) and widget.text == "Keep this one")
 
@@ -33,7 +43,7 @@ def test_the_therapist_sees_both_versions_and_keeps_the_one_chosen(window, tmp_p
     try:
         submit_secret(screen(app, "lock").ids.entry, PIN)
         clients = screen(app, "clients")
-        assert clients.ids.notice.text.startswith("2 things were changed on two tablets at once")
+        assert _notice_once_looked(clients, "2 things").startswith("2 things were changed on two tablets at once")
         tap(clients.ids.conflicts)
         assert app.root.current == "conflicts"
         cards = list(reversed(screen(app, "conflicts").ids.listing.children))
@@ -54,7 +64,7 @@ def test_the_therapist_sees_both_versions_and_keeps_the_one_chosen(window, tmp_p
         assert len(screen(app, "conflicts").ids.listing.children) == 1
         assert any(entry.event == "conflict-kept" for entry in app.store.audit_entries())
         tap(screen(app, "conflicts").ids.back)
-        assert screen(app, "clients").ids.notice.text.startswith("1 thing was changed")
+        assert _notice_once_looked(screen(app, "clients"), "1 thing").startswith("1 thing was changed")
     finally:
         stop_app(app)
 

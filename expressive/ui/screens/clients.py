@@ -12,8 +12,7 @@ from expressive.portfolio import PortfolioError
 from expressive.portfolio.backups import backup_records
 from expressive.ui.rules import load_rules
 from expressive.ui.screens.base import BaseScreen
-from expressive.ui.screens.conflicts import conflicts_notice
-from expressive.ui.screens.conflicts import conflicts_notice
+from expressive.ui.screens.conflicts import look_for_conflicts
 from expressive.ui.therapist import TherapistView
 from expressive.ui.widgets import CardButton, ChoiceButton
 
@@ -36,8 +35,6 @@ class ClientsScreen(BaseScreen):
     audit_warning = StringProperty("")
     # ...and when things changed on two tablets at once wait for the therapist to choose.
     conflicts_notice = StringProperty("")
-    # ...and when things changed on two tablets at once wait for the therapist to choose.
-    conflicts_notice = StringProperty("")
     # ...and when the portfolio has not been backed up for a week (or ever).
     backup_warning = StringProperty("")
 
@@ -51,8 +48,7 @@ class ClientsScreen(BaseScreen):
             if problems
             else ""
         )
-        self.conflicts_notice = conflicts_notice(len(self.app.store.conflicts()))
-        self.conflicts_notice = conflicts_notice(len(self.app.store.conflicts()))
+        look_for_conflicts(self.app.store.root, lambda notice: setattr(self, "conflicts_notice", notice))
         grid = self.ids.grid
         grid.clear_widgets()
         clients = self.app.store.clients()
