@@ -63,6 +63,11 @@ def normal_device_id(text: str) -> str:
     return grouped
 
 
+def in_two_lines(device_id: str) -> str:
+    """A device id as Syncthing itself shows it: four groups, then the other four."""
+    return device_id[:31] + "\n" + device_id[32:]
+
+
 def with_check_letters(data: str) -> str:
     """52 base32 letters with their 4 check letters: a whole device id, ungrouped."""
     return "".join(part + _luhn32(part) for part in (data[start:start + 13] for start in range(0, 52, 13)))

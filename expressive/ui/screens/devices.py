@@ -43,6 +43,7 @@ class DevicesScreen(BaseScreen):
     sync = ObjectProperty(None, rebind=True)
     untrusted = BooleanProperty(False)
     message = StringProperty("")
+    message_is_problem = BooleanProperty(False)
     qr_texture = ObjectProperty(None, allownone=True)
 
     def show(self, **_details):
@@ -72,6 +73,9 @@ class DevicesScreen(BaseScreen):
             self.ask_for_peers()
         elif self.sync.state == "off":
             self.ids.peers.clear_widgets()
+
+    def say(self, words: str, *, problem: bool = False) -> None:
+        self.message, self.message_is_problem = words, problem
 
     def switch(self) -> None:
         if self.sync.state == "off":
@@ -105,18 +109,19 @@ class DevicesScreen(BaseScreen):
     def pair(self) -> None:
         engine = self.sync.engine
         if engine is None:
-            self.message = _("Start syncing first.")
+            self.say(_("Start syncing first."), problem=True)
             return
         try:
             password = engine.pair(self.ids.device.text, self.ids.address.text, untrusted=self.untrusted,
                                    server_password=self.ids.server_password.text.strip() or None)
         except PortfolioError as error:
-            self.message = str(error)
+            self.say(str(error), problem=True)
             return
-        self.message = _("Paired. Now pair this tablet on the other device too, with the id shown here.")
+        said = _("Paired. Now pair this tablet on the other device too, with the id shown here.")
         if password and password != self.ids.server_password.text.strip():
-            self.message += "\n" + _("The clinic server keeps the work encrypted with this password, which every "
+            said += "\n" + _("The clinic server keeps the work encrypted with this password, which every "
                                      "other tablet pairing with it must be given: {password}").format(password=password)
+        self.say(said)
         for field in ("device", "address", "server_password"):
             self.ids[field].text = ""
         self.untrusted = False
@@ -129,9 +134,9 @@ class DevicesScreen(BaseScreen):
         try:
             engine.unpair(device_id)
         except PortfolioError as error:
-            self.message = str(error)
+            self.say(str(error), problem=True)
             return
-        self.message = _("Removed. That device keeps what it already has, but gets nothing new.")
+        self.say(_("Removed. That device keeps what it already has, but gets nothing new."))
         self.ask_for_peers()
 
 
