@@ -210,7 +210,13 @@ def merge(base: dict[str, Any], entries_by_device: dict[str, list[Entry]]) -> Me
     """The record as `base` and every device's entries make it (see the module's words)."""
     doc = copy.deepcopy(base)
     heads: dict[EditPath, list[tuple[Entry, Any]]] = {}
+    # The items of each set-list, canonical, kept while entries add to it (a log of
+    # hundreds of noticings is not encoded again for every entry).
+    items_of: dict[EditPath, set[str]] = {}
     for entry in ordered(entries_by_device):
+        for path in [*entry.cleared, *(path for path, _value in entry.assigned)]:
+            for listed in [listed for listed in items_of if listed[:len(path)] == path or path[:len(listed)] == listed]:
+                del items_of[listed]
         for path in entry.cleared:
             _unset(doc, path)
             _settle(heads, path, entry, None)
@@ -219,7 +225,9 @@ def merge(base: dict[str, Any], entries_by_device: dict[str, list[Entry]]) -> Me
             _settle(heads, path, entry, value)
         for path, items in entry.added:
             present = _list_at(doc, path)
-            known = {_canonical(item) for item in present}
+            known = items_of.get(path)
+            if known is None:
+                known = items_of[path] = {_canonical(item) for item in present}
             for item in items:
                 if _canonical(item) not in known:
                     present.append(copy.deepcopy(item))
@@ -228,6 +236,8 @@ def merge(base: dict[str, Any], entries_by_device: dict[str, list[Entry]]) -> Me
             gone = {_canonical(item) for item in items}
             present = _list_at(doc, path)
             present[:] = [item for item in present if _canonical(item) not in gone]
+            if path in items_of:
+                items_of[path] -= gone
     conflicts = []
     for path, versions in sorted(heads.items()):
         distinct = {_canonical(value) for _entry, value in versions}

@@ -132,3 +132,14 @@ def test_an_edits_file_is_read_back_as_written_and_anything_else_is_refused():
     for data in refused:
         with pytest.raises(RecordError):
             parse_edits(data, "d-aaaaaaaa.json", A)
+
+
+def test_a_list_set_whole_then_added_to_holds_what_was_set_and_added():
+    entries = [
+        Entry(A, 1, _at(1), {}, added=((("tags",), ("calm",)),)),
+        Entry(A, 2, _at(2), {}, assigned=((("tags",), ["sea"]),)),
+        Entry(A, 3, _at(3), {}, added=((("tags",), ("calm", "sea")),)),
+        Entry(A, 4, _at(4), {}, removed=((("tags",), ("sea",)),)),
+        Entry(A, 5, _at(5), {}, added=((("tags",), ("sea",)),)),
+    ]
+    assert merge(BASE, {A: entries}).doc["tags"] == ["calm", "sea"]
