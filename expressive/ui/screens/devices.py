@@ -14,7 +14,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from expressive.i18n import _
 from expressive.portfolio import PortfolioError
-from expressive.sync.engine import Peer
+from expressive.sync.engine import FolderState, Peer
 from expressive.sync.service import qr_png
 from expressive.ui.rules import load_rules
 from expressive.ui.screens.base import BaseScreen
@@ -39,12 +39,23 @@ def describe_seen(peer: Peer) -> str:
     return _("Not connected yet")
 
 
+def describe_folder(folder: FolderState) -> str:
+    if folder.error:
+        return _("Cannot sync: {problem}").format(problem=folder.error)
+    if folder.need_files:
+        return _("Fetching {n} files from the other devices").format(n=folder.need_files)
+    if folder.state == "idle":
+        return _("Up to date with the devices it reached")
+    return _("Looking for changes") if folder.state.startswith("scan") else _("Syncing")
+
+
 class DevicesScreen(BaseScreen):
     sync = ObjectProperty(None, rebind=True)
     untrusted = BooleanProperty(False)
     message = StringProperty("")
     message_is_problem = BooleanProperty(False)
     qr_texture = ObjectProperty(None, allownone=True)
+    folder = StringProperty("")
 
     def show(self, **_details):
         self.sync = tablet_sync(self.app)
@@ -73,6 +84,7 @@ class DevicesScreen(BaseScreen):
             self.ask_for_peers()
         elif self.sync.state == "off":
             self.ids.peers.clear_widgets()
+            self.folder = ""
 
     def say(self, words: str, *, problem: bool = False) -> None:
         self.message, self.message_is_problem = words, problem
@@ -90,14 +102,15 @@ class DevicesScreen(BaseScreen):
 
         def ask() -> None:
             try:
-                peers = engine.peers()
+                peers, folder = engine.peers(), engine.folder_state()
             except PortfolioError:
                 return  # stopped meanwhile; the switch says so
-            Clock.schedule_once(lambda _dt: self.show_peers(peers))
+            Clock.schedule_once(lambda _dt: self.show_peers(peers, folder))
 
         threading.Thread(target=ask, name="sync-peers", daemon=True).start()
 
-    def show_peers(self, peers: list[Peer]) -> None:
+    def show_peers(self, peers: list[Peer], folder: FolderState) -> None:
+        self.folder = describe_folder(folder) if self.sync.engine is not None else ""
         rows = self.ids.peers
         rows.clear_widgets()
         for peer in peers:
@@ -155,7 +168,7 @@ def show_example_devices(app) -> None:
     sync = tablet_sync(app)
     sync.use_engine(engine)
     app.go("devices")
-    app.root.get_screen("devices").show_peers(engine.peers())
+    app.root.get_screen("devices").show_peers(engine.peers(), engine.folder_state())
 
 
 load_rules(__name__)
