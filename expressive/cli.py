@@ -26,6 +26,7 @@ SCREENS = (
     "conflicts",
     "devices",
     "colleagues",
+    "lock_shared",
 )
 
 

@@ -107,6 +107,12 @@ def parse_code(code: str) -> tuple[str, str]:
     return cleaned[:_INVITATION_ID_LETTERS], cleaned[_INVITATION_ID_LETTERS:]
 
 
+def therapist_names(root: Path) -> list[str]:
+    """The names of the therapists who share the portfolio in `root`, by name; [] while one
+    passphrase opens it. Read without unlocking, for the lock screen."""
+    return [record.name for record in read_therapists(root)]
+
+
 def _new_therapist_id(root: Path) -> str:
     while True:
         therapist_id = f"t-{random_letters(8)}"

@@ -348,6 +348,11 @@ def walk_the_therapists_screens(walk: Walk) -> None:
 
         show_example_colleagues(app)
         walk.look("colleagues")
+    if walk.wanted("lock_shared"):
+        from expressive.ui.screens.access import show_example_names
+
+        show_example_names(app)
+        walk.look("lock_shared")
     walk.go("clients")
     walk.popup("backup", "backup dialog", app.root.get_screen("clients").back_up)
     walk.go("add_client")

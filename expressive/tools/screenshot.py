@@ -46,6 +46,11 @@ def stage(app, screen: str, level: str | None = None) -> None:
 
         show_example_devices(app)
         return
+    if screen == "lock_shared":
+        from expressive.ui.screens.access import show_example_names
+
+        show_example_names(app)
+        return
     if screen == "colleagues":
         from expressive.ui.screens.colleagues import show_example_colleagues
 

@@ -7,14 +7,16 @@ import math
 from collections.abc import Callable
 
 from kivy.clock import Clock, mainthread
-from kivy.properties import BooleanProperty, DictProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 
 from expressive.i18n import _, ngettext
 from expressive.portfolio import Portfolio, PortfolioError, WrongPassphrase
+from expressive.portfolio.therapists import join, therapist_names
 from expressive.ui.pictures import forget_pictures
 from expressive.ui.screens.base import BaseScreen
+from expressive.ui.widgets import ChoiceButton
 from expressive.ui.rules import load_rules
 
 MINIMUM_SECRET_LENGTH = 6
@@ -283,15 +285,48 @@ class RecoveryKeyScreen(BaseScreen):
 
 
 class LockScreen(GuardedScreen):
+    """The passphrase or PIN; with several therapists, first whose (their name)."""
+
+    names = ListProperty([])
+    therapist = StringProperty("")
+
+    def show(self, **details):
+        super().show(**details)
+        self.show_names(therapist_names(self.app.portfolio_root))
+
+    def show_names(self, names: list[str]) -> None:
+        self.names = names
+        if self.therapist not in self.names:
+            self.therapist = self.names[0] if len(self.names) == 1 else ""
+        choices = self.ids.names
+        choices.clear_widgets()
+        if len(self.names) > 1:
+            for name in self.names:
+                choice = NameChoice(text=name, selected=name == self.therapist)
+                choice.bind(on_release=lambda _button, chosen=name: self.choose(chosen))
+                choices.add_widget(choice)
+
+    def choose(self, name: str) -> None:
+        self.therapist = name
+        for choice in self.ids.names.children:
+            choice.selected = choice.text == name
+
+    def join(self) -> None:
+        JoinDialog(app=self.app, on_joined=self.show).open()
+
     def entered(self, secret: str) -> None:
         app = self.app
         if not self._may_try():
+            return
+        if len(self.names) > 1 and not self.therapist:
+            self.message = _("Choose your name first.")
             return
         # Protecting was interrupted last time: opening finishes it, and the recovery key
         # made then was never seen, so a new one is made and shown.
         interrupted = Portfolio.status(app.portfolio_root) == "migrating"
         try:
-            store = Portfolio.open(app.portfolio_root, passphrase=secret, compare_later=True)
+            store = Portfolio.open(app.portfolio_root, passphrase=secret, compare_later=True,
+                                   therapist=self.therapist or None)
             recovery_key = store.new_recovery_key(secret) if interrupted else None
         except WrongPassphrase:
             self._wrong()
@@ -300,6 +335,44 @@ class LockScreen(GuardedScreen):
             self.message = str(error)
             return
         unlocked(app, store, next_screen=("recovery", {"recovery_key": recovery_key}) if recovery_key else None)
+
+
+def show_example_names(app) -> None:
+    """The lock screen of a portfolio three therapists share, for screenshots and the layout
+    walk (which goes on afterwards: the store stays open)."""
+    app.go("lock")
+    app.root.get_screen("lock").show_names(["Ana Moreau", "Bea Lindqvist", "Dan"])
+
+
+class NameChoice(ChoiceButton):
+    """One therapist's name on the lock screen."""
+
+
+class JoinDialog(ModalView):
+    """Joining a shared portfolio on this tablet: the code a colleague gave, one's name and
+    a passphrase of one's own (see `expressive.portfolio.therapists`)."""
+
+    message = StringProperty("")
+
+    def __init__(self, *, app, on_joined: Callable[[], None], **kwargs):
+        self.app = app
+        self._on_joined = on_joined
+        super().__init__(**kwargs)
+
+    def join(self) -> None:
+        fields = self.ids
+        if fields.passphrase.text != fields.again.text:
+            self.message = _("The two passphrases are not the same. Type them again.")
+            return
+        try:
+            join(self.app.portfolio_root, fields.code.text, fields.name.text, fields.passphrase.text)
+        except PortfolioError as error:
+            self.message = str(error)
+            return
+        self.dismiss()
+        self._on_joined()
+        self.app.tell(_("You have joined"), _("A colleague now accepts you and gives you access to clients. Then "
+                                             "choose your name here and open the portfolio with your passphrase."))
 
 
 class HandBackScreen(GuardedScreen):
