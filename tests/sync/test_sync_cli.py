@@ -55,3 +55,25 @@ def test_a_wrong_id_and_a_missing_syncthing_are_said_plainly(sync_args, tmp_path
     monkeypatch.setenv("PATH", str(tmp_path))
     assert main(sync_args("status")) == 2
     assert "Syncthing is not installed" in capsys.readouterr().err
+
+
+def test_an_instance_the_clinic_runs_is_driven_and_left_running(tmp_path, capsys, monkeypatch):
+    import xml.etree.ElementTree as ElementTree
+
+    from expressive.sync.syncthing import Syncthing
+
+    clinics = Syncthing.start_own(tmp_path / "clinic-home", tmp_path / "portfolio", listen=f"tcp://127.0.0.1:{free_port()}")
+    try:
+        api_key = ElementTree.parse(tmp_path / "clinic-home" / "config.xml").findtext("gui/apikey")
+        monkeypatch.setenv("EXPRESSIVE_SYNCTHING_API_KEY", api_key)
+        words = ["--portfolio", str(tmp_path / "portfolio"), "sync"]
+        assert main([*words, "pair", OTHER, "--syncthing-url", clinics.rest.url]) == 0
+        assert main([*words, "status", "--syncthing-url", clinics.rest.url]) == 0
+        assert f"This device's id: {clinics.device_id()}" in capsys.readouterr().out
+        assert [peer.device_id for peer in clinics.peers()] == [OTHER]
+        assert clinics.rest.answers(), "an instance someone else runs is not stopped"
+        monkeypatch.setenv("EXPRESSIVE_SYNCTHING_API_KEY", "not-the-key")
+        assert main([*words, "status", "--syncthing-url", clinics.rest.url]) == 2
+        assert "check the address and the API key" in capsys.readouterr().err
+    finally:
+        clinics.stop()
