@@ -23,7 +23,7 @@ from expressive.security.keyring import Keys
 
 from .atomic import ensure_folder, fsync_folder
 from .conflicts import is_conflict_copy
-from .device import is_device_id, this_device
+from .device import chain_started, device_id, is_device_id, note_chain_started
 from .disk import failure_words, replace_file, writing
 from .index import Index
 from .layout import AUDIT_FILE
@@ -65,7 +65,7 @@ def move_single_log(root: Path, *, fsync: bool) -> None:
         return
     folder = root / AUDIT_FOLDER
     ensure_folder(folder, fsync=fsync)
-    device = this_device(root, fsync=fsync)[0]
+    device = device_id(root, fsync=fsync)
     for old, suffix in moves:
         if not os.path.lexists(old):
             continue
@@ -83,12 +83,17 @@ def move_single_log(root: Path, *, fsync: bool) -> None:
 
 def open_audit_log(root: Path, keys: Keys | None, *, fsync: bool, entries_expected: bool = False) -> AuditLog:
     """This device's chain. `entries_expected` (the portfolio was protected, which is always
-    recorded) holds only on a device that has written under its id before: on a device new
-    to the portfolio its chain does not exist yet, and that is no deletion."""
+    recorded) holds only once this device's chain was seen written: on a device new to the
+    portfolio its chain does not exist yet, and that is no deletion."""
     move_single_log(root, fsync=fsync)
-    device, new_here = this_device(root, fsync=fsync)
+    device = device_id(root, fsync=fsync)
     ensure_folder(root / AUDIT_FOLDER, fsync=fsync)
-    return _chain(chain_path(root, device), keys, fsync=fsync, entries_expected=entries_expected and not new_here)
+    path = chain_path(root, device)
+    started = chain_started(root)
+    if not started and os.path.lexists(path):
+        note_chain_started(root, device, fsync=fsync)
+        started = True
+    return _chain(path, keys, fsync=fsync, entries_expected=entries_expected and started)
 
 
 def _chain(path: Path, keys: Keys | None, *, fsync: bool, entries_expected: bool = False,

@@ -46,25 +46,45 @@ LOCAL_ONLY_PATTERNS = (
 
 def device_id(root: Path, *, fsync: bool = True) -> str:
     """This copy's id ("d-" and 8 letters), minted the first time it is asked for."""
-    return this_device(root, fsync=fsync)[0]
-
-
-def this_device(root: Path, *, fsync: bool = True) -> tuple[str, bool]:
-    """This copy's id, and whether it was minted just now (this copy has written nothing
-    under it before: a new portfolio, or one copied, restored or synced onto this device)."""
-    path = root / DEVICE_FILE
-    folder = os.stat(root)
-    here = [folder.st_dev, folder.st_ino]
-    try:
-        with open(path, "rb") as stream:
-            doc = json.loads(stream.read(_MAX_DEVICE_FILE_BYTES))
-        if isinstance(doc, dict) and doc.get("folder") == here and is_device_id(doc.get("device")):
-            return doc["device"], False
-    except (FileNotFoundError, ValueError, UnicodeDecodeError):
-        pass
+    doc = _this_copy(root)
+    if doc is not None:
+        return doc["device"]
     device = f"d-{random_letters(8)}"
-    write_file(path, json.dumps({"device": device, "folder": here}).encode(), fsync=fsync)
-    return device, True
+    _write(root, {"device": device}, fsync=fsync)
+    return device
+
+
+def chain_started(root: Path) -> bool:
+    """Whether this copy's audit chain was seen written under its id (see `note_chain_started`)."""
+    doc = _this_copy(root)
+    return doc is not None and doc.get("chain") is True
+
+
+def note_chain_started(root: Path, device: str, *, fsync: bool) -> None:
+    """Remember that this copy's audit chain exists: from now on its going missing is a
+    deletion, not a device that has not written yet."""
+    _write(root, {"device": device, "chain": True}, fsync=fsync)
+
+
+def _this_copy(root: Path) -> dict | None:
+    """The device file's content when it belongs to this very folder (its inode)."""
+    try:
+        with open(root / DEVICE_FILE, "rb") as stream:
+            doc = json.loads(stream.read(_MAX_DEVICE_FILE_BYTES))
+    except (FileNotFoundError, ValueError, UnicodeDecodeError):
+        return None
+    if isinstance(doc, dict) and doc.get("folder") == _folder_stamp(root) and is_device_id(doc.get("device")):
+        return doc
+    return None
+
+
+def _write(root: Path, doc: dict, *, fsync: bool) -> None:
+    write_file(root / DEVICE_FILE, json.dumps({**doc, "folder": _folder_stamp(root)}).encode(), fsync=fsync)
+
+
+def _folder_stamp(root: Path) -> list[int]:
+    folder = os.stat(root)
+    return [folder.st_dev, folder.st_ino]
 
 
 def is_device_id(value: object) -> bool:

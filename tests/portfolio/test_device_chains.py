@@ -214,3 +214,22 @@ def test_a_plain_chain_slipped_into_a_protected_portfolio_is_named_but_one_seale
     with Portfolio.open(root, passphrase=PASSPHRASE) as store:
         problems = store.verify_audit()
     assert problems and all(problem.startswith("device d-forgedxx: ") for problem in problems), problems
+
+
+def test_a_device_new_to_a_protected_portfolio_reads_no_deletion_into_its_missing_chain(tmp_path):
+    from sample_work import CHEAP_KDF
+
+    a = tmp_path / "a"
+    Portfolio.protect(a, PASSPHRASE, kdf=CHEAP_KDF)
+    b = tmp_path / "b"
+    shutil.copytree(a, b)
+    device_id(b)  # its id asked for first by something else (a backup, the sync engine)
+    for _ in range(2):
+        with Portfolio.open(b, passphrase=PASSPHRASE) as store:
+            assert store.verify_audit() == []
+    # Once its chain was seen written, its deletion is named.
+    for path in (audit_chain(b), audit_chain(b).with_suffix(".anchor")):
+        path.unlink()
+    with Portfolio.open(b, passphrase=PASSPHRASE) as store:
+        problems = store.verify_audit()
+    assert any("were missing" in problem for problem in problems), problems
