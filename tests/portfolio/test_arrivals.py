@@ -160,3 +160,22 @@ def test_a_conflict_of_the_portfolios_own_file_is_told_and_never_chosen_by_itsel
         assert conflict.where == "portfolio.json" and conflict.show == SHOW_SIZE and conflict.advice
         assert store.check().ok
     assert (a / f"portfolio{COPY_NAME}.json").exists(), "both stay until one is chosen"
+
+
+def test_a_client_that_arrives_before_its_key_is_read_again_when_the_key_arrives(tmp_path):
+    from expressive.portfolio import Portfolio
+    from sample_work import CHEAP_KDF
+
+    a = tmp_path / "a"
+    Portfolio.protect(a, "correct horse", kdf=CHEAP_KDF)
+    b = tmp_path / "b"
+    shutil.copytree(a, b)
+    with Portfolio.open(b, passphrase="correct horse") as store:
+        client = store.add_client("Sam")
+    with Portfolio.open(a, passphrase="correct horse") as store:
+        store.refresh(_arrive(b, a, f"clients/{client.id}"))
+        (arrived,) = store.clients() or [None]
+        assert arrived is None or arrived.damaged, "no key yet: not readable"
+        changed = store.refresh(_arrive(b, a, f"keys/{client.id}"))
+        assert (client.id, "", "") in changed
+        assert [(found.id, found.name, found.damaged) for found in store.clients()] == [(client.id, "Sam", None)]
