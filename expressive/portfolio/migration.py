@@ -23,7 +23,15 @@ from .index_file import remove_files
 from .layout import CLIENTS, INDEX_FILE, client_folders, deleting_folders
 from .lock import release
 from .records import PortfolioError
-from .vault import check_new_passphrase, keyring_bytes, load_keyring, move_client_keys_out, unlock, write_keyring
+from .vault import (
+    check_new_passphrase,
+    drop_master_wrapped_keys,
+    keyring_bytes,
+    load_keyring,
+    move_client_keys_out,
+    unlock,
+    write_keyring,
+)
 
 
 class ProtectionPlan:
@@ -114,11 +122,13 @@ def plan_protection(root: Path, passphrase: str, kdf: KdfParams | None) -> Prote
 
 
 def bring_up_to_date(root: Path, keyring: Keyring, keys: Keys, state: str, *, fsync: bool) -> None:
-    """Just after unlocking: finish protecting the portfolio if that was interrupted, then
-    move the client keys an older keyring.json holds into their own files."""
+    """Just after unlocking: finish protecting the portfolio if that was interrupted, move
+    the client keys an older keyring.json holds into their own files, and finish sharing
+    the portfolio if that was interrupted (see `therapists`)."""
     if state == "migrating":
         finish_migration(root, keyring, keys, fsync=fsync)
     move_client_keys_out(root, keyring, fsync=fsync)
+    drop_master_wrapped_keys(root, keyring, fsync=fsync)
 
 
 def finish_migration(root: Path, keyring: Keyring, keys: Keys, *, fsync: bool) -> None:

@@ -54,6 +54,7 @@ from .lock import release
 from .records import PortfolioError, WrongPassphrase, now
 from .therapist_files import (
     INVITATION_FORMAT,
+    PORTFOLIO_GRANTS,
     THERAPISTS,
     find_therapist,
     grant_file,
@@ -63,7 +64,7 @@ from .therapist_files import (
     therapist_file,
     write_json,
 )
-from .vault import Vault, check_new_passphrase, load_keyring
+from .vault import Vault, check_new_passphrase, drop_master_wrapped_keys, load_keyring
 
 _CODE_SECRET_LETTERS = 12
 _INVITATION_ID_LETTERS = 4
@@ -110,7 +111,11 @@ def parse_code(code: str) -> tuple[str, str]:
 def therapist_names(root: Path) -> list[str]:
     """The names of the therapists who share the portfolio in `root`, by name; [] while one
     passphrase opens it. Read without unlocking, for the lock screen."""
-    return [record.name for record in read_therapists(root)]
+    try:
+        shared = load_keyring(root).shared
+    except PortfolioError:
+        return []
+    return [record.name for record in read_therapists(root)] if shared else []
 
 
 def _new_therapist_id(root: Path) -> str:
@@ -171,6 +176,8 @@ class Therapists:
 
     def colleagues(self) -> list[Colleague]:
         """Every therapist who has joined, by name; [] while the portfolio is not shared."""
+        if not self.shared:
+            return []
         return [Colleague(record.id, record.name, grant_file(self._root, record.id).exists(), record.id == self.me)
                 for record in read_therapists(self._root)]
 
@@ -229,6 +236,7 @@ class Therapists:
         master key are removed, since every colleague will hold the master key."""
         vault, root = self._vault, self._root
         keys, fsync = vault.keys, vault.fsync
+        _remove_unshared_leftovers(root)
         therapist_id = _new_therapist_id(root)
         record, private = TherapistRecord.create(therapist_id, my_name, passphrase, vault.keyring.kdf)
         write_json(therapist_file(root, therapist_id), record.doc, fsync=fsync)
@@ -244,12 +252,7 @@ class Therapists:
                     vault.seal_client_key(client_id, wrapped.generation, key, therapist_id, record.public)
                     vault.seal_client_key(client_id, wrapped.generation, key, RECOVERY_HOLDER, recovery_public)
         recovery_key = vault.update_keyring(lambda keyring: keyring.share(keys.master, recovery_secret))
-        for client_id in clients:
-            path = key_file(root, client_id, 1, MASTER_HOLDER)
-            if path.exists():
-                path.unlink()
-                if fsync:
-                    fsync_folder(path.parent)
+        drop_master_wrapped_keys(root, vault.keyring, fsync=fsync)
         vault.become(dataclasses.replace(keys, therapist=therapist_id, private=private))
         self._audit.therapist = therapist_id
         return recovery_key
@@ -341,6 +344,15 @@ class Therapists:
         if not self.shared or not self.me:
             raise PortfolioError(_("Only one passphrase opens this portfolio, so Expressive cannot {action}. Invite a "
                                    "colleague first.").format(action=action))
+
+
+def _remove_unshared_leftovers(root: Path) -> None:
+    """What an earlier sharing left when it was interrupted before it took effect: the
+    records, sealed master keys and sealed client keys of a therapist no one can unlock
+    as yet (keyring.json still holds the passphrase)."""
+    for path in [*(root / THERAPISTS).glob("t-*.json"), *(root / KEYS / PORTFOLIO_GRANTS).glob("t-*.json"),
+                 *(root / KEYS).glob("c-*/g*-t-*.json"), *(root / KEYS).glob(f"c-*/g*-{RECOVERY_HOLDER}.json")]:
+        path.unlink()
 
 
 def _clients_with_keys(root: Path) -> list[str]:

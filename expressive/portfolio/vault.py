@@ -13,11 +13,11 @@ from expressive.security.cipher import new_key
 from expressive.security.keyring import Keyring, KeyringError, Keys, WrongSecret, unwrap_client_key, wrap_client_key
 from expressive.security.therapist_keys import TherapistRecord, client_key_context, open_sealed, seal_to
 
-from .atomic import NotDurable, write_failure
+from .atomic import NotDurable, fsync_folder, write_failure
 from .auditing import Audit, open_audit_log, unrecorded
 from .disk import replace_file, writing
 from .folder import hold
-from .key_files import MASTER_HOLDER, RECOVERY_HOLDER, KeyFile, key_file, read_key_files, remove_key_files, write_key_file
+from .key_files import KEYS, MASTER_HOLDER, RECOVERY_HOLDER, KeyFile, key_file, read_key_files, remove_key_files, write_key_file
 from .layout import KEYRING_FILE
 from .lock import release
 from .records import PortfolioError, WrongPassphrase
@@ -121,6 +121,22 @@ def move_client_keys_out(root: Path, keyring: Keyring, *, fsync: bool) -> None:
                            fsync=fsync)
     for client_id in moving:
         keyring.remove_client(client_id)
+    write_keyring(root, keyring, fsync=fsync)
+
+
+def drop_master_wrapped_keys(root: Path, keyring: Keyring, *, fsync: bool) -> None:
+    """Once the portfolio is shared: remove the client keys wrapped under the master key
+    (every therapist holds the master key), then say so in keyring.json. Each key is
+    sealed to its therapists and the recovery key before sharing takes effect, so a kill
+    here loses nothing, and the next unlock finishes the work."""
+    if not keyring.master_keys_left:
+        return
+    for folder in sorted((root / KEYS).glob("c-*")):
+        for path in sorted(folder.glob(f"g*-{MASTER_HOLDER}.json")):
+            path.unlink()
+            if fsync:
+                fsync_folder(folder)
+    keyring.master_keys_gone()
     write_keyring(root, keyring, fsync=fsync)
 
 

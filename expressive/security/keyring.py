@@ -332,7 +332,17 @@ class Keyring:
         master key under a new recovery key only (see `set_recovery_key`)."""
         self._doc["master_key"]["by_passphrase"] = ""
         self._doc["verifier"] = ""
+        self._doc["master_keys_left"] = True
         return self.set_recovery_key(master, recovery_secret)
+
+    @property
+    def master_keys_left(self) -> bool:
+        """Whether client keys wrapped under the master key may still lie in key files,
+        which every therapist could open, after sharing: they are removed next."""
+        return self._doc.get("master_keys_left") is True
+
+    def master_keys_gone(self) -> None:
+        self._doc.pop("master_keys_left", None)
 
     # --- client keys (older portfolios kept them here; see `expressive.portfolio.key_files`) --
 

@@ -172,3 +172,67 @@ def test_each_therapist_changes_their_own_passphrase(shared):
     Portfolio.open(root, passphrase=PASSPHRASE, therapist="Ana").close()
     with pytest.raises(WrongPassphrase):
         Portfolio.open(root, passphrase=BEA_PASSPHRASE, therapist="Bea")
+
+
+def _share_and_die_at(root, step):
+    """In a child: open the portfolio, then SIGKILL itself just before the `step`th durable
+    write (a file replaced, synced or removed) of the first invitation, which shares it."""
+    import os
+    import signal
+
+    store = Portfolio.open(root, passphrase=PASSPHRASE)
+    count = [0]
+    real = {name: getattr(os, name) for name in ("replace", "fsync", "unlink", "rmdir")}
+
+    def counted(name):
+        def call(*args, **kwargs):
+            count[0] += 1
+            if count[0] == step:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real[name](*args, **kwargs)
+        return call
+
+    for name in real:
+        setattr(os, name, counted(name))
+    store.therapists.invite("Bea", PASSPHRASE, my_name="Ana")
+    os._exit(0)
+
+
+def test_a_kill_at_any_point_of_sharing_loses_no_client_and_leaves_one_way_in(tmp_path):
+    import multiprocessing
+    import signal
+
+    from expressive.portfolio.therapists import therapist_names
+
+    pristine = tmp_path / "pristine"
+    new_encrypted(pristine)
+    with Portfolio.open(pristine, passphrase=PASSPHRASE) as store:
+        made = [(client, _work(store, client, f"{client.name}'s story"))
+                for client in (store.add_client("Robin", 2012), store.add_client("Sam", 2013))]
+    root = tmp_path / "portfolio"
+    context = multiprocessing.get_context("fork")
+    step = 1
+    while True:
+        if root.exists():
+            shutil.rmtree(root)
+        shutil.copytree(pristine, root)
+        child = context.Process(target=_share_and_die_at, args=(root, step))
+        child.start()
+        child.join()
+        shared = json.loads((root / "keyring.json").read_text())["verifier"] == ""
+        assert therapist_names(root) == (["Ana"] if shared else [])
+        if not shared:  # not in force yet: the one passphrase still opens it all, and sharing again works
+            with Portfolio.open(root, passphrase=PASSPHRASE) as store:
+                store.therapists.invite("Bea", PASSPHRASE, my_name="Ana")
+        with Portfolio.open(root, passphrase=PASSPHRASE) as store:
+            assert [client.name for client in store.clients()] == ["Robin", "Sam"]
+            for client, work in made:
+                work = store.artifact(client.id, work.session_id, work.id)
+                assert store.read_file(work, "story.md") == f"{client.name}'s story".encode()
+        assert not list((root / "keys").glob("c-*/g*-master.json"))
+        assert therapist_names(root) == ["Ana"]
+        if child.exitcode == 0:
+            break
+        assert child.exitcode == -signal.SIGKILL
+        step += 1
+    assert step > 10, "the kills missed the sharing"
