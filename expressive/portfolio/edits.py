@@ -207,7 +207,10 @@ def edits_document(device: str, entries: list[Entry]) -> dict[str, Any]:
 
 
 def merge(base: dict[str, Any], entries_by_device: dict[str, list[Entry]]) -> Merged:
-    """The record as `base` and every device's entries make it (see the module's words)."""
+    """The record as `base` and every device's entries make it (see the module's words).
+    Without entries, `base` itself (most records: copying one costs more than reading it)."""
+    if not any(entries_by_device.values()):
+        return Merged(base, (), {})
     doc = copy.deepcopy(base)
     heads: dict[EditPath, list[tuple[Entry, Any]]] = {}
     # The items of each set-list, canonical, kept while entries add to it (a log of

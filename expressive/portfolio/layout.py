@@ -174,10 +174,12 @@ def _stamp(path: str, edits_folder: str) -> Stamp:
 def edit_files(path: Path) -> dict[str, Path]:
     """Every device's edits file of the document at `path`, by device: for a record's own
     file, its folder's edits/<device>.json; for a note, notes-<...>.<device>.json beside it."""
-    if path.name in _RECORD_FILES:
-        folder, prefix = path.parent / EDITS_FOLDER, ""
+    # In strings up to the listing: `check` and a rebuild ask this of every record.
+    parent, name = os.path.split(path)
+    if name in _RECORD_FILES:
+        folder, prefix = os.path.join(parent, EDITS_FOLDER), ""
     else:
-        folder, prefix = path.parent, f"{path.stem}."
+        folder, prefix = parent, f"{name[:-len('.json')]}."
     try:
         with os.scandir(folder) as entries:
             names = [entry.name for entry in entries]
@@ -187,7 +189,7 @@ def edit_files(path: Path) -> dict[str, Path]:
     for name in names:
         device = name[len(prefix):-len(".json")]
         if name.startswith(prefix) and name.endswith(".json") and DEVICE_PATTERN.match(device):
-            found[device] = folder / name
+            found[device] = Path(folder, name)
     return dict(sorted(found.items()))
 
 
