@@ -118,7 +118,7 @@ class Clients:
 
     def get(self, client_id: str) -> Client:
         client = self._disk.index.client(client_id)
-        if client is None:
+        if client is None or not self._disk.vault.sees(client_id):
             raise PortfolioError(_("There is no client {client_id} in this portfolio.").format(client_id=client_id))
         return client
 

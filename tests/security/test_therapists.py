@@ -236,3 +236,16 @@ def test_a_kill_at_any_point_of_sharing_loses_no_client_and_leaves_one_way_in(tm
         assert child.exitcode == -signal.SIGKILL
         step += 1
     assert step > 10, "the kills missed the sharing"
+
+
+def test_a_client_not_given_is_not_there_for_the_colleague(shared):
+    root, robin, sam, robin_work = shared
+    with Portfolio.open(root, passphrase=BEA_PASSPHRASE, therapist="Bea") as store:
+        with pytest.raises(PortfolioError, match="There is no client"):
+            store.client(sam.id)
+        with pytest.raises(PortfolioError, match="There is no client"):
+            store.delete_client(sam.id)
+        report = store.check()
+        assert report.ok, report.problems
+    with Portfolio.open(root, passphrase=PASSPHRASE, therapist="Ana") as store:
+        assert store.client(sam.id).name == "Sam"
