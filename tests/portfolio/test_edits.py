@@ -63,11 +63,15 @@ def test_two_tablets_that_exchange_their_files_read_the_same(store, client, sess
     shutil.copytree(portfolio_dir, other_dir)
     with open_portfolio() as first, open_portfolio(other_dir) as second:
         assert device_id(portfolio_dir) != device_id(other_dir)
-        for tablet, tag, words in ((first, "calm", "The door is open"), (second, "sea", "It is loud")):
+        for tablet, tag, words, setting in (
+                (first, "calm", "The door is open", {"complexity": "simple"}),
+                (second, "sea", "It is loud", {"large_text": True})):
             mine = tablet.artifact(client.id, session.id, work.id)
             tablet.set_tags(mine, [*mine.tags, tag])
             tablet.add_noticing(tablet.artifact(client.id, session.id, work.id), words)
             tablet.set_homework(client.id, session.id, f"Draw the {tag}")
+            tablet.set_client_settings(client.id, setting)
+        first.set_goal_met(client.id, session.id, True)
     _exchange(portfolio_dir, other_dir)
     seen = []
     for root in (portfolio_dir, other_dir):
@@ -75,7 +79,12 @@ def test_two_tablets_that_exchange_their_files_read_the_same(store, client, sess
             artifact = tablet.artifact(client.id, session.id, work.id)
             assert artifact.tags == ("calm", "sea")
             assert sorted(noticing.text for noticing in artifact.noticings) == ["It is loud", "The door is open"]
-            seen.append((artifact.tags, artifact.noticings, tablet.session(client.id, session.id)))
+            assert tablet.client(client.id).settings == {"complexity": "simple", "large_text": True}
+            met = tablet.session(client.id, session.id)
+            assert met.goal_met is True and met.homework.task == "Draw the sea"  # the later
+            assert [(conflict.what, conflict.edit.path) for conflict in tablet.edit_conflicts(client.id)] == [
+                ("session", ("homework", "task"))]
+            seen.append((artifact.tags, artifact.noticings, met, tablet.client(client.id)))
             assert tablet.check().ok
     assert seen[0] == seen[1]
 
