@@ -489,7 +489,7 @@ def cmd_recover(args) -> int:
     root = portfolio_location(args)
     recovery_key = (read_secret_file(args.recovery_key_file, RECOVERY_KEY) if args.recovery_key_file
                     else ask_secret(_("Recovery key: ")))
-    Portfolio.recover(root, recovery_key or "", new_passphrase(args))
+    Portfolio.recover(root, recovery_key or "", new_passphrase(args), therapist=given_therapist(args))
     print(_("The portfolio opens with the new passphrase now."))
     return 0
 

@@ -230,8 +230,9 @@ class Portfolio(ChangesBeneath, EditChoices):
         return plan.recovery_key
 
     @classmethod
-    def recover(cls, root: Path | str, recovery_key: str, new_passphrase: str) -> None:
-        """Set a new passphrase with the recovery key; the recovery key stays valid."""
+    def recover(cls, root: Path | str, recovery_key: str, new_passphrase: str, therapist: str | None = None) -> None:
+        """Set a new passphrase with the recovery key; the recovery key stays valid. With
+        several therapists, the passphrase of `therapist` (see `therapist_files.recover_therapist`)."""
         vault.check_new_passphrase(new_passphrase)
         root = absolute(root)
         status = cls.status(root)
@@ -240,7 +241,7 @@ class Portfolio(ChangesBeneath, EditChoices):
         if status == "plain":
             raise PortfolioError(_("The portfolio in {root} is not protected by a passphrase, so there is nothing to recover.").format(
                 root=root))
-        vault.recover(root, recovery_key, new_passphrase)
+        vault.recover(root, recovery_key, new_passphrase, therapist)
 
     @property
     def root(self) -> Path:

@@ -21,11 +21,18 @@ from typing import Any
 
 from expressive.i18n import _
 from expressive.limits import InputRefused, load_json_bounded
-from expressive.security.keyring import KeyringError, Keys
-from expressive.security.therapist_keys import TherapistRecord, master_key_context, open_sealed
+from expressive.security.keyring import Keyring, KeyringError, Keys, parse_recovery_key, recovery_private_key
+from expressive.security.therapist_keys import (
+    TherapistRecord,
+    client_key_context,
+    master_key_context,
+    open_sealed,
+    public_bytes,
+    seal_to,
+)
 
 from .atomic import ensure_folder, write_file
-from .key_files import KEYS
+from .key_files import KEYS, RECOVERY_HOLDER, read_key_files, write_key_file
 from .layout import INDEX_FILE
 from .records import PortfolioError
 
@@ -136,3 +143,26 @@ def same_reader(root: Path, keys: Keys | None, *, fsync: bool) -> bool:
         return True
     write_file(path, therapist.encode("ascii"), fsync=fsync)
     return False
+
+
+def recover_therapist(root: Path, keyring: Keyring, keys: Keys, recovery_key: str, who: str | None,
+                      passphrase: str) -> Keys:
+    """A therapist who forgot their passphrase, with the recovery key: a new key pair under
+    `passphrase`, the master key and every client key they held sealed to it again (each
+    client key opened with the recovery key's own). Their record is written last; a kill
+    before it leaves the old one, and recovering again finishes the work."""
+    record = find_therapist(read_therapists(root), who)
+    recovery = recovery_private_key(parse_recovery_key(recovery_key))
+    renewed, private = TherapistRecord.create(record.id, record.name, passphrase, keyring.kdf)
+    public = public_bytes(private)
+    write_json(grant_file(root, record.id), seal_to(public, keys.master, master_key_context(record.id)), fsync=True)
+    for folder in sorted((root / KEYS).glob("c-*")):
+        found = read_key_files(root, folder.name)
+        held = {wrapped.generation for wrapped in found if wrapped.holder == record.id}
+        for wrapped in found:
+            if wrapped.holder == RECOVERY_HOLDER and wrapped.generation in held:
+                key = open_sealed(recovery, wrapped.fields, client_key_context(folder.name, RECOVERY_HOLDER, wrapped.generation))
+                write_key_file(root, folder.name, wrapped.generation, record.id,
+                               seal_to(public, key, client_key_context(folder.name, record.id, wrapped.generation)), fsync=True)
+    write_json(therapist_file(root, record.id), renewed.doc, fsync=True)
+    return dataclasses.replace(keys, therapist=record.id, private=private)

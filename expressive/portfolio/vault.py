@@ -21,7 +21,14 @@ from .key_files import KEYS, MASTER_HOLDER, RECOVERY_HOLDER, KeyFile, key_file, 
 from .layout import KEYRING_FILE
 from .lock import release
 from .records import PortfolioError, WrongPassphrase
-from .therapist_files import find_therapist, read_therapists, therapist_file, unlock_as_therapist, write_json
+from .therapist_files import (
+    find_therapist,
+    read_therapists,
+    recover_therapist,
+    therapist_file,
+    unlock_as_therapist,
+    write_json,
+)
 
 MIN_PASSPHRASE_LENGTH = 6
 
@@ -81,26 +88,25 @@ def unlock(keyring: Keyring, passphrase: str | None, root: Path, therapist: str 
             root=root, error=exc)) from None
 
 
-def recover(root: Path, recovery_key: str, new_passphrase: str) -> None:
+def recover(root: Path, recovery_key: str, new_passphrase: str, therapist: str | None = None) -> None:
     """See `Portfolio.recover`; `root` holds an encrypted portfolio."""
     hold(root)
     try:
         try:
             keyring = load_keyring(root)
-            if keyring.shared:
-                raise PortfolioError(_("Several therapists share this portfolio: a therapist who forgot their "
-                                       "passphrase joins again, invited by a colleague, who then gives them their "
-                                       "clients again."))
             try:
                 keys = keyring.unlock_with_recovery_key(recovery_key)
             except WrongSecret as exc:
                 raise WrongPassphrase(_("{error} Nothing was changed.").format(error=exc)) from None
-            keyring.set_passphrase(keys.master, new_passphrase)
-            write_keyring(root, keyring, fsync=True)
+            if keyring.shared:
+                keys = recover_therapist(root, keyring, keys, recovery_key, therapist, new_passphrase)
+            else:
+                keyring.set_passphrase(keys.master, new_passphrase)
+                write_keyring(root, keyring, fsync=True)
         except OSError as exc:
             raise write_failure(exc, _("set the new passphrase"), root) from exc
         try:
-            open_audit_log(root, keys, fsync=True, entries_expected=True).append("recover")
+            open_audit_log(root, keys, fsync=True, entries_expected=True).append("recover", by=keys.therapist or None)
         except OSError as exc:
             raise unrecorded(_("The new passphrase is set and in force"), exc, root) from exc
     finally:

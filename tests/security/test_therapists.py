@@ -23,6 +23,9 @@ def _work(store, client, text):
     return store.save_artifact(client.id, session.id, "story", story_draft(text))
 
 
+RECOVERY_KEYS = {}
+
+
 @pytest.fixture
 def shared(tmp_path):
     """Ana's portfolio with two clients, Bea invited, joined and accepted, given Robin."""
@@ -33,6 +36,7 @@ def shared(tmp_path):
         robin_work = _work(store, robin, "Robin's first story")
         invitation = store.therapists.invite("Bea", PASSPHRASE, my_name="Ana")
     assert invitation.recovery_key and invitation.code.count("-") == 3
+    RECOVERY_KEYS[root] = invitation.recovery_key
     join(root, invitation.code, "Bea", BEA_PASSPHRASE, kdf=CHEAP_KDF)
     with Portfolio.open(root, passphrase=PASSPHRASE, therapist="Ana") as store:
         store.therapists.give(robin.id, "Bea")
@@ -249,3 +253,18 @@ def test_a_client_not_given_is_not_there_for_the_colleague(shared):
         assert report.ok, report.problems
     with Portfolio.open(root, passphrase=PASSPHRASE, therapist="Ana") as store:
         assert store.client(sam.id).name == "Sam"
+
+
+def test_the_recovery_key_gives_a_therapist_who_forgot_a_new_passphrase_and_their_clients(shared):
+    root, robin, sam, robin_work = shared
+    with pytest.raises(WrongPassphrase):
+        Portfolio.recover(root, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH", "bea's new passphrase", therapist="Bea")
+    Portfolio.recover(root, RECOVERY_KEYS[root], "bea's new passphrase", therapist="Bea")
+    with pytest.raises(WrongPassphrase):
+        Portfolio.open(root, passphrase=BEA_PASSPHRASE, therapist="Bea")
+    with Portfolio.open(root, passphrase="bea's new passphrase", therapist="Bea") as store:
+        assert [client.id for client in store.clients()] == [robin.id]
+        assert store.read_file(robin_work, "story.md") == b"Robin's first story"
+        assert [entry.event for entry in store.audit_entries() if entry.by == store.therapists.me][:1] == ["recover"]
+    with Portfolio.open(root, passphrase=PASSPHRASE, therapist="Ana") as store:
+        assert [client.name for client in store.clients()] == ["Robin", "Sam"]
