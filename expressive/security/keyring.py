@@ -1,13 +1,22 @@
 """The portfolio's keys: a master key wrapped by the passphrase and by a recovery key, and
-one data key per client wrapped by the master key.
+one data key per client.
 
     passphrase --Argon2id(salt, params)--> KEK --AES-GCM--> master key (MK, random 256 bits)
     recovery key --HKDF(salt)-----------> RKEK --AES-GCM--> the same MK
     MK --HKDF--> client-key wrapping key --AES-GCM, AAD = client id--> client data keys (DEK)
     MK --HKDF--> index key (fields of the SQLite index), audit key (HMAC of the audit log)
 
+Each client's wrapped DEK lives in a file of its own, `keys/<client>/g<n>-<holder>.json`,
+written once (see `expressive.portfolio.key_files`): older portfolios kept them in
+keyring.json ("clients"), from where they are moved at unlock. Once several therapists share
+the portfolio (see `therapist_keys` and `expressive.portfolio.therapists`), keyring.json
+holds no passphrase: each therapist's own passphrase opens their X25519 private key, MK and
+each DEK are sealed to the therapists who may use them and to the recovery key's own key
+pair (derived from its secret), and a DEK has generations: taking a colleague's access
+makes a new one for new files.
+
 Changing the passphrase re-wraps MK only: no client file is re-encrypted. Erasing a client
-deletes its wrapped DEK, so any copy of its files left anywhere (a backup, a sync engine's
+deletes its wrapped DEKs, so any copy of its files left anywhere (a backup, a sync engine's
 history, a disk block) can no longer be decrypted.
 
 Deviations from the first design, on purpose:
