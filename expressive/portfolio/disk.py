@@ -347,13 +347,9 @@ class Disk:
         left out as damaged. `base_optional`: the document may exist only as edits (a note
         first written on this version). MissingRecord when there is nothing at all."""
         entries, problems = self._read_edits(path)
-        try:
-            base = self.read_document(path, expected_format)
-        except MissingRecord:
-            if not (base_optional and (entries or problems)):
-                raise
-            base = {}
-        return merge(base, entries), problems
+        if base_optional and (entries or problems) and not path.exists():
+            return merge({}, entries), problems  # a note first written by this version
+        return merge(self.read_document(path, expected_format), entries), problems
 
     def _read_edits(self, path: Path) -> tuple[dict[str, list[Entry]], list[tuple[Path, str]]]:
         entries: dict[str, list[Entry]] = {}

@@ -43,8 +43,9 @@ class EditChoices:
 
     def edit_conflicts(self, client_id: str, record: Key | None = None) -> list[RecordConflict]:
         """Every conflict in the client's records and the therapist's notes on them (or,
-        given `record`, in that record alone): a check for an edits folder per record (a
-        stat), and a read of those that have one."""
+        given `record`, in that record and the note on it alone): a check for an edits
+        folder per record (a stat), and a read of those that have one. A note's conflict
+        names the record the note is on."""
         client: Client = self.client(client_id)
         disk = self._disk
         index = disk.index
@@ -59,10 +60,17 @@ class EditChoices:
             path = disk.layout.record_file(key)
             if (path.parent / EDITS_FOLDER).is_dir():
                 found += [RecordConflict(level(key), key, path, conflict) for conflict in self._conflicts_in(path, key)]
-        for path in [] if record is not None else note_paths(disk.layout.client_dir(client.id) / PRIVATE):
-            found += [RecordConflict("note", (client.id, "", ""), path, conflict)
-                      for conflict in self._conflicts_in(path, None)]
+        notes_on = {self._note_file(key).name: key for key in keys if key[1]}
+        notes = note_paths(disk.layout.client_dir(client.id) / PRIVATE)
+        for path in notes if record is None else [note for note in notes if note.name in notes_on]:
+            key = notes_on.get(path.name, (client.id, "", ""))
+            found += [RecordConflict("note", key, path, conflict) for conflict in self._conflicts_in(path, None)]
         return sorted(found, key=lambda conflict: (_KINDS.index(conflict.what), str(conflict.path), conflict.edit.path))
+
+    def _note_file(self, key: Key) -> Path:
+        client_id, session_id, artifact_id = key
+        layout = self._disk.layout
+        return layout.artifact_note_file(*key) if artifact_id else layout.note_file(client_id, session_id)
 
     def choose_edit(self, conflict: RecordConflict, version: EditVersion) -> None:
         """Keep `version` of the conflicting words (one of `conflict.edit`'s): written as

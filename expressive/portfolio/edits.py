@@ -34,7 +34,7 @@ import copy
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -393,15 +393,23 @@ def new_entry(device: str, own: list[Entry], seen: dict[str, int], at: str, oper
 
 
 def compacted(entries: list[Entry]) -> list[Entry]:
-    """A device's own entries without those that only set words its own later entries set
-    again. Safe: whatever another device wrote meanwhile, the later entry decides as the
-    earlier would have been overruled, and the count `n` (which others' "seen" refers to)
-    only grows. Entries that add or remove items are kept: they may meet another device's."""
+    """A device's own entries without the values its own later entries set (or unset)
+    again, and without entries left with nothing. Safe, path by path: whatever another
+    device wrote meanwhile, the later entry decides as the earlier value would have been
+    overruled, and the count `n` (which others' "seen" refers to) only grows. So words
+    changed or cleared leave nothing of their earlier versions in the file. Adds and
+    removes are kept: they may meet another device's."""
     kept: list[Entry] = []
     later_paths: set[EditPath] = set()
+
+    def overruled(path: EditPath) -> bool:
+        return any(path[:len(done)] == done for done in later_paths)
+
     for entry in reversed(entries):
-        covered = all(any(path[:len(done)] == done for done in later_paths) for path in entry.paths_set())
-        if not (entry.words_only and entry.paths_set() and covered) or entry is entries[-1]:
+        if kept:
+            entry = replace(entry, assigned=tuple((path, value) for path, value in entry.assigned if not overruled(path)),
+                            cleared=tuple(path for path in entry.cleared if not overruled(path)))
+        if not kept or entry.assigned or entry.cleared or not entry.words_only:
             kept.append(entry)
         later_paths |= entry.paths_set()
     return list(reversed(kept))

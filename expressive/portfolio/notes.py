@@ -60,6 +60,10 @@ class Notes:
             text = ""
         document = note_document(artifact.client_id, artifact.session_id, text, artifact_id=artifact.id)
         self._write(path, document)
+        if not text:
+            # Cleared: the words go from this device's file (see `edits.compacted`) and the
+            # note file an older version wrote goes too, as clearing a note always did.
+            self._disk.remove(path, _("save the note"))
 
     def artifact_note(self, artifact: ArtifactRecord) -> str:
         self._artifacts.get(artifact.client_id, artifact.session_id, artifact.id)
@@ -82,4 +86,7 @@ class Notes:
             if doc.get("text") != document["text"] or doc.get("format") != NOTE_FORMAT:
                 doc.update(document)
 
-        self._disk.write_edit(path, NOTE_FORMAT, write, action=_("save the note"), base_optional=True)
+        # Saved even when unchanged: saving, the therapist has seen (and settles) any
+        # version written on another device at the same time.
+        self._disk.write_edit(path, NOTE_FORMAT, write, action=_("save the note"), base_optional=True,
+                              settling=("text",))

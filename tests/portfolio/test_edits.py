@@ -107,6 +107,8 @@ def test_words_written_on_two_tablets_at_once_are_both_kept_until_one_is_chosen(
         assert [(conflict.what, conflict.edit.path) for conflict in conflicts] == [
             ("artifact", ("title",)), ("note", ("text",))]
         title, note = conflicts
+        assert note.key == (client.id, session.id, "") and title.key == (client.id, session.id, work.id)
+        assert tablet.edit_conflicts(client.id, (client.id, session.id, "")) == [note]
         assert [other.value for other in title.edit.others] == ["Home"]
         assert [other.value for other in note.edit.others] == ["Calmer today"]
         tablet.choose_edit(title, title.edit.others[0])
@@ -170,4 +172,15 @@ def test_a_cleared_note_on_a_piece_of_work_reads_as_none(store, client, session,
     store.set_artifact_note(work, "Worried about the black")
     store.set_artifact_note(work, "   ")
     assert store.artifact_note(work) == ""
+    assert store.check().ok
+
+
+def test_clearing_a_note_an_older_version_wrote_takes_its_file_away(store, client, session, work, portfolio_dir):
+    older = work.path.parents[3] / "private" / f"notes-{session.id}-{work.id}.json"
+    write_plain(store, older, json.dumps({
+        "format": "expressive-therapist-note", "version": 1, "client_id": client.id, "session_id": session.id,
+        "artifact_id": work.id, "text": "Worried about home", "updated": "2026-03-02T09:30:00+00:00"}).encode())
+    assert store.artifact_note(work) == "Worried about home"
+    store.set_artifact_note(work, "")
+    assert store.artifact_note(work) == "" and not older.exists()
     assert store.check().ok

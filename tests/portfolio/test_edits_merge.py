@@ -143,3 +143,12 @@ def test_a_list_set_whole_then_added_to_holds_what_was_set_and_added():
         Entry(A, 5, _at(5), {}, added=((("tags",), ("sea",)),)),
     ]
     assert merge(BASE, {A: entries}).doc["tags"] == ["calm", "sea"]
+
+
+def test_words_changed_or_cleared_leave_nothing_of_their_earlier_versions():
+    first = {**BASE, "text": "Worried about home", "format": "note"}
+    own = [new_entry(A, [], {}, _at(1), changes({}, first))]
+    cleared = {**first, "text": ""}
+    own = compacted([*own, new_entry(A, own, {}, _at(2), changes(first, cleared))])
+    assert "Worried" not in json.dumps(edits_document(A, own))
+    assert [entry.n for entry in own] == [1, 2] and merge({}, {A: own}).doc == cleared

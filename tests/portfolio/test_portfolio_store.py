@@ -9,6 +9,7 @@ from portfolio_helpers import drawing_draft, read_json, read_plain, write_json
 
 from expressive.artifact import ArtifactDraft
 from expressive.portfolio import FORMAT_VERSION, Portfolio, PortfolioError
+from expressive.portfolio.device import device_id
 from expressive.security.cipher import is_encrypted
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -78,7 +79,8 @@ def test_layout_names_carry_no_client_data(store, portfolio_dir, protection):
     assert not [name for name in names if "Secret" in name or "Zo" in name]
     assert artifact.path == portfolio_dir / "clients" / client.id / "sessions" / session.id / "artifacts" / artifact.id
     assert artifact.id.startswith("01-drawing-")
-    assert (portfolio_dir / "clients" / client.id / "private" / f"notes-{session.id}.json").exists()
+    # The note as this device keeps it (see expressive.portfolio.edits).
+    assert (portfolio_dir / "clients" / client.id / "private" / f"notes-{session.id}.{device_id(portfolio_dir)}.json").exists()
     marker = json.loads((portfolio_dir / "portfolio.json").read_text("utf-8"))
     assert marker["format"] == "expressive-portfolio"
     if protection == "plain":

@@ -263,6 +263,19 @@ class ClientSettings(TherapistView):
         pass
 
 
+def other_note(store, key) -> str:
+    """What the note dialog adds when the note was also written on another tablet at the
+    same time: that version, to copy from; saving keeps what is in the box."""
+    try:
+        conflicts = [conflict for conflict in store.edit_conflicts(key[0], key) if conflict.what == "note"]
+    except PortfolioError:
+        return ""
+    if not conflicts:
+        return ""
+    return "\n\n" + _("Also written on another tablet at the same time: “{words}”. Saving keeps what is in "
+                         "the box.").format(words=conflicts[0].edit.others[0].value or "")
+
+
 def goal_words(goal: str, met: bool | None) -> str:
     if not goal:
         return ""
@@ -356,7 +369,8 @@ class PortfolioScreen(BaseScreen):
         except PortfolioError as error:
             app.tell(_("The note cannot be read"), str(error))
             return
-        ask_text(_("Your note on this session"), _("Only you see it: it is kept apart from the client's work."),
+        ask_text(_("Your note on this session"), _("Only you see it: it is kept apart from the client's work.")
+                 + other_note(app.store, (app.client.id, session.id, "")),
                  text=note, on_save=lambda text: self._save_note(session, text))
 
     def _save_note(self, session, text: str) -> None:
@@ -435,8 +449,8 @@ class ArtifactScreen(BaseScreen):
         """The title or words written on two tablets at once: the one shown, and the other
         to keep instead (nothing is lost until the therapist chooses)."""
         try:
-            conflicts = self.app.store.edit_conflicts(
-                artifact.client_id, (artifact.client_id, artifact.session_id, artifact.id))
+            conflicts = [conflict for conflict in self.app.store.edit_conflicts(
+                artifact.client_id, (artifact.client_id, artifact.session_id, artifact.id)) if conflict.what != "note"]
         except PortfolioError:
             conflicts = []
         self._conflict = conflicts[0] if conflicts else None
@@ -485,8 +499,10 @@ class ArtifactScreen(BaseScreen):
 
     def edit_note(self) -> None:
         store = self.app.store
-        ask_text(_("Your private note on this work"), _("Only you see it: it is kept apart from the client's work."),
-                 text=store.artifact_note(self.artifact), on_save=lambda text: self._save_note(text))
+        artifact = self.artifact
+        ask_text(_("Your private note on this work"), _("Only you see it: it is kept apart from the client's work.")
+                 + other_note(store, (artifact.client_id, artifact.session_id, artifact.id)),
+                 text=store.artifact_note(artifact), on_save=lambda text: self._save_note(text))
 
     def _save_note(self, text: str) -> None:
         try:
