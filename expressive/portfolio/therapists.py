@@ -182,13 +182,15 @@ class Therapists:
                 for record in read_therapists(self._root)]
 
     def invitations(self) -> list[str]:
-        """The names of colleagues invited who have not joined and been accepted yet."""
+        """The names of colleagues invited who have not joined yet."""
         try:
             paths = sorted((self._root / THERAPISTS / "invitations").glob("*.json"))
         except OSError:
             return []
+        joined = {record.doc.get("invitation") for record in read_therapists(self._root)}
         docs = [read_json(path) for path in paths]
-        return [doc["name"] for doc in docs if isinstance(doc, dict) and isinstance(doc.get("name"), str)]
+        return [doc["name"] for doc in docs if isinstance(doc, dict) and isinstance(doc.get("name"), str)
+                and doc.get("id") not in joined]
 
     def who_sees(self, client_id: str) -> list[str]:
         """The ids of the therapists holding the client's newest key."""
