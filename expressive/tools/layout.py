@@ -353,6 +353,7 @@ def walk_the_therapists_screens(walk: Walk) -> None:
 
         show_example_names(app)
         walk.look("lock_shared")
+        walk.popup("lock_shared", "join dialog", app.root.get_screen("lock").join)
     walk.go("clients")
     walk.popup("backup", "backup dialog", app.root.get_screen("clients").back_up)
     walk.go("add_client")
