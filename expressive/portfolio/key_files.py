@@ -66,11 +66,13 @@ def write_key_file(root: Path, client_id: str, generation: int, holder: str, fie
                fsync=fsync)
 
 
-def read_key_files(root: Path, client_id: str) -> list[KeyFile]:
-    """The client's wrapped keys, newest generation first; [] when it has none.
+def read_key_files(root: Path, client_id: str, holder: str | None = None) -> list[KeyFile]:
+    """The client's wrapped keys (only `holder`'s, when given), newest generation first;
+    [] when it has none.
 
     Names that are not key files (a sync engine's conflict copy, a temporary file) are
-    passed over; a key file whose content does not match its name is KeyringError."""
+    passed over; a key file whose content does not match its name is KeyringError (so a
+    damaged file of another holder never hides a therapist's own keys from them)."""
     try:
         names = sorted(path.name for path in key_folder(root, client_id).iterdir())
     except (FileNotFoundError, NotADirectoryError):
@@ -80,7 +82,9 @@ def read_key_files(root: Path, client_id: str) -> list[KeyFile]:
         match = _KEY_FILE_NAME.fullmatch(name)
         if match is None:
             continue
-        generation, holder = int(match[1]), match[2]
+        generation, named = int(match[1]), match[2]
+        if holder is not None and named != holder:
+            continue
         path = key_folder(root, client_id) / name
         try:
             doc = load_json_bounded(path.read_bytes(), max_bytes=_MAX_KEY_FILE_BYTES, what=name)
@@ -88,13 +92,13 @@ def read_key_files(root: Path, client_id: str) -> list[KeyFile]:
             doc = None
         if not (
             isinstance(doc, dict) and doc.get("format") == KEY_FILE_FORMAT and doc.get("client") == client_id
-            and doc.get("generation") == generation and doc.get("holder") == holder
+            and doc.get("generation") == generation and doc.get("holder") == named
             and all(isinstance(value, str) for value in doc.values() if not isinstance(value, int))
         ):
             raise KeyringError(_("the key file {file} of client {client_id} is damaged").format(
                 file=name, client_id=client_id))
         fields = {name: value for name, value in doc.items() if name not in ("format", "client", "generation", "holder")}
-        found.append(KeyFile(client_id, generation, holder, fields))
+        found.append(KeyFile(client_id, generation, named, fields))
     return sorted(found, key=lambda wrapped: -wrapped.generation)
 
 

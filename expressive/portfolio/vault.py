@@ -206,8 +206,7 @@ class Vault:
     def _read_client_keys(self, client_id: str) -> list[bytes]:
         # Read from disk each time it is not known yet: another program beside this one
         # (the command line beside the app) or another tablet may have added the client.
-        held = [self.open_key_file(wrapped) for wrapped in read_key_files(self.root, client_id)
-                if wrapped.holder == self.holder]
+        held = [self.open_key_file(wrapped) for wrapped in read_key_files(self.root, client_id, self.holder)]
         if held or self.keys.therapist:
             return held
         # An older portfolio's key not moved out of keyring.json yet (`move_client_keys_out`).

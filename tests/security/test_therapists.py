@@ -268,3 +268,11 @@ def test_the_recovery_key_gives_a_therapist_who_forgot_a_new_passphrase_and_thei
         assert [entry.event for entry in store.audit_entries() if entry.by == store.therapists.me][:1] == ["recover"]
     with Portfolio.open(root, passphrase=PASSPHRASE, therapist="Ana") as store:
         assert [client.name for client in store.clients()] == ["Robin", "Sam"]
+
+
+def test_a_damaged_key_file_of_a_colleague_hides_nothing_of_ones_own(shared):
+    root, robin, sam, robin_work = shared
+    (root / "keys" / robin.id / "g1-t-zzzzzzzz.json").write_text("{not json")
+    with Portfolio.open(root, passphrase=PASSPHRASE, therapist="Ana") as store:
+        assert [client.name for client in store.clients()] == ["Robin", "Sam"]
+        assert store.read_file(robin_work, "story.md") == b"Robin's first story"
