@@ -69,7 +69,7 @@ from .documents import (
     session_from_document,
 )
 from .device import device_id
-from .edits import MAX_EDITS_BYTES, MAX_ENTRIES, EditPath, Entry, value_at, Merged, changes, compacted, edits_document, merge, new_entry, parse_edits
+from .edits import MAX_EDIT_FILES, MAX_EDITS_BYTES, MAX_ENTRIES, EditPath, Entry, value_at, Merged, changes, compacted, edits_document, merge, new_entry, parse_edits
 from .index import Index, Record
 from .index_seal import new_token, write_seal
 from .layout import (
@@ -354,7 +354,11 @@ class Disk:
     def _read_edits(self, path: Path) -> tuple[dict[str, list[Entry]], list[tuple[Path, str]]]:
         entries: dict[str, list[Entry]] = {}
         problems: list[tuple[Path, str]] = []
-        for device, edits_path in edit_files(path).items():
+        for number, (device, edits_path) in enumerate(edit_files(path).items()):
+            if number >= MAX_EDIT_FILES and device != self.device:
+                problems.append((edits_path, _("{file} is left out: no record is changed on more than {most} "
+                                               "devices").format(file=edits_path.name, most=MAX_EDIT_FILES)))
+                continue
             try:
                 entries[device] = parse_edits(self.read_bytes(edits_path), edits_path.name, device)
             except FileNotFoundError:

@@ -50,6 +50,9 @@ EDITS_FOLDER = "edits"
 # `compacted`); a device reaching the bound with adds and removes is told so plainly.
 MAX_EDITS_BYTES = MAX_RECORD_BYTES
 MAX_ENTRIES = 5_000
+# The most devices' edits files of one record that are read: a clinic has a few tablets,
+# and a folder of thousands (from a hostile peer) must not cost every reading of it.
+MAX_EDIT_FILES = 64
 DEVICE_PATTERN = re.compile(r"^d-[a-z0-9]{8}$")
 # Lists kept as sets (or logs) of items: changed by adding and removing items, never set whole.
 SET_PATHS = (("tags",), ("reflection", "noticings"), ("marks",), ("files",))

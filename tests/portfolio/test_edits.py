@@ -11,7 +11,7 @@ from portfolio_helpers import close_as_if_killed, drawing_draft, read_plain, wri
 
 from expressive.portfolio import PortfolioError
 from expressive.portfolio.device import device_id
-from expressive.portfolio.edits import MAX_ENTRIES
+from expressive.portfolio.edits import MAX_EDIT_FILES, MAX_ENTRIES
 
 
 @pytest.fixture
@@ -184,3 +184,14 @@ def test_clearing_a_note_an_older_version_wrote_takes_its_file_away(store, clien
     store.set_artifact_note(work, "")
     assert store.artifact_note(work) == "" and not older.exists()
     assert store.check().ok
+
+
+def test_the_edits_of_more_devices_than_any_clinic_has_are_left_out_and_named(store, client, session, work, portfolio_dir):
+    store.set_star(work, True)
+    own = work.path / "edits" / f"{device_id(portfolio_dir)}.json"
+    for number in range(MAX_EDIT_FILES + 2):
+        shutil.copy2(own, own.with_name(f"d-{number:08d}.json"))
+    problems = store.check().problems
+    assert len(problems) == MAX_EDIT_FILES + 2
+    assert sum("more than 64 devices" in problem.message for problem in problems) >= 2
+    assert store.artifact(client.id, session.id, work.id).starred
