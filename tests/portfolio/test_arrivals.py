@@ -5,6 +5,8 @@ until the therapist chooses."""
 import json
 import shutil
 
+import pytest
+
 from expressive.portfolio.changes_beneath import arrived_keys
 from expressive.portfolio.conflicts import SHOW_SIZE, SHOW_WORDS
 from expressive.portfolio.index_seal import SYNC_MARKER
@@ -107,19 +109,17 @@ def test_refresh_ignores_hidden_local_only_and_conflict_names():
 
 
 def _conflicting_manifest(open_portfolio, tmp_path):
-    """A piece of work whose manifest was changed on B while A changed it too: B's version
-    arrives in A as a conflict copy beside A's."""
-    a, b, client = _tablets(open_portfolio, tmp_path)
+    """A piece of work whose record was changed on another tablet while this one changed
+    it too: the other version arrives as a conflict copy beside this one's (encrypted, as
+    the copy would be, for the place of the record)."""
+    a, _b, client = _tablets(open_portfolio, tmp_path)
     session, artifact = _work_on(open_portfolio, a, client)
-    shutil.rmtree(b)
-    shutil.copytree(a, b)
-    folder = f"{_session_folder(session, client)}/artifacts/{artifact.id}"
-    manifest = b / folder / "manifest.json"
-    with open_portfolio(b) as store:
-        # As a version that rewrote the manifest wrote it; the copy is B's manifest whole.
-        store.set_reflection(store.artifact(client.id, session.id, artifact.id), title="B's title", about="")
-    copy = a / folder / f"manifest{COPY_NAME}.json"
-    shutil.copy2(manifest if not (b / folder / "edits").exists() else a / folder / "manifest.json", copy)
+    folder = a / f"{_session_folder(session, client)}/artifacts/{artifact.id}"
+    copy = folder / f"manifest{COPY_NAME}.json"
+    with open_portfolio(a) as store:
+        document = json.loads(store.read_stored(folder / "manifest.json"))
+        document["title"] = "B's title"
+        store._disk.write_bytes(copy, json.dumps(document).encode(), final=folder / "manifest.json")
     return a, client, session, artifact, copy
 
 
@@ -145,6 +145,7 @@ def test_keeping_a_version_puts_it_in_place_removes_the_other_and_is_audited(ope
         (conflict,) = store.conflicts()
         store.keep_conflict_version(conflict, conflict.versions[1])
         assert store.conflicts() == []
+        assert store.artifact(client.id, session.id, artifact.id).title == "B's title", "the index reads it again"
         assert (client.id, "conflict-kept") in [(entry.client_id, entry.event) for entry in store.audit_entries()]
         assert store.check().ok
     assert not copy.exists()
@@ -179,3 +180,48 @@ def test_a_client_that_arrives_before_its_key_is_read_again_when_the_key_arrives
         changed = store.refresh(_arrive(b, a, f"keys/{client.id}"))
         assert (client.id, "", "") in changed
         assert [(found.id, found.name, found.damaged) for found in store.clients()] == [(client.id, "Sam", None)]
+
+
+KILLED_KEEP = """
+import os, random, signal, sys
+root, seed, passphrase = sys.argv[1], int(sys.argv[2]), sys.argv[3] or None
+from expressive.portfolio import Portfolio
+store = Portfolio.open(root, passphrase=passphrase)
+(conflict,) = store.conflicts()
+target, steps = random.Random(seed).randrange(1, 6), 0
+
+def killing(real):
+    def step(*args, **kwargs):
+        global steps
+        steps += 1
+        if steps == target:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    return step
+
+for name in ("replace", "remove", "fsync"):
+    setattr(os, name, killing(getattr(os, name)))
+store.keep_conflict_version(conflict, conflict.versions[1])
+"""
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_kill_while_a_version_is_kept_loses_neither_version_before_the_choice_is_in_place(
+    open_portfolio, protection, tmp_path, seed
+):
+    import os
+    import subprocess
+    import sys
+
+    a, client, session, artifact, copy = _conflicting_manifest(open_portfolio, tmp_path)
+    place = copy.parent / "manifest.json"
+    original, chosen = place.read_bytes(), copy.read_bytes()
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("EXPRESSIVE_")}
+    subprocess.run([sys.executable, "-c", KILLED_KEEP, str(a), str(seed), "correct horse" if protection == "encrypted" else ""],
+                   env=environment, capture_output=True, timeout=120)
+    assert place.read_bytes() in (original, chosen)
+    if place.read_bytes() != chosen:
+        assert copy.read_bytes() == chosen, "the choice is not in place yet: the copy is still there"
+    with open_portfolio(a) as store:
+        assert store.check().ok
+        assert [found.id for found in store.artifacts(client.id)] == [artifact.id]
