@@ -108,7 +108,8 @@ def advance_frames(count: int = 2) -> None:
 
 
 class _ClockAhead:
-    """Kivy's clock, `seconds` ahead of the real one it reads (see advance_clock)."""
+    """Kivy's clock time: the real time, plus the seconds it was moved on (advance_clock,
+    and, within frames_unpaced(), what Kivy's clock would have slept)."""
 
     def __init__(self, real_time):
         self.real_time = real_time
@@ -117,16 +118,36 @@ class _ClockAhead:
     def __call__(self) -> float:
         return self.real_time() + self.seconds
 
+    def move_on(self, microseconds: float) -> None:
+        self.seconds += microseconds / 1_000_000
+
+
+def _clock_ahead() -> _ClockAhead:
+    if not isinstance(Clock.time, _ClockAhead):
+        Clock.time = _ClockAhead(Clock.time)
+    return Clock.time
+
 
 def advance_clock(seconds: float, frames: int = 1) -> None:
     """Move Kivy's clock `seconds` on at once, then run `frames`: what it was to do within
     them (a scroll view's delayed tap, an animation's end) is done as if they had been
-    waited out, without waiting them. Only Kivy's clock moves: a thread's pace, the app's
-    own clock and the touches' times keep the real time."""
-    if not isinstance(Clock.time, _ClockAhead):
-        Clock.time = _ClockAhead(Clock.time)
-    Clock.time.seconds += seconds
+    waited out, without waiting them. Threads, the app's own clock and the touches' times
+    keep the real time."""
+    _clock_ahead().seconds += seconds
     advance_frames(frames)
+
+
+@contextmanager
+def frames_unpaced() -> Iterator[None]:
+    """Within, where Kivy's clock would sleep out the rest of a frame (it keeps 60 frames a
+    second, as a screen refreshes), it moves on instead: to what runs on Kivy's clock,
+    frames still come at a screen's pace, but none is waited for. For walks that wait on
+    nothing but Kivy's clock: a camera's or a microphone's thread keeps the real time."""
+    Clock.usleep = _clock_ahead().move_on
+    try:
+        yield
+    finally:
+        del Clock.usleep  # the clock's own sleep again
 
 
 def as_main_loop(action, *args) -> None:
