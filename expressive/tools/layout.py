@@ -35,7 +35,7 @@ from kivy.uix.textinput import TextInput
 
 from expressive.activity import COMPLEXITY_LEVELS, complexity_of
 from expressive.i18n import _, language
-from expressive.tools.driver import AppDriver, as_main_loop, scratch_app
+from expressive.tools.driver import AppDriver, as_main_loop, frames_unpaced, scratch_app
 from expressive.tools.screenshot import NO_CLIENTS, make_sample_conflicts
 from expressive.ui.widgets import ICON_FONT_NAME
 
@@ -496,7 +496,7 @@ def check_layout(
     from kivy.metrics import Metrics
 
     problems = []
-    with scratch_app(source, passphrase) as app, nothing_drawn(EventLoop.window):
+    with scratch_app(source, passphrase) as app, nothing_drawn(EventLoop.window), frames_unpaced():
         if not app.store.clients():
             raise SystemExit(_(NO_CLIENTS))
         window = EventLoop.window
