@@ -19,6 +19,7 @@ from .comparison import Comparison
 from .conflicts import SHOW_SIZE, Conflict, Version, find_sync_conflicts, is_conflict_copy, keep_version
 from .disk import Disk
 from .index import differences
+from .key_files import KEYS
 from .layout import ARTIFACTS, CLIENTS, SESSIONS, Key, Layout
 from .records import CheckReport, PortfolioError
 
@@ -113,6 +114,7 @@ class ChangesBeneath:
             after = disk.index.stamps_below(None)
             return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
         records, whole = arrived_keys(paths)
+        records, whole = self._given_or_taken(paths, records, whole)
         changed: set[Key] = set(records | whole)
         indexed: set[Key] = set()
         try:
@@ -131,6 +133,21 @@ class ChangesBeneath:
                                    "`expressive check`.").format(error=exc)) from exc
         # A path of a record that is neither in the tree nor in the index changed nothing.
         return sorted(key for key in changed if key in indexed or disk.index.stamp_of(key) is not None)
+
+    def _given_or_taken(self, paths: list[str], records: set[Key], whole: set[Key]) -> tuple[set[Key], set[Key]]:
+        """Several therapists: a client's key arriving (given) or going (taken) brings the
+        client in or out whole; a client the unlocked therapist holds no key for stays out."""
+        vault = self._disk.vault
+        if vault.keys is None or not vault.keys.therapist:
+            return records, whole
+        keyed = {parts[1] for parts in (PurePosixPath(path).parts for path in paths)
+                 if len(parts) == 3 and parts[0] == KEYS and parts[1].startswith("c-")}
+        for client_id in keyed:
+            vault.forget_client_keys(client_id)
+            if not vault.sees(client_id):
+                self._disk.index.forget_client(client_id)  # taken, or erased: out of this therapist's lists
+        whole = whole | {(client_id, "", "") for client_id in keyed}
+        return {key for key in records if vault.sees(key[0])}, {key for key in whole if vault.sees(key[0])}
 
     # --- conflicts ----------------------------------------------------------------------
 

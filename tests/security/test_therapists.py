@@ -276,3 +276,29 @@ def test_a_damaged_key_file_of_a_colleague_hides_nothing_of_ones_own(shared):
     with Portfolio.open(root, passphrase=PASSPHRASE, therapist="Ana") as store:
         assert [client.name for client in store.clients()] == ["Robin", "Sam"]
         assert store.read_file(robin_work, "story.md") == b"Robin's first story"
+
+
+def test_access_given_or_taken_on_another_tablet_is_taken_in_while_open(shared, tmp_path):
+    root, robin, sam, robin_work = shared
+    ana_tablet = tmp_path / "ana-tablet"
+    shutil.copytree(root, ana_tablet, ignore=shutil.ignore_patterns("index.sqlite*", ".device.json", "portfolio.lock"))
+    with Portfolio.open(root, passphrase=BEA_PASSPHRASE, therapist="Bea") as bea:
+        assert [client.id for client in bea.clients()] == [robin.id]
+        with Portfolio.open(ana_tablet, passphrase=PASSPHRASE, therapist="Ana") as ana:
+            ana.therapists.give(sam.id, "Bea")
+            ana.therapists.take(robin.id, "Bea")
+        # What the sync engine brings to Bea's tablet, and reports.
+        arrived, gone = [], []
+        for path in sorted((ana_tablet / "keys").glob("c-*/*.json")):
+            name = str(path.relative_to(ana_tablet))
+            if not (root / name).exists():
+                shutil.copy2(path, root / name)
+                arrived.append(name)
+        for path in sorted((root / "keys").glob("c-*/*.json")):
+            name = str(path.relative_to(root))
+            if not (ana_tablet / name).exists():
+                path.unlink()
+                gone.append(name)
+        bea.refresh(arrived + gone)
+        assert [client.id for client in bea.clients()] == [sam.id]
+        assert bea.check().ok
