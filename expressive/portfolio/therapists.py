@@ -190,7 +190,7 @@ class Therapists:
         joined = {record.doc.get("invitation") for record in read_therapists(self._root)}
         docs = [read_json(path) for path in paths]
         return [doc["name"] for doc in docs if isinstance(doc, dict) and isinstance(doc.get("name"), str)
-                and doc.get("id") not in joined]
+                and 0 < len(doc["name"]) <= MAX_THERAPIST_NAME_CHARS and doc.get("id") not in joined]
 
     def who_sees(self, client_id: str) -> list[str]:
         """The ids of the therapists holding the client's newest key."""
