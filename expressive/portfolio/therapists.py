@@ -280,7 +280,7 @@ class Therapists:
             raise PortfolioError(_("{name} did not join with an invitation of this portfolio, so they were not "
                                    "accepted. Invite them again.").format(name=record.name)) from None
         expected = invitation_proof(secret, invitation_id, record.id, record.name, record.public)
-        if invitation.get("name", "").casefold() != record.name.casefold() or not proof_matches(expected, record.doc.get("proof")):
+        if str(invitation.get("name", "")).casefold() != record.name.casefold() or not proof_matches(expected, record.doc.get("proof")):
             raise PortfolioError(_("{name}'s joining does not match the invitation's code, so they were not accepted. "
                                    "Someone else may have tried to join: invite them again.").format(name=record.name))
         with self._vault_writing(_("accept a colleague")):
