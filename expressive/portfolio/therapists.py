@@ -91,6 +91,10 @@ def _invitation_aad(invitation_id: str) -> bytes:
     return b"expressive invitation code\x00" + invitation_id.encode()
 
 
+def _is_invitation_id(text: object) -> bool:
+    return isinstance(text, str) and len(text) == _INVITATION_ID_LETTERS and text.isalnum() and text.isascii()
+
+
 def _checked_name(name: object) -> str:
     name = checked_text(name if isinstance(name, str) else "", N_("therapist's name"), MAX_THERAPIST_NAME_CHARS,
                         one_line=True).strip()
@@ -272,7 +276,7 @@ class Therapists:
         if grant_file(self._root, record.id).exists():
             return
         invitation_id = record.doc.get("invitation")
-        invitation = read_json(invitation_file(self._root, invitation_id)) if isinstance(invitation_id, str) else None
+        invitation = read_json(invitation_file(self._root, invitation_id)) if _is_invitation_id(invitation_id) else None
         try:
             secret = unseal(self._vault.keys.wrapping, base64.b64decode(str(invitation["code"]), validate=True),
                             _invitation_aad(invitation_id))
