@@ -91,6 +91,14 @@ def _invitation_aad(invitation_id: str) -> bytes:
     return b"expressive invitation code\x00" + invitation_id.encode()
 
 
+def _check_client_id(client_id: object) -> None:
+    """A client id as the store makes them ("c-" and 8 hex digits), so a typed one never
+    leads out of the keys folder."""
+    if not (isinstance(client_id, str) and len(client_id) == 10 and client_id.startswith("c-")
+            and all(char in "0123456789abcdef" for char in client_id[2:])):
+        raise PortfolioError(_("There is no client {client_id} in this portfolio.").format(client_id=client_id))
+
+
 def _is_invitation_id(text: object) -> bool:
     return isinstance(text, str) and len(text) == _INVITATION_ID_LETTERS and text.isalnum() and text.isascii()
 
@@ -297,6 +305,7 @@ class Therapists:
         """Seal every generation of the client's key this therapist holds to the colleague
         `who` (accepting them first if need be)."""
         self._require_shared(_("give access to a client"))
+        _check_client_id(client_id)
         record = self._record(who)
         self.accept(record.id)
         held = [(wrapped.generation, self._vault.open_key_file(wrapped)) for wrapped in read_key_files(self._root, client_id)
@@ -315,6 +324,7 @@ class Therapists:
         generation of the client's key, sealed to the therapists who keep access (and the
         recovery key), encrypts every new file from now on."""
         self._require_shared(_("take access to a client"))
+        _check_client_id(client_id)
         record = self._record(who)
         if record.id == self.me:
             raise PortfolioError(_("You cannot take your own access. Ask a colleague to take it."))

@@ -302,3 +302,13 @@ def test_access_given_or_taken_on_another_tablet_is_taken_in_while_open(shared, 
         bea.refresh(arrived + gone)
         assert [client.id for client in bea.clients()] == [sam.id]
         assert bea.check().ok
+
+
+def test_a_client_id_that_is_not_one_is_refused_in_words(shared):
+    root = shared[0]
+    with Portfolio.open(root, passphrase=PASSPHRASE, therapist="Ana") as store:
+        for wrong in ("../..", "c-0000000z", "portfolio"):
+            with pytest.raises(PortfolioError, match="There is no client"):
+                store.therapists.give(wrong, "Bea")
+            with pytest.raises(PortfolioError, match="There is no client"):
+                store.therapists.take(wrong, "Bea")
