@@ -111,11 +111,9 @@ class TherapistRecord:
     doc: dict[str, Any]
 
     @classmethod
-    def create(cls, therapist_id: str, name: str, passphrase: str, kdf: KdfParams,
-               extra: dict[str, str] | None = None) -> tuple[TherapistRecord, X25519PrivateKey]:
+    def create(cls, therapist_id: str, name: str, passphrase: str, kdf: KdfParams) -> tuple[TherapistRecord, X25519PrivateKey]:
         private = X25519PrivateKey.generate()
-        record = cls({"format": THERAPIST_FORMAT, "id": therapist_id, "name": name,
-                      "public": _b64(public_bytes(private)), **(extra or {})})
+        record = cls({"format": THERAPIST_FORMAT, "id": therapist_id, "name": name, "public": _b64(public_bytes(private))})
         record.set_passphrase(private, passphrase, kdf)
         return record, private
 
