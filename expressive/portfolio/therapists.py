@@ -54,6 +54,7 @@ from .lock import release
 from .records import PortfolioError, WrongPassphrase, now
 from .therapist_files import (
     INVITATION_FORMAT,
+    INVITATIONS,
     PORTFOLIO_GRANTS,
     THERAPISTS,
     find_therapist,
@@ -196,7 +197,7 @@ class Therapists:
     def invitations(self) -> list[str]:
         """The names of colleagues invited who have not joined yet."""
         try:
-            paths = sorted((self._root / THERAPISTS / "invitations").glob("*.json"))
+            paths = sorted((self._root / THERAPISTS / INVITATIONS).glob("*.json"))
         except OSError:
             return []
         joined = {record.doc.get("invitation") for record in read_therapists(self._root)}
