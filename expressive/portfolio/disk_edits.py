@@ -61,7 +61,7 @@ class EditFiles:
         entries, problems = self._read_edits(path)
         if base_optional and (entries or problems) and not path.exists():
             return merge({}, entries), problems  # a note first written by this version
-        return merge(self.read_document(path, expected_format), entries), problems
+        return merge(self.read_document(path, expected_format), entries, base_is_spare=True), problems
 
     def _read_edits(self, path: Path) -> tuple[dict[str, list[Entry]], list[tuple[Path, str]]]:
         entries: dict[str, list[Entry]] = {}

@@ -209,12 +209,13 @@ def edits_document(device: str, entries: list[Entry]) -> dict[str, Any]:
 # --- the merge ---------------------------------------------------------------------------
 
 
-def merge(base: dict[str, Any], entries_by_device: dict[str, list[Entry]]) -> Merged:
+def merge(base: dict[str, Any], entries_by_device: dict[str, list[Entry]], *, base_is_spare: bool = False) -> Merged:
     """The record as `base` and every device's entries make it (see the module's words).
-    Without entries, `base` itself (most records: copying one costs more than reading it)."""
+    Without entries, `base` itself. `base_is_spare`: `base` was read for this merge alone,
+    so it is changed in place rather than copied (copying costs more than reading it)."""
     if not any(entries_by_device.values()):
         return Merged(base, (), {})
-    doc = copy.deepcopy(base)
+    doc = base if base_is_spare else copy.deepcopy(base)
     heads: dict[EditPath, list[tuple[Entry, Any]]] = {}
     # The items of each set-list, canonical, kept while entries add to it (a log of
     # hundreds of noticings is not encoded again for every entry).
