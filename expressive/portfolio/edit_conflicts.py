@@ -16,7 +16,7 @@ from expressive.i18n import _
 from .disk import Disk, record_format
 from .documents import NOTE_FORMAT
 from .edits import EDITS_FOLDER, EditConflict, EditVersion
-from .layout import PRIVATE, Key, level, note_paths
+from .layout import PRIVATE, Key, level, note_paths, records_with_edits
 from .records import Client, RecordError
 
 _KINDS = ("client", "session", "artifact", "note")
@@ -48,24 +48,34 @@ class EditChoices:
         names the record the note is on."""
         client: Client = self.client(client_id)
         disk = self._disk
-        index = disk.index
         if record is not None:
-            keys = [record]
+            keys = [record] if (disk.layout.folder(record) / EDITS_FOLDER).is_dir() else []
+            notes_on = {self._note_file(record).name: record} if record[1] else {}
         else:
-            keys = [(client.id, "", "")]
-            keys += [(client.id, session.id, "") for session in index.sessions(client.id, limit=None, offset=0)]
-            keys += [(client.id, artifact.session_id, artifact.id) for artifact in index.artifacts(client.id)]
+            keys = records_with_edits(disk.layout, client.id)
+            notes_on = {}
         found = []
         for key in keys:
             path = disk.layout.record_file(key)
-            if (path.parent / EDITS_FOLDER).is_dir():
-                found += [RecordConflict(level(key), key, path, conflict) for conflict in self._conflicts_in(path, key)]
-        notes_on = {self._note_file(key).name: key for key in keys if key[1]}
+            found += [RecordConflict(level(key), key, path, conflict) for conflict in self._conflicts_in(path, key)]
         notes = note_paths(disk.layout.client_dir(client.id) / PRIVATE)
         for path in notes if record is None else [note for note in notes if note.name in notes_on]:
-            key = notes_on.get(path.name, (client.id, "", ""))
-            found += [RecordConflict("note", key, path, conflict) for conflict in self._conflicts_in(path, None)]
+            conflicts = self._conflicts_in(path, None)
+            if conflicts:
+                key = notes_on.get(path.name) or self._note_key(client.id, path.name)
+                found += [RecordConflict("note", key, path, conflict) for conflict in conflicts]
         return sorted(found, key=lambda conflict: (_KINDS.index(conflict.what), str(conflict.path), conflict.edit.path))
+
+    def _note_key(self, client_id: str, name: str) -> Key:
+        """The record a note is on, from its file's name ("notes-<session>.json",
+        "notes-<session>-<artifact>.json"), its session found among the client's."""
+        stem = name[len("notes-"):-len(".json")]
+        for session in self._disk.index.sessions(client_id, limit=None, offset=0):
+            if stem == session.id:
+                return (client_id, session.id, "")
+            if stem.startswith(f"{session.id}-"):
+                return (client_id, session.id, stem[len(session.id) + 1:])
+        return (client_id, "", "")
 
     def _note_file(self, key: Key) -> Path:
         client_id, session_id, artifact_id = key

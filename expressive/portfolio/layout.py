@@ -144,6 +144,21 @@ class Layout:
         return found
 
 
+def records_with_edits(layout: Layout, client_id: str) -> list[Key]:
+    """The client's records that have an edits folder: a listing per folder and a stat
+    per record, ids from folder names (no record is read)."""
+    join = os.path.join
+    client_path = str(layout.client_dir(client_id))
+    found = [(client_id, "", "")] if os.path.isdir(join(client_path, EDITS_FOLDER)) else []
+    for session_id, session_path in _subfolders(join(client_path, SESSIONS)):
+        if os.path.isdir(join(session_path, EDITS_FOLDER)):
+            found.append((client_id, session_id, ""))
+        for artifact_id, artifact_path in _subfolders(join(session_path, ARTIFACTS)):
+            if os.path.isdir(join(artifact_path, EDITS_FOLDER)):
+                found.append((client_id, session_id, artifact_id))
+    return found
+
+
 def _subfolders(path: str) -> list[tuple[str, str]]:
     try:
         with os.scandir(path) as entries:
