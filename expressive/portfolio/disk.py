@@ -68,7 +68,7 @@ from .documents import (
     session_from_document,
 )
 from .disk_edits import EditFiles
-from .edits import EditPath
+from .edits import EditConflict, EditPath
 from .index import Index, Record
 from .index_seal import new_token, write_seal
 from .layout import (
@@ -298,29 +298,30 @@ class Disk(EditFiles):
         """The record at `key`, or a stand-in that says why it is damaged; never raises."""
         return self.load_checked(key)[0]
 
-    def load_checked(self, key: Key) -> tuple[Record, list[tuple[Path, str]]]:
+    def load_checked(self, key: Key) -> tuple[Record, list[tuple[Path, str]], tuple[EditConflict, ...]]:
         """The record at `key` (its file merged with every device's edits; a stand-in that
-        says why it is damaged), and the edits files left out because they are damaged:
-        (file, why). A damaged edits file of one device does not hide the record."""
+        says why it is damaged), the edits files left out because they are damaged (file,
+        why), and the words in it written on two devices at once. A damaged edits file of
+        one device does not hide the record."""
         client_id, session_id, artifact_id = key
         kind = level(key)
         path = self.layout.record_file(key)
         problems: list[tuple[Path, str]] = []
         try:
             merged, problems = self.read_edited(path, _RECORD_FORMATS[kind])
-            doc = merged.doc
+            doc, conflicts = merged.doc, merged.conflicts
             if kind == "client":
-                return client_from_document(doc, client_id), problems
+                return client_from_document(doc, client_id), problems, conflicts
             if kind == "session":
-                return session_from_document(doc, client_id, session_id), problems
-            return artifact_from_document(doc, client_id, session_id, artifact_id, path.parent), problems
+                return session_from_document(doc, client_id, session_id), problems, conflicts
+            return artifact_from_document(doc, client_id, session_id, artifact_id, path.parent), problems, conflicts
         except (RecordError, TypeError, ValueError, OverflowError, AttributeError) as exc:
             # A hand-edited or foreign JSON file can be wrong in any shape: it is damage, not a crash.
             if kind == "client":
-                return damaged_client(client_id, str(exc)), problems
+                return damaged_client(client_id, str(exc)), problems, ()
             if kind == "session":
-                return damaged_session(client_id, session_id, str(exc)), problems
-            return damaged_artifact(client_id, session_id, artifact_id, path.parent, str(exc)), problems
+                return damaged_session(client_id, session_id, str(exc)), problems, ()
+            return damaged_artifact(client_id, session_id, artifact_id, path.parent, str(exc)), problems, ()
 
     def create(
         self,

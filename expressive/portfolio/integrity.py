@@ -21,6 +21,7 @@ from .disk import Disk
 from .index import Record
 from .conflicts import find_sync_conflicts, is_conflict_copy
 from .documents import NOTE_FORMAT, note_text
+from .edits import EditConflict
 from .layout import BUILDING_PREFIX, CLIENTS, PRIVATE, Key, note_paths
 from .notes import Notes
 from .records import ArtifactRecord, CheckReport, Problem, RecordError
@@ -66,7 +67,8 @@ class Integrity:
         # each row was made from: one pass, and only what differs is written.
         def checked(key: Key) -> Record:
             nonlocal examined
-            record, file_problems = self._examine(key)
+            record, file_problems, words = self._examine(key)
+            report.notes += words
             if record.damaged:
                 report.problems.append(Problem(disk.relative(disk.layout.record_file(key)), record.damaged))
             if isinstance(record, ArtifactRecord):
@@ -89,6 +91,7 @@ class Integrity:
                     report.problems.append(Problem(disk.relative(path), str(exc)))
                     continue
                 report.problems += [Problem(disk.relative(edits), why) for edits, why in damaged]
+                report.notes += _words_to_choose(disk.relative(path), merged.conflicts)
 
         report.problems += [Problem(path, problem) for path, problem in self._audit.verify_chains()]
         report.notes += [_("{file}: two versions to choose between, changed on two devices at once: choose the one "
@@ -96,17 +99,19 @@ class Integrity:
                          for conflict in find_sync_conflicts(disk.root)]
         return report
 
-    def _examine(self, key: Key) -> tuple[Record, list[Problem]]:
-        """The record at `key`, read, and (an artifact) what is wrong with its files."""
+    def _examine(self, key: Key) -> tuple[Record, list[Problem], list[str]]:
+        """The record at `key`, read; what is wrong with its edits and (an artifact) its
+        files; and the words in it written on two devices at once, as notes."""
         disk = self._disk
-        record, damaged_edits = disk.load_checked(key)
+        record, damaged_edits, conflicts = disk.load_checked(key)
+        words = _words_to_choose(disk.relative(disk.layout.record_file(key)), conflicts)
         problems = [Problem(disk.relative(edits), why) for edits, why in damaged_edits]
         if not isinstance(record, ArtifactRecord) or record.damaged:
-            return record, problems
+            return record, problems, words
         return record, problems + [
             Problem(disk.relative(record.path / entry.name), problem)
             for entry, problem in self._artifacts.file_problems(record)
-        ]
+        ], words
 
     def _take_back_key_of_unbuilt(self, leftover: Path) -> None:
         """After removing a client that was being built out of sight: its key, which was
@@ -117,6 +122,12 @@ class Integrity:
         client_id = name[len(BUILDING_PREFIX):-len(PARTIAL_SUFFIX)]
         if not self._disk.layout.client_dir(client_id).exists():
             vault.take_key_back(client_id)
+
+
+def _words_to_choose(path: Path, conflicts: tuple[EditConflict, ...]) -> list[str]:
+    """What check says of words written on two devices at once (not damage: both are kept)."""
+    return [_("{file}: '{field}' was written on two devices at once; the later shows and the other is kept "
+              "until one is chosen").format(file=path, field=".".join(conflict.path)) for conflict in conflicts]
 
 
 def _unfinished(leftover: Path) -> str:

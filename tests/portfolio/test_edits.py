@@ -107,6 +107,9 @@ def test_words_written_on_two_tablets_at_once_are_both_kept_until_one_is_chosen(
         assert [(conflict.what, conflict.edit.path) for conflict in conflicts] == [
             ("artifact", ("title",)), ("note", ("text",))]
         title, note = conflicts
+        report = tablet.check()
+        assert report.ok and sorted(line.split(": ", 1)[1].split(" was ")[0] for line in report.notes) == [
+            "'text'", "'title'"]
         assert note.key == (client.id, session.id, "") and title.key == (client.id, session.id, work.id)
         assert tablet.edit_conflicts(client.id, (client.id, session.id, "")) == [note]
         assert [other.value for other in title.edit.others] == ["Home"]
