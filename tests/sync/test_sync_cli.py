@@ -5,6 +5,7 @@ import pytest
 from expressive.sync.syncthing import free_port
 
 from expressive.cli import main
+from expressive.portfolio import Portfolio
 from expressive.sync.engine import normal_device_id, with_check_letters
 from expressive.sync.syncthing import running_instance
 
@@ -13,6 +14,8 @@ OTHER = normal_device_id(with_check_letters("Q" * 52))
 
 @pytest.fixture
 def sync_args(tmp_path):
+    Portfolio.open(tmp_path / "portfolio").close()
+
     def args(*words: str) -> list[str]:
         return ["--portfolio", str(tmp_path / "portfolio"), "sync", *words, "--sync-home", str(tmp_path / "home"),
                 "--listen", f"tcp://127.0.0.1:{free_port()}"]
@@ -62,6 +65,7 @@ def test_an_instance_the_clinic_runs_is_driven_and_left_running(tmp_path, capsys
 
     from expressive.sync.syncthing import Syncthing
 
+    Portfolio.open(tmp_path / "portfolio").close()
     clinics = Syncthing.start_own(tmp_path / "clinic-home", tmp_path / "portfolio", listen=f"tcp://127.0.0.1:{free_port()}")
     try:
         api_key = ElementTree.parse(tmp_path / "clinic-home" / "config.xml").findtext("gui/apikey")
