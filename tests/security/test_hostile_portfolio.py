@@ -10,6 +10,7 @@ from security_helpers import fill, open_store
 
 from expressive import cli
 from expressive.limits import MAX_NAME_CHARS, MAX_WORDS_CHARS
+from expressive.portfolio.layout import edit_files
 
 WORDS = {
     "name": "Robin", "client_notes": "", "goal": "calm", "title": "House", "reflection": "my house",
@@ -40,6 +41,21 @@ def _record_path(store, client, session, artifact, which):
     return layout.record_file(key[which])
 
 
+def _hand_edit_later_changes(store, path, fields):
+    """A field changed after the record was made is read from this tablet's edits of it, so
+    the hand edit is written there too: otherwise the record never reads what was written."""
+    for edits_path in edit_files(path).values():
+        edits = json.loads(store.read_stored(edits_path))
+        for entry in edits["entries"]:
+            for change in entry.get("set", []):
+                value = fields
+                for key in change[0]:
+                    value = value.get(key, {}) if isinstance(value, dict) else {}
+                if value != {}:
+                    change[1] = value
+        store._disk.write_bytes(edits_path, json.dumps(edits).encode("utf-8"))
+
+
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
 @pytest.mark.parametrize("which, fields, named", HAND_EDITS, ids=lambda value: str(value)[:24])
 def test_a_hostile_record_is_damage_named_by_check_and_everything_else_opens(portfolio_dir, capsys, encrypted, which, fields, named):
@@ -50,6 +66,7 @@ def test_a_hostile_record_is_damage_named_by_check_and_everything_else_opens(por
         document = json.loads(store.read_stored(path))
         # Written as another program holding the key would: whole, encrypted when the portfolio is.
         store._disk.write_bytes(path, json.dumps({**document, **fields}).encode("utf-8"))
+        _hand_edit_later_changes(store, path, fields)
 
     with open_store(portfolio_dir, encrypted) as store:
         store.rebuild_index()
