@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,14 +59,27 @@ def is_local_only(relative: str) -> bool:
     return False
 
 
+def is_syncthing_temporary(name: str) -> bool:
+    """A file Syncthing is still fetching: renamed to its own name once whole."""
+    return name.startswith((".syncthing.", "~syncthing~")) and name.endswith(".tmp")
+
+
 def shared_files(folder: Path) -> dict[str, str]:
-    """Every file that travels, and its content's hash."""
+    """Every file that travels, and its content's hash. Read while Syncthing writes: a
+    file it is fetching is not there yet, and one renamed or gone between being listed
+    and read is left out (the folder is not settled, so it compares unequal)."""
     found = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
-        if path.is_file() and not is_local_only(relative):
-            found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
+    for parent, _folders, names in os.walk(folder):
+        for name in names:
+            path = Path(parent) / name
+            relative = path.relative_to(folder).as_posix()
+            if is_syncthing_temporary(name) or is_local_only(relative):
+                continue
+            try:
+                found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except (FileNotFoundError, IsADirectoryError):
+                continue
+    return dict(sorted(found.items()))
 
 
 def wait_until(condition, timeout: float = CONVERGE_TIMEOUT_S, what: str = "the tablets to converge") -> None:
