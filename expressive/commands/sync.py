@@ -82,6 +82,7 @@ def _was_running(args) -> bool:
 
 
 def cmd_status(args) -> int:
+    from expressive.sync.engine import OTHER_PORTFOLIO
     from expressive.sync.service import qr_png
 
     was_on = _was_running(args)
@@ -97,6 +98,11 @@ def cmd_status(args) -> int:
         folder = engine.folder_state()
         print(_("Portfolio folder: {state}, {files} files here, {needed} still to fetch").format(
             state=folder.state, files=folder.local_files, needed=folder.need_files))
+        if folder.state == "waiting":
+            print(_("No portfolio here yet: this tablet takes the one a paired tablet shares with it "
+                    "(pair both ways, then 'expressive sync run')."))
+        for device in engine.other_portfolios_offered():
+            print(_(OTHER_PORTFOLIO).format(device=device))
         peers = engine.peers()
         if not peers:
             print(_("No device is paired yet: 'expressive sync pair DEVICE-ID' shares the portfolio with one."))
@@ -161,12 +167,17 @@ def cmd_unpair(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from expressive.sync.engine import OTHER_PORTFOLIO
     from expressive.sync.service import count_arrivals
 
     engine = _engine(args)
     print(_("Syncing as {device}. Press Ctrl-C to stop.").format(device=engine.device_id()), flush=True)
+    told: set[str] = set()
     try:
         while True:
+            for device in set(engine.other_portfolios_offered()) - told:
+                print(_(OTHER_PORTFOLIO).format(device=device), file=sys.stderr, flush=True)
+                told.add(device)
             arrived = engine.arrived(30)
             if arrived:
                 counts = count_arrivals(arrived)

@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from expressive.i18n import _
+from expressive.i18n import N_, _
 from expressive.portfolio import PortfolioError
 
 # Syncthing's device ids: 56 letters and digits (base32), shown in 8 groups of 7; each
@@ -99,6 +99,13 @@ def new_server_password() -> str:
     return secrets.token_urlsafe(24)
 
 
+# What a tablet with a portfolio of its own is told when a paired device offers another.
+OTHER_PORTFOLIO = N_("{device} shares a different portfolio. This tablet has a portfolio of its own, so it does "
+                     "not take the other one, and nothing of either is changed: two portfolios cannot be mixed. To "
+                     "join that portfolio, this tablet must start from an empty portfolio (or a copy of that one "
+                     "restored from its backup).")
+
+
 class SyncEngine(Protocol):
     """The small interface the app, the command line and the tests use."""
 
@@ -116,7 +123,14 @@ class SyncEngine(Protocol):
 
     def unpair(self, device_id: str) -> None: ...
 
-    def folder_state(self) -> FolderState: ...
+    def folder_state(self) -> FolderState:
+        """State "waiting" on a new tablet that has not been offered a portfolio yet."""
+        ...
+
+    def other_portfolios_offered(self) -> list[str]:
+        """Paired devices offering a portfolio other than this one's: never taken, as two
+        portfolios must not be mixed in one folder (see `OTHER_PORTFOLIO`)."""
+        ...
 
     def arrived(self, timeout: float) -> list[str]:
         """Paths (relative to the portfolio folder) that other devices changed since the
@@ -141,6 +155,7 @@ class FakeSync:
         self._password: str | None = None
         self.running = True
         self.scanned: list[list[str] | None] = []
+        self.other_portfolios: list[str] = []  # a test sets what other devices offer
 
     def device_id(self) -> str:
         return self._own_id
@@ -165,6 +180,9 @@ class FakeSync:
 
     def folder_state(self) -> FolderState:
         return FolderState("idle" if self.running else "stopped")
+
+    def other_portfolios_offered(self) -> list[str]:
+        return list(self.other_portfolios)
 
     def arrived(self, timeout: float) -> list[str]:
         with self._arriving:

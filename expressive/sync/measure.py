@@ -44,6 +44,7 @@ def sync_figures(scratch: Path, quick: bool) -> list[Figure]:
         try:
             a.pair(b.device_id(), listen_b)
             b.pair(a.device_id(), listen_a)
+            _wait_for_taken(b)
             _wait_for(work / "A", work / "B", ["portfolio.json"])
             pieces, plain = [], []
             with Portfolio.open(work / "A", passphrase=_PASSPHRASE) as store:
@@ -83,6 +84,16 @@ def _drawing(number: int) -> ArtifactDraft:
                                                 "strokes.json": b'{"strokes": []}'},
                          product="drawing.png", thumbnail="thumbnail.png", process="strokes.json",
                          title=f"Bench {number}", metadata={"canvas": [320, 320]})
+
+
+def _wait_for_taken(joining: Syncthing) -> None:
+    """B, a new tablet, takes the portfolio A offers it once it hears of the offer (asked,
+    as the app's watcher asks all the time)."""
+    deadline = time.monotonic() + _ARRIVAL_TIMEOUT_S
+    while joining.folder_state().state == "waiting":
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"sync: the new tablet was not offered the portfolio within {_ARRIVAL_TIMEOUT_S} s")
+        time.sleep(_POLL_S)
 
 
 def _wait_for(source: Path, target: Path, names: list[str]) -> float:

@@ -7,14 +7,23 @@ nothing but the devices paired with it: no global or local discovery, relays, NA
 traversal, usage reports, crash reports or upgrades. An instance the clinic runs is
 driven the same way (`connect`), given its URL and API key.
 
-The portfolio is one Syncthing folder (FOLDER_ID). What is this copy's alone
-(`LOCAL_ONLY_PATTERNS`) is written to its `.stignore`. A clinic server that must not read
-the work is an untrusted device: the folder is shared with it under a password, so it
-stores only Syncthing's encryption of names and contents.
+The portfolio is one Syncthing folder whose id is made from the portfolio's own identity
+(`portfolio_folder_id`): copies of one portfolio share one folder, and two different
+portfolios never do, so a tablet that holds a portfolio of its own is never mixed with
+another's (their portfolio.json and keys would fight over the same names). A tablet with
+no portfolio yet (an empty folder) takes the one a paired device offers it; one with its
+own is told of the other's offer, and neither is touched (`other_portfolios_offered`).
+What is this copy's alone (`LOCAL_ONLY_PATTERNS`) is written to its `.stignore`. A clinic
+server that must not read the work is an untrusted device: the folder is shared with it
+under a password, so it stores only Syncthing's encryption of names and contents. Our own
+instance as a server (`folder_type="receiveencrypted"`) accepts every portfolio its paired
+tablets offer, each in a folder under its own.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import hashlib
 import os
 import secrets
 import shutil
@@ -27,14 +36,17 @@ from pathlib import Path
 from typing import Any
 
 from expressive.i18n import _
-from expressive.limits import InputRefused, read_bounded
+from expressive.limits import InputRefused, load_json_bounded, read_bounded
 from expressive.portfolio.atomic import make_folders, write_file
 from expressive.portfolio.device import LOCAL_ONLY_PATTERNS
+from expressive.portfolio.layout import MARKER_FILE
 
 from .engine import FolderState, Peer, SyncError, checked_address, new_server_password, normal_device_id
 from .rest import Rest, RestUnreachable
 
-FOLDER_ID = "expressive-portfolio"
+FOLDER_PREFIX = "expressive-"
+FOLDER_LABEL = "Expressive portfolio"
+_MAX_MARKER_BYTES = 64 * 1024
 IGNORE_FILE = ".stignore"
 CONFIG_FILE = "config.xml"
 # Syncthing's own port, on every network of the tablet: the other devices dial it.
@@ -48,7 +60,8 @@ RESCAN_INTERVAL_S = 600
 EVENTS_PER_CALL = 1000
 START_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 10
-_ARRIVAL_EVENTS = "ItemFinished,StateChanged"
+# A portfolio offered by a paired device wakes the wait, so a new tablet takes it at once.
+_ARRIVAL_EVENTS = "ItemFinished,StateChanged,PendingFoldersChanged"
 # Nothing beyond the paired devices: the settings in config.xml's <options>.
 _PRIVATE_OPTIONS = {
     "globalAnnounceEnabled": "false",
@@ -74,6 +87,36 @@ def stignore_text(patterns: tuple[str, ...] = LOCAL_ONLY_PATTERNS) -> str:
     lines = ["// Written by Expressive: what is this copy's alone and never travels."]
     lines += [f"(?d){pattern}" for pattern in patterns]
     return "\n".join(lines) + "\n"
+
+
+def portfolio_folder_id(folder: Path) -> str | None:
+    """The Syncthing folder id of the portfolio in `folder`, the same on every copy of it:
+    made from when the portfolio was made, which portfolio.json keeps for good. None when
+    there is no portfolio there yet."""
+    marker = folder / MARKER_FILE
+    try:
+        document = load_json_bounded(read_bounded(marker, _MAX_MARKER_BYTES), max_bytes=_MAX_MARKER_BYTES)
+    except FileNotFoundError:
+        return None
+    except (OSError, InputRefused) as error:
+        raise SyncError(_("{file} cannot be read ({error}), so this portfolio cannot be synced. Run "
+                          "'expressive check'.").format(file=marker, error=error)) from None
+    created = document.get("created") if isinstance(document, dict) else None
+    if not isinstance(created, str) or not created:
+        raise SyncError(_("{file} does not say when the portfolio was made, so this portfolio cannot be "
+                          "synced. Run 'expressive check'.").format(file=marker))
+    return FOLDER_PREFIX + hashlib.sha256(f"expressive portfolio made {created}".encode()).hexdigest()[:20]
+
+
+def holds_nothing_that_travels(folder: Path) -> bool:
+    """Whether `folder` is empty but for what is a copy's alone (Syncthing's marker, our
+    ignore file...): a tablet may take a portfolio offered to it only into such a folder."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return True
+    return all(any(fnmatch.fnmatchcase("/" + name if pattern.startswith("/") else name, pattern)
+                   for pattern in LOCAL_ONLY_PATTERNS) for name in names)
 
 
 def write_ignores(folder: Path) -> None:
@@ -151,6 +194,7 @@ class Syncthing:
         self.process = process
         self._folder_type = folder_type
         self._own_id: str | None = None
+        self.folder_id: str | None = None  # None until there is a portfolio here, or one offered is taken
         self._last_event = 0
         self._arrived: dict[str, None] = {}
 
@@ -201,23 +245,98 @@ class Syncthing:
 
     # ----- the portfolio folder
 
+    @property
+    def is_server(self) -> bool:
+        return self._folder_type == "receiveencrypted"
+
     def share_folder(self) -> None:
-        """The portfolio folder in Syncthing's config (made the first time), with its
-        ignore file and a watcher that notices a change within a second."""
+        """The portfolio folder in Syncthing's config under the portfolio's own id, with
+        its ignore file and a watcher that notices a change within a second. Where there
+        is no portfolio yet, the one a paired device offers is taken when it comes (see
+        the module's words)."""
         make_folders(self.folder)
-        if self._folder_type != "receiveencrypted":  # a server's encrypted copy has nothing of its own
-            write_ignores(self.folder)
-        config = self.rest.get("/rest/config")
-        folder = self._folder_config(config)
-        if folder is None:
-            folder = self.rest.get("/rest/config/defaults/folder")
-            folder.update(id=FOLDER_ID, label="Expressive portfolio", path=str(self.folder), type=self._folder_type,
-                          devices=[{"deviceID": self.device_id(), "encryptionPassword": ""}])
+        if self.is_server:
+            self._accept_offers_into_folder()
+            return
+        write_ignores(self.folder)
+        wanted = portfolio_folder_id(self.folder)
+        folder = self._folder_config(self.rest.get("/rest/config"))
+        if wanted is None:
+            if folder is not None and holds_nothing_that_travels(self.folder):
+                # Shared for a portfolio no longer here (set aside to join another): an
+                # empty folder takes what is offered afresh.
+                self.rest.delete(f"/rest/config/folders/{folder['id']}")
+                self.folder_id = None
+            self._take_offered()
+            return
+        if folder is not None and folder["id"] != wanted:
+            # Shared under another id (by an earlier version, or before the portfolio here
+            # was put back from a backup): the same devices, under this portfolio's own.
+            self.rest.delete(f"/rest/config/folders/{folder['id']}")
+            folder["id"] = wanted
+        self._put_folder(folder or self._new_folder(wanted, []))
+
+    def _new_folder(self, folder_id: str, devices: list[str]) -> dict[str, Any]:
+        folder = self.rest.get("/rest/config/defaults/folder")
+        folder.update(id=folder_id, label=FOLDER_LABEL, path=str(self.folder), type=self._folder_type,
+                      devices=[{"deviceID": device, "encryptionPassword": ""} for device in [self.device_id(), *devices]])
+        return folder
+
+    def _put_folder(self, folder: dict[str, Any]) -> None:
         folder.update(fsWatcherEnabled=True, fsWatcherDelayS=WATCH_DELAY_S, rescanIntervalS=RESCAN_INTERVAL_S)
-        self.rest.put(f"/rest/config/folders/{FOLDER_ID}", folder)
+        self.rest.put(f"/rest/config/folders/{folder['id']}", folder)
+        self.folder_id = folder["id"]
 
     def _folder_config(self, config: dict[str, Any]) -> dict[str, Any] | None:
-        return next((folder for folder in config.get("folders") or [] if folder.get("id") == FOLDER_ID), None)
+        """Our folder: the one at the portfolio's place (on a server, the first accepted
+        into it); its id noted."""
+        ours = [folder for folder in config.get("folders") or [] if self._is_ours(str(folder.get("path") or ""))]
+        found = min(ours, key=lambda folder: folder["id"]) if ours else None
+        self.folder_id = found["id"] if found else None
+        return found
+
+    def _is_ours(self, path: str) -> bool:
+        place = Path(path).expanduser()
+        return place == self.folder or (self.is_server and place.parent == self.folder)
+
+    def _accept_offers_into_folder(self) -> None:
+        """A server keeps each portfolio its tablets offer in a folder under its own, as
+        Syncthing's encrypted copy (its paired tablets' offers are accepted: see `pair`)."""
+        defaults = self.rest.get("/rest/config/defaults/folder")
+        defaults.update(path=str(self.folder), type=self._folder_type)
+        self.rest.put("/rest/config/defaults/folder", defaults)
+        self._folder_config(self.rest.get("/rest/config"))
+
+    def _offers(self) -> dict[str, list[str]]:
+        """The portfolios paired devices offer this one: {folder id: [device, ...]}."""
+        paired = {device.get("deviceID") for device in self.rest.get("/rest/config/devices") or []}
+        offers = {}
+        for folder_id, offer in (self.rest.get("/rest/cluster/pending/folders") or {}).items():
+            devices = sorted(device for device in (offer or {}).get("offeredBy") or {} if device in paired)
+            if isinstance(folder_id, str) and folder_id.startswith(FOLDER_PREFIX) and devices:
+                offers[folder_id] = devices
+        return offers
+
+    def _take_offered(self) -> bool:
+        """Whether there is a portfolio folder here: a tablet with none yet, whose folder
+        is still empty, takes the one a paired device offers."""
+        if self.folder_id is not None or self.is_server:
+            return self.folder_id is not None or self._folder_config(self.rest.get("/rest/config")) is not None
+        offers = self._offers() if holds_nothing_that_travels(self.folder) else {}
+        if not offers:
+            return False
+        folder_id = min(offers)
+        self._put_folder(self._new_folder(folder_id, offers[folder_id]))
+        return True
+
+    def other_portfolios_offered(self) -> list[str]:
+        """The paired devices offering a portfolio that is not this one's, which this one
+        never takes (a tablet with a portfolio of its own, or whose folder is not empty)."""
+        if self.is_server:
+            return []
+        self._take_offered()
+        return sorted({device for folder_id, devices in self._offers().items() if folder_id != self.folder_id
+                       for device in devices})
 
     def device_id(self) -> str:
         if self._own_id is None:
@@ -230,19 +349,23 @@ class Syncthing:
         if device == self.device_id():
             raise SyncError(_("That is this device's own id: type the id the other device shows."))
         config = self.rest.get("/rest/config")
-        folder = self._folder_config(config)
-        if folder is None:
-            raise SyncError(_("The portfolio is not shared yet: start syncing first."))
+        folder = None if self.is_server else self._folder_config(config)
+        if folder is None and untrusted:
+            raise SyncError(_("This tablet has no portfolio to share with a clinic server yet. Pair the server "
+                              "once the portfolio has arrived from the other tablet."))
         password = ""
         if untrusted:
             password = server_password or self._server_password(folder) or new_server_password()
         entry = self.rest.get("/rest/config/defaults/device")
         entry.update(deviceID=device, name=device[:7], addresses=[checked_address(address)], untrusted=untrusted,
-                     autoAcceptFolders=False)
+                     autoAcceptFolders=self.is_server)
         config["devices"] = [known for known in config.get("devices") or [] if known.get("deviceID") != device] + [entry]
-        folder["devices"] = [shared for shared in folder.get("devices") or [] if shared.get("deviceID") != device] + [
-            {"deviceID": device, "encryptionPassword": password}]
+        if folder is not None:
+            folder["devices"] = [shared for shared in folder.get("devices") or [] if shared.get("deviceID") != device] + [
+                {"deviceID": device, "encryptionPassword": password}]
         self.rest.put("/rest/config", config)
+        if folder is None:
+            self._take_offered()  # offered already, when that device paired with this one first
         return password or None
 
     @staticmethod
@@ -270,7 +393,8 @@ class Syncthing:
             device_id = device.get("deviceID")
             if device_id == own:
                 continue
-            completion = self.rest.get("/rest/db/completion", folder=FOLDER_ID, device=device_id) or {}
+            completion = (self.rest.get("/rest/db/completion", folder=self.folder_id, device=device_id)
+                          if self._take_offered() else None) or {}
             last_seen = str((stats.get(device_id) or {}).get("lastSeen") or "")
             peers.append(Peer(
                 device_id=device_id,
@@ -293,7 +417,9 @@ class Syncthing:
 
     def folder_state(self) -> FolderState:
         try:
-            status = self.rest.get("/rest/db/status", folder=FOLDER_ID)
+            if not self._take_offered():
+                return FolderState("waiting")  # for a paired device to offer its portfolio
+            status = self.rest.get("/rest/db/status", folder=self.folder_id)
         except RestUnreachable:
             return FolderState("stopped")
         return FolderState(
@@ -304,11 +430,10 @@ class Syncthing:
         )
 
     def scan(self, paths: list[str] | None = None) -> None:
-        if not paths:
-            self.rest.post("/rest/db/scan", folder=FOLDER_ID)
+        if not self._take_offered():
             return
-        for path in paths:
-            self.rest.post("/rest/db/scan", folder=FOLDER_ID, sub=path)
+        for path in paths or [None]:
+            self.rest.post("/rest/db/scan", folder=self.folder_id, sub=path)
 
     def arrived(self, timeout: float) -> list[str]:
         """Files that other devices changed and that are now in place, handed over once
@@ -316,6 +441,7 @@ class Syncthing:
         come before its picture, and the app must read it whole)."""
         deadline = time.monotonic() + timeout
         while True:
+            self._take_offered()
             seconds = max(0, int(deadline - time.monotonic()))
             events = self.rest.long_poll("/rest/events", seconds, since=self._last_event,
                                          limit=EVENTS_PER_CALL, events=_ARRIVAL_EVENTS) or []
@@ -323,7 +449,7 @@ class Syncthing:
             for event in events:
                 self._last_event = max(self._last_event, int(event.get("id") or 0))
                 data = event.get("data") or {}
-                if data.get("folder") != FOLDER_ID:
+                if data.get("folder") != self.folder_id:
                     continue
                 if event.get("type") == "ItemFinished" and not data.get("error") and isinstance(data.get("item"), str):
                     self._arrived[data["item"]] = None

@@ -59,21 +59,16 @@ def is_local_only(relative: str) -> bool:
     return False
 
 
-def is_syncthing_temporary(name: str) -> bool:
-    """A file Syncthing is still fetching: renamed to its own name once whole."""
-    return name.startswith((".syncthing.", "~syncthing~")) and name.endswith(".tmp")
-
-
 def shared_files(folder: Path) -> dict[str, str]:
     """Every file that travels, and its content's hash. Read while Syncthing writes: a
-    file it is fetching is not there yet, and one renamed or gone between being listed
-    and read is left out (the folder is not settled, so it compares unequal)."""
+    file it is fetching (local-only) is not there yet, and one renamed or gone between
+    being listed and read is left out (the folder is not settled, so it compares unequal)."""
     found = {}
     for parent, _folders, names in os.walk(folder):
         for name in names:
             path = Path(parent) / name
             relative = path.relative_to(folder).as_posix()
-            if is_syncthing_temporary(name) or is_local_only(relative):
+            if is_local_only(relative):
                 continue
             try:
                 found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -2,6 +2,7 @@
 the QR code, the remembered switch, and the watcher that hands arrivals on (on the fake)."""
 
 import io
+import shutil
 import threading
 
 import pytest
@@ -115,3 +116,24 @@ def test_the_fake_pairs_like_the_real_one():
     assert [peer.untrusted for peer in engine.peers()] == [False, True, True]
     engine.unpair(A_DEVICE.lower())
     assert len(engine.peers()) == 2
+
+
+def test_a_portfolios_folder_id_is_its_own_on_every_copy_and_no_other_has_it(tmp_path):
+    from expressive.portfolio import Portfolio
+    from expressive.sync.syncthing import FOLDER_PREFIX, holds_nothing_that_travels, portfolio_folder_id
+
+    assert portfolio_folder_id(tmp_path / "new") is None and holds_nothing_that_travels(tmp_path / "new")
+    for name in ("one", "other"):
+        Portfolio.open(tmp_path / name).close()
+    shutil.copytree(tmp_path / "one", tmp_path / "copy")
+    one = portfolio_folder_id(tmp_path / "one")
+    assert one.startswith(FOLDER_PREFIX) and one == portfolio_folder_id(tmp_path / "copy")
+    assert one != portfolio_folder_id(tmp_path / "other")
+    assert not holds_nothing_that_travels(tmp_path / "one")
+    (tmp_path / "joining").mkdir()
+    for local in (".stfolder", ".stignore", ".device.json", "index.sqlite"):
+        (tmp_path / "joining" / local).write_text("")
+    assert holds_nothing_that_travels(tmp_path / "joining")
+    (tmp_path / "one" / "portfolio.json").write_text('{"format": "expressive-portfolio"}')
+    with pytest.raises(SyncError, match="does not say when the portfolio was made"):
+        portfolio_folder_id(tmp_path / "one")

@@ -1,5 +1,5 @@
-"""Three real Syncthing instances on loopback: tablets A and B, and a clinic server S that
-keeps only an encrypted copy. One set of instances for the whole module (starting them
+"""Three real Syncthing instances on loopback: tablet A with a portfolio, tablet B joining
+it from an empty folder, and a clinic server S that keeps only an encrypted copy. One set of instances for the whole module (starting them
 is the slow part); the tests run in order, each leaving the three converged."""
 
 import io
@@ -14,6 +14,7 @@ from sample_work import CHEAP_KDF, drawing_draft
 from tablets import Tablet, pair, shared_files, wait_converged, wait_until
 
 from expressive.artifact import ArtifactDraft
+from expressive.sync.syncthing import FOLDER_PREFIX
 from expressive.portfolio import Portfolio
 
 PASSPHRASE = "sync-test-words"
@@ -32,6 +33,9 @@ def tablets(tmp_path_factory):
             started.append(Tablet.start(base, name, host, folder_type=folder_type))
         a, b, server = started
         pair(a, b)
+        # B, a new tablet with an empty folder, takes the portfolio A offers; the server
+        # takes it from whichever tablet offers it first.
+        wait_until(lambda: b.engine.folder_state().state != "waiting", what="B to take A's portfolio")
         password = pair(a, server, untrusted=True)
         # The second tablet is given the password the first one chose (or was given).
         assert pair(b, server, untrusted=True, server_password=password) == password
@@ -207,3 +211,26 @@ def test_arrivals_are_told_once_the_folder_is_idle(tablets):
                what="B to be told of the new piece")
     assert all(not Path(path).is_absolute() for path in arrived)
     assert all((b.folder / path).exists() for path in arrived)
+
+
+def test_a_tablet_with_a_portfolio_of_its_own_is_never_mixed_with_another(tablets, tmp_path):
+    """Two portfolios' portfolio.json and keys would fight over the same names: each keeps
+    its own folder, and each tablet is told the other offers a different portfolio."""
+    a, b, _server = tablets
+    Portfolio.protect(tmp_path / "C-portfolio", PASSPHRASE, kdf=CHEAP_KDF)
+    wait_converged(a, b)  # what B wrote last has arrived: A changes no more
+    before = shared_files(tmp_path / "C-portfolio"), shared_files(a.folder)
+    c = Tablet.start(tmp_path, "C", "127.0.0.4")
+    try:
+        pair(a, c)
+        wait_until(lambda: c.engine.other_portfolios_offered() == [a.device_id], what="C to be offered A's portfolio")
+        wait_until(lambda: a.engine.other_portfolios_offered() == [c.device_id], what="A to be offered C's portfolio")
+        assert c.engine.folder_id.startswith(FOLDER_PREFIX) and c.engine.folder_id != a.engine.folder_id
+        a.engine.scan()
+        c.engine.scan()
+        wait_until(lambda: c.engine.folder_state().state == "idle" and a.engine.folder_state().state == "idle",
+                   what="both to have looked at their folders")
+        assert (shared_files(tmp_path / "C-portfolio"), shared_files(a.folder)) == before
+    finally:
+        a.engine.unpair(c.device_id)
+        c.engine.stop()

@@ -14,7 +14,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from expressive.i18n import _
 from expressive.portfolio import PortfolioError
-from expressive.sync.engine import FolderState, Peer
+from expressive.sync.engine import OTHER_PORTFOLIO, FolderState, Peer
 from expressive.sync.service import qr_png
 from expressive.ui.rules import load_rules
 from expressive.ui.screens.base import BaseScreen
@@ -40,6 +40,8 @@ def describe_seen(peer: Peer) -> str:
 
 
 def describe_folder(folder: FolderState) -> str:
+    if folder.state == "waiting":
+        return _("No portfolio here yet: waiting for a paired tablet to share its portfolio")
     if folder.error:
         return _("Cannot sync: {problem}").format(problem=folder.error)
     if folder.need_files:
@@ -102,15 +104,17 @@ class DevicesScreen(BaseScreen):
 
         def ask() -> None:
             try:
-                peers, folder = engine.peers(), engine.folder_state()
+                peers, folder, others = engine.peers(), engine.folder_state(), engine.other_portfolios_offered()
             except PortfolioError:
                 return  # stopped meanwhile; the switch says so
-            Clock.schedule_once(lambda _dt: self.show_peers(peers, folder))
+            Clock.schedule_once(lambda _dt: self.show_peers(peers, folder, others))
 
         threading.Thread(target=ask, name="sync-peers", daemon=True).start()
 
-    def show_peers(self, peers: list[Peer], folder: FolderState) -> None:
+    def show_peers(self, peers: list[Peer], folder: FolderState, others: list[str] = ()) -> None:
         self.folder = describe_folder(folder) if self.sync.engine is not None else ""
+        if others:
+            self.say("\n".join(_(OTHER_PORTFOLIO).format(device=device) for device in others), problem=True)
         rows = self.ids.peers
         rows.clear_widgets()
         for peer in peers:
