@@ -12,13 +12,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from expressive.i18n import _
 from expressive.limits import InputRefused, load_json_bounded, read_bounded
-from expressive.portfolio.atomic import make_folders, write_file
+from expressive.portfolio.atomic import fsync_folder, make_folders, write_file
+from expressive.portfolio.layout import client_folders
 
 from .engine import SyncEngine, SyncError
 from .syncthing import Syncthing
@@ -59,6 +62,21 @@ def sync_is_on(home: Path) -> bool:
 def remember_sync_on(home: Path, on: bool) -> None:
     make_folders(home)
     write_file(home / SETTINGS_FILE, json.dumps({"on": on}).encode(), fsync=True)
+
+
+def set_aside_to_join(portfolio: Path) -> Path:
+    """Make way for another tablet's portfolio: this one, which must hold no client, is
+    moved whole beside its folder (nothing is deleted) and an empty folder takes its place,
+    into which the other portfolio arrives (a tablet takes only into an empty folder).
+    Returns where it went. The portfolio must be closed."""
+    if client_folders(portfolio):
+        raise SyncError(_("This portfolio has clients, so this tablet cannot join another tablet's portfolio: "
+                          "the two cannot be mixed. Only a tablet whose portfolio is still empty can join."))
+    aside = portfolio.with_name(f"{portfolio.name}-before-joining-{time.strftime('%Y%m%d-%H%M%S')}")
+    os.rename(portfolio, aside)  # one step: killed before or after it, the portfolio is whole somewhere
+    make_folders(portfolio)
+    fsync_folder(portfolio.parent)
+    return aside
 
 
 def qr_png(device_id: str, *, scale: int = 8) -> bytes:

@@ -54,15 +54,17 @@ class TabletSync(EventDispatcher):
         self._waiting: list[str] = []  # arrived while the portfolio was locked
 
     def home(self) -> Path:
-        return self._home or default_sync_home(self._app.store.root)
+        return self._home or default_sync_home(self._app.portfolio_root)
 
     # ----- on and off
 
     def start(self) -> None:
-        if self.state != "off" or self._app.store is None:
+        """Start syncing (also with no portfolio open: a tablet joining another's portfolio
+        syncs into its empty folder, and what arrives waits for the unlock)."""
+        if self.state != "off":
             return
         self.state, self.problem = "starting", ""
-        portfolio, home = self._app.store.root, self.home()
+        portfolio, home = self._app.portfolio_root, self.home()
 
         def start_engine() -> None:
             try:

@@ -2,15 +2,17 @@
 therapist turns syncing on, sees this tablet's id and its QR code, pairs a tablet and a
 clinic server, removes one, and what arrives reaches the portfolio on the UI thread."""
 
+import shutil
 import threading
 import time
 
 import pytest
 
+from expressive.portfolio import Portfolio
 from expressive.sync.engine import FakeSync, normal_device_id, with_check_letters
 from expressive.sync.service import sync_is_on
 from expressive.tools.driver import advance_frames, tap, type_into
-from tests_support import screen
+from tests_support import cheap_protect, screen, start_protected, submit_secret
 
 TABLET = normal_device_id(with_check_letters("T" * 52))
 SERVER = normal_device_id(with_check_letters("S" * 52))
@@ -119,3 +121,55 @@ def test_sync_left_on_starts_again_at_unlock(devices, tmp_path):
     app.tablet_sync.carry_on()
     frames_until(lambda: app.tablet_sync.state == "on")
     assert app.tablet_sync.engine is again
+
+
+@pytest.fixture
+def empty_tablet(window, portfolio_dir, tmp_path):
+    """The app unlocked on a portfolio that holds no client yet, syncing on a fake engine."""
+    from expressive.tools.driver import stop_app
+    from expressive.ui.syncing import TabletSync
+
+    app = start_protected(portfolio_dir)
+    engine = FakeSync()
+    app.tablet_sync = TabletSync(app, home=tmp_path / "sync-home", engine_factory=lambda portfolio, home: engine)
+    yield app, engine
+    stop_app(app)
+
+
+def test_a_tablet_with_an_empty_portfolio_joins_another_tablets_and_opens_it(empty_tablet, portfolio_dir, tmp_path):
+    app, engine = empty_tablet
+    other = tmp_path / "other-tablet"
+    cheap_protect(other, "975310")
+    with Portfolio.open(other, passphrase="975310") as store:
+        store.add_client("Robin")
+    tap(screen(app, "clients").ids.devices)
+    page = screen(app, "devices")
+    assert page.may_join and not page.ids.join.disabled
+    tap(page.ids.join)
+    assert app.store is None and page.joining
+    set_aside = [path for path in portfolio_dir.parent.iterdir() if path.name.startswith("portfolio-before-joining-")]
+    assert len(set_aside) == 1 and (set_aside[0] / "portfolio.json").is_file(), "nothing of it is deleted"
+    assert str(set_aside[0]) in page.message
+    frames_until(lambda: app.tablet_sync.state == "on")
+    assert not page.joined and page.ids.join.disabled
+    shutil.copytree(other, portfolio_dir, dirs_exist_ok=True)  # what Syncthing brings
+    engine.arrive("portfolio.json")
+    page.ask_for_peers()
+    frames_until(lambda: page.joined)
+    tap(page.ids.join)
+    assert app.root.current == "lock"
+    submit_secret(screen(app, "lock").ids.entry, "975310")
+    assert [client.name for client in app.store.clients()] == ["Robin"]
+    assert app.tablet_sync.state == "on", "syncing carries on with the portfolio it brought"
+
+
+def test_a_portfolio_with_clients_cannot_make_way_and_another_portfolio_offered_is_told(devices):
+    app, page, engine = devices
+    assert not page.may_join and page.ids.join.disabled
+    turn_on(app, page)
+    engine.other_portfolios = [TABLET]
+    page.ask_for_peers()
+    frames_until(lambda: "shares a different portfolio" in page.message)
+    assert page.message_is_problem and "must start from an empty portfolio" in page.message
+    page.join_another()
+    assert app.store is not None

@@ -14,6 +14,7 @@ from sample_work import CHEAP_KDF, drawing_draft
 from tablets import Tablet, pair, shared_files, wait_converged, wait_until
 
 from expressive.artifact import ArtifactDraft
+from expressive.sync.service import set_aside_to_join
 from expressive.sync.syncthing import FOLDER_PREFIX
 from expressive.portfolio import Portfolio
 
@@ -213,9 +214,10 @@ def test_arrivals_are_told_once_the_folder_is_idle(tablets):
     assert all((b.folder / path).exists() for path in arrived)
 
 
-def test_a_tablet_with_a_portfolio_of_its_own_is_never_mixed_with_another(tablets, tmp_path):
+def test_a_tablet_with_a_portfolio_of_its_own_is_never_mixed_with_another_until_it_makes_way(tablets, tmp_path):
     """Two portfolios' portfolio.json and keys would fight over the same names: each keeps
-    its own folder, and each tablet is told the other offers a different portfolio."""
+    its own folder, and each tablet is told the other offers a different portfolio. Once
+    C's empty portfolio is set aside, C takes A's."""
     a, b, _server = tablets
     Portfolio.protect(tmp_path / "C-portfolio", PASSPHRASE, kdf=CHEAP_KDF)
     wait_converged(a, b)  # what B wrote last has arrived: A changes no more
@@ -231,6 +233,16 @@ def test_a_tablet_with_a_portfolio_of_its_own_is_never_mixed_with_another(tablet
         wait_until(lambda: c.engine.folder_state().state == "idle" and a.engine.folder_state().state == "idle",
                    what="both to have looked at their folders")
         assert (shared_files(tmp_path / "C-portfolio"), shared_files(a.folder)) == before
+
+        aside = set_aside_to_join(c.folder)
+        c.engine.share_folder()  # as the app's next start of syncing does
+        wait_converged(a, c)
+        assert c.engine.folder_id == a.engine.folder_id and not c.engine.other_portfolios_offered()
+        assert shared_files(aside) == before[0]
+        with opened(c) as store:
+            assert [client.name for client in store.clients()] == ["Robin", "Sam"]
+        wait_until(lambda: not a.engine.other_portfolios_offered(), what="C's own portfolio to be offered no more")
     finally:
         a.engine.unpair(c.device_id)
+        b.engine.unpair(c.device_id)
         c.engine.stop()

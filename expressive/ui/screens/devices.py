@@ -13,9 +13,10 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from expressive.i18n import _
-from expressive.portfolio import PortfolioError
+from expressive.portfolio import Portfolio, PortfolioError
+from expressive.portfolio.layout import client_folders
 from expressive.sync.engine import OTHER_PORTFOLIO, FolderState, Peer
-from expressive.sync.service import qr_png
+from expressive.sync.service import qr_png, set_aside_to_join
 from expressive.ui.rules import load_rules
 from expressive.ui.screens.base import BaseScreen
 from expressive.ui.syncing import tablet_sync
@@ -54,6 +55,12 @@ def describe_folder(folder: FolderState) -> str:
 class DevicesScreen(BaseScreen):
     sync = ObjectProperty(None, rebind=True)
     untrusted = BooleanProperty(False)
+    # This portfolio holds no client, so it may make way for another tablet's.
+    may_join = BooleanProperty(False)
+    # It made way: the other tablet's portfolio arrives into the empty folder...
+    joining = BooleanProperty(False)
+    # ...and is here, whole, to be opened with its passphrase.
+    joined = BooleanProperty(False)
     message = StringProperty("")
     message_is_problem = BooleanProperty(False)
     qr_texture = ObjectProperty(None, allownone=True)
@@ -63,6 +70,8 @@ class DevicesScreen(BaseScreen):
         self.sync = tablet_sync(self.app)
         self.sync.bind(device_id=self._show_qr, state=self._state_changed)
         self.message = ""
+        self.joining = self.app.store is None
+        self.may_join = not self.joining and not client_folders(self.app.portfolio_root)
         self._show_qr()
         self._state_changed()
         self._asking = Clock.schedule_interval(lambda _dt: self.ask_for_peers(), PEERS_EVERY_S)
@@ -113,6 +122,8 @@ class DevicesScreen(BaseScreen):
 
     def show_peers(self, peers: list[Peer], folder: FolderState, others: list[str] = ()) -> None:
         self.folder = describe_folder(folder) if self.sync.engine is not None else ""
+        self.joined = self.joining and folder.state == "idle" and not folder.need_files and (
+            Portfolio.status(self.app.portfolio_root) != "new")
         if others:
             self.say("\n".join(_(OTHER_PORTFOLIO).format(device=device) for device in others), problem=True)
         rows = self.ids.peers
@@ -143,6 +154,42 @@ class DevicesScreen(BaseScreen):
             self.ids[field].text = ""
         self.untrusted = False
         self.ask_for_peers()
+
+    def join_another(self) -> None:
+        """Make way for another tablet's portfolio (see `set_aside_to_join`): this empty one
+        is closed and put aside, and syncing starts into the empty folder."""
+        if not self.may_join or self.app.store is None:
+            return
+        self.sync.stop(remember=False)
+        self.app.store.close()
+        self.app.store = None
+        try:
+            aside = set_aside_to_join(self.app.portfolio_root)
+        except (PortfolioError, OSError) as error:
+            self.app.go("lock")  # closed: it opens again with its passphrase
+            self.app.tell(_("Could not join"), str(error))
+            return
+        self.may_join, self.joining = False, True
+        self.say(_("This tablet's empty portfolio was put aside in {folder}. Pair this tablet with the other one, "
+                   "on both: the other tablet's portfolio then arrives here. When it is here, open it with that "
+                   "portfolio's passphrase.").format(folder=aside))
+        self.sync.start()
+
+    def back(self) -> None:
+        if not self.joining:
+            self.app.go("clients")
+            return
+        if not self.joined:
+            # Nothing of the other portfolio is here yet to open: syncing stops before a new
+            # portfolio may be made in this folder (it would be shared as the other one).
+            self.sync.stop()
+        self.open_joined()
+
+    def open_joined(self) -> None:
+        """The portfolio that arrived, opened with its passphrase (or, when none arrived, a
+        new one made)."""
+        self.joining = self.joined = False
+        self.app.go("setup" if Portfolio.status(self.app.portfolio_root) == "new" else "lock")
 
     def remove(self, device_id: str) -> None:
         engine = self.sync.engine
