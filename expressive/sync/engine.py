@@ -186,7 +186,7 @@ class FakeSync:
 
     def arrived(self, timeout: float) -> list[str]:
         with self._arriving:
-            self._arriving.wait_for(lambda: self._arrivals, timeout)
+            self._arriving.wait_for(lambda: self._arrivals or not self.running, timeout)
             arrivals, self._arrivals = self._arrivals, []
         return arrivals
 
@@ -194,7 +194,10 @@ class FakeSync:
         self.scanned.append(paths)
 
     def stop(self) -> None:
-        self.running = False
+        """As a real engine's stop ends the wait for arrivals, so does this one's."""
+        with self._arriving:
+            self.running = False
+            self._arriving.notify_all()
 
     # ----- what a test makes happen
 

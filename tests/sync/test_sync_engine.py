@@ -80,6 +80,7 @@ def test_the_watcher_hands_each_batch_on_and_stops():
     engine.arrive("clients/c-1/client.json", "keys/c-1/g1.json")
     assert handed.wait(10)
     watcher.stop()
+    engine.stop()
     watcher.join(10)
     assert batches == [["clients/c-1/client.json", "keys/c-1/g1.json"]]
 
