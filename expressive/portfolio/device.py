@@ -30,6 +30,9 @@ LOCAL_ONLY_PATTERNS = (
     f"/{INDEX_FILE}-*",
     f"/{LOCK_FILE}",
     f"/{DEVICE_FILE}",
+    # The app's count of wrong passphrases on this tablet (expressive.lockout): a guess on
+    # one tablet is none on another, and two tablets writing it would make conflict copies.
+    "/lockout.json",
     f"/{JOURNAL_FOLDER}",
     ".tmp-*",
     ".*.partial",
