@@ -7,7 +7,7 @@ from expressive.sync.syncthing import free_port
 from expressive.cli import main
 from expressive.portfolio import Portfolio
 from expressive.sync.engine import normal_device_id, with_check_letters
-from expressive.sync.syncthing import running_instance
+from expressive.sync.syncthing import Syncthing, running_instance
 
 OTHER = normal_device_id(with_check_letters("Q" * 52))
 
@@ -35,21 +35,31 @@ def test_pairing_is_remembered_and_each_command_stops_what_it_started(sync_args,
     assert f"The portfolio is shared with {OTHER}." in said
     assert f"{OTHER} (tablet): never connected, " in said and "at tcp://127.0.0.9:22000" in said
     assert running_instance(tmp_path / "home") is None
-    assert main(sync_args("unpair", OTHER)) == 0
-    assert main(sync_args("status")) == 0
-    assert "No device is paired yet" in capsys.readouterr().out
+    # Found running (the app's, or `sync run`), it is asked and left running.
+    running = Syncthing.start_own(tmp_path / "home", tmp_path / "portfolio")
+    try:
+        assert main(sync_args("unpair", OTHER)) == 0
+        assert main(sync_args("status")) == 0
+        assert "No device is paired yet" in capsys.readouterr().out
+        assert running.rest.answers()
+    finally:
+        running.stop()
 
 
 def test_a_clinic_server_gets_a_password_to_give_the_other_tablets(sync_args, tmp_path, capsys, monkeypatch):
-    assert main(sync_args("pair", OTHER, "--untrusted")) == 0
-    said = capsys.readouterr().out
-    assert "The clinic server keeps the work encrypted with this password: " in said
-    (tmp_path / "password").write_text("the clinic's own words\n")
-    server = normal_device_id(with_check_letters("R" * 52))
-    assert main(sync_args("pair", server, "--untrusted", "--server-password-file", str(tmp_path / "password"))) == 0
-    assert "this password" not in capsys.readouterr().out
-    assert main(sync_args("status")) == 0
-    assert capsys.readouterr().out.count("clinic server (encrypted copy)") == 2
+    running = Syncthing.start_own(tmp_path / "home", tmp_path / "portfolio", listen=f"tcp://127.0.0.1:{free_port()}")
+    try:
+        assert main(sync_args("pair", OTHER, "--untrusted")) == 0
+        said = capsys.readouterr().out
+        assert "The clinic server keeps the work encrypted with this password: " in said
+        (tmp_path / "password").write_text("the clinic's own words\n")
+        server = normal_device_id(with_check_letters("R" * 52))
+        assert main(sync_args("pair", server, "--untrusted", "--server-password-file", str(tmp_path / "password"))) == 0
+        assert "this password" not in capsys.readouterr().out
+        assert main(sync_args("status")) == 0
+        assert capsys.readouterr().out.count("clinic server (encrypted copy)") == 2
+    finally:
+        running.stop()
 
 
 def test_a_wrong_id_and_a_missing_syncthing_are_said_plainly(sync_args, tmp_path, capsys, monkeypatch):
@@ -62,8 +72,6 @@ def test_a_wrong_id_and_a_missing_syncthing_are_said_plainly(sync_args, tmp_path
 
 def test_an_instance_the_clinic_runs_is_driven_and_left_running(tmp_path, capsys, monkeypatch):
     import xml.etree.ElementTree as ElementTree
-
-    from expressive.sync.syncthing import Syncthing
 
     Portfolio.open(tmp_path / "portfolio").close()
     clinics = Syncthing.start_own(tmp_path / "clinic-home", tmp_path / "portfolio", listen=f"tcp://127.0.0.1:{free_port()}")
