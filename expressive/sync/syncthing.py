@@ -260,7 +260,8 @@ class Syncthing:
             return
         write_ignores(self.folder)
         wanted = portfolio_folder_id(self.folder)
-        folder = self._folder_config(self.rest.get("/rest/config"))
+        config = self.rest.get("/rest/config")
+        folder = self._folder_config(config)
         if wanted is None:
             if folder is not None and holds_nothing_that_travels(self.folder):
                 # Shared for a portfolio no longer here (set aside to join another): an
@@ -271,9 +272,13 @@ class Syncthing:
             return
         if folder is not None and folder["id"] != wanted:
             # Shared under another id (by an earlier version, or before the portfolio here
-            # was put back from a backup): the same devices, under this portfolio's own.
-            self.rest.delete(f"/rest/config/folders/{folder['id']}")
-            folder["id"] = wanted
+            # was put back from a backup): the same devices, under this portfolio's own, in
+            # one change of the whole config (a kill between two would lose the devices).
+            config["folders"] = [other for other in config["folders"] if other is not folder] + [
+                self._watched({**folder, "id": wanted})]
+            self.rest.put("/rest/config", config)
+            self.folder_id = wanted
+            return
         self._put_folder(folder or self._new_folder(wanted, []))
 
     def _new_folder(self, folder_id: str, devices: list[str]) -> dict[str, Any]:
@@ -283,9 +288,13 @@ class Syncthing:
         return folder
 
     def _put_folder(self, folder: dict[str, Any]) -> None:
-        folder.update(fsWatcherEnabled=True, fsWatcherDelayS=WATCH_DELAY_S, rescanIntervalS=RESCAN_INTERVAL_S)
-        self.rest.put(f"/rest/config/folders/{folder['id']}", folder)
+        self.rest.put(f"/rest/config/folders/{folder['id']}", self._watched(folder))
         self.folder_id = folder["id"]
+
+    @staticmethod
+    def _watched(folder: dict[str, Any]) -> dict[str, Any]:
+        folder.update(fsWatcherEnabled=True, fsWatcherDelayS=WATCH_DELAY_S, rescanIntervalS=RESCAN_INTERVAL_S)
+        return folder
 
     def _folder_config(self, config: dict[str, Any]) -> dict[str, Any] | None:
         """Our folder: the one at the portfolio's place (on a server, the first accepted

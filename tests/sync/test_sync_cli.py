@@ -89,3 +89,21 @@ def test_an_instance_the_clinic_runs_is_driven_and_left_running(tmp_path, capsys
         assert "check the address and the API key" in capsys.readouterr().err
     finally:
         clinics.stop()
+
+
+def test_a_folder_shared_under_an_earlier_id_keeps_its_devices_under_the_portfolios_own(tmp_path):
+    from expressive.sync.syncthing import portfolio_folder_id
+
+    Portfolio.open(tmp_path / "portfolio").close()
+    engine = Syncthing.start_own(tmp_path / "home", tmp_path / "portfolio", listen=f"tcp://127.0.0.1:{free_port()}")
+    try:
+        engine.pair(OTHER, "tcp://127.0.0.9:22000")
+        config = engine.rest.get("/rest/config")
+        config["folders"] = [{**folder, "id": "expressive-portfolio"} for folder in config["folders"]]
+        engine.rest.put("/rest/config", config)  # as the first version shared every portfolio
+        engine.share_folder()
+        folders = engine.rest.get("/rest/config")["folders"]
+        assert [folder["id"] for folder in folders] == [portfolio_folder_id(tmp_path / "portfolio")]
+        assert OTHER in {device["deviceID"] for device in folders[0]["devices"]}
+    finally:
+        engine.stop()
