@@ -187,6 +187,8 @@ class FakeSync:
     def arrived(self, timeout: float) -> list[str]:
         with self._arriving:
             self._arriving.wait_for(lambda: self._arrivals or not self.running, timeout)
+            if not self.running:
+                raise SyncError(_("Syncing has stopped."))  # as a stopped Syncthing no longer answers
             arrivals, self._arrivals = self._arrivals, []
         return arrivals
 
