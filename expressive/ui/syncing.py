@@ -80,7 +80,10 @@ class TabletSync(EventDispatcher):
 
     def use_engine(self, engine: SyncEngine) -> None:
         """Sync through `engine`, running already (a fake, for screenshots and tests); not
-        remembered for the next start."""
+        remembered for the next start. An engine in use already is stopped first, so that
+        its watcher's thread does not run on (the layout walk shows the Devices screen at
+        each window size, each time with a new fake)."""
+        self.stop(remember=False)
         self._started(engine, engine.device_id(), engine.listen_addresses(), remember=False)
 
     def _started(self, engine: SyncEngine, device_id: str, addresses: list[str], *, remember: bool = True) -> None:
