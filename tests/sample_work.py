@@ -3,6 +3,7 @@ and a fingerprint of a portfolio to show that nothing changed."""
 
 import hashlib
 import io
+import shutil
 from pathlib import Path
 
 from PIL import Image
@@ -55,3 +56,18 @@ def audit_chain(root: Path) -> Path:
 
 def audit_anchor(root: Path) -> Path:
     return audit_chain(root).with_suffix(".anchor")
+
+
+def exchange_edits(first, second) -> None:
+    """Copy every edits file and note each of two copies of a portfolio (two "tablets")
+    wrote to the other, as a sync engine would (whose marker in the folder tells the next
+    open that files may have arrived)."""
+    for source, target in ((first, second), (second, first)):
+        (target / ".stfolder").mkdir(exist_ok=True)
+        for path in source.rglob("*"):
+            if path.is_file() and (path.parent.name == "edits" or path.name.startswith("notes-")):
+                destination = target / path.relative_to(source)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                # Each file changes only on the device that writes it: the newer is its own.
+                if not destination.exists() or destination.stat().st_mtime_ns < path.stat().st_mtime_ns:
+                    shutil.copy2(path, destination)

@@ -16,8 +16,9 @@ from pathlib import Path, PurePosixPath
 from expressive.i18n import _
 
 from .comparison import Comparison
-from .conflicts import SHOW_SIZE, Conflict, Version, find_sync_conflicts, is_conflict_copy, keep_version
+from .conflicts import SHOW_SIZE, Conflict, Version, find_sync_conflicts, is_conflict_copy, keep_version, survey
 from .disk import Disk
+from .edit_conflicts import RecordConflict
 from .index import differences
 from .key_files import KEYS
 from .layout import ARTIFACTS, CLIENTS, SESSIONS, Key, Layout
@@ -65,6 +66,7 @@ class ChangesBeneath:
     _disk: Disk
     _comparison: Comparison | None
     audit: Callable[..., None]
+    word_conflicts: Callable[[Iterable[str]], list[RecordConflict]]  # EditChoices.word_conflicts
 
     # --- the comparison after a crash, or in a shared folder ----------------------------
 
@@ -155,6 +157,13 @@ class ChangesBeneath:
         """Things changed on two devices at once, each with its versions to choose from
         (see `conflicts`): one walk of the folder."""
         return find_sync_conflicts(self._disk.root)
+
+    def waiting_choices(self) -> tuple[list[Conflict], list[RecordConflict]]:
+        """Everything waiting for the therapist's choice: the conflict copies, and the words
+        written on two devices at once in the records of the clients they may see. One
+        walk of the folder, then a read of the records of clients edited on several devices."""
+        found = survey(self._disk.root)
+        return found.copies, self.word_conflicts(found.edited_on_several_devices)
 
     def conflict_content(self, conflict: Conflict, version: Version) -> bytes:
         """One version's content, decrypted, to show: a copy is read as the file it is a

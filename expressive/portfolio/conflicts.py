@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +26,18 @@ from expressive.i18n import _
 from expressive.limits import InputRefused, load_json_bounded
 
 from .atomic import fsync_folder, is_leftover
-from .layout import AUDIT_FILE, CLIENT_FILE, KEYRING_FILE, MANIFEST_FILE, MARKER_FILE, SESSION_FILE
+from .edits import DEVICE_PATTERN, EDITS_FOLDER
+from .layout import (
+    AUDIT_FILE,
+    CLIENT_FILE,
+    CLIENTS,
+    KEYRING_FILE,
+    MANIFEST_FILE,
+    MARKER_FILE,
+    PRIVATE,
+    SESSION_FILE,
+    note_of,
+)
 
 CONFLICT_MARK = ".sync-conflict-"
 # Syncthing's name for a conflict copy: the original's name without its extension, the
@@ -98,17 +110,52 @@ def original_name(name: str) -> str:
     return match["stem"] + (match["ext"] or "")
 
 
+@dataclass(frozen=True)
+class Survey:
+    """What one walk of the portfolio found that may wait for the therapist's choice."""
+
+    copies: list[Conflict]
+    # The clients with a record or note edited on more than one device: only their words
+    # can be in conflict (see `edits`), so only their records need reading to find out.
+    edited_on_several_devices: frozenset[str]
+
+
 def find_sync_conflicts(root: Path) -> list[Conflict]:
     """Every conflict copy in the portfolio at `root`, grouped by the file it is a version
-    of, in path order. One walk of the tree; hidden and local-only folders are skipped."""
+    of, in path order."""
+    return survey(root).copies
+
+
+def survey(root: Path) -> Survey:
+    """The conflict copies and the clients edited on several devices: one walk of the
+    tree, reading no file; hidden and local-only folders are skipped."""
     copies: dict[str, list[Path]] = {}
+    edited: set[str] = set()
     for folder, folders, files in os.walk(root):
         at_top = folder == str(root)
         folders[:] = [name for name in folders if not _skipped(name, at_top)]
         for name in files:
             if is_conflict_copy(name):
                 copies.setdefault(os.path.join(folder, original_name(name)), []).append(Path(folder, name))
-    return [_conflict(root, Path(original), sorted(found)) for original, found in sorted(copies.items())]
+        if _edited_on_several_devices(os.path.basename(folder), files):
+            parts = Path(os.path.relpath(folder, root)).parts
+            if len(parts) > 2 and parts[0] == CLIENTS:
+                edited.add(parts[1])
+    return Survey([_conflict(root, Path(original), sorted(found)) for original, found in sorted(copies.items())],
+                  frozenset(edited))
+
+
+def _edited_on_several_devices(folder_name: str, files: list[str]) -> bool:
+    """Whether a record's edits folder, or a client's private folder, holds the edits of one
+    record or note from more than one device."""
+    if folder_name == EDITS_FOLDER:
+        return sum(name.endswith(".json") and DEVICE_PATTERN.match(name[:-len(".json")]) is not None
+                   for name in files) > 1
+    if folder_name == PRIVATE:
+        notes_edited = Counter(note for note, name in ((note_of(name), name) for name in files)
+                               if note is not None and note != name)
+        return any(devices > 1 for devices in notes_edited.values())
+    return False
 
 
 def _skipped(name: str, at_top: bool) -> bool:

@@ -7,6 +7,7 @@ version, which settles the conflict on every device once it arrives there.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from .disk import Disk, record_format
 from .documents import NOTE_FORMAT
 from .edits import EDITS_FOLDER, EditConflict, EditVersion
 from .layout import PRIVATE, Key, level, note_paths, records_with_edits
-from .records import Client, RecordError
+from .records import Client, PortfolioError, RecordError
 
 _KINDS = ("client", "session", "artifact", "note")
 
@@ -40,6 +41,7 @@ class EditChoices:
 
     _disk: Disk
     client: Any  # Portfolio.client
+    clients: Any  # Portfolio.clients
 
     def edit_conflicts(self, client_id: str, record: Key | None = None) -> list[RecordConflict]:
         """Every conflict in the client's records and the therapist's notes on them (or,
@@ -65,6 +67,41 @@ class EditChoices:
                 key = notes_on.get(path.name) or self._note_key(client.id, path.name)
                 found += [RecordConflict("note", key, path, conflict) for conflict in conflicts]
         return sorted(found, key=lambda conflict: (_KINDS.index(conflict.what), str(conflict.path), conflict.edit.path))
+
+    def word_conflicts(self, client_ids: Iterable[str]) -> list[RecordConflict]:
+        """Every conflict in the records and notes of those of `client_ids` the unlocked
+        therapist may see (the clients a `survey` found edited on several devices), client
+        by client. A client that cannot be read now has none to offer."""
+        visible = [client.id for client in self.clients() if client.id in set(client_ids)]
+        found = []
+        for client_id in visible:
+            try:
+                found += self.edit_conflicts(client_id)
+            except PortfolioError:
+                continue  # gone or damaged since the walk: `check` names it
+        return found
+
+    def describe_word_conflict(self, conflict: RecordConflict) -> str:
+        """Plain words naming what was written twice ("The goal of a session")."""
+        if conflict.what == "note":
+            return _("Your note on a piece of work") if conflict.key[2] else _("Your note on a session")
+        named = {
+            ("name",): _("The client's name"),
+            ("notes",): _("Notes about the client") if conflict.what == "client" else _("Notes on a session"),
+            ("goal",): _("The goal of a session"),
+            ("homework", "task"): _("The homework given in a session"),
+            ("homework", "note"): _("What was said about the homework"),
+            ("title",): _("The title of a piece of work"),
+            ("reflection", "about"): _("What was said about a piece of work"),
+            ("text",): _("The words of a piece of work"),
+        }
+        return named.get(conflict.edit.path, _("Words written on two tablets at once"))
+
+    def edit_version_label(self, version: EditVersion) -> str:
+        """Which tablet wrote a version: this one, or another named by its device id."""
+        if version.device == self._disk.device:
+            return _("Written on this tablet")
+        return _("Written on device {device}").format(device=version.device)
 
     def _note_key(self, client_id: str, name: str) -> Key:
         """The record a note is on, from its file's name ("notes-<session>.json",

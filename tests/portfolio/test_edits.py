@@ -8,8 +8,10 @@ import shutil
 
 import pytest
 from portfolio_helpers import close_as_if_killed, drawing_draft, read_plain, write_plain
+from sample_work import exchange_edits
 
 from expressive.portfolio import PortfolioError
+from expressive.portfolio.conflicts import survey
 from expressive.portfolio.device import device_id
 from expressive.portfolio.edits import MAX_EDIT_FILES, MAX_ENTRIES
 
@@ -21,20 +23,6 @@ def work(store, client, session):
 
 def _edits(folder):
     return sorted(path.name for path in (folder / "edits").iterdir())
-
-
-def _exchange(first, second):
-    """Copy every edits file and note each tablet wrote to the other, as a sync engine would
-    (whose marker in the folder tells the next open that files may have arrived)."""
-    for source, target in ((first, second), (second, first)):
-        (target / ".stfolder").mkdir(exist_ok=True)
-        for path in source.rglob("*"):
-            if path.is_file() and (path.parent.name == "edits" or path.name.startswith("notes-")):
-                destination = target / path.relative_to(source)
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                # Each file changes only on the device that writes it: the newer is its own.
-                if not destination.exists() or destination.stat().st_mtime_ns < path.stat().st_mtime_ns:
-                    shutil.copy2(path, destination)
 
 
 def test_a_change_writes_only_this_devices_edits_file(store, client, session, work, portfolio_dir, open_portfolio):
@@ -72,7 +60,7 @@ def test_two_tablets_that_exchange_their_files_read_the_same(store, client, sess
             tablet.set_homework(client.id, session.id, f"Draw the {tag}")
             tablet.set_client_settings(client.id, setting)
         first.set_goal_met(client.id, session.id, True)
-    _exchange(portfolio_dir, other_dir)
+    exchange_edits(portfolio_dir, other_dir)
     seen = []
     for root in (portfolio_dir, other_dir):
         with open_portfolio(root) as tablet:
@@ -99,7 +87,8 @@ def test_words_written_on_two_tablets_at_once_are_both_kept_until_one_is_chosen(
         second.set_reflection(second.artifact(client.id, session.id, work.id), title="My castle", about="safe")
         first.set_therapist_note(client.id, session.id, "Calmer today")
         second.set_therapist_note(client.id, session.id, "Talked about school")
-    _exchange(portfolio_dir, other_dir)
+    assert survey(portfolio_dir).edited_on_several_devices == frozenset()
+    exchange_edits(portfolio_dir, other_dir)
     with open_portfolio() as tablet:
         assert tablet.artifact(client.id, session.id, work.id).title == "My castle"  # written later
         assert tablet.therapist_note(client.id, session.id) == "Talked about school"
@@ -107,6 +96,13 @@ def test_words_written_on_two_tablets_at_once_are_both_kept_until_one_is_chosen(
         assert [(conflict.what, conflict.edit.path) for conflict in conflicts] == [
             ("artifact", ("title",)), ("note", ("text",))]
         title, note = conflicts
+        # One walk of the folder names the client edited on both tablets; nothing else is read.
+        assert survey(portfolio_dir).edited_on_several_devices == {client.id}
+        assert tablet.waiting_choices() == ([], conflicts)
+        assert [tablet.describe_word_conflict(conflict) for conflict in conflicts] == [
+            "The title of a piece of work", "Your note on a session"]
+        assert sorted(tablet.edit_version_label(version) for version in (title.edit.shown, *title.edit.others)) == [
+            f"Written on device {device_id(other_dir)}", "Written on this tablet"]
         report = tablet.check()
         assert report.ok and sorted(line.split(": ", 1)[1].split(" was ")[0] for line in report.notes) == [
             "'text'", "'title'"]
@@ -119,7 +115,7 @@ def test_words_written_on_two_tablets_at_once_are_both_kept_until_one_is_chosen(
         assert tablet.edit_conflicts(client.id) == []
         assert tablet.artifact(client.id, session.id, work.id).title == "Home"
         assert tablet.therapist_note(client.id, session.id) == "Talked about school"
-    _exchange(portfolio_dir, other_dir)
+    exchange_edits(portfolio_dir, other_dir)
     with open_portfolio(other_dir) as tablet:
         assert tablet.edit_conflicts(client.id) == []
         assert tablet.artifact(client.id, session.id, work.id).title == "Home"
@@ -135,7 +131,7 @@ def test_an_edits_file_arriving_while_closed_is_read_at_the_next_open(
     with open_portfolio() as first:
         assert first.artifact(client.id, session.id, work.id).starred is False
         close_as_if_killed(first)
-    _exchange(portfolio_dir, other_dir)
+    exchange_edits(portfolio_dir, other_dir)
     with open_portfolio() as first:
         assert first.artifact(client.id, session.id, work.id).starred is True
         assert first.gallery(client.id, starred=True)[0].id == work.id

@@ -48,7 +48,7 @@ class ClientsScreen(BaseScreen):
             if problems
             else ""
         )
-        look_for_conflicts(self.app.store.root, lambda notice: setattr(self, "conflicts_notice", notice))
+        look_for_conflicts(self.app.store, lambda notice: setattr(self, "conflicts_notice", notice))
         grid = self.ids.grid
         grid.clear_widgets()
         clients = self.app.store.clients()

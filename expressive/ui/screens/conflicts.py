@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
+from datetime import datetime
 
 from kivy.clock import mainthread
 from kivy.properties import ObjectProperty, StringProperty
@@ -13,14 +13,9 @@ from kivy.uix.boxlayout import BoxLayout
 
 from expressive.i18n import _, format_datetime, format_number, ngettext
 from expressive.portfolio import PortfolioError
-from expressive.portfolio.conflicts import (
-    SHOW_PICTURE,
-    SHOW_WORDS,
-    Conflict,
-    Version,
-    find_sync_conflicts,
-    record_words,
-)
+from expressive.portfolio.conflicts import SHOW_PICTURE, SHOW_WORDS, Conflict, Survey, Version, record_words, survey
+from expressive.portfolio.edit_conflicts import RecordConflict
+from expressive.portfolio.edits import EditVersion
 from expressive.portfolio.records import RecordError
 from expressive.ui.dialogs import confirm
 from expressive.ui.pictures import texture_from_file
@@ -38,18 +33,23 @@ def conflicts_notice(count: int) -> str:
                     count).format(n=count)
 
 
-def look_for_conflicts(root: Path, shown: Callable[[str], None]) -> None:
-    """Find the conflicts on a thread of its own, since it is a walk of the whole folder (a
-    fifth of a second at 5,000 pieces of work), then hand `shown` the notice on the UI
-    thread. The walk only reads the folder, never the store."""
+def look_for_conflicts(store, shown: Callable[[str], None]) -> None:
+    """Walk the folder for conflicts on a thread of its own (a fifth of a second at 5,000
+    pieces of work; the walk only reads names, never the store), then, on the UI thread,
+    read the records of the clients edited on several tablets and hand `shown` the notice."""
+    root = store.root
 
     @mainthread
-    def counted(count: int) -> None:
-        shown(conflicts_notice(count))
+    def counted(found: Survey) -> None:
+        try:
+            words = store.word_conflicts(found.edited_on_several_devices)
+        except PortfolioError:
+            words = []  # locked or closed since: the next look counts them
+        shown(conflicts_notice(len(found.copies) + len(words)))
 
     def look() -> None:
         try:
-            counted(len(find_sync_conflicts(root)))
+            counted(survey(root))
         except OSError:
             pass  # the folder could not be read now: the next look tries again
 
@@ -78,12 +78,13 @@ class ConflictsScreen(BaseScreen):
 
     def show(self, **_details):
         store = self.app.store
-        found = store.conflicts()
-        self.summary = (conflicts_notice(len(found)) if found
+        copies, words = store.waiting_choices()
+        count = len(copies) + len(words)
+        self.summary = (conflicts_notice(count) if count
                         else _("Nothing is waiting to be chosen: every change from the other tablets fitted together."))
         listing = self.ids.listing
         listing.clear_widgets()
-        for conflict in found:
+        for conflict in copies:
             card = ConflictCard(what=conflict.what, where=conflict.where, advice=conflict.advice)
             for version in conflict.versions:
                 column = VersionColumn(conflict=conflict, version=version, label=version.label,
@@ -91,23 +92,52 @@ class ConflictsScreen(BaseScreen):
                 _fill(store, column, conflict, version)
                 card.ids.versions.add_widget(column)
             listing.add_widget(card)
+        for conflict in words:
+            card = ConflictCard(what=store.describe_word_conflict(conflict), where=_whose(store, conflict.key))
+            for version in (conflict.edit.shown, *conflict.edit.others):
+                card.ids.versions.add_widget(VersionColumn(
+                    conflict=conflict, version=version, label=store.edit_version_label(version),
+                    facts=_written(version), words=str(version.value or "") or _("(left empty)")))
+            listing.add_widget(card)
 
     def keep(self, column: VersionColumn) -> None:
-        others = len(column.conflict.versions) - 1
+        conflict = column.conflict
+        others = len(conflict.edit.others) if isinstance(conflict, RecordConflict) else len(conflict.versions) - 1
         confirm(
             _("Keep this version?"),
             ngettext("The other version is removed. This cannot be undone.",
                      "The {n} other versions are removed. This cannot be undone.", others).format(n=others),
             act=_("Keep this one"),
-            on_act=lambda: self._keep(column.conflict, column.version),
+            on_act=lambda: self._keep(conflict, column.version),
         )
 
-    def _keep(self, conflict: Conflict, version: Version) -> None:
+    def _keep(self, conflict: Conflict | RecordConflict, version: Version | EditVersion) -> None:
+        store = self.app.store
         try:
-            self.app.store.keep_conflict_version(conflict, version)
+            if isinstance(conflict, RecordConflict):
+                store.choose_edit(conflict, version)
+            else:
+                store.keep_conflict_version(conflict, version)
         except PortfolioError as error:
             self.app.tell(_("The version could not be kept"), str(error))
         self.show()
+
+
+def _whose(store, key: tuple[str, str, str]) -> str:
+    """Whose record the words are in: the client, and the session's day when in one."""
+    client_id, session_id, _artifact_id = key
+    try:
+        name = store.client(client_id).name
+        if not session_id:
+            return name
+        started = store.session(client_id, session_id).started
+    except PortfolioError:
+        return ""
+    return _("{client}, session of {day}").format(client=name, day=format_datetime(started.astimezone(), "short"))
+
+
+def _written(version: EditVersion) -> str:
+    return _("Written {when}").format(when=format_datetime(datetime.fromisoformat(version.at).astimezone(), "short"))
 
 
 def _facts(version: Version) -> str:
