@@ -251,6 +251,10 @@ class Portfolio(ChangesBeneath, EditChoices):
     def encrypted(self) -> bool:
         return self._encrypted
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         """Close the index; an encrypted portfolio records "lock" and forgets its keys.
 

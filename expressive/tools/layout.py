@@ -336,6 +336,11 @@ def walk_the_therapists_screens(walk: Walk) -> None:
     app = walk.app
     app.client_mode = False
     walk.go("setup")
+    if walk.wanted("setup"):
+        setup = app.root.get_screen("setup")
+        setup.may_restore = True  # as on a new tablet, with no portfolio yet
+        walk.look("setup", "setup on a new tablet")
+        walk.popup("setup", "restore dialog", setup.restore)
     walk.go("recovery", "recovery key", "setup", recovery_key="WXYZ-2345-ABCD-6789-EFGH-2345-JKLM-6789")
     walk.go("change_pin")
     if walk.wanted("devices"):

@@ -163,11 +163,14 @@ class ExpressiveApp(App):
         manager.bind(current=self._keep_client_in_session)
         if self.store is not None:
             self.go("clients")
-        elif Portfolio.status(self.portfolio_root) in ("new", "plain"):
-            self.go("setup")
         else:
-            self.go("lock")
+            self.open_what_is_there()
         return manager
+
+    def open_what_is_there(self) -> None:
+        """With no portfolio open: protect the one in the folder (or a new one), or ask for
+        the passphrase of the one there."""
+        self.go("setup" if Portfolio.status(self.portfolio_root) in ("new", "plain") else "lock")
 
     def use_language(self, code: str) -> None:
         """Speak `code` from now on, on this device: every screen is built again in it (a

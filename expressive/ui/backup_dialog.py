@@ -1,5 +1,6 @@
 """Backing the portfolio up from the app (therapist mode): where to, the repository's
-password (typed, or remembered), and the backup under way with its progress.
+password (typed, or remembered), and the backup under way with its progress. And, on a new
+tablet's first start, restoring a backup as this tablet's portfolio.
 
 restic runs on a worker thread (`expressive.backup.service.upload`), which touches nothing
 in the portfolio and reports progress back to the screen, so the app stays responsive; the
@@ -17,7 +18,7 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from expressive.backup.restic import absolute_address
-from expressive.backup.service import record_backup, upload, when_words
+from expressive.backup.service import record_backup, restore, upload, when_words
 from expressive.i18n import _
 from expressive.portfolio import PortfolioError
 from expressive.portfolio.backups import backup_records
@@ -39,20 +40,58 @@ def backup_places() -> list[Path]:
     return places
 
 
-class BackupDialog(TherapistView):
+class ResticDialog(TherapistView):
+    """What backing up and restoring share: the repository's address, chosen from the
+    places a backup is kept or typed, and restic at work on a thread."""
+
     app = ObjectProperty(None)
     address = StringProperty("")
-    remember = BooleanProperty(False)
-    can_remember = BooleanProperty(False)
-    remembered_here = BooleanProperty(False)
-    last_backup = StringProperty("")
     running = BooleanProperty(False)
-    fraction = NumericProperty(0)
     message = StringProperty("")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._worker: threading.Thread | None = None
+
+    def offer_places(self) -> None:
+        for place in backup_places():
+            button = ChoiceButton(icon=place_icon(place), text=place.name or str(place), value=str(place / BACKUP_FOLDER_NAME))
+            button.size = (dp(180), theme.TARGET * 1.2)  # after the kit's rule, which sets a square
+            button.bind(on_release=lambda chosen: setattr(self, "address", chosen.value))
+            self.bind(address=lambda _dialog, address, button=button: setattr(button, "selected", button.value == address))
+            button.selected = button.value == self.address
+            self.ids.place_row.ids.places.add_widget(button)
+
+    def run(self, work, *arguments) -> None:
+        self.running = True
+        self._worker = threading.Thread(target=work, args=arguments, name="expressive-restic", daemon=True)
+        self._worker.start()
+
+    def _finished(self, message: str) -> None:
+        self.running = False
+        self.message = message
+        self._worker = None
+
+    def close(self) -> None:
+        """Close the dialog (not while restic runs: it finishes first)."""
+        if not self.running:
+            self.dismiss(animation=False)
+
+    def wait(self, timeout: float = 120) -> None:
+        """For tests: until the worker has finished."""
+        if self._worker is not None:
+            self._worker.join(timeout)
+
+
+class BackupDialog(ResticDialog):
+    remember = BooleanProperty(False)
+    can_remember = BooleanProperty(False)
+    remembered_here = BooleanProperty(False)
+    last_backup = StringProperty("")
+    fraction = NumericProperty(0)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
         records = backup_records(self.app.store)
         self._remembered = records.remembered()
         self.can_remember = records.can_remember_passwords
@@ -63,13 +102,7 @@ class BackupDialog(TherapistView):
         self.bind(address=lambda *_args: self._see_remembered())
         self._see_remembered()
         self._show_last()
-        for place in backup_places():
-            button = ChoiceButton(icon=place_icon(place), text=place.name or str(place), value=str(place / BACKUP_FOLDER_NAME))
-            button.size = (dp(180), theme.TARGET * 1.2)  # after the kit's rule, which sets a square
-            button.bind(on_release=lambda chosen: setattr(self, "address", chosen.value))
-            self.bind(address=lambda _dialog, address, button=button: setattr(button, "selected", button.value == address))
-            button.selected = button.value == self.address
-            self.ids.places.add_widget(button)
+        self.offer_places()
 
     def _see_remembered(self) -> None:
         self.remembered_here = (self._remembered is not None and bool(self.address.strip())
@@ -89,11 +122,8 @@ class BackupDialog(TherapistView):
         if not password:
             self.message = _("Type the backup's password. A new backup is protected by the password you type now.")
             return
-        self.running, self.fraction, self.message = True, 0, _("Backing up...")
-        root = self.app.store.root
-        self._worker = threading.Thread(target=self._upload, args=(root, address, password), name="expressive-backup",
-                                        daemon=True)
-        self._worker.start()
+        self.fraction, self.message = 0, _("Backing up...")
+        self.run(self._upload, self.app.store.root, address, password)
 
     def _upload(self, root: Path, address: str, password: str) -> None:
         def progress(done) -> None:
@@ -125,20 +155,44 @@ class BackupDialog(TherapistView):
                             "read.")
         self._finished(said)
 
-    def _finished(self, message: str) -> None:
-        self.running = False
-        self.message = message
-        self._worker = None
 
-    def close(self) -> None:
-        """Close the dialog (not while restic runs: the backup finishes first)."""
-        if not self.running:
-            self.dismiss(animation=False)
 
-    def wait(self, timeout: float = 120) -> None:
-        """For tests: until the worker has finished."""
-        if self._worker is not None:
-            self._worker.join(timeout)
+class RestoreDialog(ResticDialog):
+    """A new tablet's first start: every client back from a backup (its latest snapshot),
+    restored as this tablet's portfolio, which then opens with that portfolio's passphrase.
+    The portfolio folder appears only once it is whole (see `restore`)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.address = str(backup_places()[0] / BACKUP_FOLDER_NAME)
+        self.offer_places()
+
+    def start(self) -> None:
+        address, password = self.address.strip(), self.ids.password.text
+        if not address:
+            self.message = _("Choose a place above, or type the address of a backup repository.")
+            return
+        if not password:
+            self.message = _("Type the backup's password: the one chosen when the backup was made.")
+            return
+        self.message = _("Restoring... This can take a few minutes for a large portfolio.")
+        self.run(self._restore, address, password, self.app.portfolio_root)
+
+    def _restore(self, address: str, password: str, target: Path) -> None:
+        try:
+            restore(address, password, target)
+        except (PortfolioError, OSError) as error:
+            reason = str(error)
+            Clock.schedule_once(lambda _dt: self._finished(_("Not restored: {reason}").format(reason=reason)))
+        else:
+            Clock.schedule_once(lambda _dt: self._restored())
+
+    def _restored(self) -> None:
+        self._finished("")
+        self.dismiss(animation=False)
+        self.app.open_what_is_there()
+        self.app.tell(_("Restored"), _("Every client in the backup is back on this tablet. Open the portfolio with "
+                                       "its passphrase or PIN: the one it had on the tablet it was backed up from."))
 
 
 load_rules(__name__)

@@ -9,9 +9,9 @@ import pytest
 from backup_support import REPOSITORY_PASSWORD
 from expressive.backup.restic import Restic
 from expressive.portfolio.backups import LastBackup, backup_records
-from expressive.tools.driver import advance_frames, stop_app, tap, type_into
+from expressive.tools.driver import advance_frames, start_app, stop_app, tap, type_into
 from sample_work import drawing_draft
-from tests_support import screen, start_protected
+from tests_support import PIN, open_popup_texts, screen, start_protected, submit_secret, tap_popup_button
 
 
 @pytest.fixture
@@ -94,3 +94,50 @@ def test_a_week_without_a_backup_warns_on_the_therapists_home(app):
     records.record(LastBackup(now - timedelta(days=8, minutes=1), "older", "/media/usb"))
     app.go("clients")
     assert "8 days ago" in screen(app, "clients").backup_warning
+
+
+def the_restore_dialog(window):
+    from expressive.ui.backup_dialog import RestoreDialog
+
+    return next(view for view in window.children if isinstance(view, RestoreDialog))
+
+
+def test_a_new_tablet_restores_every_client_from_its_first_screen(app, window, usb, tmp_path, restic_environment):
+    """Backed up on one tablet; on a new one, "Restore from a backup" on the first screen
+    brings the portfolio back, which opens with the passphrase it had."""
+    tap(screen(app, "clients").ids.backup)
+    dialog = the_dialog(window)
+    type_into(dialog.ids.password, REPOSITORY_PASSWORD)
+    back_up(dialog)
+    tap(dialog.ids.close)
+    work = app.store.artifacts(app.store.clients()[0].id)[0]
+    stop_app(app)
+
+    new_tablet = start_app(root=tmp_path / "new-tablet" / "portfolio")
+    try:
+        setup = screen(new_tablet, "setup")
+        assert new_tablet.root.current == "setup" and setup.may_restore
+        tap(setup.ids.restore)
+        restoring = the_restore_dialog(window)
+        assert restoring.address == str(usb / "Expressive backup")
+        type_into(restoring.ids.password, "not the password")
+        back_up(restoring)
+        assert restoring.message.startswith("Not restored: The password does not open"), restoring.message
+        assert not (tmp_path / "new-tablet" / "portfolio").exists() or not any((tmp_path / "new-tablet" / "portfolio").iterdir())
+
+        restoring.ids.password.text = ""
+        type_into(restoring.ids.password, REPOSITORY_PASSWORD)
+        back_up(restoring)
+        assert restoring.parent is None and new_tablet.root.current == "lock", restoring.message
+        assert "Every client in the backup is back on this tablet" in " ".join(open_popup_texts(window))
+        tap_popup_button(window, "OK")
+        submit_secret(screen(new_tablet, "lock").ids.entry, PIN)
+        assert new_tablet.root.current == "clients"
+        (client,) = new_tablet.store.clients()
+        assert client.name == "Sam"
+        restored = new_tablet.store.artifacts(client.id)[0]
+        assert restored.title == work.title == "Sunny hill"
+        assert (restored.path / restored.product).read_bytes() == (work.path / work.product).read_bytes()
+        assert new_tablet.store.check().ok
+    finally:
+        stop_app(new_tablet)

@@ -174,9 +174,12 @@ class SetupScreen(BaseScreen):
     message = StringProperty("")
     existing_work = BooleanProperty(False)
     confirming = BooleanProperty(False)
+    # A new tablet, with no portfolio yet: it may take one back from a backup instead.
+    may_restore = BooleanProperty(False)
 
     def show(self, **_details):
         self.existing_work = self._portfolio_has_work()
+        self.may_restore = Portfolio.status(self.app.portfolio_root) == "new"
         self.confirming = False
         self._first = ""
         self.message = ""
@@ -194,6 +197,11 @@ class SetupScreen(BaseScreen):
         except PortfolioError:
             # Unreadable now: protecting it will say why; until then, assume there is work.
             return True
+
+    def restore(self) -> None:
+        from expressive.ui.backup_dialog import RestoreDialog
+
+        RestoreDialog(app=self.app).open()
 
     def entered(self, secret: str) -> None:
         if not self.confirming:

@@ -41,10 +41,12 @@ def look_for_conflicts(store, shown: Callable[[str], None]) -> None:
 
     @mainthread
     def counted(found: Survey) -> None:
+        if store.closed:
+            return  # locked since: the next look, once it is open again, counts
         try:
-            words = store.word_conflicts(found.edited_on_several_devices)
+            words = store.word_conflicts(found.edited_on_several_devices) if found.edited_on_several_devices else []
         except PortfolioError:
-            words = []  # locked or closed since: the next look counts them
+            words = []  # unreadable now: the next look counts them
         shown(conflicts_notice(len(found.copies) + len(words)))
 
     def look() -> None:

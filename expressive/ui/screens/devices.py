@@ -189,7 +189,7 @@ class DevicesScreen(BaseScreen):
         """The portfolio that arrived, opened with its passphrase (or, when none arrived, a
         new one made)."""
         self.joining = self.joined = False
-        self.app.go("setup" if Portfolio.status(self.app.portfolio_root) == "new" else "lock")
+        self.app.open_what_is_there()
 
     def remove(self, device_id: str) -> None:
         engine = self.sync.engine
