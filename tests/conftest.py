@@ -60,6 +60,17 @@ def portfolio_dir(tmp_path):
     return tmp_path / "portfolio"
 
 
+@pytest.fixture(scope="session")
+def demo_copy(tmp_path_factory):
+    """`demo_copy(target, passphrase=None)`: a copy of the demo portfolio at `target` (see
+    `sample_work.DemoTemplates`), its templates made once for the whole run: the workers
+    share the run's temporary folder (each has a folder of its own inside it)."""
+    from sample_work import DemoTemplates
+
+    base = tmp_path_factory.getbasetemp()
+    return DemoTemplates((base.parent if "PYTEST_XDIST_WORKER" in os.environ else base) / "demo-templates").copy
+
+
 @pytest.fixture
 def one_client_app(window, tmp_path):
     """The app on a new portfolio with one client, Sam."""

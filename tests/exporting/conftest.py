@@ -11,13 +11,13 @@ from export_helpers import export, make_demo_portfolio, new_portfolio
 
 
 @pytest.fixture(scope="session")
-def plain_demo(tmp_path_factory):
-    return make_demo_portfolio(tmp_path_factory.mktemp("plain") / "portfolio", "plain")
+def plain_demo(tmp_path_factory, demo_copy):
+    return make_demo_portfolio(tmp_path_factory.mktemp("plain") / "portfolio", "plain", demo_copy)
 
 
 @pytest.fixture(scope="session")
-def encrypted_demo(tmp_path_factory):
-    return make_demo_portfolio(tmp_path_factory.mktemp("encrypted") / "portfolio", "encrypted")
+def encrypted_demo(tmp_path_factory, demo_copy):
+    return make_demo_portfolio(tmp_path_factory.mktemp("encrypted") / "portfolio", "encrypted", demo_copy)
 
 
 @pytest.fixture(params=["plain", "encrypted"])

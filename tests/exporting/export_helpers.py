@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime, UTC
 from pathlib import Path
 
-from expressive.demo import make_demo
 from expressive.exporting import zip_archive
 from expressive.portfolio import Portfolio
 from sample_work import CHEAP_KDF
@@ -41,11 +40,13 @@ def new_portfolio(root: Path, protection: str) -> Portfolio:
     return Portfolio.open(root, fsync=False)
 
 
-def make_demo_portfolio(root: Path, protection: str) -> Demo:
-    """The demo client, with what the review screens add: settings, review marks, later
-    noticings, tags, a star, notes on single pieces of work, goals met or not, homework."""
-    with new_portfolio(root, protection) as store:
-        client, _ = make_demo(store)
+def make_demo_portfolio(root: Path, protection: str, demo_copy) -> Demo:
+    """The demo client (a copy from the `demo_copy` fixture), with what the review screens
+    add: settings, review marks, later noticings, tags, a star, notes on single pieces of
+    work, goals met or not, homework."""
+    demo_copy(root, PASSPHRASE if protection == "encrypted" else None)
+    with Demo(root, protection, "").open() as store:
+        (client,) = store.clients()
         store.set_client_settings(client.id, SETTINGS)
         newest, middle, oldest = store.sessions(client.id)
         marked, *others = reversed(store.artifacts(client.id))

@@ -19,8 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from expressive.demo import make_demo
-from expressive.portfolio import Portfolio
 
 # Window sizes in pixels, by density: landscape and upright tablets, and a sharp big one.
 TABLETS = {1: ("1024x768", "1280x800", "800x1280"), 2: ("1920x1200",)}
@@ -30,12 +28,9 @@ LONGEST = "en_XA"
 
 
 @pytest.fixture(scope="module")
-def demo_portfolio(tmp_path_factory):
-    """One demo portfolio for every run of a file to copy: making it is a third of a run's time."""
-    root = tmp_path_factory.mktemp("every-size") / "portfolio"
-    with Portfolio.open(root) as store:
-        make_demo(store)
-    return root
+def demo_portfolio(tmp_path_factory, demo_copy):
+    """One demo portfolio for every run of a file to copy."""
+    return demo_copy(tmp_path_factory.mktemp("every-size") / "portfolio")
 
 
 def layout_problems(portfolio: Path, density: int, language: str) -> subprocess.CompletedProcess:

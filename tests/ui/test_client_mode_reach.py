@@ -17,7 +17,6 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.settings import Settings
 
-from expressive.demo import make_demo
 from expressive.media import MediaServices
 from expressive.portfolio import Portfolio
 from expressive.session import CLIENT_SCREENS
@@ -25,7 +24,7 @@ from expressive.ui.app import SCREENS
 from expressive.tools.driver import advance_frames, as_main_loop, frames_unpaced, start_app, stop_app, tap
 from expressive.ui.screens.access import TherapistPinDialog
 from expressive.ui.therapist import TherapistView
-from tests_support import PIN, StoppedClock, cheap_protect, screen, submit_secret
+from tests_support import PIN, StoppedClock, screen, submit_secret
 
 THERAPIST_SCREENS = set(SCREENS) - set(CLIENT_SCREENS)
 # How many popups deep the walk goes (a popup opened from a popup opened from the studio).
@@ -46,11 +45,10 @@ def clock():
 
 
 @pytest.fixture
-def app(window, portfolio_dir, monkeypatch, clock):
+def app(window, portfolio_dir, monkeypatch, clock, demo_copy):
     monkeypatch.setenv("SDL_AUDIODRIVER", "dummy")
-    cheap_protect(portfolio_dir, PIN)
+    demo_copy(portfolio_dir, PIN)
     store = Portfolio.open(portfolio_dir, passphrase=PIN)
-    make_demo(store)
     running = start_app(store, clock=clock, media=MediaServices(sound="synth", midi="fake"))
     # The walks wait on nothing but Kivy's clock: its frames need not keep a screen's pace.
     with frames_unpaced():

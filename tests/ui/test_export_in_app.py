@@ -5,17 +5,13 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from expressive.demo import make_demo
 from expressive.tools.driver import advance_frames, tap
 from tests_support import screen
 
 
 @pytest.fixture
-def app(app):
-    """The app with the demo client's portfolio open."""
-    client, _made = make_demo(app.store)
-    app.open_client(app.store.client(client.id))
-    return app
+def app(demo_app):
+    return demo_app
 
 
 @pytest.fixture

@@ -3,16 +3,14 @@ whole inside the window, in rows, none scrolled out of sight; Delete never first
 
 import pytest
 
-from expressive.demo import make_demo
 from expressive.portfolio import Portfolio
 
 
 @pytest.fixture
-def portfolio_screen(window, tmp_path):
+def portfolio_screen(window, tmp_path, demo_copy):
     from expressive.tools.driver import start_app, stop_app
 
-    with Portfolio.open(tmp_path / "portfolio") as store:
-        make_demo(store)
+    with Portfolio.open(demo_copy(tmp_path / "portfolio")) as store:
         app = start_app(store)
         try:
             app.open_client(store.clients()[0])

@@ -2,17 +2,13 @@
 
 import pytest
 
-from expressive.demo import make_demo
 from expressive.tools.driver import advance_frames, stop_app, tap
 from tests_support import screen, start_protected
 
 
 @pytest.fixture
-def app(app):
-    """The app with the demo client's portfolio open."""
-    client, _made = make_demo(app.store)
-    app.open_client(app.store.client(client.id))
-    return app
+def app(demo_app):
+    return demo_app
 
 
 def test_progress_shows_the_chart_of_every_session(app):

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from expressive.demo import make_demo
 from expressive.i18n import format_date
 from expressive.registry import discover
 from expressive.tools.driver import advance_frames, tap, type_into
@@ -15,11 +14,8 @@ from tests_support import screen
 
 
 @pytest.fixture
-def demo(app):
-    """The app with the demo client's portfolio open."""
-    client, _made = make_demo(app.store)
-    app.open_client(app.store.client(client.id))
-    return app
+def demo(demo_app):
+    return demo_app
 
 
 def new_client_with(app, *pieces):

@@ -4,7 +4,6 @@ tall with its words in their room, and a piece of work above its words, not sque
 import pytest
 from PIL import ImageFont
 
-from expressive.demo import make_demo
 from expressive.lib.fonts import TEXT_FONT
 from expressive.review.progress import fitting
 from expressive.tools.driver import advance_frames, tap
@@ -28,17 +27,15 @@ def upright(window):
     advance_frames(2)
 
 
-def test_on_an_upright_tablet_the_chart_is_drawn_tall_so_its_words_are_large_enough(app, upright):
-    client, _made = make_demo(app.store)
-    app.open_client(app.store.client(client.id))
+def test_on_an_upright_tablet_the_chart_is_drawn_tall_so_its_words_are_large_enough(demo_app, upright):
+    app = demo_app
     tap(screen(app, "portfolio").ids.progress)
     chart = screen(app, "progress").chart
     assert chart.height > chart.width
 
 
-def test_on_an_upright_tablet_a_piece_of_work_has_the_whole_width_above_its_words(app, upright):
-    client, _made = make_demo(app.store)
-    app.open_client(app.store.client(client.id))
+def test_on_an_upright_tablet_a_piece_of_work_has_the_whole_width_above_its_words(demo_app, upright):
+    app, client = demo_app, demo_app.client
     drawing = next(artifact for artifact in app.store.artifacts(client.id) if artifact.activity == "drawing")
     app.go("artifact", artifact=drawing)
     advance_frames(3)
