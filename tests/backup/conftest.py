@@ -1,31 +1,17 @@
-"""A demo portfolio (encrypted, cheap key derivation) made once, copied for each test, and
-restic run with a cache and home of the test's own."""
+"""A copy of the demo portfolio (encrypted, cheap key derivation) for each test, and restic
+run with a cache and home of the test's own."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from expressive.demo import make_demo
-from expressive.portfolio import Portfolio
 from backup_support import PASSPHRASE
-from sample_work import CHEAP_KDF
-
-@pytest.fixture(scope="session")
-def demo_portfolio(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("backup-demo") / "portfolio"
-    Portfolio.protect(root, PASSPHRASE, kdf=CHEAP_KDF)
-    with Portfolio.open(root, passphrase=PASSPHRASE) as store:
-        make_demo(store)
-    return root
 
 
 @pytest.fixture
-def portfolio(demo_portfolio, tmp_path) -> Path:
-    root = tmp_path / "portfolio"
-    shutil.copytree(demo_portfolio, root)
-    return root
+def portfolio(demo_copy, tmp_path) -> Path:
+    return demo_copy(tmp_path / "portfolio", PASSPHRASE)
 
 
 @pytest.fixture

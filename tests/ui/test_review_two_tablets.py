@@ -3,15 +3,13 @@ later, offers the other, and keeps the one the therapist taps."""
 
 import shutil
 
-from expressive.demo import make_demo
 from expressive.portfolio import Portfolio
 from expressive.tools.driver import start_app, stop_app, tap
 from tests_support import screen
 
 
-def _titles_written_at_once(first_root, second_root):
-    with Portfolio.open(first_root) as store:
-        make_demo(store)
+def _titles_written_at_once(first_root, second_root, demo_copy):
+    demo_copy(first_root)
     shutil.copytree(first_root, second_root)
     for root, title in ((first_root, "My safe place"), (second_root, "The castle by the sea")):
         with Portfolio.open(root) as store:
@@ -26,9 +24,9 @@ def _titles_written_at_once(first_root, second_root):
     (first_root / ".stfolder").mkdir()
 
 
-def test_the_other_tablets_words_are_offered_and_the_one_tapped_is_kept(window, tmp_path):
+def test_the_other_tablets_words_are_offered_and_the_one_tapped_is_kept(window, tmp_path, demo_copy):
     first_root, second_root = tmp_path / "first", tmp_path / "second"
-    _titles_written_at_once(first_root, second_root)
+    _titles_written_at_once(first_root, second_root, demo_copy)
     app = start_app(Portfolio.open(first_root))
     try:
         client = app.store.clients()[0]
