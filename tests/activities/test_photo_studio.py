@@ -237,10 +237,19 @@ def test_the_viewer_shows_each_photo_with_its_drawing_and_says_which_is_damaged(
         window.remove_widget(viewer)
 
 
+class CameraThatGivesOut(PatternSource):
+    """A camera that stops giving pictures once told to (as one unplugged would)."""
+
+    given_out = False
+
+    def read(self):
+        return None if self.given_out else super().read()
+
+
 def test_a_camera_that_stops_leaves_the_photos_taken_and_says_so(window):
     media = MediaServices(sound="silent", midi="fake", camera="pattern", microphone="none")
-    # A camera that gives out after a second of pictures.
-    media.open_camera = lambda facing: PatternSource(seconds=1.0, real_time=True)
+    camera = CameraThatGivesOut(real_time=True)
+    media.open_camera = lambda facing: camera
     activity = PhotoActivity(Host(drafts=MemoryDrafts(), logger=logging.getLogger("test.photo"), media=media))
     studio = activity.build()
     window.add_widget(studio)
@@ -248,6 +257,8 @@ def test_a_camera_that_stops_leaves_the_photos_taken_and_says_so(window):
     try:
         until(lambda: studio.ids.preview.texture is not None)
         tap(studio.ids.shutter, frames=0)
+        until(lambda: activity.roll.kept)
+        camera.given_out = True
         until(lambda: studio.camera_line)
         assert studio.camera_line == "The camera stopped. The photos taken so far are kept."
         assert len(activity.roll.kept) == 1 and studio.frames is None and activity.has_work()

@@ -18,7 +18,7 @@ from expressive.portfolio import Portfolio
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
 KILLS_PER_PORTFOLIO = 25
-PLAIN_PORTFOLIOS = 8  # 200 kills
+PLAIN_PORTFOLIOS = 4  # 100 kills (`expressive bench --only crash` and `expressive stress` run more)
 ENCRYPTED_PORTFOLIOS = 2  # 50 kills
 PASSPHRASE = "correct horse battery staple"
 
