@@ -55,6 +55,21 @@ def window():
     return EventLoop.window
 
 
+@pytest.fixture(autouse=True)
+def window_size_put_back(request):
+    """A test that turns or resizes the window leaves it as every test finds it (the window
+    is one for the whole run, and a test after it may be on a landscape tablet)."""
+    yield
+    if "window" not in request.fixturenames:
+        return
+    from kivy.base import EventLoop
+
+    from expressive.ui.display import WINDOW_SIZE
+
+    if EventLoop.window is not None and tuple(EventLoop.window.size) != tuple(WINDOW_SIZE):
+        EventLoop.window.size = WINDOW_SIZE
+
+
 @pytest.fixture
 def portfolio_dir(tmp_path):
     return tmp_path / "portfolio"
