@@ -5,6 +5,7 @@ is the slow part); the tests run in order, each leaving the three converged."""
 import io
 import os
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from expressive.sync.syncthing import FOLDER_PREFIX
 from expressive.portfolio import Portfolio
 
 PASSPHRASE = "sync-test-words"
+# How often a server that has not caught up is asked to look again.
+SERVER_NUDGE_S = 10
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +111,23 @@ def server_has_everything(a: Tablet, server: Tablet) -> bool:
                for peer in a.engine.peers()) and server.engine.folder_state().need_files == 0
 
 
+def wait_for_the_server(a: Tablet, server: Tablet, what: str) -> None:
+    """Until the server holds everything A has. A pull that failed while a tablet was down
+    is tried again by Syncthing only after a minute or more: a scan every few seconds asks
+    the server to look again at once."""
+    nudged = [time.monotonic()]
+
+    def caught_up() -> bool:
+        if server_has_everything(a, server):
+            return True
+        if time.monotonic() - nudged[0] > SERVER_NUDGE_S:
+            nudged[0] = time.monotonic()
+            server.engine.scan()
+        return False
+
+    wait_until(caught_up, what=what)
+
+
 def test_a_portfolio_in_use_arrives_whole_on_the_other_tablet(tablets):
     a, b, _server = tablets
     wait_converged(a, b)
@@ -121,7 +141,7 @@ def test_a_portfolio_in_use_arrives_whole_on_the_other_tablet(tablets):
 
 def test_the_clinic_server_keeps_only_what_it_cannot_read(tablets):
     a, _b, server = tablets
-    wait_until(lambda: server_has_everything(a, server), what="the server to hold everything")
+    wait_for_the_server(a, server, "the server to hold everything")
     stored = [path for path in server.folder.rglob("*") if path.is_file() and ".stfolder" not in path.parts]
     assert len(stored) >= len(shared_files(a.folder)) // 2, "the server holds the portfolio's files"
     names = {part for path in stored for part in path.relative_to(server.folder).parts}
@@ -143,7 +163,7 @@ def test_work_made_on_both_tablets_at_once_converges(tablets):
     wait_converged(a, b)
     assert_clean_and_alike(a, b)
     assert not [path for path in a.folder.rglob("*sync-conflict*")]
-    wait_until(lambda: server_has_everything(a, server), what="the server to catch up")
+    wait_for_the_server(a, server, "the server to catch up")
 
 
 def test_the_same_piece_reflected_on_both_tablets_reads_the_same_on_both(tablets):
@@ -199,7 +219,7 @@ def test_a_tablet_killed_mid_sync_converges_after_restarting(tablets):
     b.restart()
     wait_converged(a, b)
     assert_clean_and_alike(a, b)
-    wait_until(lambda: server_has_everything(a, server), what="the server to catch up")
+    wait_for_the_server(a, server, "the server to catch up")
 
 
 def test_arrivals_are_told_once_the_folder_is_idle(tablets):
