@@ -1,3 +1,3 @@
-from expressive.cli import main
+from expressive.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import functools
 import os
 import sqlite3
@@ -897,5 +898,19 @@ def stopped_because(error: OSError | sqlite3.Error, args) -> str:
     return _("the portfolio's index could not be written ({error})").format(error=error)
 
 
+def entry() -> None:
+    """The `expressive` program: `main`, then an exit that skips tearing the interpreter
+    down. A worker thread still inside OpenCV or another C++ library when Python finalizes
+    is ended from under it, which aborts the whole process ("terminate called without an
+    active exception") after everything has been written; every command has closed what it
+    opened by the time `main` returns, and the exit handlers (a virtual display to stop,
+    logs to flush) still run here."""
+    code = main()
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

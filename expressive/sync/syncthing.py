@@ -57,6 +57,12 @@ MAX_CONFIG_BYTES = 4 * 1024 * 1024
 # rescan is only a safety net for a change the watcher missed.
 WATCH_DELAY_S = 1
 RESCAN_INTERVAL_S = 600
+# A fetch cut short (the device it came from was switched off part way) is tried again after
+# this many seconds, doubling while it keeps failing (Syncthing's own first wait is a minute,
+# doubling up to an hour: a device back sooner would wait on).
+PULL_RETRY_S = 5
+# A device's completion below 100% is looked into only this many wanted items deep.
+MAX_WANTED_FOLDERS_LOOKED_AT = 100
 EVENTS_PER_CALL = 1000
 START_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 10
@@ -293,7 +299,8 @@ class Syncthing:
 
     @staticmethod
     def _watched(folder: dict[str, Any]) -> dict[str, Any]:
-        folder.update(fsWatcherEnabled=True, fsWatcherDelayS=WATCH_DELAY_S, rescanIntervalS=RESCAN_INTERVAL_S)
+        folder.update(fsWatcherEnabled=True, fsWatcherDelayS=WATCH_DELAY_S, rescanIntervalS=RESCAN_INTERVAL_S,
+                      pullerPauseS=PULL_RETRY_S)
         return folder
 
     def _folder_config(self, config: dict[str, Any]) -> dict[str, Any] | None:
@@ -312,9 +319,14 @@ class Syncthing:
         """A server keeps each portfolio its tablets offer in a folder under its own, as
         Syncthing's encrypted copy (its paired tablets' offers are accepted: see `pair`)."""
         defaults = self.rest.get("/rest/config/defaults/folder")
-        defaults.update(path=str(self.folder), type=self._folder_type)
-        self.rest.put("/rest/config/defaults/folder", defaults)
-        self._folder_config(self.rest.get("/rest/config"))
+        self.rest.put("/rest/config/defaults/folder", self._watched({**defaults, "path": str(self.folder),
+                                                                      "type": self._folder_type}))
+        config = self.rest.get("/rest/config")
+        for folder in config.get("folders") or []:
+            # Accepted before these settings were the defaults.
+            if self._is_ours(str(folder.get("path") or "")) and folder.get("pullerPauseS") != PULL_RETRY_S:
+                self._put_folder(folder)
+        self._folder_config(config)
 
     def _offers(self) -> dict[str, list[str]]:
         """The portfolios paired devices offer this one: {folder id: [device, ...]}."""
@@ -402,8 +414,7 @@ class Syncthing:
             device_id = device.get("deviceID")
             if device_id == own:
                 continue
-            completion = (self.rest.get("/rest/db/completion", folder=self.folder_id, device=device_id)
-                          if self._take_offered() else None) or {}
+            completion = self._completion(device_id) if self._take_offered() else 0.0
             last_seen = str((stats.get(device_id) or {}).get("lastSeen") or "")
             peers.append(Peer(
                 device_id=device_id,
@@ -411,9 +422,25 @@ class Syncthing:
                 untrusted=bool(device.get("untrusted")),
                 connected=bool((connections.get(device_id) or {}).get("connected")),
                 last_seen="" if last_seen.startswith("1970-") else last_seen,
-                completion=float(completion.get("completion") or 0.0),
+                completion=completion,
             ))
         return peers
+
+    def _completion(self, device_id: str) -> float:
+        """How much of the portfolio `device_id` holds, in percent. Syncthing counts a
+        folder made on two tablets at once (the edits folder of a piece reflected on both)
+        as still wanted by a clinic server for ever after, though every file in it has
+        arrived; a folder carries no content, so one wanted alone is not counted."""
+        completion = self.rest.get("/rest/db/completion", folder=self.folder_id, device=device_id) or {}
+        percent = float(completion.get("completion") or 0.0)
+        wanted = int(completion.get("needItems") or 0)
+        if percent >= 100 or not 0 < wanted <= MAX_WANTED_FOLDERS_LOOKED_AT:
+            return percent
+        needed = (self.rest.get("/rest/db/remoteneed", folder=self.folder_id, device=device_id,
+                                perpage=MAX_WANTED_FOLDERS_LOOKED_AT) or {}).get("files") or []
+        only_folders = len(needed) == wanted and all(
+            str(item.get("type") or "").endswith("DIRECTORY") and not item.get("deleted") for item in needed)
+        return 100.0 if only_folders else percent
 
     def listen_addresses(self) -> list[str]:
         """Where the other devices can reach this one: each address it listens on, with the

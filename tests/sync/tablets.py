@@ -7,6 +7,7 @@ import fnmatch
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,11 +78,14 @@ def shared_files(folder: Path) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def wait_until(condition, timeout: float = CONVERGE_TIMEOUT_S, what: str = "the tablets to converge") -> None:
+def wait_until(condition, timeout: float = CONVERGE_TIMEOUT_S, what: str = "the tablets to converge",
+               explain: Callable[[], str] | None = None) -> None:
+    """Until `condition` holds; after `timeout`, a failure saying what was awaited (and,
+    from `explain`, what the engines said of it)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"waited {timeout} s for {what}")
+            raise AssertionError(f"waited {timeout} s for {what}" + (f"\n{explain()}" if explain else ""))
         time.sleep(0.1)
 
 
