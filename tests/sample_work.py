@@ -17,6 +17,9 @@ from expressive.portfolio.device import device_id
 
 # Argon2id at its cheapest that is still Argon2id: tests only need the shape, not the cost.
 CHEAP_KDF = KdfParams(time_cost=1, memory_cost=8192, parallelism=1)
+# The passphrase of the protected demo most tests copy (each other passphrase costs the run a
+# demo portfolio of its own: see DemoTemplates).
+DEMO_PASSPHRASE = "correct horse"
 
 
 def png(size: int, colour: str) -> bytes:

@@ -17,10 +17,8 @@ def expressive(*args):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("export") / "portfolio"
-    assert expressive("demo", "--portfolio", str(root)).returncode == 0
-    return root
+def demo(tmp_path_factory, demo_copy):
+    return demo_copy(tmp_path_factory.mktemp("export") / "portfolio")
 
 
 def test_a_zip_archive_restores_the_client_in_another_portfolio(demo, tmp_path):

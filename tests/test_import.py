@@ -124,9 +124,8 @@ def killed_at_random(command, moments, seed):
         running.wait()
 
 
-def test_a_killed_archive_import_leaves_the_client_whole_or_absent_and_check_names_the_rest(tmp_path):
-    source, target = tmp_path / "source", tmp_path / "target"
-    assert expressive("demo", "--portfolio", str(source)).returncode == 0
+def test_a_killed_archive_import_leaves_the_client_whole_or_absent_and_check_names_the_rest(tmp_path, demo_copy):
+    source, target = demo_copy(tmp_path / "source"), tmp_path / "target"
     archive = tmp_path / "robin.zip"
     assert expressive("export", "Robin (demo)", "--format", "zip", "--out", str(archive), "--portfolio", str(source)).returncode == 0
     with Portfolio.open(source) as store:

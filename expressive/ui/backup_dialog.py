@@ -62,6 +62,13 @@ class ResticDialog(TherapistView):
             button.selected = button.value == self.address
             self.ids.place_row.ids.places.add_widget(button)
 
+    def chosen_address(self) -> str:
+        """The repository's address, or "" with a word on what to do when none is given."""
+        address = self.address.strip()
+        if not address:
+            self.message = _("Choose a place above, or type the address of a backup repository.")
+        return address
+
     def run(self, work, *arguments) -> None:
         self.running = True
         self._worker = threading.Thread(target=work, args=arguments, name="expressive-restic", daemon=True)
@@ -114,10 +121,9 @@ class BackupDialog(ResticDialog):
                             if last else _("Not backed up yet."))
 
     def start(self) -> None:
-        address = self.address.strip()
+        address = self.chosen_address()
         password = self.ids.password.text or (self._remembered[1] if self.remembered_here else "")
         if not address:
-            self.message = _("Choose a place above, or type the address of a backup repository.")
             return
         if not password:
             self.message = _("Type the backup's password. A new backup is protected by the password you type now.")
@@ -168,9 +174,8 @@ class RestoreDialog(ResticDialog):
         self.offer_places()
 
     def start(self) -> None:
-        address, password = self.address.strip(), self.ids.password.text
+        address, password = self.chosen_address(), self.ids.password.text
         if not address:
-            self.message = _("Choose a place above, or type the address of a backup repository.")
             return
         if not password:
             self.message = _("Type the backup's password: the one chosen when the backup was made.")

@@ -5,8 +5,9 @@ import os
 from pathlib import Path
 
 from expressive.portfolio.device import LOCAL_ONLY_PATTERNS
+from sample_work import DEMO_PASSPHRASE
 
-PASSPHRASE = "backup test passphrase"
+PASSPHRASE = DEMO_PASSPHRASE
 REPOSITORY_PASSWORD = "repository password 7"
 DEMO_NAME = "Robin (demo)"
 # Words the demo client said and the therapist wrote (see expressive.tools.faults.commands).

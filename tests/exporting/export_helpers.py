@@ -7,9 +7,9 @@ from pathlib import Path
 
 from expressive.exporting import zip_archive
 from expressive.portfolio import Portfolio
-from sample_work import CHEAP_KDF
+from sample_work import CHEAP_KDF, DEMO_PASSPHRASE
 
-PASSPHRASE = "correct horse"
+PASSPHRASE = DEMO_PASSPHRASE
 SETTINGS = {"complexity": "simple", "large_text": True}
 MARKS = [{"t": 1.5, "note": "Paused <here> & looked up", "created": "2026-01-02T03:04:05+00:00"}]
 NOTICINGS = ("Now the house looks smaller", "I like the cat best")

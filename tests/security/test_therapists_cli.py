@@ -6,7 +6,9 @@ import re
 import subprocess
 import sys
 
-ANA = "ana's passphrase"
+from sample_work import DEMO_PASSPHRASE
+
+ANA = DEMO_PASSPHRASE
 BEA = "bea's passphrase"
 
 
@@ -22,10 +24,8 @@ def expressive(root, *args, passphrase=None, therapist=None):
     return result
 
 
-def test_invite_join_give_and_take_from_the_command_line(tmp_path):
-    root = tmp_path / "portfolio"
-    made = expressive(root, "demo", passphrase=ANA)
-    assert made.returncode == 0, made.stderr
+def test_invite_join_give_and_take_from_the_command_line(tmp_path, demo_copy):
+    root = demo_copy(tmp_path / "portfolio", passphrase=ANA)
     alone = expressive(root, "therapists", passphrase=ANA)
     assert alone.returncode == 0 and "One passphrase opens this portfolio" in alone.stdout
 
