@@ -8,6 +8,7 @@ import functools
 import os
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 
 from expressive import __version__
@@ -900,16 +901,24 @@ def stopped_because(error: OSError | sqlite3.Error, args) -> str:
 
 def entry() -> None:
     """The `expressive` program: `main`, then an exit that skips tearing the interpreter
-    down. A worker thread still inside OpenCV or another C++ library when Python finalizes
+    down. A daemon thread still inside OpenCV or another C++ library when Python finalizes
     is ended from under it, which aborts the whole process ("terminate called without an
     active exception") after everything has been written; every command has closed what it
-    opened by the time `main` returns, and the exit handlers (a virtual display to stop,
-    logs to flush) still run here."""
-    code = main()
+    opened by the time `main` returns. What an exit does before finalizing still runs, in
+    its order: other threads that are not daemons are waited for, then the exit handlers
+    (a virtual display to stop, logs to flush)."""
+    try:
+        code = main()
+    except SystemExit as leaving:  # --help, a mistyped command: said as Python would say it
+        code = leaving.code
+        if code is not None and not isinstance(code, int):
+            print(code, file=sys.stderr)
+            code = 1
+    threading._shutdown()
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(code)
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":

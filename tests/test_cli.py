@@ -139,3 +139,27 @@ def test_the_hosts_own_commands_load_no_activity_and_activity_commands_are_offer
     assert loaded.stdout.splitlines()[-1] == "[]"
     assert "movement" in expressive("--help").stdout
     assert expressive("movement", "--help").returncode == 0
+
+
+# A daemon thread inside OpenCV (as the camera's, a film's or movement's can be) when the
+# program ends; Python's own exit ends it from under OpenCV, and the process aborts.
+BUSY_IN_OPENCV_AT_EXIT = """
+import sys, threading, time, numpy, cv2
+frame = numpy.zeros((1500, 1500, 3), dtype=numpy.uint8)
+def blur_for_ever():
+    while True:
+        cv2.GaussianBlur(frame, (31, 31), 0)
+threading.Thread(target=blur_for_ever, daemon=True).start()
+time.sleep(0.2)
+from expressive.cli import entry
+entry()
+"""
+
+
+@pytest.mark.parametrize("command", [["activities"], ["--version"]])
+def test_the_program_ends_cleanly_while_a_thread_is_inside_opencv(command):
+    for _attempt in range(3):
+        ended = subprocess.run([sys.executable, "-c", BUSY_IN_OPENCV_AT_EXIT, *command], capture_output=True, text=True,
+                               timeout=120)
+        assert ended.returncode == 0, ended.stderr
+        assert "terminate called" not in ended.stderr
