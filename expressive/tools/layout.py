@@ -331,6 +331,7 @@ class Walk:
 
 
 def walk_the_therapists_screens(walk: Walk) -> None:
+    from expressive.ui.backup_dialog import show_example_backups
     from expressive.ui.screens.access import TherapistPinDialog
 
     app = walk.app
@@ -341,6 +342,7 @@ def walk_the_therapists_screens(walk: Walk) -> None:
         setup.may_restore = True  # as on a new tablet, with no portfolio yet
         walk.look("setup", "setup on a new tablet")
         walk.popup("setup", "restore dialog", setup.restore)
+        walk.popup("setup", "restore dialog, its backups listed", partial(show_example_backups, app))
     walk.go("recovery", "recovery key", "setup", recovery_key="WXYZ-2345-ABCD-6789-EFGH-2345-JKLM-6789")
     walk.go("change_pin")
     if walk.wanted("devices"):

@@ -11,15 +11,16 @@ nothing is saved in the portfolio while restic reads it.
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
-from expressive.backup.restic import absolute_address
+from expressive.backup.restic import Restic, Snapshot, absolute_address
 from expressive.backup.service import record_backup, restore, upload, when_words
-from expressive.i18n import _
+from expressive.i18n import _, format_date, format_time, ngettext
 from expressive.portfolio import PortfolioError
 from expressive.portfolio.backups import backup_records
 from expressive.ui import theme
@@ -31,6 +32,11 @@ from expressive.ui.widgets import ChoiceButton
 
 # The folder a backup makes in a chosen place (a USB drive, Documents).
 BACKUP_FOLDER_NAME = "Expressive backup"
+LATEST = "latest"
+# The newest backups a restore offers to choose from (a tablet backed up daily for a year
+# has hundreds; restic's own list has them all: `expressive backups`).
+MOST_BACKUPS_LISTED = 60
+EXAMPLE_BACKUPS = 6
 
 
 def backup_places() -> list[Path]:
@@ -164,28 +170,82 @@ class BackupDialog(ResticDialog):
 
 
 class RestoreDialog(ResticDialog):
-    """A new tablet's first start: every client back from a backup (its latest snapshot),
-    restored as this tablet's portfolio, which then opens with that portfolio's passphrase.
-    The portfolio folder appears only once it is whole (see `restore`)."""
+    """A new tablet's first start: every client back from a backup (the latest, or an
+    earlier one the therapist chooses from the list of them), restored as this tablet's
+    portfolio, which then opens with that portfolio's passphrase. The portfolio folder
+    appears only once it is whole (see `restore`)."""
+
+    # The snapshot to restore: "latest", or the id of one chosen from the list.
+    snapshot = StringProperty(LATEST)
+    which = StringProperty("")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.address = str(backup_places()[0] / BACKUP_FOLDER_NAME)
         self.offer_places()
+        # Another repository has other backups: its latest is restored until one is chosen.
+        self.bind(address=lambda *_args: self._forget_listed())
+        self._forget_listed()
 
-    def start(self) -> None:
-        address, password = self.chosen_address(), self.ids.password.text
-        if not address:
-            return
+    def _forget_listed(self) -> None:
+        self.snapshot, self.which = LATEST, _("The latest backup is restored.")
+        self.ids.snapshot_row.ids.places.clear_widgets()
+
+    def _password(self) -> str:
+        password = self.ids.password.text
         if not password:
             self.message = _("Type the backup's password: the one chosen when the backup was made.")
+        return password
+
+    def list_backups(self) -> None:
+        address = self.chosen_address()
+        password = address and self._password()
+        if password:
+            self.message = _("Looking for the backups...")
+            self.run(self._list, address, password)
+
+    def _list(self, address: str, password: str) -> None:
+        try:
+            snapshots = Restic(address, password).snapshots()
+        except (PortfolioError, OSError) as error:
+            reason = str(error)
+            Clock.schedule_once(lambda _dt: self._finished(_("The backups could not be listed: {reason}").format(
+                reason=reason)))
+        else:
+            Clock.schedule_once(lambda _dt: self._show_listed(snapshots))
+
+    def _show_listed(self, snapshots: list[Snapshot]) -> None:
+        row = self.ids.snapshot_row.ids.places
+        row.clear_widgets()
+        for snapshot in reversed(snapshots[-MOST_BACKUPS_LISTED:]):
+            made = snapshot.time.astimezone()
+            button = ChoiceButton(icon="history", text=f"{format_date(made)}, {format_time(made)}", value=snapshot.id)
+            button.size = (dp(220), theme.TARGET * 1.2)  # after the kit's rule, which sets a square
+            button.bind(on_release=lambda chosen: self._choose(chosen.value, chosen.text))
+            self.bind(snapshot=lambda _dialog, chosen, button=button: setattr(button, "selected", button.value == chosen))
+            row.add_widget(button)
+        if snapshots:
+            self._choose(snapshots[-1].id, "")
+        self._finished(ngettext("{n} backup, newest first: choose the one to restore.",
+                                "{n} backups, newest first: choose the one to restore.", len(snapshots)).format(
+            n=len(snapshots)) if snapshots else _("There is no backup in this repository yet."))
+
+    def _choose(self, snapshot: str, when: str) -> None:
+        self.snapshot = snapshot
+        self.which = (_("The backup made {when} is restored.").format(when=when) if when
+                      else _("The latest backup is restored."))
+
+    def start(self) -> None:
+        address = self.chosen_address()
+        password = address and self._password()
+        if not password:
             return
         self.message = _("Restoring... This can take a few minutes for a large portfolio.")
-        self.run(self._restore, address, password, self.app.portfolio_root)
+        self.run(self._restore, address, password, self.app.portfolio_root, self.snapshot)
 
-    def _restore(self, address: str, password: str, target: Path) -> None:
+    def _restore(self, address: str, password: str, target: Path, snapshot: str) -> None:
         try:
-            restore(address, password, target)
+            restore(address, password, target, snapshot=snapshot)
         except (PortfolioError, OSError) as error:
             reason = str(error)
             Clock.schedule_once(lambda _dt: self._finished(_("Not restored: {reason}").format(reason=reason)))
@@ -198,6 +258,18 @@ class RestoreDialog(ResticDialog):
         self.app.open_what_is_there()
         self.app.tell(_("Restored"), _("Every client in the backup is back on this tablet. Open the portfolio with "
                                        "its passphrase or PIN: the one it had on the tablet it was backed up from."))
+
+
+def show_example_backups(app) -> None:
+    """The restore dialog with a list of backups to choose from, one of them chosen, as the
+    layout walk looks at it (no repository is read)."""
+    dialog = RestoreDialog(app=app)
+    dialog.open()
+    newest = datetime(2026, 3, 2, 17, 45, tzinfo=UTC)
+    dialog._show_listed([Snapshot(f"{number:064x}", newest - timedelta(days=7 * number), ())
+                         for number in reversed(range(EXAMPLE_BACKUPS))])
+    earlier = dialog.ids.snapshot_row.ids.places.children[-2]
+    dialog._choose(earlier.value, earlier.text)
 
 
 load_rules(__name__)

@@ -41,6 +41,10 @@ def the_dialog(window):
 
 def back_up(dialog):
     tap(dialog.ids.go)
+    wait_for_restic(dialog)
+
+
+def wait_for_restic(dialog):
     dialog.wait()
     # The worker's last reports and the record reach the screen over the next frames.
     for _ in range(30):
@@ -139,5 +143,76 @@ def test_a_new_tablet_restores_every_client_from_its_first_screen(app, window, u
         assert restored.title == work.title == "Sunny hill"
         assert (restored.path / restored.product).read_bytes() == (work.path / work.product).read_bytes()
         assert new_tablet.store.check().ok
+    finally:
+        stop_app(new_tablet)
+
+
+def test_an_earlier_backup_is_chosen_from_the_list_and_restored(app, window, usb, tmp_path, restic_environment):
+    """Backed up before and after a piece was added; the new tablet lists both backups,
+    newest first, and restores the earlier one, without the later piece."""
+    tap(screen(app, "clients").ids.backup)
+    dialog = the_dialog(window)
+    type_into(dialog.ids.password, REPOSITORY_PASSWORD)
+    back_up(dialog)
+    client = app.store.clients()[0]
+    session = app.store.start_session(client.id, plan_id="free")
+    app.store.save_artifact(client.id, session.id, "drawing", drawing_draft("Rainy day"))
+    dialog.ids.password.text = ""
+    type_into(dialog.ids.password, REPOSITORY_PASSWORD)
+    back_up(dialog)
+    assert dialog.message == f"Backed up to {usb / 'Expressive backup'}.", dialog.message
+    tap(dialog.ids.close)
+    stop_app(app)
+
+    new_tablet = start_app(root=tmp_path / "new-tablet" / "portfolio")
+    try:
+        tap(screen(new_tablet, "setup").ids.restore)
+        restoring = the_restore_dialog(window)
+        assert restoring.which == "The latest backup is restored."
+        tap(restoring.ids.list_backups)
+        assert "Type the backup's password" in restoring.message and not restoring.running
+        type_into(restoring.ids.password, REPOSITORY_PASSWORD)
+        tap(restoring.ids.list_backups)
+        wait_for_restic(restoring)
+        listed = list(reversed(restoring.ids.snapshot_row.ids.places.children))
+        assert restoring.message == "2 backups, newest first: choose the one to restore.", restoring.message
+        snapshots = Restic(str(usb / "Expressive backup"), REPOSITORY_PASSWORD, environment=restic_environment).snapshots()
+        assert [button.value for button in listed] == [snapshot.id for snapshot in reversed(snapshots)]
+        assert listed[0].selected and restoring.snapshot == snapshots[-1].id
+        tap(listed[1])
+        assert listed[1].selected and not listed[0].selected and restoring.snapshot == snapshots[0].id
+        assert restoring.which == f"The backup made {listed[1].text} is restored."
+        back_up(restoring)
+        assert new_tablet.root.current == "lock", restoring.message
+        tap_popup_button(window, "OK")
+        submit_secret(screen(new_tablet, "lock").ids.entry, PIN)
+        (client,) = new_tablet.store.clients()
+        assert [piece.title for piece in new_tablet.store.artifacts(client.id)] == ["Sunny hill"]
+        assert new_tablet.store.check().ok
+    finally:
+        stop_app(new_tablet)
+
+
+def test_another_address_forgets_the_backups_listed(app, window, usb, tmp_path, restic_environment):
+    tap(screen(app, "clients").ids.backup)
+    dialog = the_dialog(window)
+    type_into(dialog.ids.password, REPOSITORY_PASSWORD)
+    back_up(dialog)
+    tap(dialog.ids.close)
+    stop_app(app)
+    new_tablet = start_app(root=tmp_path / "new-tablet" / "portfolio")
+    try:
+        tap(screen(new_tablet, "setup").ids.restore)
+        restoring = the_restore_dialog(window)
+        type_into(restoring.ids.password, REPOSITORY_PASSWORD)
+        tap(restoring.ids.list_backups)
+        wait_for_restic(restoring)
+        assert restoring.message == "1 backup, newest first: choose the one to restore."
+        assert len(restoring.ids.snapshot_row.ids.places.children) == 1
+        type_into(restoring.ids.address, "-elsewhere")
+        assert restoring.snapshot == "latest" and not restoring.ids.snapshot_row.ids.places.children
+        tap(restoring.ids.list_backups)
+        wait_for_restic(restoring)
+        assert restoring.message.startswith("The backups could not be listed: "), restoring.message
     finally:
         stop_app(new_tablet)
