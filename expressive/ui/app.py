@@ -338,6 +338,8 @@ class ExpressiveApp(App):
             self.tablet_sync.stop(remember=False)
         if self.store is not None:
             self.store.close()
+        # Nothing decoded outlives the store it came from, nor is asked of the next one.
+        forget_pictures()
 
     def recover(self, error: BaseException) -> None:
         activity_screen = self.root.built_screen("activity")

@@ -82,8 +82,11 @@ def test_the_therapist_makes_the_video_of_a_film_kept_without_it(app, monkeypatc
     app.go("artifact", artifact=film)
     artifact_screen = screen(app, "artifact")
     assert artifact_screen.waiting_for_video and artifact_screen.ids.make_video.opacity == 1
+    # Said while it is made (the video of a short film can be made within the frames of the tap).
+    told = []
+    artifact_screen.bind(making_video=lambda _screen, making: told.append(making))
     tap(artifact_screen.ids.make_video)
-    assert artifact_screen.making_video
+    assert told[:1] == [True]
     for worker in [thread for thread in threading.enumerate() if thread.name == "expressive-film-video"]:
         worker.join(60)
     advance_frames(3)

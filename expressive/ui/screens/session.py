@@ -137,9 +137,10 @@ class LauncherScreen(BaseScreen):
     next_prompt = StringProperty("")
     next_activity = StringProperty("")
     made_count = NumericProperty(0)
-    # The registry the tiles were made for: they stand as made while it is the same (a
-    # session comes back here after every activity, and making them again cost a tenth of
-    # a second each time on this machine).
+    # What the tiles were made for (the registry, and how many of its activities could not
+    # be used): they stand as made while it is the same (a session comes back here after
+    # every activity, and making them again cost a tenth of a second each time here). An
+    # activity that fails is added to those that cannot be used, with its reason.
     _tiles_of = None
 
     def show(self, **_details):
@@ -152,9 +153,10 @@ class LauncherScreen(BaseScreen):
 
     def _fill_tiles(self):
         registry = self.app.registry
-        if registry is self._tiles_of:
+        made_for = (registry, len(registry.unavailable))
+        if made_for == self._tiles_of:
             return
-        self._tiles_of = registry
+        self._tiles_of = made_for
         grid = self.ids.tiles
         grid.clear_widgets()
         for activity_id, info in registry.infos().items():
