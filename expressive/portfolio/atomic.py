@@ -158,11 +158,12 @@ def find_leftovers(root: Path) -> list[Path]:
     damage: they are saves that never became visible."""
     found = []
     for folder, folders, files in os.walk(root):
-        here = Path(folder).relative_to(root)
         # A leftover folder is reported whole, not file by file.
-        found += [here / name for name in sorted(folders) if is_leftover(name)]
+        left = sorted(name for name in folders if is_leftover(name)) + sorted(name for name in files if is_leftover(name))
         folders[:] = sorted(name for name in folders if not is_leftover(name))
-        found += [here / name for name in sorted(files) if is_leftover(name)]
+        if left:  # the folder's own path is made only where there is something to name
+            here = Path(folder).relative_to(root)
+            found += [here / name for name in left]
     return found
 
 

@@ -65,7 +65,8 @@ class Layout:
         return self._building.get((client_id, "", "")) or self.clients / client_id
 
     def session_dir(self, client_id: str, session_id: str) -> Path:
-        return self._building.get((client_id, session_id, "")) or self.client_dir(client_id) / SESSIONS / session_id
+        # One joinpath, not a `/` a part: `check` makes a path for every record it reads.
+        return self._building.get((client_id, session_id, "")) or self.client_dir(client_id).joinpath(SESSIONS, session_id)
 
     def build_out_of_sight(self, key: Key) -> tuple[Path, Path]:
         """From now on the client or session at `key` lives in a hidden folder: (that
@@ -94,7 +95,7 @@ class Layout:
         return self.clients / client_id
 
     def artifact_dir(self, client_id: str, session_id: str, artifact_id: str) -> Path:
-        return self.session_dir(client_id, session_id) / ARTIFACTS / artifact_id
+        return self.session_dir(client_id, session_id).joinpath(ARTIFACTS, artifact_id)
 
     def drafts_dir(self, client_id: str, session_id: str, activity_id: str) -> Path:
         return self.client_dir(client_id) / DRAFTS / session_id / activity_id
