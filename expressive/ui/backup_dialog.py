@@ -222,7 +222,6 @@ class RestoreDialog(ResticDialog):
             button = ChoiceButton(icon="history", text=f"{format_date(made)}, {format_time(made)}", value=snapshot.id)
             button.size = (dp(220), theme.TARGET * 1.2)  # after the kit's rule, which sets a square
             button.bind(on_release=lambda chosen: self._choose(chosen.value, chosen.text))
-            self.bind(snapshot=lambda _dialog, chosen, button=button: setattr(button, "selected", button.value == chosen))
             row.add_widget(button)
         if snapshots:
             self._choose(snapshots[-1].id, "")
@@ -232,6 +231,8 @@ class RestoreDialog(ResticDialog):
 
     def _choose(self, snapshot: str, when: str) -> None:
         self.snapshot = snapshot
+        for button in self.ids.snapshot_row.ids.places.children:
+            button.selected = button.value == snapshot
         self.which = (_("The backup made {when} is restored.").format(when=when) if when
                       else _("The latest backup is restored."))
 

@@ -106,14 +106,26 @@ def the_restore_dialog(window):
     return next(view for view in window.children if isinstance(view, RestoreDialog))
 
 
-def test_a_new_tablet_restores_every_client_from_its_first_screen(app, window, usb, tmp_path, restic_environment):
-    """Backed up on one tablet; on a new one, "Restore from a backup" on the first screen
-    brings the portfolio back, which opens with the passphrase it had."""
+def backed_up(app, window):
+    """The Backup dialog, opened on the therapist's home, after a backup with the password."""
     tap(screen(app, "clients").ids.backup)
     dialog = the_dialog(window)
     type_into(dialog.ids.password, REPOSITORY_PASSWORD)
     back_up(dialog)
-    tap(dialog.ids.close)
+    return dialog
+
+
+def restoring_on_a_new_tablet(window, tmp_path):
+    """A new tablet's app, and its restore dialog opened from the first screen."""
+    new_tablet = start_app(root=tmp_path / "new-tablet" / "portfolio")
+    tap(screen(new_tablet, "setup").ids.restore)
+    return new_tablet, the_restore_dialog(window)
+
+
+def test_a_new_tablet_restores_every_client_from_its_first_screen(app, window, usb, tmp_path, restic_environment):
+    """Backed up on one tablet; on a new one, "Restore from a backup" on the first screen
+    brings the portfolio back, which opens with the passphrase it had."""
+    tap(backed_up(app, window).ids.close)
     work = app.store.artifacts(app.store.clients()[0].id)[0]
     stop_app(app)
 
@@ -150,10 +162,7 @@ def test_a_new_tablet_restores_every_client_from_its_first_screen(app, window, u
 def test_an_earlier_backup_is_chosen_from_the_list_and_restored(app, window, usb, tmp_path, restic_environment):
     """Backed up before and after a piece was added; the new tablet lists both backups,
     newest first, and restores the earlier one, without the later piece."""
-    tap(screen(app, "clients").ids.backup)
-    dialog = the_dialog(window)
-    type_into(dialog.ids.password, REPOSITORY_PASSWORD)
-    back_up(dialog)
+    dialog = backed_up(app, window)
     client = app.store.clients()[0]
     session = app.store.start_session(client.id, plan_id="free")
     app.store.save_artifact(client.id, session.id, "drawing", drawing_draft("Rainy day"))
@@ -164,10 +173,8 @@ def test_an_earlier_backup_is_chosen_from_the_list_and_restored(app, window, usb
     tap(dialog.ids.close)
     stop_app(app)
 
-    new_tablet = start_app(root=tmp_path / "new-tablet" / "portfolio")
+    new_tablet, restoring = restoring_on_a_new_tablet(window, tmp_path)
     try:
-        tap(screen(new_tablet, "setup").ids.restore)
-        restoring = the_restore_dialog(window)
         assert restoring.which == "The latest backup is restored."
         tap(restoring.ids.list_backups)
         assert "Type the backup's password" in restoring.message and not restoring.running
@@ -194,16 +201,10 @@ def test_an_earlier_backup_is_chosen_from_the_list_and_restored(app, window, usb
 
 
 def test_another_address_forgets_the_backups_listed(app, window, usb, tmp_path, restic_environment):
-    tap(screen(app, "clients").ids.backup)
-    dialog = the_dialog(window)
-    type_into(dialog.ids.password, REPOSITORY_PASSWORD)
-    back_up(dialog)
-    tap(dialog.ids.close)
+    tap(backed_up(app, window).ids.close)
     stop_app(app)
-    new_tablet = start_app(root=tmp_path / "new-tablet" / "portfolio")
+    new_tablet, restoring = restoring_on_a_new_tablet(window, tmp_path)
     try:
-        tap(screen(new_tablet, "setup").ids.restore)
-        restoring = the_restore_dialog(window)
         type_into(restoring.ids.password, REPOSITORY_PASSWORD)
         tap(restoring.ids.list_backups)
         wait_for_restic(restoring)
